@@ -1,0 +1,62 @@
+"""npgrad: PyTorch's API on a small, readable autograd engine written in NumPy.
+
+>>> import npgrad as torch
+>>> x = torch.tensor([1., 2., 3.], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+from .tensor import Size, Tensor  # noqa: I001  (Tensor first: everything else builds on it)
+from . import autograd, dtypes
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import device
+from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
+                     half, int, int8, int16, int32, int64, long, set_default_dtype, short,
+                     uint8)
+from .dtypes import promote_types as _np_promote_types
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
+                     seed, set_rng_state)
+from .ops.binary import *  # noqa: F401,F403
+from .ops.creation import *  # noqa: F401,F403
+from .ops.indexing import nonzero, argwhere  # noqa: F401
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.unary import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> "builtins.bool":
+    """True if ``obj`` is an npgrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "builtins.int":
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def promote_types(type1: dtype, type2: dtype) -> dtype:
+    """The dtype PyTorch's promotion gives two tensors of these dtypes."""
+    a, b = dtypes.to_dtype(type1), dtypes.to_dtype(type2)
+    return dtypes.from_numpy_dtype(_np_promote_types(a.np, b.np))
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    """The dtype of an arithmetic op on these operands (tensors or Python numbers)."""
+    ops = [t._data if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
+    return dtypes.from_numpy_dtype(dtypes.result_type(*ops))
+
+
+def can_cast(from_: dtype, to: dtype) -> "builtins.bool":
+    """Whether PyTorch's in-place casting rule allows ``from_`` into ``to``."""
+    from .ops.inplace import _can_cast
+    return _can_cast(dtypes.to_dtype(from_).np, dtypes.to_dtype(to).np)
+
+
+def is_floating_point(input: Tensor) -> "builtins.bool":
+    return input.is_floating_point()
+
+
+import builtins  # noqa: E402  (after the dtype names, which shadow int/float/bool here)

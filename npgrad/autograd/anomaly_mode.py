@@ -1,0 +1,63 @@
+"""Anomaly detection: find the op whose backward produced NaN, and where forward called it.
+
+While anomaly mode is on, every recorded node keeps the Python stack of its forward call, and
+the engine checks every gradient a backward returns. The error names the node and prints that
+stack, as PyTorch's ``detect_anomaly`` does.
+"""
+from __future__ import annotations
+
+import warnings
+
+from .grad_mode import STATE
+
+
+class detect_anomaly:
+    """Context manager (and decorator) that turns anomaly detection on.
+
+    >>> with npgrad.autograd.detect_anomaly():
+    ...     loss = f(x); loss.backward()   # NaN in a gradient -> RuntimeError naming the op
+    """
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", stacklevel=2)
+
+    def __enter__(self) -> "detect_anomaly":
+        self.prev = (STATE.anomaly, STATE.anomaly_check_nan)
+        STATE.anomaly, STATE.anomaly_check_nan = True, self.check_nan
+        return self
+
+    def __exit__(self, *exc) -> None:
+        STATE.anomaly, STATE.anomaly_check_nan = self.prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off, now and as a context manager."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = (STATE.anomaly, STATE.anomaly_check_nan)
+        STATE.anomaly, STATE.anomaly_check_nan = bool(mode), check_nan
+
+    def __enter__(self) -> "set_detect_anomaly":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        STATE.anomaly, STATE.anomaly_check_nan = self.prev
+
+
+def is_anomaly_enabled() -> bool:
+    return STATE.anomaly
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return STATE.anomaly_check_nan

@@ -1,0 +1,320 @@
+"""The backward engine: one iterative pass over the graph, in topological order.
+
+1. An iterative depth-first search from the roots lists every reachable node in post-order
+   (no recursion, so a chain of a million ops is fine).
+2. Walking that list backwards visits each node after every node that feeds it gradient, so
+   each node runs exactly once, with its gradient complete.
+3. Gradients live in a dict local to the pass; only leaves (``AccumulateGrad``) and tensors
+   that called ``retain_grad()`` keep theirs.
+
+Broadcasting is undone here and nowhere else: a gradient is summed down to the shape its input
+had in forward, and cast to that input's dtype.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .function import AccumulateGrad, Function
+from .grad_mode import STATE, set_grad_enabled
+
+
+def _postorder(roots) -> list:
+    """Every node reachable from ``roots``, children before parents (iteratively)."""
+    order, seen = [], set(roots)
+    stack = [(r, iter(r.next_functions)) for r in roots]
+    while stack:
+        node, children = stack[-1]
+        for child, _ in children:
+            if child is not None and child not in seen:
+                seen.add(child)
+                stack.append((child, iter(child.next_functions)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _needed(order, targets) -> set:
+    """Nodes from which a target is reachable: only they must run when targets are given."""
+    needed = set()
+    for node in order:  # children come first, so their verdict is known
+        if node in targets or any(c in needed for c, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+def _fit(grad, meta, node, i):
+    """Sum a gradient down to its input's forward shape and cast it to the input's dtype."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        try:
+            grad = grad.sum_to_size(shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}") from None
+    if grad._data.dtype != dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _accumulate_leaf(t, grad, create_graph: bool) -> None:
+    """AccumulateGrad: add ``grad`` into ``t.grad`` (a fresh tensor unless create_graph)."""
+    for hook in t._hooks or ():
+        out = hook(grad)
+        if out is not None:
+            grad = out
+    if t._grad is None:
+        # Copy: the same gradient object may reach several leaves (``a + b``).
+        t._grad = grad if create_graph else Tensor._make(grad._data.copy())
+    elif create_graph or STATE.enabled:
+        t._grad = t._grad + grad
+    else:
+        try:
+            np.add(t._grad._data, grad._data, out=t._grad._data)
+        except (ValueError, TypeError):  # a read-only or broadcast user-set grad
+            t._grad = Tensor._make(t._grad._data + grad._data)
+
+
+def _check_nan(node, grads) -> None:
+    for i, g in enumerate(grads):
+        if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
+            trace = node._trace or "(the forward trace was not recorded: enable anomaly " \
+                                   "mode before the forward pass)\n"
+            raise RuntimeError(
+                f"Function '{node.name()}' returned nan values in its {i}th output.\n"
+                f"Traceback of forward call that caused the error:\n{trace}")
+
+
+def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
+                 accumulate: bool = True) -> dict:
+    """Backpropagate ``roots`` (a list of ``((node, output_nr), grad)``).
+
+    With ``targets`` (a set of edges), only the part of the graph leading to them runs; the
+    gradients arriving at the targets are returned in a dict keyed by edge. With
+    ``accumulate`` leaves' ``.grad`` are updated (``backward``); without it they are not
+    (``autograd.grad``).
+    """
+    buffers: dict = {}
+    for (node, nr), grad in roots:
+        _add_to_buffer(buffers, node, nr, grad)
+    order = _postorder(list(buffers))
+    target_nodes = {n for n, _ in targets} if targets is not None else None
+    needed = _needed(order, target_nodes) if targets is not None else None
+    captured: dict = {}
+    with set_grad_enabled(create_graph):
+        for node in reversed(order):
+            buf = buffers.pop(node, None)
+            if buf is None or (needed is not None and node not in needed):
+                continue
+            if node._pre_hooks:
+                _run_pre_hooks(node, buf)
+            if node._retain:
+                _retain_grads(node, buf, create_graph)
+            if target_nodes is not None and node in target_nodes:
+                for nr, g in enumerate(buf):
+                    if (node, nr) in targets:
+                        captured[(node, nr)] = g
+            if node.__class__ is AccumulateGrad:
+                if accumulate and node.variable is not None:
+                    _accumulate_leaf(node.variable, buf[0], create_graph)
+                continue
+            if target_nodes is not None and not any(c in needed for c, _ in node.next_functions):
+                continue  # a captured target with nothing needed behind it
+            _run_node(node, buf, buffers, retain_graph)
+    return captured
+
+
+def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
+    if node._freed:
+        raise RuntimeError("Trying to backward through the graph a second time (or directly "
+                           "access saved tensors after they have already been freed). Specify "
+                           "retain_graph=True if you need to backward through the graph a "
+                           "second time.")
+    if node._n_outputs > 1:
+        buf = _materialize(node, buf)
+    grads = node.backward(node, *buf)
+    if grads.__class__ is not tuple:
+        grads = (grads,) if not isinstance(grads, list) else tuple(grads)
+    edges = node.next_functions
+    if len(grads) != len(edges):
+        if len(grads) < len(edges) or any(g is not None for g in grads[len(edges):]):
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
+                               f"gradients (expected {len(edges)}, got {len(grads)})")
+    if STATE.anomaly and STATE.anomaly_check_nan:
+        _check_nan(node, grads)
+    meta = node._in_meta
+    for i, (child, nr) in enumerate(edges):
+        g = grads[i]
+        if child is None or g is None:
+            continue
+        if not isinstance(g, Tensor):
+            raise TypeError(f"function {node.name()} returned a gradient of type "
+                            f"{type(g).__name__} at index {i}; expected a Tensor or None")
+        m = meta[i]
+        if g._data.shape != m[0] or g._data.dtype != m[1]:
+            g = _fit(g, m, node, i)
+        _add_to_buffer(buffers, child, nr, g)
+    if node._post_hooks:
+        for hook in node._post_hooks:
+            hook(grads, tuple(buf))
+    if not retain_graph:
+        node._release()
+
+
+def _add_to_buffer(buffers, node, nr, grad) -> None:
+    buf = buffers.get(node)
+    if buf is None:
+        n = getattr(node, "_n_outputs", 1)
+        buf = buffers[node] = [None] * n
+    old = buf[nr]
+    buf[nr] = grad if old is None else old + grad
+
+
+def _materialize(node, buf) -> list:
+    """Zeros for outputs that got no gradient (unless the Function opted out)."""
+    if not node.materialize_grads:
+        return buf
+    out = []
+    for g, m in zip(buf, node._out_meta):
+        if g is None and m is not None:
+            g = Tensor._make(np.zeros(m[0], m[1]))
+        out.append(g)
+    return out
+
+
+def _run_pre_hooks(node, buf) -> None:
+    for nr, hooks in node._pre_hooks.items():
+        g = buf[nr]
+        if g is None:
+            continue
+        for hook in hooks:
+            out = hook(g)
+            if out is not None:
+                g = out
+        buf[nr] = g
+
+
+def _retain_grads(node, buf, create_graph: bool) -> None:
+    for nr, ref in node._retain.items():
+        t, g = ref(), buf[nr]
+        if t is None or g is None:
+            continue
+        if not create_graph:
+            g = Tensor._make(g._data.copy())
+        t._grad = g if t._grad is None else t._grad + g
+
+
+# ---------------------------------------------------------------------------------------------
+# The two public entry points
+# ---------------------------------------------------------------------------------------------
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return (None,)
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _roots(outputs, grad_outputs, caller: str) -> list:
+    outputs = _as_tuple(outputs)
+    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"{caller}: got {len(grads)} gradients for {len(outputs)} outputs")
+    roots = []
+    for i, (t, g) in enumerate(zip(outputs, grads)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{caller}: expected Tensors as outputs, got {type(t).__name__}")
+        if not t._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                               "have a grad_fn")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs "
+                                   f"(got an output of shape {tuple(t.shape)})")
+            g = Tensor._make(np.ones(t._data.shape, t._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(np.asarray(g, t._data.dtype))
+        elif g._data.shape != t._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{tuple(g.shape)} and output[{i}] has a shape of "
+                               f"{tuple(t.shape)}.")
+        roots.append((t._edge(), g))
+    return roots
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs=None) -> None:
+    """Compute the sum of gradients of ``tensors`` and accumulate them into leaves' ``.grad``.
+
+    As ``torch.autograd.backward``. With ``inputs``, only those tensors accumulate.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _roots(tensors, grad_tensors, "backward")
+    if inputs is None:
+        run_backward(roots, retain_graph, create_graph)
+        return
+    inputs = _as_tuple(inputs)
+    edges = {}
+    for t in inputs:
+        if not t._rg:
+            raise RuntimeError("backward: an input tensor does not require grad")
+        edges[t._edge()] = t
+    captured = run_backward(roots, retain_graph, create_graph, targets=set(edges),
+                            accumulate=False)
+    for edge, t in edges.items():
+        g = captured.get(edge)
+        if g is not None:
+            if edge[0].__class__ is AccumulateGrad:
+                _accumulate_leaf(t, g, create_graph)
+            else:
+                t._grad = g.detach() if t._grad is None else t._grad + g
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """Return the gradients of ``outputs`` with respect to ``inputs`` (``torch.autograd.grad``).
+
+    Leaves' ``.grad`` are left untouched. With ``create_graph=True`` the result is itself
+    differentiable, which gives higher-order derivatives.
+
+    >>> x = npgrad.tensor(3., requires_grad=True)
+    >>> (g,) = npgrad.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 27
+    >>> npgrad.autograd.grad(g, x)                                   # 6x = 18
+    (tensor(18.),)
+    """
+    if is_grads_batched:
+        raise RuntimeError("autograd.grad: is_grads_batched=True is not supported by npgrad")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if retain_graph is None:
+        retain_graph = create_graph
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad: inputs[{i}] is a {type(t).__name__}, not a Tensor")
+        if not t._rg:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad "
+                               f"(inputs[{i}])")
+    roots = _roots(outputs, grad_outputs, "grad")
+    edges = [t._edge() for t in inputs]
+    captured = run_backward(roots, retain_graph, create_graph, targets=set(edges),
+                            accumulate=False)
+    result = []
+    for i, (t, e) in enumerate(zip(inputs, edges)):
+        g = captured.get(e)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"One of the differentiated Tensors (inputs[{i}]) appears "
+                                   "to not have been used in the graph. Set allow_unused=True "
+                                   "if this is the desired behavior.")
+            if materialize_grads:
+                g = Tensor._make(np.zeros_like(t._data))
+        elif not create_graph:
+            g = g.detach()
+        result.append(g)
+    return tuple(result)

@@ -1,0 +1,329 @@
+"""The autograd graph's nodes, and the ``Function`` base class of every op.
+
+A node is what ``tensor.grad_fn`` points to. Its ``next_functions`` are edges
+``(node, output_nr)`` to the nodes that produced its inputs; leaves that require grad end in
+an :class:`AccumulateGrad` node. Tensors are not part of the graph, so intermediates are freed
+as soon as the user drops them, and the graph itself is freed by backward.
+
+Two kinds of op share this machinery:
+
+* :class:`Function` is PyTorch's ``torch.autograd.Function``: users subclass it and write
+  static ``forward(ctx, *args)`` / ``backward(ctx, *grads)``. As in PyTorch, ``forward``
+  receives Tensors (and runs with grad recording off).
+* :class:`Primitive` is the base of npgrad's built-in ops. Its ``forward`` receives raw
+  arrays and returns arrays, which keeps the forward path free of wrapping overhead. Its
+  ``backward`` is written with npgrad ops on Tensors, so it is differentiable again.
+
+In both, the ctx *is* the node (``y.grad_fn is ctx``), as in PyTorch.
+"""
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from ..tensor import Tensor
+from .grad_mode import STATE, no_grad
+
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+
+class Node:
+    """Base of everything ``grad_fn`` and ``next_functions`` can hold."""
+
+    next_functions: tuple = ()
+    _pre_hooks = None      # {output_nr: [hook(grad) -> grad | None]}: Tensor.register_hook
+    _retain = None         # {output_nr: weakref to a tensor that called retain_grad()}
+    _post_hooks = None     # [hook(grad_inputs, grad_outputs)]: Node.register_hook
+
+    def name(self) -> str:
+        """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
+        return type(self).__name__
+
+    def register_hook(self, hook):
+        """Register ``hook(grad_inputs, grad_outputs)``, called after this node's backward."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _RemovableHandle(self._post_hooks, hook)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: backward adds the gradient into ``leaf.grad``."""
+
+    def __init__(self, variable) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+
+# ---------------------------------------------------------------------------------------------
+# Function: the ctx, the node, and the op definition in one class
+# ---------------------------------------------------------------------------------------------
+
+class Function(Node):
+    """Base class for custom autograd operations, as ``torch.autograd.Function``.
+
+    >>> class Exp(npgrad.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         y = x.exp()
+    ...         ctx.save_for_backward(y)
+    ...         return y
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         y, = ctx.saved_tensors
+    ...         return grad * y
+    >>> Exp.apply(npgrad.ones(2, requires_grad=True))
+    tensor([2.7183, 2.7183], grad_fn=<ExpBackward>)
+    """
+
+    _to_save = None          # what forward passed to save_for_backward, resolved in apply
+    _saved = None            # resolved entries (kind, obj, version counter, version)
+    _freed = False
+    _trace = None            # forward stack, recorded in anomaly mode
+    _non_diff = None         # ids of outputs marked non-differentiable
+    _dirty = None            # ids of inputs marked dirty (modified in place by forward)
+    materialize_grads = True
+    needs_input_grad: tuple = ()
+
+    # -- the API that forward and backward use --------------------------------------------
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        """Compute the op. Override it (as a ``@staticmethod``)."""
+        raise NotImplementedError("subclasses of Function must implement forward")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        """Return one gradient per forward input (None for inputs without one)."""
+        raise NotImplementedError("subclasses of Function must implement backward")
+
+    def save_for_backward(self, *tensors) -> None:
+        """Save inputs, outputs (or other tensors) for backward; read them back from
+        ``saved_tensors``, which checks that none was modified in place since."""
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Mark outputs that get no gradient (e.g. indices); they won't require grad."""
+        self._non_diff = {id(t) for t in tensors}
+
+    def mark_dirty(self, *tensors) -> None:
+        """Declare inputs that forward modified in place and returns."""
+        self._dirty = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """If False, backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = value
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        if self._saved is None:
+            return ()
+        return tuple([self._unpack(e) for e in self._saved])
+
+    def name(self) -> str:
+        return f"{type(self).__name__}Backward"
+
+    # -- graph bookkeeping ------------------------------------------------------------------
+    def _unpack(self, entry):
+        kind, obj, vc, version = entry
+        if vc is not None and vc.v != version:
+            raise RuntimeError(_modified_message(self, entry))
+        if kind == 1:  # one of our own outputs: rebuild it, without keeping a cycle alive
+            arr, nr = obj
+            return Tensor._make_result(arr, self, nr, vc)
+        if kind == 2 and obj.__class__ is np.ndarray:
+            return Tensor._make(obj)
+        return obj
+
+    def _release(self) -> None:
+        """Free what forward saved (called by backward unless retain_graph=True)."""
+        if self._saved is not None:
+            self._saved = None
+            self._freed = True
+
+    def _record(self, args, outputs, raw_inputs) -> None:
+        """Link this node into the graph: edges to the inputs, and resolve saved tensors.
+
+        ``raw_inputs`` are what forward received (arrays for primitives, Tensors for user
+        Functions), so saved objects can be matched to inputs and outputs by identity.
+        """
+        edges, needs, meta = [], [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._rg:
+                edges.append(a._edge())
+                needs.append(True)
+                meta.append((a._data.shape, a._data.dtype))
+            else:
+                edges.append((None, 0))
+                needs.append(False)
+                meta.append(None)
+        self.next_functions = tuple(edges)
+        self.needs_input_grad = tuple(needs)
+        self._in_meta = meta
+        if STATE.anomaly:
+            self._trace = "".join(traceback.format_stack()[:-3])
+        to_save = self._to_save
+        if to_save is not None:
+            self._to_save = None
+            self._saved = [self._resolve(s, args, raw_inputs, outputs) for s in to_save]
+
+    @staticmethod
+    def _resolve(obj, args, raw_inputs, outputs):
+        if obj is None:
+            return (2, None, None, 0)
+        for a, raw in zip(args, raw_inputs):
+            if raw is obj and isinstance(a, Tensor):
+                vc = a._counter()
+                return (0, a, vc, vc.v)
+        for t in outputs:
+            if t is not None and (t._data is obj or t is obj):
+                vc = t._counter()
+                return (1, (t._data, t._output_nr), vc, vc.v)
+        if isinstance(obj, Tensor):
+            vc = obj._counter()
+            return (2, obj, vc, vc.v)
+        return (2, obj, None, 0)
+
+    # -- apply: how users call a Function ----------------------------------------------------
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the op on Tensors and record it in the graph when an input requires grad."""
+        ctx = object.__new__(cls)
+        requires = STATE.enabled and any(isinstance(a, Tensor) and a._rg for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        with no_grad():
+            result = cls.forward(ctx, *args, **kwargs)
+        if not requires:
+            ctx._to_save = None
+            return result
+        single = not isinstance(result, tuple)
+        outs = (result,) if single else result
+        wrapped = []
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                wrapped.append(o)
+                continue
+            if any(o is a for a in args):
+                if ctx._dirty and id(o) in ctx._dirty:
+                    if o._rg and o.grad_fn is None:
+                        raise RuntimeError("a leaf Variable that requires grad is being used "
+                                           f"in an in-place operation ({cls.__name__}).")
+                    o._counter().v += 1
+                else:
+                    o = Tensor._make(o._data)  # an output must not be its input: alias it
+            differentiable = o._data.dtype.kind == "f" and not (
+                ctx._non_diff and id(outs[i]) in ctx._non_diff)
+            if differentiable:
+                o.grad_fn, o._output_nr, o._rg = ctx, i, True
+            wrapped.append(o)
+        ctx._n_outputs = len(outs)
+        ctx._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                         for o in wrapped]
+        ctx._record(args, [o if isinstance(o, Tensor) else None for o in wrapped], args)
+        return wrapped[0] if single else tuple(wrapped)
+
+
+class Primitive(Function):
+    """Base of npgrad's built-in ops: ``forward`` runs on raw arrays, ``backward`` on Tensors.
+
+    Positional arguments are Tensors or constants (Python scalars, arrays, indices); keyword
+    arguments are constants. Outputs of non-floating dtype never require grad. Subclasses set
+    ``node_name`` to the name PyTorch gives the same node (``MulBackward0``), and ``is_view``
+    when the output may share memory with the first input (so the two share a version
+    counter, and in-place changes to the view reach the base's graph).
+    """
+
+    node_name = ""
+    is_view = False
+
+    def name(self) -> str:
+        return self.node_name or f"{type(self).__name__}Backward0"
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = object.__new__(cls)
+        raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        out = cls.forward(ctx, *raw, **kwargs)
+        requires = False
+        if STATE.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._rg:
+                    requires = True
+                    break
+        if out.__class__ is tuple:
+            outs = tuple([Tensor._make(np.asarray(o)) for o in out])
+        elif out.__class__ is np.ndarray:
+            outs = (Tensor._make(out),)
+        else:  # NumPy returns scalars from 0-d arithmetic: keep tensors' data arrays
+            outs = (Tensor._make(np.asarray(out)),)
+        if cls.is_view:
+            _link_view(outs[0], args, cls, kwargs)
+        if requires:
+            n = 0
+            for i, o in enumerate(outs):
+                if o._data.dtype.kind == "f":
+                    o.grad_fn, o._output_nr, o._rg = ctx, i, True
+                    n += 1
+            if n:
+                ctx._n_outputs = len(outs)
+                if len(outs) > 1:
+                    ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+                ctx._record(args, outs, raw)
+        return outs[0] if out.__class__ is not tuple else outs
+
+
+def _link_view(out, args, cls, kwargs) -> None:
+    """Make a view share its base's version counter and remember how to recompute it."""
+    base = args[0]
+    if not isinstance(base, Tensor) or not np.may_share_memory(out._data, base._data):
+        return
+    out._vc = base._counter()
+    step = (cls, args[1:], kwargs)
+    if base._view is None:
+        out._view = (base, (step,))
+    else:
+        root, steps = base._view
+        out._view = (root, steps + (step,))
+
+
+def _modified_message(node, entry) -> str:
+    kind, obj, vc, version = entry
+    if kind == 1:
+        arr, nr = obj
+        what = f"output {nr} of {node.name()}"
+    else:
+        arr = obj._data if isinstance(obj, Tensor) else obj
+        gf = getattr(obj, "grad_fn", None)
+        what = f"output {obj._output_nr} of {gf.name()}" if gf is not None else "a leaf tensor"
+    desc = f"[{np.asarray(arr).dtype} tensor of shape {tuple(np.shape(arr))}]"
+    return (f"one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {desc}, which is {what}, is at version {vc.v}; expected "
+            f"version {version} instead (it was saved by {node.name()}). Hint: the in-place "
+            f"change happened after the forward pass; use an out-of-place op instead.")
+

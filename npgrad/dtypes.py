@@ -1,0 +1,198 @@
+"""dtype objects and PyTorch's type-promotion rules.
+
+A :class:`dtype` wraps a NumPy dtype and prints like PyTorch's (``npgrad.float32``).
+Promotion follows ``torch.result_type``: operands fall into three tiers (tensors with
+dimensions, zero-dim tensors, Python scalars); a lower tier can only change the result's
+*category* (bool < integer < floating), never its width within a category.
+"""
+from __future__ import annotations
+
+import builtins as _builtins
+
+import numpy as np
+
+
+class dtype:
+    """The data type of a Tensor, e.g. ``npgrad.float32``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name: str, np_dtype, category: int):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = category == 2
+        self.is_signed = self.np.kind in "if"
+        self.itemsize = self.np.itemsize
+        self._category = category  # 0 bool, 1 integer, 2 floating
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"npgrad.{self.name}"
+
+    def __reduce__(self):  # pickle as the module attribute, so identity survives
+        return (_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+uint8 = dtype("uint8", np.uint8, 1)
+bool = dtype("bool", np.bool_, 0)  # noqa: A001  (PyTorch spells it npgrad.bool)
+
+# PyTorch's aliases
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_FROM_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+
+
+def _by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+_default = float32
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of floating tensors made from Python floats (``float32`` unless changed)."""
+    return _default
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the default floating dtype; only ``float32`` and ``float64`` (and ``float16``)."""
+    global _default
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"set_default_dtype: only floating-point dtypes are allowed, got {d}")
+    _default = d
+
+
+def to_dtype(d) -> dtype:
+    """Accept an npgrad dtype, a NumPy dtype or type, or a name, and return the npgrad dtype."""
+    if d.__class__ is dtype:
+        return d
+    if isinstance(d, str):
+        if d in _BY_NAME:
+            return _BY_NAME[d]
+    try:
+        return _FROM_NP[np.dtype(d)]
+    except (TypeError, KeyError):
+        raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The npgrad dtype for a NumPy dtype; raises TypeError for unsupported ones."""
+    try:
+        return _FROM_NP[np_dtype]
+    except KeyError:
+        raise TypeError(f"can't convert NumPy dtype {np_dtype}: npgrad supports "
+                        f"{', '.join(_BY_NAME)}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Promotion
+# ---------------------------------------------------------------------------------------------
+
+def _category(np_dtype) -> int:
+    kind = np_dtype.kind
+    return 2 if kind == "f" else 0 if kind == "b" else 1
+
+
+def promote_types(a, b):
+    """PyTorch's ``promote_types`` on NumPy dtypes: the smallest dtype both convert to.
+
+    Within a category NumPy's rule is PyTorch's; across categories the higher category wins
+    as it is (``int64`` with ``float16`` gives ``float16``, where NumPy would give ``float64``).
+    """
+    if a == b:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca == cb:
+        return np.promote_types(a, b)
+    return a if ca > cb else b
+
+
+def _scalar_np_dtype(x):
+    """The dtype PyTorch gives a Python scalar operand ('wrapped number')."""
+    if isinstance(x, (_builtins.bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(x, (_builtins.int, np.integer)):
+        return np.dtype(np.int64)
+    return _default.np
+
+
+def _combine(higher, lower):
+    """Combine two tiers' results: a lower tier wins only by being of a higher category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _category(higher), _category(lower)
+    if ch == 2:
+        return higher
+    if ch == 0 or cl == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """PyTorch's ``result_type`` over NumPy arrays (tensors' data) and Python scalars.
+
+    Returns a NumPy dtype. Arrays with ``ndim > 0`` form the first tier, 0-dim arrays the
+    second, Python scalars the third.
+    """
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            if x.ndim:
+                dim = x.dtype if dim is None else promote_types(dim, x.dtype)
+            else:
+                zero = x.dtype if zero is None else promote_types(zero, x.dtype)
+        elif x is not None:
+            d = _scalar_np_dtype(x)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def promote_binary(a, b):
+    """Return ``(a, b)`` converted so that a NumPy ufunc computes in PyTorch's result dtype.
+
+    Arrays are cast (no copy when already right); Python scalars stay scalars, which NumPy
+    treats as weak, so they never change the result's width.
+    """
+    ta, tb = a.__class__ is np.ndarray, b.__class__ is np.ndarray
+    if ta and tb:
+        if a.dtype == b.dtype:
+            return a, b
+    elif ta and b.__class__ is _builtins.float:
+        if a.dtype.kind == "f":
+            return a, b
+    elif ta and b.__class__ is _builtins.int:
+        if a.dtype.kind in "iuf":
+            return a, b
+    dt = result_type(a, b)
+    return _cast(a, dt), _cast(b, dt)
+
+
+def _cast(x, dt):
+    if isinstance(x, np.ndarray):
+        return x if x.dtype == dt else x.astype(dt)
+    if dt.kind == "f":
+        return _builtins.float(x)
+    if dt.kind == "b":
+        return _builtins.bool(x)
+    return _builtins.int(x) if not isinstance(x, _builtins.float) else x
+
+
+def default_float_for(np_dtype):
+    """The dtype an op that always yields floats (division, exp, mean) gives for this input."""
+    return np_dtype if np_dtype.kind == "f" else _default.np

@@ -1,0 +1,74 @@
+"""Small helpers shared by the op families: argument normalisation and error text."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..tensor import Tensor, _dim
+
+__all__ = ["Tensor", "as_operand", "as_tensor_arg", "norm_dim", "norm_dims", "size_args",
+           "describe"]
+
+
+def as_operand(x, op: str):
+    """Let a Tensor or a Python number through; make lists and arrays into Tensors."""
+    if isinstance(x, (Tensor, numbers.Number)):
+        return x
+    if isinstance(x, (np.ndarray, list, tuple, np.generic)):
+        from .creation import tensor
+        return tensor(x)
+    raise TypeError(f"{op}(): expected a Tensor or a number, but got {type(x).__name__}")
+
+
+def as_tensor_arg(x, op: str) -> Tensor:
+    """Require a Tensor argument (``input`` of a torch function), converting arrays."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
+        from .creation import tensor
+        return tensor(x)
+    raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+
+
+def norm_dim(dim: int, ndim: int, op: str) -> int:
+    """A dimension in ``[0, ndim)``; negative dims count from the end."""
+    return _dim(int(dim), ndim, op)
+
+
+def norm_dims(dim, ndim: int, op: str) -> tuple:
+    """``None``, an int, or a sequence of ints, as a sorted tuple of non-negative dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        return (_dim(int(dim), ndim, op),)
+    dims = tuple(_dim(int(d), ndim, op) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"{op}: dim {dims} appears multiple times in the list of dims")
+    return tuple(sorted(dims))
+
+
+def size_args(size, op: str) -> tuple:
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` and return ``(2, 3)``."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    try:
+        out = tuple(int(s) for s in size)
+    except TypeError:
+        raise TypeError(f"{op}(): size must be a tuple of ints, but got {size!r}") from None
+    if any(s < 0 for s in out if s != -1):
+        raise RuntimeError(f"{op}: negative dimension in size {out}")
+    return out
+
+
+def describe(*xs) -> str:
+    """'(2, 3) float32 and (4,) int64': shapes and dtypes for error messages."""
+    parts = []
+    for x in xs:
+        if isinstance(x, Tensor):
+            parts.append(f"{tuple(x._data.shape)} {x._data.dtype}")
+        elif isinstance(x, np.ndarray):
+            parts.append(f"{tuple(x.shape)} {x.dtype}")
+        else:
+            parts.append(f"scalar {type(x).__name__}")
+    return " and ".join(parts)

@@ -1,0 +1,428 @@
+"""Binary elementwise ops: arithmetic, comparison, bitwise and logical, and ``where``.
+
+Every op broadcasts its operands and computes in PyTorch's result dtype
+(:func:`npgrad.dtypes.promote_binary`). Backward returns gradients in the broadcast shape and
+the result dtype; the engine sums them down to each input's shape and casts them back.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..autograd.function import Primitive
+from ._util import Tensor, as_operand, describe
+
+__all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
+           "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "logical_and",
+           "logical_or", "logical_xor", "logical_not", "where", "subtract", "multiply",
+           "divide", "greater", "greater_equal", "less", "less_equal", "not_equal"]
+
+
+def broadcast_error(op: str, a, b) -> RuntimeError:
+    """PyTorch's message for operands whose shapes do not broadcast."""
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and 1 not in (pa[i], pb[i]):
+            return RuntimeError(
+                f"{op}: the size of tensor a ({pa[i]}) must match the size of tensor b "
+                f"({pb[i]}) at non-singleton dimension {i} (shapes {tuple(sa)} and {tuple(sb)})")
+    return RuntimeError(f"{op}: shapes {tuple(sa)} and {tuple(sb)} do not broadcast")
+
+
+def _apply_ufunc(ufunc, op: str, a, b):
+    """``ufunc(a, b)`` in PyTorch's result dtype, with PyTorch's broadcasting error."""
+    a, b = _dt.promote_binary(a, b)
+    try:
+        return ufunc(a, b)
+    except ValueError:
+        raise broadcast_error(op, a, b) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic
+# ---------------------------------------------------------------------------------------------
+
+class Add(Primitive):
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _apply_ufunc(np.add, "add", a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Primitive):
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError("sub: subtraction with two bool tensors is not supported; use "
+                               "the `^` or `logical_xor()` operator instead")
+        return _apply_ufunc(np.subtract, "sub", a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Primitive):
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _apply_ufunc(np.multiply, "mul", a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Primitive):
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        dt = _dt.result_type(a, b)
+        if dt.kind != "f":  # true division of integers gives the default float dtype
+            dt = _dt.get_default_dtype().np
+        a, b = _dt._cast(a, dt), _dt._cast(b, dt)
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.true_divide(a, b)
+        except ValueError:
+            raise broadcast_error("div", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = grad / b if need_a else None
+        gb = -grad * a / (b * b) if need_b else None
+        return ga, gb
+
+
+class Remainder(Primitive):
+    node_name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _apply_ufunc(np.remainder, "remainder", a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d/da (a - floor(a/b) b) = 1;  d/db = -floor(a/b)
+        a, b = ctx.saved_tensors
+        gb = -grad * div(a, b, rounding_mode="floor") if ctx.needs_input_grad[1] else None
+        return grad, gb
+
+
+class Pow(Primitive):
+    node_name = "PowBackward0"  # tensor ** scalar; PowBackward1 tensor ** tensor; 2 scalar ** tensor
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if b.__class__ is np.ndarray:
+            ctx.node_name = "PowBackward1" if a.__class__ is np.ndarray else "PowBackward2"
+        a2, b2 = _dt.promote_binary(a, b)
+        if a2.__class__ is np.ndarray and a2.dtype.kind in "iu" and np.any(np.asarray(b2) < 0):
+            raise RuntimeError("pow: integers to negative integer powers are not allowed "
+                               f"({describe(a, b)})")
+        try:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                out = np.power(a2, b2)
+        except ValueError:
+            raise broadcast_error("pow", a2, b2) from None
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            # NOTE: an exponent of 0 gives gradient 0 everywhere (also at a = 0), as PyTorch.
+            if isinstance(b, Tensor):
+                ga = where(b == 0, 0.0, grad * b * a ** (b - 1))
+            else:
+                ga = grad * b * a ** (b - 1) if b != 0 else grad * 0.0
+        if need_b:
+            # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0).
+            if isinstance(a, Tensor):
+                from .unary import log
+                gb = where((a == 0) & (b >= 0), 0.0, grad * out * log(a))
+            elif a > 0:
+                gb = grad * out * math.log(a)
+            elif a == 0:
+                gb = where(b >= 0, 0.0, grad * out * -math.inf)
+            else:
+                gb = grad * out * math.nan
+        return ga, gb
+
+
+def add(input, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other``, broadcast, in PyTorch's result dtype.
+
+    >>> npgrad.add(npgrad.tensor([1, 2]), 0.5)
+    tensor([1.5000, 2.5000])
+    """
+    input, other = as_operand(input, "add"), as_operand(other, "add")
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Add.apply(input, other)
+
+
+def sub(input, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other``."""
+    input, other = as_operand(input, "sub"), as_operand(other, "sub")
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Sub.apply(input, other)
+
+
+def mul(input, other) -> Tensor:
+    """Elementwise product, broadcast."""
+    return Mul.apply(as_operand(input, "mul"), as_operand(other, "mul"))
+
+
+def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
+    """True division (integers give floats); ``rounding_mode`` 'trunc' or 'floor' rounds.
+
+    Rounded division keeps integer dtypes and, as in PyTorch, has a zero gradient.
+    """
+    input, other = as_operand(input, "div"), as_operand(other, "div")
+    if rounding_mode is None:
+        return Div.apply(input, other)
+    if rounding_mode not in ("trunc", "floor"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
+    a = input._data if isinstance(input, Tensor) else input
+    b = other._data if isinstance(other, Tensor) else other
+    a, b = _dt.promote_binary(a, b)
+    if np.asarray(a).dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+        raise ZeroDivisionError("div: integer division by zero")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if rounding_mode == "floor":
+            out = _apply_ufunc(np.floor_divide, "div", a, b)
+        elif np.asarray(a).dtype.kind in "iub":
+            q = np.floor_divide(a, b)
+            out = q + ((q < 0) & (q * b != a))
+        else:
+            out = np.trunc(np.true_divide(a, b))
+    # rounded division has derivative 0 almost everywhere
+    from .unary import zero_grad_result
+    return zero_grad_result(np.asarray(out), input, other)
+
+
+def floor_divide(input, other) -> Tensor:
+    """``input // other``: division rounded toward minus infinity, as Python's ``//``."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other) -> Tensor:
+    """``input % other`` with the sign of the divisor, as Python's ``%``."""
+    input, other = as_operand(input, "remainder"), as_operand(other, "remainder")
+    for x in (input, other):
+        d = x._data if isinstance(x, Tensor) else None
+        if d is not None and d.dtype.kind in "iu" and x is other and np.any(d == 0):
+            raise ZeroDivisionError("remainder: integer division by zero")
+    return Remainder.apply(input, other)
+
+
+def pow(input, exponent) -> Tensor:  # noqa: A001 (PyTorch's name)
+    """``input ** exponent``, differentiable in both base and exponent."""
+    return Pow.apply(as_operand(input, "pow"), as_operand(exponent, "pow"))
+
+
+true_divide = divide = div
+subtract, multiply = sub, mul
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison (bool results, no gradient)
+# ---------------------------------------------------------------------------------------------
+
+def _compare(ufunc, op: str, a, b) -> Tensor:
+    a, b = as_operand(a, op), as_operand(b, op)
+    ra = a._data if isinstance(a, Tensor) else a
+    rb = b._data if isinstance(b, Tensor) else b
+    return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
+
+
+def eq(input, other) -> Tensor:
+    """Elementwise ``==`` as a bool tensor."""
+    return _compare(np.equal, "eq", input, other)
+
+
+def ne(input, other) -> Tensor:
+    """Elementwise ``!=`` as a bool tensor."""
+    return _compare(np.not_equal, "ne", input, other)
+
+
+def lt(input, other) -> Tensor:
+    """Elementwise ``<`` as a bool tensor."""
+    return _compare(np.less, "lt", input, other)
+
+
+def le(input, other) -> Tensor:
+    """Elementwise ``<=`` as a bool tensor."""
+    return _compare(np.less_equal, "le", input, other)
+
+
+def gt(input, other) -> Tensor:
+    """Elementwise ``>`` as a bool tensor."""
+    return _compare(np.greater, "gt", input, other)
+
+
+def ge(input, other) -> Tensor:
+    """Elementwise ``>=`` as a bool tensor."""
+    return _compare(np.greater_equal, "ge", input, other)
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+# ---------------------------------------------------------------------------------------------
+# Bitwise (integer and bool tensors only) and logical
+# ---------------------------------------------------------------------------------------------
+
+def _is_bool(x) -> bool:
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype.kind == "b")
+
+
+def _bitwise(ufunc, op: str, a, b) -> Tensor:
+    a, b = as_operand(a, op), as_operand(b, op)
+    ra = a._data if isinstance(a, Tensor) else a
+    rb = b._data if isinstance(b, Tensor) else b
+    for x in (ra, rb):
+        if isinstance(x, float) or (isinstance(x, np.ndarray) and x.dtype.kind == "f"):
+            raise RuntimeError(f"{op}: only integer and bool tensors are supported, got "
+                               f"{describe(ra, rb)}")
+    return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
+
+
+def bitwise_and(input, other) -> Tensor:
+    """Elementwise ``&`` of integer or bool tensors."""
+    return _bitwise(np.bitwise_and, "bitwise_and", input, other)
+
+
+def bitwise_or(input, other) -> Tensor:
+    """Elementwise ``|`` of integer or bool tensors."""
+    return _bitwise(np.bitwise_or, "bitwise_or", input, other)
+
+
+def bitwise_xor(input, other) -> Tensor:
+    """Elementwise ``^`` of integer or bool tensors."""
+    return _bitwise(np.bitwise_xor, "bitwise_xor", input, other)
+
+
+def _shift(ufunc, op: str, a, b) -> Tensor:
+    # shifts have no bool version: bool operands count as integers, as in PyTorch
+    a, b = as_operand(a, op), as_operand(b, op)
+    if isinstance(a, Tensor) and a._data.dtype.kind == "b":
+        a = Tensor._make(a._data.astype(np.uint8))
+    return _bitwise(ufunc, op, a, b)
+
+
+def bitwise_left_shift(input, other) -> Tensor:
+    """Elementwise ``<<`` of integer tensors."""
+    return _shift(np.left_shift, "bitwise_left_shift", input, other)
+
+
+def bitwise_right_shift(input, other) -> Tensor:
+    """Elementwise ``>>`` (arithmetic for signed integers)."""
+    return _shift(np.right_shift, "bitwise_right_shift", input, other)
+
+
+def bitwise_not(input) -> Tensor:
+    """Elementwise ``~``: bit flip for integers, logical not for bools."""
+    if input._data.dtype.kind == "f":
+        raise RuntimeError(f"bitwise_not: only integer and bool tensors are supported, got "
+                           f"{describe(input)}")
+    return Tensor._make(np.invert(input._data))
+
+
+def _logical(ufunc, op: str, a, b) -> Tensor:
+    a, b = as_operand(a, op), as_operand(b, op)
+    ra = a._data if isinstance(a, Tensor) else a
+    rb = b._data if isinstance(b, Tensor) else b
+    try:
+        return Tensor._make(np.asarray(ufunc(ra, rb)))
+    except ValueError:
+        raise broadcast_error(op, ra, rb) from None
+
+
+def logical_and(input, other) -> Tensor:
+    """Elementwise logical and (nonzero is true), as a bool tensor."""
+    return _logical(np.logical_and, "logical_and", input, other)
+
+
+def logical_or(input, other) -> Tensor:
+    """Elementwise logical or, as a bool tensor."""
+    return _logical(np.logical_or, "logical_or", input, other)
+
+
+def logical_xor(input, other) -> Tensor:
+    """Elementwise logical xor, as a bool tensor."""
+    return _logical(np.logical_xor, "logical_xor", input, other)
+
+
+def logical_not(input) -> Tensor:
+    """Elementwise logical not, as a bool tensor."""
+    return Tensor._make(np.asarray(np.logical_not(input._data)))
+
+
+# ---------------------------------------------------------------------------------------------
+# where
+# ---------------------------------------------------------------------------------------------
+
+class Where(Primitive):
+    node_name = "WhereBackward0"
+
+    @staticmethod
+    def forward(ctx, cond, x, y):
+        if cond.dtype.kind != "b":
+            raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
+        ctx.cond = cond
+        x, y = _dt.promote_binary(x, y)
+        try:
+            return np.asarray(np.where(cond, x, y))
+        except ValueError:
+            raise RuntimeError(f"where: shapes {describe(cond, x, y)} do not broadcast") \
+                from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, need_x, need_y = ctx.needs_input_grad
+        cond = Tensor._make(ctx.cond)
+        zero = 0.0
+        gx = where(cond, grad, zero) if need_x else None
+        gy = where(cond, zero, grad) if need_y else None
+        return None, gx, gy
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; with one argument, the indices of
+    the nonzero elements (``nonzero(condition, as_tuple=True)``)."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    condition = as_operand(condition, "where")
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): argument 'condition' must be a Tensor")
+    return Where.apply(condition, as_operand(input, "where"), as_operand(other, "where"))

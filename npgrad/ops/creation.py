@@ -1,0 +1,324 @@
+"""Tensor creation: from data (``tensor``, ``as_tensor``, ``from_numpy``), filled
+(``zeros``, ``ones``, ``full``, ``empty``, ``eye``), ranges (``arange``, ``linspace``), the
+``*_like`` forms, and random sampling.
+
+dtype inference is PyTorch's: Python floats give the default dtype (float32), Python ints
+int64, bools bool; NumPy arrays keep their dtype.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backend import as_device
+from ..random import rng
+from ._util import Tensor, size_args
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
+           "eye", "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
+           "empty_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+           "randint_like", "multinomial", "normal", "bernoulli", "scalar_tensor"]
+
+
+def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
+    as_device(device)
+    t = Tensor._make(data)
+    if requires_grad:
+        t.requires_grad = True  # raises for integer dtypes, as PyTorch
+    return t
+
+
+def _infer(data):
+    """``data`` as an array with PyTorch's dtype inference for Python data."""
+    from ..tensor import _to_array_like
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (np.ndarray, np.generic)):
+        return np.asarray(data)
+    arr = np.asarray(_to_array_like(data))
+    if arr.dtype == object:
+        raise TypeError(f"tensor(): could not infer a dtype for {type(data).__name__} data; "
+                        "nested sequences must be rectangular and hold numbers")
+    if arr.dtype.kind == "f" and not _has_numpy_floats(data):
+        arr = arr.astype(_dt.get_default_dtype().np)
+    elif arr.dtype.kind in "iu" and arr.dtype != np.int64 and not isinstance(data, np.generic):
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind not in "biuf":
+        raise TypeError(f"tensor(): unsupported data of dtype {arr.dtype}")
+    return arr
+
+
+def _has_numpy_floats(data) -> bool:
+    """True for lists of Tensors or NumPy values, whose dtype is kept (e.g. [t64, t64])."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (Tensor, np.ndarray, np.floating))
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Make a tensor from data (always a copy).
+
+    >>> npgrad.tensor([1., 2.], requires_grad=True)
+    tensor([1., 2.], requires_grad=True)
+    """
+    arr = _infer(data)
+    arr = np.array(arr, _dt.to_dtype(dtype).np if dtype is not None else None)
+    _dt.from_numpy_dtype(arr.dtype)
+    return _finish(arr, requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like :func:`tensor`, but shares memory with a Tensor or array when the dtype allows."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or _dt.to_dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        _dt.from_numpy_dtype(data.dtype)
+        return _finish(data if dtype is None else data.astype(_dt.to_dtype(dtype).np,
+                                                              copy=False), False, device)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dt.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 0-d tensor of the default float dtype (or ``dtype``)."""
+    dt = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+    return _finish(np.array(s, dt), requires_grad, device)
+
+
+def _dtype(dtype, default=None) -> np.dtype:
+    if dtype is not None:
+        return _dt.to_dtype(dtype).np
+    return default if default is not None else _dt.get_default_dtype().np
+
+
+# ---------------------------------------------------------------------------------------------
+# Filled tensors
+# ---------------------------------------------------------------------------------------------
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    return _finish(np.zeros(size_args(size, "zeros"), _dtype(dtype)), requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+    """A tensor of ones."""
+    return _finish(np.ones(size_args(size, "ones"), _dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
+          memory_format=None) -> Tensor:
+    """An uninitialised tensor."""
+    return _finish(np.empty(size_args(size, "empty"), _dtype(dtype)), requires_grad, device)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, float)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        if isinstance(fill_value, (builtins.bool, np.bool_)):
+            dtype = _dt.bool
+        elif isinstance(fill_value, (builtins.int, np.integer)):
+            dtype = _dt.int64
+    size = size_args((size,) if isinstance(size, (builtins.int, np.integer)) else tuple(size),
+                     "full")
+    return _finish(np.full(size, fill_value, _dtype(dtype)), requires_grad, device)
+
+
+def eye(n: int, m: int | None = None, *, dtype=None, device=None,
+        requires_grad: bool = False) -> Tensor:
+    """An ``n`` x ``m`` identity matrix."""
+    return _finish(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, device)
+
+
+def _like(input: Tensor, dtype):
+    return _dt.to_dtype(dtype).np if dtype is not None else input._data.dtype
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False,
+               memory_format=None) -> Tensor:
+    """Zeros with ``input``'s shape and dtype."""
+    return _finish(np.zeros(input._data.shape, _like(input, dtype)), requires_grad, device)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    """Ones with ``input``'s shape and dtype."""
+    return _finish(np.ones(input._data.shape, _like(input, dtype)), requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False,
+               memory_format=None) -> Tensor:
+    """An uninitialised tensor with ``input``'s shape and dtype."""
+    return _finish(np.empty(input._data.shape, _like(input, dtype)), requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    """``fill_value`` with ``input``'s shape and dtype."""
+    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype)), requires_grad,
+                   device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranges
+# ---------------------------------------------------------------------------------------------
+
+def arange(start=0, end=None, step=1, *, dtype=None, device=None,
+           requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` up to (not including) ``end`` by ``step``; int64 when all the
+    arguments are integers, else the default float dtype."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if dtype is None:
+        integral = all(isinstance(v, (builtins.int, np.integer)) for v in vals)
+        dtype = _dt.int64 if integral else _dt.get_default_dtype()
+    start, end, step = vals
+    n = max(0, math.ceil((end - start) / step))
+    data = (start + np.arange(n, dtype=np.float64) * step) if not isinstance(
+        start + step, builtins.int) else np.arange(start, end, step, dtype=np.int64)
+    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+
+
+def linspace(start, end, steps: int, *, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
+    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    data = np.linspace(start, end, steps, dtype=np.float64)
+    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+
+
+def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
+    data = np.power(base, np.linspace(start, end, steps, dtype=np.float64))
+    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random sampling (from the generator in npgrad.random)
+# ---------------------------------------------------------------------------------------------
+
+def _float_sample(draw, size, dtype) -> np.ndarray:
+    dt = _dtype(dtype)
+    if dt.kind != "f":
+        raise RuntimeError(f"expected a floating dtype for random floats, got {dt}")
+    if dt in (np.float32, np.float64):
+        return draw(size, dt)
+    return draw(size, np.float32).astype(dt)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    g = rng(generator)
+    data = _float_sample(lambda s, d: g.random(s, dtype=d), size_args(size, "rand"), dtype)
+    return _finish(data, requires_grad, device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal samples."""
+    g = rng(generator)
+    data = _float_sample(lambda s, d: g.standard_normal(s, dtype=d), size_args(size, "randn"),
+                         dtype)
+    return _finish(data, requires_grad, device)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False) -> Tensor:
+    """Integers uniform in [low, high): ``randint(10, (3,))`` or ``randint(2, 10, (3,))``."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint(): missing the 'size' argument")
+    data = rng(generator).integers(low, high, size=tuple(size), dtype=np.int64)
+    return _finish(data.astype(_dtype(dtype, np.dtype(np.int64))), requires_grad, device)
+
+
+def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A random permutation of ``0..n-1``."""
+    data = rng(generator).permutation(n).astype(_dtype(dtype, np.dtype(np.int64)))
+    return _finish(data, requires_grad, device)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    """``rand`` with ``input``'s shape and dtype."""
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False,
+               memory_format=None) -> Tensor:
+    """``randn`` with ``input``'s shape and dtype."""
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None,
+                 requires_grad=False, memory_format=None) -> Tensor:
+    """``randint`` with ``input``'s shape and dtype."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
+           device=None, requires_grad=False) -> Tensor:
+    """Normal samples with the given mean and std (numbers or tensors, broadcast)."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
+    dt = next((x.dtype for x in (mean, std) if isinstance(x, Tensor)), None)
+    data = randn(*shape, generator=generator, dtype=dtype or dt)._data * s + m
+    return _finish(np.asarray(data, _dtype(dtype or dt)), requires_grad, device)
+
+
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
+    """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
+    prob = input._data if p is None else p
+    draw = rng(generator).random(input._data.shape)
+    return Tensor._make((draw < prob).astype(input._data.dtype))
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *,
+                generator=None) -> Tensor:
+    """Sample category indices from rows of non-negative weights (1-D or 2-D ``input``)."""
+    w = input._data.astype(np.float64)
+    if w.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {w.shape}")
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or "
+                           "element < 0")
+    rows = w.reshape(-1, w.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError(f"multinomial: cannot sample n_sample={num_samples} > "
+                           f"prob_dist.size(-1)={rows.shape[1]} samples without replacement")
+    g = rng(generator)
+    out = np.empty((rows.shape[0], num_samples), np.int64)
+    for i, row in enumerate(rows):
+        total = row.sum()
+        if total <= 0:
+            raise RuntimeError("multinomial: invalid multinomial distribution (sum of "
+                               "probabilities <= 0)")
+        if replacement:
+            out[i] = np.searchsorted(np.cumsum(row / total), g.random(num_samples),
+                                     side="right").clip(0, len(row) - 1)
+        else:
+            out[i] = g.choice(len(row), num_samples, replace=False, p=row / total)
+    return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)))

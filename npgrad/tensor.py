@@ -1,0 +1,888 @@
+"""The Tensor: a NumPy array plus what autograd needs to know about it.
+
+A Tensor holds its data (``_data``, a NumPy array), whether it requires grad, its ``grad``,
+and, when an op made it, the graph node ``grad_fn`` that op recorded. Every method is written
+out here as a one-line call into ``npgrad.ops``, so grep finds each.
+"""
+from __future__ import annotations
+
+import builtins
+import weakref
+
+import numpy as np
+
+from . import dtypes as _dt
+from .backend import CPU, as_device
+
+_INT_TYPES = (builtins.int, np.integer)
+
+
+class VersionCounter:
+    """Counts in-place changes to a tensor's data; views share their base's counter."""
+
+    __slots__ = ("v",)
+
+    def __init__(self) -> None:
+        self.v = 0
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, like ``torch.Tensor``.
+
+    Make tensors with :func:`npgrad.tensor`, :func:`npgrad.zeros` and friends.
+    ``Tensor(data)`` makes a tensor of the default float dtype, as ``torch.Tensor`` does, and
+    ``Tensor(2, 3)`` an uninitialised 2x3 one.
+    """
+
+    __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_output_nr", "_vc", "_view", "_hooks",
+                 "_acc", "_retains", "__weakref__", "__dict__")
+    __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
+        as_device(device)
+        dt = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+        if args and all(isinstance(a, _INT_TYPES) for a in args):
+            data = np.empty(args, dt)
+        elif len(args) == 1:
+            data = np.array(_to_array_like(args[0]), dt)
+        elif not args:
+            data = np.empty((0,), dt)
+        else:
+            raise TypeError(f"Tensor(): invalid arguments {args!r}")
+        self._init(data)
+        if requires_grad:
+            self.requires_grad = True
+
+    def _init(self, data) -> None:
+        self._data = data
+        self._rg = False
+        self._grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._vc = None
+        self._view = None
+        self._hooks = None
+        self._acc = None
+        self._retains = False
+
+    @classmethod
+    def _make(cls, data) -> "Tensor":
+        """Wrap an array with no checks (the fast path for op outputs)."""
+        t = object.__new__(Tensor)
+        t._data = data
+        t._rg = False
+        t._grad = None
+        t.grad_fn = None
+        t._output_nr = 0
+        t._vc = None
+        t._view = None
+        t._hooks = None
+        t._acc = None
+        t._retains = False
+        return t
+
+    @classmethod
+    def _make_result(cls, data, node, output_nr: int, vc) -> "Tensor":
+        """Rebuild an op's saved output as a Tensor attached to that op's node."""
+        t = cls._make(data)
+        t.grad_fn, t._output_nr, t._rg, t._vc = node, output_nr, True, vc
+        return t
+
+    # -- autograd plumbing -------------------------------------------------------------------
+    def _edge(self) -> tuple:
+        """The graph edge that gradients for this tensor flow into."""
+        if self.grad_fn is not None:
+            return (self.grad_fn, self._output_nr)
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return (acc, 0)
+
+    def _counter(self) -> VersionCounter:
+        if self._vc is None:
+            self._vc = VersionCounter()
+        return self._vc
+
+    def _bump(self) -> None:
+        self._counter().v += 1
+
+    @property
+    def _version(self) -> builtins.int:
+        return 0 if self._vc is None else self._vc.v
+
+    # -- attributes ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> "Size":
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> _dt.dtype:
+        return _dt.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self) -> builtins.bool:
+        return False
+
+    @property
+    def ndim(self) -> builtins.int:
+        return self._data.ndim
+
+    @property
+    def requires_grad(self) -> builtins.bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: builtins.bool) -> None:
+        value = builtins.bool(value)
+        if self.grad_fn is not None:
+            if not value:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. "
+                                   "If you want to use a computed variable in a subgraph that "
+                                   "doesn't require differentiation use var_no_grad = var.detach().")
+            return
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(f"Only Tensors of floating point and complex dtype can require "
+                               f"gradients (got {self.dtype})")
+        self._rg = value
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient accumulated by backward (leaves and ``retain_grad()`` tensors only)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: "
+                                   f"{tuple(value.shape)} vs {tuple(self.shape)}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: "
+                                   f"{value.dtype} vs {self.dtype}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def is_leaf(self) -> builtins.bool:
+        return self.grad_fn is None
+
+    @property
+    def retains_grad(self) -> builtins.bool:
+        return self._retains
+
+    @property
+    def output_nr(self) -> builtins.int:
+        return self._output_nr
+
+    @property
+    def data(self) -> "Tensor":
+        """A tensor sharing this one's data, cut from the graph (as ``torch.Tensor.data``)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def itemsize(self) -> builtins.int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> builtins.int:
+        return self._data.nbytes
+
+    @property
+    def T(self) -> "Tensor":
+        return _shape.permute(self, tuple(range(self.ndim))[::-1])
+
+    @property
+    def mT(self) -> "Tensor":
+        return _shape.transpose(self, -2, -1)
+
+    @property
+    def H(self) -> "Tensor":
+        return self.T
+
+    @property
+    def mH(self) -> "Tensor":
+        return self.mT
+
+    def size(self, dim: builtins.int | None = None):
+        """The shape (a ``Size``), or the length of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_dim(dim, self.ndim, "size")]
+
+    def dim(self) -> builtins.int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> builtins.int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> builtins.int:
+        return self._data.itemsize
+
+    def is_floating_point(self) -> builtins.bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> builtins.bool:
+        return False
+
+    def is_contiguous(self, memory_format=None) -> builtins.bool:
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim: builtins.int | None = None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_dim(dim, self.ndim, "stride")]
+
+    def get_device(self) -> builtins.int:
+        return -1
+
+    def __len__(self) -> builtins.int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_shape.unbind(self, 0))
+
+    def __hash__(self) -> builtins.int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return _formatting.tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return repr(self)
+
+    # -- conversion ---------------------------------------------------------------------------
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
+        """The data as a NumPy array, sharing memory (as ``torch.Tensor.numpy``)."""
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self) -> builtins.float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> builtins.int:
+        return builtins.int(self.item())
+
+    def __bool__(self) -> builtins.bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self._data.size} elements is "
+                               "ambiguous")
+        return builtins.bool(self._data.reshape(()).item())
+
+    def __index__(self) -> builtins.int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return builtins.int(self.item())
+
+    def to(self, *args, **kwargs) -> "Tensor":
+        """Convert dtype and/or device: ``to(dtype)``, ``to('cpu')``, ``to(other)``,
+        ``to(device, dtype)``. Returns ``self`` when nothing changes, as PyTorch does."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, _device_type)):
+                device = a
+            elif a is not None:
+                dtype = a
+        as_device(device)
+        if dtype is None or _dt.to_dtype(dtype).np == self._data.dtype:
+            return self.clone() if copy else self
+        return _unary.cast(self, _dt.to_dtype(dtype))
+
+    def type(self, dtype=None):
+        """Without arguments, the type name (``'npgrad.FloatTensor'``); else ``to(dtype)``."""
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                     "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                     "bool": "Bool"}
+            return f"npgrad.{names[self.dtype.name]}Tensor"
+        return self.to(dtype)
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, device=None) -> "Tensor":
+        as_device("cuda")
+        return self
+
+    def float(self) -> "Tensor":
+        return self.to(_dt.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dt.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dt.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dt.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dt.int32)
+
+    def short(self) -> "Tensor":
+        return self.to(_dt.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(_dt.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(_dt.uint8)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dt.bool)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    # -- autograd -----------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False,
+                 inputs=None) -> None:
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing this one's data and version counter, cut from the graph."""
+        t = Tensor._make(self._data)
+        t._vc = self._counter()
+        return t
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn, self._rg, self._output_nr = None, False, 0
+        return self
+
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains:
+            return
+        node = self.grad_fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._output_nr] = weakref.ref(self)
+        self._retains = True
+
+    def register_hook(self, hook):
+        """Register ``hook(grad) -> Tensor | None``, called with this tensor's gradient; a
+        returned tensor replaces the gradient. Returns a handle with ``remove()``."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._pre_hooks is None:
+                node._pre_hooks = {}
+            hooks = node._pre_hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def clone(self, *, memory_format=None) -> "Tensor":
+        return _unary.clone(self)
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        return self if self._data.flags.c_contiguous else _unary.clone(self)
+
+    # -- creation of like tensors ----------------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None,
+                 requires_grad=False) -> "Tensor":
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype,
+                              requires_grad=requires_grad)
+
+    # -- Python operators -------------------------------------------------------------------
+    def __add__(self, other):
+        return _binary.add(self, other)
+
+    def __radd__(self, other):
+        return _binary.add(other, self)
+
+    def __sub__(self, other):
+        return _binary.sub(self, other)
+
+    def __rsub__(self, other):
+        return _binary.sub(other, self)
+
+    def __mul__(self, other):
+        return _binary.mul(self, other)
+
+    def __rmul__(self, other):
+        return _binary.mul(other, self)
+
+    def __truediv__(self, other):
+        return _binary.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _binary.div(other, self)
+
+    def __floordiv__(self, other):
+        return _binary.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _binary.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _binary.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _binary.remainder(other, self)
+
+    def __pow__(self, other):
+        return _binary.pow(self, other)
+
+    def __rpow__(self, other):
+        return _binary.pow(other, self)
+
+    def __matmul__(self, other):
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _linalg.matmul(other, self)
+
+    def __neg__(self):
+        return _unary.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _unary.abs(self)
+
+    def __invert__(self):
+        return _binary.bitwise_not(self)
+
+    def __and__(self, other):
+        return _binary.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _binary.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _binary.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __lshift__(self, other):
+        return _binary.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _binary.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return _binary.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return _binary.bitwise_right_shift(other, self)
+
+    def __eq__(self, other):
+        return _binary.eq(self, other)
+
+    def __ne__(self, other):
+        return _binary.ne(self, other)
+
+    def __lt__(self, other):
+        return _binary.lt(self, other)
+
+    def __le__(self, other):
+        return _binary.le(self, other)
+
+    def __gt__(self, other):
+        return _binary.gt(self, other)
+
+    def __ge__(self, other):
+        return _binary.ge(self, other)
+
+    def __getitem__(self, key):
+        return _indexing.getitem(self, key)
+
+    def __setitem__(self, key, value) -> None:
+        _indexing.setitem(self, key, value)
+
+    # in-place operators: x += y modifies x's data, as in PyTorch
+    def __iadd__(self, other):
+        return _inplace.apply_(self, _binary.add, other)
+
+    def __isub__(self, other):
+        return _inplace.apply_(self, _binary.sub, other)
+
+    def __imul__(self, other):
+        return _inplace.apply_(self, _binary.mul, other)
+
+    def __itruediv__(self, other):
+        return _inplace.apply_(self, _binary.div, other)
+
+    def __ifloordiv__(self, other):
+        return _inplace.apply_(self, _binary.floor_divide, other)
+
+    def __imod__(self, other):
+        return _inplace.apply_(self, _binary.remainder, other)
+
+    def __ipow__(self, other):
+        return _inplace.apply_(self, _binary.pow, other)
+
+    def __iand__(self, other):
+        return _inplace.apply_(self, _binary.bitwise_and, other)
+
+    def __ior__(self, other):
+        return _inplace.apply_(self, _binary.bitwise_or, other)
+
+    def __ixor__(self, other):
+        return _inplace.apply_(self, _binary.bitwise_xor, other)
+
+    def __ilshift__(self, other):
+        return _inplace.apply_(self, _binary.bitwise_left_shift, other)
+
+    def __irshift__(self, other):
+        return _inplace.apply_(self, _binary.bitwise_right_shift, other)
+
+    # -- named arithmetic, comparison and logic -------------------------------------------
+    def add(self, other, *, alpha=1):
+        return _binary.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _binary.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        return _binary.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        return _binary.div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return _binary.floor_divide(self, other)
+
+    def remainder(self, other):
+        return _binary.remainder(self, other)
+
+    def pow(self, exponent):
+        return _binary.pow(self, exponent)
+
+    def eq(self, other):
+        return _binary.eq(self, other)
+
+    def ne(self, other):
+        return _binary.ne(self, other)
+
+    def lt(self, other):
+        return _binary.lt(self, other)
+
+    def le(self, other):
+        return _binary.le(self, other)
+
+    def gt(self, other):
+        return _binary.gt(self, other)
+
+    def ge(self, other):
+        return _binary.ge(self, other)
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    def bitwise_and(self, other):
+        return _binary.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _binary.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _binary.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return _binary.bitwise_not(self)
+
+    def bitwise_left_shift(self, other):
+        return _binary.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        return _binary.bitwise_right_shift(self, other)
+
+    def logical_and(self, other):
+        return _binary.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _binary.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _binary.logical_xor(self, other)
+
+    def logical_not(self):
+        return _binary.logical_not(self)
+
+    def where(self, condition, other):
+        return _binary.where(condition, self, other)
+
+    # -- elementwise ------------------------------------------------------------------------
+    def neg(self):
+        return _unary.neg(self)
+
+    negative = neg
+
+    def abs(self):
+        return _unary.abs(self)
+
+    absolute = abs
+
+    def exp(self):
+        return _unary.exp(self)
+
+    def log(self):
+        return _unary.log(self)
+
+    def sqrt(self):
+        return _unary.sqrt(self)
+
+    def clamp(self, min=None, max=None):
+        return _unary.clamp(self, min, max)
+
+    clip = clamp
+
+    # -- reductions --------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.mean(self, dim, keepdim, dtype=dtype)
+
+    def sum_to_size(self, *size):
+        return _reduce.sum_to_size(self, *size)
+
+    # -- shape --------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return _shape.reshape(self, *shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], (_INT_TYPES, tuple, list, Size)):
+            return self.to(shape[0])  # view(dtype) is a reinterpretation in PyTorch
+        return _shape.view(self, *shape)
+
+    def view_as(self, other):
+        return _shape.view(self, other.shape)
+
+    def reshape_as(self, other):
+        return _shape.reshape(self, other.shape)
+
+    def transpose(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _shape.t(self)
+
+    def permute(self, *dims):
+        return _shape.permute(self, *dims)
+
+    def expand(self, *sizes):
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _shape.expand(self, other.shape)
+
+    def squeeze(self, dim=None):
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _shape.unsqueeze(self, dim)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def unbind(self, dim=0):
+        return _shape.unbind(self, dim)
+
+    # -- products -----------------------------------------------------------------------------
+    def matmul(self, other):
+        return _linalg.matmul(self, other)
+
+    def mm(self, mat2):
+        return _linalg.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return _linalg.bmm(self, mat2)
+
+    def mv(self, vec):
+        return _linalg.mv(self, vec)
+
+    def dot(self, other):
+        return _linalg.dot(self, other)
+
+    def outer(self, vec2):
+        return _linalg.outer(self, vec2)
+
+    ger = outer
+
+    def cross(self, other, dim=None):
+        return _linalg.cross(self, other, dim)
+
+    # -- in-place -----------------------------------------------------------------------------
+    def add_(self, other, *, alpha=1):
+        return _inplace.apply_(self, _binary.add, other, alpha=alpha)
+
+    def sub_(self, other, *, alpha=1):
+        return _inplace.apply_(self, _binary.sub, other, alpha=alpha)
+
+    def mul_(self, other):
+        return _inplace.apply_(self, _binary.mul, other)
+
+    def div_(self, other, *, rounding_mode=None):
+        return _inplace.apply_(self, _binary.div, other, rounding_mode=rounding_mode)
+
+    def pow_(self, exponent):
+        return _inplace.apply_(self, _binary.pow, exponent)
+
+    def neg_(self):
+        return _inplace.apply_(self, _unary.neg)
+
+    def exp_(self):
+        return _inplace.apply_(self, _unary.exp)
+
+    def log_(self):
+        return _inplace.apply_(self, _unary.log)
+
+    def sqrt_(self):
+        return _inplace.apply_(self, _unary.sqrt)
+
+    def abs_(self):
+        return _inplace.apply_(self, _unary.abs)
+
+    def clamp_(self, min=None, max=None):
+        return _inplace.apply_(self, _unary.clamp, min, max)
+
+    clip_ = clamp_
+
+    def zero_(self):
+        return _inplace.fill_(self, 0)
+
+    def fill_(self, value):
+        return _inplace.fill_(self, value)
+
+    def copy_(self, src, non_blocking: builtins.bool = False):
+        return _inplace.copy_(self, src)
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints that prints as ``npgrad.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"npgrad.Size({list(self)})"
+
+    def numel(self) -> builtins.int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, key):
+        out = tuple.__getitem__(self, key)
+        return Size(out) if isinstance(key, slice) else out
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+
+def _dim(dim: builtins.int, ndim: builtins.int, op: str) -> builtins.int:
+    """Normalise a possibly negative dimension, with PyTorch's IndexError when out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of "
+                         f"[{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _to_array_like(data):
+    """Unwrap Tensors nested in lists so NumPy can read them."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)) and data and any(isinstance(d, (Tensor, list, tuple))
+                                                        for d in data):
+        return [_to_array_like(d) for d in data]
+    return data
+
+
+from .autograd.function import AccumulateGrad, _RemovableHandle  # noqa: E402
+from .autograd import engine as _engine  # noqa: E402
+from .backend import device as _device_type  # noqa: E402
+from . import _formatting  # noqa: E402
+from .ops import (binary as _binary, creation as _creation, inplace as _inplace,  # noqa: E402
+                  indexing as _indexing, linalg as _linalg, reduce as _reduce,
+                  shape as _shape, unary as _unary)
