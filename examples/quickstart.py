@@ -22,4 +22,3 @@ for step in range(200):
         print(f"step {step:3d}  loss {loss.item():.4f}")
 
 print(f"learned w = {w.item():.3f}, b = {b.item():.3f} (true: 3, 2)")
-print(loss.grad_fn, x @ w)

@@ -18,11 +18,14 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      seed, set_rng_state)
 from .ops.binary import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
-from .ops.indexing import nonzero, argwhere  # noqa: F401
+from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.pointwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
+
+from . import linalg, nn  # noqa: E402,F401
 
 __version__ = "0.1.0"
 
