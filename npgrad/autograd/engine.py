@@ -150,13 +150,19 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         g = grads[i]
         if child is None or g is None:
             continue
-        if not isinstance(g, Tensor):
+        if g.__class__ is not Tensor and not isinstance(g, Tensor):
             raise TypeError(f"function {node.name()} returned a gradient of type "
                             f"{type(g).__name__} at index {i}; expected a Tensor or None")
         m = meta[i]
         if g._data.shape != m[0] or g._data.dtype != m[1]:
             g = _fit(g, m, node, i)
-        _add_to_buffer(buffers, child, nr, g)
+        buf = buffers.get(child)
+        if buf is None:
+            buf = buffers[child] = [None] * child._n_outputs
+            buf[nr] = g
+        else:
+            old = buf[nr]
+            buf[nr] = g if old is None else old + g
     if node._post_hooks:
         for hook in node._post_hooks:
             hook(grads, tuple(buf))
@@ -167,8 +173,7 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
 def _add_to_buffer(buffers, node, nr, grad) -> None:
     buf = buffers.get(node)
     if buf is None:
-        n = getattr(node, "_n_outputs", 1)
-        buf = buffers[node] = [None] * n
+        buf = buffers[node] = [None] * node._n_outputs
     old = buf[nr]
     buf[nr] = grad if old is None else old + grad
 

@@ -34,10 +34,14 @@ _FREED_MSG = (
     "calling backward.")
 
 
+_NO_EDGE = (None, 0)
+
+
 class Node:
     """Base of everything ``grad_fn`` and ``next_functions`` can hold."""
 
     next_functions: tuple = ()
+    _n_outputs = 1
     _pre_hooks = None      # {output_nr: [hook(grad) -> grad | None]}: Tensor.register_hook
     _retain = None         # {output_nr: weakref to a tensor that called retain_grad()}
     _post_hooks = None     # [hook(grad_inputs, grad_outputs)]: Node.register_hook
@@ -176,11 +180,14 @@ class Function(Node):
         edges, needs, meta = [], [], []
         for a in args:
             if isinstance(a, Tensor) and a._rg:
-                edges.append(a._edge())
+                if a.grad_fn is not None:
+                    edges.append((a.grad_fn, a._output_nr))
+                else:
+                    edges.append(a._edge())
                 needs.append(True)
                 meta.append((a._data.shape, a._data.dtype))
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 needs.append(False)
                 meta.append(None)
         self.next_functions = tuple(edges)
@@ -267,35 +274,40 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        ctx = object.__new__(cls)
-        raw = [a._data if isinstance(a, Tensor) else a for a in args]
-        out = cls.forward(ctx, *raw, **kwargs)
+        # The hot path of every op: kept flat and free of helper calls on purpose.
+        ctx = _new(cls)
+        raw = []
         requires = False
-        if STATE.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._rg:
+        for a in args:
+            if isinstance(a, Tensor):
+                raw.append(a._data)
+                if a._rg:
                     requires = True
-                    break
-        if out.__class__ is tuple:
-            outs = tuple([Tensor._make(np.asarray(o)) for o in out])
-        elif out.__class__ is np.ndarray:
-            outs = (Tensor._make(out),)
-        else:  # NumPy returns scalars from 0-d arithmetic: keep tensors' data arrays
-            outs = (Tensor._make(np.asarray(out)),)
-        if cls.is_view:
-            _link_view(outs[0], args, cls, kwargs)
-        if requires:
-            n = 0
+            else:
+                raw.append(a)
+        out = cls.forward(ctx, *raw, **kwargs)
+        if out.__class__ is not tuple:
+            if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
+                out = np.asarray(out)
+            t = _make(out)
+            if cls.is_view:
+                _link_view(t, args, cls, kwargs)
+            if requires and STATE.enabled and out.dtype.kind == "f":
+                t.grad_fn, t._rg = ctx, True
+                ctx._record(args, (t,), raw)
+            return t
+        outs = tuple([_make(np.asarray(o)) for o in out])
+        if requires and STATE.enabled:
+            diff = False
             for i, o in enumerate(outs):
                 if o._data.dtype.kind == "f":
                     o.grad_fn, o._output_nr, o._rg = ctx, i, True
-                    n += 1
-            if n:
+                    diff = True
+            if diff:
                 ctx._n_outputs = len(outs)
-                if len(outs) > 1:
-                    ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+                ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
                 ctx._record(args, outs, raw)
-        return outs[0] if out.__class__ is not tuple else outs
+        return outs
 
 
 def _link_view(out, args, cls, kwargs) -> None:
@@ -327,3 +339,6 @@ def _modified_message(node, entry) -> str:
             f"version {version} instead (it was saved by {node.name()}). Hint: the in-place "
             f"change happened after the forward pass; use an out-of-place op instead.")
 
+
+_new = object.__new__
+_make = Tensor._make
