@@ -269,6 +269,18 @@ class TensorOps:
 
     clip = clamp
 
+    def maximum(self, other):
+        return _ops.pointwise.maximum(self, other)
+
+    def minimum(self, other):
+        return _ops.pointwise.minimum(self, other)
+
+    def fmax(self, other):
+        return _ops.pointwise.fmax(self, other)
+
+    def fmin(self, other):
+        return _ops.pointwise.fmin(self, other)
+
     # -- end of elementwise (new elementwise methods go above this line) --
 
     # -- reductions --------------------------------------------------------------------------
