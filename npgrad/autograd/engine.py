@@ -62,10 +62,6 @@ def _fit(grad, meta, node, i):
 
 def _accumulate_leaf(t, grad, create_graph: bool) -> None:
     """AccumulateGrad: add ``grad`` into ``t.grad`` (a fresh tensor unless create_graph)."""
-    for hook in t._hooks or ():
-        out = hook(grad)
-        if out is not None:
-            grad = out
     if t._grad is None:
         # Copy: the same gradient object may reach several leaves (``a + b``).
         t._grad = grad if create_graph else Tensor._make(grad._data.copy())
@@ -113,6 +109,11 @@ def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
                 _run_pre_hooks(node, buf)
             if node._retain:
                 _retain_grads(node, buf, create_graph)
+            if node._node_pre_hooks:
+                _run_node_pre_hooks(node, buf)
+            if node.__class__ is AccumulateGrad and node.variable is not None \
+                    and node.variable._hooks:
+                buf[0] = _call_hooks(node.variable._hooks, buf[0])  # leaf's tensor hooks
             if target_nodes is not None and node in target_nodes:
                 for nr, g in enumerate(buf):
                     if (node, nr) in targets:
@@ -156,13 +157,13 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         m = meta[i]
         if g._data.shape != m[0] or g._data.dtype != m[1]:
             g = _fit(g, m, node, i)
-        buf = buffers.get(child)
-        if buf is None:
-            buf = buffers[child] = [None] * child._n_outputs
-            buf[nr] = g
+        cbuf = buffers.get(child)  # (not ``buf``: post hooks below need this node's)
+        if cbuf is None:
+            cbuf = buffers[child] = [None] * child._n_outputs
+            cbuf[nr] = g
         else:
-            old = buf[nr]
-            buf[nr] = g if old is None else old + g
+            old = cbuf[nr]
+            cbuf[nr] = g if old is None else old + g
     if node._post_hooks:
         for hook in node._post_hooks:
             hook(grads, tuple(buf))
@@ -190,16 +191,32 @@ def _materialize(node, buf) -> list:
     return out
 
 
+def _call_hooks(hooks, g):
+    """Tensor hooks in registration order; a returned tensor replaces the gradient."""
+    for hook in list(hooks):
+        out = hook(g)
+        if out is not None:
+            if not isinstance(out, Tensor) or out._data.shape != g._data.shape:
+                name = getattr(hook, "__name__", type(hook).__name__)
+                raise RuntimeError(f"hook '{name}' has changed the size of value: expected "
+                                   f"{tuple(g.shape)}, got "
+                                   f"{tuple(np.shape(getattr(out, '_data', out)))}")
+            g = out
+    return g
+
+
 def _run_pre_hooks(node, buf) -> None:
     for nr, hooks in node._pre_hooks.items():
-        g = buf[nr]
-        if g is None:
-            continue
-        for hook in hooks:
-            out = hook(g)
-            if out is not None:
-                g = out
-        buf[nr] = g
+        if buf[nr] is not None:
+            buf[nr] = _call_hooks(hooks, buf[nr])
+
+
+def _run_node_pre_hooks(node, buf) -> None:
+    """``node.register_prehook(hook(grad_outputs) -> tuple | None)``."""
+    for hook in list(node._node_pre_hooks):
+        out = hook(tuple(buf))
+        if out is not None:
+            buf[:] = list(out)
 
 
 def _retain_grads(node, buf, create_graph: bool) -> None:

@@ -45,6 +45,7 @@ class Node:
     _pre_hooks = None      # {output_nr: [hook(grad) -> grad | None]}: Tensor.register_hook
     _retain = None         # {output_nr: weakref to a tensor that called retain_grad()}
     _post_hooks = None     # [hook(grad_inputs, grad_outputs)]: Node.register_hook
+    _node_pre_hooks = None  # [hook(grad_outputs) -> grad_outputs | None]: register_prehook
 
     def name(self) -> str:
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
@@ -56,6 +57,13 @@ class Node:
             self._post_hooks = []
         self._post_hooks.append(hook)
         return _RemovableHandle(self._post_hooks, hook)
+
+    def register_prehook(self, hook):
+        """Register ``hook(grad_outputs) -> tuple | None``, called before this node runs."""
+        if self._node_pre_hooks is None:
+            self._node_pre_hooks = []
+        self._node_pre_hooks.append(hook)
+        return _RemovableHandle(self._node_pre_hooks, hook)
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"

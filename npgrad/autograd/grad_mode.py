@@ -7,6 +7,7 @@ so nesting is always correct.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 
 
@@ -30,17 +31,20 @@ class _GradMode:
     _mode: bool | None = True
 
     def __enter__(self):
-        self._prev = STATE.enabled
+        # A stack, not one slot: the same instance may be entered again while active.
+        self.__dict__.setdefault("_prevs", []).append(STATE.enabled)
         if self._mode is not None:
             STATE.enabled = self._mode
         return self
 
     def __exit__(self, *exc) -> None:
-        STATE.enabled = self._prev
+        STATE.enabled = self._prevs.pop()
 
     def __call__(self, fn):
         """Use the mode as a decorator: ``@npgrad.no_grad()``."""
         mode = self._mode
+        if inspect.isgeneratorfunction(fn):
+            return _wrap_generator(fn, mode)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -52,6 +56,34 @@ class _GradMode:
             finally:
                 STATE.enabled = prev
         return wrapper
+
+
+def _wrap_generator(fn, mode):
+    """As PyTorch: each step of a decorated generator runs in the mode; the caller's code
+    between steps runs in the caller's mode."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        gen = fn(*args, **kwargs)
+        value, method = None, "send"
+        while True:
+            prev = STATE.enabled
+            if mode is not None:
+                STATE.enabled = mode
+            try:
+                item = getattr(gen, method)(*value) if method == "throw" else gen.send(value)
+            except StopIteration as stop:
+                return stop.value
+            finally:
+                STATE.enabled = prev
+            try:
+                value, method = (yield item), "send"
+            except GeneratorExit:
+                gen.close()
+                raise
+            except BaseException as exc:  # forward throw() into the generator
+                value, method = (type(exc), exc, exc.__traceback__), "throw"
+    return wrapper
 
 
 def _maybe_bare_decorator(cls, mode, func):
@@ -109,6 +141,9 @@ class set_grad_enabled(_GradMode):
         STATE.enabled = self._mode
 
     def __enter__(self):
+        # __init__ already switched the mode; restore what was there before it on exit.
+        self.__dict__.setdefault("_prevs", []).append(self._prev)
+        STATE.enabled = self._mode
         return self
 
     def __call__(self, fn):
