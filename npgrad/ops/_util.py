@@ -11,9 +11,12 @@ __all__ = ["Tensor", "as_operand", "as_tensor_arg", "norm_dim", "norm_dims", "si
            "describe"]
 
 
+_FAST = (Tensor, float, int, bool)
+
+
 def as_operand(x, op: str):
     """Let a Tensor or a Python number through; make lists and arrays into Tensors."""
-    if isinstance(x, (Tensor, numbers.Number)):
+    if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
     if isinstance(x, (np.ndarray, list, tuple, np.generic)):
         from .creation import tensor
