@@ -30,6 +30,9 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.pointwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.joins import *  # noqa: F401,F403
+from .ops.tiling import *  # noqa: F401,F403
+from .ops.diag import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 
 from . import linalg, nn  # noqa: E402,F401

@@ -300,9 +300,7 @@ class TensorOps:
         return _ops.shape.reshape(self, *shape)
 
     def view(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], (_INT_TYPES, tuple, list, Size)):
-            return self.to(shape[0])  # view(dtype) is a reinterpretation in PyTorch
-        return _ops.shape.view(self, *shape)
+        return _ops.shape.view(self, *shape)  # view(dtype) reinterprets the bytes
 
     def view_as(self, other):
         return _ops.shape.view(self, other.shape)
@@ -338,6 +336,71 @@ class TensorOps:
 
     def unbind(self, dim=0):
         return _ops.shape.unbind(self, dim)
+
+    def unflatten(self, dim, sizes):
+        return _ops.shape.unflatten(self, dim, sizes)
+
+    def movedim(self, source, destination):
+        return _ops.shape.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def adjoint(self):
+        return _ops.shape.adjoint(self)
+
+    def broadcast_to(self, size):
+        return _ops.shape.broadcast_to(self, size)
+
+    def narrow(self, dim, start, length):
+        return _ops.shape.narrow(self, dim, start, length)
+
+    def split(self, split_size, dim=0):
+        return _ops.joins.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _ops.joins.chunk(self, chunks, dim)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _ops.joins.tensor_split(self, indices_or_sections, dim)
+
+    def repeat(self, *sizes):
+        return _ops.tiling.repeat(self, *sizes)
+
+    def tile(self, *dims):
+        return _ops.tiling.tile(self, dims[0] if len(dims) == 1 else dims)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return _ops.tiling.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def flip(self, *dims):
+        return _ops.tiling.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def fliplr(self):
+        return _ops.tiling.fliplr(self)
+
+    def flipud(self):
+        return _ops.tiling.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return _ops.tiling.roll(self, shifts, dims)
+
+    def tril(self, diagonal=0):
+        return _ops.diag.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _ops.diag.triu(self, diagonal)
+
+    def diag(self, diagonal=0):
+        return _ops.diag.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _ops.diag.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _ops.diag.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return _ops.diag.trace(self)
 
     # -- end of shape (new shape methods go above this line) --
 

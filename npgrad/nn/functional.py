@@ -1,4 +1,6 @@
 """``npgrad.nn.functional``: functional forms of layers, as ``torch.nn.functional``."""
 from __future__ import annotations
 
-__all__: list = []
+from ..ops.pad import pad
+
+__all__: list = ["pad"]

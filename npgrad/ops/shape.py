@@ -1,9 +1,14 @@
-"""Shape ops: views (reshape, transpose, permute, expand, squeeze, ...) and joins (cat, stack).
+"""Shape ops that are views: reshape, view, flatten, squeeze, permute, movedim, transpose,
+expand, broadcast_tensors, narrow, unbind.
 
 View ops return arrays that share memory with their input where NumPy can (``is_view``), so
-that an in-place change to one is seen in the other, as in PyTorch.
+that an in-place change to one is seen in the other, as in PyTorch. Joins and splits (cat,
+stack, split, chunk) are in ``joins.py``; copies that rearrange data (repeat, flip,
+roll) in ``tiling.py``; diagonals and triangles in ``diag.py``; padding in ``pad.py``.
 """
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -11,13 +16,18 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim, size_args
 
-__all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "expand",
-           "broadcast_to", "squeeze", "unsqueeze", "flatten", "unbind", "cat", "concat",
-           "concatenate", "stack", "narrow"]
+__all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
+           "movedim", "moveaxis", "expand", "broadcast_to", "broadcast_tensors",
+           "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "unflatten", "narrow", "unbind"]
 
 
-def infer_shape(shape: tuple, numel: int, op: str) -> tuple:
+# ---------------------------------------------------------------------------------------------
+# reshape / view / flatten / unflatten / squeeze / unsqueeze: one primitive, a new shape
+# ---------------------------------------------------------------------------------------------
+
+def infer_shape(shape: tuple, numel: int, op: str, in_shape: tuple | None = None) -> tuple:
     """Resolve one -1 in ``shape`` and check the element count, with PyTorch's message."""
+    src = f" (input shape {tuple(in_shape)})" if in_shape is not None else ""
     if shape.count(-1) > 1:
         raise RuntimeError(f"{op}: only one dimension can be inferred")
     known = 1
@@ -26,10 +36,12 @@ def infer_shape(shape: tuple, numel: int, op: str) -> tuple:
             known *= s
     if -1 in shape:
         if known == 0 or numel % known:
-            raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size "
+                               f"{numel}{src}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
-        raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size "
+                           f"{numel}{src}")
     return shape
 
 
@@ -53,19 +65,25 @@ class View(Reshape):
     @staticmethod
     def forward(ctx, a, shape):
         ctx.in_shape = a.shape
-        out = a.view()
         try:
-            out.shape = shape
-        except AttributeError:
+            return np.reshape(a, shape, copy=False)
+        except ValueError:
             raise RuntimeError(f"view: view size is not compatible with input tensor's size and "
                                f"stride (at least one dimension spans across two contiguous "
                                f"subspaces); shape {tuple(a.shape)} -> {shape}. Use .reshape(...) "
                                f"instead.") from None
-        return out
 
 
 class Squeeze(Reshape):
     node_name = "SqueezeBackward0"
+
+
+class Squeeze1(Reshape):
+    node_name = "SqueezeBackward1"    # squeeze(dim) with an int
+
+
+class Squeeze2(Reshape):
+    node_name = "SqueezeBackward2"    # squeeze(dim) with a tuple
 
 
 class Unsqueeze(Reshape):
@@ -75,22 +93,103 @@ class Unsqueeze(Reshape):
 def reshape(input, *shape) -> Tensor:
     """The same data with a new shape (a view when possible). One size may be -1."""
     input = as_tensor_arg(input, "reshape")
-    shape = infer_shape(size_args(shape, "reshape"), input._data.size, "reshape")
-    if shape == input._data.shape:
-        return Reshape.apply(input, shape=shape) if input._rg else _alias(input)
+    shape = infer_shape(size_args(shape, "reshape"), input._data.size, "reshape",
+                        input._data.shape)
     return Reshape.apply(input, shape=shape)
 
 
 def view(input, *shape) -> Tensor:
-    """The same data with a new shape; raises when that needs a copy (use ``reshape``)."""
-    shape = infer_shape(size_args(shape, "view"), input._data.size, "view")
+    """The same data with a new shape; raises when that needs a copy (use ``reshape``).
+
+    ``view(dtype)`` reinterprets the bytes as another dtype, as in PyTorch (no gradient).
+    """
+    if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, str, np.dtype, type)):
+        return _view_dtype(input, _dt.to_dtype(shape[0]))
+    shape = infer_shape(size_args(shape, "view"), input._data.size, "view", input._data.shape)
     return View.apply(input, shape=shape)
+
+
+def _view_dtype(input: Tensor, dtype) -> Tensor:
+    a = input._data
+    if dtype.np == a.dtype:
+        return _alias(input)
+    if dtype.itemsize != a.itemsize and (a.ndim == 0 or a.strides[-1] != a.itemsize):
+        raise RuntimeError(f"view: self.stride(-1) must be 1 to view {input.dtype} as {dtype} "
+                           f"(different element sizes), got shape {tuple(a.shape)}")
+    try:
+        out = Tensor._make(a.view(dtype.np))
+    except ValueError as e:
+        raise RuntimeError(f"view: cannot view a {input.dtype} tensor of shape "
+                           f"{tuple(a.shape)} as {dtype}: {e}") from None
+    out._vc = input._counter()   # the same memory: share the version counter
+    return out
 
 
 def _alias(input: Tensor) -> Tensor:
     """A new tensor object viewing the same data (for shape ops that change nothing)."""
     return Reshape.apply(input, shape=input._data.shape)
 
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions ``start_dim..end_dim`` into one (a 0-d tensor becomes 1-D)."""
+    input = as_tensor_arg(input, "flatten")
+    shape = input._data.shape
+    s, e = norm_dim(start_dim, len(shape), "flatten"), norm_dim(end_dim, len(shape), "flatten")
+    if not shape:
+        return Reshape.apply(input, shape=(1,))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return _alias(input)
+    return Reshape.apply(input, shape=shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+def unflatten(input, dim: int, sizes) -> Tensor:
+    """Split dimension ``dim`` into ``sizes`` (one of them may be -1)."""
+    shape = input._data.shape
+    d = norm_dim(dim, len(shape), "unflatten")
+    sizes = size_args((sizes,), "unflatten")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[d]) or (
+            -1 in sizes and (known == 0 or shape[d] % known)):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[d]}) in the input tensor of shape "
+                           f"{tuple(shape)}")
+    sizes = tuple(shape[d] // known if s == -1 else s for s in sizes)
+    return Reshape.apply(input, shape=shape[:d] + sizes + shape[d + 1:])
+
+
+def squeeze(input, dim=None) -> Tensor:
+    """Remove dimensions of size 1 (all of them, or those in ``dim``: an int or a tuple)."""
+    shape = input._data.shape
+    if dim is None:
+        dims, cls = {i for i, s in enumerate(shape) if s == 1}, Squeeze
+    else:
+        cls = Squeeze2 if isinstance(dim, (tuple, list)) else Squeeze1
+        dim = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+        dims = [norm_dim(d, input.ndim, "squeeze") for d in dim]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"squeeze: dim {dims[0] if len(dims) == 1 else dims} appears "
+                               f"multiple times in the list of dims")
+        dims = {d for d in dims if input.ndim and shape[d] == 1}
+    new = tuple(s for i, s in enumerate(shape) if i not in dims)
+    return cls.apply(input, shape=new)
+
+
+def unsqueeze(input, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at ``dim``."""
+    n = input.ndim + 1
+    d = norm_dim(dim, n, "unsqueeze")
+    shape = list(input._data.shape)
+    shape.insert(d, 1)
+    return Unsqueeze.apply(input, shape=tuple(shape))
+
+
+# ---------------------------------------------------------------------------------------------
+# permute / transpose / movedim: one primitive, a new order of the dimensions
+# ---------------------------------------------------------------------------------------------
 
 class Permute(Primitive):
     node_name = "PermuteBackward0"
@@ -103,7 +202,7 @@ class Permute(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.permute(tuple(np.argsort(ctx.dims)))
+        return Permute.apply(grad, dims=tuple(int(i) for i in np.argsort(ctx.dims)))
 
 
 class Transpose(Permute):
@@ -127,6 +226,8 @@ def transpose(input, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions."""
     n = input.ndim
     d0, d1 = norm_dim(dim0, n, "transpose"), norm_dim(dim1, n, "transpose")
+    if n == 0:
+        return _alias(input)
     dims = list(range(n))
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return Transpose.apply(input, dims=tuple(dims))
@@ -142,6 +243,44 @@ def t(input) -> Tensor:
                            f"{input.ndim}D")
     return transpose(input, 0, 1) if input.ndim == 2 else _alias(input)
 
+
+def adjoint(input) -> Tensor:
+    """The transpose of the last two dimensions (``x.mT``; real tensors have no conjugate)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"adjoint: tensor.adjoint() is only supported on matrices or batches "
+                           f"of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def _dim_list(dims, n: int, what: str) -> list:
+    dims = [dims] if isinstance(dims, numbers.Integral) else list(dims)
+    return [norm_dim(d, n, "movedim") for d in dims]
+
+
+def movedim(input, source, destination) -> Tensor:
+    """Move dimensions ``source`` (an int or a tuple) to positions ``destination``."""
+    n = input.ndim
+    src, dst = _dim_list(source, n, "source"), _dim_list(destination, n, "destination")
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
+                           f"should contain the same number of dims as destination ({dst} dims)")
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    order = [d for d in range(n) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    if order == list(range(n)):
+        return _alias(input)
+    return Permute.apply(input, dims=tuple(order))
+
+
+moveaxis = movedim
+
+
+# ---------------------------------------------------------------------------------------------
+# expand / broadcast: a read-only view with zero strides; its adjoint is sum_to_size
+# ---------------------------------------------------------------------------------------------
 
 class Expand(Primitive):
     node_name = "ExpandBackward0"
@@ -166,6 +305,10 @@ def expand(input, *sizes) -> Tensor:
                            f"greater or equal to the number of dimensions in the tensor "
                            f"({len(shape)})")
     lead = len(sizes) - len(shape)
+    for i in range(lead):
+        if sizes[i] < 0:
+            raise RuntimeError(f"expand: the expanded size of the tensor ({sizes[i]}) isn't "
+                               f"allowed in a leading, non-existing dimension {i}")
     out = list(sizes)
     for i, s in enumerate(shape):
         want = sizes[lead + i]
@@ -183,41 +326,65 @@ def expand(input, *sizes) -> Tensor:
 
 def broadcast_to(input, size) -> Tensor:
     """``input.expand(size)``."""
-    return expand(input, size)
+    return expand(as_tensor_arg(input, "broadcast_to"), size)
 
 
-def squeeze(input, dim=None) -> Tensor:
-    """Remove dimensions of size 1 (all of them, or those in ``dim``: an int or a tuple)."""
-    shape = input._data.shape
-    if dim is None:
-        dims = {i for i, s in enumerate(shape) if s == 1}
-    else:
-        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        dims = {norm_dim(d, input.ndim, "squeeze") for d in dims}
-        dims = {d for d in dims if input.ndim and shape[d] == 1}
-    new = tuple(s for i, s in enumerate(shape) if i not in dims)
-    return Squeeze.apply(input, shape=new)
+def broadcast_shapes(*shapes):
+    """The shape that tensors of these shapes broadcast to (``Size``)."""
+    from ..tensor import Size
+    out: list = []
+    for k, shape in enumerate(shapes):
+        shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+        if len(shape) > len(out):
+            out = [1] * (len(shape) - len(out)) + out
+        for i, s in enumerate(shape):
+            j = len(out) - len(shape) + i
+            if s != out[j] and s != 1 and out[j] != 1:
+                raise RuntimeError(f"broadcast_shapes: The size of tensor a ({out[j]}) must "
+                                   f"match the size of tensor b ({s}) at non-singleton "
+                                   f"dimension {i} (shape {shape} is number {k})")
+            if out[j] == 1:
+                out[j] = s
+    return Size(out)
 
 
-def unsqueeze(input, dim: int) -> Tensor:
-    """Insert a dimension of size 1 at ``dim``."""
-    n = input.ndim + 1
-    d = norm_dim(dim, n, "unsqueeze")
-    shape = list(input._data.shape)
-    shape.insert(d, 1)
-    return Unsqueeze.apply(input, shape=tuple(shape))
+def broadcast_tensors(*tensors) -> tuple:
+    """Expand all tensors to their common broadcast shape (views)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    tensors = [as_tensor_arg(x, "broadcast_tensors") for x in tensors]
+    shape = tuple(broadcast_shapes(*[x._data.shape for x in tensors]))
+    return tuple(expand(x, shape) for x in tensors)
 
 
-def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dimensions ``start_dim..end_dim`` into one."""
-    shape = input._data.shape
-    if not shape:
-        return reshape(input, (1,))
-    s, e = norm_dim(start_dim, len(shape), "flatten"), norm_dim(end_dim, len(shape), "flatten")
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    return reshape(input, shape[:s] + (-1 if 0 not in shape[s:e + 1] else 0,) + shape[e + 1:])
+# ---------------------------------------------------------------------------------------------
+# narrow: a slice along one dimension (a getitem view)
+# ---------------------------------------------------------------------------------------------
 
+def narrow(input, dim: int, start, length: int) -> Tensor:
+    """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = norm_dim(dim, input.ndim, "narrow")
+    start, length = int(start), int(length)
+    size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"narrow: start out of range (expected to be in range of [{-size}, "
+                         f"{size}], but got {start})")
+    if start < 0:
+        start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                           f"size ({size}) of a tensor of shape {tuple(input.shape)}.")
+    from .indexing import getitem
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+# ---------------------------------------------------------------------------------------------
+# unbind: every slice along a dimension (views of the input); its adjoint is stack
+# ---------------------------------------------------------------------------------------------
 
 class Unbind(Primitive):
     node_name = "UnbindBackward0"
@@ -230,88 +397,15 @@ class Unbind(Primitive):
 
     @staticmethod
     def backward(ctx, *grads):
+        from .joins import stack
         return stack(grads, ctx.dim)
 
 
 def unbind(input, dim: int = 0) -> tuple:
     """The slices along ``dim``, as a tuple of tensors."""
+    if input.ndim == 0:
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = norm_dim(dim, input.ndim, "unbind")
     if input._data.shape[d] == 0:
         return ()
     return Unbind.apply(input, dim=d)
-
-
-# ---------------------------------------------------------------------------------------------
-# Joins
-# ---------------------------------------------------------------------------------------------
-
-class Cat(Primitive):
-    node_name = "CatBackward0"
-
-    @staticmethod
-    def forward(ctx, *arrays, dim):
-        ctx.dim = dim
-        ctx.sizes = [x.shape[dim] if x.ndim else 0 for x in arrays]
-        return np.concatenate(arrays, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, start = [], 0
-        for size in ctx.sizes:
-            out.append(grad.narrow(ctx.dim, start, size) if size else None)
-            start += size
-        return tuple(out)
-
-
-def cat(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along an existing dimension (dtypes promote, as in PyTorch)."""
-    tensors = [as_tensor_arg(t, "cat") for t in tensors]
-    if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
-    # PyTorch skips 1-D empty tensors (legacy behaviour) when joining
-    parts = [t for t in tensors if not (t.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
-    ref = parts[0]
-    d = norm_dim(dim, ref.ndim, "cat")
-    for i, p in enumerate(parts):
-        if p.ndim != ref.ndim:
-            raise RuntimeError(f"cat: tensors must have same number of dimensions: got "
-                               f"{ref.ndim} and {p.ndim} (tensor {i})")
-        for k in range(ref.ndim):
-            if k != d and p._data.shape[k] != ref._data.shape[k]:
-                raise RuntimeError(f"cat: sizes of tensors must match except in dimension {d}. "
-                                   f"Expected size {ref._data.shape[k]} but got size "
-                                   f"{p._data.shape[k]} for tensor number {i} in the list "
-                                   f"(shapes {[tuple(q.shape) for q in parts]})")
-    dt = _dt.result_type(*[p._data for p in parts])
-    parts = [p if p._data.dtype == dt else p.to(_dt.from_numpy_dtype(dt)) for p in parts]
-    return Cat.apply(*parts, dim=d)
-
-
-concat = concatenate = cat
-
-
-def stack(tensors, dim: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new dimension."""
-    tensors = [as_tensor_arg(t, "stack") for t in tensors]
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    shape = tensors[0]._data.shape
-    for i, x in enumerate(tensors):
-        if x._data.shape != shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(shape)} at entry 0 and {list(x.shape)} at entry {i}")
-    d = norm_dim(dim, len(shape) + 1, "stack")
-    return cat([unsqueeze(x, d) for x in tensors], d)
-
-
-def narrow(input, dim: int, start: int, length: int) -> Tensor:
-    """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
-    d = norm_dim(dim, input.ndim, "narrow")
-    size = input._data.shape[d]
-    if start < 0:
-        start += size
-    if not (0 <= start <= size and 0 <= length and start + length <= size):
-        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
-                           f"size ({size}) of a tensor of shape {tuple(input.shape)}")
-    from .indexing import getitem
-    return getitem(input, (slice(None),) * d + (slice(start, start + length),))

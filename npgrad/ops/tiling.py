@@ -1,0 +1,180 @@
+"""Copies that rearrange or repeat data: repeat, tile, repeat_interleave, flip, roll.
+
+Each gradient is the adjoint rearrangement: ``repeat`` sums the gradient over the copies (a
+reshape that separates them, then a sum), ``flip`` flips back and ``roll`` rolls back by the
+negated shift. ``repeat_interleave`` is an index-select, whose gradient is a scatter-add.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
+
+# repeat is a Tensor method only (torch.repeat does not exist)
+__all__ = ["tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll"]
+
+
+# ---------------------------------------------------------------------------------------------
+# repeat / tile
+# ---------------------------------------------------------------------------------------------
+
+class Repeat(Primitive):
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, reps):
+        ctx.in_shape = a.shape
+        padded = (1,) * (len(reps) - a.ndim) + a.shape
+        ctx.padded, ctx.reps = padded, reps
+        return np.tile(a.reshape(padded), reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # separate each repeated dimension into (copies, size) and sum over the copies
+        reps = ctx.reps
+        if 0 in reps:
+            return grad.new_zeros(ctx.in_shape)
+        split = [n for pair in zip(reps, ctx.padded) for n in pair]
+        summed = grad.reshape(split).sum(tuple(range(0, 2 * len(reps), 2)))
+        return summed.reshape(ctx.in_shape)
+
+
+def repeat(input, *sizes) -> Tensor:
+    """``input`` repeated ``sizes[i]`` times along each dimension (new leading dims allowed)."""
+    reps = size_args(sizes, "repeat")
+    if len(reps) < input.ndim:
+        raise RuntimeError(f"repeat: Number of dimensions of repeat dims can not be smaller than "
+                           f"number of dimensions of tensor (repeats {list(reps)}, tensor shape "
+                           f"{tuple(input.shape)})")
+    if any(r < 0 for r in reps):
+        raise RuntimeError(f"repeat: Trying to create tensor with negative dimension: {reps}")
+    return Repeat.apply(input, reps=reps)
+
+
+def tile(input, dims) -> Tensor:
+    """``repeat`` where missing leading repeats count as 1."""
+    input = as_tensor_arg(input, "tile")
+    reps = size_args((dims,) if isinstance(dims, numbers.Integral) else tuple(dims), "tile")
+    reps = (1,) * (input.ndim - len(reps)) + reps
+    return repeat(input, reps)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:
+    """Repeat each element ``repeats`` times (an int, or a tensor with one count per element
+    along ``dim``); a flattened input when ``dim`` is None. ``repeat_interleave(counts)`` alone
+    gives the indices ``0..n-1`` each repeated ``counts[i]`` times."""
+    if repeats is None:  # the index form
+        counts = as_tensor_arg(input, "repeat_interleave")._data
+        if counts.ndim > 1 or counts.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave: repeats must be a 0-dim or 1-dim int tensor")
+        if (counts < 0).any():
+            raise RuntimeError("repeat_interleave: repeats can not be negative")
+        counts = counts.reshape(-1)
+        return Tensor._make(np.repeat(np.arange(counts.shape[0], dtype=np.int64), counts))
+    input = as_tensor_arg(input, "repeat_interleave")
+    if dim is None:
+        from .shape import flatten
+        input, d = flatten(input), 0
+    else:
+        d = norm_dim(dim, input.ndim, "repeat_interleave")
+    n = input._data.shape[d] if input.ndim else 1
+    counts = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
+    if counts.ndim > 1 or counts.dtype.kind not in "iu":
+        raise RuntimeError("repeat_interleave: repeats must be an int or a 0-dim or 1-dim int "
+                           "tensor")
+    if counts.ndim == 1 and counts.shape[0] not in (1, n):
+        raise RuntimeError(f"repeat_interleave: repeats must have the same size as input along "
+                           f"dim, but got repeats.size(0) = {counts.shape[0]} and "
+                           f"input.size({d}) = {n}")
+    if (counts < 0).any():
+        raise RuntimeError("repeat_interleave: Repeats must be non-negative")
+    idx = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(counts.reshape(-1), (n,)))
+    if output_size is not None and output_size != idx.shape[0]:
+        raise RuntimeError(f"repeat_interleave: output_size ({output_size}) does not match the "
+                           f"total of the repeats ({idx.shape[0]})")
+    if input.ndim == 0:
+        from .shape import reshape
+        input = reshape(input, (1,))
+    from .indexing import getitem
+    return getitem(input, (slice(None),) * d + (idx,))
+
+
+# ---------------------------------------------------------------------------------------------
+# flip: its own adjoint
+# ---------------------------------------------------------------------------------------------
+
+class Flip(Primitive):
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.flip(a, dims).copy()  # PyTorch's flip copies (negative strides are a view)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Flip.apply(grad, dims=ctx.dims)
+
+
+def flip(input, dims) -> Tensor:
+    """Reverse the order of elements along ``dims`` (an int or a tuple); a copy."""
+    input = as_tensor_arg(input, "flip")
+    dims = norm_dims((dims,) if isinstance(dims, numbers.Integral) else tuple(dims),
+                     input.ndim, "flip")
+    if input.ndim == 0:
+        dims = ()
+    return Flip.apply(input, dims=dims)
+
+
+def fliplr(input) -> Tensor:
+    """Flip left-right: reverse dimension 1 (at least 2-D input)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"fliplr: Input must be >= 2-d (got shape {tuple(input.shape)}).")
+    return flip(input, (1,))
+
+
+def flipud(input) -> Tensor:
+    """Flip up-down: reverse dimension 0 (at least 1-D input)."""
+    if input.ndim < 1:
+        raise RuntimeError("flipud: Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+# ---------------------------------------------------------------------------------------------
+# roll: the adjoint of a roll is the roll by the negated shifts
+# ---------------------------------------------------------------------------------------------
+
+class Roll(Primitive):
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(a, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Roll.apply(grad, shifts=tuple(-s for s in ctx.shifts), dims=ctx.dims)
+
+
+def roll(input, shifts, dims=None) -> Tensor:
+    """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when None)."""
+    input = as_tensor_arg(input, "roll")
+    shifts = (int(shifts),) if isinstance(shifts, numbers.Integral) else tuple(
+        int(s) for s in shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    if not dims:
+        if len(shifts) != 1:
+            raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:0")
+        from .shape import reshape
+        flat = Roll.apply(reshape(input, (-1,)), shifts=shifts, dims=(0,))
+        return reshape(flat, tuple(input.shape))
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    dims = tuple(norm_dim(d, input.ndim, "roll") for d in dims)
+    return Roll.apply(input, shifts=shifts, dims=dims)
