@@ -152,8 +152,8 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         if child is None or g is None:
             continue
         if g.__class__ is not Tensor and not isinstance(g, Tensor):
-            raise TypeError(f"function {node.name()} returned a gradient of type "
-                            f"{type(g).__name__} at index {i}; expected a Tensor or None")
+            raise RuntimeError(f"function {node.name()} returned a gradient of type "
+                               f"{type(g).__name__} at index {i}; expected a Tensor or None")
         m = meta[i]
         if g._data.shape != m[0] or g._data.dtype != m[1]:
             g = _fit(g, m, node, i)

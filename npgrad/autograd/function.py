@@ -99,6 +99,23 @@ class AccumulateGrad(Node):
 class Function(Node):
     """Base class for custom autograd operations, as ``torch.autograd.Function``.
 
+    Write it exactly as in PyTorch: a static ``forward(ctx, *args)`` and a static
+    ``backward(ctx, *grad_outputs)`` returning one gradient per ``forward`` argument (None for
+    non-Tensor arguments and inputs that need none), and call it with ``Fn.apply(*args)``.
+    ``ctx`` offers ``save_for_backward`` / ``saved_tensors``, ``needs_input_grad``,
+    ``mark_dirty``, ``mark_non_differentiable`` and ``set_materialize_grads``, and takes any
+    other attribute. The node is named ``<Fn>Backward``.
+
+    How this differs from npgrad's built-in ops (subclasses of :class:`Primitive`):
+
+    * here ``forward`` receives the Tensors themselves (and numbers as they are), and runs
+      with grad recording off, so it can use any npgrad op; a ``Primitive``'s ``forward``
+      receives raw NumPy arrays and must return arrays (the fast path of the built-ins);
+    * here outputs are Tensors, and an output that *is* an input (not marked dirty) is
+      returned as a new Tensor sharing its data; a ``Primitive`` wraps the arrays it returns;
+    * in both, ``backward`` gets and returns Tensors; written with npgrad ops (or other
+      Functions) it is differentiable again, so ``create_graph=True`` works.
+
     >>> class Exp(npgrad.autograd.Function):
     ...     @staticmethod
     ...     def forward(ctx, x):
@@ -236,9 +253,17 @@ class Function(Node):
             result = cls.forward(ctx, *args, **kwargs)
         if not requires:
             ctx._to_save = None
+            if ctx._dirty:  # as PyTorch, mark_dirty counts as a write even with no graph
+                for a in args:
+                    if isinstance(a, Tensor) and id(a) in ctx._dirty:
+                        a._bump()
             return result
         single = not isinstance(result, tuple)
         outs = (result,) if single else result
+        edge_args = args
+        if ctx._dirty:  # dirty inputs become our outputs: keep their old edges for _record
+            edge_args = tuple(_before_write(a) if isinstance(a, Tensor) and id(a) in ctx._dirty
+                              else a for a in args)
         wrapped = []
         for i, o in enumerate(outs):
             if not isinstance(o, Tensor):
@@ -260,8 +285,15 @@ class Function(Node):
         ctx._n_outputs = len(outs)
         ctx._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                          for o in wrapped]
-        ctx._record(args, [o if isinstance(o, Tensor) else None for o in wrapped], args)
+        ctx._record(edge_args, [o if isinstance(o, Tensor) else None for o in wrapped], args)
         return wrapped[0] if single else tuple(wrapped)
+
+
+def _before_write(t: Tensor) -> Tensor:
+    """A stand-in for ``t`` as it was in the graph before an in-place write re-points it."""
+    s = Tensor._make(t._data)
+    s.grad_fn, s._output_nr, s._rg, s._vc = t.grad_fn, t._output_nr, t._rg, t._counter()
+    return s
 
 
 class Primitive(Function):
