@@ -183,6 +183,18 @@ def promote_binary(a, b):
     return _cast(a, dt), _cast(b, dt)
 
 
+def wrap_ints(a, b):
+    """Python ints that overflow the other operand's integer dtype, wrapped into it (two's
+    complement, as PyTorch does: ``uint8_tensor - 1`` wraps where NumPy raises)."""
+    def wrap(x, other):
+        if isinstance(x, _builtins.int) and isinstance(other, np.ndarray) \
+                and other.dtype.kind in "iu":
+            return np.array(x & ((1 << (8 * other.dtype.itemsize)) - 1),
+                            np.uint64).astype(other.dtype)
+        return x
+    return wrap(a, b), wrap(b, a)
+
+
 def _cast(x, dt):
     if isinstance(x, np.ndarray):
         return x if x.dtype == dt else x.astype(dt)

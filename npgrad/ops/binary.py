@@ -41,6 +41,27 @@ def _apply_ufunc(ufunc, op: str, a, b):
         return ufunc(a, b)
     except ValueError:
         raise broadcast_error(op, a, b) from None
+    except OverflowError:
+        # NumPy refuses Python ints outside a small dtype's range (uint8 - 1); PyTorch wraps
+        a, b = _dt.wrap_ints(a, b)
+        return ufunc(a, b)
+
+
+def _no_bool(op: str, a, b) -> None:
+    """PyTorch has no bool kernel for some ops: bool with bool raises NotImplementedError."""
+    if _dt.result_type(a, b).kind == "b":
+        raise NotImplementedError(f"{op}: not implemented for 'Bool' operands "
+                                  f"({describe(a, b)})")
+
+
+def _zero_division(op: str, b) -> None:
+    """Integer division by zero raises (PyTorch: RuntimeError 'ZeroDivisionError')."""
+    d = b._data if isinstance(b, Tensor) else b
+    if isinstance(d, np.ndarray):
+        if d.dtype.kind in "iub" and not d.all():
+            raise RuntimeError(f"ZeroDivisionError: {op}: integer division by zero")
+    elif isinstance(d, (int, np.integer, np.bool_)) and d == 0:
+        raise RuntimeError(f"ZeroDivisionError: {op}: integer division by zero")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,9 +85,10 @@ class Sub(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        if _is_bool(a) and _is_bool(b):
-            raise RuntimeError("sub: subtraction with two bool tensors is not supported; use "
-                               "the `^` or `logical_xor()` operator instead")
+        if _is_bool(a) or _is_bool(b):
+            raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not "
+                               "supported. If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
         return _apply_ufunc(np.subtract, "sub", a, b)
 
     @staticmethod
@@ -100,8 +122,7 @@ class Div(Primitive):
             dt = _dt.get_default_dtype().np
         a, b = _dt._cast(a, dt), _dt._cast(b, dt)
         try:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.true_divide(a, b)
+            return np.true_divide(a, b)
         except ValueError:
             raise broadcast_error("div", a, b) from None
 
@@ -120,8 +141,7 @@ class Remainder(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _apply_ufunc(np.remainder, "remainder", a, b)
+        return _apply_ufunc(np.remainder, "remainder", a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -138,15 +158,23 @@ class Pow(Primitive):
     def forward(ctx, a, b):
         if b.__class__ is np.ndarray:
             ctx.node_name = "PowBackward1" if a.__class__ is np.ndarray else "PowBackward2"
+        if _is_bool(a) and _is_bool(b):
+            # PyTorch: bool ** True is the bool tensor, ** False all True; no bool kernel
+            if b.__class__ is not bool or a.__class__ is not np.ndarray:
+                raise NotImplementedError(f"pow: not implemented for 'Bool' operands "
+                                          f"({describe(a, b)})")
+            return a.copy() if b else np.ones_like(a)
         a2, b2 = _dt.promote_binary(a, b)
-        if a2.__class__ is np.ndarray and a2.dtype.kind in "iu" and np.any(np.asarray(b2) < 0):
-            raise RuntimeError("pow: integers to negative integer powers are not allowed "
-                               f"({describe(a, b)})")
+        if a2.__class__ is np.ndarray and a2.dtype.kind in "iu":
+            if np.any(np.asarray(b2) < 0):
+                raise RuntimeError("pow: integers to negative integer powers are not allowed "
+                                   f"({describe(a, b)})")
         try:
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                out = np.power(a2, b2)
+            out = np.power(a2, b2)
         except ValueError:
             raise broadcast_error("pow", a2, b2) from None
+        except OverflowError:  # a Python int out of a small int dtype's range: wrap it
+            out = np.power(*_dt.wrap_ints(a2, b2))
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -213,17 +241,18 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
                          f"but found '{rounding_mode}'")
     a = input._data if isinstance(input, Tensor) else input
     b = other._data if isinstance(other, Tensor) else other
+    if rounding_mode == "floor":
+        _no_bool("floor_divide", a, b)
     a, b = _dt.promote_binary(a, b)
-    if np.asarray(a).dtype.kind in "iub" and np.any(np.asarray(b) == 0):
-        raise ZeroDivisionError("div: integer division by zero")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if rounding_mode == "floor":
-            out = _apply_ufunc(np.floor_divide, "div", a, b)
-        elif np.asarray(a).dtype.kind in "iub":
-            q = np.floor_divide(a, b)
-            out = q + ((q < 0) & (q * b != a))
-        else:
-            out = np.trunc(np.true_divide(a, b))
+    if np.asarray(a).dtype.kind in "iub":
+        _zero_division("div", b)
+    if rounding_mode == "floor":
+        out = _apply_ufunc(np.floor_divide, "div", a, b)
+    elif np.asarray(a).dtype.kind in "iub":
+        q = np.floor_divide(a, b)
+        out = q + ((q < 0) & (q * b != a))
+    else:
+        out = np.trunc(np.true_divide(a, b))
     # rounded division has derivative 0 almost everywhere
     from .unary import zero_grad_result
     return zero_grad_result(np.asarray(out), input, other)
@@ -237,10 +266,11 @@ def floor_divide(input, other) -> Tensor:
 def remainder(input, other) -> Tensor:
     """``input % other`` with the sign of the divisor, as Python's ``%``."""
     input, other = as_operand(input, "remainder"), as_operand(other, "remainder")
-    for x in (input, other):
-        d = x._data if isinstance(x, Tensor) else None
-        if d is not None and d.dtype.kind in "iu" and x is other and np.any(d == 0):
-            raise ZeroDivisionError("remainder: integer division by zero")
+    a = input._data if isinstance(input, Tensor) else input
+    b = other._data if isinstance(other, Tensor) else other
+    _no_bool("remainder", a, b)
+    if _dt.result_type(a, b).kind in "iu":
+        _zero_division("remainder", b)
     return Remainder.apply(input, other)
 
 
@@ -261,6 +291,9 @@ def _compare(ufunc, op: str, a, b) -> Tensor:
     a, b = as_operand(a, op), as_operand(b, op)
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
+    if ra.__class__ is int or rb.__class__ is int:
+        # PyTorch casts the number to the tensor's integer dtype first (uint8 < -1 is True)
+        ra, rb = _dt.wrap_ints(ra, rb)
     return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
 
 
@@ -311,8 +344,8 @@ def _bitwise(ufunc, op: str, a, b) -> Tensor:
     rb = b._data if isinstance(b, Tensor) else b
     for x in (ra, rb):
         if isinstance(x, float) or (isinstance(x, np.ndarray) and x.dtype.kind == "f"):
-            raise RuntimeError(f"{op}: only integer and bool tensors are supported, got "
-                               f"{describe(ra, rb)}")
+            raise NotImplementedError(f"{op}: only integer and bool tensors are supported, "
+                                      f"got {describe(ra, rb)}")
     return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
 
 
@@ -332,11 +365,20 @@ def bitwise_xor(input, other) -> Tensor:
 
 
 def _shift(ufunc, op: str, a, b) -> Tensor:
-    # shifts have no bool version: bool operands count as integers, as in PyTorch
     a, b = as_operand(a, op), as_operand(b, op)
-    if isinstance(a, Tensor) and a._data.dtype.kind == "b":
-        a = Tensor._make(a._data.astype(np.uint8))
-    return _bitwise(ufunc, op, a, b)
+    ra = a._data if isinstance(a, Tensor) else a
+    rb = b._data if isinstance(b, Tensor) else b
+    _no_bool(op, ra, rb)  # shifts have no bool kernel (bool with an int promotes to int)
+    out = _bitwise(ufunc, op, a, b)._data
+    # PyTorch: a shift by a negative amount or by the width or more gives 0 (a right shift
+    # of a negative number gives -1); NumPy leaves those to the C compiler
+    bits = out.dtype.itemsize * 8
+    amount = np.asarray(rb)
+    bad = (amount < 0) | (amount >= bits)
+    if np.any(bad):
+        fill = 0 if ufunc is np.left_shift else np.where(np.asarray(ra) < 0, -1, 0)
+        out = np.where(bad, fill, out).astype(out.dtype)
+    return Tensor._make(out)
 
 
 def bitwise_left_shift(input, other) -> Tensor:
@@ -352,8 +394,8 @@ def bitwise_right_shift(input, other) -> Tensor:
 def bitwise_not(input) -> Tensor:
     """Elementwise ``~``: bit flip for integers, logical not for bools."""
     if input._data.dtype.kind == "f":
-        raise RuntimeError(f"bitwise_not: only integer and bool tensors are supported, got "
-                           f"{describe(input)}")
+        raise NotImplementedError(f"bitwise_not: only integer and bool tensors are supported, "
+                                  f"got {describe(input)}")
     return Tensor._make(np.invert(input._data))
 
 

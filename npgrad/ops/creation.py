@@ -15,7 +15,8 @@ import numpy as np
 from .. import dtypes as _dt
 from ..backend import as_device
 from ..random import rng
-from ._util import Tensor, size_args
+from ._util import Tensor
+from ._util import size_args as _size_args
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "eye", "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
@@ -32,30 +33,67 @@ def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
 
 
 def _infer(data):
-    """``data`` as an array with PyTorch's dtype inference for Python data."""
+    """``data`` as an array with PyTorch's dtype inference for Python data.
+
+    Every leaf has a dtype (Python floats the default dtype, ints int64, bools bool; NumPy
+    scalars, arrays and Tensors their own) and the result is their ``promote_types``.
+    """
     from ..tensor import _to_array_like
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (np.ndarray, np.generic)):
         return np.asarray(data)
-    arr = np.asarray(_to_array_like(data))
-    if arr.dtype == object:
-        raise TypeError(f"tensor(): could not infer a dtype for {type(data).__name__} data; "
-                        "nested sequences must be rectangular and hold numbers")
-    if arr.dtype.kind == "f" and not _has_numpy_floats(data):
-        arr = arr.astype(_dt.get_default_dtype().np)
-    elif arr.dtype.kind in "iu" and arr.dtype != np.int64 and not isinstance(data, np.generic):
-        arr = arr.astype(np.int64)
-    elif arr.dtype.kind not in "biuf":
+    leaf = _leaf_dtype(data)
+    try:
+        arr = np.asarray(_to_array_like(data))
+    except (ValueError, OverflowError):
+        raise ValueError("tensor(): nested sequences must be rectangular and hold numbers "
+                         "within int64's range") from None
+    if arr.dtype == object or (arr.dtype.kind == "u" and leaf is None):
+        raise ValueError("tensor(): could not convert the data (ragged, not numbers, or an "
+                         "integer out of int64's range: Overflow when unpacking long long)")
+    if arr.dtype.kind not in "biuf":
         raise TypeError(f"tensor(): unsupported data of dtype {arr.dtype}")
-    return arr
+    if leaf is None:  # Python numbers only
+        kind = arr.dtype.kind
+        leaf = _dt.get_default_dtype().np if kind == "f" else np.dtype(np.int64) \
+            if kind in "iu" else arr.dtype
+    return arr if arr.dtype == leaf else arr.astype(leaf)
 
 
-def _has_numpy_floats(data) -> bool:
-    """True for lists of Tensors or NumPy values, whose dtype is kept (e.g. [t64, t64])."""
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return isinstance(data, (Tensor, np.ndarray, np.floating))
+_PY_NUMBERS = {float, int, bool}
+
+
+def _leaf_dtype(data):
+    """The promoted dtype of the NumPy values and Tensors nested in ``data`` together with
+    its Python numbers, or None when it holds Python numbers only (the common, fast case)."""
+    if not isinstance(data, (list, tuple)):
+        return None
+    found, py_types, stack = [], set(), [data]
+    while stack:
+        row = stack.pop()
+        types = set(map(type, row))
+        if types <= _PY_NUMBERS:
+            py_types |= types
+            continue
+        for x in row:
+            if isinstance(x, (list, tuple)):
+                stack.append(x)
+            elif isinstance(x, Tensor):
+                found.append(x._data.dtype)
+            elif isinstance(x, (np.ndarray, np.generic)):
+                found.append(np.asarray(x).dtype)
+            else:
+                py_types.add(type(x))
+    if not found:
+        return None
+    for t in py_types:
+        found.append(_dt.get_default_dtype().np if t is float else
+                     np.dtype(np.bool_) if t is bool else np.dtype(np.int64))
+    out = found[0]
+    for d in found[1:]:
+        out = _dt.promote_types(out, d)
+    return out
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -96,6 +134,14 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A 0-d tensor of the default float dtype (or ``dtype``)."""
     dt = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
     return _finish(np.array(s, dt), requires_grad, device)
+
+
+def size_args(size, op: str) -> tuple:
+    """A creation function's size: ``(2, 3)``, ``((2, 3),)`` or ``([2, 3],)``, non-negative."""
+    out = _size_args(size, op)
+    if any(d < 0 for d in out):
+        raise RuntimeError(f"{op}: Trying to create tensor with negative dimension {out}")
+    return out
 
 
 def _dtype(dtype, default=None) -> np.dtype:
@@ -180,28 +226,58 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 def arange(start=0, end=None, step=1, *, dtype=None, device=None,
            requires_grad: bool = False) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` by ``step``; int64 when all the
-    arguments are integers, else the default float dtype."""
+    arguments are integers, else the default float dtype.
+
+    The length is PyTorch's ``ceil((end - start) / step)`` in double precision, so
+    ``arange(0, 1, 0.1)`` has 10 elements as in PyTorch.
+    """
     if end is None:
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if dtype is None:
+        integral = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
+        dtype = _dt.int64 if integral else _dt.get_default_dtype()
+    dt = _dtype(dtype)
+    if dt == np.int64:  # PyTorch truncates the bounds and step to int64 first
+        start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
-    if dtype is None:
-        integral = all(isinstance(v, (builtins.int, np.integer)) for v in vals)
-        dtype = _dt.int64 if integral else _dt.get_default_dtype()
-    start, end, step = vals
-    n = max(0, math.ceil((end - start) / step))
-    data = (start + np.arange(n, dtype=np.float64) * step) if not isinstance(
-        start + step, builtins.int) else np.arange(start, end, step, dtype=np.int64)
-    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
+    n = math.ceil((end - start) / step)
+    if dt.kind in "iub":  # other integer dtypes: float length, truncated start and step
+        data = builtins.int(start) + np.arange(n, dtype=np.int64) * builtins.int(step)
+    else:
+        data = start + np.arange(n, dtype=np.float64) * step
+    return _finish(data.astype(dt), requires_grad, device)
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None,
              requires_grad: bool = False) -> Tensor:
-    """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
+    """``steps`` values evenly spaced from ``start`` to ``end`` inclusive.
+
+    As PyTorch, the first half counts up from ``start`` and the second half down from
+    ``end`` (so both ends are exact), in the output's float dtype; integer dtypes compute in
+    double precision and truncate.
+    """
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
-    data = np.linspace(start, end, steps, dtype=np.float64)
-    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+    if steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
+    dt = _dtype(dtype)
+    work = dt if dt.kind == "f" else np.dtype(np.float64)
+    s, e = work.type(start), work.type(end)
+    if steps <= 1:
+        data = np.full(steps, s, work)
+    else:
+        step = (e - s) / work.type(steps - 1)
+        i = np.arange(steps)
+        half = steps // 2
+        data = np.concatenate([s + step * i[:half].astype(work),
+                               e - step * (steps - 1 - i[half:]).astype(work)])
+    if dt.kind in "iu":
+        data = np.trunc(data).astype(np.int64)
+    return _finish(data.astype(dt), requires_grad, device)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
