@@ -210,7 +210,7 @@ class Tensor(TensorOps):
 
     @property
     def mT(self) -> "Tensor":
-        return _shape.transpose(self, -2, -1)
+        return _shape.adjoint(self)  # RuntimeError below 2-D, as PyTorch
 
     @property
     def H(self) -> "Tensor":

@@ -209,6 +209,10 @@ class Transpose(Permute):
     node_name = "TransposeBackward0"
 
 
+class TransposeT(Permute):
+    node_name = "TBackward0"
+
+
 def permute(input, *dims) -> Tensor:
     """Reorder dimensions: ``x.permute(2, 0, 1)``."""
     dims = size_args(dims, "permute") if dims else ()
@@ -241,14 +245,14 @@ def t(input) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else _alias(input)
+    return TransposeT.apply(input, dims=(1, 0)) if input.ndim == 2 else _alias(input)
 
 
 def adjoint(input) -> Tensor:
     """The transpose of the last two dimensions (``x.mT``; real tensors have no conjugate)."""
     if input.ndim < 2:
-        raise RuntimeError(f"adjoint: tensor.adjoint() is only supported on matrices or batches "
-                           f"of matrices. Got {input.ndim}-D tensor.")
+        raise RuntimeError(f"adjoint: tensor.mT and adjoint() are only supported on matrices "
+                           f"or batches of matrices. Got {input.ndim}-D tensor.")
     return transpose(input, -2, -1)
 
 
@@ -331,6 +335,10 @@ def broadcast_to(input, size) -> Tensor:
 
 def broadcast_shapes(*shapes):
     """The shape that tensors of these shapes broadcast to (``Size``)."""
+    return _broadcast_shape(shapes, "broadcast_shapes")
+
+
+def _broadcast_shape(shapes, op: str):
     from ..tensor import Size
     out: list = []
     for k, shape in enumerate(shapes):
@@ -340,7 +348,7 @@ def broadcast_shapes(*shapes):
         for i, s in enumerate(shape):
             j = len(out) - len(shape) + i
             if s != out[j] and s != 1 and out[j] != 1:
-                raise RuntimeError(f"broadcast_shapes: The size of tensor a ({out[j]}) must "
+                raise RuntimeError(f"{op}: The size of tensor a ({out[j]}) must "
                                    f"match the size of tensor b ({s}) at non-singleton "
                                    f"dimension {i} (shape {shape} is number {k})")
             if out[j] == 1:
@@ -353,7 +361,7 @@ def broadcast_tensors(*tensors) -> tuple:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     tensors = [as_tensor_arg(x, "broadcast_tensors") for x in tensors]
-    shape = tuple(broadcast_shapes(*[x._data.shape for x in tensors]))
+    shape = tuple(_broadcast_shape([x._data.shape for x in tensors], "broadcast_tensors"))
     return tuple(expand(x, shape) for x in tensors)
 
 

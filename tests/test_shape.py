@@ -1,0 +1,253 @@
+"""Shape ops beyond the op table: errors, views sharing memory and versions, dtypes of joins,
+node names (the values and gradients are checked in tests/ops/specs/shape.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+from npgrad.nn import functional as F
+
+
+def _both(fn):
+    """Run ``fn(lib)`` on npgrad and torch; return both results."""
+    return fn(npgrad), fn(torch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: the same exception class as PyTorch, with a message naming the op
+# ---------------------------------------------------------------------------------------------
+
+def _x(lib, *shape):
+    return lib.zeros(*shape) if shape else lib.tensor(0.)
+
+
+ERRORS = [
+    ("reshape", lambda lib: _x(lib, 2, 3).reshape(4, 2)),
+    ("reshape", lambda lib: _x(lib, 2, 3).reshape(-1, -1)),
+    ("reshape", lambda lib: _x(lib, 2, 3).reshape(4, -1)),
+    ("view", lambda lib: _x(lib, 2, 3).t().view(6)),
+    ("view", lambda lib: _x(lib, 2, 3).view(5)),
+    ("flatten", lambda lib: _x(lib, 2, 3, 4).flatten(2, 1)),
+    ("flatten", lambda lib: _x(lib, 2, 3).flatten(0, 2)),
+    ("unflatten", lambda lib: lib.unflatten(_x(lib, 2, 6), 1, (4, 2))),
+    ("unflatten", lambda lib: lib.unflatten(_x(lib, 2, 6), 1, (-1, 5))),
+    ("squeeze", lambda lib: _x(lib, 1, 2, 1).squeeze((0, 0))),
+    ("squeeze", lambda lib: _x(lib, 1, 2).squeeze(2)),
+    ("unsqueeze", lambda lib: _x(lib, 2, 3).unsqueeze(3)),
+    ("permute", lambda lib: _x(lib, 2, 3).permute(0)),
+    ("permute", lambda lib: _x(lib, 2, 3).permute(0, 0)),
+    ("movedim", lambda lib: lib.movedim(_x(lib, 2, 3, 4), (0, 1), (0,))),
+    ("movedim", lambda lib: lib.movedim(_x(lib, 2, 3, 4), (0, 0), (1, 2))),
+    ("movedim", lambda lib: lib.movedim(_x(lib, 2, 3, 4), (0, 1), (2, 2))),
+    ("transpose", lambda lib: _x(lib, 2, 3).transpose(0, 2)),
+    ("t", lambda lib: _x(lib, 2, 3, 4).t()),
+    ("mT", lambda lib: _x(lib, 3).mT),
+    ("expand", lambda lib: _x(lib, 2, 3).expand(2)),
+    ("expand", lambda lib: _x(lib, 2, 3).expand(3, 3)),
+    ("expand", lambda lib: _x(lib, 2, 3).expand(-1, 2, 3)),
+    ("broadcast_tensors", lambda lib: lib.broadcast_tensors(_x(lib, 2, 3), _x(lib, 4, 3))),
+    ("narrow", lambda lib: lib.narrow(_x(lib, 3), 0, 4, 0)),
+    ("narrow", lambda lib: lib.narrow(_x(lib, 3), 0, 2, 2)),
+    ("narrow", lambda lib: lib.narrow(_x(lib, 3), 0, 0, -1)),
+    ("narrow", lambda lib: lib.narrow(_x(lib), 0, 0, 1)),
+    ("unbind", lambda lib: lib.unbind(_x(lib))),
+    ("cat", lambda lib: lib.cat([_x(lib, 2, 3), _x(lib, 2, 4)])),
+    ("cat", lambda lib: lib.cat([_x(lib, 2, 3), _x(lib, 2, 3, 1)])),
+    ("cat", lambda lib: lib.cat([_x(lib, 2, 3), _x(lib, 2, 3)], 2)),
+    ("cat", lambda lib: lib.cat([_x(lib), _x(lib)])),
+    ("cat", lambda lib: lib.cat([])),
+    ("stack", lambda lib: lib.stack([_x(lib, 2, 3), _x(lib, 3, 2)])),
+    ("stack", lambda lib: lib.stack([])),
+    ("split", lambda lib: lib.split(_x(lib, 3, 2), [1, 1])),
+    ("split", lambda lib: lib.split(_x(lib, 3, 2), 0)),
+    ("chunk", lambda lib: lib.chunk(_x(lib, 3, 2), 0)),
+    ("repeat", lambda lib: _x(lib, 2, 3).repeat(2)),
+    ("repeat_interleave", lambda lib: lib.repeat_interleave(_x(lib, 2, 3),
+                                                            lib.tensor([1, 2]), 1)),
+    ("repeat_interleave", lambda lib: lib.repeat_interleave(_x(lib, 2, 3), -1, 1)),
+    ("flip", lambda lib: lib.flip(_x(lib, 2, 3), (0, 0))),
+    ("fliplr", lambda lib: lib.fliplr(_x(lib, 3))),
+    ("flipud", lambda lib: lib.flipud(_x(lib))),
+    ("roll", lambda lib: lib.roll(_x(lib, 2, 3), (1, 2), (0,))),
+    ("roll", lambda lib: lib.roll(_x(lib, 2, 3), (1, 2))),
+    ("tril", lambda lib: lib.tril(_x(lib, 3))),
+    ("triu", lambda lib: lib.triu(_x(lib))),
+    ("diagonal", lambda lib: lib.diagonal(_x(lib, 2, 3), 0, 1, 1)),
+    ("diagonal", lambda lib: lib.diagonal(_x(lib, 3))),
+    ("diag_embed", lambda lib: lib.diag_embed(_x(lib, 2, 3), 0, 0, 0)),
+    ("diag", lambda lib: lib.diag(_x(lib, 2, 3, 4))),
+    ("diag", lambda lib: lib.diag(_x(lib))),
+    ("trace", lambda lib: lib.trace(_x(lib, 2, 3, 4))),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (1,))),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (1, 1, 1, 1, 1, 1))),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (-2, -2))),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (3, 0), mode="reflect")),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (4, 0), mode="circular")),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (1, 1), mode="wrap")),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 3), (1, 1), mode="reflect",
+                                              value=1.0)),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 3), (1, 1), mode="replicate")),
+    ("pad", lambda lib: lib.nn.functional.pad(_x(lib, 2, 0), (1, 1), mode="replicate")),
+]
+
+
+@pytest.mark.parametrize("op,fn", ERRORS, ids=[f"{e[0]}-{i}" for i, e in enumerate(ERRORS)])
+def test_errors_match_torch(op, fn):
+    with pytest.raises(Exception) as theirs:
+        fn(torch)
+    with pytest.raises(theirs.type) as ours:
+        fn(npgrad)
+    if op not in ("mT",):
+        assert op in str(ours.value), f"message does not name the op: {ours.value}"
+
+
+def test_reshape_error_names_both_shapes():
+    with pytest.raises(RuntimeError) as e:
+        npgrad.zeros(2, 3).reshape(4, 2)
+    msg = str(e.value)
+    assert "[4, 2]" in msg and "(2, 3)" in msg and "6" in msg
+
+
+def test_view_non_contiguous_raises_and_reshape_copies():
+    x = npgrad.arange(6.).reshape(2, 3)
+    with pytest.raises(RuntimeError, match="reshape"):
+        x.t().view(6)
+    y = x.t().reshape(6)
+    assert y.tolist() == [0., 3., 1., 4., 2., 5.]
+    y[0] = 9.
+    assert x[0, 0].item() == 0.   # a copy: the base is untouched
+
+
+# ---------------------------------------------------------------------------------------------
+# Views share memory and the version counter with their base
+# ---------------------------------------------------------------------------------------------
+
+VIEWS = [
+    ("view", lambda x: x.view(6), (0,), (0, 0)),
+    ("reshape", lambda x: x.reshape(3, 2), (1, 1), (1, 0)),
+    ("transpose", lambda x: x.t(), (2, 1), (1, 2)),
+    ("permute", lambda x: x.permute(1, 0), (0, 1), (1, 0)),
+    ("unsqueeze", lambda x: x.unsqueeze(0), (0, 1, 2), (1, 2)),
+    ("squeeze", lambda x: x[None].squeeze(0), (1, 0), (1, 0)),
+    ("flatten", lambda x: x.flatten(), (4,), (1, 1)),
+    ("unflatten", lambda x: x.unflatten(1, (3, 1)), (0, 2, 0), (0, 2)),
+    ("movedim", lambda x: x.movedim(0, 1), (2, 1), (1, 2)),
+    ("narrow", lambda x: x.narrow(1, 1, 2), (0, 1), (0, 2)),
+    ("diagonal", lambda x: x.diagonal(1), (1,), (1, 2)),
+    ("split", lambda x: x.split(1, 0)[1], (0, 2), (1, 2)),
+    ("chunk", lambda x: x.chunk(3, 1)[2], (1, 0), (1, 2)),
+    ("mT", lambda x: x.mT, (1, 0), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("name,make,at,base_at", VIEWS, ids=[v[0] for v in VIEWS])
+def test_views_share_memory_and_version(name, make, at, base_at):
+    x = npgrad.arange(6.).reshape(2, 3)
+    v = make(x)
+    before = x._version
+    v[at] = 100.
+    assert x[base_at].item() == 100., f"{name}: the write through the view is not in the base"
+    assert x._version == v._version > before
+    x.mul_(2)
+    assert v[at].item() == 200., f"{name}: the write to the base is not in the view"
+    assert v._version == x._version
+
+
+def test_inplace_through_view_flows_into_base_gradient():
+    def run(lib):
+        leaf = lib.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True)
+        a = leaf * 1
+        a.diagonal().mul_(3)
+        a.narrow(1, 2, 1).add_(1)
+        (a * a).sum().backward()
+        return leaf.grad
+    ours, theirs = _both(run)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+
+
+def test_view_dtype_reinterprets_bytes():
+    x = npgrad.tensor([1., -2.])
+    y = x.view(npgrad.int32)
+    assert y.dtype == npgrad.int32 and y.tolist() == torch.tensor([1., -2.]).view(
+        torch.int32).tolist()
+    y[0] = 0
+    assert x[0].item() == 0.
+    assert x.view(npgrad.float16).shape == (4,)
+
+
+def test_copies_do_not_share_memory():
+    x = npgrad.arange(6.).reshape(2, 3)
+    for out in (x.flip(0), x.roll(1), x.repeat(1, 1), npgrad.tril(x), npgrad.diag(x),
+                npgrad.cat([x]), F.pad(x, (0, 0)), F.pad(x, (1, 1), mode="replicate")):
+        out.fill_(-1)
+    assert x.tolist() == [[0., 1., 2.], [3., 4., 5.]]
+
+
+def test_expand_is_read_only():
+    x = npgrad.zeros(3, 1)
+    with pytest.raises(RuntimeError):
+        x.expand(3, 4).add_(1)
+    assert x.tolist() == [[0.], [0.], [0.]]
+
+
+# ---------------------------------------------------------------------------------------------
+# dtypes, node names, odd arguments
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a,b", [("int64", "float32"), ("int32", "int64"), ("bool", "int16"),
+                                 ("float32", "float64"), ("uint8", "int8"), ("bool", "bool")])
+def test_cat_promotes_like_torch(a, b):
+    def run(lib):
+        x = lib.ones(2, 2, dtype=getattr(lib, a))
+        y = lib.zeros(1, 2, dtype=getattr(lib, b))
+        return lib.cat([x, y]), lib.stack([x, y[:1].expand(2, 2)])
+    (c1, s1), (c2, s2) = _both(run)
+    assert str(c1.dtype).split(".")[-1] == str(c2.dtype).split(".")[-1]
+    assert str(s1.dtype).split(".")[-1] == str(s2.dtype).split(".")[-1]
+    np.testing.assert_array_equal(c1.numpy(), c2.numpy())
+
+
+def test_cat_skips_legacy_empty_but_gives_it_a_gradient():
+    def run(lib):
+        e = lib.zeros(0, requires_grad=True)
+        x = lib.ones(2, 3, requires_grad=True)
+        lib.cat([e, x, e], 1).sum().backward()
+        return e.grad, x.grad
+    (e1, x1), (e2, x2) = _both(run)
+    assert tuple(e1.shape) == tuple(e2.shape) == (0,)
+    np.testing.assert_array_equal(x1.numpy(), x2.numpy())
+
+
+NODES = [
+    lambda lib, x: x.view(6), lambda lib, x: x.t(), lambda lib, x: x.permute(1, 0),
+    lambda lib, x: x[:1].expand(4, 3), lambda lib, x: x.squeeze(), lambda lib, x: x.squeeze(0),
+    lambda lib, x: x.squeeze((0,)), lambda lib, x: x.unsqueeze(0),
+    lambda lib, x: lib.cat([x, x]), lambda lib, x: x.repeat(2, 1), lambda lib, x: x.flip(0),
+    lambda lib, x: x.roll(1, 0), lambda lib, x: x.tril(), lambda lib, x: x.triu(),
+    lambda lib, x: x.diagonal(), lambda lib, x: lib.diag_embed(x),
+    lambda lib, x: lib.nn.functional.pad(x, (1, 1)), lambda lib, x: x.unbind()[0],
+]
+
+
+@pytest.mark.parametrize("fn", NODES)
+def test_node_names_match_torch(fn):
+    ours = fn(npgrad, npgrad.ones(2, 3, requires_grad=True))
+    theirs = fn(torch, torch.ones(2, 3, requires_grad=True))
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+def test_argument_forms():
+    x = npgrad.arange(24.).reshape(2, 3, 4)
+    assert x.reshape([4, 6]).shape == x.reshape((4, 6)).shape == x.reshape(4, 6).shape
+    assert x.permute([2, 0, 1]).shape == (4, 2, 3)
+    assert x.flip(0, 1).tolist() == x.flip((0, 1)).tolist() == x.flip([0, 1]).tolist()
+    assert x.tile(2).shape == x.tile((2,)).shape == (2, 3, 8)
+    assert x.repeat([1, 2, 1]).shape == (2, 6, 4)
+    assert npgrad.narrow(x, 2, npgrad.tensor(1), 2).shape == (2, 3, 2)
+    assert [t.shape[1] for t in x.split([1, 2], 1)] == [1, 2]
+    assert npgrad.broadcast_tensors([x, npgrad.ones(4)])[1].shape == (2, 3, 4)
+    assert npgrad.repeat_interleave(npgrad.tensor([2, 0, 1])).tolist() == [0, 0, 2]
+    assert npgrad.atleast_1d(npgrad.tensor(1.)).shape == (1,)
+    assert len(npgrad.atleast_2d(npgrad.tensor(1.), npgrad.ones(2))) == 2
