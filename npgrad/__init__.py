@@ -34,6 +34,7 @@ from .ops.joins import *  # noqa: F401,F403
 from .ops.tiling import *  # noqa: F401,F403
 from .ops.diag import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
+from .ops.trig import *  # noqa: F401,F403
 
 from . import linalg, nn  # noqa: E402,F401
 

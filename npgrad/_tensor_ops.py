@@ -281,6 +281,269 @@ class TensorOps:
     def fmin(self, other):
         return _ops.pointwise.fmin(self, other)
 
+    def sign(self):
+        return _ops.unary.sign(self)
+
+    def sign_(self):
+        return _ops.inplace.apply_(self, _ops.unary.sign)
+
+    def reciprocal(self):
+        return _ops.unary.reciprocal(self)
+
+    def reciprocal_(self):
+        return _ops.inplace.apply_(self, _ops.unary.reciprocal)
+
+    def exp2(self):
+        return _ops.unary.exp2(self)
+
+    def exp2_(self):
+        return _ops.inplace.apply_(self, _ops.unary.exp2)
+
+    def expm1(self):
+        return _ops.unary.expm1(self)
+
+    def expm1_(self):
+        return _ops.inplace.apply_(self, _ops.unary.expm1)
+
+    def log2(self):
+        return _ops.unary.log2(self)
+
+    def log2_(self):
+        return _ops.inplace.apply_(self, _ops.unary.log2)
+
+    def log10(self):
+        return _ops.unary.log10(self)
+
+    def log10_(self):
+        return _ops.inplace.apply_(self, _ops.unary.log10)
+
+    def log1p(self):
+        return _ops.unary.log1p(self)
+
+    def log1p_(self):
+        return _ops.inplace.apply_(self, _ops.unary.log1p)
+
+    def rsqrt(self):
+        return _ops.unary.rsqrt(self)
+
+    def rsqrt_(self):
+        return _ops.inplace.apply_(self, _ops.unary.rsqrt)
+
+    def square(self):
+        return _ops.unary.square(self)
+
+    def square_(self):
+        return _ops.inplace.apply_(self, _ops.unary.square)
+
+    def sin(self):
+        return _ops.trig.sin(self)
+
+    def sin_(self):
+        return _ops.inplace.apply_(self, _ops.trig.sin)
+
+    def cos(self):
+        return _ops.trig.cos(self)
+
+    def cos_(self):
+        return _ops.inplace.apply_(self, _ops.trig.cos)
+
+    def tan(self):
+        return _ops.trig.tan(self)
+
+    def tan_(self):
+        return _ops.inplace.apply_(self, _ops.trig.tan)
+
+    def asin(self):
+        return _ops.trig.asin(self)
+
+    def asin_(self):
+        return _ops.inplace.apply_(self, _ops.trig.asin)
+
+    def acos(self):
+        return _ops.trig.acos(self)
+
+    def acos_(self):
+        return _ops.inplace.apply_(self, _ops.trig.acos)
+
+    def atan(self):
+        return _ops.trig.atan(self)
+
+    def atan_(self):
+        return _ops.inplace.apply_(self, _ops.trig.atan)
+
+    def sinh(self):
+        return _ops.trig.sinh(self)
+
+    def sinh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.sinh)
+
+    def cosh(self):
+        return _ops.trig.cosh(self)
+
+    def cosh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.cosh)
+
+    def tanh(self):
+        return _ops.trig.tanh(self)
+
+    def tanh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.tanh)
+
+    def asinh(self):
+        return _ops.trig.asinh(self)
+
+    def asinh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.asinh)
+
+    def acosh(self):
+        return _ops.trig.acosh(self)
+
+    def acosh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.acosh)
+
+    def atanh(self):
+        return _ops.trig.atanh(self)
+
+    def atanh_(self):
+        return _ops.inplace.apply_(self, _ops.trig.atanh)
+
+    def sigmoid(self):
+        return _ops.trig.sigmoid(self)
+
+    def sigmoid_(self):
+        return _ops.inplace.apply_(self, _ops.trig.sigmoid)
+
+    def erf(self):
+        return _ops.trig.erf(self)
+
+    def erf_(self):
+        return _ops.inplace.apply_(self, _ops.trig.erf)
+
+    def erfc(self):
+        return _ops.trig.erfc(self)
+
+    def erfc_(self):
+        return _ops.inplace.apply_(self, _ops.trig.erfc)
+
+    arcsin, arccos, arctan = asin, acos, atan
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+
+    def logit(self, eps=None):
+        return _ops.trig.logit(self, eps)
+
+    def logit_(self, eps=None):
+        return _ops.inplace.apply_(self, _ops.trig.logit, eps)
+
+    def floor(self):
+        return _ops.unary.floor(self)
+
+    def floor_(self):
+        return _ops.inplace.apply_(self, _ops.unary.floor)
+
+    def ceil(self):
+        return _ops.unary.ceil(self)
+
+    def ceil_(self):
+        return _ops.inplace.apply_(self, _ops.unary.ceil)
+
+    def trunc(self):
+        return _ops.unary.trunc(self)
+
+    def trunc_(self):
+        return _ops.inplace.apply_(self, _ops.unary.trunc)
+
+    def frac(self):
+        return _ops.unary.frac(self)
+
+    def frac_(self):
+        return _ops.inplace.apply_(self, _ops.unary.frac)
+
+    fix, fix_ = trunc, trunc_
+
+    def round(self, *, decimals=0):
+        return _ops.unary.round(self, decimals=decimals)
+
+    def round_(self, *, decimals=0):
+        return _ops.inplace.apply_(self, _ops.unary.round, decimals=decimals)
+
+    def clamp_min(self, min):
+        return _ops.unary.clamp_min(self, min)
+
+    def clamp_max(self, max):
+        return _ops.unary.clamp_max(self, max)
+
+    def clamp_min_(self, min):
+        return _ops.inplace.apply_(self, _ops.unary.clamp_min, min)
+
+    def clamp_max_(self, max):
+        return _ops.inplace.apply_(self, _ops.unary.clamp_max, max)
+
+    def isnan(self):
+        return _ops.unary.isnan(self)
+
+    def isinf(self):
+        return _ops.unary.isinf(self)
+
+    def isfinite(self):
+        return _ops.unary.isfinite(self)
+
+    def isposinf(self):
+        return _ops.unary.isposinf(self)
+
+    def isneginf(self):
+        return _ops.unary.isneginf(self)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.unary.nan_to_num(self, nan, posinf, neginf)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.inplace.apply_(self, _ops.unary.nan_to_num, nan, posinf, neginf)
+
+    def atan2(self, other):
+        return _ops.pointwise.atan2(self, other)
+
+    def atan2_(self, other):
+        return _ops.inplace.apply_(self, _ops.pointwise.atan2, other)
+
+    arctan2, arctan2_ = atan2, atan2_
+
+    def hypot(self, other):
+        return _ops.pointwise.hypot(self, other)
+
+    def hypot_(self, other):
+        return _ops.inplace.apply_(self, _ops.pointwise.hypot, other)
+
+    def fmod(self, other):
+        return _ops.pointwise.fmod(self, other)
+
+    def fmod_(self, other):
+        return _ops.inplace.apply_(self, _ops.pointwise.fmod, other)
+
+    def remainder_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.remainder, other)
+
+    def float_power(self, exponent):
+        return _ops.pointwise.float_power(self, exponent)
+
+    def lerp(self, end, weight):
+        return _ops.pointwise.lerp(self, end, weight)
+
+    def lerp_(self, end, weight):
+        return _ops.inplace.apply_(self, _ops.pointwise.lerp, end, weight)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _ops.pointwise.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _ops.pointwise.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other):
+        return _ops.pointwise.equal(self, other)
+
     # -- end of elementwise (new elementwise methods go above this line) --
 
     # -- reductions --------------------------------------------------------------------------
@@ -292,6 +555,63 @@ class TensorOps:
 
     def sum_to_size(self, *size):
         return _ops.reduce.sum_to_size(self, *size)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.reduce.prod(self, dim, keepdim, dtype=dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _ops.reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _ops.reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        return _ops.reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _ops.reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _ops.reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _ops.reduce.argmin(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return _ops.reduce.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _ops.reduce.any(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None):
+        return _ops.reduce.count_nonzero(self, dim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _ops.reduce.logsumexp(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.stats.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.stats.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def median(self, dim=None, keepdim=False):
+        return _ops.stats.median(self, dim, keepdim)
+
+    def cumsum(self, dim, *, dtype=None):
+        return _ops.stats.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim, *, dtype=None):
+        return _ops.stats.cumprod(self, dim, dtype=dtype)
+
+    def cummax(self, dim):
+        return _ops.stats.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _ops.stats.cummin(self, dim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return _ops.norms.norm(self, p, dim, keepdim, dtype=dtype)
 
     # -- end of reductions (new reduction methods go above this line) --
 
@@ -405,6 +725,107 @@ class TensorOps:
     # -- end of shape (new shape methods go above this line) --
 
     # -- indexing -----------------------------------------------------------------------------
+    def index_put(self, indices, values, accumulate=False):
+        return _ops.indexing.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return _ops.inplace.apply_(self, _ops.indexing.index_put, indices, values, accumulate)
+
+    def index_select(self, dim, index):
+        return _ops.indexing.index_select(self, dim, index)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _ops.indexing.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return _ops.inplace.apply_(self, _ops.indexing.index_add, dim, index, source, alpha=alpha)
+
+    def index_copy(self, dim, index, source):
+        return _ops.indexing.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim, index, source):
+        return _ops.inplace.apply_(self, _ops.indexing.index_copy, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _ops.indexing.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim, index, value):
+        return _ops.inplace.apply_(self, _ops.indexing.index_fill, dim, index, value)
+
+    def masked_fill(self, mask, value):
+        return _ops.indexing.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask, value):
+        return _ops.inplace.apply_(self, _ops.indexing.masked_fill, mask, value)
+
+    def masked_select(self, mask):
+        return _ops.indexing.masked_select(self, mask)
+
+    def masked_scatter(self, mask, source):
+        return _ops.indexing.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask, source):
+        return _ops.inplace.apply_(self, _ops.indexing.masked_scatter, mask, source)
+
+    def take(self, index):
+        return _ops.indexing.take(self, index)
+
+    def put(self, index, source, accumulate=False):
+        return _ops.indexing.put(self, index, source, accumulate)
+
+    def put_(self, index, source, accumulate=False):
+        return _ops.inplace.apply_(self, _ops.indexing.put, index, source, accumulate)
+
+    def nonzero(self, *, as_tuple=False):
+        return _ops.indexing.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _ops.indexing.argwhere(self)
+
+    def gather(self, dim, index, *, sparse_grad=False):
+        return _ops.scatter.gather(self, dim, index)
+
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        return _ops.scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        return _ops.inplace.apply_(self, _ops.scatter.scatter, dim, index, src, value=value,
+                                   reduce=reduce)
+
+    def scatter_add(self, dim, index, src):
+        return _ops.scatter.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim, index, src):
+        return _ops.inplace.apply_(self, _ops.scatter.scatter_add, dim, index, src)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _ops.scatter.scatter_reduce(self, dim, index, src, reduce,
+                                           include_self=include_self)
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return _ops.inplace.apply_(self, _ops.scatter.scatter_reduce, dim, index, src, reduce,
+                                   include_self=include_self)
+
+    def take_along_dim(self, indices, dim=None):
+        return _ops.scatter.take_along_dim(self, indices, dim)
+
+    def sort(self, dim=-1, descending=False, *, stable=False):
+        return _ops.sorting.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        return _ops.sorting.argsort(self, dim, descending, stable=stable)
+
+    def msort(self):
+        return _ops.sorting.msort(self)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return _ops.sorting.topk(self, k, dim, largest, sorted)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _ops.sorting.kthvalue(self, k, dim, keepdim)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return _ops.sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
     # -- end of indexing (new indexing methods go above this line) --
 
@@ -431,6 +852,54 @@ class TensorOps:
 
     def cross(self, other, dim=None):
         return _ops.linalg.cross(self, other, dim)
+
+    def vdot(self, other):
+        return _ops.linalg.vdot(self, other)
+
+    def inner(self, other):
+        return _ops.linalg.inner(self, other)
+
+    def kron(self, other):
+        return _ops.linalg.kron(self, other)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _ops.linalg.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _ops.linalg.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.linalg.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.linalg.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def det(self):
+        return _ops.decompositions.det(self)
+
+    def logdet(self):
+        return _ops.decompositions.logdet(self)
+
+    def slogdet(self):
+        return _ops.decompositions.slogdet(self)
+
+    def inverse(self):
+        return _ops.decompositions.inverse(self)
+
+    def pinverse(self, rcond=1e-15):
+        return _ops.decompositions.pinverse(self, rcond)
+
+    def matrix_power(self, n):
+        return _ops.decompositions.matrix_power(self, n)
+
+    def svd(self, some=True, compute_uv=True):
+        return _ops.decompositions.svd(self, some, compute_uv)
+
+    def qr(self, some=True):
+        return _ops.decompositions.qr(self, some)
 
     # -- end of linear algebra (new linear algebra methods go above this line) --
 

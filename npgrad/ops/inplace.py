@@ -49,6 +49,7 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         if not any_cast and not _can_cast(result._data.dtype, t._data.dtype):
             raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired "
                                f"output type {t.dtype}")
+        _keep_saved_input(t, result)
         try:
             np.copyto(t._data, result._data, casting="unsafe")
         except ValueError:
@@ -68,6 +69,20 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         z = zero_grad_result(t._data, t)
         t.grad_fn, t._output_nr = z.grad_fn, 0
     return t
+
+
+def _keep_saved_input(t: Tensor, result: Tensor) -> None:
+    """If the op saved ``t`` itself for backward (sin_, clamp_...), give its node a copy of
+    the old value, as PyTorch does, since ``t`` is about to be overwritten."""
+    node = result.grad_fn
+    saved = getattr(node, "_saved", None)
+    if not saved:
+        return
+    for i, (kind, obj, _vc, _v) in enumerate(saved):
+        if kind == 0 and obj is t:
+            old = Tensor._make(t._data.copy())
+            old.grad_fn, old._output_nr, old._rg = t.grad_fn, t._output_nr, t._rg
+            saved[i] = (0, old, None, 0)
 
 
 class CopySlices(Primitive):

@@ -14,7 +14,8 @@ from ..autograd.function import Primitive
 from ._util import Tensor, as_operand, as_tensor_arg, describe
 from .binary import _apply_ufunc, broadcast_error, where
 
-__all__ = ["maximum", "minimum", "fmax", "fmin"]
+__all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
+           "float_power", "isclose", "allclose", "equal"]
 
 
 def _tensor_other(x, op: str) -> Tensor:
@@ -120,3 +121,214 @@ def fmax(input, other) -> Tensor:
 def fmin(input, other) -> Tensor:
     """Elementwise minimum that ignores nan (nan only where both are nan)."""
     return Fmin.apply(as_tensor_arg(input, "fmin"), _tensor_other(other, "fmin"))
+
+
+# ---------------------------------------------------------------------------------------------
+# atan2, hypot
+# ---------------------------------------------------------------------------------------------
+
+def _float_pair(a, b):
+    """Operands promoted, then integers computed in the default float dtype."""
+    a, b = _dt.promote_binary(a, b)
+    dt = np.result_type(a)
+    if dt.kind != "f":
+        f = _dt.get_default_dtype().np
+        a, b = a.astype(f), b.astype(f)
+    return a, b
+
+
+class Atan2(Primitive):
+    node_name = "Atan2Backward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        a2, b2 = _float_pair(a, b)
+        try:
+            return np.arctan2(a2, b2)
+        except ValueError:
+            raise broadcast_error("atan2", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        r2 = a * a + b * b
+        return (grad * b / r2 if need_a else None), (grad * -a / r2 if need_b else None)
+
+
+class Hypot(Primitive):
+    node_name = "HypotBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.dtype.kind != "f" or b.dtype.kind != "f":
+            raise NotImplementedError(f"hypot: only floating tensors are supported, got "
+                                      f"{describe(a, b)}")
+        a2, b2 = _dt.promote_binary(a, b)
+        try:
+            out = np.hypot(a2, b2)
+        except ValueError:
+            raise broadcast_error("hypot", a, b) from None
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * a / out if need_a else None), (grad * b / out if need_b else None)
+
+
+def atan2(input, other) -> Tensor:
+    """Elementwise angle of the point ``(other, input)``, in ``[-pi, pi]``."""
+    return Atan2.apply(as_tensor_arg(input, "atan2"), _tensor_other(other, "atan2"))
+
+
+def hypot(input, other) -> Tensor:
+    """Elementwise ``sqrt(input**2 + other**2)``, without overflow for large values."""
+    return Hypot.apply(as_tensor_arg(input, "hypot"), _tensor_other(other, "hypot"))
+
+
+arctan2 = atan2
+
+
+# ---------------------------------------------------------------------------------------------
+# fmod, float_power
+# ---------------------------------------------------------------------------------------------
+
+class Fmod(Primitive):
+    node_name = "FmodBackward0"  # FmodBackward1 when the divisor is a tensor
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if b.__class__ is np.ndarray:
+            ctx.node_name = "FmodBackward1"
+        a2, b2 = _dt.promote_binary(a, b)
+        if np.result_type(a2).kind in "iub" and np.any(np.asarray(b2) == 0):
+            raise RuntimeError(f"fmod: integer division by zero ({describe(a, b)})")
+        ctx.save_for_backward(a, b)
+        try:
+            return np.fmod(a2, b2)
+        except ValueError:
+            raise broadcast_error("fmod", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d/da (a - trunc(a/b) b) = 1;  d/db = -trunc(a/b)
+        from .binary import div
+        a, b = ctx.saved_tensors
+        gb = -grad * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None
+        return grad, gb
+
+
+def fmod(input, other) -> Tensor:
+    """Remainder of ``input / other`` truncated toward zero: it has the sign of ``input``
+    (C's fmod; ``remainder`` is Python's ``%``)."""
+    return Fmod.apply(as_tensor_arg(input, "fmod"), as_operand(other, "fmod"))
+
+
+def float_power(input, exponent) -> Tensor:
+    """``input ** exponent`` computed in float64 (PyTorch's rule for this op)."""
+    from .binary import pow
+    from .unary import cast
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError("float_power(): expected at least one Tensor argument")
+    if isinstance(input, Tensor):
+        input = cast(input, _dt.float64) if input.dtype != _dt.float64 else input
+    else:
+        input = float(as_operand(input, "float_power"))
+    if isinstance(exponent, Tensor):
+        exponent = cast(exponent, _dt.float64) if exponent.dtype != _dt.float64 else exponent
+    else:
+        exponent = float(as_operand(exponent, "float_power"))
+    return pow(input, exponent)
+
+
+# ---------------------------------------------------------------------------------------------
+# lerp
+# ---------------------------------------------------------------------------------------------
+
+class Lerp(Primitive):
+    node_name = "LerpBackward0"  # LerpBackward1 for a tensor weight
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        if w.__class__ is np.ndarray:
+            ctx.node_name = "LerpBackward1"
+            ctx.save_for_backward(a, b, w)
+            w = w.astype(a.dtype, copy=False)
+        else:
+            ctx.save_for_backward(None, None, w)
+        try:
+            # PyTorch's two-sided formula: exact at both ends (w = 0 gives a, w = 1 gives b)
+            d = b - a
+            return np.asarray(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)))
+        except ValueError:
+            raise RuntimeError(f"lerp: shapes {describe(a, b, w)} do not broadcast") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, w = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[:2]
+        need_w = len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]
+        ga = grad * (1 - w) if need_a else None
+        gb = grad * w if need_b else None
+        gw = grad * (b - a) if need_w else None
+        return ga, gb, gw
+
+
+def lerp(input, end, weight) -> Tensor:
+    """``input + weight * (end - input)``; ``weight`` is a number or a tensor."""
+    input, end = as_tensor_arg(input, "lerp"), as_tensor_arg(end, "lerp")
+    if input.dtype != end.dtype:
+        raise RuntimeError(f"lerp: expected dtype {input.dtype} for `end` but got dtype "
+                           f"{end.dtype}")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"lerp: only floating tensors are supported, got "
+                                  f"{describe(input)}")
+    return Lerp.apply(input, end, as_operand(weight, "lerp"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Closeness and equality (no gradient)
+# ---------------------------------------------------------------------------------------------
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """``|input - other| <= atol + rtol * |other|`` elementwise, as a bool tensor (equal
+    infinities are close; nan only with ``equal_nan``)."""
+    input, other = as_tensor_arg(input, "isclose"), _tensor_other(other, "isclose")
+    a, b = input._data, other._data
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"isclose: expected both inputs to have the same dtype, got "
+                           f"{describe(input, other)}")
+    if rtol < 0 or atol < 0:
+        raise RuntimeError(f"isclose: rtol and atol must be non-negative, got rtol={rtol}, "
+                           f"atol={atol}")
+    try:
+        eq = np.equal(a, b)
+    except ValueError:
+        raise broadcast_error("isclose", a, b) from None
+    if a.dtype.kind != "f":
+        if a.dtype.kind == "b" or (rtol == 0 and atol == 0):
+            return Tensor._make(np.asarray(eq))
+        a, b = a.astype(np.float64), b.astype(np.float64)
+    close = eq | (np.abs(a - b) <= atol + rtol * np.abs(b))
+    close &= np.isfinite(a) & np.isfinite(b) | eq  # inf only matches itself
+    if equal_nan:
+        close |= np.isnan(a) & np.isnan(b)
+    return Tensor._make(np.asarray(close))
+
+
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """True if every element of ``input`` is close to ``other`` (see :func:`isclose`)."""
+    return bool(np.all(isclose(input, other, rtol, atol, equal_nan)._data))
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and the same values."""
+    input, other = as_tensor_arg(input, "equal"), _tensor_other(other, "equal")
+    a, b = input._data, other._data
+    return a.shape == b.shape and bool(np.array_equal(a, b))

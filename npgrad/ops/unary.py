@@ -1,9 +1,12 @@
-"""Unary elementwise ops: sign and magnitude, exponentials and logarithms, clamping, copies.
+"""Unary elementwise ops: sign and magnitude, exponentials, logarithms and roots, rounding,
+clamping, float classification, copies. (Trigonometric and special functions: ``trig.py``.)
 
 Ops that always give floats (``exp``, ``log``, ``sqrt``...) compute integer inputs in the
 default float dtype, as PyTorch does.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -11,8 +14,10 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 
-__all__ = ["neg", "negative", "abs", "absolute", "sign", "exp", "log", "sqrt", "clamp",
-           "clip", "clone"]
+__all__ = ["neg", "negative", "abs", "absolute", "sign", "square", "reciprocal", "exp", "exp2",
+           "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "floor", "ceil", "round",
+           "trunc", "fix", "frac", "clamp", "clip", "clamp_min", "clamp_max", "isnan", "isinf",
+           "isfinite", "isposinf", "isneginf", "nan_to_num", "clone"]
 
 
 def float_input(a):
@@ -65,11 +70,56 @@ def abs(input) -> Tensor:  # noqa: A001 (PyTorch's name)
     return Abs.apply(as_tensor_arg(input, "abs"))
 
 
+class _Flat(Primitive):
+    """Ops whose derivative is zero almost everywhere (sign, rounding): gradient 0."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Tensor._make(np.zeros_like(grad._data))
+
+
+class Sign(_Flat):
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind == "b":
+            return a.copy()
+        out = np.sign(a)
+        if a.dtype.kind == "f":  # PyTorch's sign(nan) is 0
+            out = np.where(np.isnan(a), a.dtype.type(0), out)
+        return out
+
+
 def sign(input) -> Tensor:
-    """-1, 0 or 1 by the sign of each element (zero gradient)."""
-    input = as_tensor_arg(input, "sign")
-    out = np.sign(input._data) if input._data.dtype.kind != "b" else input._data.copy()
-    return zero_grad_result(out, input)
+    """-1, 0 or 1 by the sign of each element (0 for nan; zero gradient)."""
+    return Sign.apply(as_tensor_arg(input, "sign"))
+
+
+def square(input) -> Tensor:
+    """``input * input`` (integers stay integers; bools give int64, as PyTorch)."""
+    from .binary import pow
+    return pow(as_tensor_arg(input, "square"), 2)
+
+
+class Reciprocal(Primitive):
+    node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.reciprocal(float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * (out * out)
+
+
+def reciprocal(input) -> Tensor:
+    """Elementwise ``1 / input`` (integers give the default float dtype)."""
+    return Reciprocal.apply(as_tensor_arg(input, "reciprocal"))
 
 
 negative, absolute = neg, abs
@@ -84,8 +134,7 @@ class Exp(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        with np.errstate(over="ignore"):
-            out = np.exp(float_input(a))
+        out = np.exp(float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -101,8 +150,7 @@ class Log(Primitive):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(float_input(a))
+        return np.log(float_input(a))
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,8 +163,7 @@ class Sqrt(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(float_input(a))
+        out = np.sqrt(float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -139,6 +186,221 @@ def log(input) -> Tensor:
 def sqrt(input) -> Tensor:
     """Elementwise square root."""
     return Sqrt.apply(as_tensor_arg(input, "sqrt"))
+
+
+class Exp2(Primitive):
+    node_name = "Exp2Backward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.exp2(float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * _LN2
+
+
+class Expm1(Primitive):
+    node_name = "Expm1Backward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.expm1(float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class _LogBase(Primitive):
+    """log2 and log10: d/dx log_b(x) = 1 / (x ln b)."""
+
+    ufunc, ln_base = np.log2, math.log(2.0)
+
+    @classmethod
+    def forward(cls, ctx, a):
+        ctx.save_for_backward(a)
+        return cls.ufunc(float_input(a))
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad / (a * cls.ln_base)
+
+
+class Log2(_LogBase):
+    node_name = "Log2Backward0"
+
+
+class Log10(_LogBase):
+    node_name = "Log10Backward0"
+    ufunc, ln_base = np.log10, math.log(10.0)
+
+
+class Log1p(Primitive):
+    node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.log1p(float_input(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad / (a + 1)
+
+
+class Rsqrt(Primitive):
+    node_name = "RsqrtBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.reciprocal(np.sqrt(float_input(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out * out * out) * -0.5
+
+
+_LN2 = math.log(2.0)
+
+
+def exp2(input) -> Tensor:
+    """Elementwise ``2 ** input``."""
+    return Exp2.apply(as_tensor_arg(input, "exp2"))
+
+
+def expm1(input) -> Tensor:
+    """Elementwise ``exp(input) - 1``, accurate near 0."""
+    return Expm1.apply(as_tensor_arg(input, "expm1"))
+
+
+def log2(input) -> Tensor:
+    """Elementwise base-2 logarithm."""
+    return Log2.apply(as_tensor_arg(input, "log2"))
+
+
+def log10(input) -> Tensor:
+    """Elementwise base-10 logarithm."""
+    return Log10.apply(as_tensor_arg(input, "log10"))
+
+
+def log1p(input) -> Tensor:
+    """Elementwise ``log(1 + input)``, accurate near 0."""
+    return Log1p.apply(as_tensor_arg(input, "log1p"))
+
+
+def rsqrt(input) -> Tensor:
+    """Elementwise ``1 / sqrt(input)``."""
+    return Rsqrt.apply(as_tensor_arg(input, "rsqrt"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding (zero gradient; integer inputs are returned as they are)
+# ---------------------------------------------------------------------------------------------
+
+class _Round(_Flat):
+    ufunc, op = np.floor, "floor"
+
+    @classmethod
+    def forward(cls, ctx, a):
+        _check_not_bool(a, cls.op)
+        return cls.ufunc(a) if a.dtype.kind == "f" else a.copy()
+
+
+class Floor(_Round):
+    node_name = "FloorBackward0"
+
+
+class Ceil(_Round):
+    node_name = "CeilBackward0"
+    ufunc, op = np.ceil, "ceil"
+
+
+class Trunc(_Round):
+    node_name = "TruncBackward0"
+    ufunc, op = np.trunc, "trunc"
+
+
+class Round(_Round):
+    node_name = "RoundBackward0"  # halves to even, as PyTorch
+    ufunc, op = np.rint, "round"
+
+
+class RoundDecimals(_Flat):
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, a, decimals):
+        if a.dtype.kind != "f":
+            raise NotImplementedError(f"round: decimals is only supported for floating "
+                                      f"tensors, got {describe(a)}")
+        # PyTorch's kernel: scale by 10 ** |decimals| in the tensor's dtype, round, unscale
+        scale = a.dtype.type(10.0 ** (decimals if decimals > 0 else -decimals))
+        if decimals > 0:
+            return np.rint(a * scale) / scale
+        return np.rint(a / scale) * scale
+
+
+class Frac(Primitive):
+    node_name = "FracBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype.kind != "f":
+            raise NotImplementedError(f"frac: only floating tensors are supported, got "
+                                      f"{describe(a)}")
+        return a - np.trunc(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def _check_not_bool(a, op: str) -> None:
+    if a.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: not implemented for bool tensors")
+
+
+def floor(input) -> Tensor:
+    """Round down to an integer value (zero gradient)."""
+    return Floor.apply(as_tensor_arg(input, "floor"))
+
+
+def ceil(input) -> Tensor:
+    """Round up to an integer value (zero gradient)."""
+    return Ceil.apply(as_tensor_arg(input, "ceil"))
+
+
+def trunc(input) -> Tensor:
+    """Round toward zero (zero gradient)."""
+    return Trunc.apply(as_tensor_arg(input, "trunc"))
+
+
+def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
+    """Round to the nearest value with ``decimals`` decimal digits; halves go to even."""
+    input = as_tensor_arg(input, "round")
+    if decimals == 0:
+        return Round.apply(input)
+    return RoundDecimals.apply(input, decimals=int(decimals))
+
+
+def frac(input) -> Tensor:
+    """The fractional part, ``input - trunc(input)`` (gradient 1)."""
+    return Frac.apply(as_tensor_arg(input, "frac"))
+
+
+fix = trunc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,7 +456,80 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
     return Clamp.apply(input, min, max)
 
 
+def clamp_min(input, min) -> Tensor:  # noqa: A002
+    """``clamp(input, min=min)``."""
+    return clamp(input, min, None)
+
+
+def clamp_max(input, max) -> Tensor:  # noqa: A002
+    """``clamp(input, max=max)``."""
+    return clamp(input, None, max)
+
+
 clip = clamp
+
+
+# ---------------------------------------------------------------------------------------------
+# Float classification (bool results) and nan_to_num
+# ---------------------------------------------------------------------------------------------
+
+def _classify(test, input, op: str, default: bool) -> Tensor:
+    a = as_tensor_arg(input, op)._data
+    if a.dtype.kind != "f":  # integers and bools are always finite
+        return Tensor._make(np.full(a.shape, default))
+    return Tensor._make(np.asarray(test(a)))
+
+
+def isnan(input) -> Tensor:
+    """True where ``input`` is nan."""
+    return _classify(np.isnan, input, "isnan", False)
+
+
+def isinf(input) -> Tensor:
+    """True where ``input`` is +inf or -inf."""
+    return _classify(np.isinf, input, "isinf", False)
+
+
+def isfinite(input) -> Tensor:
+    """True where ``input`` is neither nan nor infinite."""
+    return _classify(np.isfinite, input, "isfinite", True)
+
+
+def isposinf(input) -> Tensor:
+    """True where ``input`` is +inf."""
+    return _classify(np.isposinf, input, "isposinf", False)
+
+
+def isneginf(input) -> Tensor:
+    """True where ``input`` is -inf."""
+    return _classify(np.isneginf, input, "isneginf", False)
+
+
+class NanToNum(Primitive):
+    node_name = "NanToNumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, nan, posinf, neginf):
+        ctx.finite = np.isfinite(a)
+        info = np.finfo(a.dtype)
+        return np.nan_to_num(a, nan=nan, posinf=info.max if posinf is None else posinf,
+                             neginf=info.min if neginf is None else neginf)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .binary import where
+        # NOTE: replaced elements (nan, +-inf) get gradient 0, as PyTorch
+        return where(Tensor._make(ctx.finite), grad, 0.0), None, None, None
+
+
+def nan_to_num(input, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """Replace nan by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (by default the
+    largest and lowest finite values of the dtype); integer tensors are returned as copies."""
+    input = as_tensor_arg(input, "nan_to_num")
+    if input._data.dtype.kind != "f":
+        return Tensor._make(input._data.copy())
+    return NanToNum.apply(input, nan, posinf, neginf)
 
 
 # ---------------------------------------------------------------------------------------------
