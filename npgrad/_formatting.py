@@ -1,10 +1,20 @@
 """``repr(tensor)`` as PyTorch prints it: ``tensor([1.5000, 2.0000], grad_fn=<MulBackward0>)``.
 
-One formatter per tensor picks a style from all of its values (integers shown as ``1.``,
-otherwise 4 decimals, scientific notation for wide ranges), pads every element to the same
-width, wraps rows at 80 columns and summarises tensors of more than 1000 elements.
+The rules are PyTorch's (``torch/_tensor_str.py``, default print options), re-implemented:
+
+* one formatter per tensor picks a style from its nonzero finite values: integers shown as
+  ``1.``, otherwise 4 decimals, or scientific notation when the values span more than three
+  orders of magnitude, exceed 1e8 or (non-integers) go below 1e-4;
+* the column width is the widest of those values (nan, inf and zeros do not count), so
+  ``tensor([nan, 1., inf])`` has no padding;
+* rows wrap at 80 columns; tensors of more than 1000 elements are summarised to their first
+  and last 3 items per dimension, with ``...``;
+* suffixes (``dtype=``, ``grad_fn=``, ``requires_grad=True``) go on a new line when the last
+  line would pass 80 columns.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -14,90 +24,125 @@ LINEWIDTH, THRESHOLD, EDGEITEMS, PRECISION = 80, 1000, 3, 4
 
 
 class _Formatter:
+    """Chooses the style and width for all the values of one tensor."""
+
     def __init__(self, values: np.ndarray) -> None:
-        self.kind = values.dtype.kind
-        self.sci = self.int_mode = False
-        if self.kind == "f":
-            v = values.astype(np.float64).ravel()
-            finite = v[np.isfinite(v)]
-            nonzero = np.abs(finite[finite != 0])
-            self.int_mode = bool(np.all(finite == np.ceil(finite)))
-            if nonzero.size:
-                lo, hi = nonzero.min(), nonzero.max()
-                if self.int_mode:
-                    self.sci = hi / lo > 1000.0 or hi > 1.0e8
-                else:
-                    self.sci = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
-        self.width = max((len(self._fmt(x)) for x in values.ravel()), default=1)
-
-    def _fmt(self, x) -> str:
-        if self.kind == "b":
-            return str(bool(x))
-        if self.kind != "f":
-            return str(int(x))
-        x = float(x)
-        if not np.isfinite(x):
-            return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
-        if self.sci:
-            return f"{x:.{PRECISION}e}"
+        self.floating = values.dtype.kind == "f"
+        self.int_mode, self.sci_mode, self.width = True, False, 1
+        flat = values.ravel()
+        if not self.floating:
+            self.width = max((len(_plain(v)) for v in flat.tolist()), default=1)
+            return
+        v = flat.astype(np.float64)
+        nz = v[np.isfinite(v) & (v != 0)]
+        if nz.size == 0:
+            return
+        absval = np.abs(nz)
+        lo, hi = absval.min(), absval.max()
+        self.int_mode = bool(np.all(nz == np.ceil(nz)))
         if self.int_mode:
-            return f"{x:.0f}."
-        return f"{x:.{PRECISION}f}"
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
+        else:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if self.sci_mode:
+            strs = [f"{x:.{PRECISION}e}" for x in nz.tolist()]
+            self.width = max(len(s) for s in strs)
+        elif self.int_mode:
+            self.width = max(len(f"{x:.0f}") for x in nz.tolist()) + 1
+        else:
+            self.width = max(len(f"{x:.{PRECISION}f}") for x in nz.tolist())
 
-    def __call__(self, x) -> str:
-        return self._fmt(x).rjust(self.width)
+    def format(self, value) -> str:
+        if not self.floating:
+            s = _plain(value)
+        elif self.sci_mode:
+            s = f"{value:{self.width}.{PRECISION}e}"
+        elif self.int_mode:
+            s = f"{value:.0f}"
+            if not (math.isinf(value) or math.isnan(value)):
+                s += "."
+        else:
+            s = f"{value:.{PRECISION}f}"
+        return " " * (self.width - len(s)) + s
 
 
-def _summarize(a: np.ndarray) -> np.ndarray:
+def _plain(v) -> str:
+    return str(v)
+
+
+def _summarized(a: np.ndarray) -> np.ndarray:
     """The values shown when summarising: the edge items of every dimension."""
     if a.ndim == 0:
         return a
-    if a.shape[0] > 2 * EDGEITEMS:
-        parts = [a[:EDGEITEMS], a[-EDGEITEMS:]]
-    else:
-        parts = [a]
-    return np.concatenate([np.stack([_summarize(r) for r in p]) if p.ndim > 1 else p
-                           for p in parts]) if a.ndim > 1 else np.concatenate(parts)
-
-
-def _body(a: np.ndarray, fmt: _Formatter, indent: int, summarize: bool) -> str:
-    if a.ndim == 0:
-        return fmt(a.item())
     if a.ndim == 1:
-        n = a.shape[0]
-        items = [fmt(x) for x in a] if not (summarize and n > 2 * EDGEITEMS) else (
-            [fmt(x) for x in a[:EDGEITEMS]] + ["..."] + [fmt(x) for x in a[-EDGEITEMS:]])
-        per_line = max(1, (LINEWIDTH - indent) // (fmt.width + 2))
-        lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
-        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+        if a.shape[0] > 2 * EDGEITEMS:
+            return np.concatenate([a[:EDGEITEMS], a[-EDGEITEMS:]])
+        return a
+    rows = list(a[:EDGEITEMS]) + list(a[-EDGEITEMS:]) if a.shape[0] > 2 * EDGEITEMS else list(a)
+    return np.stack([_summarized(r) for r in rows])
+
+
+def _vector(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    per_line = max(1, math.floor((LINEWIDTH - indent) / (fmt.width + 2)))
+    if summarize and a.shape[0] > 2 * EDGEITEMS:
+        data = ([fmt.format(v) for v in a[:EDGEITEMS].tolist()] + [" ..."]
+                + [fmt.format(v) for v in a[-EDGEITEMS:].tolist()])
+    else:
+        data = [fmt.format(v) for v in a.tolist()]
+    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+
+
+def _body(a: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
+    if a.ndim == 0:
+        return fmt.format(a.item())
+    if a.ndim == 1:
+        return _vector(a, indent, summarize, fmt)
     n = a.shape[0]
     if summarize and n > 2 * EDGEITEMS:
-        rows = ([_body(r, fmt, indent + 1, summarize) for r in a[:EDGEITEMS]] + ["..."]
-                + [_body(r, fmt, indent + 1, summarize) for r in a[-EDGEITEMS:]])
+        rows = ([_body(a[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."]
+                + [_body(a[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)])
     else:
-        rows = [_body(r, fmt, indent + 1, summarize) for r in a]
-    sep = "," + "\n" * (a.ndim - 1) + " " * (indent + 1)
-    return "[" + sep.join(rows) + "]"
+        rows = [_body(a[i], indent + 1, summarize, fmt) for i in range(n)]
+    return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
+
+
+def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
+    parts = [text]
+    last_line_len = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+            parts.append(",\n" + " " * indent + suffix)
+            last_line_len = indent + len(suffix)
+        else:
+            parts.append(", " + suffix)
+            last_line_len += len(suffix) + 2
+    parts.append(")")
+    return "".join(parts)
 
 
 def tensor_repr(t, prefix: str = "tensor(") -> str:
     """The PyTorch-style repr of a Tensor."""
     a = t._data
+    indent = len(prefix)
+    dt = _dt.from_numpy_dtype(a.dtype)
     suffixes = []
     if a.size == 0:
-        body = "[]"
-        if a.shape != (0,):
+        if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
+        if dt is not _dt.get_default_dtype():  # nothing shows an empty tensor's dtype
+            suffixes.append(f"dtype={dt!r}")
+        body = "[]"
     else:
+        if dt not in (_dt.get_default_dtype(), _dt.int64, _dt.bool):
+            suffixes.append(f"dtype={dt!r}")
         summarize = a.size > THRESHOLD
-        fmt = _Formatter(_summarize(a) if summarize else a)
-        body = _body(a, fmt, len(prefix), summarize)
-    dt = _dt.from_numpy_dtype(a.dtype)
-    if dt not in (_dt.get_default_dtype(), _dt.int64, _dt.bool) or (
-            a.size == 0 and dt is not _dt.get_default_dtype()):
-        suffixes.append(f"dtype={dt!r}")
+        if a.dtype == np.float16:  # PyTorch formats half tensors through float32
+            a = a.astype(np.float32)
+        fmt = _Formatter(_summarized(a) if summarize else a)
+        body = _body(a, indent, summarize, fmt)
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t._rg:
         suffixes.append("requires_grad=True")
-    return prefix + body + "".join(", " + s for s in suffixes) + ")"
+    return _add_suffixes(prefix + body, suffixes, indent)
