@@ -26,9 +26,14 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 from .ops.binary import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
+from .ops.scatter import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.decompositions import *  # noqa: F401,F403
 from .ops.pointwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.stats import *  # noqa: F401,F403
+from .ops.norms import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.joins import *  # noqa: F401,F403
 from .ops.tiling import *  # noqa: F401,F403
@@ -36,7 +41,7 @@ from .ops.diag import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 from .ops.trig import *  # noqa: F401,F403
 
-from . import linalg, nn  # noqa: E402,F401
+from . import linalg, nn, optim  # noqa: E402,F401
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,8 @@
+"""``npgrad.optim``: optimizers with PyTorch's update rules, and learning-rate schedulers."""
+from .adam import Adam, Adamax, AdamW, NAdam, RAdam
+from .optimizer import Optimizer
+from .rmsprop import Adadelta, Adagrad, RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
+           "Adagrad", "Adadelta"]

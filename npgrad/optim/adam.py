@@ -1,0 +1,200 @@
+"""The Adam family: ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``, ``RAdam``, with PyTorch's exact
+update rules and defaults (bias corrections, amsgrad, decoupled weight decay)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+def _check(lr: float, eps: float, betas, weight_decay: float) -> None:
+    if lr < 0.0:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if eps < 0.0:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i, b in enumerate(betas):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    if weight_decay < 0.0:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def _zeros(p: Tensor) -> Tensor:
+    return Tensor._make(np.zeros_like(p._data))
+
+
+def _next_step(state: dict) -> float:
+    """Advance the step counter (a float32 0-d tensor, as PyTorch keeps it) and return it."""
+    step = state.get("step")
+    if step is None:
+        step = state["step"] = Tensor._make(np.array(0.0, np.float32))
+    step._data += 1
+    return float(step._data)
+
+
+def _moments(state: dict, p: Tensor, g, beta1: float, beta2: float):
+    """Update and return the first and second moment arrays (exp_avg, exp_avg_sq)."""
+    if "exp_avg" not in state:
+        state["exp_avg"], state["exp_avg_sq"] = _zeros(p), _zeros(p)
+    m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+    m += (1 - beta1) * (g - m)          # m.lerp_(g, 1 - beta1)
+    v *= beta2
+    v += (1 - beta2) * g * g
+    return m, v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), with L2 ``weight_decay`` added to the gradient (or decoupled, as
+    AdamW, with ``decoupled_weight_decay=True``) and ``amsgrad``."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused=None, decoupled_weight_decay: bool = False) -> None:
+        _check(lr, eps, betas, weight_decay)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
+
+    def _update_group(self, group: dict) -> None:
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        for p, state, g in self._params_with_grad(group):
+            step = _next_step(state)
+            x = p._data
+            if wd:
+                if group["decoupled_weight_decay"]:
+                    x = x * (1 - lr * wd)
+                else:
+                    g = g + wd * x
+            m, v = _moments(state, p, g, beta1, beta2)
+            bc1, bc2_sqrt = 1 - beta1 ** step, math.sqrt(1 - beta2 ** step)
+            if amsgrad:
+                if "max_exp_avg_sq" not in state:
+                    state["max_exp_avg_sq"] = _zeros(p)
+                vmax = state["max_exp_avg_sq"]._data
+                np.maximum(vmax, v, out=vmax)
+                v = vmax
+            denom = np.sqrt(v) / bc2_sqrt + eps
+            self._write(p, x - (lr / bc1) * m / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): ``p *= 1 - lr * wd`` first."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, **kwargs) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
+                         decoupled_weight_decay=True, **kwargs)
+
+
+class Adamax(Optimizer):
+    """Adamax: Adam with the infinity norm in place of the second moment."""
+
+    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, foreach=None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
+        _check(lr, eps, betas, weight_decay)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, maximize=maximize,
+                                      foreach=foreach, differentiable=differentiable,
+                                      capturable=capturable))
+
+    def _update_group(self, group: dict) -> None:
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
+            group["weight_decay"]
+        for p, state, g in self._params_with_grad(group):
+            step = _next_step(state)
+            if wd:
+                g = g + wd * p._data
+            if "exp_avg" not in state:
+                state["exp_avg"], state["exp_inf"] = _zeros(p), _zeros(p)
+            m, u = state["exp_avg"]._data, state["exp_inf"]._data
+            m += (1 - beta1) * (g - m)
+            np.maximum(u * beta2, np.abs(g) + eps, out=u)
+            self._write(p, p._data - (lr / (1 - beta1 ** step)) * m / u)
+
+
+class NAdam(Optimizer):
+    """Adam with Nesterov momentum (Dozat), with PyTorch's momentum-decay schedule."""
+
+    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach=None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False) -> None:
+        _check(lr, eps, betas, weight_decay)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, momentum_decay=momentum_decay,
+                                      decoupled_weight_decay=decoupled_weight_decay,
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
+
+    def _update_group(self, group: dict) -> None:
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
+            group["weight_decay"]
+        psi = group["momentum_decay"]
+        for p, state, g in self._params_with_grad(group):
+            step = _next_step(state)
+            if "mu_product" not in state:
+                state["mu_product"] = Tensor._make(np.array(1.0, np.float32))
+            x = p._data
+            if wd:
+                if group["decoupled_weight_decay"]:
+                    x = x * (1 - lr * wd)
+                else:
+                    g = g + wd * x
+            mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
+            mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
+            state["mu_product"]._data *= mu
+            mu_product = float(state["mu_product"]._data)
+            m, v = _moments(state, p, g, beta1, beta2)
+            denom = np.sqrt(v / (1 - beta2 ** step)) + eps
+            x = x - (lr * (1 - mu) / (1 - mu_product)) * g / denom
+            x = x - (lr * mu_next / (1 - mu_product * mu_next)) * m / denom
+            self._write(p, x)
+
+
+class RAdam(Optimizer):
+    """Rectified Adam (Liu et al.): plain momentum SGD until the variance estimate is
+    tractable, then Adam with a rectification factor."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
+                 foreach=None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        _check(lr, eps, betas, weight_decay)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay,
+                                      decoupled_weight_decay=decoupled_weight_decay,
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
+
+    def _update_group(self, group: dict) -> None:
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
+            group["weight_decay"]
+        rho_inf = 2 / (1 - beta2) - 1
+        for p, state, g in self._params_with_grad(group):
+            step = _next_step(state)
+            x = p._data
+            if wd:
+                if group["decoupled_weight_decay"]:
+                    x = x * (1 - lr * wd)
+                else:
+                    g = g + wd * x
+            m, v = _moments(state, p, g, beta1, beta2)
+            bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
+            m_hat = m / bc1
+            rho_t = rho_inf - 2 * step * (beta2 ** step) / bc2
+            if rho_t > 5.0:
+                rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                                 / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                adaptive = math.sqrt(bc2) / (np.sqrt(v) + eps)
+                x = x - m_hat * lr * adaptive * rect
+            else:
+                x = x - m_hat * lr
+            self._write(p, x)

@@ -1,0 +1,115 @@
+"""Adaptive per-coordinate step sizes: ``RMSprop``, ``Adagrad``, ``Adadelta``, with PyTorch's
+update rules and defaults."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .adam import _next_step, _zeros
+from .optimizer import Optimizer
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton): divide by a running RMS of gradients; optional centring and momentum."""
+
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach=None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
+        if lr < 0.0 or eps < 0.0 or momentum < 0.0 or weight_decay < 0.0 or alpha < 0.0:
+            raise ValueError("RMSprop: lr, eps, momentum, weight_decay and alpha must be >= 0")
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered,
+                                      capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
+
+    def _update_group(self, group: dict) -> None:
+        lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
+        mom, centered = group["momentum"], group["centered"]
+        for p, state, g in self._params_with_grad(group):
+            _next_step(state)
+            if wd:
+                g = g + wd * p._data
+            if "square_avg" not in state:
+                state["square_avg"] = _zeros(p)
+                if mom > 0:
+                    state["momentum_buffer"] = _zeros(p)
+                if centered:
+                    state["grad_avg"] = _zeros(p)
+            sq = state["square_avg"]._data
+            sq *= alpha
+            sq += (1 - alpha) * g * g
+            if centered:
+                ga = state["grad_avg"]._data
+                ga += (1 - alpha) * (g - ga)
+                avg = np.sqrt(sq - ga * ga) + eps
+            else:
+                avg = np.sqrt(sq) + eps
+            if mom > 0:
+                buf = state["momentum_buffer"]._data
+                buf *= mom
+                buf += g / avg
+                self._write(p, p._data - lr * buf)
+            else:
+                self._write(p, p._data - lr * g / avg)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.): steps shrink with the sum of squared gradients."""
+
+    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *,
+                 maximize: bool = False, differentiable: bool = False, fused=None) -> None:
+        if lr < 0.0 or lr_decay < 0.0 or weight_decay < 0.0 or eps < 0.0 \
+                or initial_accumulator_value < 0.0:
+            raise ValueError("Adagrad: lr, lr_decay, weight_decay, eps and "
+                             "initial_accumulator_value must be >= 0")
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value,
+                                      eps=eps, foreach=foreach, maximize=maximize,
+                                      differentiable=differentiable, fused=fused))
+        for group in self.param_groups:  # PyTorch creates the state eagerly
+            for p in group["params"]:
+                self.state[p]["step"] = Tensor._make(np.array(0.0, np.float32))
+                self.state[p]["sum"] = Tensor._make(
+                    np.full_like(p._data, group["initial_accumulator_value"]))
+
+    def _update_group(self, group: dict) -> None:
+        lr, decay, wd, eps = group["lr"], group["lr_decay"], group["weight_decay"], group["eps"]
+        for p, state, g in self._params_with_grad(group):
+            step = _next_step(state)
+            if wd:
+                g = g + wd * p._data
+            clr = lr / (1 + (step - 1) * decay)
+            s = state["sum"]._data
+            s += g * g
+            self._write(p, p._data - clr * g / (np.sqrt(s) + eps))
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler): step sizes from running averages of squared gradients and updates."""
+
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach=None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
+        if lr < 0.0 or not 0.0 <= rho <= 1.0 or eps < 0.0 or weight_decay < 0.0:
+            raise ValueError("Adadelta: invalid lr, rho, eps or weight_decay")
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                      foreach=foreach, capturable=capturable,
+                                      maximize=maximize, differentiable=differentiable))
+
+    def _update_group(self, group: dict) -> None:
+        lr, rho, eps, wd = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+        for p, state, g in self._params_with_grad(group):
+            _next_step(state)
+            if wd:
+                g = g + wd * p._data
+            if "square_avg" not in state:
+                state["square_avg"], state["acc_delta"] = _zeros(p), _zeros(p)
+            sq, acc = state["square_avg"]._data, state["acc_delta"]._data
+            sq *= rho
+            sq += (1 - rho) * g * g
+            delta = np.sqrt(acc + eps) / np.sqrt(sq + eps) * g
+            acc *= rho
+            acc += (1 - rho) * delta * delta
+            self._write(p, p._data - lr * delta)
