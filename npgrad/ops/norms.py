@@ -1,0 +1,237 @@
+"""Norms: ``norm`` (PyTorch's older entry point) and ``linalg.vector_norm`` /
+``linalg.matrix_norm`` (exported from ``npgrad/linalg.py``, not top-level, as in PyTorch).
+
+Only floating inputs, as PyTorch. ``dtype=`` computes in a wider dtype.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, norm_dim
+from .reduce import expand_back, reduce_dims
+
+__all__ = ["norm"]
+
+
+def _share(a: np.ndarray, value: np.ndarray, dims: tuple, dtype) -> Tensor:
+    """Where ``a`` equals ``value`` (keepdim shape), 1 / (number of such places), else 0."""
+    mask = a == value
+    count = np.maximum(np.sum(mask, axis=dims, keepdims=True), 1)
+    return Tensor._make((mask / count).astype(dtype))
+
+
+# ---------------------------------------------------------------------------------------------
+# vector_norm
+# ---------------------------------------------------------------------------------------------
+
+class VectorNorm(Primitive):
+    """A primitive so that its gradient at 0 is 0, as PyTorch (a composite of sqrt and sum
+    would give nan there)."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, ord, dims, keepdim, dtype):
+        ctx.ord, ctx.dims, ctx.keepdim, ctx.in_shape = ord, dims, keepdim, a.shape
+        x = a if dtype is None else a.astype(dtype)
+        ab = np.abs(x)
+        if ord == math.inf:
+            out = np.max(ab, axis=dims, keepdims=keepdim)
+        elif ord == -math.inf:
+            out = np.min(ab, axis=dims, keepdims=keepdim)
+        elif ord == 0:
+            out = np.sum(x != 0, axis=dims, keepdims=keepdim, dtype=x.dtype)
+        elif ord == 1:
+            out = np.sum(ab, axis=dims, keepdims=keepdim)
+        elif ord == 2:
+            out = np.sqrt(np.sum(x * x, axis=dims, keepdims=keepdim))
+        else:
+            out = np.sum(ab ** x.dtype.type(ord), axis=dims, keepdims=keepdim)
+            out = out ** x.dtype.type(1 / ord)
+        out = np.asarray(out, x.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .binary import where
+        from .unary import sign
+        a, out = ctx.saved_tensors
+        if a._data.dtype != out._data.dtype:
+            a = a.to(out.dtype)
+        p = ctx.ord
+        g = expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
+        norm = expand_back(out, ctx.in_shape, ctx.dims, ctx.keepdim)
+        if p == 0:
+            return g * 0.0
+        if p == 1:
+            return g * sign(a)  # NOTE: 0 at a == 0 (sign(0) = 0), as PyTorch
+        if p in (math.inf, -math.inf):
+            # NOTE: tied largest (smallest) |a| share the gradient evenly, as PyTorch
+            share = _share(np.abs(a._data), norm._data, ctx.dims, a._data.dtype)
+            return g * sign(a) * share
+        zero = Tensor._make(norm._data == 0)
+        # NOTE: where the norm is 0 the gradient is 0, as PyTorch; the 1.0 placeholders keep
+        # the branch not taken finite, so double backward gives no nan either
+        if p == 2:
+            return a * where(zero, 0.0, g / where(zero, 1.0, norm))
+        if p < 1:
+            at0 = Tensor._make(a._data == 0)
+            scaled = where(at0, 0.0, sign(a) * where(at0, 1.0, a.abs()) ** (p - 1))
+            return scaled * g * norm ** (1 - p)
+        scaled = sign(a) * a.abs() ** (p - 1) if p < 2 else a * a.abs() ** (p - 2)
+        return scaled * where(zero, 0.0, g / where(zero, 1.0, norm) ** (p - 1))
+
+
+def _float_check(input: Tensor, op: str, dtype):
+    """PyTorch's input checks of the norms; returns the NumPy dtype to compute in (or None)."""
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. "
+                           f"Got {input.dtype}")
+    if dtype is None:
+        return None
+    dt = _dt.to_dtype(dtype).np
+    if _dt.promote_types(a.dtype, dt) != dt:
+        raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
+                           f"convertible without narrowing to the specified dtype ({dtype})")
+    return None if dt == a.dtype else dt
+
+
+def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """``sum(|x| ** ord) ** (1 / ord)`` over ``dim`` (all dims when None); ``ord`` any float,
+    ``inf`` / ``-inf`` (largest / smallest ``|x|``), 0 (the number of nonzeros).
+
+    >>> npgrad.linalg.vector_norm(npgrad.tensor([3., 4.]))
+    tensor(5.)
+    """
+    x = as_tensor_arg(x, "linalg.vector_norm")
+    if isinstance(ord, bool) or not isinstance(ord, numbers.Real):
+        raise TypeError(f"linalg.vector_norm(): argument 'ord' must be a number, not "
+                        f"{type(ord).__name__}")
+    dt = _float_check(x, "linalg.vector_norm", dtype)
+    dims = reduce_dims(dim, x.ndim, "linalg.vector_norm")
+    if ord < 0 and any(x.shape[d] == 0 for d in dims):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty "
+                           f"tensor because the operation does not have an identity")
+    return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim, dtype=dt)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix_norm
+# ---------------------------------------------------------------------------------------------
+
+class SvdNorm(Primitive):
+    """Norms from singular values: 'nuc' (their sum), 2 (the largest), -2 (the smallest).
+
+    NOTE: the gradient ``U diag(w) V^T`` treats the singular vectors as constants, so it is
+    right to first order only (no double backward), and undefined for repeated values.
+    """
+
+    node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, ord, dims, keepdim, dtype):
+        x = a if dtype is None else a.astype(dtype)
+        x = np.moveaxis(x, dims, (-2, -1))
+        u, s, vh = np.linalg.svd(x, full_matrices=False)
+        if ord == "nuc":
+            w = np.ones_like(s)
+        else:
+            w = np.zeros_like(s)
+            np.put_along_axis(w, (np.argmax if ord == 2 else np.argmin)(s, -1)[..., None],
+                              1.0, -1)
+        out = np.sum(s * w, axis=-1)
+        ctx.dir = np.moveaxis((u * w[..., None, :]) @ vh, (-2, -1), dims)
+        ctx.dims, ctx.keepdim, ctx.in_shape = dims, keepdim, a.shape
+        return np.expand_dims(out, dims) if keepdim else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
+        return g * Tensor._make(ctx.dir.astype(grad._data.dtype))
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None) -> Tensor:
+    """A matrix norm over the two dims ``dim``: 'fro', 'nuc', 1, -1, 2, -2, inf, -inf.
+
+    >>> npgrad.linalg.matrix_norm(npgrad.tensor([[1., -2.], [3., 4.]]), 1)
+    tensor(6.)
+    """
+    op = "linalg.matrix_norm"
+    A = as_tensor_arg(A, op)
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if len(dim) != 2:
+        raise RuntimeError(f"{op}: dim must be a 2-tuple. Got {tuple(dim)}")
+    d0, d1 = (norm_dim(d, A.ndim, op) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"{op}: dims must be different. Got ({d0}, {d1})")
+    dt = _float_check(A, op, dtype)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if ord in ("nuc", 2, -2):
+        return SvdNorm.apply(A, ord=ord, dims=(d0, d1), keepdim=keepdim, dtype=dt)
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"{op}: Order {ord} not supported.")
+    from .reduce import amax, amin
+    x = A if dt is None else A.to(_dt.from_numpy_dtype(dt))
+    # 1: the largest column sum of |A| (sum over rows); inf: the largest row sum
+    over, across = (d0, d1) if ord in (1, -1) else (d1, d0)
+    pick = amax if ord > 0 else amin
+    out = pick(x.abs().sum(over, keepdim=True), across, keepdim=True)
+    if keepdim:
+        return out
+    shape = [s for i, s in enumerate(A.shape) if i not in (d0, d1)]
+    return out.reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# norm: the older entry point, dispatched the way torch.norm does
+# ---------------------------------------------------------------------------------------------
+
+def norm(input, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
+    """The vector norm ``p`` (a number; 'fro' is 2) over ``dim`` (all dims when None), or
+    the nuclear norm (``p='nuc'``) of matrices.
+
+    >>> npgrad.tensor([[3., 4.], [0., 0.]]).norm()
+    tensor(5.)
+    """
+    if out is not None:
+        raise NotImplementedError("norm(): the out= argument is not supported by npgrad")
+    input = as_tensor_arg(input, "norm")
+    dims = [dim] if isinstance(dim, (int, np.integer)) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or len(dims) <= 2):
+            return vector_norm(input, 2, dims, keepdim, dtype=dtype)
+        return matrix_norm(input, p, dims if dims is not None else tuple(range(input.ndim)),
+                           keepdim, dtype=dtype)
+    return vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype)
+
+
+def linalg_norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """``linalg.norm``: a vector norm over one dim (or of everything when ``ord`` and ``dim``
+    are None), a matrix norm over two dims or of a 2-D input."""
+    op = "linalg.norm"
+    A = as_tensor_arg(A, op)
+    if dim is not None:
+        dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        if len(dims) == 1:
+            return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        if len(dims) == 2:
+            return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+        raise RuntimeError(f"{op}: If dim is specified, it must be of length 1 or 2. Got {dims}")
+    if ord is None:
+        return vector_norm(A, 2, None, keepdim, dtype=dtype)
+    if A.ndim == 2:
+        return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
+    if A.ndim == 1 and not isinstance(ord, str):
+        return vector_norm(A, ord, None, keepdim, dtype=dtype)
+    raise RuntimeError(f"{op}: If dim is not specified but ord is, the input must be 1D or 2D. "
+                       f"Got {A.ndim}D.")
