@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
+from .ops.decompositions import (LinAlgError, cholesky, det, eigh, eigvalsh, inv,  # noqa: F401
+                                 matrix_power, pinv, slogdet, solve, svdvals)
+from .ops.decompositions import qr_linalg as qr, svd_linalg as svd
+from .ops.linalg import cross_linalg as cross, matmul, multi_dot, vecdot
 
 __all__: list = []
 __all__ += ["vector_norm", "matrix_norm", "norm"]
+__all__ += ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
+            "svdvals", "pinv", "matrix_power", "cross", "matmul", "multi_dot", "vecdot"]

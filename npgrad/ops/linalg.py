@@ -1,5 +1,6 @@
 """Products: ``matmul`` (``@``) in all the cases ``torch.matmul`` handles, ``mm``, ``bmm``,
-``mv``, ``dot``, ``outer`` and ``cross``.
+``mv``, ``dot``, ``outer``, ``cross``, the ``add*`` family (``addmm``...), ``einsum``,
+``tensordot``, ``inner`` and ``kron``.
 
 One primitive, :class:`Matmul`, covers matrices and batches of them (with broadcasting of
 batch dimensions, which the engine undoes). Vector cases are composites that add and remove
@@ -12,8 +13,10 @@ import numpy as np
 
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe, norm_dim
+from .binary import where
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross"]
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm",
+           "addmv", "addr", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "kron"]
 
 
 def _same_dtype(op: str, a: Tensor, b: Tensor) -> None:
@@ -82,6 +85,7 @@ def matmul(input, other) -> Tensor:
 
 def mm(input, mat2) -> Tensor:
     """Product of two matrices (2-D only; use ``matmul`` to broadcast)."""
+    input, mat2 = as_tensor_arg(input, "mm"), as_tensor_arg(mat2, "mm")
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"mm: expected 2-D tensors, got shapes {tuple(input.shape)} and "
                            f"{tuple(mat2.shape)}")
@@ -92,6 +96,7 @@ def mm(input, mat2) -> Tensor:
 
 def bmm(input, mat2) -> Tensor:
     """Batched product of two 3-D tensors with the same batch size (no broadcasting)."""
+    input, mat2 = as_tensor_arg(input, "bmm"), as_tensor_arg(mat2, "bmm")
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm: expected 3-D tensors, got shapes {tuple(input.shape)} and "
                            f"{tuple(mat2.shape)}")
@@ -105,10 +110,13 @@ def bmm(input, mat2) -> Tensor:
 
 def mv(input, vec) -> Tensor:
     """Matrix-vector product."""
+    input, vec = as_tensor_arg(input, "mv"), as_tensor_arg(vec, "mv")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"mv: expected a 2-D and a 1-D tensor, got shapes "
                            f"{tuple(input.shape)} and {tuple(vec.shape)}")
-    return matmul(input, vec)
+    _same_dtype("mv", input, vec)
+    _check_inner("mv", input, vec)
+    return Matmul.apply(input, vec.unsqueeze(1)).squeeze(-1)
 
 
 class Dot(Primitive):
@@ -143,6 +151,7 @@ vdot = dot  # real tensors only: conjugation is the identity
 
 def outer(input, vec2) -> Tensor:
     """Outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``."""
+    input, vec2 = as_tensor_arg(input, "outer"), as_tensor_arg(vec2, "outer")
     if input.ndim != 1 or vec2.ndim != 1:
         raise RuntimeError(f"outer: expected 1-D tensors, got shapes {tuple(input.shape)} and "
                            f"{tuple(vec2.shape)}")
@@ -190,3 +199,279 @@ def cross(input, other, dim: int | None = None) -> Tensor:
                            f"at dim {dim}, got {describe(a, b)}")
     _same_dtype("cross", a, b)
     return Cross.apply(a, b, dim=d)
+
+
+def cross_linalg(input, other, *, dim: int = -1) -> Tensor:
+    """``torch.linalg.cross``: as ``cross`` with the last dimension by default."""
+    return cross(input, other, dim)
+
+
+def vecdot(x, y, *, dim: int = -1) -> Tensor:
+    """Dot products along ``dim`` (real tensors: no conjugation); operands broadcast."""
+    return (as_tensor_arg(x, "linalg.vecdot") * as_tensor_arg(y, "linalg.vecdot")).sum(dim)
+
+
+def multi_dot(tensors) -> Tensor:
+    """The product of a chain of matrices; the first and last may be vectors."""
+    tensors = [as_tensor_arg(t, "linalg.multi_dot") for t in tensors]
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        if t.ndim != 2 and not (t.ndim == 1 and i in (0, len(tensors) - 1)):
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (the first and last may "
+                               f"be 1D) but got {t.ndim}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# mm-plus-input ops: addmm, addmv, addr, baddbmm, addbmm (beta * input + alpha * product)
+# ---------------------------------------------------------------------------------------------
+
+def _add_scaled(op: str, input, prod: Tensor, beta, alpha) -> Tensor:
+    """``beta * input + alpha * prod``, where ``input`` broadcasts to ``prod``'s shape."""
+    inp = as_tensor_arg(input, op)
+    if inp._data.dtype != prod._data.dtype:
+        raise RuntimeError(f"{op}: expected input and the product to have the same dtype, but "
+                           f"got {describe(inp, prod)}")
+    try:
+        ok = np.broadcast_shapes(inp._data.shape, prod._data.shape) == prod._data.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{op}: input of shape {tuple(inp.shape)} cannot be broadcast to the "
+                           f"product's shape {tuple(prod.shape)}")
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:
+        # NOTE: as PyTorch, beta=0 ignores input (nan and inf in it do not propagate) and
+        # gives it a zero gradient
+        return prod + where(Tensor._make(np.zeros(inp._data.shape, bool)), inp, 0)
+    return prod + (inp if beta == 1 else inp * beta)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product."""
+    return _add_scaled("addmm", input, mm(mat1, mat2), beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``."""
+    return _add_scaled("addmv", input, mv(mat, vec), beta, alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``."""
+    return _add_scaled("addr", input, outer(vec1, vec2), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * bmm(batch1, batch2)``."""
+    return _add_scaled("baddbmm", input, bmm(batch1, batch2), beta, alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * bmm(batch1, batch2).sum(0)``."""
+    return _add_scaled("addbmm", input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+# ---------------------------------------------------------------------------------------------
+# einsum: one primitive on an explicit equation (no ellipsis, operands pre-broadcast); the
+# gradient of each operand is another einsum, so every order of derivative is an einsum
+# ---------------------------------------------------------------------------------------------
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+class Einsum(Primitive):
+    node_name = "EinsumBackward0"
+
+    @staticmethod
+    def forward(ctx, *arrays, equation):
+        ctx.save_for_backward(*arrays)
+        ctx.equation = equation
+        return np.asarray(np.einsum(equation, *arrays, optimize=len(arrays) > 1))
+
+    @staticmethod
+    def backward(ctx, grad):
+        ops = ctx.saved_tensors
+        ins, out = ctx.equation.split("->")
+        subs = ins.split(",")
+        used = set(ctx.equation)
+        fresh = (c for c in _LETTERS if c not in used)
+        grads = []
+        for k, need in enumerate(ctx.needs_input_grad):
+            if not need:
+                grads.append(None)
+                continue
+            shape, dt = ops[k]._data.shape, grad._data.dtype
+            terms, args = [out], [grad]
+            for j, (s, o) in enumerate(zip(subs, ops)):
+                if j != k:
+                    terms.append(s)
+                    args.append(o)
+            # a label repeated in operand k (a diagonal) gets a fresh label tied to the first
+            # by an identity matrix, so the gradient lands on the diagonal
+            target, seen = [], set()
+            for c, n in zip(subs[k], shape):
+                if c in seen:
+                    f = next(fresh)
+                    terms.append(c + f)
+                    args.append(Tensor._make(np.eye(n, dtype=dt)))
+                    c = f
+                seen.add(c)
+                target.append(c)
+            # a label only operand k has was summed over: its gradient is broadcast along it
+            have = set("".join(terms))
+            for c, n in zip(target, shape):
+                if c not in have:
+                    terms.append(c)
+                    args.append(Tensor._make(np.ones(n, dtype=dt)))
+            grads.append(Einsum.apply(*args, equation=",".join(terms) + "->" + "".join(target)))
+        return tuple(grads)
+
+
+def _einsum_parse(equation: str, shapes: list) -> tuple:
+    """PyTorch's einsum equation (with ``...`` and implicit output) as explicit subscripts."""
+    eq = equation.replace(" ", "")
+    ins, arrow, out = eq.partition("->")
+    subs = ins.split(",")
+    if len(subs) > len(shapes):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the "
+                           "equation")
+    if len(subs) < len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                           "equation")
+    for s in subs + [out]:
+        bad = set(s.replace("...", "")) - set(_LETTERS)
+        if bad or s.count("...") > 1:
+            raise RuntimeError(f"einsum(): invalid subscript given in equation {equation!r}: "
+                               f"only letters and at most one ellipsis per operand")
+    free = [c for c in _LETTERS if c not in eq]
+    n_ell = 0
+    for i, (s, shape) in enumerate(zip(subs, shapes)):
+        n = len(s.replace("...", ""))
+        if ("..." in s and n > len(shape)) or ("..." not in s and n != len(shape)):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) does "
+                               f"not match the number of dimensions ({len(shape)}) for operand "
+                               f"{i}" + ("" if "..." in s else " and no ellipsis was given"))
+        if "..." in s:
+            n_ell = max(n_ell, len(shape) - n)
+    ell = "".join(free[:n_ell])
+    # an operand's ellipsis dims align with the rightmost of the broadcast ellipsis dims
+    subs = [s.replace("...", ell[n_ell - (len(shape) - len(s) + 3):]) for s, shape in
+            zip(subs, shapes)]
+    if arrow:
+        out = out.replace("...", ell)
+        for c in out:
+            if out.count(c) > 1:
+                raise RuntimeError(f"einsum(): output subscript {c} appears more than once in "
+                                   "the output")
+            if not any(c in s for s in subs):
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the "
+                                   "equation for any input operand")
+    else:
+        letters = "".join(s for s in subs)
+        out = ell + "".join(sorted(c for c in set(letters) - set(ell)
+                                   if letters.count(c) == 1))
+    return subs, out
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Einstein summation as ``torch.einsum``: ``...`` broadcasts, an implicit output lists the
+    labels seen once in alphabetical order, a label repeated in an operand takes a diagonal
+    (``'ii->i'``), and operands come as arguments or as one list.
+
+    >>> npgrad.einsum('bij,bjk->bik', npgrad.ones(2, 3, 4), npgrad.ones(2, 4, 5)).shape
+    npgrad.Size([2, 3, 5])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ops = [as_tensor_arg(o, "einsum") for o in operands]
+    if not ops:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    for o in ops[1:]:
+        _same_dtype("einsum", ops[0], o)
+    subs, out = _einsum_parse(equation, [o._data.shape for o in ops])
+    sizes = {}
+    for i, (s, o) in enumerate(zip(subs, ops)):
+        mine = {}
+        for c, n in zip(s, o._data.shape):
+            if mine.setdefault(c, n) != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but "
+                                   f"the sizes don't match, {mine[c]} != {n}")
+            old = sizes.get(c, 1)
+            if n != old and old != 1 and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which "
+                                   f"does not broadcast with previously seen size {old}")
+            if old == 1:
+                sizes[c] = n
+    # size-1 dimensions broadcast: expanding them first keeps the primitive's equation exact
+    ops = [o.expand(*[sizes[c] for c in s]) if any(n != sizes[c] for c, n in
+                                                   zip(s, o._data.shape)) and
+           len(set(s)) == len(s) else o for s, o in zip(subs, ops)]
+    return Einsum.apply(*ops, equation=",".join(subs) + "->" + out)
+
+
+# ---------------------------------------------------------------------------------------------
+# tensordot, inner, kron: composites of einsum, reshape and mul
+# ---------------------------------------------------------------------------------------------
+
+def tensordot(a, b, dims=2) -> Tensor:
+    """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
+    dimensions listed in ``dims = (dims_a, dims_b)``."""
+    a, b = as_tensor_arg(a, "tensordot"), as_tensor_arg(b, "tensordot")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, (int, np.integer)) else list(da)
+        db = [db] if isinstance(db, (int, np.integer)) else list(db)
+        if len(da) != len(db):
+            raise RuntimeError(f"both dimension lists should have same length, got {len(da)} "
+                               f"and {len(db)}")
+        da = [norm_dim(d, a.ndim, "tensordot") for d in da]
+        db = [norm_dim(d, b.ndim, "tensordot") for d in db]
+    for i, j in zip(da, db):
+        if a._data.shape[i] != b._data.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a._data.shape[i]} in dim {i} and second has size "
+                               f"{b._data.shape[j]} in dim {j}")
+    sa = list(_LETTERS[:a.ndim])
+    sb = list(_LETTERS[a.ndim:a.ndim + b.ndim])
+    for i, j in zip(da, db):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb)
+                                                          if j not in db]
+    return einsum("".join(sa) + "," + "".join(sb) + "->" + "".join(out), a, b)
+
+
+def inner(input, other) -> Tensor:
+    """Sum of products over the last dimension of both; a 0-d operand multiplies."""
+    a, b = as_tensor_arg(input, "inner"), as_tensor_arg(other, "inner")
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a._data.shape[-1] != b._data.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(a.shape)} and {list(b.shape)}")
+    return tensordot(a, b, ([-1], [-1]))
+
+
+def kron(input, other) -> Tensor:
+    """Kronecker product: blocks ``input[i, j] * other`` laid out in ``input``'s grid."""
+    a, b = as_tensor_arg(input, "kron"), as_tensor_arg(other, "kron")
+    n = max(a.ndim, b.ndim)
+    sa = (1,) * (n - a.ndim) + tuple(a.shape)
+    sb = (1,) * (n - b.ndim) + tuple(b.shape)
+    # interleave: a as (a0, 1, a1, 1, ...) times b as (1, b0, 1, b1, ...)
+    ra = [x for s in sa for x in (s, 1)]
+    rb = [x for s in sb for x in (1, s)]
+    return (a.reshape(ra) * b.reshape(rb)).reshape([x * y for x, y in zip(sa, sb)])

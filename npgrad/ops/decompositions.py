@@ -1,0 +1,603 @@
+"""Matrix functions and decompositions (``npgrad.linalg``): inv, det, slogdet, solve,
+cholesky, qr, eigh, svd, pinv, matrix_power; and ``cdist``.
+
+Each decomposition is one primitive: NumPy's LAPACK call forward, and backward the standard
+matrix-calculus result written with npgrad ops (matmul, solve, masks), so it can be
+differentiated again. Triangle masks and identities enter backward as constants. ``__all__``
+lists the names PyTorch also has at top level (``torch.det``...); ``npgrad/linalg.py`` exports
+the ``torch.linalg`` spellings.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import return_types
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, describe
+from .binary import where
+from .linalg import matmul
+from .joins import cat
+
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "matrix_power", "svd", "qr",
+           "cdist"]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix had no solution or factorisation (``torch.linalg.LinAlgError``)."""
+
+
+linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
+linalg_eigh = return_types.make("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_qr = return_types.make("linalg_qr", ("Q", "R"))
+linalg_svd = return_types.make("linalg_svd", ("U", "S", "Vh"))
+svd_result = return_types.make("svd", ("U", "S", "V"))
+qr_result = return_types.make("qr", ("Q", "R"))
+
+
+def _matrix(op: str, A, square: bool = True) -> Tensor:
+    """Check ``A`` is a (batch of) floating (square) matrices, as ``torch.linalg`` does."""
+    A = as_tensor_arg(A, op)
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if A._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype}")
+    if square and A._data.shape[-1] != A._data.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    return A
+
+
+def _eye(n: int, like: Tensor) -> Tensor:
+    return Tensor._make(np.eye(n, dtype=like._data.dtype))
+
+
+def _mask(n: int, like: Tensor, k: int = 0, lower: bool = True, diag: float = 1.0) -> Tensor:
+    """A constant triangle mask (``tril``/``triu`` of ones) with ``diag`` on the diagonal."""
+    m = np.tril(np.ones((n, n)), k) if lower else np.triu(np.ones((n, n)), k)
+    if k == 0:
+        m[np.diag_indices(n)] = diag
+    return Tensor._make(m.astype(like._data.dtype))
+
+
+def _const(mask: np.ndarray, like: Tensor) -> Tensor:
+    """A constant 0/1 tensor of ``like``'s dtype."""
+    return Tensor._make(mask.astype(like._data.dtype))
+
+
+def _diag_embed(v: Tensor) -> Tensor:
+    """A batch of diagonal matrices from a batch of vectors."""
+    return v.unsqueeze(-2) * _eye(v.shape[-1], v)
+
+
+def _rdiv_upper(X: Tensor, R: Tensor) -> Tensor:
+    """``X @ R^{-T}``, i.e. the solution ``Y`` of ``Y R^T = X``."""
+    return Solve.apply(R, X.mT).mT
+
+
+# ---------------------------------------------------------------------------------------------
+# inv, det, slogdet, solve
+# ---------------------------------------------------------------------------------------------
+
+class Inv(Primitive):
+    node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            out = np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could "
+                              "not be completed.") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d(A^-1) = -A^-1 dA A^-1
+        (inv,) = ctx.saved_tensors
+        return -(inv.mT @ grad @ inv.mT)
+
+
+def inv(A) -> Tensor:
+    """The inverse of a (batch of) square matrices; singular input raises ``LinAlgError``."""
+    return Inv.apply(_matrix("linalg.inv", A))
+
+
+inverse = inv
+
+
+class Det(Primitive):
+    node_name = "LinalgDetBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.asarray(np.linalg.det(a))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d det(A) = det(A) tr(A^-1 dA); NOTE: unlike PyTorch, singular A raises here
+        a, out = ctx.saved_tensors
+        return (grad * out).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+
+
+def det(A) -> Tensor:
+    """The determinant of a (batch of) square matrices."""
+    return Det.apply(_matrix("linalg.det", A))
+
+
+class Slogdet(Primitive):
+    node_name = "LinalgSlogdetBackward0"
+    materialize_grads = False
+
+    @staticmethod
+    def forward(ctx, a):
+        sign, logabs = np.linalg.slogdet(a)
+        ctx.save_for_backward(a)
+        return np.asarray(sign), np.asarray(logabs)
+
+    @staticmethod
+    def backward(ctx, g_sign, g_logabs):
+        # the sign is piecewise constant; d log|det A| = tr(A^-1 dA)
+        if g_logabs is None:
+            return None
+        (a,) = ctx.saved_tensors
+        return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+
+
+def slogdet(A):
+    """``(sign, logabsdet)`` of the determinant, stable where ``det`` over/underflows."""
+    return linalg_slogdet(*Slogdet.apply(_matrix("linalg.slogdet", A)))
+
+
+def logdet(input) -> Tensor:
+    """``log(det(input))``: nan for a negative determinant, -inf for zero."""
+    sign, logabs = slogdet(input)
+    return logabs + sign.log()
+
+
+class Solve(Primitive):
+    node_name = "LinalgSolveExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            out = np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.solve: The solver failed because the input matrix is "
+                              "singular.") from None
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # X = A^-1 B: gB = A^-T gX, gA = -gB X^T (batch dims broadcast: the engine sums)
+        a, x = ctx.saved_tensors
+        gb = Solve.apply(a.mT, grad)
+        ga = -(gb @ x.mT) if ctx.needs_input_grad[0] else None
+        return ga, (gb if ctx.needs_input_grad[1] else None)
+
+
+def solve(A, B, *, left: bool = True) -> Tensor:
+    """The solution ``X`` of ``A X = B`` (``X A = B`` if not ``left``). ``B`` is a (batch of)
+    vectors when it is 1-D or has ``A``'s shape without the last dimension."""
+    A = _matrix("linalg.solve", A)
+    B = as_tensor_arg(B, "linalg.solve")
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but got "
+                           f"{describe(A, B)}")
+    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1 and
+                                       B._data.shape == A._data.shape[:-1]))
+    Bm = B.unsqueeze(-1) if vector else B
+    n = A._data.shape[-1]
+    if Bm.ndim < 2 or Bm._data.shape[-2 if left else -1] != n:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({describe(A, B)})")
+    try:
+        np.broadcast_shapes(A._data.shape[:-2], Bm._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"linalg.solve: batch dimensions of {describe(A, B)} do not "
+                           "broadcast") from None
+    if not left:
+        return Solve.apply(A.mT, Bm.mT).mT
+    X = Solve.apply(A, Bm)
+    return X.squeeze(-1) if vector else X
+
+
+# ---------------------------------------------------------------------------------------------
+# cholesky, qr
+# ---------------------------------------------------------------------------------------------
+
+class Cholesky(Primitive):
+    node_name = "LinalgCholeskyExBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            out = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.cholesky: The factorization could not be completed "
+                              "because the input is not positive-definite.") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # A = L L^T gives L^-1 dA L^-T = X + X^T with X = L^-1 dL lower triangular, so
+        # dL = L Phi(L^-1 dA L^-T) (Phi: lower triangle, halved diagonal) and
+        # gA = L^-T Phi(L^T gL) L^-1, symmetrised as PyTorch (A is symmetric)
+        (L,) = ctx.saved_tensors
+        phi = (L.mT @ grad) * _mask(L.shape[-1], L, diag=0.5)
+        ga = Solve.apply(L.mT, Solve.apply(L.mT, phi).mT).mT
+        return 0.5 * (ga + ga.mT)
+
+
+def cholesky(A, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor ``L`` (``A = L L^T``), or ``U = L^T`` if ``upper``; only the lower
+    (upper) triangle of ``A`` is read."""
+    A = _matrix("linalg.cholesky", A)
+    if upper:
+        return Cholesky.apply(A.mT).mT
+    return Cholesky.apply(A)
+
+
+class QR(Primitive):
+    node_name = "LinalgQrBackward0"
+    materialize_grads = False
+
+    @staticmethod
+    def forward(ctx, a, mode):
+        ctx.mode = mode
+        if mode == "r":
+            r = np.linalg.qr(a, mode="r")
+            return np.zeros((0,), a.dtype), r
+        q, r = np.linalg.qr(a, mode=mode)
+        ctx.save_for_backward(a, q, r)
+        return q, r
+
+    @staticmethod
+    def backward(ctx, gq, gr):
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
+                               "when mode='r'. Please use linalg.qr(A, mode='reduced') if you "
+                               "are going to differentiate through linalg.qr.")
+        a, q, r = ctx.saved_tensors
+        m, n = q.shape[-2], r.shape[-1]
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when "
+                               "mode='complete' and nrows > ncols.")
+        if m >= n:
+            return _qr_backward_tall(q, r, gq, gr)
+        # wide: A = [X | Y] = Q [U | V]; Y = Q V feeds gQ, and X = Q U is the square case
+        gu = gv = None
+        if gr is not None:
+            gu, gv = gr[..., :, :m], gr[..., :, m:]
+        y = a[..., :, m:]
+        if gv is not None:
+            gq = y @ gv.mT if gq is None else gq + y @ gv.mT
+        gx = _qr_backward_tall(q, r[..., :, :m], gq, gu)
+        gy = q @ gv if gv is not None else Tensor._make(np.zeros(y.shape, y._data.dtype))
+        return cat([gx, gy], -1)
+
+
+def _qr_backward_tall(q: Tensor, r: Tensor, gq, gr) -> Tensor:
+    """Gradient of A = QR (m >= n) from gQ and gR.
+
+    With C = Q^T dQ (skew) and B = Q^T dA R^-1 = C + dR R^-1 (upper part from dR), the
+    adjoint is gA = (gQ + Q N) R^-T where M = gR R^T - Q^T gQ and N is the symmetric matrix
+    with M's upper triangle.
+    """
+    n = r.shape[-1]
+    m_ = 0
+    if gr is not None:
+        m_ = gr @ r.mT
+    if gq is not None:
+        m_ = m_ - q.mT @ gq
+    if isinstance(m_, int):
+        return Tensor._make(np.zeros(q.shape[:-1] + (n,), q._data.dtype))
+    upper = _mask(n, r, lower=False)
+    strict = _mask(n, r, k=1, lower=False)
+    sym = m_ * upper + (m_ * strict).mT
+    lhs = q @ sym if gq is None else gq + q @ sym
+    return _rdiv_upper(lhs, r)
+
+
+def qr_linalg(A, mode: str = "reduced"):
+    """``A = Q R`` with orthonormal ``Q`` and upper-triangular ``R``; ``mode`` is
+    ``'reduced'``, ``'complete'`` or ``'r'`` (``Q`` empty)."""
+    A = _matrix("linalg.qr", A, square=False)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    return linalg_qr(*QR.apply(A, mode=mode))
+
+
+def qr(input, some: bool = True):
+    """``torch.qr``: ``linalg.qr`` with ``some=True`` for the reduced mode."""
+    return qr_result(*qr_linalg(input, "reduced" if some else "complete"))
+
+
+# ---------------------------------------------------------------------------------------------
+# eigh, svd, svdvals, pinv
+# ---------------------------------------------------------------------------------------------
+
+def _inv_gaps(e: Tensor) -> Tensor:
+    """F[i, j] = 1 / (e[j] - e[i]) off the diagonal, 0 on it (distinct values assumed)."""
+    n = e.shape[-1]
+    eye = _eye(n, e)
+    return (1 - eye) / (e.unsqueeze(-2) - e.unsqueeze(-1) + eye)
+
+
+class Eigh(Primitive):
+    node_name = "LinalgEighBackward0"
+    materialize_grads = False
+
+    @staticmethod
+    def forward(ctx, a, uplo):
+        w, v = np.linalg.eigh(a, UPLO=uplo)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx, gw, gv):
+        # A = V diag(w) V^T: gA = V (diag(gw) + F o skew(V^T gV)) V^T, F = 1 / eigengaps
+        w, v = ctx.saved_tensors
+        inner = 0
+        if gw is not None:
+            inner = _diag_embed(gw)
+        if gv is not None:
+            k = v.mT @ gv
+            inner = inner + _inv_gaps(w) * (0.5 * (k - k.mT))
+        return v @ inner @ v.mT
+
+
+def eigh(A, UPLO: str = "L"):
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, reading
+    its lower (``UPLO='L'``) or upper triangle. Gradients assume distinct eigenvalues."""
+    A = _matrix("linalg.eigh", A)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return linalg_eigh(*Eigh.apply(A, uplo=UPLO))
+
+
+def eigvalsh(A, UPLO: str = "L") -> Tensor:
+    """The eigenvalues of a symmetric matrix, ascending."""
+    return eigh(A, UPLO).eigenvalues
+
+
+class SVD(Primitive):
+    node_name = "LinalgSvdBackward0"
+    materialize_grads = False
+
+    @staticmethod
+    def forward(ctx, a, full_matrices):
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        ctx.save_for_backward(u, s, vh)
+        return u, s, vh
+
+    @staticmethod
+    def backward(ctx, gu, gs, gvh):
+        u, s, vh = ctx.saved_tensors
+        m, n = u.shape[-2], vh.shape[-1]
+        k = s.shape[-1]
+        # full_matrices: the extra columns are arbitrary, so (as PyTorch) they get no gradient
+        if u.shape[-1] != k:
+            u = u[..., :, :k]
+            gu = gu[..., :, :k] if gu is not None else None
+        if vh.shape[-2] != k:
+            vh = vh[..., :k, :]
+            gvh = gvh[..., :k, :] if gvh is not None else None
+        return _svd_backward(u, s, vh, gu, gs, gvh, m, n)
+
+
+def _svd_backward(u, s, vh, gu, gs, gvh, m: int, n: int) -> Tensor:
+    """Townsend's SVD gradient (distinct nonzero singular values):
+    gA = U [diag(gS) + F o (U^T gU - gU^T U) S + S F o (V^T gV - gV^T V)] V^T
+         + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T),  F[i, j] = 1 / (s_j^2 - s_i^2)."""
+    inner = 0
+    if gs is not None:
+        inner = _diag_embed(gs)
+    if gu is not None or gvh is not None:
+        f = _inv_gaps(s * s)
+        row, col = s.unsqueeze(-1), s.unsqueeze(-2)
+        if gu is not None:
+            ku = u.mT @ gu
+            inner = inner + f * (ku - ku.mT) * col
+        if gvh is not None:
+            kv = vh @ gvh.mT
+            inner = inner + row * (f * (kv - kv.mT))
+    if isinstance(inner, int):
+        return Tensor._make(np.zeros(u.shape[:-1] + (n,), u._data.dtype))
+    ga = u @ inner @ vh
+    if gu is not None and m > s.shape[-1]:
+        ga = ga + ((gu - u @ (u.mT @ gu)) / s.unsqueeze(-2)) @ vh
+    if gvh is not None and n > s.shape[-1]:
+        ga = ga + u @ ((gvh - (gvh @ vh.mT) @ vh) / s.unsqueeze(-1))
+    return ga
+
+
+def svd_linalg(A, full_matrices: bool = True):
+    """``A = U diag(S) Vh`` with singular values descending. Gradients assume distinct
+    nonzero singular values; with ``full_matrices`` the extra columns get none."""
+    A = _matrix("linalg.svd", A, square=False)
+    return linalg_svd(*SVD.apply(A, full_matrices=bool(full_matrices)))
+
+
+def svdvals(A) -> Tensor:
+    """The singular values of ``A``, descending."""
+    return svd_linalg(A, full_matrices=False).S
+
+
+def svd(input, some: bool = True, compute_uv: bool = True):
+    """``torch.svd``: ``(U, S, V)`` with ``V`` (not ``Vh``); ``some`` for the reduced form."""
+    U, S, Vh = svd_linalg(input, full_matrices=not some)
+    if not compute_uv:
+        return svd_result(U.detach() * 0, S, Vh.mT.detach() * 0)
+    return svd_result(U, S, Vh.mT)
+
+
+class Pinv(Primitive):
+    node_name = "LinalgPinvBackward0"
+
+    @staticmethod
+    def forward(ctx, a, atol, rtol, hermitian):
+        m, n = a.shape[-2:]
+        if a.size == 0:
+            out = np.zeros(a.shape[:-2] + (n, m), a.dtype)
+        elif hermitian:
+            w, q = np.linalg.eigh(a)
+            tol = _tolerance(np.abs(w).max(-1), atol, rtol, m, n, a.dtype)
+            keep = np.abs(w) > tol[..., None]
+            winv = np.where(keep, 1 / np.where(keep, w, 1), 0)
+            out = (q * winv[..., None, :]) @ np.swapaxes(q, -1, -2)
+        else:
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
+            tol = _tolerance(s[..., 0], atol, rtol, m, n, a.dtype)
+            keep = s > tol[..., None]
+            sinv = np.where(keep, 1 / np.where(keep, s, 1), 0)
+            out = (np.swapaxes(vh, -1, -2) * sinv[..., None, :]) @ np.swapaxes(u, -1, -2)
+        out = out.astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P  (constant rank)
+        a, p = ctx.saved_tensors
+        pt = p.mT
+        ga = -(pt @ grad @ pt)
+        ga = ga + (grad.mT - a @ (p @ grad.mT)) @ (p @ pt)
+        ga = ga + (pt @ p) @ (grad.mT - (grad.mT @ p) @ a)
+        return ga
+
+
+def _tolerance(smax, atol, rtol, m: int, n: int, dtype) -> np.ndarray:
+    """PyTorch's cut-off: max(atol, rtol * smax); rtol defaults to eps * max(m, n) when
+    neither is given, and to 0 when only atol is."""
+    if rtol is None:
+        rtol = np.finfo(dtype).eps * max(m, n) if atol is None else 0.0
+    atol = 0.0 if atol is None else atol
+    return np.maximum(np.asarray(atol), np.asarray(rtol) * smax)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse; singular values below ``max(atol, rtol * s_max)``
+    count as zero. Gradients assume the rank does not change nearby."""
+    A = _matrix("linalg.pinv", A, square=False)
+    atol = atol._data if isinstance(atol, Tensor) else atol
+    rtol = rtol._data if isinstance(rtol, Tensor) else rtol
+    return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
+
+
+def pinverse(input, rcond: float = 1e-15) -> Tensor:
+    """``torch.pinverse``: ``linalg.pinv`` with relative tolerance ``rcond``."""
+    return pinv(input, rtol=rcond)
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix_power: repeated squaring with matmul (negative powers invert first)
+# ---------------------------------------------------------------------------------------------
+
+def matrix_power(A, n: int) -> Tensor:
+    """``A`` multiplied by itself ``n`` times; ``n = 0`` gives the identity, ``n < 0`` powers
+    of the inverse."""
+    A = as_tensor_arg(A, "linalg.matrix_power")
+    if A.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"got shape {tuple(A.shape)}")
+    n = int(n)
+    if n == 0:
+        # NOTE: as PyTorch, the identity still depends on A (with a zero gradient)
+        eye = Tensor._make(np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype),
+                                           A._data.shape))
+        return where(Tensor._make(np.zeros(A._data.shape, bool)), A, eye)
+    if n < 0:
+        A, n = inv(A), -n
+    if n == 1:
+        return A.clone()
+    result, base = None, A
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# cdist: the p-norm over the last dimension of broadcast differences
+# ---------------------------------------------------------------------------------------------
+
+class _PNormLast(Primitive):
+    node_name = "CdistBackward0"
+
+    @staticmethod
+    def forward(ctx, d, p):
+        ctx.p = p
+        a = np.abs(d)
+        if p == 0:
+            out = (a != 0).sum(-1).astype(d.dtype)
+        elif p == np.inf:
+            out = a.max(-1, initial=0)
+        elif p == 1:
+            out = a.sum(-1)
+        elif p == 2:
+            out = np.sqrt((a * a).sum(-1))
+        else:
+            out = (a ** p).sum(-1) ** (1 / p)
+        out = np.asarray(out, d.dtype)
+        ctx.save_for_backward(d, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # NOTE: as PyTorch, a zero distance (p > 1) or a zero difference (p < 1) gets a zero
+        # subgradient
+        d, out = ctx.saved_tensors
+        p, g = ctx.p, grad.unsqueeze(-1)
+        if p == 0:
+            return Tensor._make(np.zeros(d.shape, d._data.dtype))
+        if p == 1:
+            return g * d.sign()
+        dist = out.unsqueeze(-1)
+        if p == np.inf:
+            return g * d.sign() * _const(np.abs(d._data) == dist._data, d)
+        zero = _const((out._data == 0)[..., None], d)
+        safe = dist + zero  # 1 where the distance is 0, so no 0 / 0
+        if p == 2:
+            return g * d / safe * (1 - zero)
+        dz = _const(d._data == 0, d)
+        ratio = (d.abs() + dz) / safe
+        return g * d.sign() * ratio ** (p - 1) * (1 - zero)
+
+
+def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+          ) -> Tensor:
+    """p-norm distances between each row of ``x1`` (..., P, M) and each row of ``x2``
+    (..., R, M), as (..., P, R); batch dimensions broadcast."""
+    x1, x2 = as_tensor_arg(x1, "cdist"), as_tensor_arg(x2, "cdist")
+    for x, name in ((x1, "X1"), (x2, "X2")):
+        if x.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.ndim}D")
+        if x._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{x.dtype}")
+    if x1._data.shape[-1] != x2._data.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if x1._data.dtype != x2._data.dtype:
+        raise RuntimeError(f"cdist: expected both inputs to have the same dtype, but got "
+                           f"{describe(x1, x2)}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    try:
+        np.broadcast_shapes(x1._data.shape[:-2], x2._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"cdist: batch dimensions of {describe(x1, x2)} do not broadcast") \
+            from None
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return _PNormLast.apply(diff, p=float(p))
