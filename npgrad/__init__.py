@@ -40,6 +40,7 @@ from .ops.tiling import *  # noqa: F401,F403
 from .ops.diag import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 from .ops.trig import *  # noqa: F401,F403
+from .ops.rounding import *  # noqa: F401,F403
 
 from . import linalg, nn, optim  # noqa: E402,F401
 

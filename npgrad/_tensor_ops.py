@@ -439,36 +439,36 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.trig.logit, eps)
 
     def floor(self):
-        return _ops.unary.floor(self)
+        return _ops.rounding.floor(self)
 
     def floor_(self):
-        return _ops.inplace.apply_(self, _ops.unary.floor)
+        return _ops.inplace.apply_(self, _ops.rounding.floor)
 
     def ceil(self):
-        return _ops.unary.ceil(self)
+        return _ops.rounding.ceil(self)
 
     def ceil_(self):
-        return _ops.inplace.apply_(self, _ops.unary.ceil)
+        return _ops.inplace.apply_(self, _ops.rounding.ceil)
 
     def trunc(self):
-        return _ops.unary.trunc(self)
+        return _ops.rounding.trunc(self)
 
     def trunc_(self):
-        return _ops.inplace.apply_(self, _ops.unary.trunc)
+        return _ops.inplace.apply_(self, _ops.rounding.trunc)
 
     def frac(self):
-        return _ops.unary.frac(self)
+        return _ops.rounding.frac(self)
 
     def frac_(self):
-        return _ops.inplace.apply_(self, _ops.unary.frac)
+        return _ops.inplace.apply_(self, _ops.rounding.frac)
 
     fix, fix_ = trunc, trunc_
 
     def round(self, *, decimals=0):
-        return _ops.unary.round(self, decimals=decimals)
+        return _ops.rounding.round(self, decimals=decimals)
 
     def round_(self, *, decimals=0):
-        return _ops.inplace.apply_(self, _ops.unary.round, decimals=decimals)
+        return _ops.inplace.apply_(self, _ops.rounding.round, decimals=decimals)
 
     def clamp_min(self, min):
         return _ops.unary.clamp_min(self, min)
@@ -483,25 +483,25 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.unary.clamp_max, max)
 
     def isnan(self):
-        return _ops.unary.isnan(self)
+        return _ops.rounding.isnan(self)
 
     def isinf(self):
-        return _ops.unary.isinf(self)
+        return _ops.rounding.isinf(self)
 
     def isfinite(self):
-        return _ops.unary.isfinite(self)
+        return _ops.rounding.isfinite(self)
 
     def isposinf(self):
-        return _ops.unary.isposinf(self)
+        return _ops.rounding.isposinf(self)
 
     def isneginf(self):
-        return _ops.unary.isneginf(self)
+        return _ops.rounding.isneginf(self)
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
-        return _ops.unary.nan_to_num(self, nan, posinf, neginf)
+        return _ops.rounding.nan_to_num(self, nan, posinf, neginf)
 
     def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
-        return _ops.inplace.apply_(self, _ops.unary.nan_to_num, nan, posinf, neginf)
+        return _ops.inplace.apply_(self, _ops.rounding.nan_to_num, nan, posinf, neginf)
 
     def atan2(self, other):
         return _ops.pointwise.atan2(self, other)

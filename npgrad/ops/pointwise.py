@@ -18,10 +18,10 @@ __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "f
            "float_power", "isclose", "allclose", "equal"]
 
 
-def _tensor_other(x, op: str) -> Tensor:
+def _tensor_other(x, op: str, name: str = "other") -> Tensor:
     """``other`` of ops PyTorch defines for two tensors only (numbers are a TypeError)."""
     if isinstance(x, numbers.Number):
-        raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not "
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be Tensor, not "
                         f"{type(x).__name__}")
     return as_tensor_arg(x, op)
 
@@ -280,7 +280,7 @@ class Lerp(Primitive):
 
 def lerp(input, end, weight) -> Tensor:
     """``input + weight * (end - input)``; ``weight`` is a number or a tensor."""
-    input, end = as_tensor_arg(input, "lerp"), as_tensor_arg(end, "lerp")
+    input, end = as_tensor_arg(input, "lerp"), _tensor_other(end, "lerp", "end")
     if input.dtype != end.dtype:
         raise RuntimeError(f"lerp: expected dtype {input.dtype} for `end` but got dtype "
                            f"{end.dtype}")

@@ -1,5 +1,6 @@
-"""Unary elementwise ops: sign and magnitude, exponentials, logarithms and roots, rounding,
-clamping, float classification, copies. (Trigonometric and special functions: ``trig.py``.)
+"""Unary elementwise ops: sign and magnitude, exponentials, logarithms and roots, clamping,
+copies. (Trigonometric and special functions: ``trig.py``; rounding and nan/inf tests:
+``rounding.py``.)
 
 Ops that always give floats (``exp``, ``log``, ``sqrt``...) compute integer inputs in the
 default float dtype, as PyTorch does.
@@ -15,9 +16,8 @@ from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 
 __all__ = ["neg", "negative", "abs", "absolute", "sign", "square", "reciprocal", "exp", "exp2",
-           "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "floor", "ceil", "round",
-           "trunc", "fix", "frac", "clamp", "clip", "clamp_min", "clamp_max", "isnan", "isinf",
-           "isfinite", "isposinf", "isneginf", "nan_to_num", "clone"]
+           "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "clamp", "clip",
+           "clamp_min", "clamp_max", "clone"]
 
 
 def float_input(a):
@@ -50,6 +50,8 @@ class Abs(Primitive):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise NotImplementedError("abs: not implemented for bool tensors")
         ctx.save_for_backward(a)
         return np.abs(a)
 
@@ -306,113 +308,18 @@ def rsqrt(input) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rounding (zero gradient; integer inputs are returned as they are)
-# ---------------------------------------------------------------------------------------------
-
-class _Round(_Flat):
-    ufunc, op = np.floor, "floor"
-
-    @classmethod
-    def forward(cls, ctx, a):
-        _check_not_bool(a, cls.op)
-        return cls.ufunc(a) if a.dtype.kind == "f" else a.copy()
-
-
-class Floor(_Round):
-    node_name = "FloorBackward0"
-
-
-class Ceil(_Round):
-    node_name = "CeilBackward0"
-    ufunc, op = np.ceil, "ceil"
-
-
-class Trunc(_Round):
-    node_name = "TruncBackward0"
-    ufunc, op = np.trunc, "trunc"
-
-
-class Round(_Round):
-    node_name = "RoundBackward0"  # halves to even, as PyTorch
-    ufunc, op = np.rint, "round"
-
-
-class RoundDecimals(_Flat):
-    node_name = "RoundBackward1"
-
-    @staticmethod
-    def forward(ctx, a, decimals):
-        if a.dtype.kind != "f":
-            raise NotImplementedError(f"round: decimals is only supported for floating "
-                                      f"tensors, got {describe(a)}")
-        # PyTorch's kernel: scale by 10 ** |decimals| in the tensor's dtype, round, unscale
-        scale = a.dtype.type(10.0 ** (decimals if decimals > 0 else -decimals))
-        if decimals > 0:
-            return np.rint(a * scale) / scale
-        return np.rint(a / scale) * scale
-
-
-class Frac(Primitive):
-    node_name = "FracBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        if a.dtype.kind != "f":
-            raise NotImplementedError(f"frac: only floating tensors are supported, got "
-                                      f"{describe(a)}")
-        return a - np.trunc(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad
-
-
-def _check_not_bool(a, op: str) -> None:
-    if a.dtype.kind == "b":
-        raise NotImplementedError(f"{op}: not implemented for bool tensors")
-
-
-def floor(input) -> Tensor:
-    """Round down to an integer value (zero gradient)."""
-    return Floor.apply(as_tensor_arg(input, "floor"))
-
-
-def ceil(input) -> Tensor:
-    """Round up to an integer value (zero gradient)."""
-    return Ceil.apply(as_tensor_arg(input, "ceil"))
-
-
-def trunc(input) -> Tensor:
-    """Round toward zero (zero gradient)."""
-    return Trunc.apply(as_tensor_arg(input, "trunc"))
-
-
-def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
-    """Round to the nearest value with ``decimals`` decimal digits; halves go to even."""
-    input = as_tensor_arg(input, "round")
-    if decimals == 0:
-        return Round.apply(input)
-    return RoundDecimals.apply(input, decimals=int(decimals))
-
-
-def frac(input) -> Tensor:
-    """The fractional part, ``input - trunc(input)`` (gradient 1)."""
-    return Frac.apply(as_tensor_arg(input, "frac"))
-
-
-fix = trunc
-
-
-# ---------------------------------------------------------------------------------------------
 # Clamping
 # ---------------------------------------------------------------------------------------------
 
 class Clamp(Primitive):
-    node_name = "ClampBackward1"
+    node_name = "ClampBackward1"     # number bounds; ClampBackward0 for tensor bounds
+    names = ("ClampBackward1", "ClampBackward0")
 
-    @staticmethod
-    def forward(ctx, a, lo, hi):
+    @classmethod
+    def forward(cls, ctx, a, lo, hi):
         ctx.save_for_backward(a, lo, hi)
+        ctx.node_name = cls.names[all(x.__class__ is np.ndarray for x in (lo, hi)
+                                      if x is not None)]
         dt = _dt.result_type(a, lo, hi)
         a, lo, hi = (_dt._cast(x, dt) if x is not None else None for x in (a, lo, hi))
         try:
@@ -452,84 +359,29 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
     either may be omitted (not both)."""
     input = as_tensor_arg(input, "clamp")
     if min is None and max is None:
-        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     return Clamp.apply(input, min, max)
+
+
+class ClampMin(Clamp):
+    names = ("ClampMinBackward0", "ClampMinBackward1")
+
+
+class ClampMax(Clamp):
+    names = ("ClampMaxBackward0", "ClampMaxBackward1")
 
 
 def clamp_min(input, min) -> Tensor:  # noqa: A002
     """``clamp(input, min=min)``."""
-    return clamp(input, min, None)
+    return ClampMin.apply(as_tensor_arg(input, "clamp_min"), min, None)
 
 
 def clamp_max(input, max) -> Tensor:  # noqa: A002
     """``clamp(input, max=max)``."""
-    return clamp(input, None, max)
+    return ClampMax.apply(as_tensor_arg(input, "clamp_max"), None, max)
 
 
 clip = clamp
-
-
-# ---------------------------------------------------------------------------------------------
-# Float classification (bool results) and nan_to_num
-# ---------------------------------------------------------------------------------------------
-
-def _classify(test, input, op: str, default: bool) -> Tensor:
-    a = as_tensor_arg(input, op)._data
-    if a.dtype.kind != "f":  # integers and bools are always finite
-        return Tensor._make(np.full(a.shape, default))
-    return Tensor._make(np.asarray(test(a)))
-
-
-def isnan(input) -> Tensor:
-    """True where ``input`` is nan."""
-    return _classify(np.isnan, input, "isnan", False)
-
-
-def isinf(input) -> Tensor:
-    """True where ``input`` is +inf or -inf."""
-    return _classify(np.isinf, input, "isinf", False)
-
-
-def isfinite(input) -> Tensor:
-    """True where ``input`` is neither nan nor infinite."""
-    return _classify(np.isfinite, input, "isfinite", True)
-
-
-def isposinf(input) -> Tensor:
-    """True where ``input`` is +inf."""
-    return _classify(np.isposinf, input, "isposinf", False)
-
-
-def isneginf(input) -> Tensor:
-    """True where ``input`` is -inf."""
-    return _classify(np.isneginf, input, "isneginf", False)
-
-
-class NanToNum(Primitive):
-    node_name = "NanToNumBackward0"
-
-    @staticmethod
-    def forward(ctx, a, nan, posinf, neginf):
-        ctx.finite = np.isfinite(a)
-        info = np.finfo(a.dtype)
-        return np.nan_to_num(a, nan=nan, posinf=info.max if posinf is None else posinf,
-                             neginf=info.min if neginf is None else neginf)
-
-    @staticmethod
-    def backward(ctx, grad):
-        from .binary import where
-        # NOTE: replaced elements (nan, +-inf) get gradient 0, as PyTorch
-        return where(Tensor._make(ctx.finite), grad, 0.0), None, None, None
-
-
-def nan_to_num(input, nan: float = 0.0, posinf: float | None = None,
-               neginf: float | None = None) -> Tensor:
-    """Replace nan by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (by default the
-    largest and lowest finite values of the dtype); integer tensors are returned as copies."""
-    input = as_tensor_arg(input, "nan_to_num")
-    if input._data.dtype.kind != "f":
-        return Tensor._make(input._data.copy())
-    return NanToNum.apply(input, nan, posinf, neginf)
 
 
 # ---------------------------------------------------------------------------------------------
