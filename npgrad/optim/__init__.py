@@ -1,4 +1,5 @@
 """``npgrad.optim``: optimizers with PyTorch's update rules, and learning-rate schedulers."""
+from . import lr_scheduler  # noqa: F401
 from .adam import Adam, Adamax, AdamW, NAdam, RAdam
 from .optimizer import Optimizer
 from .rmsprop import Adadelta, Adagrad, RMSprop
