@@ -385,16 +385,25 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError(f"multinomial: cannot sample n_sample={num_samples} > "
                            f"prob_dist.size(-1)={rows.shape[1]} samples without replacement")
+    totals = rows.sum(axis=1, keepdims=True)
+    if np.any(totals <= 0):
+        raise RuntimeError("multinomial: invalid multinomial distribution (sum of "
+                           "probabilities <= 0)")
     g = rng(generator)
-    out = np.empty((rows.shape[0], num_samples), np.int64)
-    for i, row in enumerate(rows):
-        total = row.sum()
-        if total <= 0:
-            raise RuntimeError("multinomial: invalid multinomial distribution (sum of "
-                               "probabilities <= 0)")
-        if replacement:
-            out[i] = np.searchsorted(np.cumsum(row / total), g.random(num_samples),
-                                     side="right").clip(0, len(row) - 1)
-        else:
-            out[i] = g.choice(len(row), num_samples, replace=False, p=row / total)
+    n_rows, k = rows.shape
+    if replacement:
+        # inverse CDF, all rows in one searchsorted: row r's CDF is shifted to [r, r + 1]
+        # (dividing by the row's last cumsum makes its last nonzero category exactly 1)
+        cdf = np.cumsum(rows, axis=1)
+        cdf = cdf / cdf[:, -1:]
+        shift = np.arange(n_rows)[:, None]
+        u = g.random((n_rows, num_samples))
+        out = np.searchsorted((cdf + shift).ravel(), (u + shift).ravel(), side="right")
+        out = out.reshape(n_rows, num_samples) - shift * k
+    else:
+        # Efraimidis-Spirakis: the smallest exponential(1) / weight keys are a weighted
+        # sample without replacement (zero weights get infinite keys and come last, in
+        # order, as in PyTorch)
+        keys = g.standard_exponential((n_rows, k)) / rows
+        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)))
