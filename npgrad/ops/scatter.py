@@ -1,0 +1,349 @@
+"""The gather/scatter family: ``gather``, ``scatter``, ``scatter_add``, ``scatter_reduce``,
+``take_along_dim``, and ``one_hot`` (exported from ``npgrad.nn.functional``).
+
+An index tensor along ``dim`` names, for every position of ``index``, one element of the
+input: ``out[i][j][k] = input[index[i][j][k]][j][k]`` for ``dim=0``. Each op turns it once
+into flat positions in the input's row-major order (:func:`_flat_positions`); then a gather is
+a 1-D read and a scatter-add a 1-D ``np.add.at``. :class:`Gather` and :class:`ScatterAddFlat`
+are an adjoint pair (the gradient of one is the other).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, describe, norm_dim
+
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Index checks and flat positions
+# ---------------------------------------------------------------------------------------------
+
+def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
+    """Check ``index`` (and ``src``) as PyTorch does; return ``(dim, flat positions)``."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    idx = index._data
+    if idx.dtype != np.int64:
+        if op == "gather" and idx.dtype == np.int32:
+            idx = idx.astype(np.int64)
+        else:
+            raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {idx.dtype}")
+    shape = input._data.shape
+    d = norm_dim(dim, input.ndim, op)
+    if max(idx.ndim, 1) != max(len(shape), 1):
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
+                           f"input tensor ({describe(index, input)})")
+    if len(shape) == 0 or idx.ndim == 0:
+        full, idx = shape or (1,), idx.reshape(-1) if idx.ndim == 0 else idx
+    else:
+        full = shape
+    src_shape = None if src is None or not isinstance(src, Tensor) else src._data.shape
+    for k, s in enumerate(idx.shape):
+        too_big = (k != d and s > full[k]) or (src_shape and len(src_shape) == idx.ndim and
+                                               s > src_shape[k])
+        if too_big and idx.size:
+            raise RuntimeError(f"{op}(): Expected index {list(index.shape)} to be no larger "
+                               f"than self {list(shape)} apart from dimension {d}"
+                               + (f" and to be no larger size than src {list(src_shape)}"
+                                  if src_shape is not None else ""))
+    n = full[d]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
+        raise RuntimeError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
+                           f"{n} (self of shape {tuple(shape)})")
+    strides = np.cumprod((full[1:] + (1,))[::-1])[::-1]  # row-major strides in elements
+    lin = idx * int(strides[d])
+    for k in range(idx.ndim):
+        if k != d:
+            span = np.arange(idx.shape[k]) * int(strides[k])
+            lin = lin + span.reshape((-1,) + (1,) * (idx.ndim - 1 - k))
+    if index.ndim == 0:
+        lin = lin.reshape(())
+    return d, lin
+
+
+def _src_region(src: Tensor, index_shape: tuple) -> Tensor:
+    """The part of ``src`` that ``index`` uses (``src`` may be larger in every dim)."""
+    if tuple(src._data.shape) == tuple(index_shape):
+        return src
+    if src.ndim == 0:
+        return src.reshape(index_shape)
+    return src[tuple(slice(0, s) for s in index_shape)]
+
+
+# ---------------------------------------------------------------------------------------------
+# gather and its adjoint
+# ---------------------------------------------------------------------------------------------
+
+class Gather(Primitive):
+    """Read ``a`` (as 1-D, row-major) at the flat positions ``lin``."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lin):
+        ctx.lin, ctx.in_shape = lin, a.shape
+        return a.reshape(-1)[lin]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAddFlat.apply(grad, lin=ctx.lin, shape=ctx.in_shape)
+
+
+class ScatterAddFlat(Primitive):
+    """``zeros(shape)`` with ``g`` added at the flat positions ``lin`` (repeats add up)."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, lin, shape):
+        ctx.lin = lin
+        out = np.zeros(int(np.prod(shape)), g.dtype)
+        np.add.at(out, lin.reshape(-1), np.broadcast_to(g, lin.shape).reshape(-1))
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Gather.apply(grad, lin=ctx.lin)
+
+
+class SortGather(Gather):
+    """``Gather`` under the names PyTorch gives sort-like ops (set per call)."""
+
+
+def gather(input, dim: int, index, *, sparse_grad: bool = False) -> Tensor:
+    """``out[i][j][k] = input[index[i][j][k]][j][k]`` (for ``dim=0``); ``index`` may be
+    smaller than ``input`` in every dim but ``dim``."""
+    input = as_tensor_arg(input, "gather")
+    _, lin = _flat_positions(input, dim, index, "gather")
+    return Gather.apply(input, lin=lin)
+
+
+def _check_src(input: Tensor, src, op: str) -> None:
+    if isinstance(src, Tensor) and src._data.dtype != input._data.dtype:
+        raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype "
+                           f"({describe(input, src)})")
+
+
+def scatter_add(input, dim: int, index, src) -> Tensor:
+    """``input`` with ``src[i][j][k]`` added at ``[index[i][j][k]][j][k]`` (``dim=0``);
+    repeated positions add up."""
+    input = as_tensor_arg(input, "scatter_add")
+    _check_src(input, src, "scatter_add")
+    _, lin = _flat_positions(input, dim, index, "scatter_add", src)
+    return input + ScatterAddFlat.apply(_src_region(src, index.shape), lin=lin,
+                                        shape=input._data.shape)
+
+
+def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Tensor:
+    """``input`` with ``src[i][j][k]`` (or the number ``value``) written at
+    ``[index[i][j][k]][j][k]`` (``dim=0``)."""
+    from .indexing import IndexPut
+    input = as_tensor_arg(input, "scatter")
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter(): expected a 'src' tensor or a 'value'")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"scatter(): reduce argument must be either add or multiply, "
+                               f"got {reduce}")
+        if not isinstance(src, Tensor):
+            src = Tensor._make(np.full(tuple(index.shape), src, input._data.dtype))
+        return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
+    _check_src(input, src, "scatter")
+    _, lin = _flat_positions(input, dim, index, "scatter", src)
+    if isinstance(src, Tensor):
+        v = _src_region(src, index.shape).reshape(-1)
+    else:
+        v = np.asarray(src, input._data.dtype)
+    out = IndexPut.apply(input.reshape(-1), v, key=(lin.reshape(-1),), op="scatter",
+                         node="ScatterBackward0" if isinstance(src, Tensor)
+                         else "ScatterBackward1")
+    return out.reshape(input.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# scatter_reduce
+# ---------------------------------------------------------------------------------------------
+
+_REDUCE_UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
+                  "amin": np.minimum}
+
+
+def _identity(reduce: str, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+class ScatterReduce(Primitive):
+    node_name = "ScatterReduceBackward0"
+
+    @staticmethod
+    def forward(ctx, a, src, lin, reduce, include_self):
+        ctx.lin, ctx.reduce, ctx.include_self = lin, reduce, include_self
+        flat_lin = lin.reshape(-1)
+        s = np.broadcast_to(src, lin.shape).reshape(-1)
+        out = np.array(a, copy=True).reshape(-1)
+        counts = np.bincount(flat_lin, minlength=out.size)
+        touched = counts > 0
+        if not include_self:
+            out[touched] = _identity(reduce, out.dtype)
+        _REDUCE_UFUNCS[reduce].at(out, flat_lin, s)
+        counts = counts + (1 if include_self else 0)
+        if reduce == "mean":
+            n = np.maximum(counts, 1)
+            out = out / n if out.dtype.kind == "f" else out // n
+            out = out.astype(a.dtype)
+        ctx.counts = np.maximum(counts, 1).reshape(a.shape)
+        ctx.touched = touched.reshape(a.shape)
+        out = out.reshape(a.shape)
+        if reduce in ("amax", "amin"):
+            # NOTE: as PyTorch, ties share the gradient evenly among the elements that equal
+            # the result (self included when include_self).
+            self_eq = (a == out) & (include_self | ~ctx.touched)
+            src_eq = s.reshape(lin.shape) == out.reshape(-1)[lin]
+            n_eq = self_eq.astype(np.int64).reshape(-1)
+            np.add.at(n_eq, flat_lin, src_eq.reshape(-1))
+            ctx.self_w = self_eq / np.maximum(n_eq.reshape(a.shape), 1)
+            ctx.src_w = src_eq / np.maximum(n_eq[lin], 1)
+        if reduce == "prod":
+            ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_src = ctx.needs_input_grad
+        reduce, lin = ctx.reduce, ctx.lin
+        dt = grad._data.dtype
+        ga = gs = None
+        if reduce == "sum":
+            ga = grad if ctx.include_self else _zero_touched(grad, ctx.touched)
+            gs = Gather.apply(grad, lin=lin) if need_src else None
+        elif reduce == "mean":
+            g = grad / Tensor._make(ctx.counts.astype(dt))
+            ga = g if ctx.include_self else _zero_touched(grad, ctx.touched)
+            gs = Gather.apply(g, lin=lin) if need_src else None
+        elif reduce in ("amax", "amin"):
+            ga = grad * Tensor._make(ctx.self_w.astype(dt))
+            gs = Gather.apply(grad, lin=lin) * Tensor._make(ctx.src_w.astype(dt)) \
+                if need_src else None
+        else:
+            ga, gs = _prod_grads(ctx, grad)
+        return (ga if need_a else None), gs
+
+
+def _zero_touched(grad: Tensor, touched: np.ndarray) -> Tensor:
+    from .binary import where
+    return where(Tensor._make(touched), 0.0, grad)
+
+
+def _prod_grads(ctx, grad: Tensor) -> tuple:
+    """Gradients of a scatter product: the product of the other elements reduced at the same
+    position, found without dividing by zero (PyTorch's rule for zeros)."""
+    from .binary import where
+    a, src, out = ctx.saved_tensors
+    lin, include_self = ctx.lin, ctx.include_self
+    src = src.expand(lin.shape) if tuple(src.shape) != lin.shape else src
+    a_zero, src_zero = a._data == 0, src._data == 0
+    zeros = (a_zero & include_self).astype(np.int64).reshape(-1)
+    np.add.at(zeros, lin.reshape(-1), src_zero.reshape(-1))
+    zeros = zeros.reshape(a.shape)
+    a_safe = where(Tensor._make(a_zero), 1.0, a)
+    src_safe = where(Tensor._make(src_zero), 1.0, src)
+    start = a_safe if include_self else Tensor._make(np.ones(a.shape, a._data.dtype))
+    prod_nz = ScatterReduce.apply(start, src_safe, lin=lin, reduce="prod", include_self=True)
+
+    def others(x_safe, x_zero, z, p):
+        none_zero = Tensor._make(z == 0)
+        one_zero = Tensor._make(z == 1)
+        return where(Tensor._make(x_zero), where(one_zero, p, 0.0),
+                     where(none_zero, p / x_safe, 0.0))
+
+    ga = grad * others(a_safe, a_zero, zeros, prod_nz)
+    if not include_self:
+        ga = _zero_touched(grad, ctx.touched)
+    gs = Gather.apply(grad, lin=lin) * others(src_safe, src_zero, zeros.reshape(-1)[lin],
+                                              Gather.apply(prod_nz, lin=lin))
+    return ga, gs
+
+
+def scatter_reduce(input, dim: int, index, src, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """Reduce ``src`` into ``input`` at the positions ``index`` names along ``dim``, with
+    ``reduce`` one of ``"sum"``, ``"prod"``, ``"mean"``, ``"amax"``, ``"amin"``; with
+    ``include_self=False`` the values of ``input`` at those positions are left out."""
+    input = as_tensor_arg(input, "scatter_reduce")
+    if reduce not in _REDUCE_UFUNCS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    if not isinstance(src, Tensor):
+        raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not "
+                        f"{type(src).__name__}")
+    _check_src(input, src, "scatter_reduce")
+    _, lin = _flat_positions(input, dim, index, "scatter_reduce", src)
+    return ScatterReduce.apply(input, _src_region(src, index.shape), lin=lin, reduce=reduce,
+                               include_self=include_self)
+
+
+# ---------------------------------------------------------------------------------------------
+# take_along_dim and one_hot
+# ---------------------------------------------------------------------------------------------
+
+def take_along_dim(input, indices, dim=None) -> Tensor:
+    """``gather`` with ``input`` and ``indices`` broadcast against each other except along
+    ``dim``; with ``dim=None``, both are read flattened."""
+    from .indexing import take
+    input = as_tensor_arg(input, "take_along_dim")
+    if not isinstance(indices, Tensor) or indices._data.dtype.kind not in "iu":
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be int64")
+    if dim is None:
+        return take(input.reshape(-1), indices.reshape(-1).to(_dt.int64))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    d = norm_dim(dim, input.ndim, "take_along_dim")
+    si, sx = list(input.shape), list(indices.shape)
+    si[d] = sx[d] = 1
+    try:
+        common = list(np.broadcast_shapes(tuple(si), tuple(sx)))
+    except ValueError:
+        raise RuntimeError(f"take_along_dim(): shapes {describe(input, indices)} do not "
+                           f"broadcast apart from dimension {d}") from None
+    want_in, want_idx = list(common), list(common)
+    want_in[d], want_idx[d] = input.shape[d], indices.shape[d]
+    if list(input.shape) != want_in:
+        input = input.expand(want_in)
+    if list(indices.shape) != want_idx:
+        indices = indices.expand(want_idx)
+    return gather(input, d, indices.to(_dt.int64))
+
+
+def one_hot(tensor, num_classes: int = -1) -> Tensor:
+    """``tensor``'s int64 class indices as one-hot int64 vectors along a new last dim; with
+    ``num_classes=-1`` the number of classes is ``tensor.max() + 1``."""
+    if not isinstance(tensor, Tensor) or tensor._data.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._data
+    if num_classes == -1:
+        if idx.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(idx.max()) + 1
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
+    return Tensor._make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
