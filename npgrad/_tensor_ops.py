@@ -683,6 +683,18 @@ class TensorOps:
     def tensor_split(self, indices_or_sections, dim=0):
         return _ops.joins.tensor_split(self, indices_or_sections, dim)
 
+    def hsplit(self, indices_or_sections):
+        return _ops.joins.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return _ops.joins.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return _ops.joins.dsplit(self, indices_or_sections)
+
+    def ravel(self):
+        return _ops.shape.ravel(self)
+
     def repeat(self, *sizes):
         return _ops.tiling.repeat(self, *sizes)
 

@@ -63,6 +63,11 @@ ERRORS = [
     ("split", lambda lib: lib.split(_x(lib, 3, 2), [1, 1])),
     ("split", lambda lib: lib.split(_x(lib, 3, 2), 0)),
     ("chunk", lambda lib: lib.chunk(_x(lib, 3, 2), 0)),
+    ("hsplit", lambda lib: lib.hsplit(_x(lib, 6), 4)),
+    ("hsplit", lambda lib: lib.hsplit(_x(lib), 4)),
+    ("vsplit", lambda lib: lib.vsplit(_x(lib, 6), 3)),
+    ("dsplit", lambda lib: lib.dsplit(_x(lib, 2, 6), [2])),
+    ("tensor_split", lambda lib: lib.tensor_split(_x(lib, 2, 6), 0)),
     ("repeat", lambda lib: _x(lib, 2, 3).repeat(2)),
     ("repeat_interleave", lambda lib: lib.repeat_interleave(_x(lib, 2, 3),
                                                             lib.tensor([1, 2]), 1)),
@@ -139,6 +144,8 @@ VIEWS = [
     ("split", lambda x: x.split(1, 0)[1], (0, 2), (1, 2)),
     ("chunk", lambda x: x.chunk(3, 1)[2], (1, 0), (1, 2)),
     ("mT", lambda x: x.mT, (1, 0), (0, 1)),
+    ("unbind", lambda x: x.unbind(1)[2], (1,), (1, 2)),
+    ("ravel", lambda x: x.ravel(), (5,), (1, 2)),
 ]
 
 

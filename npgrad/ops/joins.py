@@ -1,5 +1,5 @@
 """Joins and splits: cat, stack, hstack, vstack, dstack, column_stack, atleast_nd; split,
-chunk, tensor_split.
+chunk, tensor_split, hsplit, vsplit, dsplit.
 
 ``cat`` is the one primitive (its gradient is a narrow per input); stacks are cats of
 unsqueezed inputs, and splits are tuples of ``narrow`` views, so they need no backward.
@@ -17,7 +17,7 @@ from .shape import narrow, reshape, unsqueeze
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
-           "tensor_split"]
+           "tensor_split", "hsplit", "vsplit", "dsplit"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,3 +241,30 @@ def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
     bounds = [None] + [int(i) for i in arg] + [None]
     lead = (slice(None),) * d
     return tuple(getitem(input, lead + (slice(a, b),)) for a, b in zip(bounds, bounds[1:]))
+
+
+def _split_along(input, arg, dim: int, min_ndim: int, op: str) -> tuple:
+    if input.ndim < min_ndim:
+        raise RuntimeError(f"{op} requires a tensor with at least {min_ndim} dimension, but got "
+                           f"a tensor with {input.ndim} dimensions!")
+    if isinstance(arg, numbers.Integral):
+        n = input._data.shape[dim]
+        if arg == 0 or n % arg:
+            raise RuntimeError(f"{op} attempted to split along dimension {dim}, but the size of "
+                               f"the dimension {n} is not divisible by the split_size {arg}!")
+    return tensor_split(input, arg, dim)
+
+
+def hsplit(input, indices_or_sections) -> tuple:
+    """``tensor_split`` along dim 1 (dim 0 for vectors); equal sections must divide evenly."""
+    return _split_along(input, indices_or_sections, 0 if input.ndim == 1 else 1, 1, "hsplit")
+
+
+def vsplit(input, indices_or_sections) -> tuple:
+    """``tensor_split`` along dim 0 of an at least 2-D tensor."""
+    return _split_along(input, indices_or_sections, 0, 2, "vsplit")
+
+
+def dsplit(input, indices_or_sections) -> tuple:
+    """``tensor_split`` along dim 2 of an at least 3-D tensor."""
+    return _split_along(input, indices_or_sections, 2, 3, "dsplit")

@@ -97,7 +97,10 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
             raise RuntimeError(f"pad: Padding size should be less than the corresponding input "
                                f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of "
                                f"input {list(shape)}")
-        if mode == "circular" and (lo > n or hi > n):
+        # circular wraps around what is left after cropping; PyTorch reads uninitialised
+        # memory when the padding exceeds that, so refuse it
+        kept = n - max(-lo, 0) - max(-hi, 0)
+        if mode == "circular" and (lo > kept or hi > kept):
             raise RuntimeError(f"pad: Padding value causes wrapping around more than once "
                                f"(padding ({lo}, {hi}) at dimension {d} of input {list(shape)})")
     from .indexing import getitem

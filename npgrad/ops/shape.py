@@ -18,7 +18,8 @@ from ._util import Tensor, as_tensor_arg, norm_dim, size_args
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
            "movedim", "moveaxis", "expand", "broadcast_to", "broadcast_tensors",
-           "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "unflatten", "narrow", "unbind"]
+           "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "ravel", "unflatten", "narrow",
+           "unbind"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,6 +143,12 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if s == e:
         return _alias(input)
     return Reshape.apply(input, shape=shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+def ravel(input) -> Tensor:
+    """The elements as a 1-D tensor (a view when the layout allows, else a copy)."""
+    input = as_tensor_arg(input, "ravel")
+    return Reshape.apply(input, shape=(input._data.size,))
 
 
 def unflatten(input, dim: int, sizes) -> Tensor:
@@ -416,4 +423,8 @@ def unbind(input, dim: int = 0) -> tuple:
     d = norm_dim(dim, input.ndim, "unbind")
     if input._data.shape[d] == 0:
         return ()
-    return Unbind.apply(input, dim=d)
+    outs = Unbind.apply(input, dim=d)
+    vc = input._counter()
+    for o in outs:  # views of the input: they count its in-place changes (and it theirs)
+        o._vc = vc
+    return outs

@@ -20,6 +20,9 @@ SPECS = [
     OpSpec("flatten", lambda lib, x, s, e: lib.flatten(x, s, e),
            [[(2, 3, 4), C(0), C(-1)], [(2, 3, 4), C(1), C(2)], [(2, 3, 4), C(1), C(1)],
             [(), C(0), C(-1)], [(2, 0, 3), C(0), C(1)]], covers=("Tensor.flatten",)),
+    OpSpec("ravel", lambda lib, x: lib.ravel(x), [[(2, 3)], [()], [(0, 2)]],
+           covers=("Tensor.ravel",)),
+    OpSpec("Tensor.ravel-noncontiguous", lambda lib, x: x.mT.ravel(), [[(2, 3, 2)]]),
     OpSpec("unflatten", lambda lib, x, d, s: lib.unflatten(x, d, s),
            [[(2, 6), C(1), C((2, 3))], [(2, 6), C(-1), C((3, -1))], [(4,), C(0), C((2, 1, 2))],
             [(0, 4), C(1), C((2, 2))]], covers=("Tensor.unflatten",)),
@@ -104,6 +107,12 @@ SPECS = [
     OpSpec("tensor_split", lambda lib, x, s, d: lib.tensor_split(x, s, d),
            [[(5, 2), C(3), C(0)], [(7,), C([1, 5]), C(0)], [(2, 7), C([-2, 3, 9]), C(1)],
             [(2, 4), C([3, 1]), C(1)], [(0, 2), C(2), C(0)]], covers=("Tensor.tensor_split",)),
+    OpSpec("hsplit", lambda lib, x, s: lib.hsplit(x, s),
+           [[(6,), C(3)], [(2, 6), C([1, 4])], [(2, 4, 1), C(2)]], covers=("Tensor.hsplit",)),
+    OpSpec("vsplit", lambda lib, x, s: lib.vsplit(x, s),
+           [[(4, 2), C(2)], [(5, 2, 1), C([2, 3])]], covers=("Tensor.vsplit",)),
+    OpSpec("dsplit", lambda lib, x, s: lib.dsplit(x, s),
+           [[(1, 2, 4), C(2)], [(2, 1, 5), C([1, -1])]], covers=("Tensor.dsplit",)),
 
     # -- tiling -------------------------------------------------------------------------------
     OpSpec("Tensor.repeat", lambda lib, x, r: x.repeat(r),
