@@ -42,7 +42,7 @@ from .ops.unary import *  # noqa: F401,F403
 from .ops.trig import *  # noqa: F401,F403
 from .ops.rounding import *  # noqa: F401,F403
 
-from . import linalg, nn, optim  # noqa: E402,F401
+from . import linalg, nn, optim, utils  # noqa: E402,F401
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,2 @@
+"""``npgrad.utils``: data loading (``utils.data``) and other utilities."""
+from . import data  # noqa: F401

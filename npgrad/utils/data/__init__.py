@@ -1,0 +1,11 @@
+"""``npgrad.utils.data``: datasets, samplers and the DataLoader, as ``torch.utils.data``."""
+from .dataloader import DataLoader, default_collate, default_convert
+from .dataset import (ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
+                      random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "Dataset", "IterableDataset",
+           "TensorDataset", "ConcatDataset", "Subset", "random_split", "Sampler",
+           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "BatchSampler"]
