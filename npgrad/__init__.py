@@ -16,6 +16,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$
 from .tensor import Size, Tensor  # noqa: E402,I001  (Tensor first: everything else builds on it)
 from . import autograd, dtypes
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .backend import device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
                      half, int, int8, int16, int32, int64, long, set_default_dtype, short,
@@ -43,6 +44,7 @@ from .ops.trig import *  # noqa: F401,F403
 from .ops.rounding import *  # noqa: F401,F403
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
+from .serialization import load, save  # noqa: E402,F401
 
 __version__ = "0.1.0"
 
