@@ -116,7 +116,7 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
                         f"{type(ord).__name__}")
     dt = _float_check(x, "linalg.vector_norm", dtype)
     dims = reduce_dims(dim, x.ndim, "linalg.vector_norm")
-    if ord < 0 and any(x.shape[d] == 0 for d in dims):
+    if (ord < 0 or ord == math.inf) and any(x.shape[d] == 0 for d in dims):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty "
                            f"tensor because the operation does not have an identity")
     return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim, dtype=dt)

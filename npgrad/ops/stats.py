@@ -68,7 +68,7 @@ def _correction(op: str, dim, unbiased, correction):
             raise TypeError(f"{op}(): got both a bool 'dim' and 'unbiased'")
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
-        raise RuntimeError(f"{op}(): Cannot specify both unbiased and correction")
+        raise TypeError(f"{op}(): cannot specify both 'unbiased' and 'correction'")
     if correction is None:
         correction = 0 if unbiased is False else 1
     return dim, correction
