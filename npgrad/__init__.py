@@ -30,6 +30,7 @@ from .ops.indexing import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.solvers import *  # noqa: F401,F403
 from .ops.decompositions import *  # noqa: F401,F403
 from .ops.pointwise import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403

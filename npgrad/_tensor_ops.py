@@ -890,22 +890,22 @@ class TensorOps:
         return _ops.linalg.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def det(self):
-        return _ops.decompositions.det(self)
+        return _ops.solvers.det(self)
 
     def logdet(self):
-        return _ops.decompositions.logdet(self)
+        return _ops.solvers.logdet(self)
 
     def slogdet(self):
-        return _ops.decompositions.slogdet(self)
+        return _ops.solvers.slogdet(self)
 
     def inverse(self):
-        return _ops.decompositions.inverse(self)
+        return _ops.solvers.inverse(self)
 
     def pinverse(self, rcond=1e-15):
         return _ops.decompositions.pinverse(self, rcond)
 
     def matrix_power(self, n):
-        return _ops.decompositions.matrix_power(self, n)
+        return _ops.solvers.matrix_power(self, n)
 
     def svd(self, some=True, compute_uv=True):
         return _ops.decompositions.svd(self, some, compute_uv)

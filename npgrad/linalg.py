@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
-from .ops.decompositions import (LinAlgError, cholesky, det, eigh, eigvalsh, inv,  # noqa: F401
-                                 matrix_power, pinv, slogdet, solve, svdvals)
+from .ops.solvers import LinAlgError, det, inv, matrix_power, slogdet, solve  # noqa: F401
+from .ops.decompositions import cholesky, eigh, eigvalsh, pinv, svdvals
 from .ops.decompositions import qr_linalg as qr, svd_linalg as svd
 from .ops.linalg import cross_linalg as cross, matmul, multi_dot, vecdot
 

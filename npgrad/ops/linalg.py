@@ -215,10 +215,10 @@ def multi_dot(tensors) -> Tensor:
     """The product of a chain of matrices; the first and last may be vectors."""
     tensors = [as_tensor_arg(t, "linalg.multi_dot") for t in tensors]
     if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+        raise RuntimeError(f"linalg.multi_dot: expected at least 2 tensors but got {len(tensors)}")
     for i, t in enumerate(tensors):
         if t.ndim != 2 and not (t.ndim == 1 and i in (0, len(tensors) - 1)):
-            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (the first and last may "
+            raise RuntimeError(f"linalg.multi_dot: tensor {i} must be 2D (the first and last may "
                                f"be 1D) but got {t.ndim}D")
     out = tensors[0]
     for t in tensors[1:]:
@@ -427,23 +427,23 @@ def tensordot(a, b, dims=2) -> Tensor:
         dims = dims.tolist()
     if isinstance(dims, (int, np.integer)):
         if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+            raise RuntimeError(f"tensordot: expects dims >= 0, but got dims={dims}")
         if dims > min(a.ndim, b.ndim):
-            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+            raise RuntimeError(f"tensordot: expects dims < ndim_a or ndim_b, but got dims={dims}")
         da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
     else:
         da, db = dims
         da = [da] if isinstance(da, (int, np.integer)) else list(da)
         db = [db] if isinstance(db, (int, np.integer)) else list(db)
         if len(da) != len(db):
-            raise RuntimeError(f"both dimension lists should have same length, got {len(da)} "
-                               f"and {len(db)}")
+            raise RuntimeError(f"tensordot: both dimension lists should have same length, "
+                               f"got {len(da)} and {len(db)}")
         da = [norm_dim(d, a.ndim, "tensordot") for d in da]
         db = [norm_dim(d, b.ndim, "tensordot") for d in db]
     for i, j in zip(da, db):
         if a._data.shape[i] != b._data.shape[j]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size "
-                               f"{a._data.shape[i]} in dim {i} and second has size "
+            raise RuntimeError(f"tensordot: contracted dimensions need to match, but first has "
+                               f"size {a._data.shape[i]} in dim {i} and second has size "
                                f"{b._data.shape[j]} in dim {j}")
     sa = list(_LETTERS[:a.ndim])
     sb = list(_LETTERS[a.ndim:a.ndim + b.ndim])

@@ -7,7 +7,7 @@ input, so gradients flow back to it: ``_wc`` adds ``n * I`` (invertible), ``_spd
 Decompositions whose factors are fixed only up to signs (eigh, svd) are compared through
 sign-invariant products of their outputs.
 """
-from ..harness import A, C, F, I, OpSpec
+from ..harness import A, C, I, OpSpec
 
 
 def _wc(lib, x):
@@ -63,11 +63,13 @@ SPECS = [
            [[(3,), (3,), C(0)], [(2, 3), (2, 3), C(1)], [(3, 2), (3, 2), C(0)],
             [(3, 1), (3, 4), C(0)], [(4, 3), (1, 3), C(-1)], [(0, 3), (0, 3), C(1)]],
            covers=("Tensor.cross",)),
-    OpSpec("cross-default-dim", lambda lib, x, y: lib.cross(x, y, dim=None), [[(2, 3, 3), (2, 3, 3)]]),
+    OpSpec("cross-default-dim", lambda lib, x, y: lib.cross(x, y, dim=None),
+           [[(2, 3, 3), (2, 3, 3)]]),
     OpSpec("linalg.cross", lambda lib, x, y: lib.linalg.cross(x, y),
            [[(3,), (3,)], [(2, 3), (1, 3)], [(3, 3), (3, 3)]]),
     OpSpec("linalg.vecdot", lambda lib, x, y, d: lib.linalg.vecdot(x, y, dim=d),
-           [[(3,), (3,), C(-1)], [(2, 3), (3,), C(-1)], [(2, 3), (2, 1), C(0)], [(0, 2), (2,), C(-1)]]),
+           [[(3,), (3,), C(-1)], [(2, 3), (3,), C(-1)], [(2, 3), (2, 1), C(0)],
+            [(0, 2), (2,), C(-1)]]),
     OpSpec("linalg.multi_dot", lambda lib, a, b, c: lib.linalg.multi_dot([a, b, c]),
            [[(2, 3), (3, 4), (4, 2)], [(3,), (3, 4), (4,)], [(3,), (3, 2), (2, 2)]]),
 
@@ -86,7 +88,8 @@ SPECS = [
            [[(2, 3), (2,), (3,), C(1), C(1)], [(3,), (2,), (3,), C(0.5), C(3)]],
            covers=("Tensor.addr",)),
     OpSpec("baddbmm", lambda lib, i, x, y, b, a: lib.baddbmm(i, x, y, beta=b, alpha=a),
-           [[(2, 2, 4), (2, 2, 3), (2, 3, 4), C(1), C(1)], [(4,), (2, 2, 3), (2, 3, 4), C(0.5), C(2)],
+           [[(2, 2, 4), (2, 2, 3), (2, 3, 4), C(1), C(1)],
+            [(4,), (2, 2, 3), (2, 3, 4), C(0.5), C(2)],
             [(1, 2, 1), (2, 2, 3), (2, 3, 1), C(0), C(1)]], covers=("Tensor.baddbmm",)),
     OpSpec("addbmm", lambda lib, i, x, y, b, a: lib.addbmm(i, x, y, beta=b, alpha=a),
            [[(2, 4), (3, 2, 3), (3, 3, 4), C(1), C(1)], [(4,), (2, 2, 3), (2, 3, 4), C(2), C(-1)]],

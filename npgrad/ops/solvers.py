@@ -1,0 +1,211 @@
+"""Inverses and linear systems (``npgrad.linalg``): inv, det, slogdet, logdet, solve,
+matrix_power; shared checks for the matrix functions in ``decompositions.py``.
+
+Each is a primitive: NumPy's LAPACK call forward, and backward the standard matrix-calculus
+result written with npgrad ops, so it can be differentiated again. ``__all__`` lists the
+names PyTorch also has at top level (``torch.det``...); ``npgrad/linalg.py`` exports the
+``torch.linalg`` spellings.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import return_types
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, describe
+from .binary import where
+from .linalg import matmul
+
+__all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power"]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix had no solution or factorisation (``torch.linalg.LinAlgError``)."""
+
+
+linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
+
+
+def _matrix(op: str, A, square: bool = True) -> Tensor:
+    """Check ``A`` is a (batch of) floating (square) matrices, as ``torch.linalg`` does."""
+    A = as_tensor_arg(A, op)
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if A._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype}")
+    if square and A._data.shape[-1] != A._data.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    return A
+
+
+def _eye(n: int, like: Tensor) -> Tensor:
+    return Tensor._make(np.eye(n, dtype=like._data.dtype))
+
+
+def _const(mask: np.ndarray, like: Tensor) -> Tensor:
+    """A constant 0/1 tensor of ``like``'s dtype."""
+    return Tensor._make(mask.astype(like._data.dtype))
+
+
+# ---------------------------------------------------------------------------------------------
+# inv, det, slogdet, solve
+# ---------------------------------------------------------------------------------------------
+
+class Inv(Primitive):
+    node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            out = np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could "
+                              "not be completed.") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d(A^-1) = -A^-1 dA A^-1
+        (inv,) = ctx.saved_tensors
+        return -(inv.mT @ grad @ inv.mT)
+
+
+def inv(A) -> Tensor:
+    """The inverse of a (batch of) square matrices; singular input raises ``LinAlgError``."""
+    return Inv.apply(_matrix("linalg.inv", A))
+
+
+inverse = inv
+
+
+class Det(Primitive):
+    node_name = "LinalgDetBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.asarray(np.linalg.det(a))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d det(A) = det(A) tr(A^-1 dA); NOTE: unlike PyTorch, singular A raises here
+        a, out = ctx.saved_tensors
+        return (grad * out).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+
+
+def det(A) -> Tensor:
+    """The determinant of a (batch of) square matrices."""
+    return Det.apply(_matrix("linalg.det", A))
+
+
+class Slogdet(Primitive):
+    node_name = "LinalgSlogdetBackward0"
+    materialize_grads = False
+
+    @staticmethod
+    def forward(ctx, a):
+        sign, logabs = np.linalg.slogdet(a)
+        ctx.save_for_backward(a)
+        return np.asarray(sign), np.asarray(logabs)
+
+    @staticmethod
+    def backward(ctx, g_sign, g_logabs):
+        # the sign is piecewise constant; d log|det A| = tr(A^-1 dA)
+        if g_logabs is None:
+            return None
+        (a,) = ctx.saved_tensors
+        return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+
+
+def slogdet(A):
+    """``(sign, logabsdet)`` of the determinant, stable where ``det`` over/underflows."""
+    return linalg_slogdet(*Slogdet.apply(_matrix("linalg.slogdet", A)))
+
+
+def logdet(input) -> Tensor:
+    """``log(det(input))``: nan for a negative determinant, -inf for zero."""
+    sign, logabs = slogdet(input)
+    return logabs + sign.log()
+
+
+class Solve(Primitive):
+    node_name = "LinalgSolveExBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            out = np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.solve: The solver failed because the input matrix is "
+                              "singular.") from None
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # X = A^-1 B: gB = A^-T gX, gA = -gB X^T (batch dims broadcast: the engine sums)
+        a, x = ctx.saved_tensors
+        gb = Solve.apply(a.mT, grad)
+        ga = -(gb @ x.mT) if ctx.needs_input_grad[0] else None
+        return ga, (gb if ctx.needs_input_grad[1] else None)
+
+
+def solve(A, B, *, left: bool = True) -> Tensor:
+    """The solution ``X`` of ``A X = B`` (``X A = B`` if not ``left``). ``B`` is a (batch of)
+    vectors when it is 1-D or has ``A``'s shape without the last dimension."""
+    A = _matrix("linalg.solve", A)
+    B = as_tensor_arg(B, "linalg.solve")
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but got "
+                           f"{describe(A, B)}")
+    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1 and
+                                       B._data.shape == A._data.shape[:-1]))
+    Bm = B.unsqueeze(-1) if vector else B
+    n = A._data.shape[-1]
+    if Bm.ndim < 2 or Bm._data.shape[-2 if left else -1] != n:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({describe(A, B)})")
+    try:
+        np.broadcast_shapes(A._data.shape[:-2], Bm._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"linalg.solve: batch dimensions of {describe(A, B)} do not "
+                           "broadcast") from None
+    if not left:
+        return Solve.apply(A.mT, Bm.mT).mT
+    X = Solve.apply(A, Bm)
+    return X.squeeze(-1) if vector else X
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix_power: repeated squaring with matmul (negative powers invert first)
+# ---------------------------------------------------------------------------------------------
+
+def matrix_power(A, n: int) -> Tensor:
+    """``A`` multiplied by itself ``n`` times; ``n = 0`` gives the identity, ``n < 0`` powers
+    of the inverse."""
+    A = as_tensor_arg(A, "linalg.matrix_power")
+    if A.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"got shape {tuple(A.shape)}")
+    n = int(n)
+    if n == 0:
+        # NOTE: as PyTorch, the identity still depends on A (with a zero gradient)
+        eye = Tensor._make(np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype),
+                                           A._data.shape))
+        return where(Tensor._make(np.zeros(A._data.shape, bool)), A, eye)
+    if n < 0:
+        A, n = inv(A), -n
+    if n == 1:
+        return A.clone()
+    result, base = None, A
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
