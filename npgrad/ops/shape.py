@@ -102,7 +102,8 @@ def reshape(input, *shape) -> Tensor:
 def view(input, *shape) -> Tensor:
     """The same data with a new shape; raises when that needs a copy (use ``reshape``).
 
-    ``view(dtype)`` reinterprets the bytes as another dtype, as in PyTorch (no gradient).
+    ``view(dtype)`` reinterprets the bytes as another dtype; as in PyTorch, the result is not
+    part of the graph (even for the same dtype).
     """
     if len(shape) == 1 and isinstance(shape[0], (_dt.dtype, str, np.dtype, type)):
         return _view_dtype(input, _dt.to_dtype(shape[0]))
@@ -112,8 +113,6 @@ def view(input, *shape) -> Tensor:
 
 def _view_dtype(input: Tensor, dtype) -> Tensor:
     a = input._data
-    if dtype.np == a.dtype:
-        return _alias(input)
     if dtype.itemsize != a.itemsize and (a.ndim == 0 or a.strides[-1] != a.itemsize):
         raise RuntimeError(f"view: self.stride(-1) must be 1 to view {input.dtype} as {dtype} "
                            f"(different element sizes), got shape {tuple(a.shape)}")
@@ -263,7 +262,7 @@ def adjoint(input) -> Tensor:
     return transpose(input, -2, -1)
 
 
-def _dim_list(dims, n: int, what: str) -> list:
+def _dim_list(dims, n: int) -> list:
     dims = [dims] if isinstance(dims, numbers.Integral) else list(dims)
     return [norm_dim(d, n, "movedim") for d in dims]
 
@@ -271,13 +270,15 @@ def _dim_list(dims, n: int, what: str) -> list:
 def movedim(input, source, destination) -> Tensor:
     """Move dimensions ``source`` (an int or a tuple) to positions ``destination``."""
     n = input.ndim
-    src, dst = _dim_list(source, n, "source"), _dim_list(destination, n, "destination")
+    src, dst = _dim_list(source, n), _dim_list(destination, n)
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
                            f"should contain the same number of dims as destination ({dst} dims)")
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    if n == 0:
+        return _alias(input)
     order = [d for d in range(n) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
