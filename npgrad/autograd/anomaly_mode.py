@@ -6,9 +6,13 @@ stack, as PyTorch's ``detect_anomaly`` does.
 """
 from __future__ import annotations
 
+import os
+import traceback
 import warnings
 
 from .grad_mode import STATE
+
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class detect_anomaly:
@@ -56,8 +60,19 @@ class set_detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
+    """True while anomaly detection is on (``detect_anomaly`` / ``set_detect_anomaly``)."""
     return STATE.anomaly
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """True when anomaly mode also checks backward's gradients for NaN."""
     return STATE.anomaly_check_nan
+
+
+def forward_trace() -> str:
+    """The current Python stack, without npgrad's own frames at its end, so the last line
+    shown is the user's line that called the op."""
+    stack = traceback.extract_stack()[:-1]
+    while stack and stack[-1].filename.startswith(_PKG_DIR):
+        stack.pop()
+    return "".join(traceback.format_list(stack))

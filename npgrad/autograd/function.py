@@ -18,11 +18,10 @@ In both, the ctx *is* the node (``y.grad_fn is ctx``), as in PyTorch.
 """
 from __future__ import annotations
 
-import traceback
-
 import numpy as np
 
 from ..tensor import Tensor
+from .anomaly_mode import forward_trace
 from .grad_mode import STATE, no_grad
 
 
@@ -219,7 +218,7 @@ class Function(Node):
         self.needs_input_grad = tuple(needs)
         self._in_meta = meta
         if STATE.anomaly:
-            self._trace = "".join(traceback.format_stack()[:-3])
+            self._trace = forward_trace()
         to_save = self._to_save
         if to_save is not None:
             self._to_save = None

@@ -10,7 +10,6 @@ import numpy as np
 
 from ..tensor import Tensor
 from .engine import grad as _grad
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -26,24 +25,31 @@ def _outputs(func, inputs) -> tuple:
 
 
 def _numerical_jacobians(func, inputs, diff_idx, eps: float) -> list:
-    """J[i][o] of shape (numel(input i), numel(output o)) by central differences."""
-    with no_grad():
-        outs = _outputs(func, inputs)
-        jac = []
-        for i in diff_idx:
-            x = inputs[i]._data
-            cols = [np.zeros((x.size, o.numel())) for o in outs]
-            for k in range(x.size):
-                idx = np.unravel_index(k, x.shape)
-                orig = x[idx].item()
+    """J[i][o] of shape (numel(input i), numel(output o)) by central differences.
+
+    Grad mode stays on: ``func`` may itself differentiate (gradgradcheck's first derivative).
+    """
+    outs = _outputs(func, inputs)
+    jac = []
+    for i in diff_idx:
+        x = inputs[i]._data
+        cols = [np.zeros((x.size, o.numel())) for o in outs]
+        for k in range(x.size):
+            idx = np.unravel_index(k, x.shape)
+            orig = x[idx].item()
+            try:
                 x[idx] = orig + eps
                 plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
                 x[idx] = orig - eps
                 minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+            finally:
                 x[idx] = orig
-                for c, p, m in zip(cols, plus, minus):
-                    c[k] = (p - m) / (2 * eps)
-            jac.append(cols)
+            if len(plus) != len(cols) or len(minus) != len(cols):
+                raise GradcheckError("gradcheck: the function returned a different number "
+                                     "of outputs when its input was perturbed")
+            for c, p, m in zip(cols, plus, minus):
+                c[k] = (p - m) / (2 * eps)
+        jac.append(cols)
     return jac
 
 

@@ -10,6 +10,8 @@ counter, and makes the tensor the output of the op's node. As in PyTorch:
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ..autograd.grad_mode import STATE, no_grad
@@ -49,7 +51,6 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         if not any_cast and not _can_cast(result._data.dtype, t._data.dtype):
             raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired "
                                f"output type {t.dtype}")
-        _keep_saved_input(t, result)
         try:
             np.copyto(t._data, result._data, casting="unsafe")
         except ValueError:
@@ -59,6 +60,14 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
     t._bump()
     if not STATE.enabled:
         return t
+    node = result.grad_fn
+    if node is not None and node._saved and result is not t:
+        # The op saved its output (exp_, sigmoid_): from now on that output is t, so later
+        # writes to t must fail backward's version check, as in PyTorch.
+        for i, (kind, obj, _vc, _v) in enumerate(node._saved):
+            if kind == 1 and obj[0] is result._data:
+                vc = t._counter()
+                node._saved[i] = (1, (t._data, obj[1]), vc, vc.v)
     if t._view is not None and t._view[0]._rg:
         _rebase_view(t, result)
     elif result.grad_fn is not None:
@@ -69,20 +78,6 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         z = zero_grad_result(t._data, t)
         t.grad_fn, t._output_nr = z.grad_fn, 0
     return t
-
-
-def _keep_saved_input(t: Tensor, result: Tensor) -> None:
-    """If the op saved ``t`` itself for backward (sin_, clamp_...), give its node a copy of
-    the old value, as PyTorch does, since ``t`` is about to be overwritten."""
-    node = result.grad_fn
-    saved = getattr(node, "_saved", None)
-    if not saved:
-        return
-    for i, (kind, obj, _vc, _v) in enumerate(saved):
-        if kind == 0 and obj is t:
-            old = Tensor._make(t._data.copy())
-            old.grad_fn, old._output_nr, old._rg = t.grad_fn, t._output_nr, t._rg
-            saved[i] = (0, old, None, 0)
 
 
 class CopySlices(Primitive):
@@ -128,7 +123,18 @@ def apply_(t: Tensor, fn, *args, **kwargs) -> Tensor:
     """``t.op_(*args)``: compute ``fn(t, *args)`` and write it into ``t``."""
     name = getattr(fn, "__name__", "op") + "_"
     check(t, name)
-    return commit(t, fn(t, *args, **kwargs), name)
+    if not STATE.enabled:
+        return commit(t, fn(t, *args, **kwargs), name)
+    # The op runs on a stand-in for t's current value (same array, same graph position). If
+    # the graph kept it (sin_, mul_ save their input), it gets a copy of the old values before
+    # t is overwritten, as PyTorch saves ``original_self``. Other arguments that are t (x *= x)
+    # stay t, so backward reports them as modified, as in PyTorch.
+    old = Tensor._make(t._data)
+    old.grad_fn, old._output_nr, old._rg = t.grad_fn, t._output_nr, t._rg
+    result = fn(old, *args, **kwargs)
+    if sys.getrefcount(old) > 2:  # referenced by more than `old` and the call's argument
+        old._data = old._data.copy()
+    return commit(t, result, name)
 
 
 def fill_(t: Tensor, value) -> Tensor:
@@ -160,4 +166,7 @@ def copy_(t: Tensor, src) -> Tensor:
         src.to(t.dtype)
     if result._data is src._data and not result._rg:
         result = Tensor._make(src._data)
+    elif result._rg and result.grad_fn is None:  # a leaf source: give its gradient a node
+        from .unary import clone
+        result = clone(result)
     return commit(t, result, "copy_", any_cast=True)
