@@ -175,6 +175,9 @@ class Pow(Primitive):
             raise broadcast_error("pow", a2, b2) from None
         except OverflowError:  # a Python int out of a small int dtype's range: wrap it
             out = np.power(*_dt.wrap_ints(a2, b2))
+        # 0-d operands give a NumPy scalar: save the array that becomes the output, so the
+        # saved output stays connected for double backward
+        out = np.asarray(out)
         ctx.save_for_backward(a, b, out)
         return out
 
