@@ -2,5 +2,6 @@
 from __future__ import annotations
 
 from ..ops.pad import pad
+from ..ops.scatter import one_hot
 
-__all__: list = ["pad"]
+__all__: list = ["pad", "one_hot"]
