@@ -16,8 +16,9 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim, size_args
 
-__all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
-           "movedim", "moveaxis", "expand", "broadcast_to", "broadcast_tensors",
+# view and expand are Tensor methods only (torch.view and torch.expand do not exist)
+__all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
+           "movedim", "moveaxis", "broadcast_to", "broadcast_tensors",
            "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "ravel", "unflatten", "narrow",
            "unbind"]
 
