@@ -261,6 +261,13 @@ def test_einsum_diagonal_grad_lands_on_diagonal():
     assert np.array_equal(x.grad.numpy(), np.eye(3))
 
 
+def test_det_of_singular_matrix_has_zero_gradient_as_torch():
+    for lib in (npgrad, torch):
+        x = lib.tensor([[[1.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [3.0, 4.0]]], requires_grad=True)
+        lib.linalg.det(x).sum().backward()
+        assert np.allclose(x.grad.numpy(), [[[0, 0], [0, 0]], [[4, -3], [-2, 1]]])
+
+
 def test_cdist_zero_distance_gradient_is_zero():
     for lib in (npgrad, torch):
         x = lib.tensor([[1.0, 2.0], [1.0, 2.0]], requires_grad=True)

@@ -379,6 +379,26 @@ def _einsum_parse(equation: str, shapes: list) -> tuple:
     return subs, out
 
 
+def _einsum_sublists(args: tuple) -> tuple:
+    """``(x, [0, 1], y, [1, 2], [0, 2])`` as ``('ab,bc->ac', x, y)``."""
+    def letters(sub) -> str:
+        out = []
+        for i in sub:
+            if i is Ellipsis:
+                out.append("...")
+            elif isinstance(i, (int, np.integer)) and 0 <= i < len(_LETTERS):
+                out.append(_LETTERS[i])
+            else:
+                raise ValueError(f"einsum(): subscript in subscript list is not within the "
+                                 f"valid range [0, {len(_LETTERS)})")
+        return "".join(out)
+    ops, subs = args[0:-1:2] if len(args) % 2 else args[0::2], []
+    for k in range(len(ops)):
+        subs.append(letters(args[2 * k + 1]))
+    eq = ",".join(subs) + ("->" + letters(args[-1]) if len(args) % 2 else "")
+    return (eq,) + tuple(ops)
+
+
 def einsum(equation: str, *operands) -> Tensor:
     """Einstein summation as ``torch.einsum``: ``...`` broadcasts, an implicit output lists the
     labels seen once in alphabetical order, a label repeated in an operand takes a diagonal
@@ -386,7 +406,12 @@ def einsum(equation: str, *operands) -> Tensor:
 
     >>> npgrad.einsum('bij,bjk->bik', npgrad.ones(2, 3, 4), npgrad.ones(2, 4, 5)).shape
     npgrad.Size([2, 3, 5])
+
+    The sublist form ``einsum(x, [0, 1], y, [1, 2], [0, 2])`` (ints, ``...`` as Ellipsis)
+    is accepted too.
     """
+    if not isinstance(equation, str):
+        return einsum(*_einsum_sublists((equation,) + operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ops = [as_tensor_arg(o, "einsum") for o in operands]

@@ -92,8 +92,13 @@ class Det(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # d det(A) = det(A) tr(A^-1 dA); NOTE: unlike PyTorch, singular A raises here
+        # d det(A) = det(A) tr(A^-1 dA). NOTE: as PyTorch, a singular A (det exactly 0)
+        # gets a zero gradient; the identity stands in for it so inv does not raise
         a, out = ctx.saved_tensors
+        singular = (out._data == 0)[..., None, None]
+        if singular.any():
+            eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a._data.dtype), a.shape)
+            a = where(Tensor._make(singular), Tensor._make(eye), a)
         return (grad * out).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
 
 
