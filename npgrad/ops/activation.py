@@ -1,0 +1,302 @@
+"""Activation functions of ``nn.functional``.
+
+``relu``, ``gelu``, ``softmax`` and ``log_softmax`` are fused primitives (one NumPy pass,
+stable, with gradients written in npgrad ops); the rest are composites of elementwise ops.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, norm_dim
+from .binary import where
+from .trig import _erf, sigmoid, tanh
+from .unary import exp, float_input, log1p
+
+__all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu",
+           "mish", "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign", "softmax",
+           "log_softmax", "softmin", "glu", "threshold", "logsigmoid", "tanhshrink",
+           "softshrink", "hardshrink", "rrelu"]
+
+
+# ---------------------------------------------------------------------------------------------
+# ReLU family
+# ---------------------------------------------------------------------------------------------
+
+class Relu(Primitive):
+    node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.maximum(a, 0, dtype=a.dtype) if a.dtype.kind != "b" else a.copy()
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # NOTE: the subgradient at 0 is 0, as PyTorch's (out > 0)
+        (out,) = ctx.saved_tensors
+        return where(out > 0, grad, 0.0)
+
+
+def relu(input, inplace: bool = False) -> Tensor:
+    """``max(input, 0)``."""
+    out = Relu.apply(as_tensor_arg(input, "relu"))
+    return input.copy_(out) if inplace else out
+
+
+def threshold(input, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``input`` where ``input > threshold``, else ``value``."""
+    out = where(input > threshold, input, float(value))
+    return input.copy_(out) if inplace else out
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """Clamp to ``[min_val, max_val]`` (gradient 0 outside, 1 inside and at the bounds)."""
+    out = input.clamp(min_val, max_val)
+    return input.copy_(out) if inplace else out
+
+
+def relu6(input, inplace: bool = False) -> Tensor:
+    """``min(max(input, 0), 6)``."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``input`` for positive values, ``negative_slope * input`` otherwise."""
+    out = where(input > 0, input, input * negative_slope)
+    return input.copy_(out) if inplace else out
+
+
+def prelu(input, weight: Tensor) -> Tensor:
+    """Leaky ReLU with a learned slope per channel (dim 1) or a single one."""
+    w = weight
+    if weight.numel() > 1 and input.ndim > 1:
+        w = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
+    return where(input > 0, input, input * w)
+
+
+def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """Randomized leaky ReLU: a random slope in training, the mean slope in eval."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from ..random import default_generator
+    slope = default_generator.rng.uniform(lower, upper, input.shape).astype(input._data.dtype)
+    out = where(input >= 0, input, input * Tensor._make(slope))
+    return input.copy_(out) if inplace else out
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``input`` if positive, else ``alpha * (exp(input) - 1)``."""
+    out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0)) - 1))
+    return input.copy_(out) if inplace else out
+
+
+def selu(input, inplace: bool = False) -> Tensor:
+    """Self-normalising ELU with PyTorch's constants."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    out = scale * elu(input, alpha)
+    return input.copy_(out) if inplace else out
+
+
+def celu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0) / alpha) - 1))
+    return input.copy_(out) if inplace else out
+
+
+# ---------------------------------------------------------------------------------------------
+# Smooth gates: GELU, SiLU, Mish, softplus
+# ---------------------------------------------------------------------------------------------
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class Gelu(Primitive):
+    """Fused GELU: one pass forward, derivative ``Phi(x) + x phi(x)`` in npgrad ops."""
+
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, approximate):
+        ctx.save_for_backward(a)
+        ctx.approximate = approximate
+        x = float_input(a)
+        if approximate == "tanh":
+            return (0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
+                    ).astype(x.dtype)
+        return (0.5 * x * (1 + _erf(x * (1 / math.sqrt(2)), False))).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
+            t = tanh(inner)
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
+                1 + 3 * 0.044715 * x * x)
+            return grad * d, None
+        from .trig import erf
+        cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+        pdf = exp(-0.5 * x * x) * _INV_SQRT_2PI
+        return grad * (cdf + x * pdf), None
+
+
+def gelu(input, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate='tanh'`` for the tanh form."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"gelu: approximate argument must be either none or tanh, got "
+                           f"'{approximate}'")
+    return Gelu.apply(as_tensor_arg(input, "gelu"), approximate)
+
+
+def silu(input, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (swish)."""
+    out = input * sigmoid(input)
+    return input.copy_(out) if inplace else out
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
+    z = input * beta
+    # log1p(exp(z)) computed stably as max(z, 0) + log1p(exp(-|z|))
+    soft = (z.clamp(min=0.0) + log1p(exp(-z.abs()))) / beta
+    return where(z > threshold, input, soft)
+
+
+def mish(input, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))``."""
+    out = input * tanh(softplus(input))
+    return input.copy_(out) if inplace else out
+
+
+def logsigmoid(input) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
+    return -softplus(-input)
+
+
+def hardsigmoid(input, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``."""
+    out = where((input > -3.0) & (input < 3.0), input / 6 + 0.5, (input >= 3.0).to(
+        input.dtype))
+    return input.copy_(out) if inplace else out
+
+
+def hardswish(input, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6``."""
+    out = where(input <= -3.0, 0.0, where(input >= 3.0, input, input * (input + 3) / 6))
+    return input.copy_(out) if inplace else out
+
+
+def softsign(input) -> Tensor:
+    """``x / (1 + |x|)``."""
+    return input / (1 + input.abs())
+
+
+def tanhshrink(input) -> Tensor:
+    """``x - tanh(x)``."""
+    return input - tanh(input)
+
+
+def softshrink(input, lambd: float = 0.5) -> Tensor:
+    """Shrink toward 0 by ``lambd``; 0 inside ``[-lambd, lambd]``."""
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+
+
+def hardshrink(input, lambd: float = 0.5) -> Tensor:
+    """``x`` outside ``[-lambd, lambd]``, 0 inside."""
+    return where((input > lambd) | (input < -lambd), input, 0.0)
+
+
+def glu(input, dim: int = -1) -> Tensor:
+    """Gated linear unit: split ``dim`` in halves ``a, b`` and return ``a * sigmoid(b)``."""
+    d = norm_dim(dim, input.ndim, "glu")
+    n = input.shape[d]
+    if n % 2:
+        raise RuntimeError(f"glu: Halving dimension must be even, but dimension {d} is size {n}")
+    a, b = input.narrow(d, 0, n // 2), input.narrow(d, n // 2, n // 2)
+    return a * sigmoid(b)
+
+
+# ---------------------------------------------------------------------------------------------
+# Softmax family (fused: max-shifted, so exp never overflows)
+# ---------------------------------------------------------------------------------------------
+
+def _softmax_dim(ndim: int, dim, op: str) -> int:
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call "
+                      "to include dim=X as an argument.", stacklevel=3)
+        dim = 0 if ndim in (0, 1, 3) else 1
+    return norm_dim(dim, ndim, op)
+
+
+class Softmax(Primitive):
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        x = float_input(a)
+        e = np.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x.copy()
+        out = e / e.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Primitive):
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        x = float_input(a)
+        if not x.size:
+            out = x.copy()
+        else:
+            shifted = x - x.max(axis=dim, keepdims=True)
+            out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad - exp(out) * grad.sum(ctx.dim, keepdim=True), None
+
+
+def _with_dtype(input: Tensor, dtype) -> Tensor:
+    return input if dtype is None else input.to(_dt.to_dtype(dtype))
+
+
+def softmax(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``, computed stably.
+
+    >>> F.softmax(npgrad.tensor([1000., 1000.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    input = _with_dtype(as_tensor_arg(input, "softmax"), dtype)
+    return Softmax.apply(input, _softmax_dim(input.ndim, dim, "softmax"))
+
+
+def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``log(softmax(x))`` without overflow or ``-inf`` gradients."""
+    input = _with_dtype(as_tensor_arg(input, "log_softmax"), dtype)
+    return LogSoftmax.apply(input, _softmax_dim(input.ndim, dim, "log_softmax"))
+
+
+def softmin(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``softmax(-x)``."""
+    input = _with_dtype(as_tensor_arg(input, "softmin"), dtype)
+    return Softmax.apply(-input, _softmax_dim(input.ndim, dim, "softmin"))
