@@ -7,5 +7,10 @@ from ..ops.layers import bilinear, linear
 from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.pad import pad
 from ..ops.scatter import one_hot
+from ..ops import conv as _conv, pool as _pool, sampling as _sampling
+from ..ops.conv import *  # noqa: F401,F403
+from ..ops.pool import *  # noqa: F401,F403
+from ..ops.sampling import *  # noqa: F401,F403
 
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__
+__all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__

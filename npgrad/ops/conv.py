@@ -1,0 +1,489 @@
+"""Convolutions: ``conv1d/2d/3d`` and ``conv_transpose1d/2d/3d``, one N-d implementation.
+
+A convolution is a strided *window view* of the zero-padded input (``as_strided``: no copy)
+copied once into an im2col buffer and contracted with the weight in one batched matmul.
+Three primitives are closed under differentiation, so gradients of any order are convolutions
+again (the engine's double backward needs nothing else):
+
+* :class:`Convolution`      ``y = conv(x, w)``                (forward)
+* :class:`ConvTransposeData` ``x = conv_transpose(y, w)``    (d/dx of conv; user's transposed conv)
+* :class:`ConvWeightGrad`   ``w = conv_weight(x, y)``        (d/dw of conv)
+
+Each is bilinear, and the adjoint of one in either argument is one of the others. All three
+share a geometry: ``stride``, per-side ``pads`` ((lo, hi) per spatial dim, so 'same' padding
+with even kernels works), ``dilation`` and ``groups``.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg, describe
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry and the array kernels (im2col / col2im), shared with pooling and unfold/fold
+# ---------------------------------------------------------------------------------------------
+
+class Geom(NamedTuple):
+    """Where the windows of a convolution sit: per spatial dim stride, (lo, hi) padding and
+    dilation, plus the number of channel groups."""
+
+    stride: tuple
+    pads: tuple
+    dilation: tuple
+    groups: int = 1
+
+
+def ntuple(value, n: int, name: str, op: str) -> tuple:
+    """An int or a sequence of 1 or ``n`` ints, as a tuple of ``n`` ints."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    try:
+        out = tuple(int(v) for v in value)
+    except TypeError:
+        raise TypeError(f"{op}(): argument '{name}' must be an int or a tuple of ints, "
+                        f"not {type(value).__name__}") from None
+    if len(out) == 1:
+        return out * n
+    if len(out) != n:
+        raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list of "
+                           f"{n} values to match the convolution dimensions, but got "
+                           f"{name}={list(out)}")
+    return out
+
+
+def out_size(size: tuple, kernel: tuple, geom: Geom) -> tuple:
+    """Number of window positions along each spatial dim."""
+    return tuple((s + lo + hi - d * (k - 1) - 1) // st + 1 for s, k, st, (lo, hi), d
+                 in zip(size, kernel, geom.stride, geom.pads, geom.dilation))
+
+
+def pad_array(x: np.ndarray, pads: tuple, value=0) -> np.ndarray:
+    """``x`` with its trailing ``len(pads)`` dims padded by (lo, hi) elements of ``value``."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    n = len(pads)
+    shape = x.shape[:-n] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[-n:], pads))
+    out = np.full(shape, value, x.dtype)
+    out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[-n:], pads))] = x
+    return out
+
+
+def windows(xp: np.ndarray, out_sp: tuple, kernel: tuple, stride: tuple,
+            dilation: tuple) -> np.ndarray:
+    """Read-only view ``(*lead, *out_sp, *kernel)`` of every window of the padded ``xp``."""
+    n = len(kernel)
+    lead, st = xp.shape[:-n], xp.strides[-n:]
+    shape = lead + tuple(out_sp) + tuple(kernel)
+    strides = (xp.strides[:-n] + tuple(a * s for a, s in zip(st, stride))
+               + tuple(a * d for a, d in zip(st, dilation)))
+    return as_strided(xp, shape, strides, writeable=False)
+
+
+def im2col(x: np.ndarray, kernel: tuple, out_sp: tuple, geom: Geom) -> np.ndarray:
+    """The im2col buffer of ``x`` (N, C, *S): a contiguous ``(N, C, *kernel, *out_sp)``."""
+    n = len(kernel)
+    win = windows(pad_array(x, geom.pads), out_sp, kernel, geom.stride, geom.dilation)
+    order = (0, 1) + tuple(range(2 + n, 2 + 2 * n)) + tuple(range(2, 2 + n))
+    return np.ascontiguousarray(win.transpose(order))
+
+
+def col2im(cols: np.ndarray, size: tuple, geom: Geom) -> np.ndarray:
+    """Adjoint of :func:`im2col`: add every ``(N, C, *kernel, *out_sp)`` column back into its
+    window of an ``(N, C, *size)`` array (overlapping windows accumulate)."""
+    n = len(size)
+    kernel, out_sp = cols.shape[2:2 + n], cols.shape[2 + n:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, geom.pads))
+    out = np.zeros(cols.shape[:2] + padded, cols.dtype)
+    # A loop over the kernel's offsets (9 for 3x3), each a strided add over all positions:
+    # a vectorised scatter-add (np.add.at) of overlapping windows is several times slower.
+    for k in np.ndindex(*kernel):
+        dst = tuple(slice(i * d, i * d + s * (p - 1) + 1, s) for i, d, s, p
+                    in zip(k, geom.dilation, geom.stride, out_sp))
+        out[(slice(None), slice(None)) + dst] += cols[(slice(None), slice(None)) + k]
+    return _crop(out, size, geom.pads)
+
+
+def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
+    if out.shape[2:] == tuple(size):
+        return out
+    return np.ascontiguousarray(
+        out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))])
+
+
+class Windows:
+    """The memory layout of a convolution's windows over an input of spatial ``size``.
+
+    ``im2col`` gives the ``(N, C * prod(kernel), length)`` buffer the matmuls use, ``pack``
+    and ``unpack`` move ``(N, O, *out_sp)`` arrays in and out of the matching
+    ``(N, O, length)`` layout, and ``col2im`` is the adjoint of ``im2col``.
+
+    With unit strides the windows are taken over the *flattened* padded input: a window
+    element at kernel offset k is a fixed shift of the flat position, so the window view has
+    contiguous rows (fast to copy) and col2im is one contiguous shifted add per offset. The
+    positions then run over the padded width, and the extra columns (at most
+    ``prod(kernel) - 1`` per row) are dropped by ``unpack`` (``pack`` fills them with zeros).
+    Other strides use the N-d window view directly.
+    """
+
+    def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None):
+        self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
+        self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
+        self.flat = all(s == 1 for s in geom.stride) and len(size) > 0
+        if not self.flat:
+            self.length = int(np.prod(self.out_sp))
+            return
+        padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
+        padded[0] += 1  # one spare row: the last window's extra columns read past the end
+        self.padded = tuple(padded)
+        self.row = [int(np.prod(padded[d + 1:])) for d in range(len(padded))]
+        self.length = self.out_sp[0] * self.row[0]
+
+    def _flat_pads(self) -> tuple:
+        return ((self.geom.pads[0][0], self.geom.pads[0][1] + 1),) + self.geom.pads[1:]
+
+    def im2col(self, x: np.ndarray) -> np.ndarray:
+        N, C = x.shape[:2]
+        kk = int(np.prod(self.kernel))
+        if not self.flat:
+            return im2col(x, self.kernel, self.out_sp, self.geom).reshape(N, C * kk, -1)
+        xp = pad_array(x, self._flat_pads())
+        if xp is x:
+            xp = np.ascontiguousarray(x)
+        xp = xp.reshape(N, C, -1)
+        item = xp.itemsize
+        shape = (N, C) + self.kernel + (self.length,)
+        strides = xp.strides[:2] + tuple(d * r * item for d, r in
+                                         zip(self.geom.dilation, self.row)) + (item,)
+        view = as_strided(xp, shape, strides, writeable=False)
+        return np.ascontiguousarray(view).reshape(N, C * kk, self.length)
+
+    def pack(self, y: np.ndarray) -> np.ndarray:
+        N, O = y.shape[:2]
+        if self.flat and y.ndim > 3:
+            y = pad_array(y, ((0, 0),) + tuple((0, p - o) for p, o in
+                                               zip(self.padded[1:], self.out_sp[1:])))
+        return y.reshape(N, O, self.length)
+
+    def unpack(self, out: np.ndarray) -> np.ndarray:
+        N, O = out.shape[:2]
+        if not self.flat:
+            return out.reshape((N, O) + self.out_sp)
+        out = out.reshape((N, O, self.out_sp[0]) + self.padded[1:])
+        return np.ascontiguousarray(out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])])
+
+    def col2im(self, cols: np.ndarray) -> np.ndarray:
+        N, ck = cols.shape[:2]
+        kk = int(np.prod(self.kernel))
+        C = ck // kk
+        if not self.flat:
+            return col2im(cols.reshape((N, C) + self.kernel + self.out_sp), self.size,
+                          self.geom)
+        cols = cols.reshape((N, C) + self.kernel + (self.length,))
+        out = np.zeros((N, C, int(np.prod(self.padded))), cols.dtype)
+        # One contiguous shifted add per kernel offset (see col2im).
+        for k in np.ndindex(*self.kernel):
+            off = sum(i * d * r for i, d, r in zip(k, self.geom.dilation, self.row))
+            out[:, :, off:off + self.length] += cols[(slice(None), slice(None)) + k]
+        out = out.reshape((N, C) + self.padded)
+        return _crop(out, self.size, self._flat_pads())
+
+
+# ---------------------------------------------------------------------------------------------
+# The three convolution primitives
+# ---------------------------------------------------------------------------------------------
+
+def _bias_shape(n: int) -> tuple:
+    return (-1,) + (1,) * n
+
+
+def _sum_bias(grad: Tensor) -> Tensor:
+    return grad.sum((0,) + tuple(range(2, grad.ndim)))
+
+
+class Convolution(Primitive):
+    """``y[n, o] = sum_c x[n, c] (*) w[o, c] + b[o]`` over the windows given by ``geom``
+    (``out_sp`` keeps only the first positions, for gradients of transposed convolutions)."""
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b, geom, out_sp=None):
+        ctx.save_for_backward(x, w)
+        ctx.geom = geom
+        g, N, O = geom.groups, x.shape[0], w.shape[0]
+        lay = Windows(x.shape[2:], w.shape[2:], geom, out_sp)
+        cols = lay.im2col(x)
+        out = np.matmul(w.reshape(g, O // g, -1), cols.reshape(N, g, -1, lay.length))
+        out = lay.unpack(out.reshape(N, O, lay.length))
+        if b is not None:
+            out += b.reshape(_bias_shape(x.ndim - 2))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        gx = gw = gb = None
+        if need_x:
+            gx = ConvTransposeData.apply(grad, w, None, geom=ctx.geom, size=x.shape[2:])
+        if need_w:
+            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:])
+        if need_b:
+            gb = _sum_bias(grad)
+        return gx, gw, gb
+
+
+class ConvTransposeData(Primitive):
+    """``x = conv_transpose(y, w) + b``: the adjoint of :class:`Convolution` in its input
+    (``size`` is the spatial size of that input); also the user's transposed convolution."""
+
+    node_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, y, w, b, geom, size):
+        ctx.save_for_backward(y, w)
+        ctx.geom = geom
+        g, (N, O) = geom.groups, y.shape[:2]
+        lay = Windows(size, w.shape[2:], geom, y.shape[2:])
+        wt = w.reshape(g, O // g, -1).transpose(0, 2, 1)
+        cols = np.matmul(wt, lay.pack(y).reshape(N, g, O // g, lay.length))
+        out = lay.col2im(cols.reshape(N, -1, lay.length))
+        if b is not None:
+            out += b.reshape(_bias_shape(y.ndim - 2))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, w = ctx.saved_tensors
+        need_y, need_w, need_b = ctx.needs_input_grad
+        gy = gw = gb = None
+        if need_y:
+            gy = Convolution.apply(grad, w, None, geom=ctx.geom, out_sp=y.shape[2:])
+        if need_w:
+            gw = ConvWeightGrad.apply(grad, y, geom=ctx.geom, kernel=w.shape[2:])
+        if need_b:
+            gb = _sum_bias(grad)
+        return gy, gw, gb
+
+
+class ConvWeightGrad(Primitive):
+    """``w[o, c] = sum_n x[n, c] (*) y[n, o]``: the adjoint of :class:`Convolution` in its
+    weight, for a weight of spatial size ``kernel``."""
+
+    node_name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y, geom, kernel):
+        ctx.save_for_backward(x, y)
+        ctx.geom = geom
+        g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
+        lay = Windows(x.shape[2:], kernel, geom, y.shape[2:])
+        cols = lay.im2col(x).reshape(N, g, -1, lay.length)
+        # One small matmul per sample, summed: cheaper than re-laying out the im2col buffer.
+        out = np.matmul(lay.pack(y).reshape(N, g, O // g, lay.length),
+                        cols.transpose(0, 1, 3, 2)).sum(0)
+        return out.reshape((O, C // g) + tuple(kernel))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = gy = None
+        if need_x:
+            gx = ConvTransposeData.apply(y, grad, None, geom=ctx.geom, size=x.shape[2:])
+        if need_y:
+            gy = Convolution.apply(x, grad, None, geom=ctx.geom, out_sp=y.shape[2:])
+        return gx, gy
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks (PyTorch's messages)
+# ---------------------------------------------------------------------------------------------
+
+def _check_dtypes(op: str, input: Tensor, weight: Tensor, bias) -> None:
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"{op}: expected scalar type {_name(input)} but found "
+                           f"{_name(weight)} (input and weight: {describe(input, weight)})")
+    if bias is not None and bias._data.dtype != input._data.dtype:
+        raise RuntimeError(f"{op}: Input type ({_name(input)}) and bias type ({_name(bias)}) "
+                           f"should be the same")
+    if input._data.dtype.kind not in "fiu":
+        raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}' tensors")
+
+
+def _name(t: Tensor) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half",
+            "int64": "Long"}.get(str(t._data.dtype), str(t._data.dtype))
+
+
+def _check_input(op: str, input: Tensor, n: int) -> bool:
+    """Validate the input's rank; True when it is unbatched (no batch dim)."""
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {op}, "
+                           f"but got input of size: {list(input.shape)}")
+    return input.ndim == n + 1
+
+
+def _check_geometry(op: str, stride, pads, dilation, groups) -> None:
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"{op}: non-positive stride is not supported")
+    if any(lo < 0 or hi < 0 for lo, hi in pads):
+        raise RuntimeError(f"{op}: negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{op}: dilation should be greater than zero, but got "
+                           f"{list(dilation)}")
+    if groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported")
+
+
+def _check_weight(op: str, input: Tensor, weight: Tensor, bias, n: int, groups: int,
+                  transposed: bool) -> None:
+    ws = list(weight.shape)
+    if weight.ndim != n + 2:
+        raise RuntimeError(f"{op}: expected weight to be {n + 2}-dimensional, but got weight "
+                           f"of size {ws}")
+    if not transposed and ws[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{ws}] instead")
+    expect = ws[0] if transposed else ws[1] * groups
+    if input.shape[1] != expect:
+        tag = "transposed=1, " if transposed else f"groups={groups}, "
+        raise RuntimeError(f"Given {tag}weight of size {ws}, expected input"
+                           f"{list(input.shape)} to have {expect} channels, but got "
+                           f"{input.shape[1]} channels instead")
+    if transposed and ws[0] % groups:
+        raise RuntimeError(f"{op}: expected weight's dimension 0 ({ws[0]}) to be divisible by "
+                           f"groups={groups}")
+    out_ch = ws[1] * groups if transposed else ws[0]
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_ch):
+        raise RuntimeError(f"Given weight of size {ws}, expected bias to be 1-dimensional "
+                           f"with {out_ch} elements, but got bias of size "
+                           f"{list(bias.shape)} instead")
+
+
+def _conv_pads(op: str, padding, n: int, kernel: tuple, stride: tuple,
+               dilation: tuple) -> tuple:
+    """(lo, hi) per dim from an int, a tuple, 'valid' or 'same'."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n
+        if padding != "same":
+            raise RuntimeError(f"{op}: Invalid padding string: '{padding}'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError(f"{op}: padding='same' is not supported for strided "
+                               f"convolutions")
+        # NOTE: an odd total padding puts the extra element on the high side, as PyTorch.
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+        return tuple((t // 2, t - t // 2) for t in totals)
+    return tuple((p, p) for p in ntuple(padding, n, "padding", op))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------------------------
+
+def _convnd(n: int, op: str, input, weight, bias, stride, padding, dilation, groups) -> Tensor:
+    input, weight = as_tensor_arg(input, op), as_tensor_arg(weight, op)
+    unbatched = _check_input(op, input, n)
+    if unbatched:
+        input = input.unsqueeze(0)
+    _check_dtypes(op, input, weight, bias)
+    _check_weight(op, input, weight, bias, n, int(groups), transposed=False)
+    stride = ntuple(stride, n, "stride", op)
+    dilation = ntuple(dilation, n, "dilation", op)
+    kernel = tuple(weight.shape[2:])
+    pads = _conv_pads(op, padding, n, kernel, stride, dilation)
+    _check_geometry(op, stride, pads, dilation, int(groups))
+    geom = Geom(stride, pads, dilation, int(groups))
+    padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
+    if any(p < d * (k - 1) + 1 for p, d, k in zip(padded, dilation, kernel)):
+        eff = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+        raise RuntimeError(f"{op}: Calculated padded input size per channel: "
+                           f"({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, eff))}). Kernel size can't be greater than "
+                           f"actual input size")
+    out = Convolution.apply(input, weight, bias, geom=geom)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """1-D convolution (cross-correlation) of ``input`` (N, C, L) with ``weight``
+    (O, C/groups, k); ``padding`` may be an int, a tuple, 'valid' or 'same'."""
+    return _convnd(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """2-D convolution of ``input`` (N, C, H, W) with ``weight`` (O, C/groups, kh, kw).
+
+    >>> F.conv2d(npgrad.ones(1, 1, 3, 3), npgrad.ones(1, 1, 2, 2)).shape
+    npgrad.Size([1, 1, 2, 2])
+    """
+    return _convnd(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """3-D convolution of ``input`` (N, C, D, H, W) with ``weight`` (O, C/groups, kd, kh, kw)."""
+    return _convnd(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
+
+
+def _conv_transposend(n: int, op: str, input, weight, bias, stride, padding, output_padding,
+                      groups, dilation) -> Tensor:
+    input, weight = as_tensor_arg(input, op), as_tensor_arg(weight, op)
+    unbatched = _check_input(op, input, n)
+    if unbatched:
+        input = input.unsqueeze(0)
+    _check_dtypes(op, input, weight, bias)
+    groups = int(groups)
+    _check_weight(op, input, weight, bias, n, groups, transposed=True)
+    if isinstance(padding, str):
+        raise TypeError(f"{op}(): argument 'padding' must be an int or a tuple of ints, "
+                        f"not str")
+    stride = ntuple(stride, n, "stride", op)
+    dilation = ntuple(dilation, n, "dilation", op)
+    pads = tuple((p, p) for p in ntuple(padding, n, "padding", op))
+    extra = ntuple(output_padding, n, "output_padding", op)
+    _check_geometry(op, stride, pads, dilation, groups)
+    if any(e < 0 or (e >= s and e >= d) for e, s, d in zip(extra, stride, dilation)):
+        raise RuntimeError(f"{op}: output padding must be smaller than either stride or "
+                           f"dilation, but got output_padding={list(extra)}, "
+                           f"stride={list(stride)}, dilation={list(dilation)}")
+    kernel = tuple(weight.shape[2:])
+    size = tuple((i - 1) * s - lo - hi + d * (k - 1) + e + 1 for i, s, (lo, hi), d, k, e
+                 in zip(input.shape[2:], stride, pads, dilation, kernel, extra))
+    if any(s <= 0 for s in size):
+        raise RuntimeError(f"{op}: Given input size per channel: {list(input.shape[2:])}. "
+                           f"Calculated output size per channel: {list(size)}. Output size "
+                           f"is too small")
+    out = ConvTransposeData.apply(input, weight, bias, geom=Geom(stride, pads, dilation, groups),
+                                  size=size)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1) -> Tensor:
+    """1-D transposed convolution ("deconvolution"): the gradient of ``conv1d`` in its input;
+    ``weight`` is (C_in, C_out/groups, k)."""
+    return _conv_transposend(1, "conv_transpose1d", input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1) -> Tensor:
+    """2-D transposed convolution; ``weight`` is (C_in, C_out/groups, kh, kw)."""
+    return _conv_transposend(2, "conv_transpose2d", input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1) -> Tensor:
+    """3-D transposed convolution; ``weight`` is (C_in, C_out/groups, kd, kh, kw)."""
+    return _conv_transposend(3, "conv_transpose3d", input, weight, bias, stride, padding,
+                             output_padding, groups, dilation)

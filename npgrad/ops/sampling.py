@@ -1,0 +1,335 @@
+"""Resampling: ``interpolate``, ``unfold`` / ``fold`` (im2col / col2im), ``pixel_shuffle``.
+
+Every ``interpolate`` mode (nearest, nearest-exact, linear, bilinear, bicubic, trilinear,
+area) is a separable linear map: one small (out, in) matrix per spatial dim, applied by
+matmuls along each dim (:class:`Resample`). Its gradient applies the transposed matrices,
+so it is differentiable to any order; adaptive average pooling uses it too.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from .conv import Geom, col2im, im2col, ntuple, out_size
+from ._util import Tensor, as_tensor_arg
+
+__all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Separable linear resampling
+# ---------------------------------------------------------------------------------------------
+
+def apply_mats(x: np.ndarray, mats: tuple) -> np.ndarray:
+    """Multiply the trailing ``len(mats)`` dims of ``x`` by one (out, in) matrix each."""
+    n = len(mats)
+    for i, m in enumerate(mats):
+        axis = x.ndim - n + i
+        if axis == x.ndim - 1:
+            x = x @ m.T
+        elif axis == x.ndim - 2:
+            x = m @ x
+        else:
+            x = np.moveaxis(m @ np.moveaxis(x, axis, -2), -2, axis)
+    return np.ascontiguousarray(x)
+
+
+class Resample(Primitive):
+    """``x`` mapped by a matrix along each trailing dim; ``name`` is PyTorch's node name."""
+
+    node_name = "UpsampleBilinear2DBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mats, name):
+        ctx.mats, ctx.node_name = mats, name
+        return apply_mats(x, mats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Resample.apply(grad, mats=tuple(m.T for m in ctx.mats), name=ctx.node_name)
+
+
+def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
+    """PyTorch's source-per-destination step (``area_pixel_compute_scale``)."""
+    if align_corners:
+        return dtype((L - 1) / (o - 1)) if o > 1 else dtype(0)
+    return dtype(1.0 / scale) if scale is not None and scale > 0 else dtype(L / o)
+
+
+def _nearest_matrix(L: int, o: int, scale, exact: bool, dtype) -> np.ndarray:
+    # PyTorch computes nearest indices in float32, whatever the tensor's dtype.
+    s = _scale(L, o, scale, False, np.float32)
+    dst = np.arange(o, dtype=np.float32)
+    if exact:
+        src = np.floor((dst + np.float32(0.5)) * s)
+    elif o == L or o == 2 * L:
+        src = np.arange(o) * L // o  # PyTorch's shortcuts for these two sizes
+    else:
+        src = np.floor(dst * s)
+    src = np.minimum(src.astype(np.int64), L - 1)
+    m = np.zeros((o, L), dtype)
+    m[np.arange(o), src] = 1
+    return m
+
+
+def _linear_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndarray:
+    s = _scale(L, o, scale, align_corners, dtype)
+    dst = np.arange(o, dtype=dtype)
+    src = s * dst if align_corners else np.maximum(s * (dst + dtype(0.5)) - dtype(0.5), 0)
+    i0 = src.astype(np.int64)
+    lam = (src - i0).astype(dtype)
+    i1 = np.minimum(i0 + 1, L - 1)
+    m = np.zeros((o, L), dtype)
+    np.add.at(m, (np.arange(o), i0), 1 - lam)
+    np.add.at(m, (np.arange(o), i1), lam)
+    return m
+
+
+def _cubic_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndarray:
+    a = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
+    s = _scale(L, o, scale, align_corners, dtype)
+    dst = np.arange(o, dtype=dtype)
+    src = s * dst if align_corners else s * (dst + dtype(0.5)) - dtype(0.5)
+    i0 = np.floor(src).astype(np.int64)
+    t = (src - i0).astype(dtype)
+    x = np.stack([t + 1, t, 1 - t, 2 - t])  # distances to the four neighbours
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    w = np.where(x <= 1, near, far).astype(dtype)
+    m = np.zeros((o, L), dtype)
+    for j in range(4):  # the four taps of the cubic kernel; border taps are clamped
+        np.add.at(m, (np.arange(o), np.clip(i0 - 1 + j, 0, L - 1)), w[j])
+    return m
+
+
+_LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
+_NAMES = {"nearest": "UpsampleNearest{n}D", "nearest-exact": "UpsampleNearestExact{n}D",
+          "linear": "UpsampleLinear1D", "bilinear": "UpsampleBilinear2D",
+          "trilinear": "UpsampleTrilinear3D", "bicubic": "UpsampleBicubic2D"}
+
+
+def _output_size(op: str, size_in: tuple, size, scale_factor, n: int) -> tuple:
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        out = ntuple(size, n, "size", op) if not isinstance(size, (list, tuple)) or \
+            len(size) in (1, n) else None
+        if out is None:
+            raise ValueError(f"Input and output must have the same number of spatial "
+                             f"dimensions, but got input with spatial dimensions of "
+                             f"{list(size_in)} and output size of {list(size)}. Please provide "
+                             f"input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                             f"(o1, o2, ...,oK) format.")
+        return out, (None,) * n
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    scales = tuple(scale_factor) if isinstance(scale_factor, (list, tuple)) else \
+        (scale_factor,) * n
+    if len(scales) != n:
+        raise ValueError(f"Input and scale_factor must have the same number of spatial "
+                         f"dimensions, but got input with spatial dimensions of {list(size_in)} "
+                         f"and scale_factor of shape {list(scales)}.")
+    out = tuple(int(math.floor(float(L) * float(s))) for L, s in zip(size_in, scales))
+    return out, tuple(float(s) for s in scales)
+
+
+def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
+                recompute_scale_factor=None, antialias: bool = False) -> Tensor:
+    """Resize the spatial dims of ``input`` (N, C, *S) to ``size`` or by ``scale_factor``.
+
+    Modes: 'nearest', 'nearest-exact', 'linear' (3-D input), 'bilinear' and 'bicubic' (4-D),
+    'trilinear' (5-D) and 'area' (adaptive average pooling); ``align_corners`` for the
+    linear and cubic modes.
+    """
+    op = "interpolate"
+    input = as_tensor_arg(input, op)
+    n = input.ndim - 2
+    if mode in ("nearest", "nearest-exact", "area"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating "
+                             "modes: linear | bilinear | bicubic | trilinear")
+    elif mode in _LINEAR:
+        if _LINEAR[mode] != n:
+            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                      f"{_LINEAR[mode] + 2}D input")
+        align_corners = bool(align_corners)
+    else:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
+                                  f"(got {input.ndim}D) for the modes: nearest | linear | "
+                                  f"bilinear | bicubic | trilinear | area | nearest-exact "
+                                  f"(got {mode})")
+    if n < 1 or n > 3:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
+                                  f"(got {input.ndim}D) for the modes: nearest | linear | "
+                                  f"bilinear | bicubic | trilinear | area | nearest-exact "
+                                  f"(got {mode})")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported by npgrad")
+    size_in = tuple(input.shape[2:])
+    out_sp, scales = _output_size(op, size_in, size, scale_factor, n)
+    if recompute_scale_factor:
+        scales = (None,) * n
+    if mode == "area":
+        from .pool import _adaptive_avg_poolnd
+        return _adaptive_avg_poolnd(n, f"adaptive_avg_pool{n}d", input, out_sp)
+    dtype = input._data.dtype
+    if dtype.kind != "f" and mode not in ("nearest", "nearest-exact"):
+        raise RuntimeError(f"{op}: '{mode}' mode is not implemented for '{dtype}'")
+    if mode in ("nearest", "nearest-exact"):
+        mats = tuple(_nearest_matrix(L, o, s, mode == "nearest-exact", dtype)
+                     for L, o, s in zip(size_in, out_sp, scales))
+    elif mode == "bicubic":
+        mats = tuple(_cubic_matrix(L, o, s, align_corners, dtype.type)
+                     for L, o, s in zip(size_in, out_sp, scales))
+    else:
+        mats = tuple(_linear_matrix(L, o, s, align_corners, dtype.type)
+                     for L, o, s in zip(size_in, out_sp, scales))
+    name = _NAMES[mode].format(n=n) + "Backward0"
+    return Resample.apply(input, mats=mats, name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# unfold / fold: im2col and col2im on (N, C, H, W), an adjoint pair
+# ---------------------------------------------------------------------------------------------
+
+class Im2Col(Primitive):
+    node_name = "Im2ColBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel, geom):
+        ctx.size, ctx.kernel, ctx.geom = x.shape[2:], kernel, geom
+        out_sp = out_size(x.shape[2:], kernel, geom)
+        N, C = x.shape[:2]
+        return im2col(x, kernel, out_sp, geom).reshape(N, C * int(np.prod(kernel)), -1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Col2Im.apply(grad, size=ctx.size, kernel=ctx.kernel, geom=ctx.geom)
+
+
+class Col2Im(Primitive):
+    node_name = "Col2ImBackward0"
+
+    @staticmethod
+    def forward(ctx, cols, size, kernel, geom):
+        ctx.kernel, ctx.geom = kernel, geom
+        N, ck = cols.shape[:2]
+        out_sp = out_size(size, kernel, geom)
+        cols = cols.reshape((N, ck // int(np.prod(kernel))) + tuple(kernel) + out_sp)
+        return col2im(cols, tuple(size), geom)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Im2Col.apply(grad, kernel=ctx.kernel, geom=ctx.geom)
+
+
+def _fold_geom(op: str, kernel_size, dilation, padding, stride) -> tuple:
+    kernel = ntuple(kernel_size, 2, "kernel_size", op)
+    dilation = ntuple(dilation, 2, "dilation", op)
+    padding = ntuple(padding, 2, "padding", op)
+    stride = ntuple(stride, 2, "stride", op)
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"{op}: kernel size should be greater than zero, but got "
+                           f"kernel_height: {kernel[0]} kernel_width: {kernel[1]}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"{op}: stride should be greater than zero, but got stride_height: "
+                           f"{stride[0]} stride_width: {stride[1]}")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{op}: dilation should be greater than zero, but got "
+                           f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    if any(p < 0 for p in padding):
+        raise RuntimeError(f"{op}: padding should be non-negative, but got pad_height: "
+                           f"{padding[0]} pad_width: {padding[1]}")
+    return kernel, Geom(stride, tuple((p, p) for p in padding), dilation)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sliding local blocks of ``input`` (N, C, H, W) or (C, H, W) as columns:
+    (N, C * kh * kw, L), L being the number of blocks (im2col)."""
+    input = as_tensor_arg(input, "unfold")
+    if input.ndim not in (3, 4):
+        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported "
+                                  f"(got {input.ndim}D)")
+    kernel, geom = _fold_geom("unfold", kernel_size, dilation, padding, stride)
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    if any(s < 1 for s in out_size(x.shape[2:], kernel, geom)):
+        raise RuntimeError(f"unfold: Given input with spatial size {list(x.shape[2:])}, "
+                           f"kernel_size={list(kernel)}, dilation={list(geom.dilation)}, "
+                           f"padding={[p for p, _ in geom.pads]}, calculated shape of the array "
+                           f"of sliding blocks as {list(out_size(x.shape[2:], kernel, geom))}, "
+                           f"but its components must be at least one.")
+    out = Im2Col.apply(x, kernel=kernel, geom=geom)
+    return out if batched else out.squeeze(0)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sum columns (N, C * kh * kw, L) back into an (N, C, *output_size) image (col2im);
+    overlapping blocks add up. The adjoint of :func:`unfold`."""
+    input = as_tensor_arg(input, "fold")
+    if input.ndim not in (2, 3):
+        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input "
+                                  f"Tensors are supported (got {input.ndim}D)")
+    size = ntuple(output_size, 2, "output_size", "fold")
+    kernel, geom = _fold_geom("fold", kernel_size, dilation, padding, stride)
+    batched = input.ndim == 3
+    x = input if batched else input.unsqueeze(0)
+    kk = kernel[0] * kernel[1]
+    if x.shape[1] % kk:
+        raise RuntimeError(f"fold: Expected size of input's dimension 1 to be divisible by the "
+                           f"product of kernel_size, but got input.size(1)={x.shape[1]} and "
+                           f"kernel_size={list(kernel)}")
+    blocks = out_size(size, kernel, geom)
+    if any(b < 1 for b in blocks) or x.shape[2] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"fold: Given output_size={list(size)}, kernel_size={list(kernel)}, "
+                           f"dilation={list(geom.dilation)}, padding="
+                           f"{[p for p, _ in geom.pads]}, stride={list(geom.stride)}, expected "
+                           f"size of input's dimension 2 to match the calculated number of "
+                           f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, "
+                           f"but got input.size(2)={x.shape[2]}.")
+    out = Col2Im.apply(x, size=size, kernel=kernel, geom=geom)
+    return out if batched else out.squeeze(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pixel shuffle: channels <-> space (pure reshapes and a permute)
+# ---------------------------------------------------------------------------------------------
+
+def pixel_shuffle(input, upscale_factor: int) -> Tensor:
+    """(*, C * r * r, H, W) -> (*, C, H * r, W * r), as sub-pixel convolution layers use."""
+    input, r = as_tensor_arg(input, "pixel_shuffle"), int(upscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with {input.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    m = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    x = x.permute(*range(m), m, m + 3, m + 1, m + 4, m + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor: int) -> Tensor:
+    """(*, C, H * r, W * r) -> (*, C * r * r, H, W): the inverse of :func:`pixel_shuffle`."""
+    input, r = as_tensor_arg(input, "pixel_unshuffle"), int(downscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {input.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
+                           f"downscale_factor, but input.size(-2)={h} and input.size(-1)={w} "
+                           f"are not divisible by {r}")
+    m = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    x = x.permute(*range(m), m, m + 2, m + 4, m + 1, m + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
