@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings, strategies as st
 
 import npgrad
 from npgrad.nn import functional as F
+
+from .ops.harness import C, OpSpec, check_against_torch
 
 
 def _both(fn):
@@ -258,3 +261,92 @@ def test_argument_forms():
     assert npgrad.repeat_interleave(npgrad.tensor([2, 0, 1])).tolist() == [0, 0, 2]
     assert npgrad.atleast_1d(npgrad.tensor(1.)).shape == (1,)
     assert len(npgrad.atleast_2d(npgrad.tensor(1.), npgrad.ones(2))) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Property tests: random shapes and arguments, values and gradients against PyTorch
+# ---------------------------------------------------------------------------------------------
+
+def _check(fn, shape, *consts) -> None:
+    """Compare ``fn`` with PyTorch on a float64 tensor of ``shape``, when PyTorch accepts it
+    (npgrad must then accept it too)."""
+    case = [shape] + [C(c) for c in consts]
+    try:
+        fn(torch, torch.zeros(shape, dtype=torch.float64), *consts)
+    except (RuntimeError, IndexError, NotImplementedError, ValueError):
+        return
+    check_against_torch(OpSpec("property", fn, [case]), case, "float64")
+
+
+_shapes = st.lists(st.integers(0, 3), min_size=0, max_size=4).map(tuple)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_shapes, st.data())
+def test_property_views(shape, data):
+    n = len(shape)
+    dims = data.draw(st.permutations(range(n)))
+    _check(lambda lib, x, d: x.permute(d).reshape(-1), shape, tuple(dims))
+    if n:
+        src = data.draw(st.lists(st.integers(-n, n - 1), max_size=n, unique=True))
+        dst = data.draw(st.lists(st.integers(-n, n - 1), min_size=len(src), max_size=len(src),
+                                 unique=True))
+        _check(lambda lib, x, s, d: lib.movedim(x, s, d), shape, tuple(src), tuple(dst))
+        d = data.draw(st.integers(-n, n - 1))
+        _check(lambda lib, x, d: lib.squeeze(x.unsqueeze(d), d), shape, d)
+        s, e = sorted(data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2)))
+        _check(lambda lib, x, s, e: x.flatten(s, e).unflatten(s, x.shape[s:e + 1]), shape, s, e)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_shapes, st.data())
+def test_property_joins_and_splits(shape, data):
+    n = len(shape)
+    if not n:
+        return
+    d = data.draw(st.integers(-n, n - 1))
+    k = data.draw(st.integers(0, 4))
+    _check(lambda lib, x, d, k: lib.cat(lib.split(x, k, d)[::-1], d), shape, d, k)
+    _check(lambda lib, x, d, k: lib.stack(lib.chunk(x, k, d)[:1] * 2, d), shape, d, k)
+    idx = data.draw(st.lists(st.integers(-4, 4), max_size=3))
+    _check(lambda lib, x, d, i: lib.tensor_split(x, i, d), shape, d, idx)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_shapes, st.data())
+def test_property_tiling(shape, data):
+    n = len(shape)
+    reps = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n + 2).map(tuple))
+    _check(lambda lib, x, r: x.repeat(r), shape, reps)
+    _check(lambda lib, x, r: x.tile(r), shape, reps[:2])
+    if n:
+        dims = tuple(data.draw(st.lists(st.integers(0, n - 1), min_size=1, unique=True)))
+        shifts = tuple(data.draw(st.lists(st.integers(-5, 5), min_size=len(dims),
+                                          max_size=len(dims))))
+        _check(lambda lib, x, s, d: lib.roll(lib.flip(x, d), s, d), shape, shifts, dims)
+        r = data.draw(st.integers(0, 3))
+        _check(lambda lib, x, r, d: lib.repeat_interleave(x, r, d), shape, r, dims[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple), st.data())
+def test_property_diagonals(shape, data):
+    n = len(shape)
+    d1, d2 = data.draw(st.lists(st.integers(-n, n - 1), min_size=2, max_size=2, unique=True))
+    off = data.draw(st.integers(-4, 4))
+    _check(lambda lib, x, o, a, b: lib.diagonal(x, o, a, b), shape, off, d1, d2)
+    _check(lambda lib, x, o: lib.tril(x, o) - lib.triu(x, o + 1), shape, off)
+    _check(lambda lib, x, o, a, b: lib.diag_embed(x, o, a, b), shape[1:], off, d1 % n,
+           d2 % n)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=5).map(tuple), st.data())
+def test_property_pad(shape, data):
+    k = data.draw(st.integers(1, min(3, len(shape))))
+    pad = tuple(data.draw(st.lists(st.integers(-2, 3), min_size=2 * k, max_size=2 * k)))
+    mode = data.draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    try:
+        _check(lambda lib, x, p, m: lib.nn.functional.pad(x, p, mode=m), shape, pad, mode)
+    except RuntimeError as e:  # PyTorch wraps around garbage here; npgrad refuses
+        assert "wrapping around" in str(e)
