@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from ..ops import activation as _activation
 from ..ops.activation import *  # noqa: F401,F403
+from ..ops import loss as _loss
 from ..ops.layers import bilinear, linear
+from ..ops.loss import *  # noqa: F401,F403
 from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.pad import pad
 from ..ops.scatter import one_hot
@@ -12,5 +14,5 @@ from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
 from ..ops.sampling import *  # noqa: F401,F403
 
-__all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__
+__all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__

@@ -1,0 +1,426 @@
+"""Loss functions of ``nn.functional``, each with ``reduction`` ('none', 'mean', 'sum').
+
+``cross_entropy`` (class-index targets) and ``nll_loss`` are fused primitives: one pass over
+the logits, a max-shifted log-sum-exp, and a backward ``softmax - one_hot`` written in npgrad
+ops. The other losses are composites of elementwise ops.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg
+from .activation import log_softmax, relu, softmax
+from .binary import where
+from .unary import exp, log, log1p
+
+__all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+           "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
+           "gaussian_nll_loss", "poisson_nll_loss", "soft_margin_loss", "hinge_embedding_loss",
+           "cosine_similarity", "pairwise_distance"]
+
+
+def _legacy(size_average, reduce, reduction: str) -> str:
+    """Map the deprecated ``size_average``/``reduce`` arguments to ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_shapes(op: str, input: Tensor, target: Tensor) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        warnings.warn(f"Using a target size ({tuple(target.shape)}) that is different to the "
+                      f"input size ({tuple(input.shape)}). This will likely lead to incorrect "
+                      "results due to broadcasting. Please ensure they have the same size.",
+                      stacklevel=3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression losses
+# ---------------------------------------------------------------------------------------------
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+             weight=None) -> Tensor:
+    """Mean squared error ``(input - target) ** 2``."""
+    _check_shapes("mse_loss", input, target)
+    loss = (input - target) ** 2
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+            weight=None) -> Tensor:
+    """Mean absolute error ``|input - target|``."""
+    _check_shapes("l1_loss", input, target)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """Quadratic ``0.5 d**2 / beta`` for ``|d| < beta``, linear ``|d| - beta/2`` beyond."""
+    _check_shapes("smooth_l1_loss", input, target)
+    d = (input - target).abs()
+    if beta == 0:
+        loss = d
+    else:
+        loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
+               weight=None) -> Tensor:
+    """``0.5 d**2`` for ``|d| <= delta``, ``delta (|d| - delta/2)`` beyond."""
+    _check_shapes("huber_loss", input, target)
+    d = (input - target).abs()
+    loss = where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification: cross entropy and negative log likelihood (fused)
+# ---------------------------------------------------------------------------------------------
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    """(N, C, d1, ...) or (C,) -> (M, C): the class dimension last, one row per sample."""
+    if x.ndim == 1:
+        return x[None, :]
+    return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+
+
+def _rows_t(x: Tensor) -> Tensor:
+    if x.ndim == 1:
+        return x.unsqueeze(0)
+    return x.movedim(1, -1).reshape(-1, x.shape[1])
+
+
+def _unrows(g: Tensor, shape: tuple) -> Tensor:
+    if len(shape) == 1:
+        return g.reshape(shape)
+    moved = (shape[0],) + tuple(shape[2:]) + (shape[1],)
+    return g.reshape(moved).movedim(-1, 1)
+
+
+def _targets(input: np.ndarray, target: np.ndarray, weight, ignore_index: int, op: str):
+    """Per-row class index, validity mask and weight, with PyTorch's checks."""
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    expected = (input.shape[0],) + input.shape[2:] if input.ndim > 1 else ()
+    if target.shape != expected:
+        raise RuntimeError(f"{op}: expected target of shape {expected} for input of shape "
+                           f"{input.shape}, got {target.shape}")
+    t = target.reshape(-1).astype(np.int64)
+    valid = t != ignore_index
+    if np.any((t[valid] < 0) | (t[valid] >= n_classes)):
+        raise IndexError(f"{op}: Target {t[valid][(t[valid] < 0) | (t[valid] >= n_classes)][0]}"
+                         f" is out of bounds for {n_classes} classes")
+    t = np.where(valid, t, 0)
+    w = np.ones(n_classes, input.dtype) if weight is None else weight.astype(input.dtype)
+    return t, valid, w, w[t] * valid
+
+
+class CrossEntropy(Primitive):
+    """Fused log-softmax + NLL (+ label smoothing) over class dim 1."""
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction, smoothing, log_probs):
+        ctx.save_for_backward(x)
+        ctx.shape, ctx.reduction, ctx.log_probs = x.shape, reduction, log_probs
+        rows = _rows(x)
+        t, valid, w, wt = _targets(x, target, weight, ignore_index,
+                                   "nll_loss" if log_probs else "cross_entropy")
+        if log_probs:
+            logp = rows
+        else:
+            shifted = rows - rows.max(axis=1, keepdims=True)
+            logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        m, c = rows.shape
+        nll = -logp[np.arange(m), t] * wt
+        smooth = -(logp * w).sum(axis=1) * valid if smoothing else 0.0
+        if reduction == "mean":
+            denom = wt.sum()
+            nll_coef = np.full(m, (1 - smoothing) / denom, x.dtype) if m else np.zeros(0)
+            sm_coef = np.full(m, smoothing / c / denom, x.dtype) if m else np.zeros(0)
+            out = ((1 - smoothing) * nll.sum() + smoothing / c * np.sum(smooth)) / denom
+        else:
+            nll_coef = np.full(m, 1 - smoothing, x.dtype)
+            sm_coef = np.full(m, smoothing / c, x.dtype)
+            per_row = (1 - smoothing) * nll + smoothing / c * smooth
+            out = per_row.sum() if reduction == "sum" else per_row.reshape(
+                (x.shape[0],) + x.shape[2:] if x.ndim > 1 else ())
+        # d loss / d logits per row: a * softmax - b (for log-prob inputs: -b only)
+        ctx.a = (nll_coef * wt + sm_coef * valid * w.sum()).astype(x.dtype)
+        onehot = np.zeros((m, c), x.dtype)
+        onehot[np.arange(m), t] = 1
+        ctx.b = (onehot * (nll_coef * wt)[:, None] + (sm_coef * valid)[:, None] * w
+                 ).astype(x.dtype)
+        return np.asarray(out, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        rows = _rows_t(x)
+        g = grad.reshape(-1, 1) if ctx.reduction == "none" else grad
+        b = Tensor._make(ctx.b)
+        if ctx.log_probs:
+            d = -b  # the loss is linear in the log-probabilities
+        else:
+            d = softmax(rows, 1) * Tensor._make(ctx.a[:, None]) - b
+        return _unrows(d * g, ctx.shape), None, None, None, None, None, None
+
+
+def _ce_args(input, target, weight, op: str):
+    input = as_tensor_arg(input, op)
+    if input.ndim == 0:
+        raise RuntimeError(f"{op}: input must have at least 1 dimension (got a 0-d tensor)")
+    w = None if weight is None else np.asarray(weight._data if isinstance(weight, Tensor)
+                                               else weight)
+    return input, w
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
+                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross entropy of logits ``input`` (N, C, d1, ...) against class indices (N, d1, ...)
+    or class probabilities (same shape as ``input``).
+
+    >>> F.cross_entropy(npgrad.tensor([[2., 0.]]), npgrad.tensor([0]))
+    tensor(0.1269)
+    """
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    input, w = _ce_args(input, target, weight, "cross_entropy")
+    target = as_tensor_arg(target, "cross_entropy")
+    if target.is_floating_point():
+        return _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
+    return CrossEntropy.apply(input, target._data, w, ignore_index, reduction,
+                              float(label_smoothing), False)
+
+
+def _soft_cross_entropy(input, target, weight, reduction, smoothing) -> Tensor:
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"cross_entropy: probability targets must have the input's shape "
+                           f"{tuple(input.shape)}, got {tuple(target.shape)}")
+    c = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if smoothing:
+        target = target * (1 - smoothing) + smoothing / c
+    logp = log_softmax(input, 1 if input.ndim > 1 else 0)
+    if weight is not None:
+        shape = (1, c) + (1,) * (input.ndim - 2) if input.ndim > 1 else (c,)
+        logp = logp * weight.reshape(shape)
+    loss = -(logp * target).sum(1 if input.ndim > 1 else 0)
+    if reduction == "mean":
+        return loss.sum() / (input.numel() // c) if input.ndim > 1 else loss
+    return loss.sum() if reduction == "sum" else loss
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,
+             reduce=None, reduction: str = "mean") -> Tensor:
+    """Negative log likelihood of log-probabilities ``input`` (N, C, ...) at the target
+    classes, weighted and averaged over the weights of the non-ignored targets."""
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    input, w = _ce_args(input, target, weight, "nll_loss")
+    target = as_tensor_arg(target, "nll_loss")
+    return CrossEntropy.apply(input, target._data, w, ignore_index, reduction, 0.0, True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binary classification
+# ---------------------------------------------------------------------------------------------
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction: str = "mean") -> Tensor:
+    """``-(t log x + (1 - t) log(1 - x))`` for probabilities ``x``; logs clamped at -100."""
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the "
+                         f"input size ({tuple(input.shape)}) is deprecated. Please ensure they "
+                         "have the same size.")
+    data = input._data
+    if np.any((data < 0) | (data > 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(target * log(input).clamp(min=-100.0)
+             + (1 - target) * log(1 - input).clamp(min=-100.0))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction: str = "mean",
+                                     pos_weight=None) -> Tensor:
+    """Sigmoid + binary cross entropy in one stable formula, with ``pos_weight`` for the
+    positive class."""
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Target size ({tuple(target.shape)}) must be the same as input size "
+                         f"({tuple(input.shape)})")
+    # log(1 + exp(-x)) computed without overflow: log1p(exp(-|x|)) + max(-x, 0)
+    softplus_neg = log1p(exp(-input.abs())) + relu(-input)
+    lw = 1.0 if pos_weight is None else (pos_weight - 1) * target + 1
+    loss = (1 - target) * input + lw * softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    """``log(1 + exp(-y x))``."""
+    z = -target * input
+    loss = log1p(exp(-z.abs())) + relu(z)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """KL divergence of ``target`` from the log-probabilities ``input``:
+    ``target * (log target - input)`` (``exp(t) * (t - input)`` with ``log_target``).
+    ``reduction='batchmean'`` divides the sum by the batch size, as the maths intends."""
+    reduction = _legacy(size_average, reduce, reduction)
+    if log_target:
+        loss = exp(target) * (target - input)
+    else:
+        # t log t with 0 log 0 = 0; the inner where keeps log away from 0 (no nan gradients)
+        positive = target > 0
+        loss = where(positive, target * log(where(positive, target, 1.0)), 0.0) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Similarities and embedding losses
+# ---------------------------------------------------------------------------------------------
+
+def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """``x1 . x2 / max(|x1| |x2|, eps)`` along ``dim`` (inputs broadcast)."""
+    dot = (x1 * x2).sum(dim)
+    n1 = (x1 * x1).sum(dim).sqrt()
+    n2 = (x2 * x2).sum(dim).sqrt()
+    return dot / (n1 * n2).clamp(min=eps)
+
+
+def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """``||x1 - x2 + eps||_p`` along the last dimension."""
+    from .norms import vector_norm
+    return vector_norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
+
+
+def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_average=None,
+                          reduce=None, reduction: str = "mean") -> Tensor:
+    """``1 - cos(x1, x2)`` for target 1, ``max(0, cos(x1, x2) - margin)`` for target -1."""
+    eps = 1e-12
+    dim = input1.ndim - 1
+    prod = (input1 * input2).sum(dim)
+    m1 = (input1 * input1).sum(dim) + eps
+    m2 = (input2 * input2).sum(dim) + eps
+    cos = prod / (m1 * m2).sqrt()
+    loss = where(target == 1, 1 - cos, where(target == -1, (cos - margin).clamp(min=0.0), 0.0))
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_average=None,
+                        reduce=None, reduction: str = "mean") -> Tensor:
+    """``max(0, -y (x1 - x2) + margin)``."""
+    loss = (-target * (input1 - input2) + margin).clamp(min=0.0)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
+                         reduction: str = "mean") -> Tensor:
+    """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
+    loss = where(target == 1, input, 0.0) + where(target == -1, (margin - input).clamp(min=0.0),
+                                                  0.0)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the p-norm distance."""
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        from .pointwise import minimum
+        d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    loss = (d_ap - d_an + margin).clamp(min=0.0)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+# ---------------------------------------------------------------------------------------------
+# Likelihood losses
+# ---------------------------------------------------------------------------------------------
+
+class _ClampNoGrad(Primitive):
+    """Clamp from below with an identity gradient (PyTorch clamps ``var`` under no_grad)."""
+
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo):
+        return np.maximum(a, lo).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """``0.5 (log var + (input - target)**2 / var)`` (+ ``0.5 log 2 pi`` with ``full``)."""
+    if isinstance(var, (int, float)):
+        var = Tensor._make(np.full(input.shape, float(var), input._data.dtype))
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if np.any(var._data < 0):
+        raise ValueError("var has negative entry/entries")
+    var = _ClampNoGrad.apply(var, eps)
+    loss = 0.5 * (log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
+                     size_average=None, eps: float = 1e-8, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    """Poisson negative log likelihood: ``exp(x) - t x`` (log input) or ``x - t log(x+eps)``,
+    plus Stirling's term for ``t > 1`` with ``full``."""
+    if log_input:
+        loss = exp(input) - target * input
+    else:
+        loss = input - target * log(input + eps)
+    if full:
+        t = target
+        stirling = t * log(t) - t + 0.5 * log(2 * math.pi * t)
+        loss = loss + where(t > 1, stirling, 0.0)
+    return _reduce(loss, _legacy(size_average, reduce, reduction))
