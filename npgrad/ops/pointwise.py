@@ -167,7 +167,7 @@ class Hypot(Primitive):
                                       f"{describe(a, b)}")
         a2, b2 = _dt.promote_binary(a, b)
         try:
-            out = np.hypot(a2, b2)
+            out = np.asarray(np.hypot(a2, b2))
         except ValueError:
             raise broadcast_error("hypot", a, b) from None
         ctx.save_for_backward(a, b, out)

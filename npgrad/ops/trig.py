@@ -36,7 +36,8 @@ class _UnaryOut(Primitive):
 
     @classmethod
     def forward(cls, ctx, a):
-        out = cls.ufunc(float_input(a))
+        # asarray: a saved output must be the array the result wraps, also for 0-d input
+        out = np.asarray(cls.ufunc(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -231,7 +232,7 @@ class Sigmoid(Primitive):
     @staticmethod
     def forward(ctx, a):
         # exp(-a) overflows to inf for very negative a, which gives the right limit 0
-        out = np.reciprocal(1 + np.exp(-float_input(a)))
+        out = np.asarray(np.reciprocal(1 + np.exp(-float_input(a))))
         ctx.save_for_backward(out)
         return out
 
@@ -298,12 +299,12 @@ _SQRT_PI = math.sqrt(math.pi)
 
 def _exp_neg_sq(x: np.ndarray) -> np.ndarray:
     """exp(-x*x) without the rounding error of x*x (which exp would magnify by x*x)."""
-    hi = np.floor(x * 64.0) / 64.0  # few bits: hi*hi is exact
-    lo = (x - hi) * (x + hi)
+    hi = np.floor(x * 64.0) / 64.0  # few bits: hi*hi is exact, so exp(-hi*hi) is accurate
+    lo = (x - hi) * (x + hi)        # x*x - hi*hi, small
     hi *= hi
-    hi += lo
     np.negative(hi, out=hi)
-    return np.exp(hi, out=hi)
+    np.negative(lo, out=lo)
+    return np.exp(hi, out=hi) * np.exp(lo, out=lo)
 
 
 def _erf_series(x: np.ndarray) -> np.ndarray:

@@ -109,7 +109,9 @@ class Reciprocal(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.reciprocal(float_input(a))
+        # asarray: NumPy gives a scalar for 0-d input, and a saved output must be the array
+        # the result Tensor wraps (or double backward loses it)
+        out = np.asarray(np.reciprocal(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -136,7 +138,7 @@ class Exp(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(float_input(a))
+        out = np.asarray(np.exp(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -165,7 +167,7 @@ class Sqrt(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.sqrt(float_input(a))
+        out = np.asarray(np.sqrt(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -195,7 +197,7 @@ class Exp2(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp2(float_input(a))
+        out = np.asarray(np.exp2(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -210,7 +212,7 @@ class Expm1(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.expm1(float_input(a))
+        out = np.asarray(np.expm1(float_input(a)))
         ctx.save_for_backward(out)
         return out
 
@@ -264,7 +266,7 @@ class Rsqrt(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.reciprocal(np.sqrt(float_input(a)))
+        out = np.asarray(np.reciprocal(np.sqrt(float_input(a))))
         ctx.save_for_backward(out)
         return out
 
