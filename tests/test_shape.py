@@ -234,7 +234,7 @@ NODES = [
     lambda lib, x: x.view(6), lambda lib, x: x.t(), lambda lib, x: x.permute(1, 0),
     lambda lib, x: x[:1].expand(4, 3), lambda lib, x: x.squeeze(), lambda lib, x: x.squeeze(0),
     lambda lib, x: x.squeeze((0,)), lambda lib, x: x.unsqueeze(0),
-    lambda lib, x: lib.cat([x, x]), lambda lib, x: x.repeat(2, 1), lambda lib, x: x.flip(0),
+    lambda lib, x: lib.cat([x, x]), lambda lib, x: lib.stack([x, x], 1), lambda lib, x: x.repeat(2, 1), lambda lib, x: x.flip(0),
     lambda lib, x: x.roll(1, 0), lambda lib, x: x.tril(), lambda lib, x: x.triu(),
     lambda lib, x: x.diagonal(), lambda lib, x: lib.diag_embed(x),
     lambda lib, x: lib.nn.functional.pad(x, (1, 1)), lambda lib, x: x.unbind()[0],

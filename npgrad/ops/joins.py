@@ -1,8 +1,9 @@
 """Joins and splits: cat, stack, hstack, vstack, dstack, column_stack, atleast_nd; split,
 chunk, tensor_split, hsplit, vsplit, dsplit.
 
-``cat`` is the one primitive (its gradient is a narrow per input); stacks are cats of
-unsqueezed inputs, and splits are tuples of ``narrow`` views, so they need no backward.
+``cat`` is a primitive (its gradient is a narrow per input), and so is ``stack``, the adjoint
+of ``unbind``; hstack and friends are cats of reshaped inputs, and splits are tuples of
+``narrow`` views, so they need no backward.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim
-from .shape import narrow, reshape, unsqueeze
+from .shape import narrow, reshape, unbind
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
@@ -89,6 +90,22 @@ def cat(tensors, dim: int = 0) -> Tensor:
 concat = concatenate = cat
 
 
+class Stack(Primitive):
+    """Join along a new dimension; the adjoint of ``unbind`` (one node instead of an unsqueeze
+    per input and a cat)."""
+
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *arrays, dim, dtype):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim, dtype=dtype, casting="unsafe")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return unbind(grad, ctx.dim)
+
+
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension."""
     tensors = _tensor_list(tensors, "stack")
@@ -100,7 +117,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(shape)} at entry 0 and {list(x.shape)} at entry {i}")
     d = norm_dim(dim, len(shape) + 1, "stack")
-    return cat([unsqueeze(x, d) for x in tensors], d)
+    return Stack.apply(*tensors, dim=d, dtype=_dt.result_type(*[x._data for x in tensors]))
 
 
 def _atleast(tensors, n: int, op: str):
