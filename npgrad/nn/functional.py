@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from ..ops import activation as _activation
 from ..ops.activation import *  # noqa: F401,F403
+from ..ops import dropout as _dropout
 from ..ops import loss as _loss
+from ..ops import normalization as _normalization
+from ..ops.dropout import *  # noqa: F401,F403
+from ..ops.normalization import *  # noqa: F401,F403
 from ..ops.layers import bilinear, linear
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
@@ -14,5 +18,6 @@ from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
 from ..ops.sampling import *  # noqa: F401,F403
 
-__all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__
+__all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
+    _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__

@@ -1,0 +1,158 @@
+"""Dropout, embedding lookup and attention: the remaining layer functions of
+``nn.functional``."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ..random import default_generator
+from ._util import Tensor, as_tensor_arg
+from .activation import softmax
+from .binary import where
+from .indexing import IndexAdd
+
+__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",
+           "scaled_dot_product_attention"]
+
+
+def _check_p(p: float) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _keep_mask(shape: tuple, p: float, dtype) -> Tensor:
+    """1/(1-p) where kept, 0 where dropped (the scaled mask), as a constant tensor."""
+    if p == 1.0:
+        return Tensor._make(np.zeros(shape, dtype))
+    keep = default_generator.rng.random(shape) >= p
+    return Tensor._make((keep * (1.0 / (1.0 - p))).astype(dtype))
+
+
+def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` in training and scale the rest by 1/(1-p)."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    out = input * _keep_mask(tuple(input.shape), p, input._data.dtype)
+    return input.copy_(out) if inplace else out
+
+
+def _channel_dropout(input, p: float, training: bool, inplace: bool, spatial: int) -> Tensor:
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    batched = input.ndim == spatial + 2
+    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
+    out = input * _keep_mask(shape, p, input._data.dtype)
+    return input.copy_(out) if inplace else out
+
+
+def dropout1d(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, L) or (C, L) inputs."""
+    return _channel_dropout(input, p, training, inplace, 1)
+
+
+def dropout2d(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, H, W) or (C, H, W) inputs."""
+    return _channel_dropout(input, p, training, inplace, 2)
+
+
+def dropout3d(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs."""
+    return _channel_dropout(input, p, training, inplace, 3)
+
+
+def alpha_dropout(input, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Dropout that keeps SELU's self-normalising mean and variance."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    alpha_p = -1.7580993408473766
+    keep = default_generator.rng.random(tuple(input.shape)) >= p
+    a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
+    b = -a * alpha_p * p
+    dt = input._data.dtype
+    out = input * Tensor._make((keep * a).astype(dt)) + Tensor._make(
+        (~keep * (a * alpha_p) + b).astype(dt))
+    return input.copy_(out) if inplace else out
+
+
+class Embedding(Primitive):
+    """Rows of ``weight`` at integer ``indices``; the gradient is scattered back with
+    repeated indices accumulating, and none for ``padding_idx``."""
+
+    node_name = "EmbeddingBackward0"
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx):
+        if indices.dtype.kind not in "iu":
+            raise RuntimeError(f"embedding: expected indices of an integer dtype, got "
+                               f"{indices.dtype}")
+        n = weight.shape[0]
+        if indices.size and (indices.min() < -n or indices.max() >= n):
+            raise IndexError(f"embedding: index out of range in self (indices must be in "
+                             f"[0, {n}), table of shape {weight.shape})")
+        ctx.indices, ctx.padding_idx, ctx.shape = indices, padding_idx, weight.shape
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.padding_idx is not None:
+            keep = Tensor._make(np.asarray(ctx.indices != ctx.padding_idx)[..., None])
+            grad = where(keep, grad, 0.0)
+        return IndexAdd.apply(grad, key=(ctx.indices,), shape=ctx.shape), None, None
+
+
+def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """Look up rows of ``weight`` (num_embeddings, dim) for integer ``input`` of any shape."""
+    input = as_tensor_arg(input, "embedding")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += weight.shape[0]
+    if max_norm is not None:
+        from ..autograd.grad_mode import no_grad
+        with no_grad():  # renormalise the looked-up rows in place, as PyTorch
+            rows = np.unique(input._data)
+            w = weight._data
+            norms = np.linalg.norm(w[rows], ord=norm_type, axis=1, keepdims=True)
+            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            w[rows] = w[rows] * scale
+            weight._bump()
+    return Embedding.apply(weight, input._data, padding_idx)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """``softmax(q @ k.T * scale + mask) @ v`` over the last two dims.
+
+    ``attn_mask`` is a bool mask (True = attend) or an additive float mask; ``is_causal``
+    masks future positions.
+    """
+    L, S = query.shape[-2], key.shape[-2]
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        rep = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(rep, dim=-3)
+        value = value.repeat_interleave(rep, dim=-3)
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = (query @ key.mT) * scale
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be "
+                               "set when is_causal=True")
+        causal = Tensor._make(np.tril(np.ones((L, S), bool)))
+        scores = where(causal, scores, -math.inf)
+    if attn_mask is not None:
+        if attn_mask._data.dtype.kind == "b":
+            scores = where(attn_mask, scores, -math.inf)
+        else:
+            scores = scores + attn_mask
+    attn = softmax(scores, -1)
+    if dropout_p > 0.0:
+        from .dropout import dropout as _dropout
+        attn = _dropout(attn, dropout_p, True)
+    return attn @ value

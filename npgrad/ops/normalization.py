@@ -1,0 +1,160 @@
+"""Normalization functions of ``nn.functional``: ``layer_norm`` (a fused primitive), and
+``group_norm``, ``batch_norm``, ``instance_norm``, ``rms_norm``, ``normalize`` (composites).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ..autograd.grad_mode import no_grad
+from ._util import Tensor, as_tensor_arg
+
+__all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
+
+
+def _stats(x: Tensor, dims: tuple, eps: float):
+    """Mean and 1/std over ``dims`` (biased variance), in npgrad ops."""
+    mu = x.mean(dims, keepdim=True)
+    xc = x - mu
+    rstd = ((xc * xc).mean(dims, keepdim=True) + eps).rsqrt()
+    return xc, rstd
+
+
+class LayerNorm(Primitive):
+    """Fused layer norm: one NumPy pass forward; backward in npgrad ops (differentiable)."""
+
+    node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, ndims, eps):
+        ctx.save_for_backward(x, weight)
+        ctx.ndims, ctx.eps = ndims, eps
+        dims = tuple(range(x.ndim - ndims, x.ndim))
+        mu = x.mean(axis=dims, keepdims=True)
+        xc = x - mu
+        var = (xc * xc).mean(axis=dims, keepdims=True)
+        out = xc / np.sqrt(var + eps)
+        if weight is not None:
+            out *= weight
+        if bias is not None:
+            out += bias
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        dims = tuple(range(x.ndim - ctx.ndims, x.ndim))
+        xc, rstd = _stats(x, dims, ctx.eps)
+        xhat = xc * rstd
+        lead = tuple(range(x.ndim - ctx.ndims))
+        gw = (grad * xhat).sum(lead) if need_w else None
+        gb = grad.sum(lead) if need_b else None
+        gx = None
+        if need_x:
+            gxhat = grad * weight if weight is not None else grad
+            # d xhat: rstd * (g - mean(g) - xhat * mean(g * xhat))
+            gx = rstd * (gxhat - gxhat.mean(dims, keepdim=True)
+                         - xhat * (gxhat * xhat).mean(dims, keepdim=True))
+        return gx, gw, gb, None, None
+
+
+def _normalized(input: Tensor, normalized_shape, op: str) -> int:
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(f"{op}: given normalized_shape={list(shape)}, expected input with "
+                           f"shape [*, {', '.join(map(str, shape))}], but got input of size "
+                           f"{list(input.shape)}")
+    return len(shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dims, then scale and shift."""
+    input = as_tensor_arg(input, "layer_norm")
+    n = _normalized(input, normalized_shape, "layer_norm")
+    return LayerNorm.apply(input, weight, bias, n, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps: float | None = None) -> Tensor:
+    """``x / sqrt(mean(x**2) + eps) * weight`` over the last dims (eps defaults to the dtype's
+    machine epsilon, as PyTorch)."""
+    input = as_tensor_arg(input, "rms_norm")
+    n = _normalized(input, normalized_shape, "rms_norm")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.ndim - n, input.ndim))
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
+    """Normalise each group of ``C / num_groups`` channels (dim 1) per sample."""
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"group_norm: expected number of channels in input to be divisible "
+                           f"by num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    x = input.reshape(n, num_groups, -1)
+    xc, rstd = _stats(x, (2,), eps)
+    out = (xc * rstd).reshape(input.shape)
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and spatial dims.
+
+    In training the batch statistics are used and the running ones updated in place
+    (``running = (1 - momentum) * running + momentum * batch``, with the unbiased variance);
+    in eval the running statistics are used.
+    """
+    c = input.shape[1] if input.ndim > 1 else input.shape[0]
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.numel() // c
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {list(input.shape)}")
+        xc, rstd = _stats(input, dims, eps)
+        out = xc * rstd
+        if running_mean is not None and running_var is not None:
+            with no_grad():
+                mean = input.detach().mean(dims)
+                var = input.detach().var(dims, correction=1)
+                m = momentum if momentum is not None else 0.1
+                running_mean.mul_(1 - m).add_(mean * m)
+                running_var.mul_(1 - m).add_(var * m)
+    else:
+        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats: bool = True, momentum: float = 0.1,
+                  eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample over its spatial dims."""
+    dims = tuple(range(2, input.ndim))
+    xc, rstd = _stats(input, dims, eps)
+    out = xc * rstd
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+    """``input / max(||input||_p, eps)`` along ``dim``."""
+    from .norms import vector_norm
+    return input / vector_norm(input, p, dim=dim, keepdim=True).clamp(min=eps)
