@@ -616,8 +616,8 @@ class TensorOps:
     # -- end of reductions (new reduction methods go above this line) --
 
     # -- shape --------------------------------------------------------------------------------
-    def reshape(self, *shape):
-        return _ops.shape.reshape(self, *shape)
+    def reshape(self, *shape, **kwargs):
+        return _ops.shape.reshape(self, *shape, **kwargs)
 
     def view(self, *shape):
         return _ops.shape.view(self, *shape)  # view(dtype) reinterprets the bytes
@@ -636,8 +636,8 @@ class TensorOps:
     def t(self):
         return _ops.shape.t(self)
 
-    def permute(self, *dims):
-        return _ops.shape.permute(self, *dims)
+    def permute(self, *dims, **kwargs):
+        return _ops.shape.permute(self, *dims, **kwargs)
 
     def expand(self, *sizes):
         return _ops.shape.expand(self, *sizes)
@@ -704,8 +704,8 @@ class TensorOps:
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):
         return _ops.tiling.repeat_interleave(self, repeats, dim, output_size=output_size)
 
-    def flip(self, *dims):
-        return _ops.tiling.flip(self, dims[0] if len(dims) == 1 else dims)
+    def flip(self, *dims, **kwargs):
+        return _ops.tiling.flip(self, kwargs.get("dims", dims[0] if len(dims) == 1 else dims))
 
     def fliplr(self):
         return _ops.tiling.fliplr(self)

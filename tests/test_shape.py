@@ -252,6 +252,9 @@ def test_argument_forms():
     x = npgrad.arange(24.).reshape(2, 3, 4)
     assert x.reshape([4, 6]).shape == x.reshape((4, 6)).shape == x.reshape(4, 6).shape
     assert x.permute([2, 0, 1]).shape == (4, 2, 3)
+    assert x.permute(dims=(2, 0, 1)).shape == npgrad.permute(x, (2, 0, 1)).shape == (4, 2, 3)
+    assert x.reshape(shape=(4, 6)).shape == npgrad.reshape(x, shape=[4, 6]).shape == (4, 6)
+    assert x.flip(dims=(0,)).tolist() == x.flip(0).tolist()
     assert x.flip(0, 1).tolist() == x.flip((0, 1)).tolist() == x.flip([0, 1]).tolist()
     assert x.tile(2).shape == x.tile((2,)).shape == (2, 3, 8)
     assert x.repeat([1, 2, 1]).shape == (2, 6, 4)

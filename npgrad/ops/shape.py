@@ -92,10 +92,13 @@ class Unsqueeze(Reshape):
     node_name = "UnsqueezeBackward0"
 
 
-def reshape(input, *shape) -> Tensor:
-    """The same data with a new shape (a view when possible). One size may be -1."""
+def reshape(input, *args, shape=None) -> Tensor:
+    """The same data with a new shape (a view when possible). One size may be -1.
+
+    ``reshape(x, (2, 3))``, ``reshape(x, shape=(2, 3))`` and ``x.reshape(2, 3)`` all work.
+    """
     input = as_tensor_arg(input, "reshape")
-    shape = infer_shape(size_args(shape, "reshape"), input._data.size, "reshape",
+    shape = infer_shape(size_args(args if shape is None else (shape,), "reshape"), input._data.size, "reshape",
                         input._data.shape)
     return Reshape.apply(input, shape=shape)
 
@@ -220,9 +223,11 @@ class TransposeT(Permute):
     node_name = "TBackward0"
 
 
-def permute(input, *dims) -> Tensor:
-    """Reorder dimensions: ``x.permute(2, 0, 1)``."""
-    dims = size_args(dims, "permute") if dims else ()
+def permute(input, *args, dims=None) -> Tensor:
+    """Reorder dimensions: ``x.permute(2, 0, 1)``, ``permute(x, (2, 0, 1))``."""
+    if dims is not None:
+        args = (dims,)
+    dims = size_args(args, "permute") if args else ()
     n = input.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute: number of dims don't match in permute (input has {n} "
