@@ -72,6 +72,11 @@ ERRORS = [
     ("tensordot", lambda lib: lib.tensordot(_x(lib, 2, 3), _x(lib, 2, 3), ([0, 1], [0]))),
     ("tensordot", lambda lib: lib.tensordot(_x(lib, 2, 3), _x(lib, 2, 3), -1)),
     ("inner", lambda lib: lib.inner(_x(lib, 2, 3), _x(lib, 4))),
+    ("inner", lambda lib: lib.inner(_x(lib, 3), _d(lib, 3))),
+    ("tensordot", lambda lib: lib.tensordot(_x(lib, 3), _d(lib, 3), 1)),
+    ("matmul", lambda lib: lib.matmul(lib.ones(2, 2, dtype=lib.bool),
+                                      lib.ones(2, 2, dtype=lib.bool))),
+    ("linalg.inv", lambda lib: lib.linalg.inv(lib.eye(2, dtype=lib.float16))),
     ("linalg.inv", lambda lib: lib.linalg.inv(_x(lib, 2, 3))),
     ("linalg.inv", lambda lib: lib.linalg.inv(_x(lib, 3))),
     ("linalg.inv", lambda lib: lib.linalg.inv(lib.ones(3, 3))),
@@ -122,6 +127,14 @@ def test_matmul_message_names_shapes():
         npgrad.matmul(npgrad.zeros(2, 3), npgrad.zeros(4, 5))
     with pytest.raises(RuntimeError, match="same dtype.*float32.*float64"):
         npgrad.zeros(2, 3) @ npgrad.zeros(3, 2, dtype=npgrad.float64)
+
+
+def test_matmul_with_a_number_is_a_type_error():
+    for lib in (npgrad, torch):
+        with pytest.raises(TypeError):
+            lib.ones(2) @ 2
+        with pytest.raises(TypeError):
+            lib.matmul(3.0, lib.ones(2))
 
 
 def test_linalg_error_is_runtime_error():

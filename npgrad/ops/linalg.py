@@ -9,6 +9,8 @@ bugs listed in ANCHORS.md cannot occur).
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ..autograd.function import Primitive
@@ -23,6 +25,8 @@ def _same_dtype(op: str, a: Tensor, b: Tensor) -> None:
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"{op}: expected both operands to have the same dtype, but got "
                            f"{describe(a, b)}")
+    if a._data.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: not implemented for bool tensors ({describe(a, b)})")
 
 
 class Matmul(Primitive):
@@ -68,6 +72,10 @@ def matmul(input, other) -> Tensor:
     >>> (npgrad.ones(2, 3) @ npgrad.ones(3)).shape
     npgrad.Size([2])
     """
+    for x, name in ((input, "input"), (other, "other")):
+        if isinstance(x, numbers.Number):
+            raise TypeError(f"matmul(): argument '{name}' must be Tensor, not "
+                            f"{type(x).__name__}")
     a, b = as_tensor_arg(input, "matmul"), as_tensor_arg(other, "matmul")
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
@@ -448,6 +456,7 @@ def tensordot(a, b, dims=2) -> Tensor:
     """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
     dimensions listed in ``dims = (dims_a, dims_b)``."""
     a, b = as_tensor_arg(a, "tensordot"), as_tensor_arg(b, "tensordot")
+    _same_dtype("tensordot", a, b)
     if isinstance(dims, Tensor):
         dims = dims.tolist()
     if isinstance(dims, (int, np.integer)):
@@ -484,6 +493,7 @@ def inner(input, other) -> Tensor:
     a, b = as_tensor_arg(input, "inner"), as_tensor_arg(other, "inner")
     if a.ndim == 0 or b.ndim == 0:
         return a * b
+    _same_dtype("inner", a, b)
     if a._data.shape[-1] != b._data.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
                            f"got shapes {list(a.shape)} and {list(b.shape)}")

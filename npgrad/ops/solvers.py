@@ -34,6 +34,8 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
     if A._data.dtype.kind != "f":
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
                            f"{A.dtype}")
+    if A._data.dtype.itemsize < 4:
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {A.dtype}")
     if square and A._data.shape[-1] != A._data.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
