@@ -1,0 +1,152 @@
+"""npgrad core speed, side by side with PyTorch CPU in one run (never part of the tests).
+
+(a) a chain of 50 small elementwise ops on 4-element tensors that require grad: forward and
+    backward, in microseconds per op (the per-op overhead of the engine);
+(b) a 1024x1024 float32 matmul, forward and backward (the BLAS-bound case).
+
+Both libraries use 2 threads. The libraries are interleaved over several rounds (the first
+is a warm-up and is dropped) and the table shows medians and npgrad/PyTorch ratios.
+
+    python bench/bench_core.py [--rounds 7] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+
+THREADS = 2
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, str(THREADS))  # before NumPy loads its BLAS
+
+import cProfile  # noqa: E402
+import pstats  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import npgrad  # noqa: E402
+
+try:
+    from threadpoolctl import threadpool_limits  # noqa: E402
+    threadpool_limits(THREADS)
+except ImportError:  # the environment variables above do the same at start-up
+    threadpool_limits = None
+torch.set_num_threads(THREADS)
+
+CHAIN_OPS = 50
+
+
+def chain(x, y):
+    """50 elementwise ops: 10 x (mul, add, neg, exp, mul by a number); values stay bounded."""
+    h = x
+    for _ in range(10):
+        h = h * y
+        h = h + x
+        h = -h
+        h = h.exp()
+        h = h * 0.5
+    return h
+
+
+def _time(fn, repeat: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter() - t0) / repeat
+
+
+def bench_chain(lib, repeat: int) -> tuple:
+    """(forward, backward) microseconds per op."""
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    y = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    g = lib.ones(4)
+    outs = []
+
+    def forward():
+        outs.append(chain(x, y))
+
+    def backward():
+        outs.pop().backward(g)
+
+    fwd = _time(forward, repeat)
+    bwd = _time(backward, repeat)
+    return fwd / CHAIN_OPS * 1e6, bwd / CHAIN_OPS * 1e6
+
+
+def bench_matmul(lib, repeat: int) -> tuple:
+    """(forward, backward) milliseconds of a 1024x1024 float32 matmul."""
+    rng = np.random.default_rng(0)
+    a = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32), requires_grad=True)
+    b = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32), requires_grad=True)
+    g = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
+    outs = []
+
+    def forward():
+        outs.append(a @ b)
+
+    def backward():
+        a.grad = b.grad = None
+        outs.pop().backward(g)
+
+    fwd = _time(forward, repeat)
+    bwd = _time(backward, repeat)
+    return fwd * 1e3, bwd * 1e3
+
+
+CASES = [
+    ("(a) 50-op chain, forward", "us/op", bench_chain, 0, 200),
+    ("(a) 50-op chain, backward", "us/op", bench_chain, 1, 200),
+    ("(b) matmul 1024^2 f32, forward", "ms", bench_matmul, 0, 5),
+    ("(b) matmul 1024^2 f32, backward", "ms", bench_matmul, 1, 5),
+]
+
+
+def run(rounds: int) -> None:
+    results = {(name, lib.__name__): [] for name, *_ in CASES for lib in (npgrad, torch)}
+    for r in range(rounds):
+        for fn, repeat in {(c[2], c[4]) for c in CASES}:
+            for lib in ((npgrad, torch) if r % 2 == 0 else (torch, npgrad)):  # interleave
+                pair = fn(lib, repeat)
+                if r == 0:
+                    continue  # warm-up round
+                for name, _, f, which, _ in CASES:
+                    if f is fn:
+                        results[(name, lib.__name__)].append(pair[which])
+    print(f"npgrad {npgrad.__version__} vs torch {torch.__version__}, {THREADS} threads, "
+          f"{rounds - 1} timed rounds (medians); threadpoolctl: "
+          f"{'yes' if threadpool_limits else 'no (env vars)'}")
+    print(f"{'case':34s} {'unit':>6s} {'npgrad':>10s} {'torch':>10s} {'ratio':>8s}")
+    for name, unit, *_ in CASES:
+        ours = statistics.median(results[(name, "npgrad")])
+        theirs = statistics.median(results[(name, "torch")])
+        print(f"{name:34s} {unit:>6s} {ours:10.2f} {theirs:10.2f} {ours / theirs:7.1f}x")
+
+
+def profile(top: int = 15) -> None:
+    """cProfile of npgrad's chain (forward + backward), top functions by own time."""
+    rng = np.random.default_rng(0)
+    x = npgrad.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    y = npgrad.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+    g = npgrad.ones(4)
+
+    def work():
+        for _ in range(300):
+            chain(x, y).backward(g)
+
+    work()
+    prof = cProfile.Profile()
+    prof.runcall(work)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile top-15 of (a)")
+    args = parser.parse_args()
+    run(args.rounds)
+    if args.profile:
+        profile()
