@@ -153,11 +153,11 @@ class Windows:
         N, C = x.shape[:2]
         kk = int(np.prod(self.kernel))
         if not self.flat:
-            return im2col(x, self.kernel, self.out_sp, self.geom).reshape(N, C * kk, -1)
+            return im2col(x, self.kernel, self.out_sp, self.geom).reshape(N, C * kk, self.length)
         xp = pad_array(x, self._flat_pads())
         if xp is x:
             xp = np.ascontiguousarray(x)
-        xp = xp.reshape(N, C, -1)
+        xp = xp.reshape(N, C, int(np.prod(xp.shape[2:])))
         item = xp.itemsize
         shape = (N, C) + self.kernel + (self.length,)
         strides = xp.strides[:2] + tuple(d * r * item for d, r in
@@ -221,7 +221,8 @@ class Convolution(Primitive):
         g, N, O = geom.groups, x.shape[0], w.shape[0]
         lay = Windows(x.shape[2:], w.shape[2:], geom, out_sp)
         cols = lay.im2col(x)
-        out = np.matmul(w.reshape(g, O // g, -1), cols.reshape(N, g, -1, lay.length))
+        ckk = int(np.prod(w.shape[1:]))  # explicit sizes (not -1) keep empty batches working
+        out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(N, g, ckk, lay.length))
         out = lay.unpack(out.reshape(N, O, lay.length))
         if b is not None:
             out += b.reshape(_bias_shape(x.ndim - 2))
@@ -253,9 +254,10 @@ class ConvTransposeData(Primitive):
         ctx.geom = geom
         g, (N, O) = geom.groups, y.shape[:2]
         lay = Windows(size, w.shape[2:], geom, y.shape[2:])
-        wt = w.reshape(g, O // g, -1).transpose(0, 2, 1)
+        ckk = int(np.prod(w.shape[1:]))
+        wt = w.reshape(g, O // g, ckk).transpose(0, 2, 1)
         cols = np.matmul(wt, lay.pack(y).reshape(N, g, O // g, lay.length))
-        out = lay.col2im(cols.reshape(N, -1, lay.length))
+        out = lay.col2im(cols.reshape(N, g * ckk, lay.length))
         if b is not None:
             out += b.reshape(_bias_shape(y.ndim - 2))
         return out
@@ -286,7 +288,7 @@ class ConvWeightGrad(Primitive):
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
         lay = Windows(x.shape[2:], kernel, geom, y.shape[2:])
-        cols = lay.im2col(x).reshape(N, g, -1, lay.length)
+        cols = lay.im2col(x).reshape(N, g, C // g * int(np.prod(kernel)), lay.length)
         # One small matmul per sample, summed: cheaper than re-laying out the im2col buffer.
         out = np.matmul(lay.pack(y).reshape(N, g, O // g, lay.length),
                         cols.transpose(0, 1, 3, 2)).sum(0)

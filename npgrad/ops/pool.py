@@ -90,7 +90,7 @@ def _rows(win: np.ndarray, n: int) -> np.ndarray:
     """A window view ``(*lead, *out, *kernel)`` as a contiguous ``(prod(kernel), -1)`` array."""
     order = tuple(range(win.ndim - n, win.ndim)) + tuple(range(win.ndim - n))
     kk = int(np.prod(win.shape[win.ndim - n:]))
-    return np.ascontiguousarray(win.transpose(order)).reshape(kk, -1)
+    return np.ascontiguousarray(win.transpose(order)).reshape(kk, win.size // max(kk, 1))
 
 
 def _argmax_rows(rows: np.ndarray) -> tuple:
@@ -130,7 +130,7 @@ def _flat_index(positions: list, size: tuple) -> np.ndarray:
 
 def _global_index(idx: np.ndarray, n: int, plane: int) -> np.ndarray:
     rows = int(np.prod(idx.shape[:idx.ndim - n]))
-    return (np.arange(rows, dtype=np.int64)[:, None] * plane + idx.reshape(rows, -1)).ravel()
+    return (np.arange(rows, dtype=np.int64)[:, None] * plane + idx.reshape(rows, idx.size // max(rows, 1))).ravel()
 
 
 class PoolScatter(Primitive):

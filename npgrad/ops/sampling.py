@@ -167,6 +167,8 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
                                   f"(got {mode})")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported by npgrad")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     size_in = tuple(input.shape[2:])
     out_sp, scales = _output_size(op, size_in, size, scale_factor, n)
     if recompute_scale_factor:
@@ -202,7 +204,7 @@ class Im2Col(Primitive):
         ctx.size, ctx.kernel, ctx.geom = x.shape[2:], kernel, geom
         out_sp = out_size(x.shape[2:], kernel, geom)
         N, C = x.shape[:2]
-        return im2col(x, kernel, out_sp, geom).reshape(N, C * int(np.prod(kernel)), -1)
+        return im2col(x, kernel, out_sp, geom).reshape(N, C * int(np.prod(kernel)), int(np.prod(out_sp)))
 
     @staticmethod
     def backward(ctx, grad):
