@@ -780,13 +780,13 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.indexing.masked_scatter, mask, source)
 
     def take(self, index):
-        return _ops.indexing.take(self, index)
+        return _ops.scatter.take(self, index)
 
     def put(self, index, source, accumulate=False):
-        return _ops.indexing.put(self, index, source, accumulate)
+        return _ops.scatter.put(self, index, source, accumulate)
 
     def put_(self, index, source, accumulate=False):
-        return _ops.inplace.apply_(self, _ops.indexing.put, index, source, accumulate)
+        return _ops.inplace.apply_(self, _ops.scatter.put, index, source, accumulate)
 
     def nonzero(self, *, as_tuple=False):
         return _ops.indexing.nonzero(self, as_tuple=as_tuple)

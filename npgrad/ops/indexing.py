@@ -1,12 +1,13 @@
-"""Indexing: ``x[key]``, ``x[key] = value``, the ``index_*``, ``masked_*``, ``take`` and
-``put`` families, and ``nonzero``.
+"""Indexing: ``x[key]``, ``x[key] = value``, the ``index_*`` and ``masked_*`` families, and
+``nonzero`` (``take`` and ``put``, flat indices, are in ``scatter.py``).
 
 Keys follow PyTorch's rules (which are NumPy's, plus a few legacy ones): ints, slices with
 positive steps, None, Ellipsis, integer and bool tensors, lists and arrays, and tuples mixing
 them. :class:`GetItem` and :class:`IndexAdd` are an adjoint pair: the gradient of a read is
 a scatter-add (so repeated indices accumulate), and the gradient of that scatter-add is a read
 again. :class:`IndexPut` (write ``value`` at ``key`` into a copy) is the out-of-place write
-that ``index_copy``, ``index_fill``, ``masked_scatter``, ``put`` and ``index_put`` share.
+that ``index_copy``, ``index_fill``, ``masked_scatter``, ``scatter``, ``put`` and
+``index_put`` share.
 """
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe, norm_dim
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
-           "index_fill", "masked_fill", "masked_select", "masked_scatter", "take", "put",
-           "nonzero", "argwhere"]
+           "index_fill", "masked_fill", "masked_select", "masked_scatter", "nonzero", "argwhere"]
 
 _FULL = slice(None)
 
@@ -211,10 +211,6 @@ class IndexAdd(Primitive):
 
 class IndexSelect(GetItem):
     node_name = "IndexSelectBackward0"
-
-
-class Take(GetItem):
-    node_name = "TakeBackward0"
 
 
 def getitem(input, key) -> Tensor:
@@ -493,48 +489,6 @@ def masked_scatter(input, mask, source) -> Tensor:
     values = source.reshape(-1)[:n]
     return IndexPut.apply(input, values, key=(m,), op="masked_scatter",
                           node="MaskedScatterBackward0")
-
-
-# ---------------------------------------------------------------------------------------------
-# take and put: flat indices into the row-major order
-# ---------------------------------------------------------------------------------------------
-
-def _flat_index(input: Tensor, index, op: str) -> np.ndarray:
-    if not isinstance(index, Tensor):
-        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    idx = index._data
-    if idx.dtype != np.int64:
-        raise RuntimeError(f"{op}(): Expected a long tensor for index, but got {index.dtype}")
-    n = input.numel()
-    if idx.size and (idx.min() < -n or idx.max() >= n):
-        bad = idx[(idx < -n) | (idx >= n)].reshape(-1)[0]
-        raise IndexError(f"{op}(): out of range: tried to access index {bad} on a tensor of "
-                         f"{n} elements (shape {tuple(input.shape)}).")
-    return idx
-
-
-def take(input, index) -> Tensor:
-    """``input`` read as 1-D at ``index`` (negative indices count from the end); the result
-    has ``index``'s shape."""
-    input = as_tensor_arg(input, "take")
-    idx = _flat_index(input, index, "take")
-    return Take.apply(input.reshape(-1), key=(idx,))
-
-
-def put(input, index, source, accumulate: bool = False) -> Tensor:
-    """``input`` with ``source`` written (or added) at the flat positions ``index``."""
-    input = as_tensor_arg(input, "put")
-    idx = _flat_index(input, index, "put")
-    if not isinstance(source, Tensor) or source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"put_(): self and source expected to have the same dtype, got "
-                           f"{describe(input, source)}")
-    if source.numel() != idx.size:
-        raise IndexError(f"put_(): Expected source and index to have the same number of "
-                         f"elements, but got source.numel() = {source.numel()}, "
-                         f"index.numel() = {idx.size}")
-    out = IndexPut.apply(input.reshape(-1), source.reshape(-1), key=(idx.reshape(-1),),
-                         accumulate=accumulate, op="put", node="PutBackward0")
-    return out.reshape(input.shape)
 
 
 # ---------------------------------------------------------------------------------------------

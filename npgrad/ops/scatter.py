@@ -1,5 +1,6 @@
 """The gather/scatter family: ``gather``, ``scatter``, ``scatter_add``, ``scatter_reduce``,
-``take_along_dim``, and ``one_hot`` (exported from ``npgrad.nn.functional``).
+``take_along_dim``, ``take`` and ``put`` (flat indices), and ``one_hot`` (exported from
+``npgrad.nn.functional``).
 
 An index tensor along ``dim`` names, for every position of ``index``, one element of the
 input: ``out[i][j][k] = input[index[i][j][k]][j][k]`` for ``dim=0``. Each op turns it once
@@ -14,13 +15,26 @@ import numpy as np
 from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe, norm_dim
+from .indexing import GetItem, IndexPut
 
-__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim", "take", "put"]
 
 
 # ---------------------------------------------------------------------------------------------
 # Index checks and flat positions
 # ---------------------------------------------------------------------------------------------
+
+def flat_positions(shape: tuple, dim: int, idx: np.ndarray) -> np.ndarray:
+    """Row-major flat positions in an array of ``shape`` of the elements that ``idx`` names
+    along ``dim`` (the position of ``idx``'s own element in every other dim)."""
+    strides = np.cumprod((tuple(shape[1:]) + (1,))[::-1])[::-1]  # in elements
+    lin = idx * int(strides[dim])
+    for k in range(idx.ndim):
+        if k != dim:
+            span = np.arange(idx.shape[k]) * int(strides[k])
+            lin = lin + span.reshape((-1,) + (1,) * (idx.ndim - 1 - k))
+    return lin
+
 
 def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
     """Check ``index`` (and ``src``) as PyTorch does; return ``(dim, flat positions)``."""
@@ -55,12 +69,7 @@ def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
         bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
         raise RuntimeError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
                            f"{n} (self of shape {tuple(shape)})")
-    strides = np.cumprod((full[1:] + (1,))[::-1])[::-1]  # row-major strides in elements
-    lin = idx * int(strides[d])
-    for k in range(idx.ndim):
-        if k != d:
-            span = np.arange(idx.shape[k]) * int(strides[k])
-            lin = lin + span.reshape((-1,) + (1,) * (idx.ndim - 1 - k))
+    lin = flat_positions(full, d, idx)
     if index.ndim == 0:
         lin = lin.reshape(())
     return d, lin
@@ -111,10 +120,6 @@ class ScatterAddFlat(Primitive):
         return Gather.apply(grad, lin=ctx.lin)
 
 
-class SortGather(Gather):
-    """``Gather`` under the names PyTorch gives sort-like ops (set per call)."""
-
-
 def gather(input, dim: int, index, *, sparse_grad: bool = False) -> Tensor:
     """``out[i][j][k] = input[index[i][j][k]][j][k]`` (for ``dim=0``); ``index`` may be
     smaller than ``input`` in every dim but ``dim``."""
@@ -142,7 +147,6 @@ def scatter_add(input, dim: int, index, src) -> Tensor:
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Tensor:
     """``input`` with ``src[i][j][k]`` (or the number ``value``) written at
     ``[index[i][j][k]][j][k]`` (``dim=0``)."""
-    from .indexing import IndexPut
     input = as_tensor_arg(input, "scatter")
     if src is None:
         src = value
@@ -299,13 +303,58 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *,
 
 
 # ---------------------------------------------------------------------------------------------
+# take and put: flat indices into the row-major order
+# ---------------------------------------------------------------------------------------------
+
+def _flat_index(input: Tensor, index, op: str) -> np.ndarray:
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{op}(): Expected a long tensor for index, but got {index.dtype}")
+    n = input.numel()
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = idx[(idx < -n) | (idx >= n)].reshape(-1)[0]
+        raise IndexError(f"{op}(): out of range: tried to access index {bad} on a tensor of "
+                         f"{n} elements (shape {tuple(input.shape)}).")
+    return idx
+
+
+class Take(GetItem):
+    node_name = "TakeBackward0"
+
+
+def take(input, index) -> Tensor:
+    """``input`` read as 1-D at ``index`` (negative indices count from the end); the result
+    has ``index``'s shape."""
+    input = as_tensor_arg(input, "take")
+    idx = _flat_index(input, index, "take")
+    return Take.apply(input.reshape(-1), key=(idx,))
+
+
+def put(input, index, source, accumulate: bool = False) -> Tensor:
+    """``input`` with ``source`` written (or added) at the flat positions ``index``."""
+    input = as_tensor_arg(input, "put")
+    idx = _flat_index(input, index, "put")
+    if not isinstance(source, Tensor) or source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, got "
+                           f"{describe(input, source)}")
+    if source.numel() != idx.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.numel()}, "
+                         f"index.numel() = {idx.size}")
+    out = IndexPut.apply(input.reshape(-1), source.reshape(-1), key=(idx.reshape(-1),),
+                         accumulate=accumulate, op="put", node="PutBackward0")
+    return out.reshape(input.shape)
+
+
+# ---------------------------------------------------------------------------------------------
 # take_along_dim and one_hot
 # ---------------------------------------------------------------------------------------------
 
 def take_along_dim(input, indices, dim=None) -> Tensor:
     """``gather`` with ``input`` and ``indices`` broadcast against each other except along
     ``dim``; with ``dim=None``, both are read flattened."""
-    from .indexing import take
     input = as_tensor_arg(input, "take_along_dim")
     if not isinstance(indices, Tensor) or indices._data.dtype.kind not in "iu":
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be int64")

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim
-from .scatter import Gather
+from .scatter import Gather, flat_positions
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted",
            "bucketize"]
@@ -47,20 +47,9 @@ class _Values(Gather):
         return Gather.forward(ctx, a, lin)
 
 
-def _flat_lin(shape: tuple, axis: int, idx: np.ndarray) -> np.ndarray:
-    """Row-major flat positions of ``input`` for indices ``idx`` taken along ``axis``."""
-    strides = np.cumprod((tuple(shape[1:]) + (1,))[::-1])[::-1]
-    lin = idx * int(strides[axis])
-    for k in range(idx.ndim):
-        if k != axis:
-            span = np.arange(idx.shape[k]) * int(strides[k])
-            lin = lin + span.reshape((-1,) + (1,) * (idx.ndim - 1 - k))
-    return lin
-
-
 def _select(input: Tensor, axis: int, idx: np.ndarray, node: str) -> tuple:
     """``(values, indices)`` for indices ``idx`` along ``axis`` (``input`` at least 1-D)."""
-    lin = _flat_lin(input._data.shape, axis, idx)
+    lin = flat_positions(input._data.shape, axis, idx)
     values = _Values.apply(input, lin=lin, node=node)
     return values, Tensor._make(idx.astype(np.int64))
 
