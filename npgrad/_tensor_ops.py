@@ -707,6 +707,9 @@ class TensorOps:
     def flip(self, *dims, **kwargs):
         return _ops.tiling.flip(self, kwargs.get("dims", dims[0] if len(dims) == 1 else dims))
 
+    def unfold(self, dimension, size, step):
+        return _ops.tiling.unfold(self, dimension, size, step)
+
     def fliplr(self):
         return _ops.tiling.fliplr(self)
 

@@ -71,6 +71,8 @@ ERRORS = [
     ("vsplit", lambda lib: lib.vsplit(_x(lib, 6), 3)),
     ("dsplit", lambda lib: lib.dsplit(_x(lib, 2, 6), [2])),
     ("tensor_split", lambda lib: lib.tensor_split(_x(lib, 2, 6), 0)),
+    ("unfold", lambda lib: _x(lib, 2, 3).unfold(1, 4, 1)),
+    ("unfold", lambda lib: _x(lib, 2, 3).unfold(1, 2, 0)),
     ("repeat", lambda lib: _x(lib, 2, 3).repeat(2)),
     ("repeat_interleave", lambda lib: lib.repeat_interleave(_x(lib, 2, 3),
                                                             lib.tensor([1, 2]), 1)),
@@ -329,6 +331,8 @@ def test_property_tiling(shape, data):
         _check(lambda lib, x, s, d: lib.roll(lib.flip(x, d), s, d), shape, shifts, dims)
         r = data.draw(st.integers(0, 3))
         _check(lambda lib, x, r, d: lib.repeat_interleave(x, r, d), shape, r, dims[0])
+        size, step = data.draw(st.integers(0, 3)), data.draw(st.integers(1, 3))
+        _check(lambda lib, x, d, n, s: x.unfold(d, n, s) * 1, shape, dims[0], size, step)
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,4 +1,5 @@
-"""Copies that rearrange or repeat data: repeat, tile, repeat_interleave, flip, roll.
+"""Copies that rearrange or repeat data: repeat, tile, repeat_interleave, flip, roll; and
+``Tensor.unfold``, the sliding windows of one dimension (a read-only view).
 
 Each gradient is the adjoint rearrangement: ``repeat`` sums the gradient over the copies (a
 reshape that separates them, then a sum), ``flip`` flips back and ``roll`` rolls back by the
@@ -178,3 +179,61 @@ def roll(input, shifts, dims=None) -> Tensor:
                            f"dims:{len(dims)}")
     dims = tuple(norm_dim(d, input.ndim, "roll") for d in dims)
     return Roll.apply(input, shifts=shifts, dims=dims)
+
+
+# ---------------------------------------------------------------------------------------------
+# unfold: sliding windows (a view); its adjoint adds each window back where it came from
+# ---------------------------------------------------------------------------------------------
+
+class Unfold(Primitive):
+    node_name = "UnfoldBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        ctx.in_shape, ctx.args = a.shape, dict(dim=dim, size=size, step=step)
+        if a.ndim == 0:
+            return a.reshape(1)
+        windows = np.lib.stride_tricks.sliding_window_view(a, size, axis=dim)
+        return windows[(slice(None),) * dim + (slice(None, None, step),)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return UnfoldAdjoint.apply(grad, shape=ctx.in_shape, **ctx.args)
+
+
+class UnfoldAdjoint(Primitive):
+    """Zeros of ``shape`` plus every window of ``g`` added back at its place."""
+
+    node_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, size, step):
+        ctx.args = dict(dim=dim, size=size, step=step)
+        if not shape:
+            return g.reshape(())
+        out = np.zeros(shape, g.dtype)
+        count = g.shape[dim]
+        lead = (slice(None),) * dim
+        for k in range(size):  # one vectorised add per position inside the window
+            out[lead + (slice(k, k + step * (count - 1) + 1, step),)] += g[..., k]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Unfold.apply(grad, **ctx.args)
+
+
+def unfold(input, dimension: int, size: int, step: int) -> Tensor:
+    """All windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last
+    dimension (``Tensor.unfold``; a read-only view)."""
+    d = norm_dim(dimension, input.ndim, "unfold")
+    n = input._data.shape[d] if input.ndim else 1
+    if size > n:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {d} is {n} but size "
+                           f"is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"unfold: size is {size} but must be >= 0")
+    return Unfold.apply(input, dim=d, size=int(size), step=int(step))
