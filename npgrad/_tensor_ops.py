@@ -103,9 +103,13 @@ class TensorOps:
         return _ops.binary.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
+        if other is None or isinstance(other, str):  # t == None is False (`x in list` works)
+            return NotImplemented
         return _ops.binary.eq(self, other)
 
     def __ne__(self, other):
+        if other is None or isinstance(other, str):
+            return NotImplemented
         return _ops.binary.ne(self, other)
 
     def __lt__(self, other):

@@ -231,3 +231,12 @@ def test_device_objects():
         npgrad.device("tpu")
     with pytest.raises(RuntimeError):
         npgrad.zeros(2, device="cuda")
+
+
+def test_equality_with_none_and_membership():
+    t = npgrad.tensor([1, 2])
+    assert (t == None) is False and (t != None) is True  # noqa: E711 (the point of the test)
+    assert t in [t] and None not in [t] and t not in [None]
+    assert npgrad.tensor([1], pin_memory=False).tolist() == [1]
+    with pytest.raises(TypeError):
+        t + None

@@ -96,7 +96,8 @@ def _leaf_dtype(data):
     return out
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
     """Make a tensor from data (always a copy).
 
     >>> npgrad.tensor([1., 2.], requires_grad=True)
@@ -154,17 +155,17 @@ def _dtype(dtype, default=None) -> np.dtype:
 # Filled tensors
 # ---------------------------------------------------------------------------------------------
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
     return _finish(np.zeros(size_args(size, "zeros"), _dtype(dtype)), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
     return _finish(np.ones(size_args(size, "ones"), _dtype(dtype)), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
+def empty(*size, dtype=None, device=None, requires_grad: bool = False,
           memory_format=None) -> Tensor:
     """An uninitialised tensor."""
     return _finish(np.empty(size_args(size, "empty"), _dtype(dtype)), requires_grad, device)
