@@ -1,0 +1,87 @@
+"""Every layer against PyTorch with the same weights (see harness.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from .harness import check_module, randint, randn
+
+
+def x_(*shape):
+    return lambda lib, rng, dt: (randn(lib, rng, dt, *shape),)
+
+
+CASES = {
+    "Linear": (lambda lib: lib.nn.Linear(4, 3), x_(2, 5, 4)),
+    "Linear-nobias": (lambda lib: lib.nn.Linear(4, 3, bias=False), x_(2, 4)),
+    "Bilinear": (lambda lib: lib.nn.Bilinear(3, 4, 2),
+                 lambda lib, rng, dt: (randn(lib, rng, dt, 5, 3), randn(lib, rng, dt, 5, 4))),
+    "Identity": (lambda lib: lib.nn.Identity(7), x_(2, 3)),
+    "Flatten": (lambda lib: lib.nn.Flatten(), x_(2, 3, 4)),
+    "Unflatten": (lambda lib: lib.nn.Unflatten(1, (2, 3)), x_(4, 6)),
+    "Sequential": (lambda lib: lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.ReLU(),
+                                                 lib.nn.Linear(8, 2)), x_(3, 4)),
+    "LayerNorm": (lambda lib: lib.nn.LayerNorm(4), x_(2, 3, 4)),
+    "LayerNorm-2d": (lambda lib: lib.nn.LayerNorm((3, 4), elementwise_affine=False),
+                     x_(2, 3, 4)),
+    "RMSNorm": (lambda lib: lib.nn.RMSNorm(4), x_(2, 3, 4)),
+    "GroupNorm": (lambda lib: lib.nn.GroupNorm(2, 4), x_(2, 4, 5)),
+    "BatchNorm1d": (lambda lib: lib.nn.BatchNorm1d(3), x_(4, 3)),
+    "BatchNorm1d-3d": (lambda lib: lib.nn.BatchNorm1d(3, momentum=None), x_(4, 3, 5)),
+    "BatchNorm2d": (lambda lib: lib.nn.BatchNorm2d(3), x_(2, 3, 4, 4)),
+    "BatchNorm2d-nostats": (lambda lib: lib.nn.BatchNorm2d(3, track_running_stats=False,
+                                                           affine=False), x_(2, 3, 4, 4)),
+    "Embedding": (lambda lib: lib.nn.Embedding(10, 4, padding_idx=0),
+                  lambda lib, rng, dt: (randint(lib, rng, 10, 3, 5),)),
+    "PReLU": (lambda lib: lib.nn.PReLU(3), x_(2, 3, 4)),
+    "Dropout-eval": (lambda lib: lib.nn.Dropout(0.0), x_(3, 4)),
+}
+ACTIVATIONS = ["ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
+               "Sigmoid", "Tanh", "Hardtanh", "Hardswish", "Hardsigmoid", "Softplus",
+               "Softsign", "LogSigmoid", "Tanhshrink"]
+for _name in ACTIVATIONS:
+    CASES[_name] = ((lambda n: lambda lib: getattr(lib.nn, n)())(_name), x_(3, 4))
+CASES["GELU-tanh"] = (lambda lib: lib.nn.GELU("tanh"), x_(3, 4))
+CASES["Softmax"] = (lambda lib: lib.nn.Softmax(dim=1), x_(3, 4))
+CASES["LogSoftmax"] = (lambda lib: lib.nn.LogSoftmax(dim=-1), x_(3, 4))
+CASES["Softmin"] = (lambda lib: lib.nn.Softmin(dim=0), x_(3, 4))
+CASES["GLU"] = (lambda lib: lib.nn.GLU(), x_(3, 4))
+CASES["Threshold"] = (lambda lib: lib.nn.Threshold(0.1, 20.0), x_(3, 4))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_layer_matches_torch(name, dtype):
+    make, inputs = CASES[name]
+    check_module(make, inputs, dtype)
+
+
+LOSSES = {
+    "MSELoss": ({}, "float"), "L1Loss": ({}, "float"), "SmoothL1Loss": (dict(beta=0.5), "float"),
+    "HuberLoss": (dict(delta=0.5), "float"), "CrossEntropyLoss": (dict(label_smoothing=0.1),
+                                                                   "class"),
+    "NLLLoss": ({}, "class"), "BCELoss": ({}, "prob"), "BCEWithLogitsLoss": ({}, "prob"),
+    "KLDivLoss": (dict(reduction="batchmean"), "prob"), "SoftMarginLoss": ({}, "sign"),
+    "HingeEmbeddingLoss": ({}, "sign"), "PoissonNLLLoss": ({}, "prob"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_loss_module_matches_torch(name, reduction):
+    kwargs, target = LOSSES[name]
+    if name == "KLDivLoss" and reduction != "mean":
+        kwargs = {}
+    kw = dict(kwargs, reduction=reduction if not (name == "KLDivLoss" and reduction == "mean")
+              else "batchmean")
+
+    def inputs(lib, rng, dt):
+        x = randn(lib, rng, dt, 4, 3)
+        if name == "BCELoss":
+            x = lib.tensor(rng.uniform(0.05, 0.95, (4, 3)).astype(dt), requires_grad=True)
+        t = {"float": lambda: randn(lib, rng, dt, 4, 3, grad=False),
+             "class": lambda: randint(lib, rng, 3, 4),
+             "prob": lambda: lib.tensor(rng.uniform(0, 1, (4, 3)).astype(dt)),
+             "sign": lambda: lib.tensor(rng.choice([-1.0, 1.0], (4, 3)).astype(dt))}[target]()
+        return x, t
+    check_module(lambda lib: getattr(lib.nn, name)(**kw), inputs, "float64", modes=("train",))
