@@ -661,6 +661,21 @@ class TensorOps:
     def unbind(self, dim=0):
         return _ops.shape.unbind(self, dim)
 
+    def squeeze_(self, dim=None):
+        return _ops.shape.shape_inplace_(self, _ops.shape.squeeze, dim, name="squeeze_")
+
+    def unsqueeze_(self, dim):
+        return _ops.shape.shape_inplace_(self, _ops.shape.unsqueeze, dim, name="unsqueeze_")
+
+    def t_(self):
+        return _ops.shape.shape_inplace_(self, _ops.shape.t, name="t_")
+
+    def transpose_(self, dim0, dim1):
+        return _ops.shape.shape_inplace_(self, _ops.shape.transpose, dim0, dim1,
+                                         name="transpose_")
+
+    swapaxes_ = swapdims_ = transpose_
+
     def unflatten(self, dim, sizes):
         return _ops.shape.unflatten(self, dim, sizes)
 

@@ -357,3 +357,28 @@ def test_property_pad(shape, data):
         _check(lambda lib, x, p, m: lib.nn.functional.pad(x, p, mode=m), shape, pad, mode)
     except RuntimeError as e:  # PyTorch wraps around garbage here; npgrad refuses
         assert "wrapping around" in str(e)
+
+
+def test_inplace_shape_methods_match_torch():
+    def run(lib):
+        leaf = lib.arange(6.).reshape(2, 3).requires_grad_()
+        with pytest.raises(RuntimeError):
+            leaf.t_()
+        b = leaf * 2
+        assert b.unsqueeze_(0) is b
+        b.transpose_(1, 2).squeeze_(0)
+        v = b.t_()[1]            # b is back to (2, 3); v is a view of b
+        v.unsqueeze_(0).mul_(3)  # written through the view: b's graph learns about it
+        (b * b).sum().backward()
+        return b.shape, b._version, leaf.grad
+    (s1, v1, g1), (s2, v2, g2) = _both(run)
+    assert tuple(s1) == tuple(s2) and v1 == v2
+    np.testing.assert_allclose(g1.numpy(), g2.numpy())
+
+
+def test_inplace_shape_of_a_view_keeps_sharing_memory():
+    x = npgrad.arange(6.).reshape(2, 3)
+    y = x[1:]
+    y.squeeze_(0)
+    y[0] = 50.
+    assert tuple(y.shape) == (3,) and x[1, 0].item() == 50. and x._version == y._version

@@ -405,6 +405,25 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
+# in-place shape changes: squeeze_, unsqueeze_, t_, transpose_ (Tensor methods)
+# ---------------------------------------------------------------------------------------------
+
+def shape_inplace_(t: Tensor, fn, *args, name: str) -> Tensor:
+    """Give ``t`` the shape (and strides) of the view ``fn(t, *args)``, in place: ``t`` keeps
+    its memory, its version goes up, and it becomes the output of the view's node."""
+    from .inplace import check
+    check(t, name)
+    out = fn(t, *args)
+    t._data = out._data
+    t._bump()
+    if out._rg:
+        t.grad_fn, t._output_nr, t._rg = out.grad_fn, out._output_nr, True
+    if t._view is not None:  # still a view of the same base, one step further
+        t._view = out._view
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
 # unbind: every slice along a dimension (views of the input); its adjoint is stack
 # ---------------------------------------------------------------------------------------------
 
