@@ -548,6 +548,54 @@ class TensorOps:
     def equal(self, other):
         return _ops.pointwise.equal(self, other)
 
+    def sgn(self):
+        return _ops.unary.sgn(self)
+
+    def sgn_(self):
+        return _ops.inplace.apply_(self, _ops.unary.sgn)
+
+    def signbit(self):
+        return _ops.unary.signbit(self)
+
+    def positive(self):
+        return _ops.unary.positive(self)
+
+    def sinc(self):
+        return _ops.trig.sinc(self)
+
+    def sinc_(self):
+        return _ops.inplace.apply_(self, _ops.trig.sinc)
+
+    def deg2rad(self):
+        return _ops.trig.deg2rad(self)
+
+    def deg2rad_(self):
+        return _ops.inplace.apply_(self, _ops.trig.deg2rad)
+
+    def rad2deg(self):
+        return _ops.trig.rad2deg(self)
+
+    def rad2deg_(self):
+        return _ops.inplace.apply_(self, _ops.trig.rad2deg)
+
+    def logaddexp(self, other):
+        return _ops.pointwise.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return _ops.pointwise.logaddexp2(self, other)
+
+    def xlogy(self, other):
+        return _ops.pointwise.xlogy(self, other)
+
+    def xlogy_(self, other):
+        return _ops.inplace.apply_(self, _ops.pointwise.xlogy, other)
+
+    def copysign(self, other):
+        return _ops.pointwise.copysign(self, other)
+
+    def copysign_(self, other):
+        return _ops.inplace.apply_(self, _ops.pointwise.copysign, other)
+
     # -- end of elementwise (new elementwise methods go above this line) --
 
     # -- reductions --------------------------------------------------------------------------
@@ -934,6 +982,15 @@ class TensorOps:
 
     def qr(self, some=True):
         return _ops.decompositions.qr(self, some)
+
+    def matrix_exp(self):
+        return _ops.solvers.matrix_exp(self)
+
+    def cholesky_solve(self, input2, upper=False):
+        return _ops.solvers.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return _ops.solvers.cholesky_inverse(self, upper)
 
     # -- end of linear algebra (new linear algebra methods go above this line) --
 

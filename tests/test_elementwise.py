@@ -64,7 +64,8 @@ def test_isclose_errors(lib):
 # ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lib", LIBS)
-@pytest.mark.parametrize("name", ["maximum", "minimum", "fmax", "fmin", "atan2", "hypot"])
+@pytest.mark.parametrize("name", ["maximum", "minimum", "fmax", "fmin", "atan2", "hypot",
+                                  "logaddexp", "logaddexp2"])
 def test_tensor_only_other_is_type_error(lib, name):
     with pytest.raises(TypeError):
         getattr(lib, name)(lib.tensor([1.0, 2.0]), 1.5)
@@ -258,9 +259,16 @@ NODE_CASES = {
     "fmin": lambda lib, x, t: lib.fmin(x, t),
     "hypot": lambda lib, x, t: lib.hypot(x, t),
     "atan2": lambda lib, x, t: lib.atan2(x, t),
+    "logaddexp": lambda lib, x, t: lib.logaddexp(x, t),
+    "logaddexp2": lambda lib, x, t: lib.logaddexp2(x, t),
+    "xlogy": lambda lib, x, t: lib.xlogy(x, t),
+    "xlogy-number-input": lambda lib, x, t: lib.xlogy(2.0, t),
+    "xlogy-number-other": lambda lib, x, t: lib.xlogy(x, 2.0),
+    "copysign": lambda lib, x, t: lib.copysign(x, t),
+    "copysign-number": lambda lib, x, t: lib.copysign(x, -1.0),
     **{n: (lambda n: lambda lib, x, t: getattr(lib, n)(x))(n)
-       for n in FLOAT_VALUED + ["abs", "neg", "sign", "floor", "ceil", "round", "trunc",
-                                "frac"]},
+       for n in FLOAT_VALUED + ["abs", "neg", "sign", "sgn", "floor", "ceil", "round", "trunc",
+                                "frac", "sinc", "deg2rad", "rad2deg"]},
 }
 
 

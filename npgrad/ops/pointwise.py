@@ -15,7 +15,8 @@ from ._util import Tensor, as_operand, as_tensor_arg, describe
 from .binary import _apply_ufunc, broadcast_error, where
 
 __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
-           "float_power", "isclose", "allclose", "equal"]
+           "float_power", "logaddexp", "logaddexp2", "xlogy", "copysign", "isclose",
+           "allclose", "equal"]
 
 
 def _tensor_other(x, op: str, name: str = "other") -> Tensor:
@@ -128,13 +129,11 @@ def fmin(input, other) -> Tensor:
 # ---------------------------------------------------------------------------------------------
 
 def _float_pair(a, b):
-    """Operands promoted, then integers computed in the default float dtype."""
-    a, b = _dt.promote_binary(a, b)
-    dt = np.result_type(a)
+    """Operands as arrays of their promoted dtype, integers computed in the default float."""
+    dt = _dt.result_type(a, b)
     if dt.kind != "f":
-        f = _dt.get_default_dtype().np
-        a, b = a.astype(f), b.astype(f)
-    return a, b
+        dt = _dt.get_default_dtype().np
+    return np.asarray(a, dt), np.asarray(b, dt)
 
 
 class Atan2(Primitive):
@@ -287,7 +286,134 @@ def lerp(input, end, weight) -> Tensor:
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f"lerp: only floating tensors are supported, got "
                                   f"{describe(input)}")
-    return Lerp.apply(input, end, as_operand(weight, "lerp"))
+    weight = as_operand(weight, "lerp")
+    if isinstance(weight, Tensor) and weight.ndim and weight.dtype != input.dtype:
+        raise RuntimeError(f"lerp: expected dtype {input.dtype} for `weight` but got dtype "
+                           f"{weight.dtype}")
+    return Lerp.apply(input, end, weight)
+
+
+# ---------------------------------------------------------------------------------------------
+# logaddexp, xlogy, copysign
+# ---------------------------------------------------------------------------------------------
+
+class LogAddExp(Primitive):
+    # a primitive for stability: NumPy's logaddexp never overflows, unlike log(exp + exp)
+    node_name = "LogaddexpBackward0"
+    ufunc, op = np.logaddexp, "logaddexp"
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        if a.dtype.kind != "f" or b.dtype.kind != "f":
+            raise NotImplementedError(f"{cls.op}: only floating tensors are supported, got "
+                                      f"{describe(a, b)}")
+        ctx.save_for_backward(a, b)
+        return np.asarray(_apply_ufunc(cls.ufunc, cls.op, a, b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .unary import exp
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / (exp(b - a) + 1) if need_a else None,
+                grad / (exp(a - b) + 1) if need_b else None)
+
+
+class LogAddExp2(LogAddExp):
+    node_name = "Logaddexp2Backward0"
+    ufunc, op = np.logaddexp2, "logaddexp2"
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .unary import exp2
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / (exp2(b - a) + 1) if need_a else None,
+                grad / (exp2(a - b) + 1) if need_b else None)
+
+
+def logaddexp(input, other) -> Tensor:
+    """``log(exp(input) + exp(other))`` without overflow."""
+    return LogAddExp.apply(as_tensor_arg(input, "logaddexp"), _tensor_other(other, "logaddexp"))
+
+
+def logaddexp2(input, other) -> Tensor:
+    """``log2(2**input + 2**other)`` without overflow."""
+    return LogAddExp2.apply(as_tensor_arg(input, "logaddexp2"),
+                            _tensor_other(other, "logaddexp2"))
+
+
+class Xlogy(Primitive):
+    node_name = "XlogyBackward0"  # XlogyBackward1: number input; XlogyBackward2: number other
+
+    @staticmethod
+    def forward(ctx, x, y):
+        if x.__class__ is not np.ndarray:
+            ctx.node_name = "XlogyBackward1"
+        elif y.__class__ is not np.ndarray:
+            ctx.node_name = "XlogyBackward2"
+        ctx.save_for_backward(x, y)
+        x2, y2 = _float_pair(x, y)
+        try:
+            out = np.asarray(x2 * np.log(y2))
+        except ValueError:
+            raise broadcast_error("xlogy", x, y) from None
+        # 0 * log(0) is 0 here (the limit), but a nan y stays nan
+        return np.where((x2 == 0) & ~np.isnan(y2), out.dtype.type(0), out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = gy = None
+        if need_x:
+            # NOTE: where x == 0 and y <= 0 the gradient is 0, as PyTorch (log y is not real)
+            gx = xlogy(grad, y)
+            if isinstance(y, Tensor):
+                gx = where((x == 0) & (y <= 0), 0.0, gx)
+            elif y <= 0:
+                gx = where(x == 0, 0.0, gx)
+        if need_y:
+            gy = grad * x / y
+        return gx, gy
+
+
+def xlogy(input, other) -> Tensor:
+    """``input * log(other)``, and 0 where ``input`` is 0 (unless ``other`` is nan)."""
+    input, other = as_operand(input, "xlogy"), as_operand(other, "xlogy")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("xlogy(): expected at least one Tensor argument")
+    return Xlogy.apply(input, other)
+
+
+class Copysign(Primitive):
+    node_name = "CopysignBackward0"  # CopysignBackward1 for a number ``other``
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if b.__class__ is not np.ndarray:
+            ctx.node_name = "CopysignBackward1"
+        a2, b2 = _float_pair(a, b)
+        try:
+            out = np.asarray(np.copysign(a2, b2))
+        except ValueError:
+            raise broadcast_error("copysign", a, b) from None
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # NOTE: d/da is +-1 (0 where a == 0, as PyTorch); ``other`` only gives a sign: 0
+        a, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = grad * where(a == 0, 0.0, out / a) if need_a else None
+        gb = Tensor._make(np.zeros_like(grad._data)) if need_b else None
+        return ga, gb
+
+
+def copysign(input, other) -> Tensor:
+    """``input``'s magnitude with ``other``'s sign (a tensor or a number)."""
+    return Copysign.apply(as_tensor_arg(input, "copysign"), as_operand(other, "copysign"))
 
 
 # ---------------------------------------------------------------------------------------------

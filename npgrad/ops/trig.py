@@ -15,7 +15,7 @@ from .unary import exp, float_input, rsqrt
 
 __all__ = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
            "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
-           "sigmoid", "logit", "erf", "erfc"]
+           "sinc", "deg2rad", "rad2deg", "sigmoid", "logit", "erf", "erfc"]
 
 
 class _Unary(Primitive):
@@ -128,6 +128,55 @@ def acos(input) -> Tensor:
 def atan(input) -> Tensor:
     """Elementwise arctangent."""
     return Atan.apply(as_tensor_arg(input, "atan"))
+
+
+class Sinc(_Unary):
+    node_name, ufunc = "SincBackward0", np.sinc
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .binary import where
+        (a,) = ctx.saved_tensors
+        xpi, sq = a * math.pi, a * a * math.pi
+        out = grad * (xpi * cos(xpi) - sin(xpi)) / sq
+        return where(sq == 0, 0.0, out)  # NOTE: 0 at x = 0 (sinc's maximum), as PyTorch
+
+
+class _Scale(Primitive):
+    """Multiplication by a constant factor, as its own node (deg2rad, rad2deg)."""
+
+    factor = 1.0
+
+    @classmethod
+    def forward(cls, ctx, a):
+        return float_input(a) * cls.factor
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        return grad * cls.factor
+
+
+class Deg2Rad(_Scale):
+    node_name, factor = "Deg2RadBackward0", math.pi / 180.0
+
+
+class Rad2Deg(_Scale):
+    node_name, factor = "Rad2DegBackward0", 180.0 / math.pi
+
+
+def sinc(input) -> Tensor:
+    """The normalised sinc function ``sin(pi x) / (pi x)`` (1 at 0)."""
+    return Sinc.apply(as_tensor_arg(input, "sinc"))
+
+
+def deg2rad(input) -> Tensor:
+    """Degrees to radians."""
+    return Deg2Rad.apply(as_tensor_arg(input, "deg2rad"))
+
+
+def rad2deg(input) -> Tensor:
+    """Radians to degrees."""
+    return Rad2Deg.apply(as_tensor_arg(input, "rad2deg"))
 
 
 # ---------------------------------------------------------------------------------------------

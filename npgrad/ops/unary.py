@@ -15,9 +15,9 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 
-__all__ = ["neg", "negative", "abs", "absolute", "sign", "square", "reciprocal", "exp", "exp2",
-           "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "clamp", "clip",
-           "clamp_min", "clamp_max", "clone"]
+__all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "signbit", "square",
+           "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
+           "rsqrt", "clamp", "clip", "clamp_min", "clamp_max", "clone"]
 
 
 def float_input(a):
@@ -96,6 +96,29 @@ class Sign(_Flat):
 def sign(input) -> Tensor:
     """-1, 0 or 1 by the sign of each element (0 for nan; zero gradient)."""
     return Sign.apply(as_tensor_arg(input, "sign"))
+
+
+class Sgn(Sign):
+    node_name = "SgnBackward0"  # sgn is sign extended to complex numbers: same on reals
+
+
+def sgn(input) -> Tensor:
+    """``sign`` (npgrad has no complex tensors, where the two differ)."""
+    return Sgn.apply(as_tensor_arg(input, "sgn"))
+
+
+def signbit(input) -> Tensor:
+    """True where the sign bit is set (negative numbers, -0.0 and negative nan)."""
+    a = as_tensor_arg(input, "signbit")._data
+    return Tensor._make(np.asarray(np.signbit(a) if a.dtype.kind != "b" else np.zeros_like(a)))
+
+
+def positive(input) -> Tensor:
+    """``input`` itself (``+input``); bool tensors are refused, as in PyTorch."""
+    input = as_tensor_arg(input, "positive")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("positive: the `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 def square(input) -> Tensor:
