@@ -992,6 +992,15 @@ class TensorOps:
     def cholesky_inverse(self, upper=False):
         return _ops.solvers.cholesky_inverse(self, upper)
 
+    def matrix_exp(self):
+        return _ops.solvers.matrix_exp(self)
+
+    def cholesky_solve(self, input2, upper=False):
+        return _ops.solvers.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return _ops.solvers.cholesky_inverse(self, upper)
+
     # -- end of linear algebra (new linear algebra methods go above this line) --
 
     # -- in-place -----------------------------------------------------------------------------

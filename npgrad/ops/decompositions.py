@@ -329,6 +329,28 @@ def pinv(A, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
+def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
+    """The number of singular values above ``max(atol, rtol * s_max)`` (``tol``: an absolute
+    tolerance, PyTorch's older spelling); an int64 tensor without gradient."""
+    A = _matrix("linalg.matrix_rank", A, square=hermitian)
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    a = A._data
+    m, n = a.shape[-2:]
+    if a.size == 0:
+        return Tensor._make(np.zeros(a.shape[:-2], np.int64))
+    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    atol = atol._data if isinstance(atol, Tensor) else atol
+    rtol = rtol._data if isinstance(rtol, Tensor) else rtol
+    tol_ = _tolerance(s.max(-1), atol, rtol, m, n, a.dtype)
+    return Tensor._make(np.asarray((s > tol_[..., None]).sum(-1), np.int64))
+
+
+def diagonal(A, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """``torch.linalg.diagonal``: the diagonal of each matrix in a batch (a view)."""
+    return as_tensor_arg(A, "linalg.diagonal").diagonal(offset, dim1, dim2)
+
+
 def pinverse(input, rcond: float = 1e-15) -> Tensor:
     """``torch.pinverse``: ``linalg.pinv`` with relative tolerance ``rcond``."""
     return pinv(input, rtol=rcond)

@@ -1,5 +1,6 @@
-"""Inverses and linear systems (``npgrad.linalg``): inv, det, slogdet, logdet, solve,
-matrix_power; shared checks for the matrix functions in ``decompositions.py``.
+"""Inverses, linear systems and matrix functions (``npgrad.linalg``): inv, det, slogdet,
+logdet, solve, solve_triangular, cholesky_solve/inverse, matrix_exp, matrix_power; shared
+checks for the decompositions in ``decompositions.py``.
 
 Each is a primitive: NumPy's LAPACK call forward, and backward the standard matrix-calculus
 result written with npgrad ops, so it can be differentiated again. ``__all__`` lists the
@@ -14,9 +15,11 @@ from .. import return_types
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 from .binary import where
+from .joins import cat
 from .linalg import matmul
 
-__all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power"]
+__all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
+           "cholesky_inverse", "matrix_exp"]
 
 
 class LinAlgError(RuntimeError):
@@ -185,6 +188,107 @@ def solve(A, B, *, left: bool = True) -> Tensor:
         return Solve.apply(A.mT, Bm.mT).mT
     X = Solve.apply(A, Bm)
     return X.squeeze(-1) if vector else X
+
+
+# ---------------------------------------------------------------------------------------------
+# triangular systems: composites that mask A to its triangle, so the gradient of A (from
+# Solve's backward) lands on that triangle only
+# ---------------------------------------------------------------------------------------------
+
+def _triangle(A: Tensor, upper: bool, unitriangular: bool = False) -> Tensor:
+    n = A.shape[-1]
+    k = 1 if unitriangular else 0
+    mask = np.triu(np.ones((n, n)), k) if upper else np.tril(np.ones((n, n)), -k)
+    T = A * _const(mask, A)
+    return T + _eye(n, A) if unitriangular else T
+
+
+def solve_triangular(A, B, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """The solution of ``A X = B`` (``X A = B`` if not ``left``) reading only ``A``'s upper
+    or lower triangle (with ones on the diagonal if ``unitriangular``).
+
+    NOTE: a zero on the diagonal raises ``LinAlgError`` (PyTorch returns inf/nan)."""
+    A = _matrix("linalg.solve_triangular", A)
+    B = as_tensor_arg(B, "linalg.solve_triangular")
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
+                           "dimensions.")
+    return solve(_triangle(A, upper, unitriangular), B, left=left)
+
+
+def cholesky_solve(B, L, upper: bool = False) -> Tensor:
+    """The solution of ``A X = B`` given the Cholesky factor of ``A`` (``L``, or ``U`` if
+    ``upper``)."""
+    L = _matrix("cholesky_solve", L)
+    if upper:
+        L = L.mT
+    Y = solve_triangular(L, B, upper=False)
+    return solve_triangular(L.mT, Y, upper=True)
+
+
+def cholesky_inverse(L, upper: bool = False) -> Tensor:
+    """The inverse of ``A`` from its Cholesky factor (``L``, or ``U`` if ``upper``)."""
+    L = _matrix("cholesky_inverse", L)
+    eye = Tensor._make(np.broadcast_to(np.eye(L.shape[-1], dtype=L._data.dtype), L.shape))
+    return cholesky_solve(eye, L, upper)
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix_exp: scaling and squaring with the degree-13 Pade approximant (Higham 2005); the
+# gradient is a block of the exponential of a block matrix, so it is matrix_exp again
+# ---------------------------------------------------------------------------------------------
+
+_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+           129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
+           40840800.0, 960960.0, 16380.0, 182.0, 1.0)
+
+
+def _expm(a: np.ndarray) -> np.ndarray:
+    """exp of a batch of matrices, in float64 (one scaling for the whole batch)."""
+    a = a.astype(np.float64)
+    n = a.shape[-1]
+    if a.size == 0:
+        return a.copy()
+    norm = np.abs(a).sum(-2).max()
+    s = max(0, int(np.ceil(np.log2(norm / 5.371920351148152)))) if norm > 0 else 0
+    a = a / 2.0 ** s
+    b = _PADE13
+    eye = np.eye(n)
+    a2 = a @ a
+    a4 = a2 @ a2
+    a6 = a4 @ a2
+    u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2
+             + b[1] * eye)
+    v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
+        + b[0] * eye
+    r = np.linalg.solve(v - u, v + u)
+    for _ in range(s):
+        r = r @ r
+    return r
+
+
+class MatrixExp(Primitive):
+    node_name = "LinalgMatrixExpBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _expm(a).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # the Frechet derivative's adjoint: exp([[A^T, G], [0, A^T]]) has it top right
+        (a,) = ctx.saved_tensors
+        n = a.shape[-1]
+        zero = Tensor._make(np.zeros(a.shape, a._data.dtype))
+        block = cat([cat([a.mT, grad], -1), cat([zero, a.mT], -1)], -2)
+        return MatrixExp.apply(block)[..., :n, n:]
+
+
+def matrix_exp(A) -> Tensor:
+    """The matrix exponential of a (batch of) square matrices."""
+    return MatrixExp.apply(_matrix("linalg.matrix_exp", A))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ input, so gradients flow back to it: ``_wc`` adds ``n * I`` (invertible), ``_spd
 Decompositions whose factors are fixed only up to signs (eigh, svd) are compared through
 sign-invariant products of their outputs.
 """
-from ..harness import A, C, I, OpSpec
+from ..harness import A, C, F, I, OpSpec
 
 
 def _wc(lib, x):
@@ -153,6 +153,30 @@ SPECS = [
     OpSpec("linalg.matrix_power", lambda lib, x, n: lib.linalg.matrix_power(_wc(lib, x), n),
            [[(3, 3), C(2)], [(3, 3), C(0)], [(3, 3), C(1)], [(2, 3, 3), C(5)], [(2, 2), C(-1)],
             [(2, 2, 2), C(-3)], [(0, 0), C(3)]], covers=("matrix_power", "Tensor.matrix_power")),
+    OpSpec("linalg.solve_triangular",
+           lambda lib, a, b, u, l, t: lib.linalg.solve_triangular(_wc(lib, a), b, upper=u, left=l,
+                                                                  unitriangular=t),
+           [[(3, 3), (3, 2), C(True), C(True), C(False)],
+            [(3, 3), (3, 2), C(False), C(True), C(False)],
+            [(2, 3, 3), (1, 3), C(True), C(False), C(False)],
+            [(3, 3), (3, 1), C(False), C(True), C(True)],
+            [(0, 0), (0, 2), C(True), C(True), C(False)]]),
+    OpSpec("cholesky_solve", lambda lib, b, x, u: lib.cholesky_solve(
+               b, lib.linalg.cholesky(_spd(lib, x), upper=u), upper=u),
+           [[(3, 2), (3, 3), C(False)], [(2, 3, 1), (3, 3), C(True)]],
+           covers=("Tensor.cholesky_solve",)),
+    OpSpec("cholesky_inverse", lambda lib, x, u: lib.cholesky_inverse(
+               lib.linalg.cholesky(_spd(lib, x), upper=u), upper=u),
+           [[(3, 3), C(False)], [(2, 2), C(True)]], covers=("Tensor.cholesky_inverse",)),
+    OpSpec("linalg.matrix_exp", lambda lib, x: lib.linalg.matrix_exp(x),
+           [[(3, 3)], [(2, 2, 2)], [(1, 1)], [(0, 0)], [F((3, 3), -4, 4)]],
+           covers=("matrix_exp", "Tensor.matrix_exp")),
+    OpSpec("linalg.matrix_rank", lambda lib, x, h: lib.linalg.matrix_rank(x, hermitian=h),
+           [[A([[1.0, 2.0], [2.0, 4.0]]), C(False)], [(3, 3), C(False)], [(2, 4, 3), C(False)],
+            [A([[1.0, 2.0], [2.0, 4.0]]), C(True)], [A([[0.0, 0.0], [0.0, 0.0]]), C(False)]],
+           grad=False),
+    OpSpec("linalg.diagonal", lambda lib, x, o: lib.linalg.diagonal(x, offset=o),
+           [[(3, 3), C(0)], [(2, 3, 4), C(1)], [(2, 3, 4), C(-1)]]),
     OpSpec("linalg.matrix_power-int", lambda lib, x: lib.linalg.matrix_power(x, 3),
            [[I((3, 3))]], grad=False),
 
