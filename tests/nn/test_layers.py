@@ -85,3 +85,33 @@ def test_loss_module_matches_torch(name, reduction):
              "sign": lambda: lib.tensor(rng.choice([-1.0, 1.0], (4, 3)).astype(dt))}[target]()
         return x, t
     check_module(lambda lib: getattr(lib.nn, name)(**kw), inputs, "float64", modes=("train",))
+
+
+def seq_(*shape):
+    return lambda lib, rng, dt: (randn(lib, rng, dt, *shape),)
+
+
+RNNS = {
+    "RNN": (lambda lib: lib.nn.RNN(3, 4), seq_(5, 2, 3)),
+    "RNN-relu-2layer-bf": (lambda lib: lib.nn.RNN(3, 4, num_layers=2, nonlinearity="relu",
+                                                  batch_first=True), seq_(2, 5, 3)),
+    "RNN-unbatched": (lambda lib: lib.nn.RNN(3, 4), seq_(5, 3)),
+    "LSTM": (lambda lib: lib.nn.LSTM(3, 4), seq_(5, 2, 3)),
+    "LSTM-2layer-bidir-bf": (lambda lib: lib.nn.LSTM(3, 4, num_layers=2, bidirectional=True,
+                                                     batch_first=True), seq_(2, 5, 3)),
+    "LSTM-h0": (lambda lib: lib.nn.LSTM(3, 4, bias=False),
+                lambda lib, rng, dt: (randn(lib, rng, dt, 5, 2, 3),
+                                      (randn(lib, rng, dt, 1, 2, 4),
+                                       randn(lib, rng, dt, 1, 2, 4)))),
+    "GRU": (lambda lib: lib.nn.GRU(3, 4), seq_(5, 2, 3)),
+    "GRU-2layer-bidir": (lambda lib: lib.nn.GRU(3, 4, num_layers=2, bidirectional=True),
+                         lambda lib, rng, dt: (randn(lib, rng, dt, 5, 2, 3),
+                                               randn(lib, rng, dt, 4, 2, 4))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RNNS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rnn_matches_torch(name, dtype):
+    make, inputs = RNNS[name]
+    check_module(make, inputs, dtype)

@@ -12,6 +12,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
 from .module import Module
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm,
                             RMSNorm)
+from .rnn import GRU, LSTM, RNN, RNNBase
 from .sparse import Embedding
 
 __all__ = [name for name in dir() if name[0].isupper()]

@@ -1,0 +1,215 @@
+"""Recurrent layers: ``RNN``, ``LSTM``, ``GRU`` (multi-layer, ``batch_first``,
+``bidirectional``, inter-layer dropout), with PyTorch's parameter names, gate order and
+initialisation, so state dicts load in either direction.
+
+Each layer projects the whole input sequence with one matmul, then steps through time with
+one small matmul per step; the gates are ordinary npgrad ops, so backward (through time) is
+the engine's.
+"""
+from __future__ import annotations
+
+import math
+
+from ...ops import activation as A
+from ...ops.creation import empty, zeros
+from ...ops.dropout import dropout
+from ...ops.joins import cat, stack
+from ...ops.trig import sigmoid, tanh
+from ...tensor import Tensor
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+
+class RNNBase(Module):
+    """Shared set-up of RNN, LSTM and GRU: parameters ``weight_ih_l{k}[_reverse]`` etc."""
+
+    _gates = 1
+    mode = "RNN"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        super().__init__()
+        if proj_size:
+            raise ValueError("proj_size is not supported by npgrad's LSTM")
+        if not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1]")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
+        self.bidirectional, self.proj_size = bidirectional, proj_size
+        dirs = 2 if bidirectional else 1
+        g = self._gates * hidden_size
+        for layer in range(num_layers):
+            for d in range(dirs):
+                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                in_size = input_size if layer == 0 else hidden_size * dirs
+                setattr(self, "weight_ih" + sfx, Parameter(empty(g, in_size, dtype=dtype)))
+                setattr(self, "weight_hh" + sfx, Parameter(empty(g, hidden_size, dtype=dtype)))
+                if bias:
+                    setattr(self, "bias_ih" + sfx, Parameter(empty(g, dtype=dtype)))
+                    setattr(self, "bias_hh" + sfx, Parameter(empty(g, dtype=dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for w in self.parameters():
+            init.uniform_(w, -bound, bound)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
+        return s
+
+    # -- the recurrence -----------------------------------------------------------------------
+    def _weights(self, layer: int, d: int):
+        sfx = f"_l{layer}" + ("_reverse" if d else "")
+        get = self._parameters.get
+        return (get("weight_ih" + sfx), get("weight_hh" + sfx), get("bias_ih" + sfx),
+                get("bias_hh" + sfx))
+
+    def _cell(self, xp: Tensor, state, w_hh: Tensor, b_hh):
+        """One time step: ``xp`` is the input already projected by ``W_ih`` (+ ``b_ih``)."""
+        raise NotImplementedError
+
+    def _run(self, x: Tensor, states: list) -> tuple:
+        """``x`` is (L, N, features); ``states`` one initial state per (layer, direction)."""
+        dirs = 2 if self.bidirectional else 1
+        finals = []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(dirs):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
+                proj = x @ w_ih.mT
+                if b_ih is not None:
+                    proj = proj + b_ih
+                state = states[layer * dirs + d]
+                steps = range(x.shape[0] - 1, -1, -1) if d else range(x.shape[0])
+                hs = [None] * x.shape[0]
+                for t in steps:
+                    state = self._cell(proj[t], state, w_hh, b_hh)
+                    hs[t] = state[0] if isinstance(state, tuple) else state
+                outs.append(stack(hs, 0))
+                finals.append(state)
+            x = outs[0] if dirs == 1 else cat(outs, 2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = dropout(x, self.dropout, True)
+        return x, finals
+
+    def _initial(self, hx, batch: int, like: Tensor, batched: bool):
+        dirs = 2 if self.bidirectional else 1
+        n = self.num_layers * dirs
+        if hx is None:
+            h = zeros(n, batch, self.hidden_size, dtype=like.dtype)
+            return [h[i] for i in range(n)]
+        if not batched:
+            hx = hx.unsqueeze(1)
+        expected = (n, batch, self.hidden_size)
+        if tuple(hx.shape) != expected:
+            raise RuntimeError(f"Expected hidden size {expected}, got {tuple(hx.shape)}")
+        return [hx[i] for i in range(n)]
+
+    def _prepare(self, input: Tensor):
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{self.mode}: Expected input to be 2D or 3D, got {input.ndim}D "
+                             "instead")
+        batched = input.ndim == 3
+        x = input if batched else input.unsqueeze(1)
+        if batched and self.batch_first:
+            x = x.transpose(0, 1)
+        if x.shape[2] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {x.shape[2]}")
+        return x, batched
+
+    def _finish(self, out: Tensor, batched: bool) -> Tensor:
+        if not batched:
+            return out.squeeze(1)
+        return out.transpose(0, 1) if self.batch_first else out
+
+
+class RNN(RNNBase):
+    """Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu)."""
+
+    def __init__(self, *args, nonlinearity: str = "tanh", **kwargs) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
+                             "'relu'.")
+        self.nonlinearity = nonlinearity
+        super().__init__(*args, **kwargs)
+        self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+
+    def _cell(self, xp, h, w_hh, b_hh):
+        z = xp + h @ w_hh.mT
+        if b_hh is not None:
+            z = z + b_hh
+        return tanh(z) if self.nonlinearity == "tanh" else A.relu(z)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None):
+        x, batched = self._prepare(input)
+        states = self._initial(hx, x.shape[1], x, batched)
+        out, finals = self._run(x, states)
+        h_n = stack(finals, 0)
+        return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
+
+
+class LSTM(RNNBase):
+    """Long short-term memory; gates in PyTorch's order (input, forget, cell, output)."""
+
+    _gates = 4
+    mode = "LSTM"
+
+    def _cell(self, xp, state, w_hh, b_hh):
+        h, c = state
+        z = xp + h @ w_hh.mT
+        if b_hh is not None:
+            z = z + b_hh
+        i, f, g, o = z.chunk(4, -1)
+        c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+        return sigmoid(o) * tanh(c), c
+
+    def forward(self, input: Tensor, hx=None):
+        x, batched = self._prepare(input)
+        h0, c0 = (None, None) if hx is None else hx
+        hs = self._initial(h0, x.shape[1], x, batched)
+        cs = self._initial(c0, x.shape[1], x, batched)
+        out, finals = self._run(x, list(zip(hs, cs)))
+        h_n = stack([h for h, _ in finals], 0)
+        c_n = stack([c for _, c in finals], 0)
+        if not batched:
+            h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
+        return self._finish(out, batched), (h_n, c_n)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit; gates in PyTorch's order (reset, update, new)."""
+
+    _gates = 3
+    mode = "GRU"
+
+    def _cell(self, xp, h, w_hh, b_hh):
+        hp = h @ w_hh.mT
+        if b_hh is not None:
+            hp = hp + b_hh
+        xr, xz, xn = xp.chunk(3, -1)
+        hr, hz, hn = hp.chunk(3, -1)
+        r, z = sigmoid(xr + hr), sigmoid(xz + hz)
+        n = tanh(xn + r * hn)
+        return (1 - z) * n + z * h
+
+    def forward(self, input: Tensor, hx: Tensor | None = None):
+        x, batched = self._prepare(input)
+        states = self._initial(hx, x.shape[1], x, batched)
+        out, finals = self._run(x, states)
+        h_n = stack(finals, 0)
+        return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
