@@ -252,3 +252,30 @@ def test_default_dtype():
         npgrad.set_default_dtype(npgrad.float32)
     with pytest.raises(TypeError):
         npgrad.set_default_dtype(npgrad.int64)
+
+
+def test_where_promotion_matches_torch():
+    failures = []
+    operands = [(d, s) for d in DTYPES for s in ((3,), ())] + SCALARS
+    for a, b in itertools.product(operands, operands):
+        res = []
+        for lib in (npgrad, torch):
+            cond = lib.tensor([True, False, True])
+            try:
+                res.append(_name(lib.where(cond, _operand(lib, a), _operand(lib, b)).dtype))
+            except Exception as e:  # noqa: BLE001
+                res.append(type(e).__name__)
+        if res[0] != res[1]:
+            failures.append(f"where(c, {_label(a)}, {_label(b)}): {res[0]}, torch {res[1]}")
+    assert not failures, "\n".join(failures[:40])
+
+
+def test_add_sub_alpha_promotion_matches_torch():
+    for make in (lambda l: l.add(l.tensor([1.0, 2]), 1, alpha=2),
+                 lambda l: l.sub(l.tensor([1, 2]), 1.5, alpha=2),
+                 lambda l: l.add(l.tensor([1, 2]), 2, alpha=3),
+                 lambda l: l.sub(l.tensor([1, 2], dtype=l.int8), l.tensor([1, 1]), alpha=-1)):
+        ours, theirs = make(npgrad), make(torch)
+        assert _name(ours.dtype) == _name(theirs.dtype) and ours.tolist() == theirs.tolist()
+    with pytest.raises(RuntimeError, match="alpha"):
+        npgrad.add(npgrad.tensor([1, 2]), npgrad.tensor([1, 2]), alpha=1.5)

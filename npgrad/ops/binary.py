@@ -214,7 +214,7 @@ def add(input, other, *, alpha=1) -> Tensor:
     """
     input, other = as_operand(input, "add"), as_operand(other, "add")
     if alpha != 1:
-        other = mul(other, alpha)
+        other = _scaled("add", input, other, alpha)
     return Add.apply(input, other)
 
 
@@ -222,8 +222,19 @@ def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``."""
     input, other = as_operand(input, "sub"), as_operand(other, "sub")
     if alpha != 1:
-        other = mul(other, alpha)
+        other = _scaled("sub", input, other, alpha)
     return Sub.apply(input, other)
+
+
+def _scaled(op: str, input, other, alpha):
+    """``alpha * other`` for add/sub; a number stays a number (so it stays weak in promotion)."""
+    if isinstance(alpha, float):
+        a = input._data if isinstance(input, Tensor) else input
+        b = other._data if isinstance(other, Tensor) else other
+        if _dt.result_type(a, b).kind in "iub":
+            raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be "
+                               f"a floating point number ({describe(a, b)})")
+    return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
 def mul(input, other) -> Tensor:
@@ -444,6 +455,9 @@ class Where(Primitive):
         if cond.dtype.kind != "b":
             raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
         ctx.cond = cond
+        if x.__class__ is not np.ndarray and y.__class__ is not np.ndarray:
+            dt = _dt.result_type(x, y)  # two numbers: the default dtype, not NumPy's float64
+            x, y = np.asarray(x, dt), np.asarray(y, dt)
         x, y = _dt.promote_binary(x, y)
         try:
             return np.asarray(np.where(cond, x, y))
