@@ -777,6 +777,18 @@ class TensorOps:
     def unfold(self, dimension, size, step):
         return _ops.tiling.unfold(self, dimension, size, step)
 
+    def rot90(self, k=1, dims=(0, 1)):
+        return _ops.tiling.rot90(self, k, dims)
+
+    def select(self, dim, index):
+        return _ops.shape.select(self, dim, index)
+
+    def tril_(self, diagonal=0):
+        return _ops.inplace.apply_(self, _ops.diag.tril, diagonal)
+
+    def triu_(self, diagonal=0):
+        return _ops.inplace.apply_(self, _ops.diag.triu, diagonal)
+
     def fliplr(self):
         return _ops.tiling.fliplr(self)
 

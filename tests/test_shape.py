@@ -73,6 +73,11 @@ ERRORS = [
     ("tensor_split", lambda lib: lib.tensor_split(_x(lib, 2, 6), 0)),
     ("unfold", lambda lib: _x(lib, 2, 3).unfold(1, 4, 1)),
     ("unfold", lambda lib: _x(lib, 2, 3).unfold(1, 2, 0)),
+    ("rot90", lambda lib: lib.rot90(_x(lib, 2, 3), 1, [0, 0])),
+    ("rot90", lambda lib: lib.rot90(_x(lib, 2, 3), 1, [0])),
+    ("rot90", lambda lib: lib.rot90(_x(lib, 3))),
+    ("select", lambda lib: lib.select(_x(lib, 2, 3), 1, 3)),
+    ("select", lambda lib: lib.select(_x(lib), 0, 0)),
     ("repeat", lambda lib: _x(lib, 2, 3).repeat(2)),
     ("repeat_interleave", lambda lib: lib.repeat_interleave(_x(lib, 2, 3),
                                                             lib.tensor([1, 2]), 1)),
@@ -150,6 +155,7 @@ VIEWS = [
     ("chunk", lambda x: x.chunk(3, 1)[2], (1, 0), (1, 2)),
     ("mT", lambda x: x.mT, (1, 0), (0, 1)),
     ("unbind", lambda x: x.unbind(1)[2], (1,), (1, 2)),
+    ("select", lambda x: x.select(1, -1), (1,), (1, 2)),
     ("ravel", lambda x: x.ravel(), (5,), (1, 2)),
 ]
 
@@ -382,3 +388,17 @@ def test_inplace_shape_of_a_view_keeps_sharing_memory():
     y.squeeze_(0)
     y[0] = 50.
     assert tuple(y.shape) == (3,) and x[1, 0].item() == 50. and x._version == y._version
+
+
+def test_tril_triu_inplace():
+    def run(lib):
+        leaf = lib.arange(1., 13.).reshape(3, 4).requires_grad_()
+        a = leaf * 1
+        a.tril_(1)
+        b = leaf * 2
+        b.triu_(-1)
+        (a * b).sum().backward()
+        return a, b, leaf.grad
+    ours, theirs = _both(run)
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy())

@@ -20,7 +20,7 @@ from ._util import Tensor, as_tensor_arg, norm_dim, size_args
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
            "movedim", "moveaxis", "broadcast_to", "broadcast_tensors",
            "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "ravel", "unflatten", "narrow",
-           "unbind"]
+           "select", "unbind"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,6 +402,20 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
                            f"size ({size}) of a tensor of shape {tuple(input.shape)}.")
     from .indexing import getitem
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+
+def select(input, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` of dimension ``dim``, without that dimension (a view)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = norm_dim(dim, input.ndim, "select")
+    size, index = input._data.shape[d], int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    from .indexing import getitem
+    return getitem(input, (slice(None),) * d + (index,))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
 
 # repeat is a Tensor method only (torch.repeat does not exist)
-__all__ = ["tile", "repeat_interleave", "flip", "fliplr", "flipud", "roll"]
+__all__ = ["tile", "repeat_interleave", "flip", "fliplr", "flipud", "rot90", "roll"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,6 +142,30 @@ def flipud(input) -> Tensor:
     if input.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d.")
     return flip(input, (0,))
+
+
+def rot90(input, k: int = 1, dims=(0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim towards
+    the second (a flip and a transpose)."""
+    input = as_tensor_arg(input, "rot90")
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"rot90: expected total dims >= 2, but got total dims = {input.ndim}")
+    d0, d1 = (norm_dim(d, input.ndim, "rot90") for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"rot90: expected rotation dims to be different, but got dim0 = {d0} "
+                           f"and dim1 = {d1}")
+    from .shape import transpose
+    k = int(k) % 4
+    if k == 1:
+        return transpose(flip(input, (d1,)), d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return flip(transpose(input, d0, d1), (d1,))
+    return input.clone()
 
 
 # ---------------------------------------------------------------------------------------------
