@@ -265,6 +265,24 @@ class Tensor(TensorOps):
             raise TypeError("iteration over a 0-d tensor")
         return iter(_shape.unbind(self, 0))
 
+    def __deepcopy__(self, memo) -> "Tensor":
+        """A copy of a leaf tensor's data, ``requires_grad`` and ``grad`` (as PyTorch, only
+        leaves can be deep-copied)."""
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        if id(self) in memo:
+            return memo[id(self)]
+        out = type(self).__new__(type(self)) if type(self) is not Tensor else \
+            Tensor._make(self._data.copy())
+        if type(self) is not Tensor:
+            out._init(self._data.copy())
+        out._rg = self._rg
+        if self._grad is not None:
+            out._grad = Tensor._make(self._grad._data.copy())
+        memo[id(self)] = out
+        return out
+
     def __hash__(self) -> builtins.int:
         return id(self)
 

@@ -115,3 +115,64 @@ RNNS = {
 def test_rnn_matches_torch(name, dtype):
     make, inputs = RNNS[name]
     check_module(make, inputs, dtype)
+
+
+def _mha_inputs(L, S, N, E, batch_first=False):
+    def inputs(lib, rng, dt):
+        shape_q = (N, L, E) if batch_first else (L, N, E)
+        shape_k = (N, S, E) if batch_first else (S, N, E)
+        return randn(lib, rng, dt, *shape_q), randn(lib, rng, dt, *shape_k), \
+            randn(lib, rng, dt, *shape_k)
+    return inputs
+
+
+def _with_masks(lib, rng, dt):
+    q, k, v = _mha_inputs(3, 4, 2, 8)(lib, rng, dt)
+    attn_mask = lib.tensor(np.triu(np.ones((3, 4), bool), 2))
+    pad = lib.tensor(np.array([[False, False, False, True], [False, True, False, False]]))
+    return q, k, v, pad, True, attn_mask
+
+
+def _float_mask(lib, rng, dt):
+    q, k, v = _mha_inputs(3, 3, 2, 8, True)(lib, rng, dt)
+    return q, k, v, None, True, randn(lib, rng, dt, 3, 3, grad=False), False
+
+
+TRANSFORMERS = {
+    "MHA": (lambda lib: lib.nn.MultiheadAttention(8, 2), _mha_inputs(3, 4, 2, 8)),
+    "MHA-bf": (lambda lib: lib.nn.MultiheadAttention(8, 4, batch_first=True),
+               _mha_inputs(3, 5, 2, 8, True)),
+    "MHA-masks": (lambda lib: lib.nn.MultiheadAttention(8, 2), _with_masks),
+    "MHA-floatmask-perhead": (lambda lib: lib.nn.MultiheadAttention(8, 2, batch_first=True),
+                              _float_mask),
+    "MHA-kdim": (lambda lib: lib.nn.MultiheadAttention(8, 2, kdim=5, vdim=3, bias=False),
+                 lambda lib, rng, dt: (randn(lib, rng, dt, 3, 2, 8), randn(lib, rng, dt, 4, 2, 5),
+                                       randn(lib, rng, dt, 4, 2, 3))),
+    "MHA-biaskv-zeroattn": (lambda lib: lib.nn.MultiheadAttention(8, 2, add_bias_kv=True,
+                                                                  add_zero_attn=True),
+                            _with_masks),
+    "MHA-unbatched": (lambda lib: lib.nn.MultiheadAttention(8, 2),
+                      lambda lib, rng, dt: tuple(randn(lib, rng, dt, 3, 8) for _ in range(3))),
+    "EncoderLayer": (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0),
+                     lambda lib, rng, dt: (randn(lib, rng, dt, 5, 2, 8),)),
+    "EncoderLayer-normfirst-gelu-bf": (
+        lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation="gelu",
+                                                   norm_first=True, batch_first=True),
+        lambda lib, rng, dt: (randn(lib, rng, dt, 2, 5, 8),
+                              lib.nn.Transformer.generate_square_subsequent_mask(5)
+                              if hasattr(lib.nn, "Transformer") and lib.__name__ == "torch"
+                              else lib.nn.modules.transformer.generate_square_subsequent_mask(5))),
+    "Encoder": (lambda lib: lib.nn.TransformerEncoder(
+        lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 2, norm=lib.nn.LayerNorm(8)),
+        lambda lib, rng, dt: (randn(lib, rng, dt, 5, 2, 8),)),
+    "DecoderLayer": (lambda lib: lib.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0),
+                     lambda lib, rng, dt: (randn(lib, rng, dt, 4, 2, 8),
+                                           randn(lib, rng, dt, 5, 2, 8))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMERS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_transformer_matches_torch(name, dtype):
+    make, inputs = TRANSFORMERS[name]
+    check_module(make, inputs, dtype)

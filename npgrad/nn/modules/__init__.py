@@ -14,5 +14,7 @@ from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, La
                             RMSNorm)
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .sparse import Embedding
+from .transformer import (MultiheadAttention, TransformerDecoder,
+                          TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = [name for name in dir() if name[0].isupper()]
