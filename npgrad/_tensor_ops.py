@@ -596,6 +596,12 @@ class TensorOps:
     def copysign_(self, other):
         return _ops.inplace.apply_(self, _ops.pointwise.copysign, other)
 
+    def erfinv(self):
+        return _ops.trig.erfinv(self)
+
+    def erfinv_(self):
+        return _ops.inplace.apply_(self, _ops.trig.erfinv)
+
     # -- end of elementwise (new elementwise methods go above this line) --
 
     # -- reductions --------------------------------------------------------------------------
@@ -994,15 +1000,6 @@ class TensorOps:
 
     def qr(self, some=True):
         return _ops.decompositions.qr(self, some)
-
-    def matrix_exp(self):
-        return _ops.solvers.matrix_exp(self)
-
-    def cholesky_solve(self, input2, upper=False):
-        return _ops.solvers.cholesky_solve(self, input2, upper)
-
-    def cholesky_inverse(self, upper=False):
-        return _ops.solvers.cholesky_inverse(self, upper)
 
     def matrix_exp(self):
         return _ops.solvers.matrix_exp(self)

@@ -123,7 +123,8 @@ def test_inplace_errors_leave_tensor_unchanged():
 
 FLOAT_VALUED = ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt",
                 "reciprocal", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-                "tanh", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc"]
+                "tanh", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc",
+                "erfinv"]
 
 
 @pytest.mark.parametrize("name", FLOAT_VALUED)
@@ -337,3 +338,12 @@ def test_erfc_accuracy_float64():
     rel = np.abs(ours - ref)[normal] / ref[normal]
     assert np.max(rel[x[normal] >= 2]) < 4e-15   # continued-fraction region
     assert np.max(rel) < 5e-13                   # 1 - erf region, erfc >= 4.7e-3
+
+
+def test_erfinv_accuracy_float64():
+    y = np.concatenate([np.linspace(-0.999, 0.999, 2001), 1 - np.geomspace(1e-16, 0.5, 200),
+                        np.geomspace(1e-300, 1e-3, 100)])
+    ours = npgrad.erfinv(npgrad.tensor(y))._data
+    theirs = torch.erfinv(torch.tensor(y)).numpy()
+    assert np.max(np.abs(ours - theirs) / np.abs(theirs)) < 1e-13
+    assert np.max(np.abs(np.array([math.erf(v) for v in ours]) - y)) < 2e-15
