@@ -351,6 +351,44 @@ def diagonal(A, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     return as_tensor_arg(A, "linalg.diagonal").diagonal(offset, dim1, dim2)
 
 
+linalg_lstsq = return_types.make("linalg_lstsq",
+                                 ("solution", "residuals", "rank", "singular_values"))
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """Least squares ``min ||A X - B||`` (the minimum-norm solution when underdetermined),
+    as ``pinv(A) @ B``. As PyTorch's CPU drivers: ``rank`` unless ``driver='gels'``,
+    ``singular_values`` for ``'gelsd'``/``'gelss'``, ``residuals`` (squared, per column) for
+    drivers other than the default ``'gelsy'`` when ``A`` is tall and of full rank."""
+    A = _matrix("linalg.lstsq", A, square=False)
+    B = as_tensor_arg(B, "linalg.lstsq")
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"linalg.lstsq: Expected input and other to have the same dtype, "
+                           f"but got {describe(A, B)}")
+    driver = driver or "gelsy"
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, "
+                           f"gelsy, gelsd, gelss), but got {driver}")
+    vector = B.ndim == 1
+    Bm = B.unsqueeze(-1) if vector else B
+    if Bm._data.shape[-2] != A._data.shape[-2]:
+        raise RuntimeError(f"linalg.lstsq: input.size(-2) should match other.size(-2), got "
+                           f"{describe(A, B)}")
+    m, n = A._data.shape[-2:]
+    X = pinv(A, rtol=rcond) @ Bm
+    empty = np.zeros((0,), A._data.dtype)
+    rank = (matrix_rank(A, rtol=rcond) if driver != "gels"
+            else Tensor._make(np.zeros((0,), np.int64)))
+    sv = (Tensor._make(np.linalg.svd(A._data, compute_uv=False)) if driver in ("gelsd", "gelss")
+          else Tensor._make(empty))
+    full = driver == "gels" or bool(np.all(rank._data == n))
+    if driver != "gelsy" and m > n and full:
+        residuals = ((A @ X - Bm) ** 2).sum(-2)
+    else:
+        residuals = X.reshape(-1)[:0]  # empty, but part of the graph as PyTorch's
+    return linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, sv)
+
+
 def pinverse(input, rcond: float = 1e-15) -> Tensor:
     """``torch.pinverse``: ``linalg.pinv`` with relative tolerance ``rcond``."""
     return pinv(input, rtol=rcond)

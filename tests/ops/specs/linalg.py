@@ -211,6 +211,10 @@ SPECS = [
            [[(3, 3)]]),
     OpSpec("linalg.pinv-rank-deficient", lambda lib, x: lib.linalg.pinv(x, rtol=1e-5),
            [[A([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])]], grad=False),
+    OpSpec("linalg.lstsq", lambda lib, a, b, d: tuple(lib.linalg.lstsq(a, b, driver=d)),
+           [[(5, 3), (5, 2), C(None)], [(5, 3), (5, 2), C("gelsd")], [(5, 3), (5, 2), C("gels")],
+            [(5, 3), (5,), C("gelss")], [(3, 5), (3, 2), C(None)], [(2, 4, 3), (2, 4, 1), C(None)],
+            [(2, 4, 3), (1, 4, 2), C("gelsd")]], atol=1e-3),
     OpSpec("pinverse", lambda lib, x: lib.pinverse(x), [[(4, 3)], [(2, 3)]],
            covers=("Tensor.pinverse",), atol=1e-3),
 
