@@ -111,12 +111,15 @@ def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+        # lay out as PyTorch does for its own text ("torch." is one letter shorter than
+        # "npgrad."), so the two reprs differ by the library name only
+        n = len(suffix) - suffix.count("npgrad.")
+        if last_line_len + n + 2 > LINEWIDTH:
             parts.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + n
         else:
             parts.append(", " + suffix)
-            last_line_len += len(suffix) + 2
+            last_line_len += n + 2
     parts.append(")")
     return "".join(parts)
 

@@ -83,3 +83,30 @@ def test_size_and_dtype_and_device_reprs():
     assert repr(npgrad.device("cpu")) == repr(torch.device("cpu"))
     assert str(npgrad.device("cpu")) == "cpu"
     assert f"{npgrad.tensor(1.23456):.2f}" == "1.23"
+
+
+def test_repr_matches_torch_on_random_tensors():
+    rng = np.random.default_rng(1)
+    failures = []
+    for _ in range(400):
+        nd = int(rng.integers(0, 5))
+        shape = tuple(int(s) for s in rng.integers(0, 9 if nd < 3 else 5, size=nd))
+        if rng.random() < 0.05:
+            shape = (int(rng.integers(900, 1300)),)
+        dt = str(rng.choice(["float16", "float32", "float64", "int8", "int32", "int64",
+                             "uint8", "bool"]))
+        a = rng.standard_normal(shape) * 10.0 ** int(rng.integers(-9, 10))
+        if rng.random() < 0.3:
+            a = np.round(a)
+        if rng.random() < 0.1 and a.size:
+            a.flat[0] = np.nan
+        if rng.random() < 0.1 and a.size:
+            a.flat[-1] = -np.inf
+        if dt[0] in "iu":
+            limit = 100 if dt in ("int8", "uint8") else 1e15
+            a = np.nan_to_num(a, posinf=0, neginf=0).clip(-limit, limit)
+        a = a.astype(dt) if dt != "bool" else a > 0
+        ours, theirs = repr(npgrad.tensor(a)), repr(torch.tensor(a)).replace("torch.", "npgrad.")
+        if ours != theirs:
+            failures.append(f"{dt} {shape}:\n{ours}\n!=\n{theirs}")
+    assert not failures, f"{len(failures)} differ; first:\n" + failures[0]
