@@ -176,3 +176,38 @@ TRANSFORMERS = {
 def test_transformer_matches_torch(name, dtype):
     make, inputs = TRANSFORMERS[name]
     check_module(make, inputs, dtype)
+
+
+CONVS = {
+    "Conv1d": (lambda lib: lib.nn.Conv1d(2, 4, 3, stride=2, padding=1), x_(2, 2, 9)),
+    "Conv2d": (lambda lib: lib.nn.Conv2d(2, 4, 3, padding="same", dilation=2), x_(2, 2, 7, 7)),
+    "Conv2d-groups-nobias": (lambda lib: lib.nn.Conv2d(4, 6, (2, 3), groups=2, bias=False),
+                             x_(2, 4, 5, 6)),
+    "Conv2d-reflect": (lambda lib: lib.nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"),
+                       x_(1, 2, 5, 5)),
+    "Conv2d-circular": (lambda lib: lib.nn.Conv2d(2, 3, 3, padding=(1, 2),
+                                                  padding_mode="circular"), x_(1, 2, 5, 5)),
+    "Conv3d": (lambda lib: lib.nn.Conv3d(2, 3, 2), x_(1, 2, 3, 4, 4)),
+    "ConvTranspose1d": (lambda lib: lib.nn.ConvTranspose1d(2, 3, 3, stride=2, output_padding=1),
+                        x_(2, 2, 5)),
+    "ConvTranspose2d": (lambda lib: lib.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1,
+                                                           groups=2), x_(1, 4, 4, 4)),
+    "MaxPool1d": (lambda lib: lib.nn.MaxPool1d(3, 2, ceil_mode=True), x_(2, 3, 8)),
+    "MaxPool2d": (lambda lib: lib.nn.MaxPool2d(2), x_(2, 3, 6, 6)),
+    "MaxPool2d-indices": (lambda lib: lib.nn.MaxPool2d(3, 2, padding=1, return_indices=True),
+                          x_(1, 2, 7, 7)),
+    "AvgPool1d": (lambda lib: lib.nn.AvgPool1d(3, 2, padding=1, count_include_pad=False),
+                  x_(2, 3, 8)),
+    "AvgPool2d": (lambda lib: lib.nn.AvgPool2d(2, ceil_mode=True), x_(2, 3, 7, 7)),
+    "AdaptiveAvgPool1d": (lambda lib: lib.nn.AdaptiveAvgPool1d(3), x_(2, 3, 8)),
+    "AdaptiveAvgPool2d": (lambda lib: lib.nn.AdaptiveAvgPool2d((2, 3)), x_(2, 3, 7, 8)),
+    "AdaptiveMaxPool2d": (lambda lib: lib.nn.AdaptiveMaxPool2d(3, return_indices=True),
+                          x_(2, 3, 7, 7)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_conv_and_pool_layers_match_torch(name, dtype):
+    make, inputs = CONVS[name]
+    check_module(make, inputs, dtype)
