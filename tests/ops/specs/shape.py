@@ -49,7 +49,7 @@ SPECS = [
                    "Tensor.swapdims")),
     OpSpec("t", lambda lib, x: lib.t(x), [[(2, 3)], [(3,)], [()], [(0, 2)]],
            covers=("Tensor.t",)),
-    OpSpec("Tensor.T", lambda lib, x: x.T, [[(2, 3)], [(4,)], [()]]),
+    OpSpec("Tensor.T", lambda lib, x: x.T, [[(2, 3)], [(0, 4)]]),  # other ndims: deprecated
     OpSpec("Tensor.mT", lambda lib, x: x.mT, [[(2, 3)], [(2, 3, 4)], [(0, 1, 2)]]),
     OpSpec("adjoint", lambda lib, x: lib.adjoint(x), [[(2, 3)], [(2, 3, 4)]],
            covers=("Tensor.adjoint",)),
