@@ -68,12 +68,23 @@ class View(Reshape):
     def forward(ctx, a, shape):
         ctx.in_shape = a.shape
         try:
-            return np.reshape(a, shape, copy=False)
+            return _reshape_no_copy(a, shape)
         except ValueError:
             raise RuntimeError(f"view: view size is not compatible with input tensor's size and "
                                f"stride (at least one dimension spans across two contiguous "
                                f"subspaces); shape {tuple(a.shape)} -> {shape}. Use .reshape(...) "
                                f"instead.") from None
+
+
+def _reshape_no_copy(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """``a.reshape(shape)`` as a view, or ValueError when that needs a copy."""
+    try:
+        return np.reshape(a, shape, copy=False)
+    except TypeError:  # NumPy < 2.1 has no copy=: reshape, then check nothing was copied
+        out = a.reshape(shape)
+        if a.size and not np.may_share_memory(out, a):
+            raise ValueError("reshape needs a copy") from None
+        return out
 
 
 class Squeeze(Reshape):
