@@ -1,4 +1,4 @@
 """``npgrad.nn``: neural-network building blocks, as ``torch.nn``."""
-from . import functional, init  # noqa: F401
+from . import functional, init, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .parameter import Buffer, Parameter  # noqa: F401
