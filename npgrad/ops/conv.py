@@ -121,21 +121,22 @@ def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
 class Windows:
     """The memory layout of a convolution's windows over an input of spatial ``size``.
 
-    ``im2col`` gives the ``(N, C * prod(kernel), length)`` buffer the matmuls use, ``pack``
-    and ``unpack`` move ``(N, O, *out_sp)`` arrays in and out of the matching
-    ``(N, O, length)`` layout, and ``col2im`` is the adjoint of ``im2col``.
+    Everything is channels-first, so that each contraction is a single large matmul:
+    ``im2col`` gives the ``(C * prod(kernel), N * length)`` buffer, ``pack`` and ``unpack``
+    move ``(N, O, *out_sp)`` arrays in and out of the matching ``(O, N * length)`` layout,
+    and ``col2im`` is the adjoint of ``im2col``.
 
-    With unit strides the windows are taken over the *flattened* padded input: a window
-    element at kernel offset k is a fixed shift of the flat position, so the window view has
-    contiguous rows (fast to copy) and col2im is one contiguous shifted add per offset. The
-    positions then run over the padded width, and the extra columns (at most
-    ``prod(kernel) - 1`` per row) are dropped by ``unpack`` (``pack`` fills them with zeros).
-    Other strides use the N-d window view directly.
+    With unit strides the windows are taken over each sample's *flattened* padded input: a
+    window element at kernel offset k is a fixed shift of the flat position, so the window
+    view has long contiguous rows (fast to copy) and col2im is one contiguous shifted add per
+    offset. Positions then run over the padded width; ``unpack`` drops the extra columns and
+    ``pack`` fills them with zeros. Other strides use the N-d window view directly.
     """
 
     def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None):
         self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
         self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
+        self.kk = int(np.prod(kernel))
         self.flat = all(s == 1 for s in geom.stride) and len(size) > 0
         if not self.flat:
             self.length = int(np.prod(self.out_sp))
@@ -145,55 +146,66 @@ class Windows:
         self.padded = tuple(padded)
         self.row = [int(np.prod(padded[d + 1:])) for d in range(len(padded))]
         self.length = self.out_sp[0] * self.row[0]
+        self.pads = ((geom.pads[0][0], geom.pads[0][1] + 1),) + geom.pads[1:]
 
-    def _flat_pads(self) -> tuple:
-        return ((self.geom.pads[0][0], self.geom.pads[0][1] + 1),) + self.geom.pads[1:]
+    def _offsets(self):
+        """Flat shift of each kernel offset, in C order."""
+        for k in np.ndindex(*self.kernel):
+            yield sum(i * d * r for i, d, r in zip(k, self.geom.dilation, self.row))
 
     def im2col(self, x: np.ndarray) -> np.ndarray:
         N, C = x.shape[:2]
-        kk = int(np.prod(self.kernel))
+        n = x.ndim - 2
         if not self.flat:
-            return im2col(x, self.kernel, self.out_sp, self.geom).reshape(N, C * kk, self.length)
-        xp = pad_array(x, self._flat_pads())
-        if xp is x:
-            xp = np.ascontiguousarray(x)
-        xp = xp.reshape(N, C, int(np.prod(xp.shape[2:])))
-        item = xp.itemsize
-        shape = (N, C) + self.kernel + (self.length,)
-        strides = xp.strides[:2] + tuple(d * r * item for d, r in
-                                         zip(self.geom.dilation, self.row)) + (item,)
-        view = as_strided(xp, shape, strides, writeable=False)
-        return np.ascontiguousarray(view).reshape(N, C * kk, self.length)
+            win = windows(pad_array(x, self.geom.pads), self.out_sp, self.kernel,
+                          self.geom.stride, self.geom.dilation)
+            order = (1,) + tuple(range(2 + n, 2 + 2 * n)) + (0,) + tuple(range(2, 2 + n))
+            cols = np.ascontiguousarray(win.transpose(order))
+        else:
+            xp = pad_array(x, self.pads)
+            xp = xp.reshape(N, C, int(np.prod(self.padded)))
+            item = xp.itemsize
+            shape = (C,) + self.kernel + (N, self.length)
+            strides = ((xp.strides[1],) + tuple(d * r * item for d, r in
+                                                zip(self.geom.dilation, self.row))
+                       + (xp.strides[0], item))
+            cols = np.ascontiguousarray(as_strided(xp, shape, strides, writeable=False))
+        return cols.reshape(C * self.kk, N * self.length)
 
     def pack(self, y: np.ndarray) -> np.ndarray:
         N, O = y.shape[:2]
+        yt = y.transpose((1, 0) + tuple(range(2, y.ndim)))
         if self.flat and y.ndim > 3:
-            y = pad_array(y, ((0, 0),) + tuple((0, p - o) for p, o in
-                                               zip(self.padded[1:], self.out_sp[1:])))
-        return y.reshape(N, O, self.length)
+            buf = np.zeros((O, N, self.out_sp[0]) + self.padded[1:], y.dtype)
+            buf[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])] = yt
+        else:
+            buf = np.ascontiguousarray(yt)
+        return buf.reshape(O, N * self.length)
 
-    def unpack(self, out: np.ndarray) -> np.ndarray:
-        N, O = out.shape[:2]
-        if not self.flat:
-            return out.reshape((N, O) + self.out_sp)
-        out = out.reshape((N, O, self.out_sp[0]) + self.padded[1:])
-        return np.ascontiguousarray(out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])])
+    def unpack(self, out: np.ndarray, N: int) -> np.ndarray:
+        O = out.shape[0]
+        if self.flat:
+            out = out.reshape((O, N, self.out_sp[0]) + self.padded[1:])
+            out = out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])]
+        else:
+            out = out.reshape((O, N) + self.out_sp)
+        return np.ascontiguousarray(out.transpose((1, 0) + tuple(range(2, out.ndim))))
 
-    def col2im(self, cols: np.ndarray) -> np.ndarray:
-        N, ck = cols.shape[:2]
-        kk = int(np.prod(self.kernel))
-        C = ck // kk
+    def col2im(self, cols: np.ndarray, N: int) -> np.ndarray:
+        C, n = cols.shape[0] // self.kk, len(self.size)
         if not self.flat:
-            return col2im(cols.reshape((N, C) + self.kernel + self.out_sp), self.size,
-                          self.geom)
-        cols = cols.reshape((N, C) + self.kernel + (self.length,))
-        out = np.zeros((N, C, int(np.prod(self.padded))), cols.dtype)
+            cols = cols.reshape((C,) + self.kernel + (N,) + self.out_sp)
+            order = (n + 1, 0) + tuple(range(1, n + 1)) + tuple(range(n + 2, 2 * n + 2))
+            return col2im(cols.transpose(order), self.size, self.geom)
+        cols = cols.reshape(C, self.kk, N, self.length)
+        out = np.zeros((C, N, int(np.prod(self.padded))), cols.dtype)
         # One contiguous shifted add per kernel offset (see col2im).
-        for k in np.ndindex(*self.kernel):
-            off = sum(i * d * r for i, d, r in zip(k, self.geom.dilation, self.row))
-            out[:, :, off:off + self.length] += cols[(slice(None), slice(None)) + k]
-        out = out.reshape((N, C) + self.padded)
-        return _crop(out, self.size, self._flat_pads())
+        for k, off in enumerate(self._offsets()):
+            out[:, :, off:off + self.length] += cols[:, k]
+        out = out.reshape((C, N) + self.padded)
+        out = out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
+                                      zip(self.size, self.pads))]
+        return np.ascontiguousarray(out.transpose((1, 0) + tuple(range(2, out.ndim))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,21 +234,25 @@ class Convolution(Primitive):
         lay = Windows(x.shape[2:], w.shape[2:], geom, out_sp)
         cols = lay.im2col(x)
         ckk = int(np.prod(w.shape[1:]))  # explicit sizes (not -1) keep empty batches working
-        out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(N, g, ckk, lay.length))
-        out = lay.unpack(out.reshape(N, O, lay.length))
+        out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(g, ckk, N * lay.length))
+        out = lay.unpack(out.reshape(O, N * lay.length), N)
         if b is not None:
             out += b.reshape(_bias_shape(x.ndim - 2))
+        # The weight's gradient needs these columns again: keep them (as PyTorch's own
+        # im2col convolution did) instead of rebuilding them in backward.
+        ctx.cols = cols
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
+        cols = ctx.__dict__.pop("cols", None)  # a second backward (retain_graph) rebuilds them
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = gw = gb = None
         if need_x:
             gx = ConvTransposeData.apply(grad, w, None, geom=ctx.geom, size=x.shape[2:])
         if need_w:
-            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:])
+            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:], cols=cols)
         if need_b:
             gb = _sum_bias(grad)
         return gx, gw, gb
@@ -256,8 +272,8 @@ class ConvTransposeData(Primitive):
         lay = Windows(size, w.shape[2:], geom, y.shape[2:])
         ckk = int(np.prod(w.shape[1:]))
         wt = w.reshape(g, O // g, ckk).transpose(0, 2, 1)
-        cols = np.matmul(wt, lay.pack(y).reshape(N, g, O // g, lay.length))
-        out = lay.col2im(cols.reshape(N, g * ckk, lay.length))
+        cols = np.matmul(wt, lay.pack(y).reshape(g, O // g, N * lay.length))
+        out = lay.col2im(cols.reshape(g * ckk, N * lay.length), N)
         if b is not None:
             out += b.reshape(_bias_shape(y.ndim - 2))
         return out
@@ -278,20 +294,20 @@ class ConvTransposeData(Primitive):
 
 class ConvWeightGrad(Primitive):
     """``w[o, c] = sum_n x[n, c] (*) y[n, o]``: the adjoint of :class:`Convolution` in its
-    weight, for a weight of spatial size ``kernel``."""
+    weight, for a weight of spatial size ``kernel`` (``cols``: x's im2col, if at hand)."""
 
     node_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, y, geom, kernel):
+    def forward(ctx, x, y, geom, kernel, cols=None):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
         lay = Windows(x.shape[2:], kernel, geom, y.shape[2:])
-        cols = lay.im2col(x).reshape(N, g, C // g * int(np.prod(kernel)), lay.length)
-        # One small matmul per sample, summed: cheaper than re-laying out the im2col buffer.
-        out = np.matmul(lay.pack(y).reshape(N, g, O // g, lay.length),
-                        cols.transpose(0, 1, 3, 2)).sum(0)
+        if cols is None:
+            cols = lay.im2col(x)
+        cols = cols.reshape(g, C // g * lay.kk, N * lay.length)
+        out = np.matmul(lay.pack(y).reshape(g, O // g, N * lay.length), cols.transpose(0, 2, 1))
         return out.reshape((O, C // g) + tuple(kernel))
 
     @staticmethod
