@@ -340,3 +340,91 @@ def test_node_names(call):
     ours = call(npgrad.tensor(a, requires_grad=True))
     theirs = call(torch.tensor(a, requires_grad=True))
     assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+# ---------------------------------------------------------------------------------------------
+# Property test (Hypothesis): random shapes (0-d and empty included), dim forms and dtypes
+# ---------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY_OPS = {
+    "sum": lambda lib, x, d, k: x.sum(d, keepdim=k) if d is not None else x.sum(),
+    "mean": lambda lib, x, d, k: x.mean(d, keepdim=k) if d is not None else x.mean(),
+    "amax": lambda lib, x, d, k: x.amax(() if d is None else d, keepdim=k),
+    "amin": lambda lib, x, d, k: lib.amin(x, () if d is None else d, k),
+    "var": lambda lib, x, d, k: x.var(d, keepdim=k),
+    "std": lambda lib, x, d, k: lib.std(x, d, keepdim=k, correction=0),
+    # torch.logsumexp(x, ()) fails (a PyTorch bug), so all dims are listed
+    "logsumexp": lambda lib, x, d, k: lib.logsumexp(x, list(range(x.ndim)) or 0
+                                                    if d is None else d, k),
+    "all": lambda lib, x, d, k: x.all(d, k) if d is not None else x.all(),
+    "any": lambda lib, x, d, k: x.any(d, k) if d is not None else x.any(),
+    "count_nonzero": lambda lib, x, d, k: lib.count_nonzero(x, d),
+    "vector_norm": lambda lib, x, d, k: lib.linalg.vector_norm(x, 3, d, k),
+    "prod": lambda lib, x, d, k: x.prod(d[0], keepdim=k) if d else x.prod(),
+    "max": lambda lib, x, d, k: x.max(d[0], keepdim=k) if d else x.max(),
+    "min": lambda lib, x, d, k: x.min(d[0], keepdim=k) if d else x.min(),
+    "median": lambda lib, x, d, k: x.median(d[0], keepdim=k) if d else x.median(),
+    "argmax": lambda lib, x, d, k: x.argmax(d[0] if d else None, keepdim=k),
+    "cumsum": lambda lib, x, d, k: x.cumsum(d[0] if d else 0),
+    "cumprod": lambda lib, x, d, k: x.cumprod(d[0] if d else -1),
+    "cummax": lambda lib, x, d, k: x.cummax(d[0] if d else 0),
+}
+# ops whose dim is one int: the strategy's tuple is cut to its first element
+ONE_INT = {"prod", "max", "min", "median", "argmax", "cumsum", "cumprod", "cummax"}
+
+
+@st.composite
+def _case(draw):
+    shape = tuple(draw(st.lists(st.integers(0, 4), min_size=0, max_size=3)))
+    ndim = len(shape)
+    lim = max(ndim, 1)
+    dims = draw(st.one_of(st.none(), st.lists(st.integers(-lim, lim - 1), min_size=1,
+                                              max_size=max(ndim, 1), unique=True)))
+    return (draw(st.sampled_from(sorted(PROPERTY_OPS))), shape, dims, draw(st.booleans()),
+            draw(st.sampled_from(["float32", "float64", "int64", "bool"])),
+            draw(st.integers(0, 2 ** 16)))
+
+
+def _result(fn, lib, x, d, k):
+    try:
+        out = fn(lib, x, d, k)
+    except Exception as e:  # noqa: BLE001 (PyTorch's exception class must be matched)
+        return None, type(e)
+    return (tuple(out) if isinstance(out, tuple) else (out,)), None
+
+
+@settings(max_examples=150, deadline=None)
+@given(_case())
+def test_property_against_torch(case):
+    name, shape, dims, keepdim, dtype, seed = case
+    fn = PROPERTY_OPS[name]
+    if dims is not None and (name in ONE_INT or len(dims) == 1):
+        dims = dims[:1] if name in ONE_INT else dims[0]
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-2, 2, size=shape)
+    a = (a > 0) if dtype == "bool" else np.round(a * 2) if dtype == "int64" else a
+    a = np.asarray(a).astype(dtype)
+    grad = dtype.startswith("float")
+    ours_in = npgrad.tensor(a, requires_grad=grad)
+    theirs_in = torch.tensor(a, requires_grad=grad)
+    with np.errstate(all="ignore"):
+        ours, our_err = _result(fn, npgrad, ours_in, dims, keepdim)
+    theirs, their_err = _result(fn, torch, theirs_in, dims, keepdim)
+    if their_err is not None or our_err is not None:
+        assert our_err is their_err, f"{name}{shape} dim={dims}: npgrad {our_err}, " \
+                                     f"torch {their_err}"
+        return
+    for o, t in zip(ours, theirs):
+        assert tuple(o.shape) == tuple(t.shape), f"{name}{shape} dim={dims}"
+        assert str(o.dtype).split(".")[-1] == str(t.dtype).split(".")[-1], name
+        np.testing.assert_allclose(_np(o).astype(float), _np(t).astype(float), rtol=1e-5,
+                                   atol=1e-5, equal_nan=True, err_msg=name)
+    if grad and ours[0].requires_grad and ours[0].numel():
+        g = rng.standard_normal(tuple(theirs[0].shape)).astype(dtype)
+        ours[0].backward(npgrad.tensor(g))
+        theirs[0].backward(torch.tensor(g))
+        np.testing.assert_allclose(_np(ours_in.grad), _np(theirs_in.grad), rtol=1e-4,
+                                   atol=1e-5, equal_nan=True, err_msg=name)

@@ -48,9 +48,9 @@ class Sum(Primitive):
     node_name = "SumBackward1"
 
     @staticmethod
-    def forward(ctx, a, dims, keepdim, dtype):
+    def forward(ctx, a, dims, keepdim, dtype, whole=False):
         ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
-        if len(dims) == a.ndim and not keepdim:
+        if whole:  # sum() without a dim, as PyTorch names it
             ctx.node_name = "SumBackward0"
         return np.sum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a, dtype))
 
@@ -63,14 +63,14 @@ class Mean(Primitive):
     node_name = "MeanBackward1"
 
     @staticmethod
-    def forward(ctx, a, dims, keepdim, dtype):
+    def forward(ctx, a, dims, keepdim, dtype, whole=False):
         dt = _dt.to_dtype(dtype).np if dtype is not None else a.dtype
         if dt.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
                                f"either a floating point or complex dtype. Got: {a.dtype}")
         ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         ctx.count = int(np.prod([a.shape[d] for d in dims]))
-        if len(dims) == a.ndim and not keepdim:
+        if whole:
             ctx.node_name = "MeanBackward0"
         if ctx.count == 0:  # NumPy warns on an empty mean; PyTorch quietly gives nan
             return np.full(np.sum(a, axis=dims, keepdims=keepdim).shape, np.nan, dt)
@@ -89,14 +89,14 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noq
     """
     input = as_tensor_arg(input, "sum")
     return Sum.apply(input, dims=reduce_dims(dim, input.ndim, "sum"), keepdim=keepdim,
-                     dtype=dtype)
+                     dtype=dtype, whole=dim is None)
 
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean over ``dim`` (all dims when None); floating inputs only, as in PyTorch."""
     input = as_tensor_arg(input, "mean")
     return Mean.apply(input, dims=reduce_dims(dim, input.ndim, "mean"), keepdim=keepdim,
-                      dtype=dtype)
+                      dtype=dtype, whole=dim is None)
 
 
 class SumToSize(Primitive):
@@ -345,16 +345,17 @@ def min(input, dim=None, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
 
 def _amax(input, dim, keepdim: bool, largest: bool, op: str) -> Tensor:
     input = as_tensor_arg(input, op)
-    dims = reduce_dims(dim, input.ndim, op)
     shape = input._data.shape
-    if input._data.size == 0:
+    if input._data.size == 0:  # checked before repeated dims, as PyTorch
         if dim is None or (isinstance(dim, (tuple, list)) and not dim):
             raise RuntimeError(f"{op}(): Expected reduction dim to be specified for "
                                f"input.numel() == 0. Specify the reduction dim with the 'dim' "
                                f"argument.")
-        for d in dims:
+        for d in ([dim] if isinstance(dim, (int, np.integer)) else dim):
+            d = norm_dim(d, input.ndim, op)
             if shape[d] == 0:
                 raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
+    dims = reduce_dims(dim, input.ndim, op)
     return Extreme.apply(input, dims=dims, keepdim=keepdim, largest=largest,
                          name="AmaxBackward0" if largest else "AminBackward0", nan_ties=False)
 

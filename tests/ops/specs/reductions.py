@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..harness import A, B, C, F, I, OpSpec
+from ..harness import A, B, C, I, OpSpec
 
 INF = math.inf
 
