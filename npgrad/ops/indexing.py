@@ -182,7 +182,8 @@ class GetItem(Primitive):
         except IndexError as e:
             raise _index_error(e, op, a.shape) from None
         if out.__class__ is not np.ndarray and _is_basic(key):
-            out = a[key + (Ellipsis,)]  # a 0-d view, not a NumPy scalar (x[0].add_(1) writes x)
+            # a 0-d view, not a NumPy scalar (so x[0].add_(1) writes x)
+            out = a[key + (None,)].reshape(())
         if _is_basic(key) and type(ctx) is GetItem:
             ctx.node_name = "SliceBackward0"
         return out
@@ -304,7 +305,7 @@ class IndexPut(Primitive):
         out = np.array(a, copy=True)
         try:
             if accumulate:
-                _index_add_into(out, key, np.broadcast_to(v, np.shape(_read(out, key))))
+                _index_add_into(out, key, v)  # each path broadcasts v itself
             else:
                 _write(out, key, v)
         except IndexError as e:
