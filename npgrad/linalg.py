@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
 from .ops.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
-                          slogdet, solve, solve_triangular)
-from .ops.decompositions import (cholesky, diagonal, eigh, eigvalsh, lstsq, matrix_rank, pinv,
-                                 svdvals)
+                          slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
+from .ops.decompositions import (cholesky, cond, diagonal, eigh, eigvalsh, lstsq, matrix_rank,
+                                 pinv, svdvals)
 from .ops.decompositions import qr_linalg as qr, svd_linalg as svd
 from .ops.linalg import cross_linalg as cross, matmul, multi_dot, vecdot
 
@@ -13,4 +13,5 @@ __all__: list = []
 __all__ += ["vector_norm", "matrix_norm", "norm"]
 __all__ += ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
             "svdvals", "pinv", "matrix_power", "cross", "matmul", "multi_dot", "vecdot",
-            "solve_triangular", "matrix_rank", "diagonal", "matrix_exp", "lstsq"]
+            "solve_triangular", "matrix_rank", "diagonal", "matrix_exp", "lstsq", "cond",
+            "tensorinv", "tensorsolve", "vander"]

@@ -346,6 +346,19 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     return Tensor._make(np.asarray((s > tol_[..., None]).sum(-1), np.int64))
 
 
+def cond(A, p=None) -> Tensor:
+    """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
+    (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
+    A = _matrix("linalg.cond", A, square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        hi, lo = s[..., 0], s[..., -1]
+        return hi / lo if p != -2 else lo / hi
+    from .norms import matrix_norm
+    from .solvers import inv
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
 def diagonal(A, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """``torch.linalg.diagonal``: the diagonal of each matrix in a batch (a view)."""
     return as_tensor_arg(A, "linalg.diagonal").diagonal(offset, dim1, dim2)

@@ -190,6 +190,52 @@ def solve(A, B, *, left: bool = True) -> Tensor:
     return X.squeeze(-1) if vector else X
 
 
+def tensorinv(A, ind: int = 2) -> Tensor:
+    """The inverse of ``A`` seen as a linear map from its last dims to its first ``ind``
+    dims: ``tensordot(tensorinv(A), A, ind)`` is the identity."""
+    A = as_tensor_arg(A, "linalg.tensorinv")
+    if ind <= 0:
+        raise RuntimeError(f"linalg.tensorinv: Expected a strictly positive integer for 'ind', "
+                           f"but got {ind}")
+    out_shape, in_shape = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    rows, cols = int(np.prod(out_shape)), int(np.prod(in_shape))
+    if rows != cols:
+        raise RuntimeError(f"linalg.tensorinv: Expected self to satisfy the requirement "
+                           f"prod(self.shape[ind:]) == prod(self.shape[:ind]), but got {cols} "
+                           f"!= {rows}")
+    return inv(A.reshape(rows, cols)).reshape(in_shape + out_shape)
+
+
+def tensorsolve(A, B, dims=None) -> Tensor:
+    """The ``X`` with ``tensordot(A, X, X.ndim) = B``; ``dims`` of ``A`` move to the end
+    first."""
+    A, B = as_tensor_arg(A, "linalg.tensorsolve"), as_tensor_arg(B, "linalg.tensorsolve")
+    if dims is not None:
+        dims = [d % A.ndim for d in dims]
+        A = A.permute([d for d in range(A.ndim) if d not in dims] + dims)
+    rows, x_shape = int(np.prod(B.shape)), tuple(A.shape[B.ndim:])
+    if int(np.prod(x_shape)) != rows or tuple(A.shape[:B.ndim]) != tuple(B.shape):
+        raise RuntimeError(f"linalg.tensorsolve: Expected self to satisfy the requirement "
+                           f"prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), "
+                           f"but got {int(np.prod(x_shape))} != {rows}")
+    return solve(A.reshape(rows, rows), B.reshape(rows)).reshape(x_shape)
+
+
+def vander(x, *, N: int | None = None) -> Tensor:
+    """The Vandermonde matrix ``[1, x, x^2, ..., x^(N-1)]`` of each vector in a batch, as a
+    cumulative product (so the gradient at ``x = 0`` is finite)."""
+    x = as_tensor_arg(x, "linalg.vander")
+    if x.ndim == 0:
+        raise RuntimeError("linalg.vander: x must have at least one dimension")
+    n = x.shape[-1] if N is None else int(N)
+    if n <= 1:
+        raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
+    from .stats import cumprod
+    ones = Tensor._make(np.ones(tuple(x.shape) + (1,), x._data.dtype))
+    rest = x.unsqueeze(-1).expand(*x.shape, n - 1)
+    return cumprod(cat([ones, rest], -1), -1)
+
+
 # ---------------------------------------------------------------------------------------------
 # triangular systems: composites that mask A to its triangle, so the gradient of A (from
 # Solve's backward) lands on that triangle only
