@@ -27,7 +27,8 @@ def _same(make) -> None:
 
 CONSTRUCT = [
     lambda l: l.tensor(1), lambda l: l.tensor(1.5), lambda l: l.tensor(True),
-    lambda l: l.tensor([1, 2.5]), lambda l: l.tensor([[1, 2], [3, 4]]), lambda l: l.tensor([True, 1]),
+    lambda l: l.tensor([1, 2.5]), lambda l: l.tensor([[1, 2], [3, 4]]),
+    lambda l: l.tensor([True, 1]),
     lambda l: l.tensor([True, 1.5]), lambda l: l.tensor((1, 2)), lambda l: l.tensor([]),
     lambda l: l.tensor([[]]), lambda l: l.tensor(np.array([1, 2], np.int32)),
     lambda l: l.tensor(np.array([1.0, 2.0])), lambda l: l.tensor(np.array(True)),
@@ -35,10 +36,13 @@ CONSTRUCT = [
     lambda l: l.tensor([np.float64(2.0)]), lambda l: l.tensor([np.float64(2), 1.5]),
     lambda l: l.tensor([np.float16(2), 1.5]), lambda l: l.tensor([np.float16(2), 1]),
     lambda l: l.tensor([np.int32(1), 2]), lambda l: l.tensor([np.int8(1), np.int16(2)]),
-    lambda l: l.tensor([[np.int8(1)], [np.int16(2)]]), lambda l: l.tensor([np.uint8(3), np.int8(1)]),
-    lambda l: l.tensor([l.tensor(1.0), l.tensor(2.0)]), lambda l: l.tensor([l.tensor(1), l.tensor(2)]),
+    lambda l: l.tensor([[np.int8(1)], [np.int16(2)]]),
+    lambda l: l.tensor([np.uint8(3), np.int8(1)]),
+    lambda l: l.tensor([l.tensor(1.0), l.tensor(2.0)]),
+    lambda l: l.tensor([l.tensor(1), l.tensor(2)]),
     lambda l: l.tensor([l.tensor(1.0, dtype=l.float64), 2.5]),
-    lambda l: l.tensor([l.tensor(1, dtype=l.int8), 2.5]), lambda l: l.tensor([l.tensor(1, dtype=l.int8)]),
+    lambda l: l.tensor([l.tensor(1, dtype=l.int8), 2.5]),
+    lambda l: l.tensor([l.tensor(1, dtype=l.int8)]),
     lambda l: l.tensor([l.tensor(1.0, dtype=l.float16), 2]), lambda l: l.tensor([l.tensor(True)]),
     lambda l: l.tensor([np.array([1, 2], np.int8), np.array([3, 4], np.int8)]),
     lambda l: l.tensor([1, 2], dtype=l.float16), lambda l: l.tensor([1.7, -2.7], dtype=l.int32),
@@ -89,13 +93,16 @@ def test_errors_match_torch(make, error):
 
 
 CONVERT = [
-    lambda l: l.tensor(3.0).item(), lambda l: l.tensor([3]).item(), lambda l: l.tensor([[2.5]]).item(),
-    lambda l: l.tensor(True).item(), lambda l: l.tensor([[1, 2]]).tolist(), lambda l: l.tensor(2).tolist(),
+    lambda l: l.tensor(3.0).item(), lambda l: l.tensor([3]).item(),
+    lambda l: l.tensor([[2.5]]).item(),
+    lambda l: l.tensor(True).item(), lambda l: l.tensor([[1, 2]]).tolist(),
+    lambda l: l.tensor(2).tolist(),
     lambda l: l.tensor([]).tolist(), lambda l: l.tensor([1.5, 2]).tolist(),
     lambda l: float(l.tensor([2])), lambda l: int(l.tensor(2.7)), lambda l: int(l.tensor(-2.7)),
     lambda l: bool(l.tensor([0.0])), lambda l: bool(l.tensor(3)), lambda l: len(l.tensor([[1, 2]])),
     lambda l: [0, 1, 2][l.tensor(1)], lambda l: f"{l.tensor(1.23456):.2f}",
-    lambda l: len(list(l.tensor([[1, 2], [3, 4]]))), lambda l: [t.tolist() for t in l.tensor([[1, 2], [3, 4]])],
+    lambda l: len(list(l.tensor([[1, 2], [3, 4]]))),
+    lambda l: [t.tolist() for t in l.tensor([[1, 2], [3, 4]])],
 ]
 
 
@@ -132,7 +139,8 @@ def test_numpy_interop_shares_memory():
 
 
 ATTRS = [
-    lambda l: l.tensor([1, 2]).ndim, lambda l: l.tensor([1, 2]).dim(), lambda l: l.tensor([[1, 2]]).numel(),
+    lambda l: l.tensor([1, 2]).ndim, lambda l: l.tensor([1, 2]).dim(),
+    lambda l: l.tensor([[1, 2]]).numel(),
     lambda l: tuple(l.tensor([[1, 2]]).shape), lambda l: tuple(l.tensor([[1, 2]]).size()),
     lambda l: l.tensor([[1, 2]]).size(1), lambda l: l.tensor([[1, 2]]).size(-1),
     lambda l: l.tensor([[1, 2]]).shape == (1, 2), lambda l: l.tensor([[1, 2]]).shape[1],
@@ -161,17 +169,23 @@ def test_attributes_match_torch(i):
 
 METHODS = [
     lambda l: l.tensor([1.0, 2]).to(l.float64), lambda l: l.tensor([1.0, 2]).to("cpu"),
-    lambda l: l.tensor([1.5, 2]).to("cpu", l.int64), lambda l: l.tensor([1.0, 2]).to(l.device("cpu")),
-    lambda l: l.tensor([1.5, 2]).to(l.tensor([1])), lambda l: l.tensor([1.0, 2]).to(device="cpu", dtype=l.float16),
+    lambda l: l.tensor([1.5, 2]).to("cpu", l.int64),
+    lambda l: l.tensor([1.0, 2]).to(l.device("cpu")),
+    lambda l: l.tensor([1.5, 2]).to(l.tensor([1])),
+    lambda l: l.tensor([1.0, 2]).to(device="cpu", dtype=l.float16),
     lambda l: l.tensor([1.0, 2]).to(dtype=l.int8), lambda l: l.tensor([1.5, 2]).long(),
-    lambda l: l.tensor([1.5, 2]).int(), lambda l: l.tensor([1.5, 0]).bool(), lambda l: l.tensor([1, 2]).half(),
-    lambda l: l.tensor([1, 2]).float(), lambda l: l.tensor([1, 2]).double(), lambda l: l.tensor([-1.5, 300]).byte(),
+    lambda l: l.tensor([1.5, 2]).int(), lambda l: l.tensor([1.5, 0]).bool(),
+    lambda l: l.tensor([1, 2]).half(),
+    lambda l: l.tensor([1, 2]).float(), lambda l: l.tensor([1, 2]).double(),
+    lambda l: l.tensor([-1.5, 300]).byte(),
     lambda l: l.tensor([1, 2]).type_as(l.tensor([1.0])), lambda l: l.tensor([1.0, 2]).cpu(),
-    lambda l: l.tensor([1.0, 2]).requires_grad_(), lambda l: l.tensor([1.0, 2], requires_grad=True).clone(),
+    lambda l: l.tensor([1.0, 2]).requires_grad_(),
+    lambda l: l.tensor([1.0, 2], requires_grad=True).clone(),
     lambda l: l.tensor([1.0, 2], requires_grad=True).detach(),
     lambda l: l.tensor([1.0, 2], requires_grad=True).requires_grad_(False),
     lambda l: l.tensor([1.0, 2], requires_grad=True).double(),
-    lambda l: l.tensor([[1.0, 2], [3, 4]]).t().contiguous(), lambda l: l.tensor([1.0]).type(l.float64),
+    lambda l: l.tensor([[1.0, 2], [3, 4]]).t().contiguous(),
+    lambda l: l.tensor([1.0]).type(l.float64),
 ]
 
 

@@ -152,7 +152,8 @@ class Remainder(Primitive):
 
 
 class Pow(Primitive):
-    node_name = "PowBackward0"  # tensor ** scalar; PowBackward1 tensor ** tensor; 2 scalar ** tensor
+    # PowBackward0: tensor ** number; 1: tensor ** tensor; 2: number ** tensor
+    node_name = "PowBackward0"
 
     @staticmethod
     def forward(ctx, a, b):

@@ -155,7 +155,8 @@ SPECS = [
     OpSpec("Tensor.__neg__", lambda lib, x: -x, [[(2, 3)], [()], [(0,)]]),
     OpSpec("Tensor.__neg__-int", lambda lib, x: -x, [[I((2, 3), -3, 3)]], grad=False,
            dtypes=ONLY32),
-    OpSpec("Tensor.__abs__", lambda lib, x: abs(x), [[(2, 3)], [()], [A(np.array([-1.0, 0.0, 2.0]))]]),
+    OpSpec("Tensor.__abs__", lambda lib, x: abs(x),
+           [[(2, 3)], [()], [A(np.array([-1.0, 0.0, 2.0]))]]),
     OpSpec("Tensor.__pos__", lambda lib, x: +x, [[(2, 3)]]),
     # -- comparison (bool results, no gradient) ------------------------------------------
     *[OpSpec(name, fn, BIN + [[A(np.array([1.0, 2.0, 3.0])), A(np.array([1.0, 0.0, 3.0]))],
