@@ -142,7 +142,7 @@ def _qr_backward_tall(q: Tensor, r: Tensor, gq, gr) -> Tensor:
     return _rdiv_upper(lhs, r)
 
 
-def qr_linalg(A, mode: str = "reduced"):
+def qr_linalg(A, mode: str = "reduced") -> tuple:
     """``A = Q R`` with orthonormal ``Q`` and upper-triangular ``R``; ``mode`` is
     ``'reduced'``, ``'complete'`` or ``'r'`` (``Q`` empty)."""
     A = _matrix("linalg.qr", A, square=False)
@@ -152,7 +152,7 @@ def qr_linalg(A, mode: str = "reduced"):
     return linalg_qr(*QR.apply(A, mode=mode))
 
 
-def qr(input, some: bool = True):
+def qr(input, some: bool = True) -> tuple:
     """``torch.qr``: ``linalg.qr`` with ``some=True`` for the reduced mode."""
     return qr_result(*qr_linalg(input, "reduced" if some else "complete"))
 
@@ -191,7 +191,7 @@ class Eigh(Primitive):
         return v @ inner @ v.mT
 
 
-def eigh(A, UPLO: str = "L"):
+def eigh(A, UPLO: str = "L") -> tuple:
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, reading
     its lower (``UPLO='L'``) or upper triangle. Gradients assume distinct eigenvalues."""
     A = _matrix("linalg.eigh", A)
@@ -256,7 +256,7 @@ def _svd_backward(u, s, vh, gu, gs, gvh, m: int, n: int) -> Tensor:
     return ga
 
 
-def svd_linalg(A, full_matrices: bool = True):
+def svd_linalg(A, full_matrices: bool = True) -> tuple:
     """``A = U diag(S) Vh`` with singular values descending. Gradients assume distinct
     nonzero singular values; with ``full_matrices`` the extra columns get none."""
     A = _matrix("linalg.svd", A, square=False)
@@ -268,11 +268,16 @@ def svdvals(A) -> Tensor:
     return svd_linalg(A, full_matrices=False).S
 
 
-def svd(input, some: bool = True, compute_uv: bool = True):
+def svd(input, some: bool = True, compute_uv: bool = True) -> tuple:
     """``torch.svd``: ``(U, S, V)`` with ``V`` (not ``Vh``); ``some`` for the reduced form."""
-    U, S, Vh = svd_linalg(input, full_matrices=not some)
     if not compute_uv:
-        return svd_result(U.detach() * 0, S, Vh.mT.detach() * 0)
+        # as PyTorch: U and V are zero-filled, square (the full_matrices shapes)
+        A = _matrix("svd", input, square=False)
+        m, n = A._data.shape[-2:]
+        batch, dt = A._data.shape[:-2], A._data.dtype
+        return svd_result(Tensor._make(np.zeros(batch + (m, m), dt)), svdvals(A),
+                          Tensor._make(np.zeros(batch + (n, n), dt)))
+    U, S, Vh = svd_linalg(input, full_matrices=not some)
     return svd_result(U, S, Vh.mT)
 
 
@@ -368,7 +373,7 @@ linalg_lstsq = return_types.make("linalg_lstsq",
                                  ("solution", "residuals", "rank", "singular_values"))
 
 
-def lstsq(A, B, rcond=None, *, driver=None):
+def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     """Least squares ``min ||A X - B||`` (the minimum-norm solution when underdetermined),
     as ``pinv(A) @ B``. As PyTorch's CPU drivers: ``rank`` unless ``driver='gels'``,
     ``singular_values`` for ``'gelsd'``/``'gelss'``, ``residuals`` (squared, per column) for

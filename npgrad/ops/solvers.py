@@ -131,7 +131,7 @@ class Slogdet(Primitive):
         return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
 
 
-def slogdet(A):
+def slogdet(A) -> tuple:
     """``(sign, logabsdet)`` of the determinant, stable where ``det`` over/underflows."""
     return linalg_slogdet(*Slogdet.apply(_matrix("linalg.slogdet", A)))
 

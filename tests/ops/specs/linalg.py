@@ -225,6 +225,8 @@ SPECS = [
            [[(3, 3)], [(4, 2)], [(2, 2, 3)], [(0, 2)]]),
     OpSpec("svd", lambda lib, x, some: (lambda u, s, v: (s, u * v[..., :1, :]))(*lib.svd(x, some)),
            [[(4, 3), C(True)], [(3, 3), C(True)]], covers=("Tensor.svd",), atol=1e-3),
+    OpSpec("svd-no-uv", lambda lib, x: tuple(lib.svd(x, compute_uv=False)),
+           [[(4, 3)], [(2, 2, 3)]]),
     OpSpec("linalg.pinv", lambda lib, x: lib.linalg.pinv(x),
            [[(3, 3)], [(4, 3)], [(3, 5)], [(2, 4, 3)], [(0, 3)]], atol=1e-3),
     OpSpec("linalg.pinv-hermitian", lambda lib, x: lib.linalg.pinv(_spd(lib, x), hermitian=True),
