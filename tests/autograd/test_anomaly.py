@@ -9,7 +9,8 @@ import torch
 
 import npgrad
 
-pytestmark = pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+pytestmark = [pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled"),
+              pytest.mark.filterwarnings("ignore::RuntimeWarning")]  # NumPy on 0/0, log(0)
 
 LIBS = [npgrad, torch]
 
