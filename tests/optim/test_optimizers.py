@@ -107,3 +107,27 @@ def test_closure_is_called():
         return loss
     loss = opt.step(closure)
     assert loss.item() == 4.0 and p.item() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+@pytest.mark.parametrize("history", [100, 3])
+def test_lbfgs_matches_torch_on_rosenbrock(line_search, history):
+    def run(lib):
+        x = lib.nn.Parameter(lib.tensor([-1.5, 2.0], dtype=lib.float64))
+        opt = lib.optim.LBFGS([x], lr=1 if line_search else 0.5, max_iter=15,
+                              history_size=history, line_search_fn=line_search)
+
+        def closure():
+            opt.zero_grad()
+            loss = (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+            loss.backward()
+            return loss
+        path = []
+        for _ in range(4):
+            opt.step(closure)
+            path.append(x.detach().numpy().copy())
+        return np.array(path), opt.state[opt.param_groups[0]["params"][0]]["func_evals"]
+    ours, evals_o = run(npgrad)
+    theirs, evals_t = run(torch)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-8)
+    assert evals_o == evals_t
