@@ -120,6 +120,29 @@ class ScatterAddFlat(Primitive):
         return Gather.apply(grad, lin=ctx.lin)
 
 
+class ScatterAdd(Primitive):
+    """A copy of ``a`` with ``src`` added at the flat positions ``lin``."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, src, lin):
+        ctx.lin = lin
+        out = np.array(a, copy=True)  # C-contiguous, so its reshape(-1) is a view
+        np.add.at(out.reshape(-1), lin.reshape(-1), np.broadcast_to(src, lin.shape).reshape(-1))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_src = ctx.needs_input_grad[1]
+        return grad, (Gather.apply(grad, lin=ctx.lin) if need_src else None)
+
+
+def _nd_key(lin: np.ndarray, shape: tuple) -> tuple:
+    """Flat positions as a tuple of per-dim index arrays (an N-D key for IndexPut)."""
+    return np.unravel_index(lin.reshape(-1), shape) if shape else (lin.reshape(-1),)
+
+
 def gather(input, dim: int, index, *, sparse_grad: bool = False) -> Tensor:
     """``out[i][j][k] = input[index[i][j][k]][j][k]`` (for ``dim=0``); ``index`` may be
     smaller than ``input`` in every dim but ``dim``."""
@@ -140,8 +163,7 @@ def scatter_add(input, dim: int, index, src) -> Tensor:
     input = as_tensor_arg(input, "scatter_add")
     _check_src(input, src, "scatter_add")
     _, lin = _flat_positions(input, dim, index, "scatter_add", src)
-    return input + ScatterAddFlat.apply(_src_region(src, index.shape), lin=lin,
-                                        shape=input._data.shape)
+    return ScatterAdd.apply(input, _src_region(src, index.shape), lin=lin)
 
 
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Tensor:
@@ -165,10 +187,11 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Ten
         v = _src_region(src, index.shape).reshape(-1)
     else:
         v = np.asarray(src, input._data.dtype)
-    out = IndexPut.apply(input.reshape(-1), v, key=(lin.reshape(-1),), op="scatter",
+    base = input if input.ndim else input.reshape(1)
+    out = IndexPut.apply(base, v, key=_nd_key(lin, base._data.shape), op="scatter",
                          node="ScatterBackward0" if isinstance(src, Tensor)
                          else "ScatterBackward1")
-    return out.reshape(input.shape)
+    return out if input.ndim else out.reshape(())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,9 +366,11 @@ def put(input, index, source, accumulate: bool = False) -> Tensor:
         raise IndexError(f"put_(): Expected source and index to have the same number of "
                          f"elements, but got source.numel() = {source.numel()}, "
                          f"index.numel() = {idx.size}")
-    out = IndexPut.apply(input.reshape(-1), source.reshape(-1), key=(idx.reshape(-1),),
+    base = input if input.ndim else input.reshape(1)
+    lin = np.where(idx < 0, idx + input.numel(), idx)
+    out = IndexPut.apply(base, source.reshape(-1), key=_nd_key(lin, base._data.shape),
                          accumulate=accumulate, op="put", node="PutBackward0")
-    return out.reshape(input.shape)
+    return out if input.ndim else out.reshape(())
 
 
 # ---------------------------------------------------------------------------------------------

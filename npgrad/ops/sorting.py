@@ -109,10 +109,11 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueRes
         v, i = _select(input.reshape(1), 0, np.zeros(1, np.int64), "KthvalueBackward0")
         return KthvalueResult(v.reshape(()), i.reshape(()))
     idx = np.take(_argsort(input._data, d, False), [k - 1], axis=d)
-    v, i = _select(input, d, idx, "KthvalueBackward0")
+    lin = flat_positions(input._data.shape, d, idx)
     if not keepdim:
-        v, i = v.squeeze(d), i.squeeze(d)
-    return KthvalueResult(v, i)
+        idx, lin = idx.squeeze(d), lin.squeeze(d)
+    values = _Values.apply(input, lin=lin, node="KthvalueBackward0")
+    return KthvalueResult(values, Tensor._make(idx.astype(np.int64)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class _Unique(Primitive):
     """``unique``'s values: they follow the input in the graph, but have no derivative (as in
     PyTorch, where backward through them raises)."""
 
-    node_name = "UniqueBackward0"
+    node_name = "Unique2Backward0"
 
     @staticmethod
     def forward(ctx, a, values):
