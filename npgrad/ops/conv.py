@@ -307,8 +307,10 @@ class ConvWeightGrad(Primitive):
         if cols is None:
             cols = lay.im2col(x)
         cols = cols.reshape(g, C // g * lay.kk, N * lay.length)
-        out = np.matmul(lay.pack(y).reshape(g, O // g, N * lay.length), cols.transpose(0, 2, 1))
-        return out.reshape((O, C // g) + tuple(kernel))
+        yp = lay.pack(y).reshape(g, O // g, N * lay.length)
+        # cols @ y^T, then transposed: BLAS is about twice as fast this way round here.
+        out = np.matmul(cols, yp.transpose(0, 2, 1)).transpose(0, 2, 1)
+        return np.ascontiguousarray(out).reshape((O, C // g) + tuple(kernel))
 
     @staticmethod
     def backward(ctx, grad):

@@ -251,9 +251,10 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sliding local blocks of ``input`` (N, C, H, W) or (C, H, W) as columns:
     (N, C * kh * kw, L), L being the number of blocks (im2col)."""
     input = as_tensor_arg(input, "unfold")
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported "
-                                  f"(got {input.ndim}D)")
+    if input.ndim not in (3, 4) or any(s == 0 for s in input.shape[-3:]):
+        raise RuntimeError(f"unfold: Expected 3D or 4D (batch mode) tensor with possibly 0 "
+                           f"batch size and other non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
     kernel, geom = _fold_geom("unfold", kernel_size, dilation, padding, stride)
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
@@ -271,9 +272,10 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Te
     """Sum columns (N, C * kh * kw, L) back into an (N, C, *output_size) image (col2im);
     overlapping blocks add up. The adjoint of :func:`unfold`."""
     input = as_tensor_arg(input, "fold")
-    if input.ndim not in (2, 3):
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input "
-                                  f"Tensors are supported (got {input.ndim}D)")
+    if input.ndim not in (2, 3) or any(s == 0 for s in input.shape[-2:]):
+        raise RuntimeError(f"fold: Expected 2D or 3D (batch mode) tensor for input with "
+                           f"possibly 0 batch size and non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
     size = ntuple(output_size, 2, "output_size", "fold")
     kernel, geom = _fold_geom("fold", kernel_size, dilation, padding, stride)
     batched = input.ndim == 3
