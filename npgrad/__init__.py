@@ -27,6 +27,7 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 from .ops.binary import *  # noqa: F401,F403
 from .ops.creation import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
+from .ops.masked import *  # noqa: F401,F403
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403

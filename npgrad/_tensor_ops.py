@@ -853,19 +853,19 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.indexing.index_fill, dim, index, value)
 
     def masked_fill(self, mask, value):
-        return _ops.indexing.masked_fill(self, mask, value)
+        return _ops.masked.masked_fill(self, mask, value)
 
     def masked_fill_(self, mask, value):
-        return _ops.inplace.apply_(self, _ops.indexing.masked_fill, mask, value)
+        return _ops.inplace.apply_(self, _ops.masked.masked_fill, mask, value)
 
     def masked_select(self, mask):
-        return _ops.indexing.masked_select(self, mask)
+        return _ops.masked.masked_select(self, mask)
 
     def masked_scatter(self, mask, source):
-        return _ops.indexing.masked_scatter(self, mask, source)
+        return _ops.masked.masked_scatter(self, mask, source)
 
     def masked_scatter_(self, mask, source):
-        return _ops.inplace.apply_(self, _ops.indexing.masked_scatter, mask, source)
+        return _ops.inplace.apply_(self, _ops.masked.masked_scatter, mask, source)
 
     def take(self, index):
         return _ops.scatter.take(self, index)

@@ -1,5 +1,5 @@
-"""Indexing: ``x[key]``, ``x[key] = value``, the ``index_*`` and ``masked_*`` families, and
-``nonzero`` (``take`` and ``put``, flat indices, are in ``scatter.py``).
+"""Indexing: ``x[key]``, ``x[key] = value``, the ``index_*`` family and ``nonzero``
+(``masked_*`` are in ``masked.py``; ``take`` and ``put``, flat indices, in ``scatter.py``).
 
 Keys follow PyTorch's rules (which are NumPy's, plus a few legacy ones): ints, slices with
 positive steps, None, Ellipsis, integer and bool tensors, lists and arrays, and tuples mixing
@@ -11,16 +11,13 @@ that ``index_copy``, ``index_fill``, ``masked_scatter``, ``scatter``, ``put`` an
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..autograd.function import Primitive
-from .binary import Where
 from ._util import Tensor, as_tensor_arg, describe, norm_dim
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
-           "index_fill", "masked_fill", "masked_select", "masked_scatter", "nonzero", "argwhere"]
+           "index_fill", "nonzero", "argwhere"]
 
 _FULL = slice(None)
 
@@ -239,10 +236,6 @@ class IndexSelect(GetItem):
     node_name = "IndexSelectBackward0"
 
 
-class MaskedSelect(GetItem):
-    node_name = "MaskedSelectBackward0"
-
-
 def getitem(input, key) -> Tensor:
     """``input[key]`` with PyTorch's indexing rules."""
     return GetItem.apply(input, key=norm_key(key))
@@ -305,7 +298,7 @@ class ZeroAt(Primitive):
         return ZeroAt.apply(grad, key=ctx.key)
 
 
-def _as_value(value, input: Tensor):
+def as_value(value, input: Tensor):
     """A written value in ``input``'s dtype: a Tensor (cast in the graph) or an array."""
     if isinstance(value, Tensor):
         return value if value._data.dtype == input._data.dtype else value.to(input.dtype)
@@ -317,7 +310,7 @@ def setitem(input: Tensor, key, value) -> None:
     from . import inplace
     inplace.check(input, "setitem")
     key = norm_key(key)
-    result = SetItem.apply(input, _as_value(value, input), key=key)
+    result = SetItem.apply(input, as_value(value, input), key=key)
     inplace.commit(input, result, "setitem")
 
 
@@ -363,7 +356,7 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     if isinstance(values, Tensor) and values._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_put(): values and self must have the same dtype, got "
                            f"{describe(values, input)}")
-    return IndexPut.apply(input, _as_value(values, input), key=norm_key(tuple(indices)),
+    return IndexPut.apply(input, as_value(values, input), key=norm_key(tuple(indices)),
                           accumulate=accumulate)
 
 
@@ -447,81 +440,9 @@ def index_fill(input, dim: int, index, value) -> Tensor:
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")
-    return IndexPut.apply(input, _as_value(value, input), key=key, op="index_fill",
+    return IndexPut.apply(input, as_value(value, input), key=key, op="index_fill",
                           node="IndexFillBackward1" if isinstance(value, Tensor)
                           else "IndexFillBackward0")
-
-
-# ---------------------------------------------------------------------------------------------
-# masked_fill, masked_select, masked_scatter: a bool mask that broadcasts
-# ---------------------------------------------------------------------------------------------
-
-def _mask_broadcast(input: Tensor, mask, op: str) -> tuple:
-    if not isinstance(mask, Tensor):
-        raise TypeError(f"{op}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
-    if mask._data.dtype != bool:
-        raise RuntimeError(f"{op} only supports boolean masks, but got mask with dtype "
-                           f"{mask.dtype}")
-    try:
-        return np.broadcast_shapes(input._data.shape, mask._data.shape)
-    except ValueError:
-        raise RuntimeError(f"{op}: the shapes of input and mask do not broadcast: "
-                           f"{describe(input, mask)}") from None
-
-
-class MaskedFill(Where):
-    node_name = "MaskedFillBackward0"
-
-
-def masked_fill(input, mask, value) -> Tensor:
-    """``input`` with ``value`` where ``mask`` is True (``mask`` broadcasts)."""
-    input = as_tensor_arg(input, "masked_fill")
-    _mask_broadcast(input, mask, "masked_fill")
-    if isinstance(value, Tensor):
-        if value.ndim:
-            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
-                               f"got tensor with {value.ndim} dimension(s).")
-    elif not isinstance(value, (numbers.Number, np.generic)):
-        raise TypeError(f"masked_fill(): argument 'value' must be Number or Tensor, not "
-                        f"{type(value).__name__}")
-    v = _as_value(value, input)
-    return MaskedFill.apply(mask, v if isinstance(v, Tensor) else Tensor._make(v), input)
-
-
-def masked_select(input, mask) -> Tensor:
-    """The elements of ``input`` where ``mask`` is True, as a 1-D tensor (both broadcast)."""
-    input = as_tensor_arg(input, "masked_select")
-    shape = _mask_broadcast(input, mask, "masked_select")
-    if input._data.shape != shape:
-        input = input.expand(shape)
-    m = np.broadcast_to(mask._data, shape)
-    if input.ndim == 0:
-        input, m = input.reshape(1), m.reshape(1)
-    return MaskedSelect.apply(input, key=(m,))
-
-
-def masked_scatter(input, mask, source) -> Tensor:
-    """``input`` with the True positions of ``mask`` filled, in order, from ``source``."""
-    input = as_tensor_arg(input, "masked_scatter")
-    shape = _mask_broadcast(input, mask, "masked_scatter")
-    if not isinstance(source, Tensor):
-        raise TypeError(f"masked_scatter(): argument 'source' must be Tensor, not "
-                        f"{type(source).__name__}")
-    if source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
-                           f"got {describe(input, source)}")
-    m = np.broadcast_to(mask._data, shape)
-    n = int(np.count_nonzero(m))
-    if source.numel() < n:
-        raise RuntimeError(f"masked_scatter: Number of elements of source ({source.numel()}) < "
-                           f"number of ones in mask ({n})")
-    if input._data.shape != shape:
-        input = input.expand(shape)
-    if input.ndim == 0:
-        return masked_scatter(input.reshape(1), mask.reshape(1), source).reshape(())
-    values = source.reshape(-1)[:n]
-    return IndexPut.apply(input, values, key=(m,), op="masked_scatter",
-                          node="MaskedScatterBackward0")
 
 
 # ---------------------------------------------------------------------------------------------
