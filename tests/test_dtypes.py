@@ -279,3 +279,13 @@ def test_add_sub_alpha_promotion_matches_torch():
         assert _name(ours.dtype) == _name(theirs.dtype) and ours.tolist() == theirs.tolist()
     with pytest.raises(RuntimeError, match="alpha"):
         npgrad.add(npgrad.tensor([1, 2]), npgrad.tensor([1, 2]), alpha=1.5)
+
+
+def test_integer_pow_with_negative_exponents_matches_torch():
+    for make in (lambda l: 2 ** l.tensor([-1, 2]),
+                 lambda l: l.tensor([0, 1, -1, -1, 2, 3]) ** l.tensor([-1, -2, -1, -2, -1, -3]),
+                 lambda l: l.tensor([0, 1, -1, 2], dtype=l.int8) ** l.tensor([-1, -2, -3, -1])):
+        ours, theirs = make(npgrad), make(torch)
+        assert _name(ours.dtype) == _name(theirs.dtype) and ours.tolist() == theirs.tolist()
+    with pytest.raises(RuntimeError, match="negative"):
+        npgrad.tensor([2]) ** -1

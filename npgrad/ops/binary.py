@@ -166,10 +166,12 @@ class Pow(Primitive):
                                           f"({describe(a, b)})")
             return a.copy() if b else np.ones_like(a)
         a2, b2 = _dt.promote_binary(a, b)
-        if a2.__class__ is np.ndarray and a2.dtype.kind in "iu":
-            if np.any(np.asarray(b2) < 0):
-                raise RuntimeError("pow: integers to negative integer powers are not allowed "
-                                   f"({describe(a, b)})")
+        if b2.__class__ is not np.ndarray and a2.__class__ is np.ndarray \
+                and a2.dtype.kind in "iu" and b2 < 0:
+            raise RuntimeError("pow: integers to negative integer powers are not allowed "
+                               f"({describe(a, b)})")
+        if b2.__class__ is np.ndarray and b2.dtype.kind == "i" and np.any(b2 < 0):
+            return _int_pow_negative(ctx, a, b, a2, b2)
         try:
             out = np.power(a2, b2)
         except ValueError:
@@ -205,6 +207,19 @@ class Pow(Primitive):
             else:
                 gb = grad * out * math.nan
         return ga, gb
+
+
+def _int_pow_negative(ctx, a, b, a2, b2):
+    """Integer powers with negative exponent tensors, as PyTorch: 1/a**|b| truncated (1 for
+    a = 1, +-1 for a = -1, else 0); NumPy refuses them."""
+    a2 = np.asarray(a2, b2.dtype) if a2.__class__ is not np.ndarray else a2
+    neg = b2 < 0
+    out = np.power(a2, np.where(neg, 0, b2))
+    sign = np.where(b2 % 2 == 0, 1, -1)
+    small = np.where(a2 == 1, 1, np.where(a2 == -1, sign, 0)).astype(out.dtype)
+    out = np.asarray(np.where(neg, small, out))
+    ctx.save_for_backward(a, b, out)
+    return out
 
 
 def add(input, other, *, alpha=1) -> Tensor:
