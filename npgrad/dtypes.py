@@ -183,12 +183,19 @@ def promote_binary(a, b):
     return _cast(a, dt), _cast(b, dt)
 
 
+_INT_RANGE = {np.dtype(t): (_builtins.int(np.iinfo(t).min), _builtins.int(np.iinfo(t).max))
+              for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
+
+
 def wrap_ints(a, b):
     """Python ints that overflow the other operand's integer dtype, wrapped into it (two's
     complement, as PyTorch does: ``uint8_tensor - 1`` wraps where NumPy raises)."""
     def wrap(x, other):
         if isinstance(x, _builtins.int) and isinstance(other, np.ndarray) \
                 and other.dtype.kind in "iu":
+            lo, hi = _INT_RANGE[other.dtype]
+            if lo <= x <= hi:
+                return x
             return np.array(x & ((1 << (8 * other.dtype.itemsize)) - 1),
                             np.uint64).astype(other.dtype)
         return x
