@@ -97,17 +97,18 @@ def _argmax_rows(rows: np.ndarray) -> tuple:
     """Max of each column and the row it is in: the first such row, or the last NaN, as
     PyTorch's pooling kernels (``val > max || isnan(val)``)."""
     # A loop over the kernel's offsets, each vectorised over all outputs: np.argmax over a
-    # short axis is several times slower.
-    best = rows[0].copy()
-    for r in rows[1:]:
-        np.maximum(best, r, out=best)
-    idx = np.zeros(best.shape, np.int64)
+    # short axis is several times slower. Small offsets count in uint8 to save bandwidth.
+    best = rows.max(axis=0)
+    kind = np.uint8 if rows.shape[0] < 256 else np.int64
+    idx = np.zeros(best.shape, kind)
     found = rows[0] == best
+    hit = np.empty_like(found)
     for k in range(1, rows.shape[0]):
-        hit = rows[k] == best
-        hit &= ~found
+        np.equal(rows[k], best, out=hit)
+        np.greater(hit, found, out=hit)  # a hit not found before
         found |= hit
-        idx += hit * np.int64(k)
+        idx += hit.view(np.uint8) * kind(k)
+    idx = idx.astype(np.int64)
     if best.dtype.kind == "f":
         nan = np.isnan(best)
         if nan.any():
@@ -130,7 +131,8 @@ def _flat_index(positions: list, size: tuple) -> np.ndarray:
 
 def _global_index(idx: np.ndarray, n: int, plane: int) -> np.ndarray:
     rows = int(np.prod(idx.shape[:idx.ndim - n]))
-    return (np.arange(rows, dtype=np.int64)[:, None] * plane + idx.reshape(rows, idx.size // max(rows, 1))).ravel()
+    per_row = idx.reshape(rows, idx.size // max(rows, 1))
+    return (np.arange(rows, dtype=np.int64)[:, None] * plane + per_row).ravel()
 
 
 class PoolScatter(Primitive):
@@ -184,15 +186,20 @@ class MaxPool(Primitive):
         win = windows(pad_array(x, pads, low), out_sp, kernel, stride, dilation)
         best, k = _argmax_rows(_rows(win, n))
         lead = x.shape[:x.ndim - n]
-        ks = np.unravel_index(k.reshape(lead + out_sp), kernel)
         starts = [np.arange(o).reshape((-1,) + (1,) * (n - 1 - d)) * s - p
                   for d, (o, s, p) in enumerate(zip(out_sp, stride, padding))]
-        pos = [st + kd * d for st, kd, d in zip(starts, ks, dilation)]
+        # flat index = (flat index of the window's start) + (flat shift of offset k)
+        shift = _flat_index(np.meshgrid(*[np.arange(kd) * d for kd, d in
+                                          zip(kernel, dilation)], indexing="ij"), size)
+        idx = shift.ravel()[k].reshape(lead + out_sp) + _flat_index(starts, size)
         if np.any(best == low):  # a window of -inf only: PyTorch points at its first element
+            ks = np.unravel_index(k.reshape(lead + out_sp), kernel)
             first = [st + -(np.minimum(st, 0) // d) * d for st, d in zip(starts, dilation)]
             at_low = (best == low).reshape(lead + out_sp)
-            pos = [np.where(at_low, f, q) for f, q in zip(first, pos)]
-        ctx.idx = idx = _flat_index(pos, size)
+            pos = [np.where(at_low, f, st + kd * d) for f, st, kd, d
+                   in zip(first, starts, ks, dilation)]
+            idx = _flat_index(pos, size)
+        ctx.idx = idx
         ctx.shape, ctx.n = x.shape, n
         # Non-overlapping windows never send two gradients to one element: plain assignment.
         ctx.unique = all(s >= d * (k - 1) + 1 or o == 1 for s, d, k, o
