@@ -262,6 +262,8 @@ def _roots(outputs, grad_outputs, caller: str) -> list:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{tuple(g.shape)} and output[{i}] has a shape of "
                                f"{tuple(t.shape)}.")
+        elif g._data.dtype != t._data.dtype:
+            g = g.to(t.dtype)  # as PyTorch: the gradient takes its output's dtype
         roots.append((t._edge(), g))
     return roots
 
@@ -279,8 +281,12 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         run_backward(roots, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     edges = {}
     for t in inputs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward: inputs must be Tensors, got {type(t).__name__}")
         if not t._rg:
             raise RuntimeError("backward: an input tensor does not require grad")
         edges[t._edge()] = t
@@ -291,8 +297,10 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         if g is not None:
             if edge[0].__class__ is AccumulateGrad:
                 _accumulate_leaf(t, g, create_graph)
-            else:
-                t._grad = g.detach() if t._grad is None else t._grad + g
+            elif not t._retains:  # (a retained grad was already accumulated by the pass)
+                if not create_graph:
+                    g = Tensor._make(g._data.copy())
+                t._grad = g if t._grad is None else t._grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,

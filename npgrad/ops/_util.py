@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numbers
 
+import operator
+
 import numpy as np
 
 from ..tensor import Tensor, _dim
@@ -34,9 +36,18 @@ def as_tensor_arg(x, op: str) -> Tensor:
     raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
 
 
+def _index(d, op: str) -> int:
+    """An int dim (ints, NumPy ints, 0-d int tensors); TypeError otherwise, as PyTorch."""
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(f"{op}(): argument 'dim' must be int or a tuple of ints, not "
+                        f"{type(d).__name__}") from None
+
+
 def norm_dim(dim: int, ndim: int, op: str) -> int:
     """A dimension in ``[0, ndim)``; negative dims count from the end."""
-    return _dim(int(dim), ndim, op)
+    return _dim(_index(dim, op), ndim, op)
 
 
 def norm_dims(dim, ndim: int, op: str) -> tuple:
@@ -45,7 +56,9 @@ def norm_dims(dim, ndim: int, op: str) -> tuple:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         return (_dim(int(dim), ndim, op),)
-    dims = tuple(_dim(int(d), ndim, op) for d in dim)
+    if isinstance(dim, str) or not hasattr(dim, "__iter__"):
+        _index(dim, op)
+    dims = tuple(_dim(_index(d, op), ndim, op) for d in dim)
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"{op}: dim {dims} appears multiple times in the list of dims")
     return tuple(sorted(dims))

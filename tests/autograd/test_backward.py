@@ -300,3 +300,63 @@ def test_saved_tensors_access_after_free_raises():
     sa.backward()
     st.backward()
     close(a.grad, t.grad)
+
+
+# -- edge cases found while hardening -----------------------------------------------------------
+
+def test_inputs_with_retained_non_leaf_counts_once():
+    a, t = pair([1.0, 2.0])
+    ya, yt = a * 3, t * 3
+    ya.retain_grad()
+    yt.retain_grad()
+    (ya * ya).sum().backward(inputs=[ya])
+    (yt * yt).sum().backward(inputs=[yt])
+    close(ya.grad, yt.grad)
+
+
+def test_hooks_apply_with_inputs():
+    a, t = pair([1.0, 2.0])
+    res = []
+    for x in (a, t):
+        y = x * 3
+        y.register_hook(lambda g: g * 10)
+        (y * y).sum().backward(inputs=[y, x])
+        res.append(y.grad)
+    close(res[0], res[1])
+    close(a.grad, t.grad)
+
+
+def test_empty_inputs_raises():
+    a, t = pair([1.0])
+    for x in (a, t):
+        with pytest.raises(RuntimeError, match="cannot be empty"):
+            (x * 2).sum().backward(inputs=[])
+
+
+def test_gradient_cast_to_output_dtype():
+    a, t = pair([1.0, 2.0], dtype="float32")
+    a.backward(npgrad.tensor([1.0, 3.0], dtype=npgrad.float64))
+    t.backward(torch.tensor([1.0, 3.0], dtype=torch.float64))
+    close(a.grad, t.grad)
+    ya, yt = a * 2, t * 2
+    (ga,) = ng_grad(ya, a, npgrad.tensor([1.0, 1.0], dtype=npgrad.float64))
+    (gt,) = torch.autograd.grad(yt, t, torch.tensor([1.0, 1.0], dtype=torch.float64))
+    close(ga, gt)
+
+
+def test_grad_of_output_wrt_itself_and_unused_inputs():
+    a, t = pair([1.0, 2.0])
+    ya, yt = (a * 2).sum(), (t * 2).sum()
+    close(ng_grad(ya, ya)[0], torch.autograd.grad(yt, yt)[0])
+    c, u = pair([1.0])
+    (a * 2).sum().backward(inputs=[c])
+    (t * 2).sum().backward(inputs=[u])
+    assert c.grad is None and u.grad is None and a.grad is None and t.grad is None
+
+
+def test_autograd_backward_function_with_lists():
+    a, t = pair([1.0, 2.0])
+    for lib, x in ((npgrad, a), (torch, t)):
+        lib.autograd.backward([(x * x).sum(), x * 3],
+                              [None, lib.tensor([1.0, -1.0], dtype=lib.float64)])
+    close(a.grad, t.grad)
