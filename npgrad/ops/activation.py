@@ -14,7 +14,8 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .binary import where
-from .trig import _erf, sigmoid, tanh
+from .special import _erf
+from .trig import sigmoid, tanh
 from .unary import exp, float_input, log1p
 
 __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu",
@@ -143,7 +144,7 @@ class Gelu(Primitive):
             d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
                 1 + 3 * 0.044715 * x * x)
             return grad * d, None
-        from .trig import erf
+        from .special import erf
         cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
         pdf = exp(-0.5 * x * x) * _INV_SQRT_2PI
         return grad * (cdf + x * pdf), None

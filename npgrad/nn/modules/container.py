@@ -139,6 +139,24 @@ class ModuleList(Module):
         del self[index]
         return m
 
+    def __repr__(self) -> str:
+        """Like PyTorch, runs of identical modules print once: ``(0-3): 4 x Block(...)``."""
+        if not len(self):
+            return self._get_name() + "()"
+        runs: list = []  # [first index, last index, repr]
+        for i, m in enumerate(self):
+            text = repr(m)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = []
+        for first, last, text in runs:
+            head = f"({first})" if first == last else f"({first}-{last}): {last - first + 1} x"
+            sep = ": " if first == last else " "
+            lines.append((head + sep + text).replace("\n", "\n  "))
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered, in insertion order."""
@@ -219,7 +237,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({i}): Parameter containing: [{p.type()} of size "
+        return "\n".join(f"  ({i}): Parameter containing: [{p.dtype!r} of size "
                          f"{'x'.join(map(str, p.shape))}]" for i, p in enumerate(self))
 
 
@@ -262,6 +280,10 @@ class ParameterDict(Module):
         items = parameters.items() if hasattr(parameters, "items") else parameters
         for k, v in items:
             self[k] = v
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): Parameter containing: [{p.type()} of size "
+                         f"{'x'.join(map(str, p.shape))}]" for k, p in self.items())
 
 
 def _as_param(value):

@@ -32,6 +32,10 @@ def _additive(mask: Tensor | None, dtype) -> Tensor | None:
     return Tensor._make(np.where(mask._data, -np.inf, 0.0).astype(dtype))
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear layer; PyTorch names MultiheadAttention's output projection so (and prints it)."""
+
+
 class MultiheadAttention(Module):
     """Multi-head attention (Vaswani et al.): ``softmax(Q K^T / sqrt(d)) V`` in ``num_heads``
     heads, projected in and out.
@@ -65,7 +69,8 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(empty(3 * embed_dim, dtype=dtype))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
+                                                        dtype=dtype)
         if add_bias_kv:
             self.bias_k = Parameter(empty(1, 1, embed_dim, dtype=dtype))
             self.bias_v = Parameter(empty(1, 1, embed_dim, dtype=dtype))
