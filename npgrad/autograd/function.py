@@ -149,6 +149,17 @@ class Function(Node):
         """Return one gradient per forward input (None for inputs without one)."""
         raise NotImplementedError("subclasses of Function must implement backward")
 
+    @staticmethod
+    def setup_context(ctx, inputs: tuple, output) -> None:
+        """Optional (PyTorch 2 style): override it and write ``forward(*args)`` without ctx;
+        it then receives the inputs and output to save what backward needs."""
+        raise NotImplementedError("setup_context is not overridden")
+
+    @classmethod
+    def vjp(cls, ctx, *grad_outputs):
+        """Alias of ``backward``, as in PyTorch."""
+        return cls.backward(ctx, *grad_outputs)
+
     def save_for_backward(self, *tensors) -> None:
         """Save inputs, outputs (or other tensors) for backward; read them back from
         ``saved_tensors``, which checks that none was modified in place since."""
@@ -249,7 +260,11 @@ class Function(Node):
         requires = STATE.enabled and any(isinstance(a, Tensor) and a._rg for a in args)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
         with no_grad():
-            result = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                result = cls.forward(ctx, *args, **kwargs)
+            else:  # PyTorch 2's style: forward(*args) without ctx, then setup_context
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, result)
         if not requires:
             ctx._to_save = None
             if ctx._dirty:  # as PyTorch, mark_dirty counts as a write even with no graph
@@ -286,6 +301,37 @@ class Function(Node):
                          for o in wrapped]
         ctx._record(edge_args, [o if isinstance(o, Tensor) else None for o in wrapped], args)
         return wrapped[0] if single else tuple(wrapped)
+
+
+def once_differentiable(backward):
+    """Decorator for a Function's ``backward`` that is not differentiable itself (it may use
+    NumPy directly): it runs with grad recording off, so its results carry no graph."""
+    import functools
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grad_outputs):
+        with no_grad():
+            out = backward(ctx, *grad_outputs)
+        linked = [g for g in grad_outputs if isinstance(g, Tensor) and g._rg]
+        if not STATE.enabled or not linked:
+            return out
+        # create_graph=True: the results get a node that refuses a second differentiation
+        single = not isinstance(out, tuple)
+        out = tuple(_OnceDifferentiable.apply(o, *linked) if isinstance(o, Tensor) else o
+                    for o in ((out,) if single else out))
+        return out[0] if single else out
+    return wrapper
+
+
+class _OnceDifferentiable(Function):
+    @staticmethod
+    def forward(ctx, result, *grad_outputs):
+        return result
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
 
 
 def _before_write(t: Tensor) -> Tensor:

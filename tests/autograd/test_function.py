@@ -330,3 +330,54 @@ def test_integer_output_is_not_differentiable():
 def test_docstring_says_how_forward_differs_from_primitives():
     doc = npgrad.autograd.Function.__doc__
     assert "Primitive" in doc and "arrays" in doc and "receives the Tensors" in doc
+
+
+# -- PyTorch 2 style and once_differentiable -------------------------------------------------
+
+def test_setup_context_style():
+    def forward(x, k):
+        return x ** k
+
+    def setup_context(ctx, inputs, output):
+        x, k = inputs
+        ctx.k = k
+        ctx.save_for_backward(x)
+
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * ctx.k * x ** (ctx.k - 1), None
+
+    a, t = pair([1.0, 2.0])
+    res = []
+    for lib, x in ((npgrad, a), (torch, t)):
+        fn = _fn(lib, forward, backward, name="Pow",
+                 setup_context=staticmethod(setup_context))
+        y = fn.apply(x, 3)
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
+        res.append((y, g, h))
+    for u, v in zip(*res):
+        close(u, v)
+
+
+def test_once_differentiable():
+    from torch.autograd.function import once_differentiable as t_once
+
+    from npgrad.autograd.function import once_differentiable as n_once
+
+    a, t = pair([1.0, 2.0])
+    for lib, x, once in ((npgrad, a, n_once), (torch, t, t_once)):
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            assert not lib.is_grad_enabled()
+            return g * 2 * x
+
+        fn = _fn(lib, lambda ctx, x: (ctx.save_for_backward(x), x * x)[1], once(backward))
+        fn.apply(x).sum().backward()
+        (g,) = lib.autograd.grad(fn.apply(x).sum(), x, create_graph=True)
+        with pytest.raises(RuntimeError, match="does not require grad"):
+            g.sum().backward()        # upstream gradient was constant: no graph at all
+        (g,) = lib.autograd.grad((fn.apply(x) * x).sum(), x, create_graph=True)
+        with pytest.raises(RuntimeError, match="once_differentiable"):
+            g.sum().backward()        # upstream gradient depends on x: refused
+    close(a.grad, t.grad)
