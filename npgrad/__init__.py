@@ -44,6 +44,7 @@ from .ops.diag import *  # noqa: F401,F403
 from .ops.unary import *  # noqa: F401,F403
 from .ops.trig import *  # noqa: F401,F403
 from .ops.rounding import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401

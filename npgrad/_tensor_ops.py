@@ -418,16 +418,16 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.trig.sigmoid)
 
     def erf(self):
-        return _ops.trig.erf(self)
+        return _ops.special.erf(self)
 
     def erf_(self):
-        return _ops.inplace.apply_(self, _ops.trig.erf)
+        return _ops.inplace.apply_(self, _ops.special.erf)
 
     def erfc(self):
-        return _ops.trig.erfc(self)
+        return _ops.special.erfc(self)
 
     def erfc_(self):
-        return _ops.inplace.apply_(self, _ops.trig.erfc)
+        return _ops.inplace.apply_(self, _ops.special.erfc)
 
     arcsin, arccos, arctan = asin, acos, atan
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
@@ -597,10 +597,34 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.pointwise.copysign, other)
 
     def erfinv(self):
-        return _ops.trig.erfinv(self)
+        return _ops.special.erfinv(self)
 
     def erfinv_(self):
-        return _ops.inplace.apply_(self, _ops.trig.erfinv)
+        return _ops.inplace.apply_(self, _ops.special.erfinv)
+
+    def lgamma(self):
+        return _ops.special.lgamma(self)
+
+    def lgamma_(self):
+        return _ops.inplace.apply_(self, _ops.special.lgamma)
+
+    def digamma(self):
+        return _ops.special.digamma(self)
+
+    def digamma_(self):
+        return _ops.inplace.apply_(self, _ops.special.digamma)
+
+    def polygamma(self, n):
+        return _ops.special.polygamma(n, self)
+
+    def polygamma_(self, n):
+        return _ops.inplace.apply_(self, lambda t: _ops.special.polygamma(n, t))
+
+    def mvlgamma(self, p):
+        return _ops.special.mvlgamma(self, p)
+
+    def mvlgamma_(self, p):
+        return _ops.inplace.apply_(self, _ops.special.mvlgamma, p)
 
     # -- end of elementwise (new elementwise methods go above this line) --
 

@@ -1,0 +1,357 @@
+"""Special functions: erf, erfc, erfinv, and the gamma family (lgamma, digamma, polygamma,
+mvlgamma). NumPy has none of them (and npgrad does not depend on SciPy), so each is computed
+here in float64 from series, continued fractions or asymptotic expansions, then cast back.
+
+All of them give floats: integer and bool inputs compute in the default float dtype.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.function import Primitive
+from ._util import Tensor, as_tensor_arg
+from .unary import exp, float_input
+
+__all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma"]
+
+
+# ---------------------------------------------------------------------------------------------
+# erf and erfc
+#
+# NumPy has no erf. Computed in float64 (then cast back) from two expansions, to about 1e-15
+# relative error for erf and erfc >= 2 (measured against math.erf/erfc; erfc in (-2, 2) is
+# 1 - erf there, ~1e-13 relative):
+# * |x| < 2: erf(x) = 2x/sqrt(pi) exp(-x^2) sum_k (2x^2)^k / (1*3*...*(2k+1)), a series whose
+#   terms are all positive (no cancellation), summed until the terms stop counting;
+# * x >= 2: the continued fraction erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x +
+#   (3/2)/(x + ...)))), 60 levels deep, evaluated from the bottom up.
+# Beyond |x| = 30 erf is +-1 and erfc 0 or 2 in float64, so inputs are clipped there (which
+# also takes care of infinities).
+# ---------------------------------------------------------------------------------------------
+
+_SQRT_PI = math.sqrt(math.pi)
+
+
+def _exp_neg_sq(x: np.ndarray) -> np.ndarray:
+    """exp(-x*x) without the rounding error of x*x (which exp would magnify by x*x)."""
+    hi = np.floor(x * 64.0) / 64.0  # few bits: hi*hi is exact, so exp(-hi*hi) is accurate
+    lo = (x - hi) * (x + hi)        # x*x - hi*hi, small
+    hi *= hi
+    np.negative(hi, out=hi)
+    np.negative(lo, out=lo)
+    return np.exp(hi, out=hi) * np.exp(lo, out=lo)
+
+
+def _erf_series(x: np.ndarray) -> np.ndarray:
+    """erf(x) for |x| < 2."""
+    x2 = 2.0 * x * x
+    term, s = np.ones_like(x), np.ones_like(x)
+    k = 1
+    while True:
+        term *= x2
+        term /= 2 * k + 1
+        s += term
+        k += 1
+        if k % 8 == 0 and not np.any(term > 1e-17 * s):
+            break
+    s *= _exp_neg_sq(x)
+    s *= x
+    s *= 2.0 / _SQRT_PI
+    return s
+
+
+def _erfc_cf(x: np.ndarray) -> np.ndarray:
+    """erfc(x) for x >= 2."""
+    f = x.copy()
+    for k in range(60, 0, -1):
+        np.divide(k / 2.0, f, out=f)
+        f += x
+    f *= _SQRT_PI
+    return np.divide(_exp_neg_sq(x), f, out=f)
+
+
+def _erf(a: np.ndarray, complement: bool) -> np.ndarray:
+    """erf(a), or erfc(a) with ``complement``, in a's float dtype."""
+    x = np.clip(float_input(a).astype(np.float64), -30.0, 30.0)
+    ax = np.abs(x)
+    small = ax < 2.0  # nan lands in neither region and stays nan
+    big = ax >= 2.0
+    out = np.full(x.shape, np.nan)
+    out[small] = _erf_series(x[small])
+    tail = _erfc_cf(ax[big])                              # erfc(|x|)
+    if complement:
+        out[small] = 1.0 - out[small]
+        out[big] = np.where(x[big] > 0, tail, 2.0 - tail)
+    else:
+        out[big] = np.copysign(1.0 - tail, x[big])
+    return out.astype(float_input(a).dtype, copy=False)
+
+
+class Erf(Primitive):
+    node_name = "ErfBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _erf(a, complement=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * exp(-(a * a)) * (2.0 / _SQRT_PI)
+
+
+class Erfc(Primitive):
+    node_name = "ErfcBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _erf(a, complement=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * exp(-(a * a)) * (-2.0 / _SQRT_PI)
+
+
+def erf(input) -> Tensor:
+    """The error function, ``2/sqrt(pi)`` times the integral of ``exp(-t^2)`` from 0."""
+    return Erf.apply(as_tensor_arg(input, "erf"))
+
+
+def erfc(input) -> Tensor:
+    """The complementary error function ``1 - erf(input)``, accurate for large inputs."""
+    return Erfc.apply(as_tensor_arg(input, "erfc"))
+
+
+def _erfinv(a: np.ndarray) -> np.ndarray:
+    """erfinv in a's float dtype: Winitzki's closed form (~2e-3 relative) refined by two
+    Halley steps on erf(x) = |y| (on erfc(x) = 1 - |y| for |y| >= 0.5, where 1 - |y| is
+    exact), which brings it to ~1e-14 relative."""
+    y = float_input(a).astype(np.float64).reshape(-1)  # 1-D: 0-d math would give scalars
+    ay = np.abs(y)
+    log_ = np.log1p(-ay * ay)
+    t = 2 / (math.pi * 0.147) + log_ / 2
+    x = np.sqrt(np.sqrt(t * t - log_ / 0.147) - t)
+    tail = ay >= 0.5
+    head = ~tail
+    for _ in range(2):
+        f = np.empty_like(x)                       # erf(x) - |y|
+        f[tail] = (1.0 - ay[tail]) - _erf(x[tail], complement=True)
+        f[head] = _erf(x[head], complement=False) - ay[head]
+        d = 2 / _SQRT_PI * np.exp(-x * x)          # erf'(x); erf'' = -2x erf'
+        x = x - f / (d + x * f)
+    x[ay == 1] = np.inf
+    x[ay > 1] = np.nan
+    return np.copysign(x, y).astype(float_input(a).dtype, copy=False).reshape(a.shape)
+
+
+class Erfinv(Primitive):
+    node_name = "ErfinvBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.asarray(_erfinv(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * exp(out * out) * (_SQRT_PI / 2)
+
+
+def erfinv(input) -> Tensor:
+    """The inverse of erf on (-1, 1) (+-inf at +-1, nan outside)."""
+    return Erfinv.apply(as_tensor_arg(input, "erfinv"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The gamma family
+#
+# For x >= the threshold T, Stirling's asymptotic series (Bernoulli numbers B2..B16):
+#   lgamma(x)  = (x - 1/2) ln x - x + ln(2 pi)/2 + sum B2k / (2k (2k-1) x^(2k-1))
+#   digamma(x) = ln x - 1/(2x) - sum B2k / (2k x^2k)
+#   polygamma(n, x) = (-1)^(n+1) [(n-1)!/x^n + n!/(2 x^(n+1))
+#                                 + sum B2k (2k+n-1)! / ((2k)! x^(2k+n))]
+# whose last term is below 1e-16 of the sum at T = 10 (T = 10 + n for polygamma). Smaller x
+# are first shifted up by the recurrences (Gamma(x+1) = x Gamma(x), ...), and x < 1/2 is
+# first reflected (Gamma(x) Gamma(1-x) = pi / sin(pi x), and its
+# derivatives), with sin and tan of pi x taken after removing the nearest integer, so that
+# the reduction is exact.
+# Accuracy: ~1e-15 relative, except near lgamma's zeros (x = 1, 2), where it is ~1e-15
+# absolute.
+# ---------------------------------------------------------------------------------------------
+
+_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+_T = 10.0
+
+
+def _as_f64(a: np.ndarray):
+    """(a as a flat float64 array, a function casting a result back to a's shape and dtype)"""
+    dt = float_input(a).dtype
+    return (float_input(a).astype(np.float64).reshape(-1),
+            lambda r: r.astype(dt, copy=False).reshape(a.shape))
+
+
+def _frac_pi(x: np.ndarray) -> np.ndarray:
+    """pi * (x - nearest integer): sin and tan of it equal those of pi x (up to sign)."""
+    return math.pi * (x - np.round(x))
+
+
+def _shift_up(x: np.ndarray, threshold: float, term=None):
+    """(z, acc): z = x + m with m the smallest count that reaches ``threshold``, and acc the
+    sum of term(x + k) over k < m, or with no term the product of the x + k. x >= 1/2 (or
+    inf, nan), so there are at most ``threshold`` steps."""
+    z = x.copy()
+    acc = np.zeros_like(x) if term is not None else np.ones_like(x)
+    for _ in range(int(threshold) + 1):
+        low = z < threshold
+        if not low.any():
+            break
+        if term is None:
+            acc *= np.where(low, z, 1.0)
+        else:
+            acc += np.where(low, term(z), 0.0)
+        z += low
+    return z, acc
+
+
+def _horner(coefs, t):
+    """sum coefs[k] t**k."""
+    s = coefs[-1]
+    for c in coefs[-2::-1]:
+        s = s * t + c
+    return s
+
+
+_LGAMMA_C = [b / ((2 * k + 2) * (2 * k + 1)) for k, b in enumerate(_B2K)]
+_DIGAMMA_C = [b / (2 * k + 2) for k, b in enumerate(_B2K)]
+
+
+def _lgamma(a: np.ndarray) -> np.ndarray:
+    x, back = _as_f64(a)
+    refl = x < 0.5
+    z, prod = _shift_up(np.where(refl, 1.0 - x, x), _T)     # Gamma(x) = Gamma(z) / prod
+    zi = 1.0 / z
+    with np.errstate(invalid="ignore", divide="ignore"):    # inf - inf for x = inf
+        out = ((z - 0.5) * np.log(z) - z + 0.5 * math.log(2 * math.pi)
+               + zi * _horner(_LGAMMA_C, zi * zi) - np.log(prod))
+    out[np.isposinf(z)] = np.inf
+    out[(x == 1) | (x == 2)] = 0.0                          # exactly (the shift leaves 1e-15)
+    if np.any(refl):
+        xs = x[refl]
+        with np.errstate(divide="ignore"):
+            out[refl] = np.log(math.pi / np.abs(np.sin(_frac_pi(xs)))) - out[refl]
+        out[refl & np.isinf(x)] = np.inf                    # lgamma(-inf) = inf, as PyTorch
+    return back(out)
+
+
+def _psi_positive(n: int, x: np.ndarray) -> np.ndarray:
+    """polygamma(n, x) for x >= 1/2 (or inf, nan): shift up to T, then the series."""
+    if n == 0:
+        z, shifted = _shift_up(x, _T, np.reciprocal)         # psi(x) = psi(x+1) - 1/x
+        z2 = 1.0 / (z * z)
+        with np.errstate(invalid="ignore"):
+            return np.log(z) - 0.5 / z - z2 * _horner(_DIGAMMA_C, z2) - shifted
+    fact_n = math.factorial(n)
+    z, shifted = _shift_up(x, _T + n, lambda v: v ** -(n + 1.0))
+    zi = 1.0 / z
+    coefs = [b * math.factorial(2 * k + 2 + n - 1) / math.factorial(2 * k + 2)
+             for k, b in enumerate(_B2K)]
+    series = zi ** n * (math.factorial(n - 1) + 0.5 * fact_n * zi
+                        + zi * zi * _horner(coefs, zi * zi))
+    return (-1.0) ** (n + 1) * (series + fact_n * shifted)
+
+
+def _cot_derivative(n: int) -> np.polynomial.Polynomial:
+    """P with d^n/dx^n cot(pi x) = pi^n P(cot(pi x)): P_0(c) = c, P_k+1 = -(1 + c^2) P_k'."""
+    p = np.polynomial.Polynomial([0.0, 1.0])
+    for _ in range(n):
+        p = -(np.polynomial.Polynomial([1.0, 0.0, 1.0]) * p.deriv())
+    return p
+
+
+def _polygamma(n: int, a: np.ndarray) -> np.ndarray:
+    x, back = _as_f64(a)
+    refl = x < 0.5
+    out = _psi_positive(n, np.where(refl, 1.0 - x, x))
+    if np.any(refl):
+        # psi_n(x) = (-1)^n psi_n(1 - x) - pi^(n+1) P_n(cot(pi x)), the reflection
+        # psi(1-x) - psi(x) = pi cot(pi x) differentiated n times
+        xs = x[refl]
+        r = _frac_pi(xs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cot = 1.0 / np.tan(r)
+            val = (-1.0) ** n * out[refl] - math.pi ** (n + 1) * _cot_derivative(n)(cot)
+        poles = r == 0                                   # x = 0, -1, -2, ... (as PyTorch)
+        if n == 0:
+            val[poles] = np.where(xs[poles] == 0, -np.inf, np.nan)
+        else:
+            val[poles] = (-1.0) ** (n + 1) * np.inf
+        out[refl] = val
+    return back(out)
+
+
+class Lgamma(Primitive):
+    node_name = "LgammaBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _lgamma(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * digamma(a)
+
+
+class Polygamma(Primitive):
+    node_name = "PolygammaBackward0"  # DigammaBackward0 for n = 0
+
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.n = n
+        if n == 0:
+            ctx.node_name = "DigammaBackward0"
+        ctx.save_for_backward(a)
+        return _polygamma(n, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad * polygamma(ctx.n + 1, a), None
+
+
+def lgamma(input) -> Tensor:
+    """``log |Gamma(input)|`` (inf at the poles 0, -1, -2, ...)."""
+    return Lgamma.apply(as_tensor_arg(input, "lgamma"))
+
+
+def digamma(input) -> Tensor:
+    """The derivative of lgamma, ``Gamma'(x) / Gamma(x)`` (-inf at 0, nan at -1, -2, ...)."""
+    return Polygamma.apply(as_tensor_arg(input, "digamma"), 0)
+
+
+def polygamma(n: int, input) -> Tensor:
+    """The ``n``-th derivative of digamma (``polygamma(0, x)`` is digamma)."""
+    if not isinstance(n, (int, np.integer)) or n < 0:
+        raise RuntimeError(f"polygamma(n, x) does not support negative n (got {n!r})")
+    return Polygamma.apply(as_tensor_arg(input, "polygamma"), int(n))
+
+
+def mvlgamma(input, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension ``p``:
+    ``p (p-1)/4 log(pi) + sum_j lgamma(input - j/2)`` (real for ``input > (p-1)/2``; as in
+    PyTorch, other inputs are not refused)."""
+    input = as_tensor_arg(input, "mvlgamma")
+    if p < 1:
+        raise RuntimeError(f"mvlgamma: p has to be greater than or equal to 1 (got {p})")
+    out = lgamma(input)
+    for j in range(1, p):  # a loop over p (the dimension), not over elements
+        out = out + lgamma(input - j / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
