@@ -15,6 +15,8 @@ with even kernels works), ``dilation`` and ``groups``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from math import prod
 from typing import NamedTuple
 
 import numpy as np
@@ -136,17 +138,23 @@ class Windows:
     def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None):
         self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
         self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
-        self.kk = int(np.prod(kernel))
+        self.kk = prod(kernel)
         self.flat = all(s == 1 for s in geom.stride) and len(size) > 0
         if not self.flat:
-            self.length = int(np.prod(self.out_sp))
+            self.length = prod(self.out_sp)
             return
         padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
         padded[0] += 1  # one spare row: the last window's extra columns read past the end
         self.padded = tuple(padded)
-        self.row = [int(np.prod(padded[d + 1:])) for d in range(len(padded))]
+        self.row = [prod(padded[d + 1:]) for d in range(len(padded))]
         self.length = self.out_sp[0] * self.row[0]
         self.pads = ((geom.pads[0][0], geom.pads[0][1] + 1),) + geom.pads[1:]
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None) -> "Windows":
+        """The (cached) layout for these sizes: layers call it with the same sizes each step."""
+        return Windows(size, kernel, geom, out_sp)
 
     def _offsets(self):
         """Flat shift of each kernel offset, in C order."""
@@ -163,7 +171,7 @@ class Windows:
             cols = np.ascontiguousarray(win.transpose(order))
         else:
             xp = pad_array(x, self.pads)
-            xp = xp.reshape(N, C, int(np.prod(self.padded)))
+            xp = xp.reshape(N, C, prod(self.padded))
             item = xp.itemsize
             shape = (C,) + self.kernel + (N, self.length)
             strides = ((xp.strides[1],) + tuple(d * r * item for d, r in
@@ -198,7 +206,7 @@ class Windows:
             order = (n + 1, 0) + tuple(range(1, n + 1)) + tuple(range(n + 2, 2 * n + 2))
             return col2im(cols.transpose(order), self.size, self.geom)
         cols = cols.reshape(C, self.kk, N, self.length)
-        out = np.zeros((C, N, int(np.prod(self.padded))), cols.dtype)
+        out = np.zeros((C, N, prod(self.padded)), cols.dtype)
         # One contiguous shifted add per kernel offset (see col2im).
         for k, off in enumerate(self._offsets()):
             out[:, :, off:off + self.length] += cols[:, k]
@@ -231,9 +239,9 @@ class Convolution(Primitive):
         ctx.save_for_backward(x, w)
         ctx.geom = geom
         g, N, O = geom.groups, x.shape[0], w.shape[0]
-        lay = Windows(x.shape[2:], w.shape[2:], geom, out_sp)
+        lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp)
         cols = lay.im2col(x)
-        ckk = int(np.prod(w.shape[1:]))  # explicit sizes (not -1) keep empty batches working
+        ckk = prod(w.shape[1:])  # explicit sizes (not -1) keep empty batches working
         out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(g, ckk, N * lay.length))
         out = lay.unpack(out.reshape(O, N * lay.length), N)
         if b is not None:
@@ -269,8 +277,8 @@ class ConvTransposeData(Primitive):
         ctx.save_for_backward(y, w)
         ctx.geom = geom
         g, (N, O) = geom.groups, y.shape[:2]
-        lay = Windows(size, w.shape[2:], geom, y.shape[2:])
-        ckk = int(np.prod(w.shape[1:]))
+        lay = Windows.of(tuple(size), w.shape[2:], geom, y.shape[2:])
+        ckk = prod(w.shape[1:])
         wt = w.reshape(g, O // g, ckk).transpose(0, 2, 1)
         cols = np.matmul(wt, lay.pack(y).reshape(g, O // g, N * lay.length))
         out = lay.col2im(cols.reshape(g * ckk, N * lay.length), N)
@@ -303,7 +311,7 @@ class ConvWeightGrad(Primitive):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
-        lay = Windows(x.shape[2:], kernel, geom, y.shape[2:])
+        lay = Windows.of(x.shape[2:], tuple(kernel), geom, y.shape[2:])
         if cols is None:
             cols = lay.im2col(x)
         cols = cols.reshape(g, C // g * lay.kk, N * lay.length)

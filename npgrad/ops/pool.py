@@ -14,6 +14,9 @@ for unbatched input) through the same strided window view as convolutions (``con
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from math import prod
+
 import numpy as np
 
 from ..autograd.function import Primitive
@@ -89,7 +92,7 @@ def _pads(size, kernel, stride, padding, dilation, out_sp) -> tuple:
 def _rows(win: np.ndarray, n: int) -> np.ndarray:
     """A window view ``(*lead, *out, *kernel)`` as a contiguous ``(prod(kernel), -1)`` array."""
     order = tuple(range(win.ndim - n, win.ndim)) + tuple(range(win.ndim - n))
-    kk = int(np.prod(win.shape[win.ndim - n:]))
+    kk = prod(win.shape[win.ndim - n:])
     return np.ascontiguousarray(win.transpose(order)).reshape(kk, win.size // max(kk, 1))
 
 
@@ -130,7 +133,7 @@ def _flat_index(positions: list, size: tuple) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 def _global_index(idx: np.ndarray, n: int, plane: int) -> np.ndarray:
-    rows = int(np.prod(idx.shape[:idx.ndim - n]))
+    rows = prod(idx.shape[:idx.ndim - n])
     per_row = idx.reshape(rows, idx.size // max(rows, 1))
     return (np.arange(rows, dtype=np.int64)[:, None] * plane + per_row).ravel()
 
@@ -144,8 +147,8 @@ class PoolScatter(Primitive):
     @staticmethod
     def forward(ctx, g, idx, shape, n, unique):
         ctx.idx, ctx.n, ctx.unique = idx, n, unique
-        gidx = _global_index(idx, n, int(np.prod(shape[len(shape) - n:])))
-        out = np.zeros(int(np.prod(shape)), g.dtype)
+        gidx = _global_index(idx, n, prod(shape[len(shape) - n:]))
+        out = np.zeros(prod(shape), g.dtype)
         if unique:
             out[gidx] = g.ravel()
         else:
@@ -165,12 +168,23 @@ class PoolGather(Primitive):
     @staticmethod
     def forward(ctx, x, idx, n, unique):
         ctx.idx, ctx.n, ctx.unique, ctx.shape = idx, n, unique, x.shape
-        gidx = _global_index(idx, n, int(np.prod(x.shape[x.ndim - n:])))
+        gidx = _global_index(idx, n, prod(x.shape[x.ndim - n:]))
         return np.take(x.reshape(-1), gidx).reshape(idx.shape)
 
     @staticmethod
     def backward(ctx, grad):
         return PoolScatter.apply(grad, idx=ctx.idx, shape=ctx.shape, n=ctx.n, unique=ctx.unique)
+
+
+@lru_cache(maxsize=256)
+def _window_index(size, kernel, stride, padding, dilation, out_sp) -> tuple:
+    """Flat plane index of each kernel offset relative to its window's start, of each window's
+    start, and the per-dim starts: a maximum's index is ``base[window] + shift[offset]``."""
+    n = len(size)
+    starts = [np.arange(o).reshape((-1,) + (1,) * (n - 1 - d)) * s - p
+              for d, (o, s, p) in enumerate(zip(out_sp, stride, padding))]
+    offsets = np.meshgrid(*[np.arange(k) * d for k, d in zip(kernel, dilation)], indexing="ij")
+    return _flat_index(offsets, size).ravel(), _flat_index(starts, size), starts
 
 
 class MaxPool(Primitive):
@@ -186,12 +200,8 @@ class MaxPool(Primitive):
         win = windows(pad_array(x, pads, low), out_sp, kernel, stride, dilation)
         best, k = _argmax_rows(_rows(win, n))
         lead = x.shape[:x.ndim - n]
-        starts = [np.arange(o).reshape((-1,) + (1,) * (n - 1 - d)) * s - p
-                  for d, (o, s, p) in enumerate(zip(out_sp, stride, padding))]
-        # flat index = (flat index of the window's start) + (flat shift of offset k)
-        shift = _flat_index(np.meshgrid(*[np.arange(kd) * d for kd, d in
-                                          zip(kernel, dilation)], indexing="ij"), size)
-        idx = shift.ravel()[k].reshape(lead + out_sp) + _flat_index(starts, size)
+        shift, base, starts = _window_index(size, kernel, stride, padding, dilation, out_sp)
+        idx = shift[k].reshape(lead + out_sp) + base
         if np.any(best == low):  # a window of -inf only: PyTorch points at its first element
             ks = np.unravel_index(k.reshape(lead + out_sp), kernel)
             first = [st + -(np.minimum(st, 0) // d) * d for st, d in zip(starts, dilation)]
@@ -298,7 +308,7 @@ class AvgPoolAdjoint(Primitive):
         n = len(kernel)
         ctx.args = dict(kernel=kernel, stride=stride, pads=pads, out_sp=out_sp, div=div)
         lead = g.shape[:g.ndim - n]
-        rows = int(np.prod(lead))
+        rows = prod(lead)
         gd = (g / div).astype(g.dtype, copy=False).reshape((rows, 1) + (1,) * n + out_sp)
         cols = np.broadcast_to(gd, (rows, 1) + tuple(kernel) + tuple(out_sp))
         out = col2im(cols, tuple(size), Geom(stride, pads, (1,) * n))

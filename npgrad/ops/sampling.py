@@ -8,6 +8,7 @@ so it is differentiable to any order; adaptive average pooling uses it too.
 from __future__ import annotations
 
 import math
+from math import prod
 
 import numpy as np
 
@@ -204,7 +205,7 @@ class Im2Col(Primitive):
         ctx.size, ctx.kernel, ctx.geom = x.shape[2:], kernel, geom
         out_sp = out_size(x.shape[2:], kernel, geom)
         N, C = x.shape[:2]
-        return im2col(x, kernel, out_sp, geom).reshape(N, C * int(np.prod(kernel)), int(np.prod(out_sp)))
+        return im2col(x, kernel, out_sp, geom).reshape(N, C * prod(kernel), prod(out_sp))
 
     @staticmethod
     def backward(ctx, grad):
@@ -219,7 +220,7 @@ class Col2Im(Primitive):
         ctx.kernel, ctx.geom = kernel, geom
         N, ck = cols.shape[:2]
         out_sp = out_size(size, kernel, geom)
-        cols = cols.reshape((N, ck // int(np.prod(kernel))) + tuple(kernel) + out_sp)
+        cols = cols.reshape((N, ck // prod(kernel)) + tuple(kernel) + out_sp)
         return col2im(cols, tuple(size), geom)
 
     @staticmethod
