@@ -12,6 +12,8 @@ had in forward, and cast to that input's dtype.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -100,6 +102,7 @@ def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     target_nodes = {n for n, _ in targets} if targets is not None else None
     needed = _needed(order, target_nodes) if targets is not None else None
     captured: dict = {}
+    run = _run_node_anomaly if STATE.anomaly else _run_node
     with set_grad_enabled(create_graph):
         for node in reversed(order):
             buf = buffers.pop(node, None)
@@ -124,8 +127,19 @@ def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
                 continue
             if target_nodes is not None and not any(c in needed for c, _ in node.next_functions):
                 continue  # a captured target with nothing needed behind it
-            _run_node(node, buf, buffers, retain_graph)
+            run(node, buf, buffers, retain_graph)
     return captured
+
+
+def _run_node_anomaly(node, buf, buffers, retain_graph: bool) -> None:
+    """Anomaly mode: an error in a node's backward also shows where forward created it."""
+    try:
+        _run_node(node, buf, buffers, retain_graph)
+    except Exception:
+        if node._trace:
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                          f"caused the error:\n{node._trace}", stacklevel=2)
+        raise
 
 
 def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:

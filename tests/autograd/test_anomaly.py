@@ -10,6 +10,7 @@ import torch
 import npgrad
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled"),
+              pytest.mark.filterwarnings("ignore:Error detected in"),
               pytest.mark.filterwarnings("ignore::RuntimeWarning")]  # NumPy on 0/0, log(0)
 
 LIBS = [npgrad, torch]
@@ -120,3 +121,17 @@ def test_detect_anomaly_as_decorator():
     with pytest.raises(RuntimeError, match="SqrtBackward0"):
         run()
     assert not npgrad.autograd.is_anomaly_enabled()
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_other_backward_errors_warn_with_forward_trace(lib):
+    with lib.autograd.detect_anomaly():
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = a * 1
+        z = (y * y).sum()                                  # FORWARD OF THE FAILING NODE
+        y.add_(1)
+        with pytest.warns(UserWarning, match="Error detected in MulBackward0") as rec:
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                z.backward()
+    if lib is npgrad:
+        assert any("FORWARD OF THE FAILING NODE" in str(w.message) for w in rec)

@@ -360,3 +360,42 @@ def test_autograd_backward_function_with_lists():
         lib.autograd.backward([(x * x).sum(), x * 3],
                               [None, lib.tensor([1.0, -1.0], dtype=lib.float64)])
     close(a.grad, t.grad)
+
+
+def test_backward_inside_no_grad_still_computes():
+    a, t = pair([1.0, 2.0])
+    for lib, x in ((npgrad, a), (torch, t)):
+        y = (x * x).sum()
+        with lib.no_grad():
+            y.backward()
+        assert lib.is_grad_enabled()
+    close(a.grad, t.grad)
+
+
+def test_concurrent_backward_in_threads():
+    import threading
+
+    errors, results = [], {}
+
+    def work(k):
+        try:
+            x = npgrad.tensor([float(k), 1.0], dtype=npgrad.float64, requires_grad=True)
+            for _ in range(50):
+                x.grad = None
+                with npgrad.no_grad() if k % 2 else npgrad.enable_grad():
+                    pass
+                y = (x * x * x).sum()
+                (g,) = npgrad.autograd.grad(y, x, create_graph=True)
+                g.sum().backward()
+            results[k] = x.grad.tolist()
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    for k in range(4):
+        assert results[k] == [6.0 * k, 6.0]

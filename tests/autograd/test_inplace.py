@@ -300,3 +300,13 @@ def test_from_numpy_shares_memory_with_in_place():
     x.add_(2)
     x[0] = 7
     assert arr.tolist() == [7.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_optimizer_step_before_backward_is_detected(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with lib.no_grad():
+        w -= 0.1                 # the leaf changed after forward saved it
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
