@@ -190,14 +190,18 @@ class Windows:
             buf = np.ascontiguousarray(yt)
         return buf.reshape(O, N * self.length)
 
-    def unpack(self, out: np.ndarray, N: int) -> np.ndarray:
+    def unpack(self, out: np.ndarray, N: int, bias=None) -> np.ndarray:
+        """``(O, N * length)`` to ``(N, O, *out_sp)``, adding ``bias`` on the way."""
         O = out.shape[0]
         if self.flat:
             out = out.reshape((O, N, self.out_sp[0]) + self.padded[1:])
             out = out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])]
         else:
             out = out.reshape((O, N) + self.out_sp)
-        return np.ascontiguousarray(out.transpose((1, 0) + tuple(range(2, out.ndim))))
+        out = out.transpose((1, 0) + tuple(range(2, out.ndim)))
+        if bias is None:
+            return np.ascontiguousarray(out)
+        return np.add(out, bias.reshape(_bias_shape(len(self.out_sp))), order="C")
 
     def col2im(self, cols: np.ndarray, N: int) -> np.ndarray:
         C, n = cols.shape[0] // self.kk, len(self.size)
@@ -243,9 +247,7 @@ class Convolution(Primitive):
         cols = lay.im2col(x)
         ckk = prod(w.shape[1:])  # explicit sizes (not -1) keep empty batches working
         out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(g, ckk, N * lay.length))
-        out = lay.unpack(out.reshape(O, N * lay.length), N)
-        if b is not None:
-            out += b.reshape(_bias_shape(x.ndim - 2))
+        out = lay.unpack(out.reshape(O, N * lay.length), N, b)
         # The weight's gradient needs these columns again: keep them (as PyTorch's own
         # im2col convolution did) instead of rebuilding them in backward.
         ctx.cols = cols
@@ -257,10 +259,16 @@ class Convolution(Primitive):
         cols = ctx.__dict__.pop("cols", None)  # a second backward (retain_graph) rebuilds them
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = gw = gb = None
+        packed = None
+        if need_x and need_w:  # both start from the same channels-first copy of grad
+            lay = Windows.of(x.shape[2:], w.shape[2:], ctx.geom, grad.shape[2:])
+            packed = lay.pack(grad._data)
         if need_x:
-            gx = ConvTransposeData.apply(grad, w, None, geom=ctx.geom, size=x.shape[2:])
+            gx = ConvTransposeData.apply(grad, w, None, geom=ctx.geom, size=x.shape[2:],
+                                         packed=packed)
         if need_w:
-            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:], cols=cols)
+            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:], cols=cols,
+                                      packed=packed)
         if need_b:
             gb = _sum_bias(grad)
         return gx, gw, gb
@@ -273,14 +281,15 @@ class ConvTransposeData(Primitive):
     node_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, y, w, b, geom, size):
+    def forward(ctx, y, w, b, geom, size, packed=None):
         ctx.save_for_backward(y, w)
         ctx.geom = geom
         g, (N, O) = geom.groups, y.shape[:2]
         lay = Windows.of(tuple(size), w.shape[2:], geom, y.shape[2:])
         ckk = prod(w.shape[1:])
         wt = w.reshape(g, O // g, ckk).transpose(0, 2, 1)
-        cols = np.matmul(wt, lay.pack(y).reshape(g, O // g, N * lay.length))
+        yp = lay.pack(y) if packed is None else packed
+        cols = np.matmul(wt, yp.reshape(g, O // g, N * lay.length))
         out = lay.col2im(cols.reshape(g * ckk, N * lay.length), N)
         if b is not None:
             out += b.reshape(_bias_shape(y.ndim - 2))
@@ -302,12 +311,13 @@ class ConvTransposeData(Primitive):
 
 class ConvWeightGrad(Primitive):
     """``w[o, c] = sum_n x[n, c] (*) y[n, o]``: the adjoint of :class:`Convolution` in its
-    weight, for a weight of spatial size ``kernel`` (``cols``: x's im2col, if at hand)."""
+    weight, for a weight of spatial size ``kernel`` (``cols`` and ``packed``: x's im2col and
+    y's packed copy, if at hand)."""
 
     node_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, y, geom, kernel, cols=None):
+    def forward(ctx, x, y, geom, kernel, cols=None, packed=None):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
@@ -315,7 +325,7 @@ class ConvWeightGrad(Primitive):
         if cols is None:
             cols = lay.im2col(x)
         cols = cols.reshape(g, C // g * lay.kk, N * lay.length)
-        yp = lay.pack(y).reshape(g, O // g, N * lay.length)
+        yp = (lay.pack(y) if packed is None else packed).reshape(g, O // g, N * lay.length)
         # cols @ y^T, then transposed: BLAS is about twice as fast this way round here.
         out = np.matmul(cols, yp.transpose(0, 2, 1)).transpose(0, 2, 1)
         return np.ascontiguousarray(out).reshape((O, C // g) + tuple(kernel))
