@@ -626,6 +626,15 @@ class TensorOps:
     def mvlgamma_(self, p):
         return _ops.inplace.apply_(self, _ops.special.mvlgamma, p)
 
+    def float_power_(self, exponent):
+        return _ops.pointwise.float_power_(self, exponent)
+
+    def negative_(self):
+        return _ops.inplace.apply_(self, _ops.unary.neg)
+
+    def absolute_(self):
+        return _ops.inplace.apply_(self, _ops.unary.abs)
+
     # -- end of elementwise (new elementwise methods go above this line) --
 
     # -- reductions --------------------------------------------------------------------------

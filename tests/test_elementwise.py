@@ -104,6 +104,8 @@ def test_other_errors(lib):
         lib.tensor([1, 2]).sin_()                          # float result into an int tensor
     with pytest.raises(RuntimeError):
         lib.neg(lib.tensor([True]))
+    with pytest.raises(RuntimeError):
+        lib.tensor([1.0, 2.0]).float_power_(2)            # needs a float64 tensor
 
 
 def test_inplace_errors_leave_tensor_unchanged():

@@ -244,6 +244,15 @@ def float_power(input, exponent) -> Tensor:
     return pow(input, exponent)
 
 
+def float_power_(input: Tensor, exponent) -> Tensor:
+    """In-place ``float_power``: only a float64 tensor can hold its result."""
+    from .inplace import apply_
+    if input.dtype != _dt.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {input.dtype} but the "
+                           "operation's result requires dtype npgrad.float64")
+    return apply_(input, float_power, exponent)
+
+
 # ---------------------------------------------------------------------------------------------
 # lerp
 # ---------------------------------------------------------------------------------------------
