@@ -65,24 +65,25 @@ def _wrap_generator(fn, mode):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         gen = fn(*args, **kwargs)
-        value, method = None, "send"
+        send, exc = None, None
         while True:
             prev = STATE.enabled
             if mode is not None:
                 STATE.enabled = mode
             try:
-                item = getattr(gen, method)(*value) if method == "throw" else gen.send(value)
+                item = gen.send(send) if exc is None else gen.throw(exc)
             except StopIteration as stop:
                 return stop.value
             finally:
                 STATE.enabled = prev
+            send, exc = None, None
             try:
-                value, method = (yield item), "send"
+                send = yield item
             except GeneratorExit:
                 gen.close()
                 raise
-            except BaseException as exc:  # forward throw() into the generator
-                value, method = (type(exc), exc, exc.__traceback__), "throw"
+            except BaseException as e:  # forward throw() into the wrapped generator
+                exc = e
     return wrapper
 
 
@@ -118,7 +119,8 @@ class enable_grad(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """Like :class:`no_grad` (npgrad has no separate inference tensors); ``mode=False`` is a no-op."""
+    """Like :class:`no_grad` (npgrad has no separate inference tensors); ``mode=False`` is a
+    no-op."""
 
     def __new__(cls, mode=True):
         if callable(mode):

@@ -219,3 +219,24 @@ def test_generator_steps_run_in_mode_caller_in_its_own(lib):
     assert next(g) is False
     assert lib.is_grad_enabled()
     g.close()
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_decorated_generator_send_throw_return(lib):
+    @lib.no_grad()
+    def gen():
+        got = yield 1
+        try:
+            yield got * 2
+        except ValueError:
+            yield lib.is_grad_enabled()
+        return "done"
+
+    g = gen()
+    assert next(g) == 1
+    assert g.send(5) == 10
+    assert g.throw(ValueError("x")) is False
+    with pytest.raises(StopIteration) as stop:
+        next(g)
+    assert stop.value.value == "done"
+    assert lib.is_grad_enabled()
