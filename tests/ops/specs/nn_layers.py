@@ -6,6 +6,14 @@ from ..harness import A, C, F, I, OpSpec
 RM, RV = A(np.array([0.1, -0.2, 0.3])), A(np.array([1.0, 0.5, 2.0]))
 
 SPECS = [
+    OpSpec("nn.functional.linear", lambda lib, x, w, b: lib.nn.functional.linear(x, w, b),
+           [[(3, 4), (5, 4), (5,)], [(2, 3, 4), (5, 4), (5,)], [(4,), (5, 4), (5,)],
+            [(0, 4), (5, 4), (5,)]]),
+    OpSpec("nn.functional.linear-nobias", lambda lib, x, w: lib.nn.functional.linear(x, w),
+           [[(3, 4), (5, 4)]]),
+    OpSpec("nn.functional.bilinear", lambda lib, a, b, w, c: lib.nn.functional.bilinear(
+        a, b, w, c), [[(3, 2), (3, 4), (5, 2, 4), (5,)], [(2, 3, 2), (2, 3, 4), (5, 2, 4),
+                                                          (5,)]]),
     OpSpec("nn.functional.layer_norm", lambda lib, x, w, b: lib.nn.functional.layer_norm(
         x, (4,), w, b), [[(3, 4), (4,), (4,)], [(2, 3, 4), (4,), (4,)]]),
     OpSpec("nn.functional.layer_norm-2d", lambda lib, x, w: lib.nn.functional.layer_norm(
