@@ -370,6 +370,11 @@ class Primitive(Function):
                     requires = True
             else:
                 raw.append(a)
+        if requires:
+            if STATE.enabled:  # forward may save only what the wanted gradients need
+                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])
+            else:
+                requires = False
         out = cls.forward(ctx, *raw, **kwargs)
         if out.__class__ is not tuple:
             if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
@@ -377,12 +382,12 @@ class Primitive(Function):
             t = _make(out)
             if cls.is_view:
                 _link_view(t, args, cls, kwargs)
-            if requires and STATE.enabled and out.dtype.kind == "f":
+            if requires and out.dtype.kind == "f":
                 t.grad_fn, t._rg = ctx, True
                 ctx._record(args, (t,), raw)
             return t
         outs = tuple([_make(np.asarray(o)) for o in out])
-        if requires and STATE.enabled:
+        if requires:
             diff = False
             for i, o in enumerate(outs):
                 if o._data.dtype.kind == "f":

@@ -101,7 +101,9 @@ class Mul(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need = ctx.needs_input_grad
+        if need:  # save only what the wanted gradients use: d/da needs b, d/db needs a
+            ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return _apply_ufunc(np.multiply, "mul", a, b)
 
     @staticmethod
