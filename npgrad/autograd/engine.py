@@ -12,6 +12,7 @@ had in forward, and cast to that input's dtype.
 """
 from __future__ import annotations
 
+import gc
 import warnings
 
 import numpy as np
@@ -88,6 +89,21 @@ def _check_nan(node, grads) -> None:
 
 def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
                  accumulate: bool = True) -> dict:
+    """Backpropagate, with Python's cycle collector paused: the graph has no reference
+    cycles (refcounting frees it), and the collector's scans of the many small objects a pass
+    creates made large backward passes about twice as slow."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _run_backward(roots, retain_graph, create_graph, targets, accumulate)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
+                  accumulate: bool = True) -> dict:
     """Backpropagate ``roots`` (a list of ``((node, output_nr), grad)``).
 
     With ``targets`` (a set of edges), only the part of the graph leading to them runs; the
