@@ -21,6 +21,7 @@ import numpy as np
 from . import dtypes as _dt
 
 LINEWIDTH, THRESHOLD, EDGEITEMS, PRECISION = 80, 1000, 3, 4
+SCI_MODE = None  # True / False forces / forbids scientific notation (set_printoptions)
 
 
 class _Formatter:
@@ -44,6 +45,8 @@ class _Formatter:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
         else:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if SCI_MODE is not None:
+            self.sci_mode = SCI_MODE
         if self.sci_mode:
             strs = [f"{x:.{PRECISION}e}" for x in nz.tolist()]
             self.width = max(len(s) for s in strs)

@@ -1090,3 +1090,327 @@ class TensorOps:
     def copy_(self, src, non_blocking: builtins.bool = False):
         return _ops.inplace.copy_(self, src)
 
+    # -- more of PyTorch's surface (extra.py) ---------------------------------------------------
+    # activations
+    def relu(self):
+        return _ops.activation.relu(self)
+
+    def relu_(self):
+        return _ops.activation.relu(self, inplace=True)
+
+    def softmax(self, dim, dtype=None):
+        return _ops.activation.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return _ops.activation.log_softmax(self, dim, dtype=dtype)
+
+    def hardshrink(self, lambd=0.5):
+        return _ops.activation.hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        return _ops.activation.prelu(self, weight)
+
+    # random fills and samplers
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
+        return _ops.random_fill.uniform_(self, kwargs.get("from", from_), to,
+                                         generator=generator)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return _ops.random_fill.normal_(self, mean, std, generator=generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        return _ops.random_fill.bernoulli_(self, p, generator=generator)
+
+    def random_(self, from_=0, to=None, *, generator=None, **kwargs):
+        return _ops.random_fill.random_(self, kwargs.get("from", from_), to,
+                                        generator=generator)
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return _ops.random_fill.exponential_(self, lambd, generator=generator)
+
+    def geometric_(self, p, *, generator=None):
+        return _ops.random_fill.geometric_(self, p, generator=generator)
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        return _ops.random_fill.cauchy_(self, median, sigma, generator=generator)
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        return _ops.random_fill.log_normal_(self, mean, std, generator=generator)
+
+    def bernoulli(self, p=None, *, generator=None):
+        return _ops.creation.bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        return _ops.creation.multinomial(self, num_samples, replacement, generator=generator)
+
+    # fused pointwise
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _ops.extra.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _ops.inplace.apply_(self, _ops.extra.addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _ops.extra.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _ops.inplace.apply_(self, _ops.extra.addcdiv, tensor1, tensor2, value=value)
+
+    # in-place comparisons, logic and named arithmetic (the result keeps self's dtype)
+    def eq_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.eq, other)
+
+    def ne_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.ne, other)
+
+    def lt_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.lt, other)
+
+    def le_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.le, other)
+
+    def gt_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.gt, other)
+
+    def ge_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.ge, other)
+
+    not_equal_, less_, less_equal_ = ne_, lt_, le_
+    greater_, greater_equal_ = gt_, ge_
+
+    def logical_and_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.logical_and, other)
+
+    def logical_or_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.logical_or, other)
+
+    def logical_xor_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.logical_xor, other)
+
+    def logical_not_(self):
+        return _ops.inplace.apply_(self, _ops.binary.logical_not)
+
+    def bitwise_and_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_and, other)
+
+    def bitwise_or_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_or, other)
+
+    def bitwise_xor_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_xor, other)
+
+    def bitwise_not_(self):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_not)
+
+    def bitwise_left_shift_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.bitwise_right_shift, other)
+
+    def subtract_(self, other, *, alpha=1):
+        return _ops.inplace.apply_(self, _ops.binary.sub, other, alpha=alpha)
+
+    def multiply_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.mul, other)
+
+    def divide_(self, other, *, rounding_mode=None):
+        return _ops.inplace.apply_(self, _ops.binary.div, other, rounding_mode=rounding_mode)
+
+    def true_divide_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.div, other)
+
+    def floor_divide_(self, other):
+        return _ops.inplace.apply_(self, _ops.binary.floor_divide, other)
+
+    def cumsum_(self, dim, *, dtype=None):
+        return _ops.inplace.apply_(self, _ops.stats.cumsum, dim, dtype=dtype)
+
+    def cumprod_(self, dim, *, dtype=None):
+        return _ops.inplace.apply_(self, _ops.stats.cumprod, dim, dtype=dtype)
+
+    # floating-point and integer functions
+    def frexp(self):
+        return _ops.extra.frexp(self)
+
+    def ldexp(self, other):
+        return _ops.extra.ldexp(self, other)
+
+    def ldexp_(self, other):
+        return _ops.inplace.apply_(self, _ops.extra.ldexp, other)
+
+    def nextafter(self, other):
+        return _ops.extra.nextafter(self, other)
+
+    def nextafter_(self, other):
+        return _ops.inplace.apply_(self, _ops.extra.nextafter, other)
+
+    def gcd(self, other):
+        return _ops.extra.gcd(self, other)
+
+    def gcd_(self, other):
+        return _ops.inplace.apply_(self, _ops.extra.gcd, other)
+
+    def lcm(self, other):
+        return _ops.extra.lcm(self, other)
+
+    def lcm_(self, other):
+        return _ops.inplace.apply_(self, _ops.extra.lcm, other)
+
+    def heaviside(self, values):
+        return _ops.extra.heaviside(self, values)
+
+    def heaviside_(self, values):
+        return _ops.inplace.apply_(self, _ops.extra.heaviside, values)
+
+    def i0(self):
+        return _ops.extra.i0(self)
+
+    def i0_(self):
+        return _ops.inplace.apply_(self, _ops.extra.i0)
+
+    # reductions, statistics and scans
+    def aminmax(self, *, dim=None, keepdim=False):
+        return _ops.extra.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.extra.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.extra.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _ops.extra.nanmedian(self, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _ops.extra.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _ops.extra.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _ops.extra.mode(self, dim, keepdim)
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _ops.extra.diff(self, n, dim, prepend, append)
+
+    def logcumsumexp(self, dim):
+        return _ops.extra.logcumsumexp(self, dim)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return _ops.extra.cov(self, correction=correction, fweights=fweights,
+                              aweights=aweights)
+
+    def corrcoef(self):
+        return _ops.extra.corrcoef(self)
+
+    def dist(self, other, p=2):
+        return _ops.extra.dist(self, other, p)
+
+    def renorm(self, p, dim, maxnorm):
+        return _ops.extra.renorm(self, p, dim, maxnorm)
+
+    def renorm_(self, p, dim, maxnorm):
+        return _ops.inplace.apply_(self, _ops.extra.renorm, p, dim, maxnorm)
+
+    def bincount(self, weights=None, minlength=0):
+        return _ops.extra_index.bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):
+        return _ops.extra_index.histc(self, bins, min, max)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _ops.extra_index.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    # functional scatters and splits
+    def split_with_sizes(self, split_sizes, dim=0):
+        return _ops.extra_index.split_with_sizes(self, split_sizes, dim)
+
+    def select_scatter(self, src, dim, index):
+        return _ops.extra_index.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _ops.extra_index.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+        return _ops.extra_index.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def index_reduce(self, dim, index, source, reduce, *, include_self=True):
+        return _ops.extra_index.index_reduce(self, dim, index, source, reduce,
+                                             include_self=include_self)
+
+    def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+        return _ops.inplace.apply_(self, _ops.extra_index.index_reduce, dim, index, source,
+                                   reduce, include_self=include_self)
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        return _ops.inplace.apply_(self, _ops.extra_index.fill_diagonal, fill_value, wrap)
+
+    def diagflat(self, offset=0):
+        return _ops.extra_index.diagflat(self, offset)
+
+    # in-place products
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_(self, _ops.linalg.addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return _ops.inplace.apply_(self, _ops.linalg.addmv, mat, vec, beta=beta, alpha=alpha)
+
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_(self, _ops.linalg.addr, vec1, vec2, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_(self, _ops.linalg.baddbmm, batch1, batch2, beta=beta,
+                                   alpha=alpha)
+
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ops.inplace.apply_(self, _ops.linalg.addbmm, batch1, batch2, beta=beta,
+                                   alpha=alpha)
+
+    # storage, identity and legacy helpers
+    @property
+    def is_cpu(self):
+        return True
+
+    def is_inference(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_nonzero(self):
+        from . import _compat
+        return _compat.is_nonzero(self)
+
+    def is_same_size(self, other):
+        return tuple(self.shape) == tuple(other.shape)
+
+    def new(self, *args, **kwargs):
+        from . import _compat
+        return _compat.tensor_new(self, *args, **kwargs)
+
+    def data_ptr(self):
+        from . import _compat
+        return _compat.data_ptr(self)
+
+    def storage_offset(self):
+        from . import _compat
+        return _compat.storage_offset(self)
+
+    def apply_(self, callable):
+        from . import _compat
+        return _compat.apply_(self, callable)
+
+    def map_(self, tensor, callable):
+        from . import _compat
+        return _compat.map_(self, tensor, callable)
+
+    def resize_(self, *sizes, memory_format=None):
+        from . import _compat
+        return _compat.resize_(self, *sizes)
+
+    def resize_as_(self, the_template, memory_format=None):
+        from . import _compat
+        return _compat.resize_as_(self, the_template)
+
+    # -- end of more of PyTorch's surface (extra.py) --

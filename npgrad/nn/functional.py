@@ -13,6 +13,7 @@ from ..ops.loss import *  # noqa: F401,F403
 from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.pad import pad
 from ..ops.scatter import one_hot
+from ..ops.extra import pdist
 from ..ops import conv as _conv, pool as _pool, sampling as _sampling
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
@@ -21,3 +22,4 @@ from ..ops.sampling import *  # noqa: F401,F403
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
+__all__ += ["pdist"]

@@ -1,0 +1,594 @@
+"""The rest of ``torch``'s top-level surface that ordinary programs touch: dtype info
+(``finfo``, ``iinfo``), global settings (print options, threads, default device,
+determinism, matmul precision), small predicates (``is_nonzero``, ``typename``...), creation
+odds and ends (``frombuffer``, ``empty_strided``, the deprecated inclusive ``range``), the
+top-level forms of ``nn.functional`` ops that PyTorch also has under ``torch``, and the
+top-level in-place forms (``torch.exp_(x)`` is ``x.exp_()``).
+
+Settings that a NumPy backend cannot honour (a device other than 'cpu', matmul precision)
+are recorded and returned, as PyTorch returns them, and never change results.
+"""
+from __future__ import annotations
+
+import builtins
+import warnings
+
+import numpy as np
+
+from . import _formatting
+from . import dtypes as _dt
+from .ops import activation as _act, conv as _conv, dropout as _drop, layers as _layers
+from .ops import loss as _loss, normalization as _norm, pool as _pool, sampling as _samp
+from .tensor import Tensor
+
+__all__ = ["finfo", "iinfo", "set_printoptions", "get_num_threads", "set_num_threads",
+           "get_num_interop_threads", "set_num_interop_threads", "get_default_device",
+           "set_default_device", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled",
+           "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
+           "get_float32_matmul_precision", "typename", "is_nonzero", "is_same_size",
+           "is_signed", "is_inference", "is_inference_mode_enabled", "is_complex",
+           "is_storage", "frombuffer", "empty_strided", "range", "fill", "zero_", "fill_",
+           "detach", "detach_", "e", "pi", "inf", "nan", "newaxis"]
+
+e, pi, inf, nan, newaxis = np.e, np.pi, np.inf, np.nan, None
+
+
+# ---------------------------------------------------------------------------------------------
+# dtype information
+# ---------------------------------------------------------------------------------------------
+
+class finfo:
+    """Machine limits of a floating dtype (the default dtype when none is given), as
+    ``torch.finfo``: ``bits``, ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),
+    ``resolution`` and ``dtype`` (its name)."""
+
+    def __init__(self, type=None) -> None:  # noqa: A002 (PyTorch's name)
+        d = _dt.to_dtype(type) if type is not None else _dt.get_default_dtype()
+        if d.np.kind != "f":
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use "
+                            f"torch.iinfo to handle '{d!r}'")
+        info = np.finfo(d.np)
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = float(info.resolution)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer (or bool) dtype, as ``torch.iinfo``: ``bits``, ``max``,
+    ``min`` and ``dtype`` (its name)."""
+
+    def __init__(self, type) -> None:  # noqa: A002
+        d = _dt.to_dtype(type)
+        if d.np.kind not in "iub":
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo "
+                            f"to handle '{d!r}'")
+        info = np.iinfo(np.uint8 if d.np.kind == "b" else d.np)
+        self.bits = 8 if d.np.kind == "b" else info.bits
+        self.max = 1 if d.np.kind == "b" else builtins.int(info.max)
+        self.min = 0 if d.np.kind == "b" else builtins.int(info.min)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={float(self.min):g}, max={float(self.max):g}, dtype={self.dtype})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Global settings
+# ---------------------------------------------------------------------------------------------
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, np.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None) -> None:
+    """Options for printing tensors, as ``torch.set_printoptions``: ``profile`` ('default',
+    'short', 'full') first, then the single options; ``sci_mode`` True / False forces or
+    forbids scientific notation, None restores the automatic choice."""
+    f = _formatting
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        f.PRECISION, f.THRESHOLD, f.EDGEITEMS, f.LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        f.PRECISION = builtins.int(precision)
+    if threshold is not None:
+        f.THRESHOLD = threshold
+    if edgeitems is not None:
+        f.EDGEITEMS = builtins.int(edgeitems)
+    if linewidth is not None:
+        f.LINEWIDTH = builtins.int(linewidth)
+    f.SCI_MODE = sci_mode
+
+
+_THREADS = {"intra": None, "inter": 1}
+
+
+def _threadpool_limits():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    return threadpoolctl
+
+
+def get_num_threads() -> builtins.int:
+    """The threads NumPy's BLAS uses (through threadpoolctl when installed; otherwise the
+    value last set, or the CPU count)."""
+    if _THREADS["intra"] is not None:
+        return _THREADS["intra"]
+    tpc = _threadpool_limits()
+    if tpc is not None:
+        counts = [i["num_threads"] for i in tpc.threadpool_info() if i.get("user_api") == "blas"]
+        if counts:
+            return builtins.max(counts)
+    import os
+    return os.cpu_count() or 1
+
+
+def set_num_threads(num: builtins.int) -> None:
+    """Limit NumPy's BLAS to ``num`` threads (through threadpoolctl when installed; without
+    it the value is only recorded and reported by :func:`get_num_threads`)."""
+    num = builtins.int(num)
+    if num <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _THREADS["intra"] = num
+    tpc = _threadpool_limits()
+    if tpc is not None:
+        tpc.threadpool_limits(limits=num, user_api="blas")
+
+
+def get_num_interop_threads() -> builtins.int:
+    """Inter-op threads (npgrad runs ops one after another: the recorded value)."""
+    return _THREADS["inter"]
+
+
+def set_num_interop_threads(num: builtins.int) -> None:
+    """Recorded only: npgrad has no inter-op parallelism."""
+    _THREADS["inter"] = builtins.int(num)
+
+
+def get_default_device():
+    """Always ``device('cpu')``."""
+    from .backend import device
+    return device("cpu")
+
+
+def set_default_device(device) -> None:
+    """Only 'cpu' (or None) is accepted: npgrad's one device."""
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise RuntimeError(f"set_default_device: npgrad only supports the 'cpu' device, got "
+                           f"{device!r}")
+
+
+_DETERMINISTIC = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: builtins.bool, *, warn_only: builtins.bool = False) -> None:
+    """Recorded: every npgrad op is already deterministic on the CPU."""
+    _DETERMINISTIC["mode"], _DETERMINISTIC["warn_only"] = builtins.bool(mode), warn_only
+
+
+def are_deterministic_algorithms_enabled() -> builtins.bool:
+    return _DETERMINISTIC["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> builtins.bool:
+    return _DETERMINISTIC["warn_only"]
+
+
+_MATMUL_PRECISION = ["highest"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """'highest', 'high' or 'medium' (recorded: NumPy matmuls are always full precision)."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"set_float32_matmul_precision: invalid precision {precision!r}, "
+                           "expected 'highest', 'high' or 'medium'")
+    _MATMUL_PRECISION[0] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return _MATMUL_PRECISION[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Predicates
+# ---------------------------------------------------------------------------------------------
+
+_TYPENAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+              "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
+              "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def typename(obj) -> str:
+    """'torch.FloatTensor' style names for tensors (as PyTorch spells them), the class name
+    otherwise."""
+    if isinstance(obj, Tensor):
+        return "torch." + _TYPENAMES[obj.dtype.name]
+    if isinstance(obj, np.ndarray):
+        return "numpy.ndarray"
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in ("builtins", None) else f"{module}.{name}"
+
+
+def is_nonzero(input: Tensor) -> builtins.bool:
+    """The truth value of a one-element tensor (RuntimeError otherwise)."""
+    n = input._data.size
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(input._data.reshape(()))
+
+
+def is_same_size(input: Tensor, other: Tensor) -> builtins.bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_signed(input: Tensor) -> builtins.bool:
+    """True for signed integer and floating dtypes."""
+    return input.dtype.is_signed
+
+
+def is_inference(input: Tensor) -> builtins.bool:
+    """False: npgrad has no inference tensors (``inference_mode`` acts as ``no_grad``)."""
+    return False
+
+
+def is_inference_mode_enabled() -> builtins.bool:
+    """False: ``inference_mode`` is ``no_grad`` in npgrad and is not tracked separately."""
+    return False
+
+
+def is_complex(input: Tensor) -> builtins.bool:
+    return False
+
+
+def is_storage(obj) -> builtins.bool:
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Creation odds and ends
+# ---------------------------------------------------------------------------------------------
+
+def frombuffer(buffer, *, dtype, count: builtins.int = -1, offset: builtins.int = 0,
+               requires_grad: builtins.bool = False) -> Tensor:
+    """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
+    d = _dt.to_dtype(dtype)
+    mv = memoryview(buffer)
+    if mv.nbytes == 0 or offset >= mv.nbytes and count != 0:
+        raise ValueError(f"both buffer length ({mv.nbytes}) and offset ({offset}) must be "
+                         f"greater than 0 and less than the buffer length")
+    arr = np.frombuffer(buffer, dtype=d.np, count=count, offset=offset)
+    t = Tensor._make(arr)
+    if mv.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support "
+                      "non-writable tensors.", UserWarning, stacklevel=2)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
+                  requires_grad: builtins.bool = False, pin_memory: builtins.bool = False):
+    """An uninitialised (zero-filled) tensor of ``size`` whose strides are ``stride``
+    (in elements), as a NumPy strided view of a large enough buffer."""
+    size, stride = tuple(builtins.int(s) for s in size), tuple(builtins.int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs "
+                           f"{len(size)})")
+    d = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+    n = 1 + builtins.sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
+    buf = np.zeros(n, d)
+    arr = np.lib.stride_tricks.as_strided(buf, size, tuple(st * d.itemsize for st in stride))
+    t = Tensor._make(arr)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,  # noqa: A001
+          requires_grad: builtins.bool = False) -> Tensor:
+    """Deprecated inclusive range ``[start, end]`` (default float dtype), as ``torch.range``;
+    use ``arange``."""
+    from .ops.creation import tensor
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    n = builtins.int((end - start) // step) + 1
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+    vals = start + np.arange(n, dtype=np.float64) * step
+    return tensor(vals, dtype=d, requires_grad=requires_grad)
+
+
+def fill(input: Tensor, value) -> Tensor:
+    """A copy of ``input`` filled with ``value`` (a number or a 0-d tensor)."""
+    return input.clone().detach().fill_(value) if not isinstance(value, Tensor) else \
+        (input * 0 + value.to(input.dtype)).detach().clone()
+
+
+def zero_(input: Tensor) -> Tensor:
+    return input.zero_()
+
+
+def fill_(input: Tensor, value) -> Tensor:
+    return input.fill_(value)
+
+
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def detach_(input: Tensor) -> Tensor:
+    return input.detach_()
+
+
+# ---------------------------------------------------------------------------------------------
+# nn.functional ops that torch also has at the top level: the same objects where PyTorch's
+# signatures agree, thin wrappers where its argument order differs
+# ---------------------------------------------------------------------------------------------
+
+softmax, log_softmax, relu = _act.softmax, _act.log_softmax, _act.relu
+threshold, selu, celu, rrelu = _act.threshold, _act.selu, _act.celu, _act.rrelu
+prelu, hardshrink = _act.prelu, _act.hardshrink
+conv1d, conv2d, conv3d = _conv.conv1d, _conv.conv2d, _conv.conv3d
+conv_transpose1d, conv_transpose2d = _conv.conv_transpose1d, _conv.conv_transpose2d
+conv_transpose3d = _conv.conv_transpose3d
+max_pool1d, max_pool2d, max_pool3d = _pool.max_pool1d, _pool.max_pool2d, _pool.max_pool3d
+avg_pool1d, adaptive_avg_pool1d = _pool.avg_pool1d, _pool.adaptive_avg_pool1d
+adaptive_max_pool1d = _pool.adaptive_max_pool1d
+pixel_shuffle, pixel_unshuffle = _samp.pixel_shuffle, _samp.pixel_unshuffle
+bilinear = _layers.bilinear
+cosine_similarity, pairwise_distance = _loss.cosine_similarity, _loss.pairwise_distance
+binary_cross_entropy_with_logits = _loss.binary_cross_entropy_with_logits
+rms_norm = _norm.rms_norm
+__all__ += ["softmax", "log_softmax", "relu", "threshold", "selu", "celu", "rrelu", "prelu",
+            "hardshrink", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+            "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
+            "adaptive_avg_pool1d", "adaptive_max_pool1d", "pixel_shuffle", "pixel_unshuffle",
+            "bilinear", "cosine_similarity", "pairwise_distance",
+            "binary_cross_entropy_with_logits", "rms_norm", "dropout", "dropout_",
+            "alpha_dropout", "layer_norm", "group_norm", "batch_norm", "instance_norm",
+            "embedding", "relu_", "selu_", "celu_", "rrelu_", "threshold_"]
+
+
+def dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    """``torch.dropout(input, p, train)``: ``nn.functional.dropout`` with torch's names."""
+    return _drop.dropout(input, p, train)
+
+
+def dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return _drop.dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return _drop.alpha_dropout(input, p, train)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enable: builtins.bool = True) -> Tensor:
+    """``torch.layer_norm``: ``nn.functional.layer_norm`` plus the ignored cudnn flag."""
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(input, num_groups: builtins.int, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.group_norm``: ``nn.functional.group_norm`` plus the ignored cudnn flag."""
+    return _norm.group_norm(input, num_groups, weight, bias, eps)
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training: builtins.bool,
+               momentum: float, eps: float, cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.batch_norm``: weight and bias come before the running statistics here (the
+    reverse of ``nn.functional.batch_norm``)."""
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
+                            eps)
+
+
+def instance_norm(input, weight, bias, running_mean, running_var,
+                  use_input_stats: builtins.bool, momentum: float, eps: float,
+                  cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.instance_norm``, in PyTorch's argument order."""
+    return _norm.instance_norm(input, running_mean, running_var, weight, bias,
+                               use_input_stats, momentum, eps)
+
+
+def embedding(weight, indices, padding_idx: builtins.int = -1,
+              scale_grad_by_freq: builtins.bool = False,
+              sparse: builtins.bool = False) -> Tensor:
+    """``torch.embedding(weight, indices)``: the table comes first here."""
+    return _drop.embedding(indices, weight, None if padding_idx < 0 else padding_idx,
+                           scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+def relu_(input: Tensor) -> Tensor:
+    return _act.relu(input, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return _act.selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return _act.celu(input, alpha, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: builtins.bool = False, generator=None) -> Tensor:
+    return _act.rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _act.threshold(input, threshold, value, inplace=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level in-place forms: ``torch.NAME_(x, ...)`` is ``x.NAME_(...)``
+# ---------------------------------------------------------------------------------------------
+
+def abs_(input, *a, **k): return input.abs_(*a, **k)  # noqa: E704
+def acos_(input, *a, **k): return input.acos_(*a, **k)  # noqa: E704
+def acosh_(input, *a, **k): return input.acosh_(*a, **k)  # noqa: E704
+def arccos_(input, *a, **k): return input.arccos_(*a, **k)  # noqa: E704
+def arccosh_(input, *a, **k): return input.arccosh_(*a, **k)  # noqa: E704
+def arcsin_(input, *a, **k): return input.arcsin_(*a, **k)  # noqa: E704
+def arcsinh_(input, *a, **k): return input.arcsinh_(*a, **k)  # noqa: E704
+def arctan_(input, *a, **k): return input.arctan_(*a, **k)  # noqa: E704
+def arctanh_(input, *a, **k): return input.arctanh_(*a, **k)  # noqa: E704
+def asin_(input, *a, **k): return input.asin_(*a, **k)  # noqa: E704
+def asinh_(input, *a, **k): return input.asinh_(*a, **k)  # noqa: E704
+def atan_(input, *a, **k): return input.atan_(*a, **k)  # noqa: E704
+def atanh_(input, *a, **k): return input.atanh_(*a, **k)  # noqa: E704
+def ceil_(input, *a, **k): return input.ceil_(*a, **k)  # noqa: E704
+def clamp_(input, *a, **k): return input.clamp_(*a, **k)  # noqa: E704
+def clamp_max_(input, *a, **k): return input.clamp_max_(*a, **k)  # noqa: E704
+def clamp_min_(input, *a, **k): return input.clamp_min_(*a, **k)  # noqa: E704
+def clip_(input, *a, **k): return input.clip_(*a, **k)  # noqa: E704
+def cos_(input, *a, **k): return input.cos_(*a, **k)  # noqa: E704
+def cosh_(input, *a, **k): return input.cosh_(*a, **k)  # noqa: E704
+def deg2rad_(input, *a, **k): return input.deg2rad_(*a, **k)  # noqa: E704
+def erf_(input, *a, **k): return input.erf_(*a, **k)  # noqa: E704
+def erfc_(input, *a, **k): return input.erfc_(*a, **k)  # noqa: E704
+def exp_(input, *a, **k): return input.exp_(*a, **k)  # noqa: E704
+def exp2_(input, *a, **k): return input.exp2_(*a, **k)  # noqa: E704
+def expm1_(input, *a, **k): return input.expm1_(*a, **k)  # noqa: E704
+def fix_(input, *a, **k): return input.fix_(*a, **k)  # noqa: E704
+def floor_(input, *a, **k): return input.floor_(*a, **k)  # noqa: E704
+def frac_(input, *a, **k): return input.frac_(*a, **k)  # noqa: E704
+def log_(input, *a, **k): return input.log_(*a, **k)  # noqa: E704
+def log10_(input, *a, **k): return input.log10_(*a, **k)  # noqa: E704
+def log1p_(input, *a, **k): return input.log1p_(*a, **k)  # noqa: E704
+def log2_(input, *a, **k): return input.log2_(*a, **k)  # noqa: E704
+def logit_(input, *a, **k): return input.logit_(*a, **k)  # noqa: E704
+def nan_to_num_(input, *a, **k): return input.nan_to_num_(*a, **k)  # noqa: E704
+def neg_(input, *a, **k): return input.neg_(*a, **k)  # noqa: E704
+def negative_(input, *a, **k): return input.negative_(*a, **k)  # noqa: E704
+def rad2deg_(input, *a, **k): return input.rad2deg_(*a, **k)  # noqa: E704
+def reciprocal_(input, *a, **k): return input.reciprocal_(*a, **k)  # noqa: E704
+def round_(input, *a, **k): return input.round_(*a, **k)  # noqa: E704
+def rsqrt_(input, *a, **k): return input.rsqrt_(*a, **k)  # noqa: E704
+def sigmoid_(input, *a, **k): return input.sigmoid_(*a, **k)  # noqa: E704
+def sin_(input, *a, **k): return input.sin_(*a, **k)  # noqa: E704
+def sinc_(input, *a, **k): return input.sinc_(*a, **k)  # noqa: E704
+def sinh_(input, *a, **k): return input.sinh_(*a, **k)  # noqa: E704
+def sqrt_(input, *a, **k): return input.sqrt_(*a, **k)  # noqa: E704
+def square_(input, *a, **k): return input.square_(*a, **k)  # noqa: E704
+def tan_(input, *a, **k): return input.tan_(*a, **k)  # noqa: E704
+def tanh_(input, *a, **k): return input.tanh_(*a, **k)  # noqa: E704
+def trunc_(input, *a, **k): return input.trunc_(*a, **k)  # noqa: E704
+def xlogy_(input, *a, **k): return input.xlogy_(*a, **k)  # noqa: E704
+def gcd_(input, *a, **k): return input.gcd_(*a, **k)  # noqa: E704
+def lcm_(input, *a, **k): return input.lcm_(*a, **k)  # noqa: E704
+def ldexp_(input, *a, **k): return input.ldexp_(*a, **k)  # noqa: E704
+def i0_(input, *a, **k): return input.i0_(*a, **k)  # noqa: E704
+def index_put_(input, *a, **k): return input.index_put_(*a, **k)  # noqa: E704
+def resize_as_(input, *a, **k): return input.resize_as_(*a, **k)  # noqa: E704
+
+
+__all__ += ["abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+            "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
+            "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp_",
+            "exp2_", "expm1_", "fix_", "floor_", "frac_", "log_", "log10_", "log1p_", "log2_",
+            "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "round_",
+            "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
+            "tanh_", "trunc_", "xlogy_", "gcd_", "lcm_", "ldexp_", "i0_", "index_put_",
+            "resize_as_"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tensor-only helpers (called from the Tensor methods in _tensor_ops.py)
+# ---------------------------------------------------------------------------------------------
+
+def tensor_new(t: Tensor, *args, **kwargs) -> Tensor:
+    """``t.new(...)``, PyTorch's legacy constructor, in ``t``'s dtype: ``new()`` is empty,
+    ``new(2, 3)`` / ``new(size)`` uninitialised (zeros here), ``new(data)`` a copy of data."""
+    from .ops.creation import tensor, zeros
+    dtype = kwargs.pop("dtype", None) or t.dtype
+    if not args:
+        return zeros(0, dtype=dtype)
+    if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+        data = args[0]
+        if isinstance(data, tuple) and all(isinstance(s, (builtins.int, np.integer))
+                                           for s in data) and type(data).__name__ == "Size":
+            return zeros(*data, dtype=dtype)
+        return tensor(data._data if isinstance(data, Tensor) else data, dtype=dtype)
+    return zeros(*args, dtype=dtype)
+
+
+def data_ptr(t: Tensor) -> builtins.int:
+    """The address of the tensor's first element."""
+    return t._data.__array_interface__["data"][0]
+
+
+def storage_offset(t: Tensor) -> builtins.int:
+    """How many elements into its base array the tensor starts (0 unless it is a view)."""
+    base = t._data
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    return (data_ptr(t) - base.__array_interface__["data"][0]) // builtins.max(
+        t._data.itemsize, 1)
+
+
+def apply_(t: Tensor, callable) -> Tensor:  # noqa: A002 (PyTorch's name)
+    """``t.apply_(fn)``: replace each element by ``fn(element)`` (CPU Python callables, no
+    gradient, as PyTorch)."""
+    if t._rg:
+        raise TypeError("apply_ is only implemented on CPU tensors that don't require grad")
+    if t._data.size:
+        out = np.vectorize(callable, otypes=[t._data.dtype])(t._data)
+        np.copyto(t._data, out, casting="unsafe")
+    t._bump()
+    return t
+
+
+def map_(t: Tensor, other: Tensor, callable) -> Tensor:  # noqa: A002
+    """``t.map_(other, fn)``: replace each element by ``fn(element, other's element)``
+    (``other`` broadcast to ``t``)."""
+    if t._rg or other._rg:
+        raise TypeError("map_ is only implemented on CPU tensors that don't require grad")
+    b = np.broadcast_to(other._data, t._data.shape)
+    if t._data.size:
+        out = np.vectorize(callable, otypes=[t._data.dtype])(t._data, b)
+        np.copyto(t._data, out, casting="unsafe")
+    t._bump()
+    return t
+
+
+def resize_(t: Tensor, *sizes) -> Tensor:
+    """``t.resize_(*sizes)``: same elements in row-major order when the count is kept;
+    otherwise a new buffer whose first elements are the old ones (the rest uninitialised in
+    PyTorch; zeros here)."""
+    from .ops._util import size_args
+    if t._rg:
+        raise RuntimeError("cannot resize variables that require grad")
+    size = size_args(sizes, "resize_")
+    n = builtins.int(np.prod(size)) if size else 1
+    flat = t._data.reshape(-1)
+    if n == flat.size:
+        t._data = np.ascontiguousarray(t._data).reshape(size)
+    else:
+        new = np.zeros(n, t._data.dtype)
+        k = builtins.min(n, flat.size)
+        new[:k] = flat[:k]
+        t._data = new.reshape(size)
+    t._bump()
+    return t
+
+
+def resize_as_(t: Tensor, other: Tensor, memory_format=None) -> Tensor:
+    return resize_(t, tuple(other.shape))

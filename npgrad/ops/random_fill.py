@@ -1,0 +1,167 @@
+"""In-place random fills (``uniform_``, ``normal_``, ``bernoulli_``, ``random_``,
+``exponential_``, ``geometric_``, ``cauchy_``, ``log_normal_``) and the samplers ``poisson``
+and ``binomial``.
+
+Everything draws from ``npgrad.random``'s default generator or a ``generator=`` argument, so
+``manual_seed`` makes it reproducible (the numbers differ from PyTorch's, whose generators
+differ). A fill overwrites the tensor's values with constants: as in PyTorch it is refused on
+a leaf that requires grad while grad mode is on, and earlier values get gradient 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..random import rng
+from ._util import Tensor, as_tensor_arg
+from .inplace import check, commit
+
+__all__ = ["poisson", "binomial"]
+
+
+def _fill(t: Tensor, values: np.ndarray, op: str) -> Tensor:
+    check(t, op)
+    return commit(t, Tensor._make(np.asarray(values).astype(t._data.dtype, copy=False)), op,
+                  any_cast=True)
+
+
+def _float_only(t: Tensor, op: str) -> None:
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: expects a floating point tensor, got {t.dtype}")
+
+
+def _draw(t: Tensor, sample) -> np.ndarray:
+    """``sample(shape)`` in float64, rounded once into t's dtype."""
+    return sample(t._data.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Continuous fills
+# ---------------------------------------------------------------------------------------------
+
+def uniform_(t: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
+    """Fill ``t`` with samples uniform in [from, to)."""
+    _float_only(t, "uniform_")
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={from_} > to={to}")
+    g = rng(generator)
+    u = g.random(t._data.shape)
+    out = (from_ + (to - from_) * u).astype(t._data.dtype)
+    # rounding into float32 can land on ``to``: keep the interval half-open
+    out = np.where(out >= to, np.nextafter(t._data.dtype.type(to), t._data.dtype.type(from_)),
+                   out) if to > from_ else out
+    return _fill(t, out, "uniform_")
+
+
+def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    """Fill ``t`` with normal samples of the given ``mean`` and ``std``."""
+    _float_only(t, "normal_")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    return _fill(t, rng(generator).normal(mean, std, t._data.shape), "normal_")
+
+
+def exponential_(t: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+    """Fill ``t`` with exponential samples of rate ``lambd`` (density lambd e^{-lambd x})."""
+    _float_only(t, "exponential_")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    return _fill(t, rng(generator).standard_exponential(t._data.shape) / lambd, "exponential_")
+
+
+def cauchy_(t: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
+    """Fill ``t`` with Cauchy samples of the given ``median`` and scale ``sigma``."""
+    _float_only(t, "cauchy_")
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+    return _fill(t, median + sigma * rng(generator).standard_cauchy(t._data.shape), "cauchy_")
+
+
+def log_normal_(t: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
+    """Fill ``t`` with samples whose log is normal(``mean``, ``std``)."""
+    _float_only(t, "log_normal_")
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+    return _fill(t, rng(generator).lognormal(mean, std, t._data.shape), "log_normal_")
+
+
+# ---------------------------------------------------------------------------------------------
+# Discrete fills
+# ---------------------------------------------------------------------------------------------
+
+def bernoulli_(t: Tensor, p=0.5, *, generator=None) -> Tensor:
+    """Fill ``t`` with 1 with probability ``p`` (a number or a tensor broadcast to t), else
+    0."""
+    prob = p._data if isinstance(p, Tensor) else p
+    if np.any((np.asarray(prob) < 0) | (np.asarray(prob) > 1)):
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    draw = rng(generator).random(t._data.shape)
+    return _fill(t, draw < prob, "bernoulli_")
+
+
+def geometric_(t: Tensor, p: float, *, generator=None) -> Tensor:
+    """Fill ``t`` with the number of Bernoulli(``p``) trials up to the first success (1, 2,
+    ...)."""
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+    return _fill(t, rng(generator).geometric(p, t._data.shape), "geometric_")
+
+
+def _dtype_top(dt: np.dtype) -> int:
+    """``random_()``'s default upper bound: 2**mantissa digits for floats (every integer
+    below is exact), the largest value for integers."""
+    if dt.kind == "f":
+        return 2 ** (np.finfo(dt).nmant + 1)
+    if dt.kind == "b":
+        return 2
+    return int(np.iinfo(dt).max) + 1
+
+
+def random_(t: Tensor, from_=0, to=None, *, generator=None) -> Tensor:
+    """Fill ``t`` with integers uniform in [from, to): ``random_()`` uses [0, 2**mantissa]
+    for floats (the type's range for integers), ``random_(to)`` uses [0, to)."""
+    if to is None and from_ != 0:
+        from_, to = 0, from_
+    top = _dtype_top(t._data.dtype)
+    hi = top if to is None else int(to)
+    if from_ >= hi:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} "
+                           f">= to={hi}")
+    if t._data.dtype.kind in "iub" and hi > top:
+        raise RuntimeError(f"random_ expects 'to' to be within the range of {t.dtype}")
+    return _fill(t, rng(generator).integers(int(from_), hi, t._data.shape, dtype=np.int64,
+                                            endpoint=to is None and t._data.dtype.kind == "f"),
+                 "random_")
+
+
+# ---------------------------------------------------------------------------------------------
+# Samplers with tensor parameters
+# ---------------------------------------------------------------------------------------------
+
+def poisson(input, generator=None) -> Tensor:
+    """Poisson samples whose rates are the elements of ``input`` (same dtype; gradient 0, as
+    PyTorch)."""
+    from .unary import zero_grad_result
+    input = as_tensor_arg(input, "poisson")
+    lam = input._data
+    if lam.dtype.kind != "f":
+        raise RuntimeError(f"poisson: \"poisson_cpu\" not implemented for '{input.dtype}'")
+    if np.any(lam < 0) or np.any(np.isnan(lam)):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    out = rng(generator).poisson(lam.astype(np.float64)).astype(lam.dtype)
+    return zero_grad_result(out, input)
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """Binomial samples: successes in ``count`` trials of probability ``prob`` (tensors of
+    one float dtype, broadcast; gradient 0, as PyTorch)."""
+    from .unary import zero_grad_result
+    count, prob = as_tensor_arg(count, "binomial"), as_tensor_arg(prob, "binomial")
+    c, p = count._data, prob._data
+    if c.dtype.kind != "f" or p.dtype != c.dtype:
+        raise RuntimeError(f"binomial: expected count and prob of the same floating dtype "
+                           f"(got {count.dtype} and {prob.dtype})")
+    if np.any((p < 0) | (p > 1)) or np.any(c < 0):
+        raise RuntimeError("binomial: expected 0 <= prob <= 1 and count >= 0")
+    out = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(c.dtype)
+    return zero_grad_result(np.asarray(out), count, prob)
