@@ -212,21 +212,17 @@ class Function(Node):
         ``raw_inputs`` are what forward received (arrays for primitives, Tensors for user
         Functions), so saved objects can be matched to inputs and outputs by identity.
         """
-        edges, needs, meta = [], [], []
+        edges, meta = [], []
         for a in args:
             if isinstance(a, Tensor) and a._rg:
-                if a.grad_fn is not None:
-                    edges.append((a.grad_fn, a._output_nr))
-                else:
-                    edges.append(a._edge())
-                needs.append(True)
+                gf = a.grad_fn
+                edges.append((gf, a._output_nr) if gf is not None else a._edge())
                 meta.append((a._data.shape, a._data.dtype))
             else:
                 edges.append(_NO_EDGE)
-                needs.append(False)
                 meta.append(None)
         self.next_functions = tuple(edges)
-        self.needs_input_grad = tuple(needs)
+        self.needs_input_grad = tuple([e is not _NO_EDGE for e in edges])
         self._in_meta = meta
         if STATE.anomaly:
             self._trace = forward_trace()
