@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numbers
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Primitive
@@ -42,7 +44,7 @@ class Matmul(Primitive):
             # one GEMM here): fold the batch dims into the rows instead (x @ W in Linear).
             rows = int(np.prod(a.shape[:-1]))  # not -1: ambiguous when a is empty
             return (a.reshape(rows, a.shape[-1]) @ b).reshape(a.shape[:-1] + (b.shape[-1],))
-        return np.matmul(a, b)
+        return _bmm(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -311,6 +313,10 @@ class Einsum(Primitive):
     def forward(ctx, *arrays, equation):
         ctx.save_for_backward(*arrays)
         ctx.equation = equation
+        if len(arrays) == 2:
+            out = _contract_pair(equation, *arrays)
+            if out is not None:
+                return out
         return np.asarray(np.einsum(equation, *arrays, optimize=len(arrays) > 1))
 
     @staticmethod
@@ -350,6 +356,55 @@ class Einsum(Primitive):
                     args.append(Tensor._make(np.ones(n, dtype=dt)))
             grads.append(Einsum.apply(*args, equation=",".join(terms) + "->" + "".join(target)))
         return tuple(grads)
+
+
+def _contract_pair(equation: str, a: np.ndarray, b: np.ndarray):
+    """Two-operand einsum as one batched matmul (NumPy's einsum does not use BLAS when there
+    are batch labels, which made e.g. attention's backward ~30x slower). Returns None for
+    equations with a label repeated inside an operand (diagonals), left to np.einsum."""
+    ins, out = equation.split("->")
+    sa, sb = ins.split(",")
+    if len(set(sa)) != len(sa) or len(set(sb)) != len(sb) or len(set(out)) != len(out):
+        return None
+    size = dict(zip(sa, a.shape))
+    for c, n in zip(sb, b.shape):
+        if size.setdefault(c, n) != n:
+            if size[c] == 1 or n == 1:  # size-1 labels broadcast: leave them to np.einsum
+                return None
+    if any(dict(zip(sa, a.shape)).get(c, n) != n for c, n in zip(sb, b.shape)):
+        return None
+    # labels in one operand only and not in the output are summed away first
+    only_a = [c for c in sa if c not in sb and c not in out]
+    only_b = [c for c in sb if c not in sa and c not in out]
+    if only_a:
+        a = a.sum(axis=tuple(sa.index(c) for c in only_a))
+        sa = "".join(c for c in sa if c not in only_a)
+    if only_b:
+        b = b.sum(axis=tuple(sb.index(c) for c in only_b))
+        sb = "".join(c for c in sb if c not in only_b)
+    batch = [c for c in out if c in sa and c in sb]
+    contract = [c for c in sa if c in sb and c not in out]
+    free_a = [c for c in sa if c not in sb]
+    free_b = [c for c in sb if c not in sa]
+    am = a.transpose([sa.index(c) for c in batch + free_a + contract])
+    bm = b.transpose([sb.index(c) for c in batch + contract + free_b])
+    nb = [size[c] for c in batch]
+    na, nk, nn = (math.prod(size[c] for c in g) for g in (free_a, contract, free_b))
+    res = _bmm(am.reshape(nb + [na, nk]), bm.reshape(nb + [nk, nn]))
+    res = res.reshape(nb + [size[c] for c in free_a + free_b])
+    order = batch + free_a + free_b
+    res = res.transpose([order.index(c) for c in out])
+    return res if res.flags.c_contiguous else res.copy()
+
+
+def _bmm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.matmul, with stacks of matrices made contiguous first: NumPy's batched loop falls
+    off BLAS for transposed stacks (200x slower at attention sizes), a copy is O(n)."""
+    if a.ndim > 2 and not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    if b.ndim > 2 and not b.flags.c_contiguous:
+        b = np.ascontiguousarray(b)
+    return np.matmul(a, b)
 
 
 def _einsum_parse(equation: str, shapes: list) -> tuple:
