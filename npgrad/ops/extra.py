@@ -421,21 +421,29 @@ class _LogCumSumExp(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # d out_j / d x_i = exp(x_i - out_j) for i <= j: a reversed cumsum of
-        # grad_j * exp(s - out_j), times exp(x_i - s), with s the slice's total (its last out).
-        # Computed in float64 so float32 inputs tolerate a ~700 (not ~88) range within a slice.
+        # d out_j / d x_i = exp(x_i - out_j) for i <= j, so grad_x_i is a reversed cumsum of
+        # grad_j exp(-out_j) times exp(x_i). Done in log space, the positive and negative parts
+        # of grad apart (as PyTorch), so no exp overflows; built from logcumsumexp itself, so
+        # it is differentiable again.
         npg = _ops()
         a, out = ctx.saved_tensors
-        d = ctx.dim
-        shape = a.shape
-        x = a.reshape(shape or (1,)).double()
-        o = out.reshape(shape or (1,)).double()
-        g = grad.reshape(shape or (1,)).double()
-        s = o.narrow(d, o.shape[d] - 1, 1).detach() if o.shape[d] else o.sum(d, True).detach()
-        s = npg.where(npg.isfinite(s), s, 0.0)
-        rev = (g * (s - o).exp()).flip(d).cumsum(d).flip(d)
-        gx = (x - s).exp() * rev
-        return gx.reshape(shape).to(grad.dtype)
+        d, shape = ctx.dim, a.shape
+        x, o, g = (t.reshape(shape or (1,)) for t in (a, out, grad))
+        if a._data.dtype.kind != "f":
+            x = x.to(o.dtype)
+
+        def log_part(v):  # log(v) where v > 0, else -inf (the where keeps gradients finite)
+            pos = v > 0
+            return npg.where(pos, npg.log(npg.where(pos, v, 1.0)), -math.inf)
+
+        def rev_scan(t):
+            return _LogCumSumExp.apply(t.flip(d), dim=d).flip(d)
+
+        # an output of -inf (a prefix of -inf inputs) takes nothing from its inputs: 0 keeps
+        # -inf - -inf (nan) out of the scans
+        o = npg.where(o == -math.inf, 0.0, o)
+        gx = (x + rev_scan(log_part(g) - o)).exp() - (x + rev_scan(log_part(-g) - o)).exp()
+        return gx.reshape(shape)
 
 
 # ---------------------------------------------------------------------------------------------
