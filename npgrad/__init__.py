@@ -46,12 +46,14 @@ from .ops.trig import *  # noqa: F401,F403
 from .ops.rounding import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.extra import *  # noqa: F401,F403
+from .ops.extra_stats import *  # noqa: F401,F403
 from .ops.extra_index import *  # noqa: F401,F403
 from .ops.random_fill import *  # noqa: F401,F403
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._compat import *  # noqa: E402,F401,F403
+from ._toplevel import *  # noqa: E402,F401,F403
 
 __version__ = "0.1.0"
 

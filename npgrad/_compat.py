@@ -1,9 +1,9 @@
 """The rest of ``torch``'s top-level surface that ordinary programs touch: dtype info
 (``finfo``, ``iinfo``), global settings (print options, threads, default device,
 determinism, matmul precision), small predicates (``is_nonzero``, ``typename``...), creation
-odds and ends (``frombuffer``, ``empty_strided``, the deprecated inclusive ``range``), the
-top-level forms of ``nn.functional`` ops that PyTorch also has under ``torch``, and the
-top-level in-place forms (``torch.exp_(x)`` is ``x.exp_()``).
+odds and ends (``frombuffer``, ``empty_strided``, the deprecated inclusive ``range``), and
+the helpers behind Tensor methods such as ``new``, ``apply_`` and ``resize_``. (The top-level
+forms of nn.functional ops and of in-place methods: ``_toplevel.py``.)
 
 Settings that a NumPy backend cannot honour (a device other than 'cpu', matmul precision)
 are recorded and returned, as PyTorch returns them, and never change results.
@@ -17,8 +17,6 @@ import numpy as np
 
 from . import _formatting
 from . import dtypes as _dt
-from .ops import activation as _act, conv as _conv, dropout as _drop, layers as _layers
-from .ops import loss as _loss, normalization as _norm, pool as _pool, sampling as _samp
 from .tensor import Tensor
 
 __all__ = ["finfo", "iinfo", "set_printoptions", "get_num_threads", "set_num_threads",
@@ -336,178 +334,6 @@ def detach(input: Tensor) -> Tensor:
 
 def detach_(input: Tensor) -> Tensor:
     return input.detach_()
-
-
-# ---------------------------------------------------------------------------------------------
-# nn.functional ops that torch also has at the top level: the same objects where PyTorch's
-# signatures agree, thin wrappers where its argument order differs
-# ---------------------------------------------------------------------------------------------
-
-softmax, log_softmax, relu = _act.softmax, _act.log_softmax, _act.relu
-threshold, selu, celu, rrelu = _act.threshold, _act.selu, _act.celu, _act.rrelu
-prelu, hardshrink = _act.prelu, _act.hardshrink
-conv1d, conv2d, conv3d = _conv.conv1d, _conv.conv2d, _conv.conv3d
-conv_transpose1d, conv_transpose2d = _conv.conv_transpose1d, _conv.conv_transpose2d
-conv_transpose3d = _conv.conv_transpose3d
-max_pool1d, max_pool2d, max_pool3d = _pool.max_pool1d, _pool.max_pool2d, _pool.max_pool3d
-avg_pool1d, adaptive_avg_pool1d = _pool.avg_pool1d, _pool.adaptive_avg_pool1d
-adaptive_max_pool1d = _pool.adaptive_max_pool1d
-pixel_shuffle, pixel_unshuffle = _samp.pixel_shuffle, _samp.pixel_unshuffle
-bilinear = _layers.bilinear
-cosine_similarity, pairwise_distance = _loss.cosine_similarity, _loss.pairwise_distance
-binary_cross_entropy_with_logits = _loss.binary_cross_entropy_with_logits
-rms_norm = _norm.rms_norm
-__all__ += ["softmax", "log_softmax", "relu", "threshold", "selu", "celu", "rrelu", "prelu",
-            "hardshrink", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-            "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
-            "adaptive_avg_pool1d", "adaptive_max_pool1d", "pixel_shuffle", "pixel_unshuffle",
-            "bilinear", "cosine_similarity", "pairwise_distance",
-            "binary_cross_entropy_with_logits", "rms_norm", "dropout", "dropout_",
-            "alpha_dropout", "layer_norm", "group_norm", "batch_norm", "instance_norm",
-            "embedding", "relu_", "selu_", "celu_", "rrelu_", "threshold_"]
-
-
-def dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
-    """``torch.dropout(input, p, train)``: ``nn.functional.dropout`` with torch's names."""
-    return _drop.dropout(input, p, train)
-
-
-def dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
-    return _drop.dropout(input, p, train, inplace=True)
-
-
-def alpha_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
-    return _drop.alpha_dropout(input, p, train)
-
-
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5,
-               cudnn_enable: builtins.bool = True) -> Tensor:
-    """``torch.layer_norm``: ``nn.functional.layer_norm`` plus the ignored cudnn flag."""
-    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
-
-
-def group_norm(input, num_groups: builtins.int, weight=None, bias=None, eps: float = 1e-5,
-               cudnn_enabled: builtins.bool = True) -> Tensor:
-    """``torch.group_norm``: ``nn.functional.group_norm`` plus the ignored cudnn flag."""
-    return _norm.group_norm(input, num_groups, weight, bias, eps)
-
-
-def batch_norm(input, weight, bias, running_mean, running_var, training: builtins.bool,
-               momentum: float, eps: float, cudnn_enabled: builtins.bool = True) -> Tensor:
-    """``torch.batch_norm``: weight and bias come before the running statistics here (the
-    reverse of ``nn.functional.batch_norm``)."""
-    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
-                            eps)
-
-
-def instance_norm(input, weight, bias, running_mean, running_var,
-                  use_input_stats: builtins.bool, momentum: float, eps: float,
-                  cudnn_enabled: builtins.bool = True) -> Tensor:
-    """``torch.instance_norm``, in PyTorch's argument order."""
-    return _norm.instance_norm(input, running_mean, running_var, weight, bias,
-                               use_input_stats, momentum, eps)
-
-
-def embedding(weight, indices, padding_idx: builtins.int = -1,
-              scale_grad_by_freq: builtins.bool = False,
-              sparse: builtins.bool = False) -> Tensor:
-    """``torch.embedding(weight, indices)``: the table comes first here."""
-    return _drop.embedding(indices, weight, None if padding_idx < 0 else padding_idx,
-                           scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
-
-
-def relu_(input: Tensor) -> Tensor:
-    return _act.relu(input, inplace=True)
-
-
-def selu_(input: Tensor) -> Tensor:
-    return _act.selu(input, inplace=True)
-
-
-def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    return _act.celu(input, alpha, inplace=True)
-
-
-def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
-           training: builtins.bool = False, generator=None) -> Tensor:
-    return _act.rrelu(input, lower, upper, training, inplace=True)
-
-
-def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    return _act.threshold(input, threshold, value, inplace=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Top-level in-place forms: ``torch.NAME_(x, ...)`` is ``x.NAME_(...)``
-# ---------------------------------------------------------------------------------------------
-
-def abs_(input, *a, **k): return input.abs_(*a, **k)  # noqa: E704
-def acos_(input, *a, **k): return input.acos_(*a, **k)  # noqa: E704
-def acosh_(input, *a, **k): return input.acosh_(*a, **k)  # noqa: E704
-def arccos_(input, *a, **k): return input.arccos_(*a, **k)  # noqa: E704
-def arccosh_(input, *a, **k): return input.arccosh_(*a, **k)  # noqa: E704
-def arcsin_(input, *a, **k): return input.arcsin_(*a, **k)  # noqa: E704
-def arcsinh_(input, *a, **k): return input.arcsinh_(*a, **k)  # noqa: E704
-def arctan_(input, *a, **k): return input.arctan_(*a, **k)  # noqa: E704
-def arctanh_(input, *a, **k): return input.arctanh_(*a, **k)  # noqa: E704
-def asin_(input, *a, **k): return input.asin_(*a, **k)  # noqa: E704
-def asinh_(input, *a, **k): return input.asinh_(*a, **k)  # noqa: E704
-def atan_(input, *a, **k): return input.atan_(*a, **k)  # noqa: E704
-def atanh_(input, *a, **k): return input.atanh_(*a, **k)  # noqa: E704
-def ceil_(input, *a, **k): return input.ceil_(*a, **k)  # noqa: E704
-def clamp_(input, *a, **k): return input.clamp_(*a, **k)  # noqa: E704
-def clamp_max_(input, *a, **k): return input.clamp_max_(*a, **k)  # noqa: E704
-def clamp_min_(input, *a, **k): return input.clamp_min_(*a, **k)  # noqa: E704
-def clip_(input, *a, **k): return input.clip_(*a, **k)  # noqa: E704
-def cos_(input, *a, **k): return input.cos_(*a, **k)  # noqa: E704
-def cosh_(input, *a, **k): return input.cosh_(*a, **k)  # noqa: E704
-def deg2rad_(input, *a, **k): return input.deg2rad_(*a, **k)  # noqa: E704
-def erf_(input, *a, **k): return input.erf_(*a, **k)  # noqa: E704
-def erfc_(input, *a, **k): return input.erfc_(*a, **k)  # noqa: E704
-def exp_(input, *a, **k): return input.exp_(*a, **k)  # noqa: E704
-def exp2_(input, *a, **k): return input.exp2_(*a, **k)  # noqa: E704
-def expm1_(input, *a, **k): return input.expm1_(*a, **k)  # noqa: E704
-def fix_(input, *a, **k): return input.fix_(*a, **k)  # noqa: E704
-def floor_(input, *a, **k): return input.floor_(*a, **k)  # noqa: E704
-def frac_(input, *a, **k): return input.frac_(*a, **k)  # noqa: E704
-def log_(input, *a, **k): return input.log_(*a, **k)  # noqa: E704
-def log10_(input, *a, **k): return input.log10_(*a, **k)  # noqa: E704
-def log1p_(input, *a, **k): return input.log1p_(*a, **k)  # noqa: E704
-def log2_(input, *a, **k): return input.log2_(*a, **k)  # noqa: E704
-def logit_(input, *a, **k): return input.logit_(*a, **k)  # noqa: E704
-def nan_to_num_(input, *a, **k): return input.nan_to_num_(*a, **k)  # noqa: E704
-def neg_(input, *a, **k): return input.neg_(*a, **k)  # noqa: E704
-def negative_(input, *a, **k): return input.negative_(*a, **k)  # noqa: E704
-def rad2deg_(input, *a, **k): return input.rad2deg_(*a, **k)  # noqa: E704
-def reciprocal_(input, *a, **k): return input.reciprocal_(*a, **k)  # noqa: E704
-def round_(input, *a, **k): return input.round_(*a, **k)  # noqa: E704
-def rsqrt_(input, *a, **k): return input.rsqrt_(*a, **k)  # noqa: E704
-def sigmoid_(input, *a, **k): return input.sigmoid_(*a, **k)  # noqa: E704
-def sin_(input, *a, **k): return input.sin_(*a, **k)  # noqa: E704
-def sinc_(input, *a, **k): return input.sinc_(*a, **k)  # noqa: E704
-def sinh_(input, *a, **k): return input.sinh_(*a, **k)  # noqa: E704
-def sqrt_(input, *a, **k): return input.sqrt_(*a, **k)  # noqa: E704
-def square_(input, *a, **k): return input.square_(*a, **k)  # noqa: E704
-def tan_(input, *a, **k): return input.tan_(*a, **k)  # noqa: E704
-def tanh_(input, *a, **k): return input.tanh_(*a, **k)  # noqa: E704
-def trunc_(input, *a, **k): return input.trunc_(*a, **k)  # noqa: E704
-def xlogy_(input, *a, **k): return input.xlogy_(*a, **k)  # noqa: E704
-def gcd_(input, *a, **k): return input.gcd_(*a, **k)  # noqa: E704
-def lcm_(input, *a, **k): return input.lcm_(*a, **k)  # noqa: E704
-def ldexp_(input, *a, **k): return input.ldexp_(*a, **k)  # noqa: E704
-def i0_(input, *a, **k): return input.i0_(*a, **k)  # noqa: E704
-def index_put_(input, *a, **k): return input.index_put_(*a, **k)  # noqa: E704
-def resize_as_(input, *a, **k): return input.resize_as_(*a, **k)  # noqa: E704
-
-
-__all__ += ["abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
-            "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
-            "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp_",
-            "exp2_", "expm1_", "fix_", "floor_", "frac_", "log_", "log10_", "log1p_", "log2_",
-            "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "round_",
-            "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_",
-            "tanh_", "trunc_", "xlogy_", "gcd_", "lcm_", "ldexp_", "i0_", "index_put_",
-            "resize_as_"]
 
 
 # ---------------------------------------------------------------------------------------------

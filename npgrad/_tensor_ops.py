@@ -1298,20 +1298,20 @@ class TensorOps:
         return _ops.extra.logcumsumexp(self, dim)
 
     def cov(self, *, correction=1, fweights=None, aweights=None):
-        return _ops.extra.cov(self, correction=correction, fweights=fweights,
+        return _ops.extra_stats.cov(self, correction=correction, fweights=fweights,
                               aweights=aweights)
 
     def corrcoef(self):
-        return _ops.extra.corrcoef(self)
+        return _ops.extra_stats.corrcoef(self)
 
     def dist(self, other, p=2):
-        return _ops.extra.dist(self, other, p)
+        return _ops.extra_stats.dist(self, other, p)
 
     def renorm(self, p, dim, maxnorm):
-        return _ops.extra.renorm(self, p, dim, maxnorm)
+        return _ops.extra_stats.renorm(self, p, dim, maxnorm)
 
     def renorm_(self, p, dim, maxnorm):
-        return _ops.inplace.apply_(self, _ops.extra.renorm, p, dim, maxnorm)
+        return _ops.inplace.apply_(self, _ops.extra_stats.renorm, p, dim, maxnorm)
 
     def bincount(self, weights=None, minlength=0):
         return _ops.extra_index.bincount(self, weights, minlength)

@@ -13,7 +13,7 @@ from ..ops.loss import *  # noqa: F401,F403
 from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.pad import pad
 from ..ops.scatter import one_hot
-from ..ops.extra import pdist
+from ..ops.extra_stats import pdist
 from ..ops import conv as _conv, pool as _pool, sampling as _sampling
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403

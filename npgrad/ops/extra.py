@@ -1,7 +1,7 @@
 """More of PyTorch's math surface: fused pointwise forms (addcmul, addcdiv), bit-level and
 integer functions (frexp, ldexp, nextafter, gcd, lcm, heaviside, i0), nan-aware and
-order-statistic reductions (nansum, nanmean, nanmedian, aminmax, quantile, mode), scans
-(diff, logcumsumexp) and statistics (cov, corrcoef, dist, renorm).
+order-statistic reductions (nansum, nanmean, nanmedian, aminmax, quantile, mode) and scans
+(diff, logcumsumexp). (Statistics and distances: ``extra_stats.py``.)
 
 Differentiable ops are composites of existing npgrad ops wherever that is exact; the few
 primitives say why.
@@ -20,7 +20,7 @@ from .unary import float_input
 
 __all__ = ["addcmul", "addcdiv", "frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside",
            "i0", "nansum", "nanmean", "nanmedian", "aminmax", "quantile", "nanquantile", "mode",
-           "diff", "logcumsumexp", "cov", "corrcoef", "dist", "renorm", "pdist"]
+           "diff", "logcumsumexp"]
 
 aminmax_type = return_types.make("aminmax", ("min", "max"))
 frexp_type = return_types.make("frexp", ("mantissa", "exponent"))
@@ -444,117 +444,3 @@ class _LogCumSumExp(Primitive):
         o = npg.where(o == -math.inf, 0.0, o)
         gx = (x + rev_scan(log_part(g) - o)).exp() - (x + rev_scan(log_part(-g) - o)).exp()
         return gx.reshape(shape)
-
-
-# ---------------------------------------------------------------------------------------------
-# Statistics: cov, corrcoef, dist, renorm
-# ---------------------------------------------------------------------------------------------
-
-def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
-    """The covariance matrix of the variables in the rows of ``input`` (observations in
-    columns), with integer frequency weights and/or float observation weights."""
-    npg = _ops()
-    input = as_tensor_arg(input, "cov")
-    if input.ndim > 2:
-        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
-                           f"input with {input.ndim} dimensions")
-    x = input.reshape(1, -1) if input.ndim < 2 else input
-    if x._data.dtype.kind != "f":
-        x = x.to(_dt.get_default_dtype())
-    n_obs = x.shape[1]
-    w = None
-    if fweights is not None:
-        if fweights._data.dtype.kind not in "iu":
-            raise RuntimeError("cov(): expected fweights to have integral dtype but got "
-                               f"fweights with {fweights.dtype} dtype")
-        if fweights.ndim > 1 or fweights.numel() != n_obs:
-            raise RuntimeError(f"cov(): expected fweights to have one dimension and the same "
-                               f"number of observations as input, got {tuple(fweights.shape)}")
-        if (fweights._data < 0).any():
-            raise RuntimeError("cov(): fweights cannot be negative")
-        w = fweights
-    if aweights is not None:
-        if aweights._data.dtype.kind != "f":
-            raise RuntimeError("cov(): expected aweights to have floating point dtype but got "
-                               f"aweights with {aweights.dtype} dtype")
-        if aweights.ndim > 1 or aweights.numel() != n_obs:
-            raise RuntimeError(f"cov(): expected aweights to have one dimension and the same "
-                               f"number of observations as input, got {tuple(aweights.shape)}")
-        if (aweights._data < 0).any():
-            raise RuntimeError("cov(): aweights cannot be negative")
-        w = aweights if w is None else w * aweights
-    if w is None:
-        w_sum = Tensor._make(np.asarray(n_obs, x._data.dtype))
-        avg = x.mean(1)
-        norm = w_sum - correction
-    else:
-        w = w.to(x.dtype)
-        w_sum = w.sum()
-        avg = (x * w).sum(1) / w_sum
-        if correction == 0:
-            norm = w_sum
-        elif aweights is None:
-            norm = w_sum - correction
-        else:
-            norm = w_sum - correction * (w * aweights).sum() / w_sum
-    norm = npg.clamp(norm, min=0)
-    xm = x - avg.unsqueeze(1)
-    xw = xm if w is None else xm * w
-    c = npg.mm(xw, xm.t()) / norm
-    return c.squeeze()
-
-
-def corrcoef(input) -> Tensor:
-    """Pearson correlation coefficients of the variables in the rows of ``input``, clipped
-    to [-1, 1]."""
-    npg = _ops()
-    c = cov(input)
-    if c.ndim == 0:
-        return c / c
-    d = npg.diagonal(c)
-    stddev = d.sqrt()
-    c = c / stddev.unsqueeze(1) / stddev.unsqueeze(0)
-    return npg.clamp(c, -1, 1)
-
-
-def dist(input, other, p=2) -> Tensor:
-    """The ``p``-norm of ``input - other`` (broadcast)."""
-    input, other = as_tensor_arg(input, "dist"), as_tensor_arg(other, "dist")
-    return _ops().linalg.vector_norm(input - other, float(p))
-
-
-def renorm(input, p, dim: int, maxnorm) -> Tensor:
-    """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` is scaled
-    down to norm ``maxnorm`` (the others are kept)."""
-    npg = _ops()
-    input = as_tensor_arg(input, "renorm")
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"renorm: expected a floating point tensor but got {input.dtype}")
-    if p <= 0:
-        raise RuntimeError(f"renorm: non-positive-norm not supported (got p={p})")
-    if maxnorm < 0:
-        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    if input.ndim <= 1:
-        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
-                           "dimensions")
-    d = norm_dim(dim, input.ndim, "renorm")
-    others = tuple(k for k in range(input.ndim) if k != d)
-    norms = npg.linalg.vector_norm(input, float(p), others, keepdim=True)
-    # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
-    factor = npg.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-    return input * factor
-
-
-def pdist(input, p: float = 2) -> Tensor:
-    """The ``p``-norm distances between all pairs of rows of an (N, M) tensor: the upper
-    triangle of the distance matrix, row by row, N (N - 1) / 2 values."""
-    input = as_tensor_arg(input, "pdist")
-    if input.ndim != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"pdist only supports floating-point dtypes (got {input.dtype})")
-    if p < 0:
-        raise RuntimeError("pdist only supports non-negative p values")
-    i, j = np.triu_indices(input.shape[0], 1)
-    diffs = input[Tensor._make(i)] - input[Tensor._make(j)]
-    return _ops().linalg.vector_norm(diffs, float(p), dim=-1)

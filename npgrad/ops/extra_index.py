@@ -306,7 +306,8 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A002 (PyTorc
     input = as_tensor_arg(input, "histc")
     a = input._data
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_dt.from_numpy_dtype(a.dtype)}'")
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for "
+                           f"'{_dt.from_numpy_dtype(a.dtype)}'")
     if bins <= 0:
         raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)

@@ -6,7 +6,7 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import math
 
-from ..harness import A, B, C, F, I, OpSpec
+from ..harness import A, B, F, I, OpSpec
 
 NAN = math.nan
 BINARY = [[(3,), (3,)], [(2, 3), (3,)], [(2, 1, 4), (3, 1)], [(), (2, 2)], [(0, 3), (3,)]]
