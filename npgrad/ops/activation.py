@@ -14,7 +14,7 @@ from .. import dtypes as _dt
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .binary import where
-from .special import _erf
+from .special import norm_cdf
 from .trig import sigmoid, tanh
 from .unary import exp, float_input, log1p
 
@@ -120,6 +120,22 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
+class NormCdf(Primitive):
+    """Phi(x), the standard normal CDF; its derivative is the normal density phi(x)."""
+
+    node_name = "NormCdfBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return norm_cdf(float_input(a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * exp(-0.5 * x * x) * _INV_SQRT_2PI
+
+
 class Gelu(Primitive):
     """Fused GELU: one pass forward, derivative ``Phi(x) + x phi(x)`` in npgrad ops."""
 
@@ -133,7 +149,7 @@ class Gelu(Primitive):
         if approximate == "tanh":
             return (0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
                     ).astype(x.dtype)
-        return (0.5 * x * (1 + _erf(x * (1 / math.sqrt(2)), False))).astype(x.dtype)
+        return x * norm_cdf(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -144,10 +160,8 @@ class Gelu(Primitive):
             d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
                 1 + 3 * 0.044715 * x * x)
             return grad * d, None
-        from .special import erf
-        cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
         pdf = exp(-0.5 * x * x) * _INV_SQRT_2PI
-        return grad * (cdf + x * pdf), None
+        return grad * (NormCdf.apply(x) + x * pdf), None
 
 
 def gelu(input, approximate: str = "none") -> Tensor:
