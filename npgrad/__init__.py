@@ -47,6 +47,7 @@ from .ops.rounding import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.extra import *  # noqa: F401,F403
 from .ops.extra_stats import *  # noqa: F401,F403
+from .ops.extra_creation import *  # noqa: F401,F403
 from .ops.extra_index import *  # noqa: F401,F403
 from .ops.random_fill import *  # noqa: F401,F403
 

@@ -27,7 +27,10 @@ __all__ = ["finfo", "iinfo", "set_printoptions", "get_num_threads", "set_num_thr
            "get_float32_matmul_precision", "typename", "is_nonzero", "is_same_size",
            "is_signed", "is_inference", "is_inference_mode_enabled", "is_complex",
            "is_storage", "frombuffer", "empty_strided", "range", "fill", "zero_", "fill_",
-           "detach", "detach_", "e", "pi", "inf", "nan", "newaxis"]
+           "detach", "detach_", "e", "pi", "inf", "nan", "newaxis", "compile", "get_device",
+           "set_warn_always", "is_warn_always_enabled", "set_default_tensor_type", "conj",
+           "resolve_conj", "resolve_neg", "conj_physical", "is_conj", "is_neg", "isreal",
+           "real", "cholesky", "narrow_copy", "unsafe_chunk", "unsafe_split"]
 
 e, pi, inf, nan, newaxis = np.e, np.pi, np.inf, np.nan, None
 
@@ -418,3 +421,93 @@ def resize_(t: Tensor, *sizes) -> Tensor:
 
 def resize_as_(t: Tensor, other: Tensor, memory_format=None) -> Tensor:
     return resize_(t, tuple(other.shape))
+
+
+def contains(t: Tensor, element) -> builtins.bool:
+    """``element in t``: whether any element equals ``element`` (a number or tensor)."""
+    if not isinstance(element, (Tensor, builtins.int, builtins.float, builtins.bool)):
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                           f"passed in a {type(element)}.")
+    other = element._data if isinstance(element, Tensor) else element
+    return builtins.bool(np.any(t._data == other))
+
+
+# ---------------------------------------------------------------------------------------------
+# No-op or legacy forms that let PyTorch programs run unchanged
+# ---------------------------------------------------------------------------------------------
+
+def compile(model=None, **kwargs):  # noqa: A001 (PyTorch's name)
+    """``torch.compile``: npgrad has no compiler, so the model (or function) comes back as
+    it is; ``@npgrad.compile`` and ``@npgrad.compile(mode=...)`` work as decorators."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+def get_device(input: Tensor) -> builtins.int:
+    """-1: the CPU, as PyTorch numbers it."""
+    return -1
+
+
+_WARN_ALWAYS = [False]
+
+
+def set_warn_always(b: builtins.bool) -> None:
+    """Recorded (npgrad's warnings follow Python's own filters)."""
+    _WARN_ALWAYS[0] = builtins.bool(b)
+
+
+def is_warn_always_enabled() -> builtins.bool:
+    return _WARN_ALWAYS[0]
+
+
+def set_default_tensor_type(t) -> None:
+    """Deprecated in PyTorch: 'torch.FloatTensor' / 'torch.DoubleTensor' (or the
+    npgrad.float32 / float64 dtypes) set the default float dtype."""
+    name = t if isinstance(t, str) else getattr(t, "__name__", None) or str(t)
+    table = {"FloatTensor": _dt.float32, "DoubleTensor": _dt.float64,
+             "HalfTensor": _dt.float16}
+    d = table.get(name.split(".")[-1]) if isinstance(name, str) else None
+    if d is None:
+        d = _dt.to_dtype(t)
+    _dt.set_default_dtype(d)
+
+
+def conj(input: Tensor) -> Tensor:
+    """``input`` itself (npgrad tensors are real)."""
+    return input
+
+
+resolve_conj = resolve_neg = conj_physical = real = conj
+
+
+def is_conj(input: Tensor) -> builtins.bool:
+    return False
+
+
+def is_neg(input: Tensor) -> builtins.bool:
+    return False
+
+
+def isreal(input: Tensor) -> Tensor:
+    """All True: npgrad tensors are real."""
+    return input.isreal()
+
+
+def cholesky(input: Tensor, upper: builtins.bool = False) -> Tensor:
+    """Deprecated ``torch.cholesky``: ``linalg.cholesky``, transposed when ``upper``."""
+    from .linalg import cholesky as _cholesky
+    return _cholesky(input, upper=upper)
+
+
+def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int,
+                length: builtins.int) -> Tensor:
+    return input.narrow_copy(dim, start, length)
+
+
+def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0) -> tuple:
+    return input.chunk(chunks, dim)
+
+
+def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
+    return input.split(split_size, dim)

@@ -1413,4 +1413,72 @@ class TensorOps:
         from . import _compat
         return _compat.resize_as_(self, the_template)
 
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False):
+        from . import _compat
+        return _compat.empty_strided(size, stride, dtype=dtype or self.dtype,
+                                     requires_grad=requires_grad)
+
+    def narrow_copy(self, dim, start, length):
+        return _ops.shape.narrow(self, dim, start, length).clone()
+
+    def unsafe_chunk(self, chunks, dim=0):
+        return _ops.joins.chunk(self, chunks, dim)
+
+    def unsafe_split(self, split_size, dim=0):
+        return _ops.joins.split(self, split_size, dim)
+
+    def unsafe_split_with_sizes(self, split_sizes, dim=0):
+        return _ops.extra_index.split_with_sizes(self, split_sizes, dim)
+
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):
+        return _ops.extra_creation.histogram(self, bins, range=range, weight=weight,
+                                             density=density)
+
+    def nonzero_static(self, *, size, fill_value=-1):
+        return _ops.extra_creation.nonzero_static(self, size=size, fill_value=fill_value)
+
+    def cholesky(self, upper=False):
+        from . import _compat
+        return _compat.cholesky(self, upper)
+
+    def __contains__(self, element):
+        from . import _compat
+        return _compat.contains(self, element)
+
+    def __reversed__(self):
+        return self if self.ndim == 0 else _ops.tiling.flip(self, (0,))
+
+    # complex views of real tensors: no-ops, as PyTorch on real dtypes
+    def conj(self):
+        return self
+
+    def resolve_conj(self):
+        return self
+
+    def resolve_neg(self):
+        return self
+
+    def conj_physical(self):
+        return self
+
+    def conj_physical_(self):
+        return self
+
+    def is_conj(self):
+        return False
+
+    def is_neg(self):
+        return False
+
+    def isreal(self):
+        return _ops.creation.ones(self.shape, dtype=_ops.creation.tensor(True).dtype)
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
     # -- end of more of PyTorch's surface (extra.py) --

@@ -341,3 +341,32 @@ def test_i0_and_logcumsumexp_extremes():
     out.backward(npgrad.tensor(g))
     ref.backward(torch.tensor(g))
     np.testing.assert_allclose(_np(y.grad), t.grad.numpy(), atol=1e-12)
+
+
+def test_vander_gradients():
+    x = npgrad.tensor([0.0, -1.5, 2.0], dtype=npgrad.float64, requires_grad=True)
+    assert npgrad.autograd.gradcheck(lambda x: npgrad.vander(x, 4), (x,))
+    assert npgrad.autograd.gradgradcheck(lambda x: npgrad.vander(x, 3, True), (x,))
+    np.testing.assert_allclose(_np(npgrad.vander(x, 3)), np.vander(_np(x), 3))
+
+
+def test_compat_noops():
+    model = npgrad.nn.Linear(2, 2)
+    assert npgrad.compile(model) is model and npgrad.compile(mode="max-autotune")(model) is model
+    x = npgrad.tensor([1.0, 2.0])
+    assert 2.0 in x and 3 not in x and npgrad.tensor(1.0) in x
+    assert reversed(x).tolist() == [2.0, 1.0]
+    assert x.conj() is x and npgrad.resolve_conj(x) is x and x.real is x
+    assert not x.is_conj() and npgrad.isreal(x).all()
+    with pytest.raises(RuntimeError):
+        x.imag
+    assert npgrad.get_device(x) == torch.get_device(torch.ones(1))
+    npgrad.set_default_tensor_type("torch.DoubleTensor")
+    try:
+        assert npgrad.ones(1).dtype is npgrad.float64
+    finally:
+        npgrad.set_default_tensor_type(npgrad.float32)
+    assert npgrad.ones(1).dtype is npgrad.float32
+    a = npgrad.tensor([[4.0, 2.0], [2.0, 3.0]])
+    np.testing.assert_allclose(_np(npgrad.cholesky(a, upper=True)),
+                               torch.cholesky(torch.tensor(_np(a)), upper=True).numpy())

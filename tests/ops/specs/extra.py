@@ -276,4 +276,37 @@ SPECS = [
     OpSpec("Tensor.baddbmm_", lambda lib, c, a, b: (c.clone().baddbmm_(a, b),
                                                     c[0].clone().addbmm_(a, b, alpha=0.5)),
            [[(2, 2, 4), (2, 2, 3), (2, 3, 4)]], covers=("Tensor.addbmm_",)),
+    # -- windows, histograms, index conversion (extra_creation.py) ------------------------------
+    OpSpec("hann_window", lambda lib: tuple(
+        f(n, p, dtype=lib.float64) for f in (lib.hann_window, lib.hamming_window,
+                                             lib.blackman_window, lib.bartlett_window,
+                                             lib.kaiser_window)
+        for n in (0, 1, 2, 7) for p in (True, False)), [[]], grad=False,
+           covers=("hamming_window", "blackman_window", "bartlett_window", "kaiser_window")),
+    OpSpec("hann_window-options", lambda lib: (lib.hamming_window(6, True, 0.5, 0.4),
+                                               lib.kaiser_window(8, False, 5.0),
+                                               lib.hann_window(5, requires_grad=True)),
+           [[]], grad=False),
+    OpSpec("histogram", lambda lib, x, w: (*lib.histogram(x, 4), *x.histogram(
+        lib.tensor([-2.0, -0.5, 0.0, 3.0], dtype=x.dtype)), *lib.histogram(
+        x, 3, range=(-1.0, 1.0), weight=w, density=True)),
+           [[(12,), F((12,), 0, 1, grad=False)], [(3, 4), F((3, 4), 0, 1, grad=False)]],
+           grad=False, covers=("Tensor.histogram",)),
+    OpSpec("unravel_index", lambda lib, i: (*lib.unravel_index(i, (2, 3, 4)),
+                                            *lib.unravel_index(i, 24)),
+           [[I((5,), -24, 24)], [I((2, 3), 0, 24)], [I((), 0, 24)]], grad=False),
+    OpSpec("nonzero_static", lambda lib, x: (lib.nonzero_static(x, size=2),
+                                             x.nonzero_static(size=6, fill_value=7)),
+           [[I((5,), 0, 2)], [I((2, 3), 0, 2)]], grad=False, covers=("Tensor.nonzero_static",)),
+    # (PyTorch's vander backward fails its own in-place check: tests/test_extra.py gradchecks)
+    OpSpec("vander", lambda lib, x: (lib.vander(x), lib.vander(x, 4, True), lib.vander(x, 1)),
+           [[(3,)], [(0,)], [F((4,), 0, 0)]], grad=False),
+    OpSpec("vander-int", lambda lib, x: lib.vander(x, 3), [[I((3,), -3, 3)]], grad=False),
+    OpSpec("rsub", lambda lib, x, y: (lib.rsub(x, y), lib.rsub(x, y, alpha=2),
+                                      lib.rsub(x, 1.5)), BINARY),
+    OpSpec("channel_shuffle", lambda lib, x: lib.channel_shuffle(x, 2),
+           [[(2, 4, 3)], [(1, 6, 2, 2)]]),
+    OpSpec("constant_pad_nd", lambda lib, x: (lib.constant_pad_nd(x, (1, 2)),
+                                              lib.constant_pad_nd(x, [0, 1, 2, 0], 1.5)),
+           [[(2, 3)], [(2, 3, 4)]]),
 ]
