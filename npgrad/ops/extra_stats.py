@@ -20,6 +20,19 @@ def _ops():
 # Statistics: cov, corrcoef, dist, renorm
 # ---------------------------------------------------------------------------------------------
 
+def _check_weights(w: Tensor, name: str, kinds: str, what: str, n_obs: int) -> Tensor:
+    """``cov``'s weights: a 1-D tensor of the given dtype kinds, one per observation, >= 0."""
+    if w._data.dtype.kind not in kinds:
+        raise RuntimeError(f"cov(): expected {name} to have {what} dtype but got {name} with "
+                           f"{w.dtype} dtype")
+    if w.ndim > 1 or w.numel() != n_obs:
+        raise RuntimeError(f"cov(): expected {name} to have one dimension and the same number "
+                           f"of observations as input, got {tuple(w.shape)}")
+    if (w._data < 0).any():
+        raise RuntimeError(f"cov(): {name} cannot be negative")
+    return w
+
+
 def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
     """The covariance matrix of the variables in the rows of ``input`` (observations in
     columns), with integer frequency weights and/or float observation weights."""
@@ -34,24 +47,9 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
     n_obs = x.shape[1]
     w = None
     if fweights is not None:
-        if fweights._data.dtype.kind not in "iu":
-            raise RuntimeError("cov(): expected fweights to have integral dtype but got "
-                               f"fweights with {fweights.dtype} dtype")
-        if fweights.ndim > 1 or fweights.numel() != n_obs:
-            raise RuntimeError(f"cov(): expected fweights to have one dimension and the same "
-                               f"number of observations as input, got {tuple(fweights.shape)}")
-        if (fweights._data < 0).any():
-            raise RuntimeError("cov(): fweights cannot be negative")
-        w = fweights
+        w = _check_weights(fweights, "fweights", "iu", "integral", n_obs)
     if aweights is not None:
-        if aweights._data.dtype.kind != "f":
-            raise RuntimeError("cov(): expected aweights to have floating point dtype but got "
-                               f"aweights with {aweights.dtype} dtype")
-        if aweights.ndim > 1 or aweights.numel() != n_obs:
-            raise RuntimeError(f"cov(): expected aweights to have one dimension and the same "
-                               f"number of observations as input, got {tuple(aweights.shape)}")
-        if (aweights._data < 0).any():
-            raise RuntimeError("cov(): aweights cannot be negative")
+        aweights = _check_weights(aweights, "aweights", "f", "floating point", n_obs)
         w = aweights if w is None else w * aweights
     if w is None:
         w_sum = Tensor._make(np.asarray(n_obs, x._data.dtype))
