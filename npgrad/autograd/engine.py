@@ -193,7 +193,7 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
             cbuf[nr] = g
         else:
             old = cbuf[nr]
-            cbuf[nr] = g if old is None else old + g
+            cbuf[nr] = g if old is None else _sum(old, g)
     if node._post_hooks:
         for hook in node._post_hooks:
             hook(grads, tuple(buf))
@@ -206,7 +206,15 @@ def _add_to_buffer(buffers, node, nr, grad) -> None:
     if buf is None:
         buf = buffers[node] = [None] * node._n_outputs
     old = buf[nr]
-    buf[nr] = grad if old is None else old + grad
+    buf[nr] = grad if old is None else _sum(old, grad)
+
+
+def _sum(a: Tensor, b: Tensor) -> Tensor:
+    """Two gradients for the same output (same shape and dtype). Only with create_graph must
+    the sum be a recorded op; otherwise adding the arrays skips the op machinery."""
+    if STATE.enabled:
+        return a + b
+    return Tensor._make(a._data + b._data)
 
 
 def _materialize(node, buf) -> list:

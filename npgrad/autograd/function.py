@@ -374,7 +374,7 @@ class Primitive(Function):
         out = cls.forward(ctx, *raw, **kwargs)
         if out.__class__ is not tuple:
             if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-                out = np.asarray(out)
+                out = _as_array(ctx, out)
             t = _make(out)
             if cls.is_view:
                 _link_view(t, args, cls, kwargs)
@@ -382,7 +382,8 @@ class Primitive(Function):
                 t.grad_fn, t._rg = ctx, True
                 ctx._record(args, (t,), raw)
             return t
-        outs = tuple([_make(np.asarray(o)) for o in out])
+        outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o))
+                      for o in out])
         if requires:
             diff = False
             for i, o in enumerate(outs):
@@ -394,6 +395,16 @@ class Primitive(Function):
                 ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
                 ctx._record(args, outs, raw)
         return outs
+
+
+def _as_array(ctx, scalar) -> np.ndarray:
+    """Wrap a NumPy scalar output as a 0-d array, and let a saved reference to the scalar
+    point at the array, so it is matched to the output (double backward stays connected)."""
+    out = np.asarray(scalar)
+    saved = ctx._to_save
+    if saved is not None:
+        ctx._to_save = tuple([out if s is scalar else s for s in saved])
+    return out
 
 
 def _link_view(out, args, cls, kwargs) -> None:

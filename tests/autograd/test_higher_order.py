@@ -111,3 +111,16 @@ def test_without_create_graph_result_has_no_graph():
     a, _ = pair([1.0])
     (g,) = ng_grad((a ** 3).sum(), a)
     assert not g.requires_grad and g.grad_fn is None
+
+
+@pytest.mark.parametrize("name", ["exp", "sqrt", "sigmoid", "tanh", "log", "sin"])
+def test_second_derivative_of_0d_inputs_matches_torch(name):
+    """NumPy returns scalars for 0-d inputs; the saved output must still be the output."""
+    import torch
+    results = []
+    for lib in (npgrad, torch):
+        x = lib.tensor(0.7, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(getattr(lib, name)(x), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g, x)
+        results.append(gg.item())
+    assert results[0] == pytest.approx(results[1], rel=1e-12)
