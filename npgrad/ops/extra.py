@@ -160,22 +160,27 @@ def not_differentiable(out: np.ndarray, op: str, *inputs) -> Tensor:
 
 
 class _BesselI(Primitive):
-    """The modified Bessel function I_n(x), n = 0 or 1: a primitive because NumPy has no
-    vectorised I_1. It is the periodic trapezoid rule on (1/pi) int_0^pi e^{x cos t} cos(nt)
-    dt, which converges geometrically; e^{|x|} is factored out so nothing overflows early."""
+    """The modified Bessel functions I_n(x), n = 0 or 1, and (``scaled``) e^{-|x|} I_n(x): a
+    primitive because NumPy has no vectorised I_1. It is the periodic trapezoid rule on
+    (1/pi) int_0^pi e^{x cos t} cos(nt) dt, which converges geometrically; e^{|x|} is factored
+    out so nothing overflows early (and the scaled forms never do)."""
 
     node_name = "I0Backward0"
     _T = np.cos((np.arange(256) + 0.5) * (np.pi / 256))
     _COS_N = {0: np.ones(256), 1: _T}
+    _NAMES = {(0, False): "I0Backward0", (1, False): "SpecialI1Backward0",
+              (0, True): "SpecialI0EBackward0", (1, True): "SpecialI1EBackward0"}
 
     @staticmethod
-    def forward(ctx, a, n):
-        ctx.n = n
+    def forward(ctx, a, n, scaled=False):
+        ctx.n, ctx.scaled = n, scaled
+        ctx.node_name = _BesselI._NAMES[n, scaled]
         ctx.save_for_backward(a)
         x = float_input(a)
         ax = np.abs(x).astype(np.float64)[..., None]
-        s = np.mean(np.exp(ax * (_BesselI._T - 1)) * _BesselI._COS_N[n], axis=-1)
-        out = s * np.exp(ax[..., 0])
+        out = np.mean(np.exp(ax * (_BesselI._T - 1)) * _BesselI._COS_N[n], axis=-1)
+        if not scaled:
+            out = out * np.exp(ax[..., 0])
         if n == 1:
             out = np.sign(x) * out
         return np.asarray(out.astype(x.dtype))
@@ -183,12 +188,17 @@ class _BesselI(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        if ctx.n == 0:  # I0' = I1
-            return grad * _BesselI.apply(a, n=1)
-        # I1' = I0 - I1 / x, whose limit at 0 is 1/2
-        safe = _ops().where(a == 0, 1.0, a)
-        d = _BesselI.apply(a, n=0) - _BesselI.apply(safe, n=1) / safe
-        return grad * _ops().where(a == 0, 0.5, d)
+        npg, n, scaled = _ops(), ctx.n, ctx.scaled
+        if n == 0:  # I0' = I1
+            d = _BesselI.apply(a, n=1, scaled=scaled)
+        else:  # I1' = I0 - I1 / x, whose limit at 0 is 1/2
+            safe = npg.where(a == 0, 1.0, a)
+            d = _BesselI.apply(a, n=0, scaled=scaled) - _BesselI.apply(safe, n=1,
+                                                                       scaled=scaled) / safe
+            d = npg.where(a == 0, 0.5, d)
+        if scaled:  # (e^{-|x|} I_n)' = e^{-|x|} I_n' - sign(x) e^{-|x|} I_n
+            d = d - npg.sign(a) * _BesselI.apply(a, n=n, scaled=True)
+        return grad * d
 
 
 def i0(input) -> Tensor:

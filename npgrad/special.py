@@ -1,0 +1,34 @@
+"""``npgrad.special``: PyTorch's ``torch.special`` namespace (implementations live in ops/)."""
+from __future__ import annotations
+
+from .ops.activation import log_softmax as _log_softmax, softmax as _softmax
+from .ops.extra import i0
+from .ops.extra_special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, xlog1py
+from .ops.pointwise import xlogy
+from .ops.reduce import logsumexp
+from .ops.rounding import round  # noqa: A004
+from .ops.special import digamma, erf, erfc, erfinv, lgamma as gammaln, mvlgamma, polygamma
+from .ops.trig import logit, sigmoid as expit, sinc
+from .ops.unary import exp2, expm1, log1p
+
+psi = digamma
+
+__all__ = ["entr", "i0", "i0e", "i1", "i1e", "log_ndtr", "ndtr", "ndtri", "xlog1py", "xlogy",
+           "logsumexp", "round", "digamma", "psi", "erf", "erfc", "erfinv", "gammaln",
+           "multigammaln", "polygamma", "logit", "expit", "sinc", "exp2", "expm1", "log1p",
+           "softmax", "log_softmax"]
+
+
+def multigammaln(input, p: int):
+    """The multivariate log-gamma function of dimension ``p`` (``mvlgamma``)."""
+    return mvlgamma(input, p)
+
+
+def softmax(input, dim: int, *, dtype=None):
+    """``torch.special.softmax(input, dim, dtype=None)``."""
+    return _softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim: int, *, dtype=None):
+    """``torch.special.log_softmax(input, dim, dtype=None)``."""
+    return _log_softmax(input, dim, dtype=dtype)
