@@ -174,3 +174,11 @@ def test_manual_seed_and_generators_reproduce():
     npgrad.manual_seed(5)
     npgrad.rand(3, generator=npgrad.Generator().manual_seed(1))
     assert npgrad.rand(2).tolist() == first.tolist()
+
+
+def test_python_floats_go_straight_to_the_requested_dtype():
+    import torch
+    for v in (0.3, [0.1, 0.7], [[1e-40, 3.3]]):
+        ours = npgrad.tensor(v, dtype=npgrad.float64).numpy()
+        theirs = torch.tensor(v, dtype=torch.float64).numpy()
+        assert (ours == theirs).all()

@@ -104,7 +104,12 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     tensor([1., 2.], requires_grad=True)
     """
     arr = _infer(data)
-    arr = np.array(arr, _dt.to_dtype(dtype).np if dtype is not None else None)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
+        # Python numbers go straight to the asked dtype (not through float32 first)
+        from ..tensor import _to_array_like
+        arr = np.array(_to_array_like(data), _dt.to_dtype(dtype).np)
+    else:
+        arr = np.array(arr, _dt.to_dtype(dtype).np if dtype is not None else None)
     _dt.from_numpy_dtype(arr.dtype)
     return _finish(arr, requires_grad, device)
 
