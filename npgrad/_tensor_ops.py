@@ -1481,4 +1481,10 @@ class TensorOps:
     def imag(self):
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
+    def as_strided(self, size, stride, storage_offset=None):
+        return _ops.extra_index.as_strided(self, size, stride, storage_offset)
+
+    def as_strided_scatter(self, src, size, stride, storage_offset=None):
+        return _ops.extra_index.as_strided_scatter(self, src, size, stride, storage_offset)
+
     # -- end of more of PyTorch's surface (extra.py) --

@@ -370,3 +370,15 @@ def test_compat_noops():
     a = npgrad.tensor([[4.0, 2.0], [2.0, 3.0]])
     np.testing.assert_allclose(_np(npgrad.cholesky(a, upper=True)),
                                torch.cholesky(torch.tensor(_np(a)), upper=True).numpy())
+
+
+def test_as_strided_scatter_gradients():
+    # PyTorch's own input gradient is wrong here (it lands on the overwritten positions)
+    x = npgrad.arange(12.0, dtype=npgrad.float64).reshape(3, 4).requires_grad_()
+    src = npgrad.ones(2, 2, dtype=npgrad.float64, requires_grad=True)
+    y = npgrad.as_strided_scatter(x, src, (2, 2), (1, 3))
+    y.backward(npgrad.arange(1.0, 13.0, dtype=npgrad.float64).reshape(3, 4))
+    assert x.grad.tolist() == [[0, 0, 3, 0], [0, 6, 7, 8], [9, 10, 11, 12]]
+    assert src.grad.tolist() == [[1, 4], [2, 5]]
+    f = lambda x, s: npgrad.as_strided_scatter(x, s, (2, 2), (4, 1), 2)  # noqa: E731
+    assert npgrad.autograd.gradgradcheck(f, (x.detach().requires_grad_(), src))

@@ -22,7 +22,7 @@ __all__ = ["split_with_sizes", "select_scatter", "slice_scatter", "diagonal_scat
            "index_reduce", "meshgrid", "cartesian_prod", "combinations", "block_diag",
            "tril_indices", "triu_indices", "isin", "bincount", "histc", "unique_consecutive",
            "trapezoid", "trapz", "cumulative_trapezoid", "chain_matmul", "frobenius_norm",
-           "nuclear_norm", "diagflat"]
+           "nuclear_norm", "diagflat", "as_strided", "as_strided_scatter"]
 
 
 def _ops():
@@ -152,6 +152,48 @@ def fill_diagonal(input, fill_value, wrap: bool = False) -> Tensor:
 def diagflat(input, offset: int = 0) -> Tensor:
     """A 2-D matrix with the flattened ``input`` on its ``offset``-th diagonal."""
     return _ops().diag(as_tensor_arg(input, "diagflat").reshape(-1), offset)
+
+
+def _strided_index(input: Tensor, size, stride, storage_offset, op: str) -> np.ndarray:
+    """Flat positions, in ``input``'s row-major order, of a strided view of it."""
+    size, stride = tuple(int(v) for v in size), tuple(int(v) for v in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"{op}: mismatch in length of strides and shape ({len(stride)} vs "
+                           f"{len(size)})")
+    if any(v < 0 for v in size + stride):
+        raise RuntimeError(f"{op}: negative sizes or strides are not supported (got size "
+                           f"{list(size)}, stride {list(stride)})")
+    offset = int(storage_offset or 0)
+    idx = np.full(size, offset, np.int64)
+    for k, (n, st) in enumerate(zip(size, stride)):
+        idx += (np.arange(n) * st).reshape([-1 if j == k else 1 for j in range(len(size))])
+    needed = int(idx.max()) + 1 if idx.size else 0
+    if needed > input.numel():
+        raise RuntimeError(f"{op}: sizes {list(size)}, strides {list(stride)} and storage "
+                           f"offset {offset} require a storage of {needed} elements, out of "
+                           f"bounds for a tensor of {input.numel()} elements")
+    return idx
+
+
+def as_strided(input, size, stride, storage_offset=None) -> Tensor:
+    """The elements at ``storage_offset + sum(i_k * stride_k)`` arranged as ``size``
+    (positions may repeat; their gradients add up). npgrad takes ``input``'s elements in
+    row-major order as the storage, which is PyTorch's storage for contiguous tensors; the
+    result is a copy, not a view."""
+    input = as_tensor_arg(input, "as_strided")
+    idx = _strided_index(input, size, stride, storage_offset, "as_strided")
+    return input.reshape(-1)[_long(idx)]
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
+    """A copy of ``input`` with the positions ``as_strided`` would read set from ``src``."""
+    input = as_tensor_arg(input, "as_strided_scatter")
+    src = as_tensor_arg(src, "as_strided_scatter")
+    idx = _strided_index(input, size, stride, storage_offset, "as_strided_scatter")
+    _check_src_shape("as_strided_scatter", src, idx.shape)
+    _same_dtype("as_strided_scatter", input, src)
+    out = _ops().index_put(input.reshape(-1), (_long(idx.reshape(-1)),), src.reshape(-1))
+    return out.reshape(input.shape)
 
 
 # ---------------------------------------------------------------------------------------------

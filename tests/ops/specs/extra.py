@@ -329,4 +329,13 @@ SPECS = [
         lib.special.expit(x), lib.special.gammaln(x.abs() + 0.5), lib.special.psi(x.abs() + 1),
         lib.special.multigammaln(x.abs() + 2, 2), lib.special.softmax(x, 0),
         lib.special.log_softmax(x, -1), lib.special.i0(x)), [[(3,)], [(2, 3)]]),
+    OpSpec("as_strided", lambda lib, x: (lib.as_strided(x, (2, 2), (1, 2)),
+                                         x.as_strided((3, 2), (2, 1), 1),
+                                         x.as_strided((2, 3), (0, 1)), x.as_strided((), ())),
+           [[(3, 4)], [(8,)]], covers=("Tensor.as_strided",)),
+    OpSpec("as_strided_scatter", lambda lib, x, s: (lib.as_strided_scatter(x, s, (2, 2), (1, 3)),
+                                                    x.as_strided_scatter(s, (2, 2), (4, 1), 2)),
+           [[(3, 4), (2, 2)], [(10,), (2, 2)]], covers=("Tensor.as_strided_scatter",),
+           grad=False),  # PyTorch 2.13 sends input's gradient to the overwritten positions
+
 ]
