@@ -30,7 +30,9 @@ __all__ = ["finfo", "iinfo", "set_printoptions", "get_num_threads", "set_num_thr
            "detach", "detach_", "e", "pi", "inf", "nan", "newaxis", "compile", "get_device",
            "set_warn_always", "is_warn_always_enabled", "set_default_tensor_type", "conj",
            "resolve_conj", "resolve_neg", "conj_physical", "is_conj", "is_neg", "isreal",
-           "real", "cholesky", "narrow_copy", "unsafe_chunk", "unsafe_split"]
+           "real", "cholesky", "narrow_copy", "unsafe_chunk", "unsafe_split", "layout",
+           "strided", "memory_format", "contiguous_format", "preserve_format", "channels_last",
+           "channels_last_3d"]
 
 e, pi, inf, nan, newaxis = np.e, np.pi, np.inf, np.nan, None
 
@@ -511,3 +513,35 @@ def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0) -> 
 
 def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
     return input.split(split_size, dim)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layouts and memory formats: npgrad tensors are strided and row-major; these are the names
+# programs pass to ``.to(memory_format=...)``, ``.contiguous(...)`` and factories
+# ---------------------------------------------------------------------------------------------
+
+class layout:
+    """A tensor layout, as ``torch.layout`` (npgrad has only ``strided``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+class memory_format:
+    """A memory format, as ``torch.memory_format``; npgrad accepts and ignores them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = layout("strided")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")

@@ -1487,4 +1487,28 @@ class TensorOps:
     def as_strided_scatter(self, src, size, stride, storage_offset=None):
         return _ops.extra_index.as_strided_scatter(self, src, size, stride, storage_offset)
 
+    def angle(self):
+        return _ops.extra.angle(self)
+
+    @property
+    def layout(self):
+        from . import _compat
+        return _compat.strided
+
+    def dim_order(self):
+        return tuple(sorted(range(self.ndim), key=lambda d: -abs(self._data.strides[d])))
+
+    # no-ops for CPU memory (DataLoader pipelines and multiprocessing call them)
+    def pin_memory(self, device=None):
+        return self
+
+    def is_pinned(self, device=None):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
     # -- end of more of PyTorch's surface (extra.py) --

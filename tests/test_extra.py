@@ -382,3 +382,13 @@ def test_as_strided_scatter_gradients():
     assert src.grad.tolist() == [[1, 4], [2, 5]]
     f = lambda x, s: npgrad.as_strided_scatter(x, s, (2, 2), (4, 1), 2)  # noqa: E731
     assert npgrad.autograd.gradgradcheck(f, (x.detach().requires_grad_(), src))
+
+
+def test_layouts_and_memory_no_ops():
+    x = npgrad.ones(2, 3)
+    assert repr(x.layout) == repr(torch.ones(1).layout) == repr(npgrad.strided)
+    assert repr(npgrad.channels_last) == repr(torch.channels_last)
+    assert x.to(memory_format=npgrad.channels_last).shape == (2, 3)
+    assert x.contiguous(memory_format=npgrad.contiguous_format) is not None
+    assert x.pin_memory() is x and not x.is_pinned() and x.share_memory_() is x
+    assert x.dim_order() == torch.ones(2, 3).dim_order() and x.t().dim_order() == (1, 0)

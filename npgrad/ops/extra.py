@@ -19,7 +19,7 @@ from ._util import Tensor, as_operand, as_tensor_arg, describe, norm_dim
 from .unary import float_input
 
 __all__ = ["addcmul", "addcdiv", "frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside",
-           "i0", "nansum", "nanmean", "nanmedian", "aminmax", "quantile", "nanquantile", "mode",
+           "i0", "angle", "nansum", "nanmean", "nanmedian", "aminmax", "quantile", "nanquantile", "mode",
            "diff", "logcumsumexp"]
 
 aminmax_type = return_types.make("aminmax", ("min", "max"))
@@ -135,6 +135,17 @@ def heaviside(input, values) -> Tensor:
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
     out = np.where(np.isnan(a), a, out) if a.dtype.kind == "f" else out
     return not_differentiable(np.asarray(out, a.dtype), "heaviside", input, values)
+
+
+def angle(input) -> Tensor:
+    """The argument of each element as a complex number: pi for negative reals, 0 otherwise
+    (nan stays nan); its gradient is 0, as PyTorch's for real tensors."""
+    from .unary import zero_grad_result
+    input = as_tensor_arg(input, "angle")
+    x = float_input(input._data)
+    out = np.where(x < 0, x.dtype.type(np.pi), x.dtype.type(0))
+    out = np.where(np.isnan(x), x, out) if x.dtype.kind == "f" else out
+    return zero_grad_result(np.asarray(out, x.dtype), input)
 
 
 class NotDifferentiable(Primitive):

@@ -338,4 +338,8 @@ SPECS = [
            [[(3, 4), (2, 2)], [(10,), (2, 2)]], covers=("Tensor.as_strided_scatter",),
            grad=False),  # PyTorch 2.13 sends input's gradient to the overwritten positions
 
+    OpSpec("angle", lambda lib, x: (lib.angle(x), x.angle()),
+           [[(4,)], [()], [(0, 2)], [A([-1.0, 0.0, 2.0, NAN])]], covers=("Tensor.angle",),
+           gradcheck=False),
+    OpSpec("angle-int", lambda lib, x: lib.angle(x), [[I((4,), -2, 2)]], grad=False),
 ]
