@@ -1096,7 +1096,7 @@ class TensorOps:
         return _ops.activation.relu(self)
 
     def relu_(self):
-        return _ops.activation.relu(self, inplace=True)
+        return _ops.inplace.apply_(self, _ops.activation.relu)
 
     def softmax(self, dim, dtype=None):
         return _ops.activation.softmax(self, dim, dtype=dtype)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 
 from .ops import activation as _act, conv as _conv, dropout as _drop, layers as _layers
-from .ops import loss as _loss, normalization as _norm, pool as _pool, sampling as _samp
+from .ops import inplace as _inplace, loss as _loss, normalization as _norm, pool as _pool, sampling as _samp
 from .tensor import Tensor
 
 __all__: list = []
@@ -92,24 +92,41 @@ def embedding(weight, indices, padding_idx: builtins.int = -1,
 
 
 def relu_(input: Tensor) -> Tensor:
-    return _act.relu(input, inplace=True)
+    return _inplace.apply_(input, _act.relu)
 
 
 def selu_(input: Tensor) -> Tensor:
-    return _act.selu(input, inplace=True)
+    return _inplace.apply_(input, _act.selu)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    return _act.celu(input, alpha, inplace=True)
+    return _inplace.apply_(input, _act.celu, alpha)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
            training: builtins.bool = False, generator=None) -> Tensor:
-    return _act.rrelu(input, lower, upper, training, inplace=True)
+    return _inplace.apply_(input, _act.rrelu, lower, upper, training)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    return _act.threshold(input, threshold, value, inplace=True)
+    return _inplace.apply_(input, _act.threshold, threshold, value)
+
+
+# (nn.functional has these in-place forms too; torch's top level does not)
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return _inplace.apply_(input, _act.elu, alpha)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return _inplace.apply_(input, _act.leaky_relu, negative_slope)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return _inplace.apply_(input, _act.hardtanh, min_val, max_val)
+
+
+# (the in-place forms above go through ops.inplace.apply_, which keeps a copy of the old
+# values when the op's graph saved them, so backward works as in PyTorch)
 
 
 # ---------------------------------------------------------------------------------------------

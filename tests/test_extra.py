@@ -392,3 +392,18 @@ def test_layouts_and_memory_no_ops():
     assert x.contiguous(memory_format=npgrad.contiguous_format) is not None
     assert x.pin_memory() is x and not x.is_pinned() and x.share_memory_() is x
     assert x.dim_order() == torch.ones(2, 3).dim_order() and x.t().dim_order() == (1, 0)
+
+
+def test_gumbel_softmax_statistics():
+    npgrad.manual_seed(0)
+    leaf = npgrad.log(npgrad.tensor([0.1, 0.6, 0.3])).requires_grad_()
+    logits = leaf.expand(20000, 3)
+    soft = npgrad.nn.functional.gumbel_softmax(logits, tau=0.5)
+    assert np.allclose(_np(soft.sum(-1)), 1, atol=1e-5)
+    hard = npgrad.nn.functional.gumbel_softmax(logits, hard=True)
+    h = _np(hard)
+    assert set(np.unique(h)) == {0.0, 1.0} and (h.sum(-1) == 1).all()
+    # argmax of logits + Gumbel noise samples the categorical distribution
+    np.testing.assert_allclose(h.mean(0), [0.1, 0.6, 0.3], atol=0.015)
+    (hard[:, 1]).sum().backward()
+    assert leaf.grad is not None and leaf.grad.abs().sum() > 0  # straight-through gradient

@@ -165,3 +165,21 @@ def binomial(count, prob, generator=None) -> Tensor:
         raise RuntimeError("binomial: expected 0 <= prob <= 1 and count >= 0")
     out = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(c.dtype)
     return zero_grad_result(np.asarray(out), count, prob)
+
+
+def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample of the Gumbel-softmax (Concrete) distribution: ``softmax((logits + g) / tau)``
+    with Gumbel noise ``g``; with ``hard`` the one-hot argmax in the forward pass and the soft
+    sample's gradient (straight-through)."""
+    from ..random import default_generator
+    from .activation import softmax
+    logits = as_tensor_arg(logits, "gumbel_softmax")
+    noise = -np.log(default_generator.rng.standard_exponential(logits._data.shape))
+    y = softmax((logits + Tensor._make(noise.astype(logits._data.dtype))) / tau, dim)
+    if not hard:
+        return y
+    index = np.argmax(y._data, axis=dim)
+    one_hot = np.zeros_like(y._data)
+    np.put_along_axis(one_hot, np.expand_dims(index, dim), 1, axis=dim)
+    return Tensor._make(one_hot) - y.detach() + y

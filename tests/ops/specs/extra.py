@@ -342,4 +342,15 @@ SPECS = [
            [[(4,)], [()], [(0, 2)], [A([-1.0, 0.0, 2.0, NAN])]], covers=("Tensor.angle",),
            gradcheck=False),
     OpSpec("angle-int", lambda lib, x: lib.angle(x), [[I((4,), -2, 2)]], grad=False),
+    # -- in-place activations of nn.functional and the top level ----------------------------------
+    OpSpec("nn.functional.elu_", lambda lib, x: (
+        lib.nn.functional.elu_(x.clone(), 0.5), lib.nn.functional.leaky_relu_(x.clone(), 0.2),
+        lib.nn.functional.hardtanh_(x.clone(), -0.5, 0.5), lib.selu_(x.clone()),
+        lib.celu_(x.clone(), 2.0), lib.rrelu_(x.clone()), lib.threshold_(x.clone(), 0.1, 2.0)),
+           [[(2, 3)], [()]], gradgrad=False,
+           covers=("nn.functional.leaky_relu_", "nn.functional.hardtanh_", "selu_", "celu_",
+                   "rrelu_", "threshold_")),
+    OpSpec("nn.functional.gumbel_softmax", lambda lib, x: (
+        lib.nn.functional.gumbel_softmax(x), lib.nn.functional.gumbel_softmax(x, 0.5, True, dim=0)),
+           [[(3, 4)], [(2, 5)]], nondet_values=True, grad=False),
 ]
