@@ -8,7 +8,8 @@ from __future__ import annotations
 import builtins
 
 from .ops import activation as _act, conv as _conv, dropout as _drop, layers as _layers
-from .ops import inplace as _inplace, loss as _loss, normalization as _norm, pool as _pool, sampling as _samp
+from .ops import inplace as _inplace, loss as _loss, normalization as _norm, pool as _pool
+from .ops import sampling as _samp
 from .tensor import Tensor
 
 __all__: list = []
