@@ -1,5 +1,6 @@
-"""More of PyTorch's statistics and distances: ``cov``, ``corrcoef``, ``dist``, ``renorm``
-and ``pdist``, all composites of existing npgrad ops (so differentiable to any order).
+"""More of PyTorch's statistics, distances and numerical derivatives: ``cov``,
+``corrcoef``, ``dist``, ``renorm``, ``pdist`` and ``gradient``, all composites of existing
+npgrad ops (so differentiable to any order).
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ._util import Tensor, as_tensor_arg, norm_dim
 
-__all__ = ["cov", "corrcoef", "dist", "renorm", "pdist"]
+__all__ = ["cov", "corrcoef", "dist", "renorm", "pdist", "gradient"]
 
 
 def _ops():
@@ -126,3 +127,75 @@ def pdist(input, p: float = 2) -> Tensor:
     i, j = np.triu_indices(input.shape[0], 1)
     diffs = input[Tensor._make(i)] - input[Tensor._make(j)]
     return _ops().linalg.vector_norm(diffs, float(p), dim=-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# gradient: second-order central differences, one- or two-sided at the edges
+# ---------------------------------------------------------------------------------------------
+
+def _gradient_1d(f: Tensor, x: np.ndarray, d: int, edge_order: int) -> Tensor:
+    """The derivative of ``f`` along ``d`` at coordinates ``x`` (NumPy's formulas for uneven
+    spacing; with even spacing they are the usual central differences)."""
+    npg = _ops()
+    n = f.shape[d]
+    shape = [1] * f.ndim
+    shape[d] = -1
+
+    def coef(c):
+        return Tensor._make(np.asarray(c, f._data.dtype).reshape(shape))
+
+    def part(start, length):
+        return f.narrow(d, start, length)
+
+    dx1, dx2 = x[1:-1] - x[:-2], x[2:] - x[1:-1]
+    inner = (part(0, n - 2) * coef(-dx2 / (dx1 * (dx1 + dx2)))
+             + part(1, n - 2) * coef((dx2 - dx1) / (dx1 * dx2))
+             + part(2, n - 2) * coef(dx1 / (dx2 * (dx1 + dx2))))
+    if edge_order == 1:
+        first = (part(1, 1) - part(0, 1)) / coef(x[1:2] - x[:1])
+        last = (part(n - 1, 1) - part(n - 2, 1)) / coef(x[-1:] - x[-2:-1])
+    else:
+        a, b = x[1] - x[0], x[2] - x[1]
+        first = (part(0, 1) * coef([-(2 * a + b) / (a * (a + b))])
+                 + part(1, 1) * coef([(a + b) / (a * b)])
+                 + part(2, 1) * coef([-a / (b * (a + b))]))
+        a, b = x[-2] - x[-3], x[-1] - x[-2]
+        last = (part(n - 3, 1) * coef([b / (a * (a + b))])
+                + part(n - 2, 1) * coef([-(a + b) / (a * b)])
+                + part(n - 1, 1) * coef([(2 * b + a) / (b * (a + b))]))
+    return npg.cat([first, inner, last], d)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """The derivative of ``input`` along each of ``dim`` (all dims by default), one tensor
+    per dim. ``spacing``: one number for all dims, a number per dim, or a 1-D tensor of
+    coordinates per dim; ``edge_order`` 1 or 2 is the accuracy at the two ends."""
+    input = as_tensor_arg(input, "gradient")
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, "
+                           f"got {edge_order}")
+    if input._data.dtype.kind != "f":
+        input = input.to(_dt.get_default_dtype())
+    dims = list(range(input.ndim)) if dim is None else \
+        [dim] if isinstance(dim, (int, np.integer)) else list(dim)
+    dims = [norm_dim(d, input.ndim, "gradient") for d in dims]
+    spacings = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if len(spacings) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or a "
+                           f"list of length {len(dims)}, but got a list of length "
+                           f"{len(spacings)}")
+    out = []
+    for d, sp in zip(dims, spacings):
+        n = input.shape[d]
+        if n < edge_order + 1:
+            raise RuntimeError(f"torch.gradient expected each dimension size to be at least "
+                               f"edge_order+1 (got size {n} at dim {d})")
+        if isinstance(sp, Tensor):
+            if sp.ndim != 1 or sp.shape[0] != n:
+                raise RuntimeError(f"torch.gradient expected each tensor to be on the same "
+                                   f"device and the size of dim {d}, got {tuple(sp.shape)}")
+            x = sp._data.astype(np.float64)
+        else:
+            x = np.arange(n) * float(sp)
+        out.append(_gradient_1d(input, x, d, edge_order))
+    return tuple(out)

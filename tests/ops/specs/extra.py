@@ -353,4 +353,12 @@ SPECS = [
     OpSpec("nn.functional.gumbel_softmax", lambda lib, x: (
         lib.nn.functional.gumbel_softmax(x), lib.nn.functional.gumbel_softmax(x, 0.5, True, dim=0)),
            [[(3, 4)], [(2, 5)]], nondet_values=True, grad=False),
+    OpSpec("gradient", lambda lib, f: (
+        *lib.gradient(f), *lib.gradient(f, spacing=2.0, edge_order=2),
+        *lib.gradient(f, spacing=[0.5], dim=-1), *lib.gradient(f, spacing=(lib.tensor(
+            [0.0, 1.0, 3.0, 4.5], dtype=f.dtype),), dim=1, edge_order=2)),
+           [[(3, 4)], [(4, 4)]], max_gradcheck_numel=12),
+    OpSpec("gradient-1d", lambda lib, f: lib.gradient(f, spacing=(lib.tensor(
+        [0.0, 0.5, 2.0], dtype=f.dtype),)), [[(3,)]]),
+    OpSpec("gradient-int", lambda lib, f: lib.gradient(f), [[I((5,), 0, 9)]], grad=False),
 ]
