@@ -29,8 +29,8 @@ def test_module_entry_point():
 
 
 def test_mlp_digits_fast():
-    res = examples.run("mlp_digits", ["--epochs", "6"])
-    assert res["accuracy"] >= 0.93
+    res = examples.run("mlp_digits", ["--epochs", "4"])
+    assert res["accuracy"] >= 0.95
 
 
 def test_cnn_digits_fast():
