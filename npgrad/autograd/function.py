@@ -221,8 +221,7 @@ class Function(Node):
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)
-        self.next_functions = tuple(edges)
-        self.needs_input_grad = tuple([e is not _NO_EDGE for e in edges])
+        self.next_functions = tuple(edges)  # (apply has set needs_input_grad already)
         self._in_meta = meta
         if STATE.anomaly:
             self._trace = forward_trace()
