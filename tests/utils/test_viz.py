@@ -33,7 +33,8 @@ def test_small_expression_structure():
     named = {(ids[a], ids[b]) for a, b in _edges(dot)}
     assert ("x\\n(3,) float32", "MulBackward0") in named
     assert ("x\\n(3,) float32", "ExpBackward0") in named
-    assert ("MulBackward0", "AddBackward0") in named and ("SumBackward0", "output\\n() float32") in named
+    assert ("MulBackward0", "AddBackward0") in named
+    assert ("SumBackward0", "output\\n() float32") in named
     assert '[label="(3,) float32"]' in dot    # edges carry the input's shape and dtype
 
 
