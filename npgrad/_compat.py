@@ -32,7 +32,12 @@ __all__ = ["finfo", "iinfo", "set_printoptions", "get_num_threads", "set_num_thr
            "resolve_conj", "resolve_neg", "conj_physical", "is_conj", "is_neg", "isreal",
            "real", "cholesky", "narrow_copy", "unsafe_chunk", "unsafe_split", "layout",
            "strided", "memory_format", "contiguous_format", "preserve_format", "channels_last",
-           "channels_last_3d"]
+           "channels_last_3d", "set_anomaly_enabled", "get_deterministic_debug_mode",
+           "set_deterministic_debug_mode", "set_flush_denormal", "has_lapack", "has_mkl",
+           "has_openmp", "has_spectral", "matrix_rank", "triangular_solve",
+           "unsafe_split_with_sizes", "conj_physical_", "addmv_"]
+
+has_lapack, has_mkl, has_openmp, has_spectral = True, False, False, False
 
 e, pi, inf, nan, newaxis = np.e, np.pi, np.inf, np.nan, None
 
@@ -545,3 +550,74 @@ contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
+
+
+# ---------------------------------------------------------------------------------------------
+# More settings and deprecated forms
+# ---------------------------------------------------------------------------------------------
+
+def set_anomaly_enabled(enabled: builtins.bool, check_nan: builtins.bool = True) -> None:
+    """``autograd.set_detect_anomaly(enabled, check_nan)`` as a plain call."""
+    from .autograd.anomaly_mode import set_detect_anomaly
+    set_detect_anomaly(enabled, check_nan)
+
+
+_DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
+
+
+def set_deterministic_debug_mode(debug_mode) -> None:
+    """0 / 'default', 1 / 'warn', 2 / 'error': ``use_deterministic_algorithms`` with or
+    without ``warn_only`` (recorded; npgrad is deterministic)."""
+    mode = _DEBUG_MODES.get(debug_mode, debug_mode)
+    if mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected one of 0, 1, 2, but got "
+                           f"{debug_mode}")
+    use_deterministic_algorithms(mode > 0, warn_only=mode == 1)
+
+
+def get_deterministic_debug_mode() -> builtins.int:
+    if not _DETERMINISTIC["mode"]:
+        return 0
+    return 1 if _DETERMINISTIC["warn_only"] else 2
+
+
+def set_flush_denormal(mode: builtins.bool) -> builtins.bool:
+    """False: NumPy gives no control over denormals, so the request is not honoured."""
+    return False
+
+
+def matrix_rank(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:
+    """Deprecated ``torch.matrix_rank``: ``linalg.matrix_rank`` (``tol`` as ``atol``)."""
+    from .linalg import matrix_rank as _rank
+    return _rank(input, atol=tol, hermitian=symmetric) if tol is not None else \
+        _rank(input, hermitian=symmetric)
+
+
+_triangular_solve_type = None
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
+                     transpose: builtins.bool = False, unitriangular: builtins.bool = False):
+    """Deprecated ``torch.triangular_solve``: ``(solution, cloned_coefficient)`` of
+    ``A X = b`` (``A^T X = b`` with ``transpose``)."""
+    global _triangular_solve_type
+    from . import return_types
+    from .linalg import solve_triangular
+    if _triangular_solve_type is None:
+        _triangular_solve_type = return_types.make("triangular_solve",
+                                                   ("solution", "cloned_coefficient"))
+    M = A.mT if transpose else A
+    x = solve_triangular(M, b, upper=upper != transpose, unitriangular=unitriangular)
+    return _triangular_solve_type(x, A.clone())
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0) -> tuple:
+    return input.split_with_sizes(split_sizes, dim)
+
+
+def conj_physical_(input: Tensor) -> Tensor:
+    return input
+
+
+def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    return input.addmv_(mat, vec, beta=beta, alpha=alpha)

@@ -1511,4 +1511,20 @@ class TensorOps:
     def is_shared(self):
         return False
 
+    def resize(self, *sizes):
+        from . import _compat
+        return _compat.resize_(self.detach().clone(), *sizes)
+
+    def resize_as(self, tensor):
+        from . import _compat
+        return _compat.resize_as_(self.detach().clone(), tensor)
+
+    def const_data_ptr(self):
+        from . import _compat
+        return _compat.data_ptr(self)
+
+    @property
+    def is_meta(self):
+        return False
+
     # -- end of more of PyTorch's surface (extra.py) --

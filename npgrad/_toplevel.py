@@ -40,7 +40,8 @@ __all__ += ["softmax", "log_softmax", "relu", "threshold", "selu", "celu", "rrel
             "bilinear", "cosine_similarity", "pairwise_distance",
             "binary_cross_entropy_with_logits", "rms_norm", "dropout", "dropout_",
             "alpha_dropout", "layer_norm", "group_norm", "batch_norm", "instance_norm",
-            "embedding", "relu_", "selu_", "celu_", "rrelu_", "threshold_"]
+            "embedding", "relu_", "selu_", "celu_", "rrelu_", "threshold_", "alpha_dropout_",
+            "feature_dropout", "feature_dropout_"]
 
 
 def dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
@@ -54,6 +55,19 @@ def dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
 
 def alpha_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
     return _drop.alpha_dropout(input, p, train)
+
+
+def alpha_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return _inplace.apply_(input, _drop.alpha_dropout, p, train)
+
+
+def feature_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    """``torch.feature_dropout``: whole channels (dim 1) zeroed, as ``dropout2d``."""
+    return _drop._channel_dropout(input, p, train, False, input.ndim - 2)
+
+
+def feature_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return input.copy_(feature_dropout(input, p, train)) if train else input
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5,

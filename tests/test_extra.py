@@ -407,3 +407,28 @@ def test_gumbel_softmax_statistics():
     np.testing.assert_allclose(h.mean(0), [0.1, 0.6, 0.3], atol=0.015)
     (hard[:, 1]).sum().backward()
     assert leaf.grad is not None and leaf.grad.abs().sum() > 0  # straight-through gradient
+
+
+def test_deprecated_and_setting_forms():
+    a = np.array([[2.0, 0.0, 0.0], [1.0, 3.0, 0.0], [0.5, -1.0, 4.0]])
+    b = np.array([[4.0, 1.0], [5.0, 2.0], [1.0, 0.0]])
+    for upper, transpose in ((False, False), (True, True), (False, True)):
+        A = a if not upper else a.T
+        ours = npgrad.triangular_solve(npgrad.tensor(b), npgrad.tensor(A), upper, transpose)
+        theirs = torch.triangular_solve(torch.tensor(b), torch.tensor(A), upper, transpose)
+        np.testing.assert_allclose(_np(ours.solution), theirs.solution.numpy())
+        assert npgrad.equal(ours.cloned_coefficient, npgrad.tensor(A))
+    assert npgrad.matrix_rank(npgrad.tensor(a)).item() == 3
+    npgrad.manual_seed(0)
+    out = _np(npgrad.feature_dropout(npgrad.ones(4, 6, 5), 0.5, True))
+    assert ((out == 0).all(-1) | (out == 2).all(-1)).all()  # whole channels
+    assert npgrad.feature_dropout(npgrad.ones(2, 3), 0.5, False).tolist() == [[1.0] * 3] * 2
+    npgrad.set_deterministic_debug_mode("warn")
+    assert npgrad.get_deterministic_debug_mode() == 1
+    npgrad.set_deterministic_debug_mode(0)
+    assert not npgrad.are_deterministic_algorithms_enabled()
+    x = npgrad.ones(2)
+    assert x.resize(3).shape == (3,) and x.shape == (2,)
+    npgrad.set_anomaly_enabled(True)
+    assert npgrad.is_anomaly_enabled()
+    npgrad.set_anomaly_enabled(False)
