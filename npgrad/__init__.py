@@ -52,7 +52,7 @@ from .ops.extra_index import *  # noqa: F401,F403
 from .ops.random_fill import *  # noqa: F401,F403
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
-from . import special  # noqa: E402,F401
+from . import special, testing  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._compat import *  # noqa: E402,F401,F403
 from ._toplevel import *  # noqa: E402,F401,F403

@@ -432,3 +432,25 @@ def test_deprecated_and_setting_forms():
     npgrad.set_anomaly_enabled(True)
     assert npgrad.is_anomaly_enabled()
     npgrad.set_anomaly_enabled(False)
+
+
+def test_testing_assert_close():
+    tc = npgrad.testing.assert_close
+    tc(npgrad.tensor([1.0, 2.0]), npgrad.tensor([1.0, 2.000001]))
+    tc({"a": [npgrad.ones(2), 3]}, {"a": [npgrad.ones(2), 3]})
+    tc(npgrad.tensor([math.nan]), npgrad.tensor([math.nan]), equal_nan=True)
+    tc(npgrad.tensor([1.0]), npgrad.tensor([1.5]), rtol=0.0, atol=0.6)
+    for a, b, kw in [(npgrad.tensor([1.0, 2.0]), npgrad.tensor([1.0, 2.1]), {}),
+                     (npgrad.ones(2), npgrad.ones(2, dtype=npgrad.float64), {}),
+                     (npgrad.ones(2), npgrad.ones(3), {}),
+                     (npgrad.tensor([1, 2]), npgrad.tensor([1, 3]), {}),
+                     (npgrad.tensor([math.nan]), npgrad.tensor([math.nan]), {})]:
+        with pytest.raises(AssertionError) as ours:
+            tc(a, b, **kw)
+        with pytest.raises(AssertionError) as theirs:
+            torch.testing.assert_close(torch.tensor(_np(a)), torch.tensor(_np(b)), **kw)
+        first = str(theirs.value).splitlines()[0].replace("torch.", "npgrad.")
+        assert str(ours.value).splitlines()[0] == first
+    tc(npgrad.ones(2), npgrad.ones(2, dtype=npgrad.float64), check_dtype=False)
+    with pytest.raises(AssertionError, match="custom"):
+        tc(1.0, 2.0, msg="custom")
