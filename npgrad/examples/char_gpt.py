@@ -7,7 +7,7 @@ the text, evaluated on the last 10%, it then writes a passage of "Shakespeare".
 
     python -m npgrad.examples char_gpt                    # train (about 5 minutes), sample
     python -m npgrad.examples char_gpt --steps 100        # a quick run
-    python -m npgrad.examples char_gpt --sample runs/char_gpt/model.safetensors
+    python -m npgrad.examples char_gpt --sample out/char_gpt/model.safetensors
 
 The output folder gets the loss curve (loss.png), the checkpoint (model.safetensors) and the
 graph of one forward pass (graph.svg, or graph.dot when Graphviz's ``dot`` is missing).
@@ -170,7 +170,7 @@ def main(argv=None) -> dict:
     p.add_argument("--top-k", type=int, default=20)
     p.add_argument("--prompt", default="ROMEO:\n")
     p.add_argument("--seed", type=int, default=1337)
-    p.add_argument("--out", default=os.path.join("runs", "char_gpt"), help="output folder")
+    p.add_argument("--out", default=os.path.join("out", "char_gpt"), help="output folder")
     p.add_argument("--sample", metavar="CHECKPOINT",
                    help="skip training: generate from a saved checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

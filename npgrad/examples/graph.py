@@ -1,6 +1,6 @@
 """Draw the computational graphs of a small expression and of a small MLP's loss.
 
-    python -m npgrad.examples graph [--out runs/graph] [--show-saved]
+    python -m npgrad.examples graph [--out out/graph] [--show-saved]
 
 Writes SVG pictures when Graphviz's ``dot`` program is installed, DOT text otherwise.
 """
@@ -17,7 +17,7 @@ from npgrad.utils import viz
 
 def main(argv=None) -> dict:
     p = argparse.ArgumentParser(prog="graph", description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", default=os.path.join("runs", "graph"), help="output folder")
+    p.add_argument("--out", default=os.path.join("out", "graph"), help="output folder")
     p.add_argument("--show-saved", action="store_true", help="list what each op saved")
     p.add_argument("--format", default="svg", choices=["svg", "png", "pdf"])
     args = p.parse_args(argv)
