@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..autograd.function import Primitive
+from . import inplace as _inplace
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .binary import where
 from .special import norm_cdf
@@ -46,21 +47,30 @@ class Relu(Primitive):
 
 def relu(input, inplace: bool = False) -> Tensor:
     """``max(input, 0)``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, relu)
     out = Relu.apply(as_tensor_arg(input, "relu"))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def threshold(input, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``input`` where ``input > threshold``, else ``value``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, _threshold, threshold, value)
     out = where(input > threshold, input, float(value))
-    return input.copy_(out) if inplace else out
+    return out
+
+
+_threshold = threshold  # inside threshold() the argument shadows the function
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """Clamp to ``[min_val, max_val]`` (gradient 0 outside, 1 inside and at the bounds)."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, hardtanh, min_val, max_val)
     out = input.clamp(min_val, max_val)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def relu6(input, inplace: bool = False) -> Tensor:
@@ -70,8 +80,10 @@ def relu6(input, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` for positive values, ``negative_slope * input`` otherwise."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, leaky_relu, negative_slope)
     out = where(input > 0, input, input * negative_slope)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def prelu(input, weight: Tensor) -> Tensor:
@@ -85,31 +97,39 @@ def prelu(input, weight: Tensor) -> Tensor:
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           inplace: bool = False) -> Tensor:
     """Randomized leaky ReLU: a random slope in training, the mean slope in eval."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, rrelu, lower, upper, training)
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     from ..random import default_generator
     slope = default_generator.rng.uniform(lower, upper, input.shape).astype(input._data.dtype)
     out = where(input >= 0, input, input * Tensor._make(slope))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` if positive, else ``alpha * (exp(input) - 1)``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, elu, alpha)
     out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0)) - 1))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def selu(input, inplace: bool = False) -> Tensor:
     """Self-normalising ELU with PyTorch's constants."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, selu)
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
     out = scale * elu(input, alpha)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def celu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, celu, alpha)
     out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0) / alpha) - 1))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,8 +194,10 @@ def gelu(input, approximate: str = "none") -> Tensor:
 
 def silu(input, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (swish)."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, silu)
     out = input * sigmoid(input)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -188,8 +210,10 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 def mish(input, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, mish)
     out = input * tanh(softplus(input))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def logsigmoid(input) -> Tensor:
@@ -199,15 +223,19 @@ def logsigmoid(input) -> Tensor:
 
 def hardsigmoid(input, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, hardsigmoid)
     out = where((input > -3.0) & (input < 3.0), input / 6 + 0.5, (input >= 3.0).to(
         input.dtype))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def hardswish(input, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, hardswish)
     out = where(input <= -3.0, 0.0, where(input >= 3.0, input, input * (input + 3) / 6))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def softsign(input) -> Tensor:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd.function import Primitive
 from ..random import default_generator
+from . import inplace as _inplace
 from ._util import Tensor, as_tensor_arg
 from .activation import softmax
 from .binary import where
@@ -32,21 +33,25 @@ def _keep_mask(shape: tuple, p: float, dtype) -> Tensor:
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` in training and scale the rest by 1/(1-p)."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, dropout, p, training)
     _check_p(p)
     if not training or p == 0.0:
         return input
     out = input * _keep_mask(tuple(input.shape), p, input._data.dtype)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def _channel_dropout(input, p: float, training: bool, inplace: bool, spatial: int) -> Tensor:
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, _channel_dropout, p, training, spatial)
     _check_p(p)
     if not training or p == 0.0:
         return input
     batched = input.ndim == spatial + 2
     shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
     out = input * _keep_mask(shape, p, input._data.dtype)
-    return input.copy_(out) if inplace else out
+    return out
 
 
 def dropout1d(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -67,6 +72,8 @@ def dropout3d(input, p: float = 0.5, training: bool = True, inplace: bool = Fals
 def alpha_dropout(input, p: float = 0.5, training: bool = False,
                   inplace: bool = False) -> Tensor:
     """Dropout that keeps SELU's self-normalising mean and variance."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, alpha_dropout, p, training)
     _check_p(p)
     if not training or p == 0.0:
         return input
@@ -77,7 +84,7 @@ def alpha_dropout(input, p: float = 0.5, training: bool = False,
     dt = input._data.dtype
     out = input * Tensor._make((keep * a).astype(dt)) + Tensor._make(
         (~keep * (a * alpha_p) + b).astype(dt))
-    return input.copy_(out) if inplace else out
+    return out
 
 
 class Embedding(Primitive):
