@@ -35,6 +35,17 @@ def _next_step(state: dict) -> float:
     return float(step._data)
 
 
+def _weight_decay(group: dict, x, g):
+    """``(param value, gradient)`` after weight decay: decoupled (AdamW) shrinks the parameter
+    by ``lr * wd``, otherwise (L2) ``wd * param`` is added to the gradient."""
+    wd = group["weight_decay"]
+    if not wd:
+        return x, g
+    if group["decoupled_weight_decay"]:
+        return x * (1 - group["lr"] * wd), g
+    return x, g + wd * x
+
+
 def _moments(state: dict, p: Tensor, g, beta1: float, beta2: float):
     """Update and return the first and second moment arrays (exp_avg, exp_avg_sq)."""
     if "exp_avg" not in state:
@@ -66,12 +77,7 @@ class Adam(Optimizer):
         wd, amsgrad = group["weight_decay"], group["amsgrad"]
         for p, state, g in self._params_with_grad(group):
             step = _next_step(state)
-            x = p._data
-            if wd:
-                if group["decoupled_weight_decay"]:
-                    x = x * (1 - lr * wd)
-                else:
-                    g = g + wd * x
+            x, g = _weight_decay(group, p._data, g)
             m, v = _moments(state, p, g, beta1, beta2)
             bc1, bc2_sqrt = 1 - beta1 ** step, math.sqrt(1 - beta2 ** step)
             if amsgrad:
@@ -142,12 +148,7 @@ class NAdam(Optimizer):
             step = _next_step(state)
             if "mu_product" not in state:
                 state["mu_product"] = Tensor._make(np.array(1.0, np.float32))
-            x = p._data
-            if wd:
-                if group["decoupled_weight_decay"]:
-                    x = x * (1 - lr * wd)
-                else:
-                    g = g + wd * x
+            x, g = _weight_decay(group, p._data, g)
             mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
             mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
             state["mu_product"]._data *= mu
@@ -180,12 +181,7 @@ class RAdam(Optimizer):
         rho_inf = 2 / (1 - beta2) - 1
         for p, state, g in self._params_with_grad(group):
             step = _next_step(state)
-            x = p._data
-            if wd:
-                if group["decoupled_weight_decay"]:
-                    x = x * (1 - lr * wd)
-                else:
-                    g = g + wd * x
+            x, g = _weight_decay(group, p._data, g)
             m, v = _moments(state, p, g, beta1, beta2)
             bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
             m_hat = m / bc1

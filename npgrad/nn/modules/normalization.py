@@ -12,6 +12,13 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _affine(module: Module, n: int, affine: bool, bias: bool, dtype) -> None:
+    """Per-channel ``weight`` (ones) and ``bias`` (zeros) parameters, or None in their place."""
+    module.register_parameter("weight", Parameter(ones(n, dtype=dtype)) if affine else None)
+    module.register_parameter("bias", Parameter(zeros(n, dtype=dtype)) if affine and bias
+                              else None)
+
+
 class LayerNorm(Module):
     """Normalise over the trailing ``normalized_shape`` dims, with a learned scale and shift."""
 
@@ -85,15 +92,7 @@ class GroupNorm(Module):
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, \
             eps, affine
-        if affine:
-            self.weight = Parameter(ones(num_channels, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(zeros(num_channels, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine(self, num_channels, affine, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -114,15 +113,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(ones(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(zeros(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine(self, num_features, affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, dtype=dtype))
