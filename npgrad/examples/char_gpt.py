@@ -165,7 +165,7 @@ def main(argv=None) -> dict:
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--eval-batches", type=int, default=20)
-    p.add_argument("--chars", type=int, default=500, help="characters to generate")
+    p.add_argument("--chars", type=int, default=300, help="characters to generate")
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--top-k", type=int, default=20)
     p.add_argument("--prompt", default="ROMEO:\n")
