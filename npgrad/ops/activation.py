@@ -15,7 +15,7 @@ from ..autograd.function import Primitive
 from . import inplace as _inplace
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .binary import where
-from .special import norm_cdf
+from .special import norm_cdf, norm_cdf_pdf
 from .trig import sigmoid, tanh
 from .unary import exp, float_input, log1p
 
@@ -169,7 +169,15 @@ class Gelu(Primitive):
         if approximate == "tanh":
             return (0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
                     ).astype(x.dtype)
-        return x * norm_cdf(x)
+        cdf, pdf = norm_cdf_pdf(x)
+        if ctx.needs_input_grad:
+            # Speed: the derivative Phi + x phi costs two passes here against a second erf
+            # in backward; kept as a constant for GeluBackward's forward only
+            pdf *= x
+            pdf += cdf
+            ctx.derivative = pdf
+        cdf *= x
+        return cdf
 
     @staticmethod
     def backward(ctx, grad):
@@ -180,8 +188,29 @@ class Gelu(Primitive):
             d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
                 1 + 3 * 0.044715 * x * x)
             return grad * d, None
+        return GeluBackward.apply(grad, x, derivative=ctx.derivative), None
+
+
+class GeluBackward(Primitive):
+    """``grad * (Phi(x) + x phi(x))`` in one pass (the derivative comes from Gelu's forward);
+    its own backward is written in npgrad ops, so GELU stays differentiable to any order."""
+
+    node_name = "GeluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, x, derivative):
+        ctx.save_for_backward(grad, x)
+        return np.multiply(grad, derivative, dtype=derivative.dtype)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, x = ctx.saved_tensors
+        need_grad, need_x = ctx.needs_input_grad
         pdf = exp(-0.5 * x * x) * _INV_SQRT_2PI
-        return grad * (NormCdf.apply(x) + x * pdf), None
+        g_grad = gg * (NormCdf.apply(x) + x * pdf) if need_grad else None
+        # d/dx (Phi + x phi) = 2 phi - x^2 phi
+        g_x = gg * grad * pdf * (2 - x * x) if need_x else None
+        return g_grad, g_x
 
 
 def gelu(input, approximate: str = "none") -> Tensor:

@@ -107,10 +107,47 @@ def _erf_fast(x: np.ndarray, complement: bool) -> np.ndarray:
 def norm_cdf(x: np.ndarray) -> np.ndarray:
     """The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, in x's float dtype; float32
     in one A&S pass (GELU's hot path needs absolute, not relative, accuracy)."""
+    return norm_cdf_pdf(x)[0]
+
+
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def norm_cdf_pdf(x: np.ndarray) -> tuple:
+    """Phi(x) and the normal density phi(x) together, in x's float dtype.
+
+    float32 (GELU's hot path) shares one exp between the two and works in place: A&S 7.1.26
+    gives erfc(|x| / sqrt 2) = t P(t) exp(-x^2 / 2), and exp(-x^2 / 2) is phi up to a
+    constant. Phi is then 1/2 + copysign(1/2 - erfc / 2, x): branch-free, since np.where on
+    a random sign mask is ~10x slower than an arithmetic pass.
+    """
     if x.dtype == np.float64:
-        return 0.5 * (1.0 + _erf(x * (1 / math.sqrt(2)), False))
-    half_tail = 0.5 * _tail_fast(np.abs(x) * np.float32(1 / math.sqrt(2)))
-    return np.where(x > 0, 1.0 - half_tail, half_tail).astype(x.dtype, copy=False)
+        pdf = np.exp(-0.5 * x * x)
+        pdf *= _INV_SQRT_2PI
+        return 0.5 * (1.0 + _erf(x * (1 / math.sqrt(2)), False)), pdf
+    if x.dtype != np.float32:  # half precisions compute in float32
+        return tuple(r.astype(x.dtype) for r in norm_cdf_pdf(x.astype(np.float32)))
+    # explicit out= arrays: with 0-d inputs NumPy would return scalars, which cannot be
+    # updated in place
+    ax = np.abs(x, out=np.empty(x.shape, np.float32))
+    ax *= np.float32(1 / math.sqrt(2))
+    t = np.multiply(ax, np.float32(_AS_P), out=np.empty_like(ax))
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)       # inf gives t = 0 and the right limit; nan propagates
+    poly = np.multiply(t, np.float32(_AS_A[0]), out=np.empty_like(ax))
+    for c in _AS_A[1:]:
+        poly += np.float32(c)
+        poly *= t
+    np.square(ax, out=ax)
+    np.negative(ax, out=ax)
+    g = np.exp(ax, out=ax)        # exp(-x^2 / 2)
+    poly *= g                     # erfc(|x| / sqrt 2)
+    poly *= np.float32(-0.5)
+    poly += np.float32(0.5)
+    np.copysign(poly, x, out=poly)
+    poly += np.float32(0.5)
+    g *= np.float32(_INV_SQRT_2PI)
+    return poly, g
 
 
 def _erf(a: np.ndarray, complement: bool) -> np.ndarray:
