@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Primitive
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import STATE, no_grad
 from ._util import Tensor, as_tensor_arg
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
@@ -21,7 +21,8 @@ def _stats(x: Tensor, dims: tuple, eps: float):
 
 
 class LayerNorm(Primitive):
-    """Fused layer norm: one NumPy pass forward; backward in npgrad ops (differentiable)."""
+    """Fused layer norm: one NumPy pass forward; backward in NumPy for a first derivative and
+    in npgrad ops (differentiable again) under create_graph."""
 
     node_name = "NativeLayerNormBackward0"
 
@@ -31,9 +32,11 @@ class LayerNorm(Primitive):
         ctx.ndims, ctx.eps = ndims, eps
         dims = tuple(range(x.ndim - ndims, x.ndim))
         mu = x.mean(axis=dims, keepdims=True)
-        xc = x - mu
-        var = (xc * xc).mean(axis=dims, keepdims=True)
-        out = xc / np.sqrt(var + eps)
+        out = x - mu
+        var = np.mean(np.square(out), axis=dims, keepdims=True)
+        rstd = 1.0 / np.sqrt(var + eps)
+        ctx.stats = (mu, rstd)  # small (one per row): lets backward skip recomputing them
+        out *= rstd
         if weight is not None:
             out *= weight
         if bias is not None:
@@ -45,9 +48,12 @@ class LayerNorm(Primitive):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         dims = tuple(range(x.ndim - ctx.ndims, x.ndim))
+        lead = tuple(range(x.ndim - ctx.ndims))
+        if not STATE.enabled:  # no create_graph: the same formulas in NumPy, one node
+            return _layer_norm_grads(ctx, grad._data, x._data,
+                                     None if weight is None else weight._data, dims, lead)
         xc, rstd = _stats(x, dims, ctx.eps)
         xhat = xc * rstd
-        lead = tuple(range(x.ndim - ctx.ndims))
         gw = (grad * xhat).sum(lead) if need_w else None
         gb = grad.sum(lead) if need_b else None
         gx = None
@@ -57,6 +63,26 @@ class LayerNorm(Primitive):
             gx = rstd * (gxhat - gxhat.mean(dims, keepdim=True)
                          - xhat * (gxhat * xhat).mean(dims, keepdim=True))
         return gx, gw, gb, None, None
+
+
+def _layer_norm_grads(ctx, g: np.ndarray, x: np.ndarray, w, dims: tuple, lead: tuple):
+    """LayerNorm.backward's formulas on arrays (first derivatives only)."""
+    need_x, need_w, need_b = ctx.needs_input_grad[:3]
+    mu, rstd = ctx.stats
+    xhat = x - mu
+    xhat *= rstd
+    gw = Tensor._make(np.sum(g * xhat, axis=lead)) if need_w else None
+    gb = Tensor._make(np.sum(g, axis=lead)) if need_b else None
+    gx = None
+    if need_x:
+        gxhat = g * w if w is not None else g.copy()
+        m2 = np.mean(gxhat * xhat, axis=dims, keepdims=True)
+        gxhat -= np.mean(gxhat, axis=dims, keepdims=True)
+        xhat *= m2
+        gxhat -= xhat
+        gxhat *= rstd
+        gx = Tensor._make(gxhat)
+    return gx, gw, gb, None, None
 
 
 def _normalized(input: Tensor, normalized_shape, op: str) -> int:
