@@ -31,10 +31,14 @@ class Linear(Primitive):
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
+        flat = x.ndim != 2  # (a reshape costs a node even when it changes nothing)
         rows = int(np.prod(x.shape[:-1]))
-        g2 = grad.reshape(rows, w.shape[0])
-        gx = (g2 @ w).reshape(x.shape) if need_x else None
-        gw = g2.mT @ x.reshape(rows, x.shape[-1]) if need_w else None
+        g2 = grad.reshape(rows, w.shape[0]) if flat else grad
+        gx = None
+        if need_x:
+            gx = g2 @ w
+            gx = gx.reshape(x.shape) if flat else gx
+        gw = g2.mT @ (x.reshape(rows, x.shape[-1]) if flat else x) if need_w else None
         gb = g2.sum(0) if need_b else None
         return gx, gw, gb
 
