@@ -120,13 +120,21 @@ def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
         out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))])
 
 
+# Convolutions run block by block over the batch: each block's columns (im2col) are copied
+# into a buffer of about this size, which stays in the L2 cache for the matmul that reads
+# them straight after (a whole-batch im2col buffer of several MB made the matmul ~2x slower).
+_BLOCK_BYTES = 1 << 20
+
+
 class Windows:
     """The memory layout of a convolution's windows over an input of spatial ``size``.
 
-    Everything is channels-first, so that each contraction is a single large matmul:
-    ``im2col`` gives the ``(C * prod(kernel), N * length)`` buffer, ``pack`` and ``unpack``
-    move ``(N, O, *out_sp)`` arrays in and out of the matching ``(O, N * length)`` layout,
-    and ``col2im`` is the adjoint of ``im2col``.
+    Everything is sample-major: a sample's columns are a ``(C * prod(kernel), length)``
+    matrix, and its output a ``(O, length)`` matrix, so a block of samples is one batched
+    matmul with the weight whose result is already in NCHW order (no transposing copy).
+    ``view`` is the window view of the input (no copy), ``pack`` and ``unpack`` move
+    ``(N, O, *out_sp)`` arrays in and out of the ``(N, O, length)`` layout, and ``add_cols``
+    is the adjoint of the columns (col2im).
 
     With unit strides the windows are taken over each sample's *flattened* padded input: a
     window element at kernel offset k is a fixed shift of the flat position, so the window
@@ -135,89 +143,109 @@ class Windows:
     ``pack`` fills them with zeros. Other strides use the N-d window view directly.
     """
 
-    def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None):
+    def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
+                 flat: bool = True):
         self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
         self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
         self.kk = prod(kernel)
-        self.flat = all(s == 1 for s in geom.stride) and len(size) > 0
+        self.flat = flat and all(s == 1 for s in geom.stride) and len(size) > 0
         if not self.flat:
             self.length = prod(self.out_sp)
+            self.rest = self.out_sp
             return
         padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
         padded[0] += 1  # one spare row: the last window's extra columns read past the end
         self.padded = tuple(padded)
         self.row = [prod(padded[d + 1:]) for d in range(len(padded))]
         self.length = self.out_sp[0] * self.row[0]
+        self.rest = (self.length,)
         self.pads = ((geom.pads[0][0], geom.pads[0][1] + 1),) + geom.pads[1:]
+        # flat shift of each kernel offset, in C order
+        self.offsets = [sum(i * d * r for i, d, r in zip(k, geom.dilation, self.row))
+                        for k in np.ndindex(*self.kernel)]
 
     @staticmethod
     @lru_cache(maxsize=256)
-    def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None) -> "Windows":
+    def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
+           flat: bool = True) -> "Windows":
         """The (cached) layout for these sizes: layers call it with the same sizes each step."""
-        return Windows(size, kernel, geom, out_sp)
+        return Windows(size, kernel, geom, out_sp, flat)
 
-    def _offsets(self):
-        """Flat shift of each kernel offset, in C order."""
-        for k in np.ndindex(*self.kernel):
-            yield sum(i * d * r for i, d, r in zip(k, self.geom.dilation, self.row))
+    def blocks(self, n: int, channels: int, itemsize: int) -> list:
+        """``(start, stop)`` of the batch blocks whose columns fill about _BLOCK_BYTES.
+        A loop over these is cache blocking over samples, never over output positions."""
+        step = max(1, _BLOCK_BYTES // max(1, channels * self.kk * self.length * itemsize))
+        return [(i, min(n, i + step)) for i in range(0, n, step)]
 
-    def im2col(self, x: np.ndarray) -> np.ndarray:
+    def view(self, x: np.ndarray) -> np.ndarray:
+        """Read-only window view ``(N, C, *kernel, *rest)`` of ``x``: copied block by block
+        it gives each sample's columns."""
         N, C = x.shape[:2]
         n = x.ndim - 2
         if not self.flat:
             win = windows(pad_array(x, self.geom.pads), self.out_sp, self.kernel,
                           self.geom.stride, self.geom.dilation)
-            order = (1,) + tuple(range(2 + n, 2 + 2 * n)) + (0,) + tuple(range(2, 2 + n))
-            cols = np.ascontiguousarray(win.transpose(order))
-        else:
-            xp = pad_array(x, self.pads)
-            xp = xp.reshape(N, C, prod(self.padded))
-            item = xp.itemsize
-            shape = (C,) + self.kernel + (N, self.length)
-            strides = ((xp.strides[1],) + tuple(d * r * item for d, r in
-                                                zip(self.geom.dilation, self.row))
-                       + (xp.strides[0], item))
-            cols = np.ascontiguousarray(as_strided(xp, shape, strides, writeable=False))
-        return cols.reshape(C * self.kk, N * self.length)
+            return win.transpose((0, 1) + tuple(range(2 + n, 2 + 2 * n))
+                                 + tuple(range(2, 2 + n)))
+        xp = pad_array(x, self.pads).reshape(N, C, prod(self.padded))
+        item = xp.itemsize
+        shape = (N, C) + self.kernel + (self.length,)
+        strides = (xp.strides[:2] + tuple(d * r * item for d, r in
+                                          zip(self.geom.dilation, self.row)) + (item,))
+        return as_strided(xp, shape, strides, writeable=False)
 
     def pack(self, y: np.ndarray) -> np.ndarray:
+        """``(N, O, *out_sp)`` to ``(N, O, length)`` (zeros in the extra flat columns)."""
         N, O = y.shape[:2]
-        yt = y.transpose((1, 0) + tuple(range(2, y.ndim)))
         if self.flat and y.ndim > 3:
-            buf = np.zeros((O, N, self.out_sp[0]) + self.padded[1:], y.dtype)
-            buf[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])] = yt
+            buf = np.zeros((N, O, self.out_sp[0]) + self.padded[1:], y.dtype)
+            buf[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])] = y
         else:
-            buf = np.ascontiguousarray(yt)
-        return buf.reshape(O, N * self.length)
+            buf = np.ascontiguousarray(y)
+        return buf.reshape(N, O, self.length)
 
-    def unpack(self, out: np.ndarray, N: int, bias=None) -> np.ndarray:
-        """``(O, N * length)`` to ``(N, O, *out_sp)``, adding ``bias`` on the way."""
-        O = out.shape[0]
+    def unpack(self, out: np.ndarray, bias=None) -> np.ndarray:
+        """``(N, O, length)`` to a contiguous ``(N, O, *out_sp)``, adding ``bias`` on the
+        way (one pass over the output either way)."""
+        N, O = out.shape[:2]
         if self.flat:
-            out = out.reshape((O, N, self.out_sp[0]) + self.padded[1:])
+            out = out.reshape((N, O, self.out_sp[0]) + self.padded[1:])
             out = out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])]
         else:
-            out = out.reshape((O, N) + self.out_sp)
-        out = out.transpose((1, 0) + tuple(range(2, out.ndim)))
+            out = out.reshape((N, O) + self.out_sp)
         if bias is None:
             return np.ascontiguousarray(out)
+        if out.flags.c_contiguous:
+            out += bias.reshape(_bias_shape(len(self.out_sp)))
+            return out
         return np.add(out, bias.reshape(_bias_shape(len(self.out_sp))), order="C")
 
-    def col2im(self, cols: np.ndarray, N: int) -> np.ndarray:
-        C, n = cols.shape[0] // self.kk, len(self.size)
+    def new_image(self, N: int, C: int, dtype) -> np.ndarray:
+        """The zero image that :meth:`add_cols` accumulates into."""
+        if self.flat:
+            return np.zeros((N, C, prod(self.padded)), dtype)
+        return np.empty((N, C) + self.size, dtype)
+
+    def add_cols(self, img: np.ndarray, cols: np.ndarray) -> None:
+        """col2im of a block: add columns ``(nb, C, kk, *rest)`` into their windows of
+        ``img`` (a block of :meth:`new_image`); overlapping windows accumulate."""
         if not self.flat:
-            cols = cols.reshape((C,) + self.kernel + (N,) + self.out_sp)
-            order = (n + 1, 0) + tuple(range(1, n + 1)) + tuple(range(n + 2, 2 * n + 2))
-            return col2im(cols.transpose(order), self.size, self.geom)
-        cols = cols.reshape(C, self.kk, N, self.length)
-        out = np.zeros((C, N, prod(self.padded)), cols.dtype)
+            img[...] = col2im(cols.reshape(cols.shape[:2] + self.kernel + self.out_sp),
+                              self.size, self.geom)
+            return
         # One contiguous shifted add per kernel offset (see col2im).
-        for k, off in enumerate(self._offsets()):
-            out[:, :, off:off + self.length] += cols[:, k]
-        out = out.reshape((C, N) + self.padded)
-        out = out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
-                                      zip(self.size, self.pads))]
-        return np.ascontiguousarray(out.transpose((1, 0) + tuple(range(2, out.ndim))))
+        for k, off in enumerate(self.offsets):
+            img[:, :, off:off + self.length] += cols[:, :, k]
+
+    def image(self, img: np.ndarray, bias=None) -> np.ndarray:
+        """The finished ``(N, C, *size)`` image of :meth:`new_image`, plus ``bias``."""
+        if self.flat:
+            img = img.reshape(img.shape[:2] + self.padded)
+            img = img[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
+                                          zip(self.size, self.pads))]
+        if bias is None:
+            return np.ascontiguousarray(img)
+        return np.add(img, bias.reshape(_bias_shape(len(self.size))), order="C")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,32 +270,45 @@ class Convolution(Primitive):
     def forward(ctx, x, w, b, geom, out_sp=None):
         ctx.save_for_backward(x, w)
         ctx.geom = geom
-        g, N, O = geom.groups, x.shape[0], w.shape[0]
-        lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp)
-        cols = lay.im2col(x)
-        ckk = prod(w.shape[1:])  # explicit sizes (not -1) keep empty batches working
-        out = np.matmul(w.reshape(g, O // g, ckk), cols.reshape(g, ckk, N * lay.length))
-        out = lay.unpack(out.reshape(O, N * lay.length), N, b)
-        # The weight's gradient needs these columns again: keep them (as PyTorch's own
-        # im2col convolution did) instead of rebuilding them in backward.
-        ctx.cols = cols
-        return out
+        g, (N, C), O = geom.groups, x.shape[:2], w.shape[0]
+        # Not the flat layout here: it would need one more pass over the output to drop the
+        # extra columns, which costs more than the slower copy of the N-d window view.
+        lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp, flat=False)
+        win = lay.view(x)
+        win = win.reshape((N, g, C // g) + win.shape[2:])
+        ckk, L = prod(w.shape[1:]), lay.length  # explicit sizes (not -1): empty batches work
+        wm = w.reshape(g, O // g, ckk)
+        # The bias rides in the matmul, as a row of ones under each group's columns: adding
+        # it afterwards would be one more pass over the output.
+        extra = b is not None
+        if extra:
+            wm = np.concatenate([wm, b.reshape(g, O // g, 1).astype(wm.dtype)], axis=2)
+        out = np.empty((N, O, L), np.result_type(x, w))
+        buf = None
+        for n0, n1 in lay.blocks(N, C, x.itemsize):
+            if buf is None:
+                buf = np.empty((n1 - n0, g, ckk + extra, L), x.dtype)
+                if extra:
+                    buf[:, :, ckk] = 1
+            cols = buf[:n1 - n0]
+            np.copyto(cols[:, :, :ckk].reshape(win[n0:n1].shape), win[n0:n1])
+            np.matmul(wm, cols, out=out[n0:n1].reshape(n1 - n0, g, O // g, L))
+        return lay.unpack(out)
 
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        cols = ctx.__dict__.pop("cols", None)  # a second backward (retain_graph) rebuilds them
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = gw = gb = None
         packed = None
-        if need_x and need_w:  # both start from the same channels-first copy of grad
+        if need_x and need_w:  # both start from the same packed copy of grad
             lay = Windows.of(x.shape[2:], w.shape[2:], ctx.geom, grad.shape[2:])
             packed = lay.pack(grad._data)
         if need_x:
             gx = ConvTransposeData.apply(grad, w, None, geom=ctx.geom, size=x.shape[2:],
                                          packed=packed)
         if need_w:
-            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:], cols=cols,
+            gw = ConvWeightGrad.apply(x, grad, geom=ctx.geom, kernel=w.shape[2:],
                                       packed=packed)
         if need_b:
             gb = _sum_bias(grad)
@@ -284,16 +325,20 @@ class ConvTransposeData(Primitive):
     def forward(ctx, y, w, b, geom, size, packed=None):
         ctx.save_for_backward(y, w)
         ctx.geom = geom
-        g, (N, O) = geom.groups, y.shape[:2]
+        g, (N, O), C = geom.groups, y.shape[:2], w.shape[1] * geom.groups
         lay = Windows.of(tuple(size), w.shape[2:], geom, y.shape[2:])
-        ckk = prod(w.shape[1:])
-        wt = w.reshape(g, O // g, ckk).transpose(0, 2, 1)
+        ckk, L = prod(w.shape[1:]), lay.length
+        wt = np.ascontiguousarray(w.reshape(g, O // g, ckk).transpose(0, 2, 1))
         yp = lay.pack(y) if packed is None else packed
-        cols = np.matmul(wt, yp.reshape(g, O // g, N * lay.length))
-        out = lay.col2im(cols.reshape(g * ckk, N * lay.length), N)
-        if b is not None:
-            out += b.reshape(_bias_shape(y.ndim - 2))
-        return out
+        img = lay.new_image(N, C, np.result_type(y, w))
+        buf = None
+        for n0, n1 in lay.blocks(N, C, y.itemsize):
+            if buf is None:  # one buffer for all blocks: a fresh one each time page-faults
+                buf = np.empty((n1 - n0, g, ckk, L), img.dtype)
+            cols = buf[:n1 - n0]
+            np.matmul(wt, yp[n0:n1].reshape(n1 - n0, g, O // g, L), out=cols)
+            lay.add_cols(img[n0:n1], cols.reshape(n1 - n0, C, lay.kk, L))
+        return lay.image(img, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -311,24 +356,33 @@ class ConvTransposeData(Primitive):
 
 class ConvWeightGrad(Primitive):
     """``w[o, c] = sum_n x[n, c] (*) y[n, o]``: the adjoint of :class:`Convolution` in its
-    weight, for a weight of spatial size ``kernel`` (``cols`` and ``packed``: x's im2col and
-    y's packed copy, if at hand)."""
+    weight, for a weight of spatial size ``kernel`` (``packed``: y's packed copy, if at
+    hand)."""
 
     node_name = "ConvolutionBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, x, y, geom, kernel, cols=None, packed=None):
+    def forward(ctx, x, y, geom, kernel, packed=None):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
         lay = Windows.of(x.shape[2:], tuple(kernel), geom, y.shape[2:])
-        if cols is None:
-            cols = lay.im2col(x)
-        cols = cols.reshape(g, C // g * lay.kk, N * lay.length)
-        yp = (lay.pack(y) if packed is None else packed).reshape(g, O // g, N * lay.length)
-        # cols @ y^T, then transposed: BLAS is about twice as fast this way round here.
-        out = np.matmul(cols, yp.transpose(0, 2, 1)).transpose(0, 2, 1)
-        return np.ascontiguousarray(out).reshape((O, C // g) + tuple(kernel))
+        ckk, L = C // g * lay.kk, lay.length
+        win = lay.view(x)
+        yp = lay.pack(y) if packed is None else packed
+        acc = np.zeros((g, ckk, O // g), np.result_type(x, y))
+        buf = None
+        for n0, n1 in lay.blocks(N, C, x.itemsize):
+            if buf is None:
+                buf = np.empty((n1 - n0,) + win.shape[1:], x.dtype)
+            cols = buf[:n1 - n0]
+            np.copyto(cols, win[n0:n1])
+            # cols @ y^T per sample, transposed at the end: BLAS is about twice as fast
+            # this way round here.
+            part = np.matmul(cols.reshape(n1 - n0, g, ckk, L),
+                             yp[n0:n1].reshape(n1 - n0, g, O // g, L).transpose(0, 1, 3, 2))
+            acc += part.sum(0)
+        return np.ascontiguousarray(acc.transpose(0, 2, 1)).reshape((O, C // g) + tuple(kernel))
 
     @staticmethod
     def backward(ctx, grad):
