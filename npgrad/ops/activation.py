@@ -15,6 +15,7 @@ from ..autograd.function import Primitive
 from . import inplace as _inplace
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .binary import where
+from . import special as _special
 from .special import norm_cdf, norm_cdf_pdf
 from .trig import sigmoid, tanh
 from .unary import exp, float_input, log1p
@@ -169,15 +170,23 @@ class Gelu(Primitive):
         if approximate == "tanh":
             return (0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
                     ).astype(x.dtype)
-        cdf, pdf = norm_cdf_pdf(x)
-        if ctx.needs_input_grad:
-            # Speed: the derivative Phi + x phi costs two passes here against a second erf
-            # in backward; kept as a constant for GeluBackward's forward only
-            pdf *= x
+        if x.dtype != np.float32:
+            cdf, pdf = norm_cdf_pdf(x)
+            ctx.derivative = cdf + x * pdf
+            return x * cdf
+        # Speed: by cache-sized blocks; the derivative Phi + x phi costs two passes here
+        # against a second erf in backward (kept as a constant for GeluBackward's forward)
+        flat = np.ascontiguousarray(x).reshape(-1)
+        out, deriv = np.empty(x.shape, np.float32), np.empty(x.shape, np.float32)
+        out_flat, deriv_flat = out.reshape(-1), deriv.reshape(-1)
+        for i in range(0, flat.size, _special.BLOCK):
+            xs, cdf, pdf = (a[i:i + _special.BLOCK] for a in (flat, out_flat, deriv_flat))
+            _special.cdf_pdf_block(xs, cdf, pdf)
+            pdf *= xs
             pdf += cdf
-            ctx.derivative = pdf
-        cdf *= x
-        return cdf
+            cdf *= xs
+        ctx.derivative = deriv
+        return out
 
     @staticmethod
     def backward(ctx, grad):
