@@ -9,9 +9,9 @@ bugs listed in ANCHORS.md cannot occur).
 """
 from __future__ import annotations
 
-import numbers
-
 import math
+import numbers
+from functools import lru_cache
 
 import numpy as np
 
@@ -362,39 +362,75 @@ def _contract_pair(equation: str, a: np.ndarray, b: np.ndarray):
     """Two-operand einsum as one batched matmul (NumPy's einsum does not use BLAS when there
     are batch labels, which made e.g. attention's backward ~30x slower). Returns None for
     equations with a label repeated inside an operand (diagonals), left to np.einsum."""
+    plan = _pair_plan(equation, a.shape, b.shape)
+    if plan is None:
+        return None
+    sum_a, sum_b, swap, perm_a, shape_a, perm_b, shape_b, res_shape, res_perm = plan
+    if sum_a:
+        a = a.sum(axis=sum_a)
+    if sum_b:
+        b = b.sum(axis=sum_b)
+    if swap:
+        a, b = b, a
+    res = np.matmul(_blasable(a.transpose(perm_a).reshape(shape_a)),
+                    _blasable(b.transpose(perm_b).reshape(shape_b)))
+    res = res.reshape(res_shape)
+    if res_perm is None:
+        return res
+    return np.ascontiguousarray(res.transpose(res_perm))
+
+
+@lru_cache(maxsize=1024)
+def _pair_plan(equation: str, shape_a: tuple, shape_b: tuple):
+    """How :func:`_contract_pair` computes ``equation`` for these shapes (cached: the same
+    contraction runs every step): the labels summed away first, whether the operands swap
+    places (so that the matmul's result is already in the output's order), the operands'
+    transposes and matrix shapes, and the result's shape and final transpose (or None)."""
     ins, out = equation.split("->")
     sa, sb = ins.split(",")
     if len(set(sa)) != len(sa) or len(set(sb)) != len(sb) or len(set(out)) != len(out):
         return None
-    size = dict(zip(sa, a.shape))
-    for c, n in zip(sb, b.shape):
-        if size.setdefault(c, n) != n:
-            if size[c] == 1 or n == 1:  # size-1 labels broadcast: leave them to np.einsum
-                return None
-    if any(dict(zip(sa, a.shape)).get(c, n) != n for c, n in zip(sb, b.shape)):
-        return None
+    size = dict(zip(sa, shape_a))
+    for c, n in zip(sb, shape_b):
+        if size.setdefault(c, n) != n:  # size-1 labels broadcast: leave them to np.einsum
+            return None
     # labels in one operand only and not in the output are summed away first
     only_a = [c for c in sa if c not in sb and c not in out]
     only_b = [c for c in sb if c not in sa and c not in out]
-    if only_a:
-        a = a.sum(axis=tuple(sa.index(c) for c in only_a))
-        sa = "".join(c for c in sa if c not in only_a)
-    if only_b:
-        b = b.sum(axis=tuple(sb.index(c) for c in only_b))
-        sb = "".join(c for c in sb if c not in only_b)
+    sum_a = tuple(sa.index(c) for c in only_a)
+    sum_b = tuple(sb.index(c) for c in only_b)
+    sa = "".join(c for c in sa if c not in only_a)
+    sb = "".join(c for c in sb if c not in only_b)
     batch = [c for c in out if c in sa and c in sb]
     contract = [c for c in sa if c in sb and c not in out]
     free_a = [c for c in sa if c not in sb]
     free_b = [c for c in sb if c not in sa]
-    am = a.transpose([sa.index(c) for c in batch + free_a + contract])
-    bm = b.transpose([sb.index(c) for c in batch + contract + free_b])
+    # the matmul gives batch + free_a + free_b; with the operands swapped, batch + free_b +
+    # free_a: pick the one that is the output's order, so no transposing copy is needed
+    swap = list(out) != batch + free_a + free_b and list(out) == batch + free_b + free_a
+    if swap:
+        sa, sb, free_a, free_b = sb, sa, free_b, free_a
     nb = [size[c] for c in batch]
     na, nk, nn = (math.prod(size[c] for c in g) for g in (free_a, contract, free_b))
-    res = _bmm(am.reshape(nb + [na, nk]), bm.reshape(nb + [nk, nn]))
-    res = res.reshape(nb + [size[c] for c in free_a + free_b])
     order = batch + free_a + free_b
-    res = res.transpose([order.index(c) for c in out])
-    return res if res.flags.c_contiguous else res.copy()
+    res_perm = None if list(out) == order else tuple(order.index(c) for c in out)
+    return (sum_a, sum_b, swap,
+            tuple(sa.index(c) for c in batch + free_a + contract), tuple(nb + [na, nk]),
+            tuple(sb.index(c) for c in batch + contract + free_b), tuple(nb + [nk, nn]),
+            tuple(size[c] for c in order), res_perm)
+
+
+def _blasable(m: np.ndarray) -> np.ndarray:
+    """``m`` itself if its matrices (last two dims) can go to BLAS as they are, transposed or
+    not (np.matmul then takes them without a copy), else a contiguous copy: with neither of
+    their dims contiguous, NumPy's matmul falls back to a loop far slower than a copy."""
+    if m.ndim < 2:
+        return m
+    (rows, cols), (sr, sc), item = m.shape[-2:], m.strides[-2:], m.itemsize
+    if (sc == item and sr % item == 0 and sr // item >= cols) or \
+            (sr == item and sc % item == 0 and sc // item >= rows):
+        return m
+    return np.ascontiguousarray(m)
 
 
 def _bmm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
