@@ -489,6 +489,30 @@ def _einsum_parse(equation: str, shapes: list) -> tuple:
     return subs, out
 
 
+@lru_cache(maxsize=1024)
+def _einsum_plan(equation: str, shapes: tuple) -> tuple:
+    """The explicit equation for these operand shapes, and the shape each operand is expanded
+    to first (None: as it is); checks that labels' sizes agree. Cached: a model runs the
+    same einsum every step, and parsing costs about as much as a small contraction."""
+    subs, out = _einsum_parse(equation, list(shapes))
+    sizes = {}
+    for i, (s, shape) in enumerate(zip(subs, shapes)):
+        mine = {}
+        for c, n in zip(s, shape):
+            if mine.setdefault(c, n) != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but "
+                                   f"the sizes don't match, {mine[c]} != {n}")
+            old = sizes.get(c, 1)
+            if n != old and old != 1 and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which "
+                                   f"does not broadcast with previously seen size {old}")
+            if old == 1:
+                sizes[c] = n
+    targets = tuple(tuple(sizes[c] for c in s) if any(n != sizes[c] for c, n in zip(s, shape))
+                    and len(set(s)) == len(s) else None for s, shape in zip(subs, shapes))
+    return ",".join(subs) + "->" + out, targets
+
+
 def _einsum_sublists(args: tuple) -> tuple:
     """``(x, [0, 1], y, [1, 2], [0, 2])`` as ``('ab,bc->ac', x, y)``."""
     def letters(sub) -> str:
@@ -529,25 +553,10 @@ def einsum(equation: str, *operands) -> Tensor:
         raise RuntimeError("einsum(): must provide at least one operand")
     for o in ops[1:]:
         _same_dtype("einsum", ops[0], o)
-    subs, out = _einsum_parse(equation, [o._data.shape for o in ops])
-    sizes = {}
-    for i, (s, o) in enumerate(zip(subs, ops)):
-        mine = {}
-        for c, n in zip(s, o._data.shape):
-            if mine.setdefault(c, n) != n:
-                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {i} but "
-                                   f"the sizes don't match, {mine[c]} != {n}")
-            old = sizes.get(c, 1)
-            if n != old and old != 1 and n != 1:
-                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which "
-                                   f"does not broadcast with previously seen size {old}")
-            if old == 1:
-                sizes[c] = n
+    eq, targets = _einsum_plan(equation, tuple(o._data.shape for o in ops))
     # size-1 dimensions broadcast: expanding them first keeps the primitive's equation exact
-    ops = [o.expand(*[sizes[c] for c in s]) if any(n != sizes[c] for c, n in
-                                                   zip(s, o._data.shape)) and
-           len(set(s)) == len(s) else o for s, o in zip(subs, ops)]
-    return Einsum.apply(*ops, equation=",".join(subs) + "->" + out)
+    ops = [o if t is None else o.expand(*t) for o, t in zip(ops, targets)]
+    return Einsum.apply(*ops, equation=eq)
 
 
 # ---------------------------------------------------------------------------------------------
