@@ -7,6 +7,7 @@ import numpy as np
 
 from ..autograd.function import Primitive
 from ..autograd.grad_mode import STATE, no_grad
+from . import _rows
 from ._util import Tensor, as_tensor_arg
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
@@ -30,13 +31,17 @@ class LayerNorm(Primitive):
     def forward(ctx, x, weight, bias, ndims, eps):
         ctx.save_for_backward(x, weight)
         ctx.ndims, ctx.eps = ndims, eps
-        dims = tuple(range(x.ndim - ndims, x.ndim))
-        mu = x.mean(axis=dims, keepdims=True)
-        out = x - mu
-        var = np.mean(np.square(out), axis=dims, keepdims=True)
-        rstd = 1.0 / np.sqrt(var + eps)
+        rows, m = (int(np.prod(s)) for s in (x.shape[:x.ndim - ndims], x.shape[x.ndim - ndims:]))
+        x2 = x.reshape(rows, m)  # rows of the normalized dims
+        mu = _rows.mean_last(x2)
+        out = x2 - mu
+        rstd = _rows.mean_last(np.square(out))
+        rstd += eps
+        np.sqrt(rstd, out=rstd)
+        np.divide(1.0, rstd, out=rstd)
         ctx.stats = (mu, rstd)  # small (one per row): lets backward skip recomputing them
         out *= rstd
+        out = out.reshape(x.shape)
         if weight is not None:
             out *= weight
         if bias is not None:
@@ -66,22 +71,26 @@ class LayerNorm(Primitive):
 
 
 def _layer_norm_grads(ctx, g: np.ndarray, x: np.ndarray, w, dims: tuple, lead: tuple):
-    """LayerNorm.backward's formulas on arrays (first derivatives only)."""
+    """LayerNorm.backward's formulas on arrays (first derivatives only), on rows of the
+    normalized dims."""
     need_x, need_w, need_b = ctx.needs_input_grad[:3]
     mu, rstd = ctx.stats
-    xhat = x - mu
+    w_shape = x.shape[len(lead):]
+    shape2 = (mu.shape[0], int(np.prod(w_shape)))
+    xhat = x.reshape(shape2) - mu
     xhat *= rstd
-    gw = Tensor._make(np.sum(g * xhat, axis=lead)) if need_w else None
-    gb = Tensor._make(np.sum(g, axis=lead)) if need_b else None
+    g2 = g.reshape(shape2)
+    gw = Tensor._make(_rows.sum_lead(g2 * xhat, 1).reshape(w_shape)) if need_w else None
+    gb = Tensor._make(_rows.sum_lead(g2, 1).reshape(w_shape)) if need_b else None
     gx = None
     if need_x:
-        gxhat = g * w if w is not None else g.copy()
-        m2 = np.mean(gxhat * xhat, axis=dims, keepdims=True)
-        gxhat -= np.mean(gxhat, axis=dims, keepdims=True)
+        gxhat = g2 * w.reshape(-1) if w is not None else g2.copy()
+        m2 = _rows.mean_last(gxhat * xhat)
+        gxhat -= _rows.mean_last(gxhat)
         xhat *= m2
         gxhat -= xhat
         gxhat *= rstd
-        gx = Tensor._make(gxhat)
+        gx = Tensor._make(gxhat.reshape(x.shape))
     return gx, gw, gb, None, None
 
 
