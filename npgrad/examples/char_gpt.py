@@ -72,10 +72,10 @@ class GPT(nn.Module):
 
     def forward(self, idx, targets=None):
         T = idx.shape[1]
-        x = self.tok_emb(idx) + self.pos_emb(torch.arange(T))
-        logits = self.head(self.ln_f(self.blocks(x)))
-        if targets is None:
-            return logits, None
+        x = self.blocks(self.tok_emb(idx) + self.pos_emb(torch.arange(T)))
+        if targets is None:  # generating: only the last position's next-char logits are needed
+            return self.head(self.ln_f(x[:, -1:])), None
+        logits = self.head(self.ln_f(x))
         loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
 
