@@ -221,26 +221,45 @@ class Windows:
         return np.add(out, bias.reshape(_bias_shape(len(self.out_sp))), order="C")
 
     def new_image(self, N: int, C: int, dtype) -> np.ndarray:
-        """The zero image that :meth:`add_cols` accumulates into."""
+        """The zero image that :meth:`add_cols` accumulates into (flat layout: all samples and
+        channels in one flat array, plus room for the last shifted add)."""
         if self.flat:
-            return np.zeros((N, C, prod(self.padded)), dtype)
+            return np.zeros(N * C * prod(self.padded) + self.offsets[-1], dtype)
         return np.empty((N, C) + self.size, dtype)
 
-    def add_cols(self, img: np.ndarray, cols: np.ndarray) -> None:
-        """col2im of a block: add columns ``(nb, C, kk, *rest)`` into their windows of
-        ``img`` (a block of :meth:`new_image`); overlapping windows accumulate."""
-        if not self.flat:
-            img[...] = col2im(cols.reshape(cols.shape[:2] + self.kernel + self.out_sp),
-                              self.size, self.geom)
-            return
-        # One contiguous shifted add per kernel offset (see col2im).
-        for k, off in enumerate(self.offsets):
-            img[:, :, off:off + self.length] += cols[:, :, k]
+    def new_cols(self, n: int, g: int, rows: int, dtype) -> np.ndarray:
+        """A buffer for ``n`` samples' columns, ``(n, g, rows, span)``: the matmul fills the
+        first ``length`` of each row; in the flat layout the rest (to the padded image's
+        size) stays zero, so a row lines up with a whole channel of the flat image."""
+        if self.flat:
+            return np.zeros((n, g, rows, prod(self.padded)), dtype)
+        return np.empty((n, g, rows, self.length), dtype)
 
-    def image(self, img: np.ndarray, bias=None) -> np.ndarray:
+    def add_cols(self, img: np.ndarray, n0: int, n1: int, cols: np.ndarray) -> None:
+        """col2im of samples ``n0:n1``: add their columns (a :meth:`new_cols` buffer) into
+        their windows of ``img`` (a :meth:`new_image`); overlapping windows accumulate.
+
+        Flat layout: rows ordered (group, kernel offset, channel). Each kernel offset is one
+        shifted add over the block's whole flat image (a few long rows: NumPy's strided
+        2-d adds cost ~3x per element over many short rows). Positions past a row's real
+        windows hold zero gradient, so what they add across a channel's end is zero."""
+        nb, g = cols.shape[:2]
+        if not self.flat:
+            C = g * cols.shape[2] // self.kk
+            img[n0:n1] = col2im(cols.reshape((nb, C) + self.kernel + self.out_sp),
+                                self.size, self.geom)
+            return
+        per = cols.shape[2] // self.kk * cols.shape[3]  # one group's channels, flat
+        cols = cols.reshape(nb, g, self.kk, per)
+        span = nb * g * per
+        base = n0 * g * per
+        for k, off in enumerate(self.offsets):
+            img[base + off:base + off + span].reshape(nb, g, per)[...] += cols[:, :, k]
+
+    def image(self, img: np.ndarray, N: int, C: int, bias=None) -> np.ndarray:
         """The finished ``(N, C, *size)`` image of :meth:`new_image`, plus ``bias``."""
         if self.flat:
-            img = img.reshape(img.shape[:2] + self.padded)
+            img = img[:N * C * prod(self.padded)].reshape((N, C) + self.padded)
             img = img[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
                                           zip(self.size, self.pads))]
         if bias is None:
@@ -327,18 +346,21 @@ class ConvTransposeData(Primitive):
         ctx.geom = geom
         g, (N, O), C = geom.groups, y.shape[:2], w.shape[1] * geom.groups
         lay = Windows.of(tuple(size), w.shape[2:], geom, y.shape[2:])
-        ckk, L = prod(w.shape[1:]), lay.length
-        wt = np.ascontiguousarray(w.reshape(g, O // g, ckk).transpose(0, 2, 1))
+        Cg, Og, kk, L = C // g, O // g, lay.kk, lay.length
+        # each group's weight as (columns, O/g); a column is (offset, channel) in the flat
+        # layout (see add_cols), (channel, offset) for col2im
+        wt = w.reshape(g, Og, Cg, kk).transpose((0, 3, 2, 1) if lay.flat else (0, 2, 3, 1))
+        wt = np.ascontiguousarray(wt).reshape(g, Cg * kk, Og)
         yp = lay.pack(y) if packed is None else packed
         img = lay.new_image(N, C, np.result_type(y, w))
         buf = None
         for n0, n1 in lay.blocks(N, C, y.itemsize):
             if buf is None:  # one buffer for all blocks: a fresh one each time page-faults
-                buf = np.empty((n1 - n0, g, ckk, L), img.dtype)
+                buf = lay.new_cols(n1 - n0, g, Cg * kk, img.dtype)
             cols = buf[:n1 - n0]
-            np.matmul(wt, yp[n0:n1].reshape(n1 - n0, g, O // g, L), out=cols)
-            lay.add_cols(img[n0:n1], cols.reshape(n1 - n0, C, lay.kk, L))
-        return lay.image(img, b)
+            np.matmul(wt, yp[n0:n1].reshape(n1 - n0, g, Og, L), out=cols[..., :L])
+            lay.add_cols(img, n0, n1, cols)
+        return lay.image(img, N, C, b)
 
     @staticmethod
     def backward(ctx, grad):
