@@ -3,8 +3,14 @@ one step (forward, cross-entropy, backward, optimizer) of a 64-256-256-10 MLP at
 (Adam), a two-conv CNN on 28x28 images at batch 32 (Adam), and a 4-layer, 4-head, 128-wide
 character-level GPT at batch 16 and context 64 (AdamW).
 
-Peak memory is the peak resident set size of a fresh process that imports the library and
-trains 20 steps, minus the same process's size after the imports.
+Peak memory: each library in a fresh process of its own (importing only that library, 2
+threads), which first trains one step of the same model at batch 1 (so that both libraries
+have paged in their code and built their lazily created runtime state: PyTorch's first step
+alone adds ~80 MB of resident code and buffers); then the peak resident set size while it
+builds the model and trains 20 steps, minus the process's size before (Linux: the peak is
+reset there through /proc/self/clear_refs, and glibc's malloc_trim first returns the
+warm-up's freed memory, which the measured run could otherwise reuse unseen; elsewhere the
+lifetime peak is used). Medians of 3 processes.
 
     python bench/bench_train.py [--rounds 5] [--no-memory]
 """
@@ -59,27 +65,79 @@ BENCHES = [
 ]
 
 _MEMORY_SCRIPT = """
-import resource, sys
+import ctypes, gc, os, resource, sys
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "2"
 sys.path.insert(0, {bench!r})
-import common, bench_train
-lib = common.npgrad if {lib!r} == "npgrad" else common.torch
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-step = bench_train._setup(lib, {kind!r})
-for _ in range(20):
-    step()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(base / 1024, peak / 1024)
+import numpy as np
+import models
+import {lib} as lib
+if {lib!r} == "torch":
+    lib.set_num_threads(2)
+
+
+def kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
+
+def train(steps, batch):
+    model = getattr(models, {kind!r})(lib)
+    opt = (lib.optim.AdamW if {kind!r} == "gpt" else lib.optim.Adam)(model.parameters(),
+                                                                      lr=1e-3)
+    x, y = (lib.tensor(a[:batch]) for a in models.batches({kind!r}, np.random.default_rng(0)))
+    for _ in range(steps):
+        opt.zero_grad()
+        logits = model(x)
+        loss = lib.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                               y.reshape(-1))
+        loss.backward()
+        opt.step()
+
+
+lib.manual_seed(0)
+train(1, 1)  # warm-up at batch 1: pages in the code paths and lazily built runtime state
+gc.collect()
+try:  # hand the warm-up's freed memory back, so that the measured run cannot reuse it
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+except (OSError, AttributeError):
+    pass
+try:
+    base = kb("VmRSS")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset the peak (VmHWM) to the current size
+    peak = lambda: kb("VmHWM")
+except OSError:  # not Linux: the lifetime peak (which includes the imports)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+train(20, None)
+print(base / 1024, peak() / 1024)
 """
 
 
-def peak_memory(kind: str, lib: str) -> tuple:
-    """(MB after imports, MB peak) of a fresh process training 20 steps."""
+def peak_memory(kind: str, lib: str) -> float:
+    """MB by which a fresh process's peak size exceeds its size after importing ``lib`` and a
+    warm-up, while building the ``kind`` model and training it for 20 steps."""
     import os
     bench = os.path.dirname(os.path.abspath(__file__))
     out = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT.format(bench=bench, lib=lib,
                                                                       kind=kind)],
                          capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[1]) - float(out[0])
+
+
+def memory_table(rounds: int = 3) -> None:
+    """Median over ``rounds`` fresh processes per library and model, printed as a table."""
+    import statistics
+    print(f"\n{'peak memory, 20 steps (MB above warm start)':44s} {'npgrad':>10s} {'torch':>10s} "
+          f"{'ratio':>7s}")
+    for kind in ("mlp", "cnn", "gpt"):
+        ours = statistics.median(peak_memory(kind, "npgrad") for _ in range(rounds))
+        theirs = statistics.median(peak_memory(kind, "torch") for _ in range(rounds))
+        ratio = f"{ours / theirs:6.2f}x" if theirs > 0.5 else "    n/a"  # below RSS noise
+        print(f"{kind:44s} {ours:10.1f} {theirs:10.1f} {ratio}")
 
 
 if __name__ == "__main__":
@@ -89,9 +147,4 @@ if __name__ == "__main__":
     args = parser.parse_args()
     run(BENCHES, args.rounds, "training steps")
     if not args.no_memory:
-        print(f"\n{'peak memory of 20 steps (MB above imports)':44s} {'npgrad':>10s} "
-              f"{'torch':>10s} {'ratio':>7s}")
-        for kind in ("mlp", "cnn", "gpt"):
-            ob, op = peak_memory(kind, "npgrad")
-            tb, tp = peak_memory(kind, "torch")
-            print(f"{kind:44s} {op - ob:10.1f} {tp - tb:10.1f} {(op - ob) / (tp - tb):6.2f}x")
+        memory_table()
