@@ -372,8 +372,17 @@ def _contract_pair(equation: str, a: np.ndarray, b: np.ndarray):
         b = b.sum(axis=sum_b)
     if swap:
         a, b = b, a
-    res = np.matmul(_blasable(a.transpose(perm_a).reshape(shape_a)),
-                    _blasable(b.transpose(perm_b).reshape(shape_b)))
+    am = a.transpose(perm_a).reshape(shape_a)
+    bm = b.transpose(perm_b).reshape(shape_b)
+    order_a, order_b = _order(am), _order(bm)
+    if order_a is None:
+        am = np.ascontiguousarray(am)
+    # OpenBLAS's threaded sgemm with only the right operand transposed stalls for 10-700 ms
+    # on a busy machine in NumPy's batched loop (seen at 32x(64x96 @ 96x128), 2 threads);
+    # the other orientations don't: copy it then.
+    if order_b is None or (order_b == "F" and order_a != "F" and bm.ndim > 2):
+        bm = np.ascontiguousarray(bm)
+    res = np.matmul(am, bm)
     res = res.reshape(res_shape)
     if res_perm is None:
         return res
@@ -420,17 +429,18 @@ def _pair_plan(equation: str, shape_a: tuple, shape_b: tuple):
             tuple(size[c] for c in order), res_perm)
 
 
-def _blasable(m: np.ndarray) -> np.ndarray:
-    """``m`` itself if its matrices (last two dims) can go to BLAS as they are, transposed or
-    not (np.matmul then takes them without a copy), else a contiguous copy: with neither of
-    their dims contiguous, NumPy's matmul falls back to a loop far slower than a copy."""
+def _order(m: np.ndarray):
+    """"C" or "F" if the matrices of ``m`` (its last two dims) can go to BLAS as they are,
+    as rows or as columns (np.matmul then takes them without a copy), else None: with
+    neither dim contiguous NumPy's matmul falls back to a loop far slower than a copy."""
     if m.ndim < 2:
-        return m
+        return "C"
     (rows, cols), (sr, sc), item = m.shape[-2:], m.strides[-2:], m.itemsize
-    if (sc == item and sr % item == 0 and sr // item >= cols) or \
-            (sr == item and sc % item == 0 and sc // item >= rows):
-        return m
-    return np.ascontiguousarray(m)
+    if sc == item and sr % item == 0 and sr // item >= cols:
+        return "C"
+    if sr == item and sc % item == 0 and sc // item >= rows:
+        return "F"
+    return None
 
 
 def _bmm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
