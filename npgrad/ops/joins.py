@@ -2,8 +2,9 @@
 chunk, tensor_split, hsplit, vsplit, dsplit.
 
 ``cat`` is a primitive (its gradient is a narrow per input), and so is ``stack``, the adjoint
-of ``unbind``; hstack and friends are cats of reshaped inputs, and splits are tuples of
-``narrow`` views, so they need no backward.
+of ``unbind``; hstack and friends are cats of reshaped inputs. Splits are tuples of views:
+one ``Split`` node (gradient: a ``cat``) when a graph is recorded, ``narrow`` views
+otherwise.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..autograd.function import Primitive
+from ..autograd.grad_mode import STATE
 from ._util import Tensor, as_tensor_arg, norm_dim
 from .shape import narrow, reshape, unbind
 
@@ -187,7 +189,36 @@ def column_stack(tensors) -> Tensor:
 # splits: tuples of narrow views
 # ---------------------------------------------------------------------------------------------
 
-def _pieces(input: Tensor, d: int, sizes) -> tuple:
+class Split(Primitive):
+    """The pieces of ``a`` along ``dim`` (views), as one node whose gradient is one ``cat``
+    (speed: as separate narrow views, each piece's gradient is a zero tensor of the input's
+    full size, and the engine then adds those up)."""
+
+    node_name = "SplitBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, sizes):
+        ctx.dim = dim
+        lead, out, start = (slice(None),) * dim, [], 0
+        for n in sizes:
+            out.append(a[lead + (slice(start, start + n),)])
+            start += n
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):  # (pieces that got no gradient arrive as zeros)
+        return cat(grads, ctx.dim)
+
+
+def _pieces(input: Tensor, d: int, sizes, node: str = "SplitBackward0") -> tuple:
+    if input._rg and STATE.enabled and len(sizes) > 1:
+        outs = Split.apply(input, dim=d, sizes=tuple(sizes))
+        if outs[0].grad_fn is not None:
+            outs[0].grad_fn.node_name = node
+        vc = input._counter()
+        for o in outs:  # views of the input: they count its in-place changes (and it theirs)
+            o._vc = vc
+        return outs
     out, start = [], 0
     for s in sizes:
         out.append(narrow(input, d, start, s))
@@ -220,7 +251,7 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
     if sum(sizes) != n or any(s < 0 for s in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
                            f"tensor's size at dimension {d}), but got split_sizes={sizes}")
-    return _pieces(tensor, d, sizes)
+    return _pieces(tensor, d, sizes, "SplitWithSizesBackward0")
 
 
 def chunk(input, chunks: int, dim: int = 0) -> tuple:
@@ -252,7 +283,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
         if k <= 0:
             raise RuntimeError(f"tensor_split: number of sections must be larger than 0, got {k}")
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
-        return _pieces(input, d, sizes)
+        return _pieces(input, d, sizes, "SliceBackward0")
     # slicing semantics: negative indices count from the end, out-of-order ones give empties
     from .indexing import getitem
     bounds = [None] + [int(i) for i in arg] + [None]
