@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 
 from ..autograd.function import Primitive
+from ..autograd.grad_mode import STATE
+from . import _rows as _rowops
 from ._util import Tensor, as_tensor_arg
 from .activation import log_softmax, relu, softmax
 from .binary import where
@@ -153,9 +155,10 @@ class CrossEntropy(Primitive):
                                    "nll_loss" if log_probs else "cross_entropy")
         if log_probs:
             logp = rows
-        else:
-            shifted = rows - rows.max(axis=1, keepdims=True)
-            logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        else:  # (np.fmax.reduce and BLAS row sums: see softmax in activation.py)
+            logp = rows - np.fmax.reduce(rows, axis=1, keepdims=True)
+            logp -= np.log(_rowops.sum_last(np.exp(logp)))
+            ctx.logp = logp  # backward's softmax is exp(logp)
         m, c = rows.shape
         nll = -logp[np.arange(m), t] * wt
         smooth = -(logp * w).sum(axis=1) * valid if smoothing else 0.0
@@ -181,6 +184,17 @@ class CrossEntropy(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
+        if not STATE.enabled and not ctx.log_probs:  # no create_graph: in NumPy, one node
+            d = np.exp(ctx.logp)
+            d *= ctx.a[:, None]
+            d -= ctx.b
+            d *= grad._data.reshape(-1, 1) if ctx.reduction == "none" else grad._data
+            shape = ctx.shape
+            if len(shape) == 1:
+                d = d.reshape(shape)
+            else:
+                d = np.moveaxis(d.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
+            return Tensor._make(d), None, None, None, None, None, None
         rows = _rows_t(x)
         g = grad.reshape(-1, 1) if ctx.reduction == "none" else grad
         b = Tensor._make(ctx.b)
