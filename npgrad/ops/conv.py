@@ -148,10 +148,14 @@ class Windows:
         self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
         self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
         self.kk = prod(kernel)
-        self.flat = flat and all(s == 1 for s in geom.stride) and len(size) > 0
+        unit = all(s == 1 for s in geom.stride) and len(size) > 0
+        self.flat = flat and unit
+        self.edges = None
         if not self.flat:
             self.length = prod(self.out_sp)
             self.rest = self.out_sp
+            if unit and self.out_sp[1:] == self.size[1:] and self.length:
+                self._shifted()
             return
         padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
         padded[0] += 1  # one spare row: the last window's extra columns read past the end
@@ -163,6 +167,32 @@ class Windows:
         # flat shift of each kernel offset, in C order
         self.offsets = [sum(i * d * r for i, d, r in zip(k, geom.dilation, self.row))
                         for k in np.ndindex(*self.kernel)]
+
+    def _shifted(self) -> None:
+        """The layout for unit strides when the output is as large as the input in every dim
+        but the first (as with 'same' padding): windows over each sample's *unpadded* flat
+        input, so that every (channel, kernel offset) row of the columns is one contiguous
+        run (NumPy copies short runs several times slower per element), with no extra
+        columns to drop. A window element in the padding reads a neighbouring row (or a
+        margin) instead of a zero: ``edges`` lists those entries, zeroed after the copy."""
+        n, geom = len(self.size), self.geom
+        self.row = [prod(self.size[d + 1:]) for d in range(n)]
+        lo = [p for p, _ in geom.pads]
+        self.front = sum(p * r for p, r in zip(lo, self.row))
+        last = sum(((k - 1) * d - p) * r for k, d, p, r
+                   in zip(self.kernel, geom.dilation, lo, self.row))
+        self.back = max(0, last + self.length - prod(self.size))
+        self.rest = (self.length,)
+        edges = []
+        for d in range(n):
+            for i in range(self.kernel[d]):
+                shift = i * geom.dilation[d] - lo[d]  # input index = output index + shift
+                for a, b in ((0, -shift), (self.size[d] - shift, self.out_sp[d])):
+                    a, b = max(0, a), min(self.out_sp[d], b)
+                    if a < b:
+                        edges.append((slice(None),) * (3 + d) + (i,)
+                                     + (slice(None),) * (n - 1) + (slice(a, b),))
+        self.edges = edges
 
     @staticmethod
     @lru_cache(maxsize=256)
@@ -182,13 +212,24 @@ class Windows:
         it gives each sample's columns."""
         N, C = x.shape[:2]
         n = x.ndim - 2
+        item = x.itemsize
+        if self.edges is not None:
+            size = N * C * prod(self.size)
+            xm = np.empty(self.front + size + self.back, x.dtype)
+            xm[:self.front] = 0
+            xm[self.front + size:] = 0
+            xm[self.front:self.front + size].reshape(x.shape)[...] = x
+            shape = (N, C) + self.kernel + (self.length,)
+            strides = ((C * prod(self.size) * item, prod(self.size) * item)
+                       + tuple(d * r * item for d, r in zip(self.geom.dilation, self.row))
+                       + (item,))
+            return as_strided(xm, shape, strides, writeable=False)
         if not self.flat:
             win = windows(pad_array(x, self.geom.pads), self.out_sp, self.kernel,
                           self.geom.stride, self.geom.dilation)
             return win.transpose((0, 1) + tuple(range(2 + n, 2 + 2 * n))
                                  + tuple(range(2, 2 + n)))
         xp = pad_array(x, self.pads).reshape(N, C, prod(self.padded))
-        item = xp.itemsize
         shape = (N, C) + self.kernel + (self.length,)
         strides = (xp.strides[:2] + tuple(d * r * item for d, r in
                                           zip(self.geom.dilation, self.row)) + (item,))
@@ -291,7 +332,7 @@ class Convolution(Primitive):
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], w.shape[0]
         # Not the flat layout here: it would need one more pass over the output to drop the
-        # extra columns, which costs more than the slower copy of the N-d window view.
+        # extra columns, which costs more than copying shorter runs (see Windows._shifted).
         lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp, flat=False)
         win = lay.view(x)
         win = win.reshape((N, g, C // g) + win.shape[2:])
@@ -311,6 +352,11 @@ class Convolution(Primitive):
                     buf[:, :, ckk] = 1
             cols = buf[:n1 - n0]
             np.copyto(cols[:, :, :ckk].reshape(win[n0:n1].shape), win[n0:n1])
+            if lay.edges:
+                dst = cols[:, :, :ckk].reshape((n1 - n0, g, C // g) + lay.kernel
+                                               + lay.out_sp)
+                for idx in lay.edges:
+                    dst[idx] = 0
             np.matmul(wm, cols, out=out[n0:n1].reshape(n1 - n0, g, O // g, L))
         return lay.unpack(out)
 
