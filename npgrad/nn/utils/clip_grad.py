@@ -29,6 +29,10 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
     if norm_type == math.inf:
         norms = [np.abs(g).max() if g.size else 0.0 for g in grads]
         total = max(norms)
+    elif norm_type == 2.0 and all(g.dtype in (np.float32, np.float64) for g in grads):
+        # one BLAS dot per gradient, accumulating in its dtype as PyTorch's norms do (the
+        # float64 abs/power/sum below makes four passes and a copy)
+        total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
     else:
         total = sum(float(np.sum(np.abs(g.astype(np.float64)) ** norm_type))
                     for g in grads) ** (1.0 / norm_type)
