@@ -43,3 +43,9 @@ def sum_lead(x: np.ndarray, k: int) -> np.ndarray:
     if x.dtype not in _BLAS or x.size == 0 or rows < 2:
         return x.sum(axis=tuple(range(k)))
     return np.matmul(_ones(rows, x.dtype), x.reshape(rows, x.size // rows)).reshape(x.shape[k:])
+
+
+def dot_last(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(a * b).sum(axis=-1, keepdims=True)`` for two arrays of one shape, in one pass with
+    no product array (einsum)."""
+    return np.einsum("...i,...i->...", a, b)[..., None]

@@ -35,7 +35,8 @@ class LayerNorm(Primitive):
         x2 = x.reshape(rows, m)  # rows of the normalized dims
         mu = _rows.mean_last(x2)
         out = x2 - mu
-        rstd = _rows.mean_last(np.square(out))
+        rstd = _rows.dot_last(out, out)  # (one pass, no squared copy)
+        rstd /= max(m, 1)
         rstd += eps
         np.sqrt(rstd, out=rstd)
         np.divide(1.0, rstd, out=rstd)
@@ -80,12 +81,15 @@ def _layer_norm_grads(ctx, g: np.ndarray, x: np.ndarray, w, dims: tuple, lead: t
     xhat = x.reshape(shape2) - mu
     xhat *= rstd
     g2 = g.reshape(shape2)
-    gw = Tensor._make(_rows.sum_lead(g2 * xhat, 1).reshape(w_shape)) if need_w else None
+    gw = None
+    if need_w:
+        gw = Tensor._make(np.einsum("ij,ij->j", g2, xhat).reshape(w_shape))
     gb = Tensor._make(_rows.sum_lead(g2, 1).reshape(w_shape)) if need_b else None
     gx = None
     if need_x:
         gxhat = g2 * w.reshape(-1) if w is not None else g2.copy()
-        m2 = _rows.mean_last(gxhat * xhat)
+        m2 = _rows.dot_last(gxhat, xhat)
+        m2 /= max(shape2[1], 1)
         gxhat -= _rows.mean_last(gxhat)
         xhat *= m2
         gxhat -= xhat
