@@ -1,7 +1,8 @@
 """Convolutions: ``conv1d/2d/3d`` and ``conv_transpose1d/2d/3d``, one N-d implementation.
 
-A convolution is a strided *window view* of the zero-padded input (``as_strided``: no copy)
-copied once into an im2col buffer and contracted with the weight in one batched matmul.
+A convolution is a strided *window view* of the zero-padded input (no copy), copied into an
+im2col buffer and contracted with the weight in one batched matmul, block by block over the
+batch so that the buffer stays in cache (see :class:`Windows` for the layouts).
 Three primitives are closed under differentiation, so gradients of any order are convolutions
 again (the engine's double backward needs nothing else):
 
@@ -146,11 +147,13 @@ class Windows:
     ``(N, O, *out_sp)`` arrays in and out of the ``(N, O, length)`` layout, and ``add_cols``
     is the adjoint of the columns (col2im).
 
-    With unit strides the windows are taken over each sample's *flattened* padded input: a
-    window element at kernel offset k is a fixed shift of the flat position, so the window
-    view has long contiguous rows (fast to copy) and col2im is one contiguous shifted add per
-    offset. Positions then run over the padded width; ``unpack`` drops the extra columns and
-    ``pack`` fills them with zeros. Other strides use the N-d window view directly.
+    With unit strides (``flat``, used by the gradients) the windows are taken over each
+    sample's *flattened* padded input: a window element at kernel offset k is a fixed shift
+    of the flat position, so the window view has long contiguous rows (fast to copy) and
+    col2im is one contiguous shifted add per offset. Positions then run over the padded
+    width; ``unpack`` drops the extra columns and ``pack`` fills them with zeros. The forward
+    uses the N-d window view instead (no extra columns), over the unpadded flat input when
+    the output is as large as the input (:meth:`_shifted`), else over the padded input.
     """
 
     def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
