@@ -1,0 +1,307 @@
+"""The memory layouts of convolutions: the geometry of windows (:class:`Geom`), the window
+view of an input, im2col / col2im (shared with pooling and unfold / fold), and
+:class:`Windows`, the block-wise layouts the convolution primitives (``ops.conv``) run on."""
+from __future__ import annotations
+
+from functools import lru_cache
+from math import prod
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry and the array kernels (im2col / col2im), shared with pooling and unfold/fold
+# ---------------------------------------------------------------------------------------------
+
+class Geom(NamedTuple):
+    """Where the windows of a convolution sit: per spatial dim stride, (lo, hi) padding and
+    dilation, plus the number of channel groups."""
+
+    stride: tuple
+    pads: tuple
+    dilation: tuple
+    groups: int = 1
+
+
+def ntuple(value, n: int, name: str, op: str) -> tuple:
+    """An int or a sequence of 1 or ``n`` ints, as a tuple of ``n`` ints."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    try:
+        out = tuple(int(v) for v in value)
+    except TypeError:
+        raise TypeError(f"{op}(): argument '{name}' must be an int or a tuple of ints, "
+                        f"not {type(value).__name__}") from None
+    if len(out) == 1:
+        return out * n
+    if len(out) != n:
+        raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list of "
+                           f"{n} values to match the convolution dimensions, but got "
+                           f"{name}={list(out)}")
+    return out
+
+
+def out_size(size: tuple, kernel: tuple, geom: Geom) -> tuple:
+    """Number of window positions along each spatial dim."""
+    return tuple((s + lo + hi - d * (k - 1) - 1) // st + 1 for s, k, st, (lo, hi), d
+                 in zip(size, kernel, geom.stride, geom.pads, geom.dilation))
+
+
+def pad_array(x: np.ndarray, pads: tuple, value=0) -> np.ndarray:
+    """``x`` with its trailing ``len(pads)`` dims padded by (lo, hi) elements of ``value``."""
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    n = len(pads)
+    shape = x.shape[:-n] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[-n:], pads))
+    out = np.full(shape, value, x.dtype)
+    out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[-n:], pads))] = x
+    return out
+
+
+def _strided(base: np.ndarray, shape: tuple, strides: tuple) -> np.ndarray:
+    """A read-only view of ``base``'s memory (as ``as_strided``; for a contiguous ``base``
+    built directly, which costs a third of ``as_strided``'s call overhead)."""
+    if not base.flags.c_contiguous:
+        return as_strided(base, shape, strides, writeable=False)
+    view = np.ndarray(shape, base.dtype, buffer=base, strides=strides)
+    view.flags.writeable = False
+    return view
+
+
+def windows(xp: np.ndarray, out_sp: tuple, kernel: tuple, stride: tuple,
+            dilation: tuple) -> np.ndarray:
+    """Read-only view ``(*lead, *out_sp, *kernel)`` of every window of the padded ``xp``."""
+    n = len(kernel)
+    lead, st = xp.shape[:-n], xp.strides[-n:]
+    shape = lead + tuple(out_sp) + tuple(kernel)
+    strides = (xp.strides[:-n] + tuple(a * s for a, s in zip(st, stride))
+               + tuple(a * d for a, d in zip(st, dilation)))
+    return _strided(xp, shape, strides)
+
+
+def im2col(x: np.ndarray, kernel: tuple, out_sp: tuple, geom: Geom) -> np.ndarray:
+    """The im2col buffer of ``x`` (N, C, *S): a contiguous ``(N, C, *kernel, *out_sp)``."""
+    n = len(kernel)
+    win = windows(pad_array(x, geom.pads), out_sp, kernel, geom.stride, geom.dilation)
+    order = (0, 1) + tuple(range(2 + n, 2 + 2 * n)) + tuple(range(2, 2 + n))
+    return np.ascontiguousarray(win.transpose(order))
+
+
+def col2im(cols: np.ndarray, size: tuple, geom: Geom) -> np.ndarray:
+    """Adjoint of :func:`im2col`: add every ``(N, C, *kernel, *out_sp)`` column back into its
+    window of an ``(N, C, *size)`` array (overlapping windows accumulate)."""
+    n = len(size)
+    kernel, out_sp = cols.shape[2:2 + n], cols.shape[2 + n:]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, geom.pads))
+    out = np.zeros(cols.shape[:2] + padded, cols.dtype)
+    # A loop over the kernel's offsets (9 for 3x3), each a strided add over all positions:
+    # a vectorised scatter-add (np.add.at) of overlapping windows is several times slower.
+    for k in np.ndindex(*kernel):
+        dst = tuple(slice(i * d, i * d + s * (p - 1) + 1, s) for i, d, s, p
+                    in zip(k, geom.dilation, geom.stride, out_sp))
+        out[(slice(None), slice(None)) + dst] += cols[(slice(None), slice(None)) + k]
+    return _crop(out, size, geom.pads)
+
+
+def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
+    if out.shape[2:] == tuple(size):
+        return out
+    return np.ascontiguousarray(
+        out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))])
+
+
+# Convolutions run block by block over the batch: each block's columns (im2col) are copied
+# into a buffer of about this size, which stays in the L2 cache for the matmul that reads
+# them straight after (a whole-batch im2col buffer of several MB made the matmul ~2x slower).
+_BLOCK_BYTES = 1 << 20
+
+
+class Windows:
+    """The memory layout of a convolution's windows over an input of spatial ``size``.
+
+    Everything is sample-major: a sample's columns are a ``(C * prod(kernel), length)``
+    matrix, and its output a ``(O, length)`` matrix, so a block of samples is one batched
+    matmul with the weight whose result is already in NCHW order (no transposing copy).
+    ``view`` is the window view of the input (no copy), ``pack`` and ``unpack`` move
+    ``(N, O, *out_sp)`` arrays in and out of the ``(N, O, length)`` layout, and ``add_cols``
+    is the adjoint of the columns (col2im).
+
+    With unit strides (``flat``, used by the gradients) the windows are taken over each
+    sample's *flattened* padded input: a window element at kernel offset k is a fixed shift
+    of the flat position, so the window view has long contiguous rows (fast to copy) and
+    col2im is one contiguous shifted add per offset. Positions then run over the padded
+    width; ``unpack`` drops the extra columns and ``pack`` fills them with zeros. The forward
+    uses the N-d window view instead (no extra columns), over the unpadded flat input when
+    the output is as large as the input (:meth:`_shifted`), else over the padded input.
+    """
+
+    def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
+                 flat: bool = True):
+        self.size, self.kernel, self.geom = tuple(size), tuple(kernel), geom
+        self.out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
+        self.kk = prod(kernel)
+        unit = all(s == 1 for s in geom.stride) and len(size) > 0
+        self.flat = flat and unit
+        self.edges = None
+        if not self.flat:
+            self.length = prod(self.out_sp)
+            self.rest = self.out_sp
+            if unit and self.out_sp[1:] == self.size[1:] and self.length:
+                self._shifted()
+            return
+        padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
+        padded[0] += 1  # one spare row: the last window's extra columns read past the end
+        self.padded = tuple(padded)
+        self.row = [prod(padded[d + 1:]) for d in range(len(padded))]
+        self.length = self.out_sp[0] * self.row[0]
+        self.rest = (self.length,)
+        self.pads = ((geom.pads[0][0], geom.pads[0][1] + 1),) + geom.pads[1:]
+        # flat shift of each kernel offset, in C order
+        self.offsets = [sum(i * d * r for i, d, r in zip(k, geom.dilation, self.row))
+                        for k in np.ndindex(*self.kernel)]
+
+    def _shifted(self) -> None:
+        """The layout for unit strides when the output is as large as the input in every dim
+        but the first (as with 'same' padding): windows over each sample's *unpadded* flat
+        input, so that every (channel, kernel offset) row of the columns is one contiguous
+        run (NumPy copies short runs several times slower per element), with no extra
+        columns to drop. A window element in the padding reads a neighbouring row (or a
+        margin) instead of a zero: ``edges`` lists those entries, zeroed after the copy."""
+        n, geom = len(self.size), self.geom
+        self.row = [prod(self.size[d + 1:]) for d in range(n)]
+        lo = [p for p, _ in geom.pads]
+        self.front = sum(p * r for p, r in zip(lo, self.row))
+        last = sum(((k - 1) * d - p) * r for k, d, p, r
+                   in zip(self.kernel, geom.dilation, lo, self.row))
+        self.back = max(0, last + self.length - prod(self.size))
+        self.rest = (self.length,)
+        edges = []
+        for d in range(n):
+            for i in range(self.kernel[d]):
+                shift = i * geom.dilation[d] - lo[d]  # input index = output index + shift
+                for a, b in ((0, -shift), (self.size[d] - shift, self.out_sp[d])):
+                    a, b = max(0, a), min(self.out_sp[d], b)
+                    if a < b:
+                        edges.append((slice(None),) * (3 + d) + (i,)
+                                     + (slice(None),) * (n - 1) + (slice(a, b),))
+        self.edges = edges
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
+           flat: bool = True) -> "Windows":
+        """The (cached) layout for these sizes: layers call it with the same sizes each step."""
+        return Windows(size, kernel, geom, out_sp, flat)
+
+    def blocks(self, n: int, channels: int, itemsize: int) -> list:
+        """``(start, stop)`` of the batch blocks whose columns fill about _BLOCK_BYTES.
+        A loop over these is cache blocking over samples, never over output positions."""
+        step = max(1, _BLOCK_BYTES // max(1, channels * self.kk * self.length * itemsize))
+        return [(i, min(n, i + step)) for i in range(0, n, step)]
+
+    def view(self, x: np.ndarray) -> np.ndarray:
+        """Read-only window view ``(N, C, *kernel, *rest)`` of ``x``: copied block by block
+        it gives each sample's columns."""
+        N, C = x.shape[:2]
+        n = x.ndim - 2
+        item = x.itemsize
+        if self.edges is not None:
+            size = N * C * prod(self.size)
+            xm = np.empty(self.front + size + self.back, x.dtype)
+            xm[:self.front] = 0
+            xm[self.front + size:] = 0
+            xm[self.front:self.front + size].reshape(x.shape)[...] = x
+            shape = (N, C) + self.kernel + (self.length,)
+            strides = ((C * prod(self.size) * item, prod(self.size) * item)
+                       + tuple(d * r * item for d, r in zip(self.geom.dilation, self.row))
+                       + (item,))
+            return _strided(xm, shape, strides)
+        if not self.flat:
+            win = windows(pad_array(x, self.geom.pads), self.out_sp, self.kernel,
+                          self.geom.stride, self.geom.dilation)
+            return win.transpose((0, 1) + tuple(range(2 + n, 2 + 2 * n))
+                                 + tuple(range(2, 2 + n)))
+        xp = pad_array(x, self.pads).reshape(N, C, prod(self.padded))
+        shape = (N, C) + self.kernel + (self.length,)
+        strides = (xp.strides[:2] + tuple(d * r * item for d, r in
+                                          zip(self.geom.dilation, self.row)) + (item,))
+        return _strided(xp, shape, strides)
+
+    def pack(self, y: np.ndarray) -> np.ndarray:
+        """``(N, O, *out_sp)`` to ``(N, O, length)`` (zeros in the extra flat columns)."""
+        N, O = y.shape[:2]
+        if self.flat and y.ndim > 3:
+            buf = np.zeros((N, O, self.out_sp[0]) + self.padded[1:], y.dtype)
+            buf[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])] = y
+        else:
+            buf = np.ascontiguousarray(y)
+        return buf.reshape(N, O, self.length)
+
+    def unpack(self, out: np.ndarray, bias=None) -> np.ndarray:
+        """``(N, O, length)`` to a contiguous ``(N, O, *out_sp)``, adding ``bias`` on the
+        way (one pass over the output either way)."""
+        N, O = out.shape[:2]
+        if self.flat:
+            out = out.reshape((N, O, self.out_sp[0]) + self.padded[1:])
+            out = out[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])]
+        else:
+            out = out.reshape((N, O) + self.out_sp)
+        if bias is None:
+            return np.ascontiguousarray(out)
+        if out.flags.c_contiguous:
+            out += bias.reshape(bias_shape(len(self.out_sp)))
+            return out
+        return np.add(out, bias.reshape(bias_shape(len(self.out_sp))), order="C")
+
+    def new_image(self, N: int, C: int, dtype) -> np.ndarray:
+        """The zero image that :meth:`add_cols` accumulates into (flat layout: all samples and
+        channels in one flat array, plus room for the last shifted add)."""
+        if self.flat:
+            return np.zeros(N * C * prod(self.padded) + self.offsets[-1], dtype)
+        return np.empty((N, C) + self.size, dtype)
+
+    def new_cols(self, n: int, g: int, rows: int, dtype) -> np.ndarray:
+        """A buffer for ``n`` samples' columns, ``(n, g, rows, span)``: the matmul fills the
+        first ``length`` of each row; in the flat layout the rest (to the padded image's
+        size) stays zero, so a row lines up with a whole channel of the flat image."""
+        if self.flat:
+            return np.zeros((n, g, rows, prod(self.padded)), dtype)
+        return np.empty((n, g, rows, self.length), dtype)
+
+    def add_cols(self, img: np.ndarray, n0: int, n1: int, cols: np.ndarray) -> None:
+        """col2im of samples ``n0:n1``: add their columns (a :meth:`new_cols` buffer) into
+        their windows of ``img`` (a :meth:`new_image`); overlapping windows accumulate.
+
+        Flat layout: rows ordered (group, kernel offset, channel). Each kernel offset is one
+        shifted add over the block's whole flat image (a few long rows: NumPy's strided
+        2-d adds cost ~3x per element over many short rows). Positions past a row's real
+        windows hold zero gradient, so what they add across a channel's end is zero."""
+        nb, g = cols.shape[:2]
+        if not self.flat:
+            C = g * cols.shape[2] // self.kk
+            img[n0:n1] = col2im(cols.reshape((nb, C) + self.kernel + self.out_sp),
+                                self.size, self.geom)
+            return
+        per = cols.shape[2] // self.kk * cols.shape[3]  # one group's channels, flat
+        cols = cols.reshape(nb, g, self.kk, per)
+        span = nb * g * per
+        base = n0 * g * per
+        for k, off in enumerate(self.offsets):
+            img[base + off:base + off + span].reshape(nb, g, per)[...] += cols[:, :, k]
+
+    def image(self, img: np.ndarray, N: int, C: int, bias=None) -> np.ndarray:
+        """The finished ``(N, C, *size)`` image of :meth:`new_image`, plus ``bias``."""
+        if self.flat:
+            img = img[:N * C * prod(self.padded)].reshape((N, C) + self.padded)
+            img = img[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
+                                          zip(self.size, self.pads))]
+        if bias is None:
+            return np.ascontiguousarray(img)
+        return np.add(img, bias.reshape(bias_shape(len(self.size))), order="C")
+
+
+def bias_shape(n: int) -> tuple:
+    """The shape that broadcasts a bias over ``n`` spatial dims."""
+    return (-1,) + (1,) * n
