@@ -2,7 +2,11 @@
 conv2d forward and backward (batch 32 of 28x28 images, 3x3 kernels, 1->8 and 8->16
 channels), max_pool2d, a large einsum contraction, and ``x[idx]`` with 10,000 indices.
 
-    python bench/bench_ops.py [--rounds 7]
+    python bench/bench_ops.py [--rounds 7] [--threads 1]
+
+``--threads 1`` times both libraries on one thread: far steadier than the default 2 threads
+when other processes keep the machine busy (PyTorch's and OpenBLAS's 2-thread kernels then
+wait for a descheduled thread and their medians swing by 10x).
 """
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import argparse
 
 import numpy as np
 
+import common
 from common import Bench, run, timed
 
 
@@ -72,4 +77,13 @@ BENCHES = [
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    run(BENCHES, parser.parse_args().rounds, "op families")
+    parser.add_argument("--threads", type=int, default=None,
+                        help=f"threads for both libraries (default {common.THREADS})")
+    args = parser.parse_args()
+    if args.threads and args.threads != common.THREADS:
+        if common.threadpool_limits is None:
+            parser.error("--threads needs threadpoolctl (NumPy's BLAS is already loaded)")
+        common.THREADS = args.threads
+        common.threadpool_limits(args.threads)
+        common.torch.set_num_threads(args.threads)
+    run(BENCHES, args.rounds, "op families")
