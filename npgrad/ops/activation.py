@@ -45,6 +45,12 @@ class Relu(Primitive):
     def backward(ctx, grad):
         # NOTE: the subgradient at 0 is 0, as PyTorch's (out > 0)
         (out,) = ctx.saved_tensors
+        g = grad._data
+        if not STATE.enabled and g.dtype == out._data.dtype and np.isfinite(g).all():
+            # Speed: a product with the mask, not np.where, which mispredicts a branch per
+            # element on ReLU's random masks (~7x slower); only a non-finite gradient needs
+            # where's exact zeros (inf * 0 is nan)
+            return Tensor._make(np.multiply(g, out._data > 0, dtype=g.dtype))
         return where(out > 0, grad, 0.0)
 
 
