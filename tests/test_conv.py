@@ -208,3 +208,35 @@ def test_large_float32_against_torch(kw):
     (ty * torch.tensor(g)).sum().backward()
     for ours, theirs in ((x, tx), (w, tw), (b, tb)):
         np.testing.assert_allclose(_np(ours.grad), _np(theirs.grad), rtol=1e-3, atol=1e-3)
+
+
+# Geometries that exercise every layout of the block-wise convolution: the unpadded flat
+# forward (output as large as the input, padding zeroed after the copy, asymmetric 'same'
+# padding, dilation), the padded forward (strides, valid padding), the flat col2im of the
+# input gradient (shifted adds that run across channel ends) and batches split in blocks.
+GEOMETRIES = [
+    (1, dict(padding="same"), (3, 2, 9), (4, 2, 4)),
+    (1, dict(padding=2, dilation=2), (2, 2, 7), (4, 2, 3)),
+    (2, dict(padding=1), (3, 4, 7, 6), (6, 4, 3, 3)),
+    (2, dict(padding="same", dilation=(2, 1), groups=2), (2, 4, 6, 7), (4, 2, 2, 3)),
+    (2, dict(padding=(0, 1)), (2, 3, 6, 5), (2, 3, 3, 3)),
+    (2, dict(padding=1, stride=(1, 2)), (2, 3, 6, 7), (4, 3, 3, 3)),
+    (3, dict(padding=1), (2, 2, 4, 5, 3), (3, 2, 3, 3, 3)),
+    (3, dict(padding="same", groups=2), (1, 4, 3, 4, 5), (2, 2, 2, 3, 2)),
+]
+
+
+@pytest.mark.parametrize("n, kw, xs, ws", GEOMETRIES)
+@pytest.mark.parametrize("batch", [1, 40])  # 40 samples of these sizes: several blocks
+def test_conv_layouts_against_torch(n, kw, xs, ws, batch, monkeypatch):
+    monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
+    (x, w, b), (tx, tw, tb) = _pair((batch,) + xs[1:], ws, (ws[0],))
+    name = f"conv{n}d"
+    y = getattr(npgrad.nn.functional, name)(x, w, b, **kw)
+    ty = getattr(torch.nn.functional, name)(tx, tw, tb, **kw)
+    np.testing.assert_allclose(_np(y), _np(ty), rtol=1e-10, atol=1e-10)
+    g = RNG.standard_normal(tuple(ty.shape))
+    (y * npgrad.tensor(g)).sum().backward()
+    (ty * torch.tensor(g)).sum().backward()
+    for ours, theirs in ((x, tx), (w, tw), (b, tb)):
+        np.testing.assert_allclose(_np(ours.grad), _np(theirs.grad), rtol=1e-10, atol=1e-10)
