@@ -123,7 +123,10 @@ class ConvTransposeData(Primitive):
             if buf is None:  # one buffer for all blocks: a fresh one each time page-faults
                 buf = lay.new_cols(n1 - n0, g, Cg * kk, img.dtype)
             cols = buf[:n1 - n0]
-            np.matmul(wt, yp[n0:n1].reshape(n1 - n0, g, Og, L), out=cols[..., :L])
+            # one output channel per group (depthwise): an outer product, which NumPy's
+            # matmul computes about 2x slower than a broadcast multiply
+            (np.multiply if Og == 1 else np.matmul)(
+                wt, yp[n0:n1].reshape(n1 - n0, g, Og, L), out=cols[..., :L])
             lay.add_cols(img, n0, n1, cols)
         return lay.image(img, N, C, b)
 
