@@ -36,8 +36,17 @@ class Tensor(TensorOps):
     ``Tensor(2, 3)`` an uninitialised 2x3 one.
     """
 
-    __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_output_nr", "_vc", "_view", "_hooks",
-                 "_acc", "_retains", "__weakref__", "__dict__")
+    # Every op makes a Tensor, so making one must be cheap: only the three fields each op
+    # result sets live in slots. The others keep a class-level default until a tensor sets
+    # its own (leaves, views, tensors with hooks), which then goes into its __dict__.
+    __slots__ = ("_data", "_rg", "grad_fn", "__weakref__", "__dict__")
+    _output_nr = 0          # which output of grad_fn this tensor is
+    _vc = None              # VersionCounter, made on the first in-place change or save
+    _grad = None            # .grad of a leaf (or of a tensor that retains its grad)
+    _view = None            # (base, view steps) when this is a view of a tensor
+    _hooks = None           # a leaf's hooks (a non-leaf's live on its grad_fn)
+    _acc = None             # weakref to a leaf's AccumulateGrad node
+    _retains = False        # retain_grad() was called
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
@@ -58,14 +67,7 @@ class Tensor(TensorOps):
     def _init(self, data) -> None:
         self._data = data
         self._rg = False
-        self._grad = None
         self.grad_fn = None
-        self._output_nr = 0
-        self._vc = None
-        self._view = None
-        self._hooks = None
-        self._acc = None
-        self._retains = False
 
     @classmethod
     def _make(cls, data) -> "Tensor":
@@ -73,14 +75,7 @@ class Tensor(TensorOps):
         t = object.__new__(Tensor)
         t._data = data
         t._rg = False
-        t._grad = None
         t.grad_fn = None
-        t._output_nr = 0
-        t._vc = None
-        t._view = None
-        t._hooks = None
-        t._acc = None
-        t._retains = False
         return t
 
     @classmethod

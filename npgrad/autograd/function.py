@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, VersionCounter
 from .anomaly_mode import forward_trace
 from .grad_mode import STATE, no_grad
 
@@ -189,14 +189,24 @@ class Function(Node):
         return f"{type(self).__name__}Backward"
 
     # -- graph bookkeeping ------------------------------------------------------------------
+    # A saved entry is (kind, object, version counter, version at save time):
+    #   kind 0, an input Tensor, checked against its own counter (``tensor._version``; a
+    #           tensor's counter, once made, is never replaced, so the number suffices);
+    #   kind 1, one of our outputs, kept as (array, output_nr) so that the node does not keep
+    #           its output Tensor alive (no reference cycle), checked against its counter;
+    #   kind 2, anything else (a Tensor among them is checked like an input).
     def _unpack(self, entry):
         kind, obj, vc, version = entry
-        if vc is not None and vc.v != version:
-            raise RuntimeError(_modified_message(self, entry))
         if kind == 1:  # one of our own outputs: rebuild it, without keeping a cycle alive
+            if vc.v != version:
+                raise RuntimeError(_modified_message(self, entry))
             arr, nr = obj
             return Tensor._make_result(arr, self, nr, vc)
-        if kind == 2 and obj.__class__ is np.ndarray:
+        if isinstance(obj, Tensor):
+            if obj._version != version:
+                raise RuntimeError(_modified_message(self, entry))
+            return obj
+        if obj.__class__ is np.ndarray:
             return Tensor._make(obj)
         return obj
 
@@ -211,6 +221,7 @@ class Function(Node):
 
         ``raw_inputs`` are what forward received (arrays for primitives, Tensors for user
         Functions), so saved objects can be matched to inputs and outputs by identity.
+        (``Primitive.apply`` does the same inline, on its hot path.)
         """
         edges, meta = [], []
         for a in args:
@@ -225,27 +236,36 @@ class Function(Node):
         self._in_meta = meta
         if STATE.anomaly:
             self._trace = forward_trace()
-        to_save = self._to_save
-        if to_save is not None:
-            self._to_save = None
-            self._saved = [self._resolve(s, args, raw_inputs, outputs) for s in to_save]
+        if self._to_save is not None:
+            self._save(args, raw_inputs, outputs)
 
-    @staticmethod
-    def _resolve(obj, args, raw_inputs, outputs):
-        if obj is None:
-            return (2, None, None, 0)
-        for a, raw in zip(args, raw_inputs):
-            if raw is obj and isinstance(a, Tensor):
-                vc = a._counter()
-                return (0, a, vc, vc.v)
-        for t in outputs:
-            if t is not None and (t._data is obj or t is obj):
-                vc = t._counter()
-                return (1, (t._data, t._output_nr), vc, vc.v)
-        if isinstance(obj, Tensor):
-            vc = obj._counter()
-            return (2, obj, vc, vc.v)
-        return (2, obj, None, 0)
+    def _save(self, args, raw_inputs, outputs) -> None:
+        """Turn what forward passed to ``save_for_backward`` into saved entries, matching
+        each object by identity to an input (as forward received it) or an output."""
+        to_save, self._to_save = self._to_save, None
+        saved = []
+        for obj in to_save:
+            entry = None
+            if obj is None:
+                entry = (2, None, None, 0)
+            else:
+                for a, r in zip(args, raw_inputs):
+                    if r is obj and isinstance(a, Tensor):
+                        entry = (0, a, None, a._version)
+                        break
+                else:
+                    for t in outputs:
+                        if t is not None and (t._data is obj or t is obj):
+                            vc = t._vc
+                            if vc is None:
+                                vc = t._vc = VersionCounter()
+                            entry = (1, (t._data, t._output_nr), vc, vc.v)
+                            break
+            if entry is None:
+                entry = (2, obj, None, obj._version if isinstance(obj, Tensor) else 0)
+            saved.append(entry)
+        self._saved = saved
+
 
     # -- apply: how users call a Function ----------------------------------------------------
     @classmethod
@@ -354,22 +374,37 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        # The hot path of every op: kept flat and free of helper calls on purpose.
+        # The hot path of every op, kept flat and free of helper calls on purpose: one pass
+        # over the arguments unwraps the arrays and, when grad mode records, links the node
+        # to its inputs (as Function._record does) before forward runs.
         ctx = _new(cls)
         raw = []
-        requires = False
+        edges = meta = needs = None
+        record = STATE.enabled
         for a in args:
             if isinstance(a, Tensor):
-                raw.append(a._data)
-                if a._rg:
-                    requires = True
+                d = a._data
+                raw.append(d)
+                if a._rg and record:
+                    if edges is None:  # the first input that wants a gradient
+                        n = len(raw) - 1
+                        edges, meta, needs = [_NO_EDGE] * n, [None] * n, [False] * n
+                    gf = a.grad_fn
+                    edges.append((gf, a._output_nr) if gf is not None else a._edge())
+                    meta.append((d.shape, d.dtype))
+                    needs.append(True)
+                    continue
             else:
                 raw.append(a)
-        if requires:
-            if STATE.enabled:  # forward may save only what the wanted gradients need
-                ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._rg for a in args])
-            else:
-                requires = False
+            if edges is not None:
+                edges.append(_NO_EDGE)
+                meta.append(None)
+                needs.append(False)
+        if edges is not None:  # (forward may save only what the wanted gradients need)
+            ctx.next_functions, ctx._in_meta = tuple(edges), meta
+            ctx.needs_input_grad = tuple(needs)
+            if STATE.anomaly:
+                ctx._trace = forward_trace()
         out = cls.forward(ctx, *raw, **kwargs)
         if out.__class__ is not tuple:
             if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
@@ -377,13 +412,14 @@ class Primitive(Function):
             t = _make(out)
             if cls.is_view:
                 _link_view(t, args, cls, kwargs)
-            if requires and out.dtype.kind == "f":
+            if edges is not None and out.dtype.kind == "f":
                 t.grad_fn, t._rg = ctx, True
-                ctx._record(args, (t,), raw)
+                if ctx._to_save is not None:
+                    ctx._save(args, raw, (t,))
             return t
         outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o))
                       for o in out])
-        if requires:
+        if edges is not None:
             diff = False
             for i, o in enumerate(outs):
                 if o._data.dtype.kind == "f":
@@ -392,7 +428,8 @@ class Primitive(Function):
             if diff:
                 ctx._n_outputs = len(outs)
                 ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
-                ctx._record(args, outs, raw)
+                if ctx._to_save is not None:
+                    ctx._save(args, raw, outs)
         return outs
 
 
@@ -429,9 +466,10 @@ def _modified_message(node, entry) -> str:
         arr = obj._data if isinstance(obj, Tensor) else obj
         gf = getattr(obj, "grad_fn", None)
         what = f"output {obj._output_nr} of {gf.name()}" if gf is not None else "a leaf tensor"
+    now = vc.v if kind == 1 else obj._version
     desc = f"[{np.asarray(arr).dtype} tensor of shape {tuple(np.shape(arr))}]"
     return (f"one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {desc}, which is {what}, is at version {vc.v}; expected "
+            f"inplace operation: {desc}, which is {what}, is at version {now}; expected "
             f"version {version} instead (it was saved by {node.name()}). Hint: the in-place "
             f"change happened after the forward pass; use an out-of-place op instead.")
 

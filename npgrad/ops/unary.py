@@ -134,7 +134,7 @@ class Reciprocal(Primitive):
     def forward(ctx, a):
         # asarray: NumPy gives a scalar for 0-d input, and a saved output must be the array
         # the result Tensor wraps (or double backward loses it)
-        out = np.asarray(np.reciprocal(float_input(a)))
+        out = np.reciprocal(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
         ctx.save_for_backward(out)
         return out
 
@@ -161,7 +161,7 @@ class Exp(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.exp(float_input(a)))
+        out = np.exp(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
         ctx.save_for_backward(out)
         return out
 
@@ -190,7 +190,7 @@ class Sqrt(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.sqrt(float_input(a)))
+        out = np.sqrt(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
         ctx.save_for_backward(out)
         return out
 
@@ -220,7 +220,7 @@ class Exp2(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.exp2(float_input(a)))
+        out = np.exp2(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
         ctx.save_for_backward(out)
         return out
 
@@ -235,7 +235,7 @@ class Expm1(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.expm1(float_input(a)))
+        out = np.expm1(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
         ctx.save_for_backward(out)
         return out
 
