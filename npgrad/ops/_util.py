@@ -9,7 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor, _dim
 
-__all__ = ["Tensor", "as_operand", "as_tensor_arg", "norm_dim", "norm_dims", "size_args",
+__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims", "size_args",
            "describe"]
 
 
@@ -24,6 +24,13 @@ def as_operand(x, op: str):
         from .creation import tensor
         return tensor(x)
     raise TypeError(f"{op}(): expected a Tensor or a number, but got {type(x).__name__}")
+
+
+def as_operands(a, b, op: str) -> tuple:
+    """``as_operand`` of both operands of a binary op (one call on the hot path)."""
+    if a.__class__ in _FAST and b.__class__ in _FAST:
+        return a, b
+    return as_operand(a, op), as_operand(b, op)
 
 
 def as_tensor_arg(x, op: str) -> Tensor:

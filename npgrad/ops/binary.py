@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..autograd.function import Primitive
-from ._util import Tensor, as_operand, describe
+from ._util import Tensor, as_operand, as_operands, describe
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
            "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor",
@@ -36,7 +36,8 @@ def broadcast_error(op: str, a, b) -> RuntimeError:
 
 def _apply_ufunc(ufunc, op: str, a, b):
     """``ufunc(a, b)`` in PyTorch's result dtype, with PyTorch's broadcasting error."""
-    a, b = _dt.promote_binary(a, b)
+    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray or a.dtype != b.dtype:
+        a, b = _dt.promote_binary(a, b)  # (two arrays of one dtype, the common case, skip it)
     try:
         return ufunc(a, b)
     except ValueError:
@@ -230,7 +231,7 @@ def add(input, other, *, alpha=1) -> Tensor:
     >>> npgrad.add(npgrad.tensor([1, 2]), 0.5)
     tensor([1.5000, 2.5000])
     """
-    input, other = as_operand(input, "add"), as_operand(other, "add")
+    input, other = as_operands(input, other, "add")
     if alpha != 1:
         other = _scaled("add", input, other, alpha)
     return Add.apply(input, other)
@@ -238,7 +239,7 @@ def add(input, other, *, alpha=1) -> Tensor:
 
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``."""
-    input, other = as_operand(input, "sub"), as_operand(other, "sub")
+    input, other = as_operands(input, other, "sub")
     if alpha != 1:
         other = _scaled("sub", input, other, alpha)
     return Sub.apply(input, other)
@@ -257,7 +258,7 @@ def _scaled(op: str, input, other, alpha):
 
 def mul(input, other) -> Tensor:
     """Elementwise product, broadcast."""
-    return Mul.apply(as_operand(input, "mul"), as_operand(other, "mul"))
+    return Mul.apply(*as_operands(input, other, "mul"))
 
 
 def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
@@ -265,7 +266,7 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
 
     Rounded division keeps integer dtypes and, as in PyTorch, has a zero gradient.
     """
-    input, other = as_operand(input, "div"), as_operand(other, "div")
+    input, other = as_operands(input, other, "div")
     if rounding_mode is None:
         return Div.apply(input, other)
     if rounding_mode not in ("trunc", "floor"):
@@ -297,7 +298,7 @@ def floor_divide(input, other) -> Tensor:
 
 def remainder(input, other) -> Tensor:
     """``input % other`` with the sign of the divisor, as Python's ``%``."""
-    input, other = as_operand(input, "remainder"), as_operand(other, "remainder")
+    input, other = as_operands(input, other, "remainder")
     a = input._data if isinstance(input, Tensor) else input
     b = other._data if isinstance(other, Tensor) else other
     _no_bool("remainder", a, b)
