@@ -1,9 +1,15 @@
 """A character-level GPT trained from scratch on tiny Shakespeare (the main demo).
 
-The model is the classic decoder-only transformer: token and position embeddings, 4 blocks of
+The model is the classic decoder-only transformer: token and position embeddings, blocks of
 (LayerNorm, causal self-attention, LayerNorm, MLP) with residual connections, a final
 LayerNorm and a linear head over the 65 characters. Trained with AdamW on the first 90% of
 the text, evaluated on the last 10%, it then writes a passage of "Shakespeare".
+
+The defaults get the most out of about five minutes on two CPU cores: 1500 steps of two
+blocks of width 128 (four blocks learn more per step but less per second: at equal compute
+they end higher), batches of 32 windows of 64 characters (tokens per step matter more than
+steps here), and a high peak learning rate (6e-3) that a short warm-up makes safe and a cosine
+decay to a tenth brings down. That reaches a validation loss of about 1.66 (at most 1.70).
 
     python -m npgrad.examples char_gpt                    # train (about 5 minutes), sample
     python -m npgrad.examples char_gpt --steps 100        # a quick run
@@ -60,7 +66,7 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab_size: int, context: int = 64, width: int = 128, layers: int = 4,
+    def __init__(self, vocab_size: int, context: int = 64, width: int = 128, layers: int = 2,
                  heads: int = 4) -> None:
         super().__init__()
         self.context = context
@@ -157,14 +163,19 @@ def make_progress(total: int, quiet: bool):
 def main(argv=None) -> dict:
     p = argparse.ArgumentParser(prog="char_gpt", description=__doc__.split("\n\n")[0])
     p.add_argument("--steps", type=int, default=1500, help="training steps (default 1500)")
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=int, default=32, help="windows per step (default 32)")
     p.add_argument("--context", type=int, default=64, help="characters the model sees")
     p.add_argument("--width", type=int, default=128)
-    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--layers", type=int, default=2)
     p.add_argument("--heads", type=int, default=4)
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--eval-every", type=int, default=250)
-    p.add_argument("--eval-batches", type=int, default=20)
+    p.add_argument("--lr", type=float, default=6e-3,
+                   help="peak learning rate, reached after a warm-up of --steps/10 (at most 100) "
+                        "steps, then decayed along a cosine to a tenth")
+    p.add_argument("--weight-decay", type=float, default=0.01)
+    p.add_argument("--eval-every", type=int, default=0,
+                   help="validate every this many steps (default: 4 times during the run)")
+    p.add_argument("--eval-batches", type=int, default=20,
+                   help="held-out batches per validation (the final one too)")
     p.add_argument("--chars", type=int, default=300, help="characters to generate")
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--top-k", type=int, default=20)
@@ -193,12 +204,13 @@ def main(argv=None) -> dict:
     print(f"GPT: {args.layers} layers, {args.heads} heads, width {args.width}, context "
           f"{args.context}: {n_params / 1e6:.2f}M parameters; {len(data.train_data):,} training "
           f"and {len(data.val_data):,} validation characters")
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     warmup = max(1, min(100, args.steps // 10))
     # linear warm-up, then cosine decay to a tenth of the peak rate
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(
         (s + 1) / warmup, 0.1 + 0.45 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
 
+    eval_every = args.eval_every or max(1, args.steps // 4)
     os.makedirs(args.out, exist_ok=True)
     train_steps, train_losses, val_steps, val_losses = [], [], [], []
     bar = make_progress(args.steps, args.quiet)
@@ -213,7 +225,7 @@ def main(argv=None) -> dict:
         schedule.step()
         train_steps.append(step)
         train_losses.append(loss.item())
-        if step % args.eval_every == 0 or step == args.steps:
+        if step % eval_every == 0 or step == args.steps:
             val_steps.append(step)
             val_losses.append(evaluate(model, data.val_data, args.batch_size, args.context,
                                        args.eval_batches))
