@@ -66,7 +66,7 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab_size: int, context: int = 64, width: int = 128, layers: int = 2,
+    def __init__(self, vocab_size: int, context: int = 64, width: int = 128, layers: int = 4,
                  heads: int = 4) -> None:
         super().__init__()
         self.context = context
