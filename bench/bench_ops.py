@@ -67,8 +67,8 @@ def getitem(lib, repeat):
 
 
 BENCHES = [
-    Bench(("conv2d 1->8, forward", "conv2d 1->8, backward"), "ms", conv(1, 8), 10),
-    Bench(("conv2d 8->16, forward", "conv2d 8->16, backward"), "ms", conv(8, 16), 5),
+    Bench(("conv2d 1->8, forward", "conv2d 1->8, backward"), "ms", conv(1, 8), 20),
+    Bench(("conv2d 8->16, forward", "conv2d 8->16, backward"), "ms", conv(8, 16), 20),
     Bench(("max_pool2d 32x16x28x28, forward", "max_pool2d, backward"), "ms", max_pool, 10),
     Bench(("einsum bij,bjk->bik, forward", "einsum, backward"), "ms", einsum, 10),
     Bench(("x[idx] 10k of (1000,64), forward", "x[idx], backward"), "ms", getitem, 10),

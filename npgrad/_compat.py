@@ -130,17 +130,27 @@ def _threadpool_limits():
 
 
 def get_num_threads() -> builtins.int:
-    """The threads NumPy's BLAS uses (through threadpoolctl when installed; otherwise the
-    value last set, or the CPU count)."""
+    """The threads npgrad's ops may use: the value last set, else NumPy's BLAS threads
+    (through threadpoolctl when installed), else ``OMP_NUM_THREADS``, else the CPU count
+    (as PyTorch, which also honours ``OMP_NUM_THREADS``). Looked up once, then cached."""
     if _THREADS["intra"] is not None:
         return _THREADS["intra"]
+    if _THREADS.get("default") is None:
+        _THREADS["default"] = _default_threads()
+    return _THREADS["default"]
+
+
+def _default_threads() -> builtins.int:
     tpc = _threadpool_limits()
     if tpc is not None:
         counts = [i["num_threads"] for i in tpc.threadpool_info() if i.get("user_api") == "blas"]
         if counts:
             return builtins.max(counts)
     import os
-    return os.cpu_count() or 1
+    try:
+        return builtins.max(1, builtins.int(os.environ.get("OMP_NUM_THREADS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
 
 
 def set_num_threads(num: builtins.int) -> None:

@@ -228,8 +228,10 @@ GEOMETRIES = [
 
 @pytest.mark.parametrize("n, kw, xs, ws", GEOMETRIES)
 @pytest.mark.parametrize("batch", [1, 40])  # 40 samples of these sizes: several blocks
-def test_conv_layouts_against_torch(n, kw, xs, ws, batch, monkeypatch):
+@pytest.mark.parametrize("threads", [1, 3])  # blocks shared by 3 threads, in unequal runs
+def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, monkeypatch):
     monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
+    monkeypatch.setitem(npgrad._compat._THREADS, "intra", threads)
     (x, w, b), (tx, tw, tb) = _pair((batch,) + xs[1:], ws, (ws[0],))
     name = f"conv{n}d"
     y = getattr(npgrad.nn.functional, name)(x, w, b, **kw)

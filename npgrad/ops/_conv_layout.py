@@ -115,7 +115,7 @@ def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
 # Convolutions run block by block over the batch: each block's columns (im2col) are copied
 # into a buffer of about this size, which stays in the L2 cache for the matmul that reads
 # them straight after (a whole-batch im2col buffer of several MB made the matmul ~2x slower).
-_BLOCK_BYTES = 1 << 20
+_BLOCK_BYTES = 4 << 20
 
 
 class Windows:
@@ -195,11 +195,17 @@ class Windows:
         """The (cached) layout for these sizes: layers call it with the same sizes each step."""
         return Windows(size, kernel, geom, out_sp, flat)
 
-    def blocks(self, n: int, channels: int, itemsize: int) -> list:
-        """``(start, stop)`` of the batch blocks whose columns fill about _BLOCK_BYTES.
-        A loop over these is cache blocking over samples, never over output positions."""
-        step = max(1, _BLOCK_BYTES // max(1, channels * self.kk * self.length * itemsize))
-        return [(i, min(n, i + step)) for i in range(0, n, step)]
+    def blocks(self, n: int, channels: int, itemsize: int, parts: int = 1) -> list:
+        """``(start, stop)`` of batch blocks of near-equal size whose columns fill at most
+        about _BLOCK_BYTES, in a multiple of ``parts`` blocks (so that ``parts`` threads get
+        equal shares). A loop over these is cache blocking over samples, never over output
+        positions."""
+        per = max(1, channels * self.kk * self.length * itemsize)
+        count = max(1, -(-n * per // _BLOCK_BYTES))
+        if count > 1:  # (work that fits one block is too small to share between threads)
+            count = min(n, -(-count // parts) * parts)
+        bounds = [n * i // count for i in range(count + 1)]
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
     def view(self, x: np.ndarray) -> np.ndarray:
         """Read-only window view ``(N, C, *kernel, *rest)`` of ``x``: copied block by block
@@ -291,15 +297,19 @@ class Windows:
         for k, off in enumerate(self.offsets):
             img[base + off:base + off + span].reshape(nb, g, per)[...] += cols[:, :, k]
 
-    def image(self, img: np.ndarray, N: int, C: int, bias=None) -> np.ndarray:
-        """The finished ``(N, C, *size)`` image of :meth:`new_image`, plus ``bias``."""
+    def image(self, img: np.ndarray, N: int, C: int, bias=None, out=None) -> np.ndarray:
+        """The finished ``(N, C, *size)`` image of :meth:`new_image`, plus ``bias``, written
+        into ``out`` when given (one pass either way)."""
         if self.flat:
             img = img[:N * C * prod(self.padded)].reshape((N, C) + self.padded)
             img = img[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in
                                           zip(self.size, self.pads))]
-        if bias is None:
+        if bias is not None:
+            return np.add(img, bias.reshape(bias_shape(len(self.size))), out=out, order="C")
+        if out is None:
             return np.ascontiguousarray(img)
-        return np.add(img, bias.reshape(bias_shape(len(self.size))), order="C")
+        np.copyto(out, img)
+        return out
 
 
 def bias_shape(n: int) -> tuple:

@@ -20,6 +20,7 @@ from math import prod
 
 import numpy as np
 
+from .._parallel import num_threads, parallel_chunks
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
@@ -34,6 +35,11 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
 # ---------------------------------------------------------------------------------------------
 # The three convolution primitives
 # ---------------------------------------------------------------------------------------------
+
+def _largest(blocks: list) -> int:
+    """The most samples in one of these batch blocks (the size of a columns buffer)."""
+    return max(n1 - n0 for n0, n1 in blocks)
+
 
 def _sum_bias(grad: Tensor) -> Tensor:
     return grad.sum((0,) + tuple(range(2, grad.ndim)))
@@ -53,8 +59,6 @@ class Convolution(Primitive):
         # Not the flat layout here: it would need one more pass over the output to drop the
         # extra columns, which costs more than copying shorter runs (see Windows._shifted).
         lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp, flat=False)
-        win = lay.view(x)
-        win = win.reshape((N, g, C // g) + win.shape[2:])
         ckk, L = prod(w.shape[1:]), lay.length  # explicit sizes (not -1): empty batches work
         wm = w.reshape(g, O // g, ckk)
         # The bias rides in the matmul, as a row of ones under each group's columns: adding
@@ -63,20 +67,25 @@ class Convolution(Primitive):
         if extra:
             wm = np.concatenate([wm, b.reshape(g, O // g, 1).astype(wm.dtype)], axis=2)
         out = np.empty((N, O, L), np.result_type(x, w))
-        buf = None
-        for n0, n1 in lay.blocks(N, C, x.itemsize):
-            if buf is None:
-                buf = np.empty((n1 - n0, g, ckk + extra, L), x.dtype)
-                if extra:
-                    buf[:, :, ckk] = 1
-            cols = buf[:n1 - n0]
-            np.copyto(cols[:, :, :ckk].reshape(win[n0:n1].shape), win[n0:n1])
-            if lay.edges:
-                dst = cols[:, :, :ckk].reshape((n1 - n0, g, C // g) + lay.kernel
-                                               + lay.out_sp)
-                for idx in lay.edges:
-                    dst[idx] = 0
-            np.matmul(wm, cols, out=out[n0:n1].reshape(n1 - n0, g, O // g, L))
+        Cg, Og = C // g, O // g
+
+        def run(blocks):  # one thread's samples, with its own window view and columns buffer
+            s, e = blocks[0][0], blocks[-1][1]
+            win = lay.view(x[s:e])
+            win = win.reshape((e - s, g, Cg) + win.shape[2:])
+            buf = np.empty((_largest(blocks), g, ckk + extra, L), x.dtype)
+            if extra:
+                buf[:, :, ckk] = 1
+            for n0, n1 in blocks:
+                cols = buf[:n1 - n0]
+                np.copyto(cols[:, :, :ckk].reshape(win[n0 - s:n1 - s].shape), win[n0 - s:n1 - s])
+                if lay.edges:
+                    dst = cols[:, :, :ckk].reshape((n1 - n0, g, Cg) + lay.kernel + lay.out_sp)
+                    for idx in lay.edges:
+                        dst[idx] = 0
+                np.matmul(wm, cols, out=out[n0:n1].reshape(n1 - n0, g, Og, L))
+
+        parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
         return lay.unpack(out)
 
     @staticmethod
@@ -117,18 +126,25 @@ class ConvTransposeData(Primitive):
         wt = w.reshape(g, Og, Cg, kk).transpose((0, 3, 2, 1) if lay.flat else (0, 2, 3, 1))
         wt = np.ascontiguousarray(wt).reshape(g, Cg * kk, Og)
         yp = lay.pack(y) if packed is None else packed
-        img = lay.new_image(N, C, np.result_type(y, w))
-        buf = None
-        for n0, n1 in lay.blocks(N, C, y.itemsize):
-            if buf is None:  # one buffer for all blocks: a fresh one each time page-faults
-                buf = lay.new_cols(n1 - n0, g, Cg * kk, img.dtype)
-            cols = buf[:n1 - n0]
-            # one output channel per group (depthwise): an outer product, which NumPy's
-            # matmul computes about 2x slower than a broadcast multiply
-            (np.multiply if Og == 1 else np.matmul)(
-                wt, yp[n0:n1].reshape(n1 - n0, g, Og, L), out=cols[..., :L])
-            lay.add_cols(img, n0, n1, cols)
-        return lay.image(img, N, C, b)
+        dtype = np.result_type(y, w)
+        out = np.empty((N, C) + tuple(size), dtype)
+
+        def run(blocks):  # one thread's samples: its own image, buffer and output rows
+            s, e = blocks[0][0], blocks[-1][1]
+            img = lay.new_image(e - s, C, dtype)
+            # one buffer for all blocks: a fresh one each time page-faults
+            buf = lay.new_cols(_largest(blocks), g, Cg * kk, dtype)
+            for n0, n1 in blocks:
+                cols = buf[:n1 - n0]
+                # one output channel per group (depthwise): an outer product, which NumPy's
+                # matmul computes about 2x slower than a broadcast multiply
+                (np.multiply if Og == 1 else np.matmul)(
+                    wt, yp[n0:n1].reshape(n1 - n0, g, Og, L), out=cols[..., :L])
+                lay.add_cols(img, n0 - s, n1 - s, cols)
+            lay.image(img, e - s, C, b, out=out[s:e])
+
+        parallel_chunks(lay.blocks(N, C, y.itemsize, num_threads()), run)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -160,18 +176,23 @@ class ConvWeightGrad(Primitive):
         ckk, L = C // g * lay.kk, lay.length
         win = lay.view(x)
         yp = lay.pack(y) if packed is None else packed
-        acc = np.zeros((g, ckk, O // g), np.result_type(x, y))
-        buf = None
-        for n0, n1 in lay.blocks(N, C, x.itemsize):
-            if buf is None:
-                buf = np.empty((n1 - n0,) + win.shape[1:], x.dtype)
-            cols = buf[:n1 - n0]
-            np.copyto(cols, win[n0:n1])
-            # cols @ y^T per sample, transposed at the end: BLAS is about twice as fast
-            # this way round here.
-            part = np.matmul(cols.reshape(n1 - n0, g, ckk, L),
-                             yp[n0:n1].reshape(n1 - n0, g, O // g, L).transpose(0, 1, 3, 2))
-            acc += part.sum(0)
+        dtype = np.result_type(x, y)
+
+        def run(blocks):  # one thread's samples, summed into its own accumulator
+            acc = np.zeros((g, ckk, O // g), dtype)
+            buf = np.empty((_largest(blocks),) + win.shape[1:], x.dtype)
+            for n0, n1 in blocks:
+                cols = buf[:n1 - n0]
+                np.copyto(cols, win[n0:n1])
+                # cols @ y^T per sample, transposed at the end: BLAS is about twice as fast
+                # this way round here.
+                part = np.matmul(cols.reshape(n1 - n0, g, ckk, L),
+                                 yp[n0:n1].reshape(n1 - n0, g, O // g, L).transpose(0, 1, 3, 2))
+                acc += part.sum(0)
+            return acc
+
+        accs = parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
+        acc = sum(accs[1:], accs[0]) if accs else np.zeros((g, ckk, O // g), dtype)
         return np.ascontiguousarray(acc.transpose(0, 2, 1)).reshape((O, C // g) + tuple(kernel))
 
     @staticmethod

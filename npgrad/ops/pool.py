@@ -145,9 +145,10 @@ class PoolScatter(Primitive):
     node_name = "MaxPoolBackward0"
 
     @staticmethod
-    def forward(ctx, g, idx, shape, n, unique):
-        ctx.idx, ctx.n, ctx.unique = idx, n, unique
-        gidx = _global_index(idx, n, prod(shape[len(shape) - n:]))
+    def forward(ctx, g, idx, shape, n, unique, gidx=None):
+        if gidx is None:
+            gidx = _global_index(idx, n, prod(shape[len(shape) - n:]))
+        ctx.idx, ctx.n, ctx.unique, ctx.gidx = idx, n, unique, gidx
         out = np.zeros(prod(shape), g.dtype)
         if unique:
             out[gidx] = g.ravel()
@@ -157,7 +158,7 @@ class PoolScatter(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return PoolGather.apply(grad, idx=ctx.idx, n=ctx.n, unique=ctx.unique)
+        return PoolGather.apply(grad, idx=ctx.idx, n=ctx.n, unique=ctx.unique, gidx=ctx.gidx)
 
 
 class PoolGather(Primitive):
@@ -166,14 +167,16 @@ class PoolGather(Primitive):
     node_name = "GatherBackward0"
 
     @staticmethod
-    def forward(ctx, x, idx, n, unique):
-        ctx.idx, ctx.n, ctx.unique, ctx.shape = idx, n, unique, x.shape
-        gidx = _global_index(idx, n, prod(x.shape[x.ndim - n:]))
+    def forward(ctx, x, idx, n, unique, gidx=None):
+        if gidx is None:
+            gidx = _global_index(idx, n, prod(x.shape[x.ndim - n:]))
+        ctx.idx, ctx.n, ctx.unique, ctx.shape, ctx.gidx = idx, n, unique, x.shape, gidx
         return np.take(x.reshape(-1), gidx).reshape(idx.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return PoolScatter.apply(grad, idx=ctx.idx, shape=ctx.shape, n=ctx.n, unique=ctx.unique)
+        return PoolScatter.apply(grad, idx=ctx.idx, shape=ctx.shape, n=ctx.n, unique=ctx.unique,
+                                 gidx=ctx.gidx)
 
 
 @lru_cache(maxsize=256)
@@ -209,7 +212,8 @@ class MaxPool(Primitive):
             pos = [np.where(at_low, f, st + kd * d) for f, st, kd, d
                    in zip(first, starts, ks, dilation)]
             idx = _flat_index(pos, size)
-        ctx.idx = idx
+        # the index into the whole flattened input, made here (forward is the cheaper pass)
+        ctx.idx, ctx.gidx = idx, _global_index(idx, n, prod(size))
         ctx.shape, ctx.n = x.shape, n
         # Non-overlapping windows never send two gradients to one element: plain assignment.
         ctx.unique = all(s >= d * (k - 1) + 1 or o == 1 for s, d, k, o
@@ -218,7 +222,8 @@ class MaxPool(Primitive):
 
     @staticmethod
     def backward(ctx, grad, grad_idx=None):
-        return PoolScatter.apply(grad, idx=ctx.idx, shape=ctx.shape, n=ctx.n, unique=ctx.unique)
+        return PoolScatter.apply(grad, idx=ctx.idx, shape=ctx.shape, n=ctx.n, unique=ctx.unique,
+                                 gidx=ctx.gidx)
 
 
 def _max_poolnd(n: int, op: str, input, kernel_size, stride, padding, dilation, ceil_mode,
