@@ -34,6 +34,7 @@ _FREED_MSG = (
 
 
 _NO_EDGE = (None, 0)
+_SAVED_NONE = (2, None, None, 0)  # a None passed to save_for_backward
 
 
 class Node:
@@ -244,26 +245,28 @@ class Function(Node):
         each object by identity to an input (as forward received it) or an output."""
         to_save, self._to_save = self._to_save, None
         saved = []
+        n = len(raw_inputs)
         for obj in to_save:
-            entry = None
             if obj is None:
-                entry = (2, None, None, 0)
+                saved.append(_SAVED_NONE)
+                continue
+            i = 0  # (a plain identity search: this runs for every op that saves)
+            while i < n and (raw_inputs[i] is not obj or not isinstance(args[i], Tensor)):
+                i += 1
+            if i < n:
+                a = args[i]
+                vc = a._vc
+                saved.append((0, a, None, 0 if vc is None else vc.v))
+                continue
+            for t in outputs:
+                if t is not None and (t._data is obj or t is obj):
+                    vc = t._vc
+                    if vc is None:
+                        vc = t._vc = VersionCounter()
+                    saved.append((1, (t._data, t._output_nr), vc, vc.v))
+                    break
             else:
-                for a, r in zip(args, raw_inputs):
-                    if r is obj and isinstance(a, Tensor):
-                        entry = (0, a, None, a._version)
-                        break
-                else:
-                    for t in outputs:
-                        if t is not None and (t._data is obj or t is obj):
-                            vc = t._vc
-                            if vc is None:
-                                vc = t._vc = VersionCounter()
-                            entry = (1, (t._data, t._output_nr), vc, vc.v)
-                            break
-            if entry is None:
-                entry = (2, obj, None, obj._version if isinstance(obj, Tensor) else 0)
-            saved.append(entry)
+                saved.append((2, obj, None, obj._version if isinstance(obj, Tensor) else 0))
         self._saved = saved
 
 
@@ -374,15 +377,26 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        # The hot path of every op, kept flat and free of helper calls on purpose: one pass
-        # over the arguments unwraps the arrays and, when grad mode records, links the node
-        # to its inputs (as Function._record does) before forward runs.
+        # The hot path of every op. Ops of one or two positional arguments that record a
+        # node (elementwise arithmetic, most of a training step) take a path with no lists;
+        # everything else makes one pass over the arguments that unwraps the arrays and, when
+        # grad mode records, links the node to its inputs before forward runs.
+        if not kwargs and STATE.enabled:
+            n = len(args)
+            if n == 2:
+                a, b = args
+                if isinstance(a, Tensor) and (a._rg or isinstance(b, Tensor) and b._rg):
+                    return _apply_binary(cls, a, b)
+            elif n == 1:
+                a = args[0]
+                if isinstance(a, Tensor) and a._rg:
+                    return _apply_unary(cls, a)
         ctx = _new(cls)
         raw = []
         edges = meta = needs = None
         record = STATE.enabled
         for a in args:
-            if isinstance(a, Tensor):
+            if a.__class__ is Tensor or isinstance(a, Tensor):
                 d = a._data
                 raw.append(d)
                 if a._rg and record:
@@ -405,32 +419,93 @@ class Primitive(Function):
             ctx.needs_input_grad = tuple(needs)
             if STATE.anomaly:
                 ctx._trace = forward_trace()
+            out = cls.forward(ctx, *raw, **kwargs)
+            return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
         out = cls.forward(ctx, *raw, **kwargs)
-        if out.__class__ is not tuple:
+        if out.__class__ is not tuple:  # no graph: just wrap the arrays
             if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
                 out = _as_array(ctx, out)
-            t = _make(out)
+            t = _new(Tensor)  # (Tensor._make, inlined)
+            t._data, t._rg, t.grad_fn = out, False, None
             if cls.is_view:
                 _link_view(t, args, cls, kwargs)
-            if edges is not None and out.dtype.kind == "f":
-                t.grad_fn, t._rg = ctx, True
-                if ctx._to_save is not None:
-                    ctx._save(args, raw, (t,))
             return t
-        outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o))
+        return tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o))
                       for o in out])
-        if edges is not None:
-            diff = False
-            for i, o in enumerate(outs):
-                if o._data.dtype.kind == "f":
-                    o.grad_fn, o._output_nr, o._rg = ctx, i, True
-                    diff = True
-            if diff:
-                ctx._n_outputs = len(outs)
-                ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
-                if ctx._to_save is not None:
-                    ctx._save(args, raw, outs)
-        return outs
+
+
+def _edge_meta(t: Tensor) -> tuple:
+    """(edge, (shape, dtype)) of an input that requires grad; (no edge, None) otherwise."""
+    if not t._rg:
+        return _NO_EDGE, None
+    gf, d = t.grad_fn, t._data
+    return ((gf, t._output_nr) if gf is not None else t._edge()), (d.shape, d.dtype)
+
+
+def _apply_unary(cls, a: Tensor):
+    """``cls.apply(a)`` for one input that requires grad, in grad mode."""
+    ctx = _new(cls)
+    d, gf = a._data, a.grad_fn
+    ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
+    ctx._in_meta = [(d.shape, d.dtype)]
+    ctx.needs_input_grad = _NEEDS_ONE
+    if STATE.anomaly:
+        ctx._trace = forward_trace()
+    return _wrap_recorded(ctx, cls, cls.forward(ctx, d), (a,), (d,), _NO_KWARGS)
+
+
+def _apply_binary(cls, a: Tensor, b):
+    """``cls.apply(a, b)`` in grad mode when a Tensor or ``b`` (a Tensor or a constant)
+    requires grad."""
+    ctx = _new(cls)
+    da = a._data
+    ea, ma = _edge_meta(a)
+    if b.__class__ is Tensor or isinstance(b, Tensor):
+        db = b._data
+        eb, mb = _edge_meta(b)
+    else:
+        db, eb, mb = b, _NO_EDGE, None
+    ctx.next_functions = (ea, eb)
+    ctx._in_meta = [ma, mb]
+    ctx.needs_input_grad = (ma is not None, mb is not None)
+    if STATE.anomaly:
+        ctx._trace = forward_trace()
+    return _wrap_recorded(ctx, cls, cls.forward(ctx, da, db), (a, b), (da, db), _NO_KWARGS)
+
+
+def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
+    """The Tensors of a recording op's forward result, linked to its node ``ctx``; outputs of
+    non-floating dtype get no gradient."""
+    if out.__class__ is not tuple:
+        if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
+            out = _as_array(ctx, out)
+        t = _new(Tensor)  # (Tensor._make, inlined)
+        t._data = out
+        if out.dtype.kind == "f":
+            t._rg, t.grad_fn = True, ctx
+        else:
+            t._rg, t.grad_fn = False, None
+        if cls.is_view:
+            _link_view(t, args, cls, kwargs)
+        if t._rg and ctx._to_save is not None:
+            ctx._save(args, raw, (t,))
+        return t
+    outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o)) for o in out])
+    diff = False
+    for i, o in enumerate(outs):
+        if o._data.dtype.kind == "f":
+            o.grad_fn, o._output_nr, o._rg = ctx, i, True
+            diff = True
+    if diff:
+        ctx._n_outputs = len(outs)
+        ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+        if ctx._to_save is not None:
+            ctx._save(args, raw, outs)
+    return outs
+
+
+_NEEDS_ONE = (True,)
+_NO_KWARGS: dict = {}
 
 
 def _as_array(ctx, scalar) -> np.ndarray:
