@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from . import ops as _ops  # the op modules are attributes once tensor.py has imported them
 
+_NUMBERS = (float, int, bool)  # Python numbers, which ops take as they are (weak in promotion)
+
 
 class TensorOps:
     """The operator and op methods of :class:`npgrad.Tensor`."""
@@ -15,28 +17,48 @@ class TensorOps:
     __slots__ = ()
 
     # -- Python operators -------------------------------------------------------------------
+    # With a Tensor or a Python number on the other side (nearly every call), the arithmetic
+    # operators go straight to the op's Primitive: the function (``binary.add``) would pass
+    # these through unchanged, and this is the hottest path of any model. Anything else
+    # (arrays, lists, other objects) goes through the function, which converts or rejects it.
     def __add__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Add.apply(self, other)
         return _ops.binary.add(self, other)
 
     def __radd__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Add.apply(other, self)
         return _ops.binary.add(other, self)
 
     def __sub__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Sub.apply(self, other)
         return _ops.binary.sub(self, other)
 
     def __rsub__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Sub.apply(other, self)
         return _ops.binary.sub(other, self)
 
     def __mul__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Mul.apply(self, other)
         return _ops.binary.mul(self, other)
 
     def __rmul__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Mul.apply(other, self)
         return _ops.binary.mul(other, self)
 
     def __truediv__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Div.apply(self, other)
         return _ops.binary.div(self, other)
 
     def __rtruediv__(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+            return _ops.binary.Div.apply(other, self)
         return _ops.binary.div(other, self)
 
     def __floordiv__(self, other):
@@ -64,7 +86,7 @@ class TensorOps:
         return _ops.linalg.matmul(other, self)
 
     def __neg__(self):
-        return _ops.unary.neg(self)
+        return _ops.unary.Neg.apply(self)
 
     def __pos__(self):
         return self

@@ -185,7 +185,8 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
             raise RuntimeError(f"function {node.name()} returned a gradient of type "
                                f"{type(g).__name__} at index {i}; expected a Tensor or None")
         m = meta[i]
-        if g._data.shape != m[0] or g._data.dtype != m[1]:
+        d = g._data  # (dtypes are compared by identity first: NumPy's builtin dtypes are
+        if d.shape != m[0] or d.dtype is not m[1]:  # singletons; _fit compares by value)
             g = _fit(g, m, node, i)
         cbuf = buffers.get(child)  # (not ``buf``: post hooks below need this node's)
         if cbuf is None:

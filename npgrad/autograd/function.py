@@ -377,20 +377,26 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        # The hot path of every op. Ops of one or two positional arguments that record a
-        # node (elementwise arithmetic, most of a training step) take a path with no lists;
-        # everything else makes one pass over the arguments that unwraps the arrays and, when
-        # grad mode records, links the node to its inputs before forward runs.
-        if not kwargs and STATE.enabled:
+        # The hot path of every op. Ops of one or two positional arguments (elementwise
+        # arithmetic: most of a training step, and of every backward pass) take paths with no
+        # lists; everything else makes one pass over the arguments that unwraps the arrays
+        # and, when grad mode records, links the node to its inputs before forward runs.
+        if not kwargs:
             n = len(args)
             if n == 2:
                 a, b = args
-                if isinstance(a, Tensor) and (a._rg or isinstance(b, Tensor) and b._rg):
-                    return _apply_binary(cls, a, b)
+                if a.__class__ is Tensor or isinstance(a, Tensor):
+                    b_is_tensor = b.__class__ is Tensor or isinstance(b, Tensor)
+                    if STATE.enabled and (a._rg or b_is_tensor and b._rg):
+                        return _apply_binary(cls, a, b, b_is_tensor)
+                    db = b._data if b_is_tensor else b
+                    return _wrap_plain(cls, cls.forward(_new(cls), a._data, db), args, kwargs)
             elif n == 1:
                 a = args[0]
-                if isinstance(a, Tensor) and a._rg:
-                    return _apply_unary(cls, a)
+                if a.__class__ is Tensor or isinstance(a, Tensor):
+                    if a._rg and STATE.enabled:
+                        return _apply_unary(cls, a)
+                    return _wrap_plain(cls, cls.forward(_new(cls), a._data), args, kwargs)
         ctx = _new(cls)
         raw = []
         edges = meta = needs = None
@@ -414,24 +420,15 @@ class Primitive(Function):
                 edges.append(_NO_EDGE)
                 meta.append(None)
                 needs.append(False)
-        if edges is not None:  # (forward may save only what the wanted gradients need)
-            ctx.next_functions, ctx._in_meta = tuple(edges), meta
-            ctx.needs_input_grad = tuple(needs)
-            if STATE.anomaly:
-                ctx._trace = forward_trace()
-            out = cls.forward(ctx, *raw, **kwargs)
-            return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
+        if edges is None:
+            return _wrap_plain(cls, cls.forward(ctx, *raw, **kwargs), args, kwargs)
+        # (forward may save only what the wanted gradients need)
+        ctx.next_functions, ctx._in_meta = tuple(edges), meta
+        ctx.needs_input_grad = tuple(needs)
+        if STATE.anomaly:
+            ctx._trace = forward_trace()
         out = cls.forward(ctx, *raw, **kwargs)
-        if out.__class__ is not tuple:  # no graph: just wrap the arrays
-            if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-                out = _as_array(ctx, out)
-            t = _new(Tensor)  # (Tensor._make, inlined)
-            t._data, t._rg, t.grad_fn = out, False, None
-            if cls.is_view:
-                _link_view(t, args, cls, kwargs)
-            return t
-        return tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o))
-                      for o in out])
+        return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
 
 
 def _edge_meta(t: Tensor) -> tuple:
@@ -447,30 +444,47 @@ def _apply_unary(cls, a: Tensor):
     ctx = _new(cls)
     d, gf = a._data, a.grad_fn
     ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
-    ctx._in_meta = [(d.shape, d.dtype)]
+    ctx._in_meta = ((d.shape, d.dtype),)
     ctx.needs_input_grad = _NEEDS_ONE
     if STATE.anomaly:
         ctx._trace = forward_trace()
     return _wrap_recorded(ctx, cls, cls.forward(ctx, d), (a,), (d,), _NO_KWARGS)
 
 
-def _apply_binary(cls, a: Tensor, b):
-    """``cls.apply(a, b)`` in grad mode when a Tensor or ``b`` (a Tensor or a constant)
+def _apply_binary(cls, a: Tensor, b, b_is_tensor: bool):
+    """``cls.apply(a, b)`` in grad mode when ``a`` or ``b`` (a Tensor or a constant)
     requires grad."""
     ctx = _new(cls)
     da = a._data
-    ea, ma = _edge_meta(a)
-    if b.__class__ is Tensor or isinstance(b, Tensor):
+    if a._rg:
+        gf = a.grad_fn
+        ea, ma = ((gf, a._output_nr) if gf is not None else a._edge()), (da.shape, da.dtype)
+    else:
+        ea, ma = _NO_EDGE, None
+    if b_is_tensor:
         db = b._data
         eb, mb = _edge_meta(b)
     else:
         db, eb, mb = b, _NO_EDGE, None
     ctx.next_functions = (ea, eb)
-    ctx._in_meta = [ma, mb]
+    ctx._in_meta = (ma, mb)
     ctx.needs_input_grad = (ma is not None, mb is not None)
     if STATE.anomaly:
         ctx._trace = forward_trace()
     return _wrap_recorded(ctx, cls, cls.forward(ctx, da, db), (a, b), (da, db), _NO_KWARGS)
+
+
+def _wrap_plain(cls, out, args, kwargs):
+    """The Tensors of an op's forward result when no graph is recorded."""
+    if out.__class__ is not tuple:
+        if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
+            out = np.asarray(out)
+        t = _new(Tensor)  # (Tensor._make, inlined)
+        t._data, t._rg, t.grad_fn = out, False, None
+        if cls.is_view:
+            _link_view(t, args, cls, kwargs)
+        return t
+    return tuple([_make(o if o.__class__ is np.ndarray else np.asarray(o)) for o in out])
 
 
 def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
