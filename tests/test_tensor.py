@@ -254,3 +254,45 @@ def test_equality_with_none_and_membership():
     assert npgrad.tensor([1], pin_memory=False).tolist() == [1]
     with pytest.raises(TypeError):
         t + None
+
+
+# The arithmetic operators take a shortcut for Tensor and Python-number operands and go
+# through the op functions for anything else; every kind must give PyTorch's result.
+OPERANDS = {
+    "tensor": lambda l: l.tensor([3., -4.], requires_grad=True),
+    "parameter": lambda l: l.nn.Parameter(l.tensor([3., -4.])),
+    "0-d tensor": lambda l: l.tensor(2., dtype=l.float64, requires_grad=True),
+    "int tensor": lambda l: l.tensor([3, 5]),
+    "float": lambda l: 2.5, "int": lambda l: 3, "bool": lambda l: True,
+    "np.float64": lambda l: np.float64(2.5), "np.int64": lambda l: np.int64(3),
+}
+ARITHMETIC = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+              "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b}
+
+
+@pytest.mark.parametrize("op", list(ARITHMETIC))
+@pytest.mark.parametrize("kind", list(OPERANDS))
+@pytest.mark.parametrize("reflected", [False, True])
+def test_arithmetic_with_every_operand_kind(op, kind, reflected):
+    results = {}
+    for lib in (npgrad, torch):
+        x = lib.tensor([1.5, -2.], requires_grad=True)
+        other = OPERANDS[kind](lib)
+        try:
+            out = ARITHMETIC[op](other, x) if reflected else ARITHMETIC[op](x, other)
+        except Exception as e:  # (x - True: both raise)
+            results[lib] = type(e)
+            continue
+        out.sum().backward()
+        grads = [t.grad for t in (x, other) if isinstance(t, lib.Tensor) and t.requires_grad]
+        results[lib] = (out, grads)
+    if isinstance(results[torch], type):
+        assert results[npgrad] is results[torch]
+        return
+    (ours, our_grads), (theirs, their_grads) = results[npgrad], results[torch]
+    assert _dtype_name(ours.dtype) == _dtype_name(theirs.dtype)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
+    assert len(our_grads) == len(their_grads)
+    for g, tg in zip(our_grads, their_grads):
+        assert _dtype_name(g.dtype) == _dtype_name(tg.dtype)
+        np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-6)
