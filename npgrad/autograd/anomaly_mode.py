@@ -10,7 +10,7 @@ import os
 import traceback
 import warnings
 
-from .grad_mode import STATE
+from .grad_mode import ANOMALY
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -28,12 +28,12 @@ class detect_anomaly:
                       "and should only be enabled for debugging.", stacklevel=2)
 
     def __enter__(self) -> "detect_anomaly":
-        self.prev = (STATE.anomaly, STATE.anomaly_check_nan)
-        STATE.anomaly, STATE.anomaly_check_nan = True, self.check_nan
+        self.prev = (ANOMALY.enabled, ANOMALY.check_nan)
+        ANOMALY.enabled, ANOMALY.check_nan = True, self.check_nan
         return self
 
     def __exit__(self, *exc) -> None:
-        STATE.anomaly, STATE.anomaly_check_nan = self.prev
+        ANOMALY.enabled, ANOMALY.check_nan = self.prev
 
     def __call__(self, fn):
         import functools
@@ -49,24 +49,24 @@ class set_detect_anomaly:
     """Turn anomaly detection on or off, now and as a context manager."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = (STATE.anomaly, STATE.anomaly_check_nan)
-        STATE.anomaly, STATE.anomaly_check_nan = bool(mode), check_nan
+        self.prev = (ANOMALY.enabled, ANOMALY.check_nan)
+        ANOMALY.enabled, ANOMALY.check_nan = bool(mode), check_nan
 
     def __enter__(self) -> "set_detect_anomaly":
         return self
 
     def __exit__(self, *exc) -> None:
-        STATE.anomaly, STATE.anomaly_check_nan = self.prev
+        ANOMALY.enabled, ANOMALY.check_nan = self.prev
 
 
 def is_anomaly_enabled() -> bool:
     """True while anomaly detection is on (``detect_anomaly`` / ``set_detect_anomaly``)."""
-    return STATE.anomaly
+    return ANOMALY.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
     """True when anomaly mode also checks backward's gradients for NaN."""
-    return STATE.anomaly_check_nan
+    return ANOMALY.check_nan
 
 
 def forward_trace() -> str:

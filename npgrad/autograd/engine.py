@@ -19,7 +19,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .function import AccumulateGrad, Function
-from .grad_mode import STATE, set_grad_enabled
+from .grad_mode import ANOMALY, STATE, set_grad_enabled
 
 
 def _postorder(roots) -> list:
@@ -118,7 +118,7 @@ def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     target_nodes = {n for n, _ in targets} if targets is not None else None
     needed = _needed(order, target_nodes) if targets is not None else None
     captured: dict = {}
-    run = _run_node_anomaly if STATE.anomaly else _run_node
+    run = _run_node_anomaly if ANOMALY.enabled else _run_node
     with set_grad_enabled(create_graph):
         for node in reversed(order):
             buf = buffers.pop(node, None)
@@ -174,7 +174,7 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         if len(grads) < len(edges) or any(g is not None for g in grads[len(edges):]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                f"gradients (expected {len(edges)}, got {len(grads)})")
-    if STATE.anomaly and STATE.anomaly_check_nan:
+    if ANOMALY.enabled and ANOMALY.check_nan:
         _check_nan(node, grads)
     meta = node._in_meta
     for i, (child, nr) in enumerate(edges):

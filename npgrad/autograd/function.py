@@ -22,7 +22,7 @@ import numpy as np
 
 from ..tensor import Tensor, VersionCounter
 from .anomaly_mode import forward_trace
-from .grad_mode import STATE, no_grad
+from .grad_mode import ANOMALY, STATE, no_grad
 
 
 _FREED_MSG = (
@@ -235,7 +235,7 @@ class Function(Node):
                 meta.append(None)
         self.next_functions = tuple(edges)  # (apply has set needs_input_grad already)
         self._in_meta = meta
-        if STATE.anomaly:
+        if ANOMALY.enabled:
             self._trace = forward_trace()
         if self._to_save is not None:
             self._save(args, raw_inputs, outputs)
@@ -425,7 +425,7 @@ class Primitive(Function):
         # (forward may save only what the wanted gradients need)
         ctx.next_functions, ctx._in_meta = tuple(edges), meta
         ctx.needs_input_grad = tuple(needs)
-        if STATE.anomaly:
+        if ANOMALY.enabled:
             ctx._trace = forward_trace()
         out = cls.forward(ctx, *raw, **kwargs)
         return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
@@ -446,7 +446,7 @@ def _apply_unary(cls, a: Tensor):
     ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
     ctx._in_meta = ((d.shape, d.dtype),)
     ctx.needs_input_grad = _NEEDS_ONE
-    if STATE.anomaly:
+    if ANOMALY.enabled:
         ctx._trace = forward_trace()
     return _wrap_recorded(ctx, cls, cls.forward(ctx, d), (a,), (d,), _NO_KWARGS)
 
@@ -469,7 +469,7 @@ def _apply_binary(cls, a: Tensor, b, b_is_tensor: bool):
     ctx.next_functions = (ea, eb)
     ctx._in_meta = (ma, mb)
     ctx.needs_input_grad = (ma is not None, mb is not None)
-    if STATE.anomaly:
+    if ANOMALY.enabled:
         ctx._trace = forward_trace()
     return _wrap_recorded(ctx, cls, cls.forward(ctx, da, db), (a, b), (da, db), _NO_KWARGS)
 

@@ -13,11 +13,23 @@ import threading
 
 class _State(threading.local):
     enabled = True
-    anomaly = False
-    anomaly_check_nan = True
 
 
 STATE = _State()
+
+
+class _Anomaly:
+    """Anomaly detection's flags. Process-wide, as in PyTorch (whose grad mode is per thread
+    but whose anomaly mode is one global flag); a plain object is also read faster than a
+    thread-local one, and every op reads it."""
+
+    __slots__ = ("enabled", "check_nan")
+
+    def __init__(self) -> None:
+        self.enabled, self.check_nan = False, True
+
+
+ANOMALY = _Anomaly()
 
 
 def is_grad_enabled() -> bool:

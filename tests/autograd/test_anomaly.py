@@ -135,3 +135,15 @@ def test_other_backward_errors_warn_with_forward_trace(lib):
                 z.backward()
     if lib is npgrad:
         assert any("FORWARD OF THE FAILING NODE" in str(w.message) for w in rec)
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=["npgrad", "torch"])
+def test_anomaly_mode_is_process_wide(lib):
+    """Unlike grad mode (per thread), anomaly mode is one flag for all threads, as in PyTorch."""
+    import threading
+    seen = {}
+    with lib.autograd.detect_anomaly():
+        t = threading.Thread(target=lambda: seen.setdefault("worker", lib.is_anomaly_enabled()))
+        t.start()
+        t.join()
+    assert seen == {"worker": True} and not lib.is_anomaly_enabled()
