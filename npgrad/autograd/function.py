@@ -456,11 +456,7 @@ def _apply_binary(cls, a: Tensor, b, b_is_tensor: bool):
     requires grad."""
     ctx = _new(cls)
     da = a._data
-    if a._rg:
-        gf = a.grad_fn
-        ea, ma = ((gf, a._output_nr) if gf is not None else a._edge()), (da.shape, da.dtype)
-    else:
-        ea, ma = _NO_EDGE, None
+    ea, ma = _edge_meta(a)
     if b_is_tensor:
         db = b._data
         eb, mb = _edge_meta(b)
