@@ -185,8 +185,9 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
             raise RuntimeError(f"function {node.name()} returned a gradient of type "
                                f"{type(g).__name__} at index {i}; expected a Tensor or None")
         m = meta[i]
-        d = g._data  # (dtypes are compared by identity first: NumPy's builtin dtypes are
-        if d.shape != m[0] or d.dtype is not m[1]:  # singletons; _fit compares by value)
+        # dtypes by identity first: NumPy's builtin dtypes are singletons, and _fit compares
+        # them by value
+        if g._data.shape != m[0] or g._data.dtype is not m[1]:
             g = _fit(g, m, node, i)
         cbuf = buffers.get(child)  # (not ``buf``: post hooks below need this node's)
         if cbuf is None:

@@ -35,6 +35,8 @@ _FREED_MSG = (
 
 _NO_EDGE = (None, 0)
 _SAVED_NONE = (2, None, None, 0)  # a None passed to save_for_backward
+_NEEDS_ONE = (True,)               # needs_input_grad of a one-input op that records
+_NO_KWARGS: dict = {}
 
 
 class Node:
@@ -254,9 +256,7 @@ class Function(Node):
             while i < n and (raw_inputs[i] is not obj or not isinstance(args[i], Tensor)):
                 i += 1
             if i < n:
-                a = args[i]
-                vc = a._vc
-                saved.append((0, a, None, 0 if vc is None else vc.v))
+                saved.append((0, args[i], None, args[i]._version))
                 continue
             for t in outputs:
                 if t is not None and (t._data is obj or t is obj):
@@ -442,12 +442,12 @@ def _edge_meta(t: Tensor) -> tuple:
 def _apply_unary(cls, a: Tensor):
     """``cls.apply(a)`` for one input that requires grad, in grad mode."""
     ctx = _new(cls)
-    d, gf = a._data, a.grad_fn
-    ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
-    ctx._in_meta = ((d.shape, d.dtype),)
+    edge, meta = _edge_meta(a)
+    ctx.next_functions, ctx._in_meta = (edge,), (meta,)
     ctx.needs_input_grad = _NEEDS_ONE
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
+    d = a._data
     return _wrap_recorded(ctx, cls, cls.forward(ctx, d), (a,), (d,), _NO_KWARGS)
 
 
@@ -513,9 +513,6 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
             ctx._save(args, raw, outs)
     return outs
 
-
-_NEEDS_ONE = (True,)
-_NO_KWARGS: dict = {}
 
 
 def _as_array(ctx, scalar) -> np.ndarray:
