@@ -23,42 +23,42 @@ class TensorOps:
     # (arrays, lists, other objects) goes through the function, which converts or rejects it.
     def __add__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Add.apply(self, other)
+            return _ops.binary.Add._apply2(self, other)
         return _ops.binary.add(self, other)
 
     def __radd__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Add.apply(other, self)
+            return _ops.binary.Add._apply2(other, self)
         return _ops.binary.add(other, self)
 
     def __sub__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Sub.apply(self, other)
+            return _ops.binary.Sub._apply2(self, other)
         return _ops.binary.sub(self, other)
 
     def __rsub__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Sub.apply(other, self)
+            return _ops.binary.Sub._apply2(other, self)
         return _ops.binary.sub(other, self)
 
     def __mul__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Mul.apply(self, other)
+            return _ops.binary.Mul._apply2(self, other)
         return _ops.binary.mul(self, other)
 
     def __rmul__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Mul.apply(other, self)
+            return _ops.binary.Mul._apply2(other, self)
         return _ops.binary.mul(other, self)
 
     def __truediv__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Div.apply(self, other)
+            return _ops.binary.Div._apply2(self, other)
         return _ops.binary.div(self, other)
 
     def __rtruediv__(self, other):
         if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
-            return _ops.binary.Div.apply(other, self)
+            return _ops.binary.Div._apply2(other, self)
         return _ops.binary.div(other, self)
 
     def __floordiv__(self, other):
@@ -86,7 +86,7 @@ class TensorOps:
         return _ops.linalg.matmul(other, self)
 
     def __neg__(self):
-        return _ops.unary.Neg.apply(self)
+        return _ops.unary.Neg._apply1(self)
 
     def __pos__(self):
         return self
@@ -271,6 +271,8 @@ class TensorOps:
         return _ops.binary.where(condition, self, other)
 
     # -- elementwise ------------------------------------------------------------------------
+    # (exp, log, sqrt, tanh and sigmoid, the commonest in models, call their Primitive
+    # directly, as the operators do: ``self`` is a Tensor, so there is nothing to convert)
     def neg(self):
         return _ops.unary.neg(self)
 
@@ -282,13 +284,13 @@ class TensorOps:
     absolute = abs
 
     def exp(self):
-        return _ops.unary.exp(self)
+        return _ops.unary.Exp._apply1(self)
 
     def log(self):
-        return _ops.unary.log(self)
+        return _ops.unary.Log._apply1(self)
 
     def sqrt(self):
-        return _ops.unary.sqrt(self)
+        return _ops.unary.Sqrt._apply1(self)
 
     def clamp(self, min=None, max=None):
         return _ops.unary.clamp(self, min, max)
@@ -410,7 +412,7 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.trig.cosh)
 
     def tanh(self):
-        return _ops.trig.tanh(self)
+        return _ops.trig.Tanh._apply1(self)
 
     def tanh_(self):
         return _ops.inplace.apply_(self, _ops.trig.tanh)
@@ -434,7 +436,7 @@ class TensorOps:
         return _ops.inplace.apply_(self, _ops.trig.atanh)
 
     def sigmoid(self):
-        return _ops.trig.sigmoid(self)
+        return _ops.trig.Sigmoid._apply1(self)
 
     def sigmoid_(self):
         return _ops.inplace.apply_(self, _ops.trig.sigmoid)

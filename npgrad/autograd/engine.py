@@ -176,31 +176,34 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
                                f"gradients (expected {len(edges)}, got {len(grads)})")
     if ANOMALY.enabled and ANOMALY.check_nan:
         _check_nan(node, grads)
-    meta = node._in_meta
-    for i, (child, nr) in enumerate(edges):
-        g = grads[i]
+    i = -1
+    for (child, nr), g, m in zip(edges, grads, node._in_meta):
+        i += 1
         if child is None or g is None:
             continue
         if g.__class__ is not Tensor and not isinstance(g, Tensor):
             raise RuntimeError(f"function {node.name()} returned a gradient of type "
                                f"{type(g).__name__} at index {i}; expected a Tensor or None")
-        m = meta[i]
+        d = g._data
         # dtypes by identity first: NumPy's builtin dtypes are singletons, and _fit compares
         # them by value
-        if g._data.shape != m[0] or g._data.dtype is not m[1]:
+        if d.shape != m[0] or d.dtype is not m[1]:
             g = _fit(g, m, node, i)
         cbuf = buffers.get(child)  # (not ``buf``: post hooks below need this node's)
         if cbuf is None:
-            cbuf = buffers[child] = [None] * child._n_outputs
-            cbuf[nr] = g
+            if child._n_outputs == 1:
+                buffers[child] = [g]
+            else:
+                cbuf = buffers[child] = [None] * child._n_outputs
+                cbuf[nr] = g
         else:
             old = cbuf[nr]
             cbuf[nr] = g if old is None else _sum(old, g)
     if node._post_hooks:
         for hook in node._post_hooks:
             hook(grads, tuple(buf))
-    if not retain_graph:
-        node._release()
+    if not retain_graph and node._saved is not None:
+        node._saved, node._freed = None, True  # (Function._release, inlined)
 
 
 def _add_to_buffer(buffers, node, nr, grad) -> None:

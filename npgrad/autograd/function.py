@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._tensor_ops import _NUMBERS
 from ..tensor import Tensor, VersionCounter
 from .anomaly_mode import forward_trace
 from .grad_mode import ANOMALY, STATE, no_grad
@@ -34,7 +35,6 @@ _FREED_MSG = (
 
 
 _NO_EDGE = (None, 0)
-_SAVED_NONE = (2, None, None, 0)  # a None passed to save_for_backward
 _NEEDS_ONE = (True,)               # needs_input_grad of a one-input op that records
 _NO_KWARGS: dict = {}
 
@@ -184,9 +184,19 @@ class Function(Node):
     def saved_tensors(self) -> tuple:
         if self._freed:
             raise RuntimeError(_FREED_MSG)
-        if self._saved is None:
+        saved = self._saved
+        if saved is None:
             return ()
-        return tuple([self._unpack(e) for e in self._saved])
+        out = []
+        for entry in saved:
+            kind, obj, _, version = entry
+            if kind == 0:  # an input, unchanged since (the common case of _unpack, inlined)
+                vc = obj._vc
+                if (0 if vc is None else vc.v) == version:
+                    out.append(obj)
+                    continue
+            out.append(self._unpack(entry))
+        return tuple(out)
 
     def name(self) -> str:
         return f"{type(self).__name__}Backward"
@@ -212,12 +222,6 @@ class Function(Node):
         if obj.__class__ is np.ndarray:
             return Tensor._make(obj)
         return obj
-
-    def _release(self) -> None:
-        """Free what forward saved (called by backward unless retain_graph=True)."""
-        if self._saved is not None:
-            self._saved = None
-            self._freed = True
 
     def _record(self, args, outputs, raw_inputs) -> None:
         """Link this node into the graph: edges to the inputs, and resolve saved tensors.
@@ -246,28 +250,35 @@ class Function(Node):
         """Turn what forward passed to ``save_for_backward`` into saved entries, matching
         each object by identity to an input (as forward received it) or an output."""
         to_save, self._to_save = self._to_save, None
-        saved = []
+        saved = []  # (this runs for every op that saves: plain loops, no helper calls)
         n = len(raw_inputs)
         for obj in to_save:
-            if obj is None:
-                saved.append(_SAVED_NONE)
+            if obj is None or obj.__class__ in _NUMBERS:
+                saved.append((2, obj, None, 0))  # a constant
                 continue
-            i = 0  # (a plain identity search: this runs for every op that saves)
-            while i < n and (raw_inputs[i] is not obj or not isinstance(args[i], Tensor)):
+            i = 0
+            while i < n:
+                if raw_inputs[i] is obj:
+                    t = args[i]
+                    if t.__class__ is Tensor or isinstance(t, Tensor):
+                        vc = t._vc  # (t._version, inlined)
+                        saved.append((0, t, None, 0 if vc is None else vc.v))
+                        break
                 i += 1
-            if i < n:
-                saved.append((0, args[i], None, args[i]._version))
-                continue
-            for t in outputs:
-                if t is not None and (t._data is obj or t is obj):
-                    vc = t._vc
-                    if vc is None:
-                        vc = t._vc = VersionCounter()
-                    saved.append((1, (t._data, t._output_nr), vc, vc.v))
-                    break
             else:
-                saved.append((2, obj, None, obj._version if isinstance(obj, Tensor) else 0))
+                saved.append(self._save_other(obj, outputs))
         self._saved = saved
+
+    @staticmethod
+    def _save_other(obj, outputs) -> tuple:
+        """The saved entry of an object that is not an input: an output, or a constant."""
+        for t in outputs:
+            if t is not None and (t._data is obj or t is obj):
+                vc = t._vc
+                if vc is None:
+                    vc = t._vc = VersionCounter()
+                return (1, (t._data, t._output_nr), vc, vc.v)
+        return (2, obj, None, obj._version if isinstance(obj, Tensor) else 0)
 
 
     # -- apply: how users call a Function ----------------------------------------------------
@@ -359,6 +370,118 @@ def _before_write(t: Tensor) -> Tensor:
     return s
 
 
+# ---------------------------------------------------------------------------------------------
+# Primitive.apply: the hot path of every op
+# ---------------------------------------------------------------------------------------------
+# Ops of one or two positional inputs (elementwise arithmetic: most of a training step, and all
+# of a backward pass) take paths with no lists, which the operators (``x * y``, ``-x``) call
+# directly; any other op makes one pass over its arguments that unwraps the arrays and, when
+# grad mode records, links the node to its inputs before forward runs (forward may then save
+# only what the wanted gradients need).
+
+def apply_unary(cls, a):
+    """``cls.apply(a)``."""
+    if a.__class__ is not Tensor and not isinstance(a, Tensor):
+        return _apply_any(cls, (a,), _NO_KWARGS)
+    d = a._data
+    if not (a._rg and STATE.enabled):
+        out = cls.forward(_new(cls), d)
+        if out.__class__ is np.ndarray and not cls.is_view:
+            t = _new(Tensor)  # (the common case of _wrap_plain, inlined)
+            t._data, t._rg, t.grad_fn = out, False, None
+            return t
+        return _wrap_plain(cls, out, (a,), _NO_KWARGS)
+    ctx = _new(cls)
+    gf = a.grad_fn
+    ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
+    ctx._in_meta = ((d.shape, d.dtype),)
+    ctx.needs_input_grad = _NEEDS_ONE
+    if ANOMALY.enabled:
+        ctx._trace = forward_trace()
+    out = cls.forward(ctx, d)
+    if out.__class__ is np.ndarray and out.dtype.kind == "f" and not cls.is_view:
+        t = _new(Tensor)  # (one float array, the common case of _wrap_recorded, inlined)
+        t._data, t._rg, t.grad_fn = out, True, ctx
+        if ctx._to_save is not None:
+            ctx._save((a,), (d,), (t,))
+        return t
+    return _wrap_recorded(ctx, cls, out, (a,), (d,), _NO_KWARGS)
+
+
+def apply_binary(cls, a, b):
+    """``cls.apply(a, b)``, either of them a Tensor or a constant."""
+    a_is_t = a.__class__ is Tensor or isinstance(a, Tensor)
+    b_is_t = b.__class__ is Tensor or isinstance(b, Tensor)
+    da = a._data if a_is_t else a
+    db = b._data if b_is_t else b
+    if not STATE.enabled or not (a_is_t and a._rg or b_is_t and b._rg):
+        out = cls.forward(_new(cls), da, db)  # (no graph: every op inside a backward pass)
+        if out.__class__ is np.ndarray and not cls.is_view:
+            t = _new(Tensor)  # (the common case of _wrap_plain, inlined)
+            t._data, t._rg, t.grad_fn = out, False, None
+            return t
+        return _wrap_plain(cls, out, (a, b), _NO_KWARGS)
+    rg_a = a_is_t and a._rg
+    rg_b = b_is_t and b._rg
+    ctx = _new(cls)
+    if rg_a:
+        gf = a.grad_fn
+        ea, ma = (gf, a._output_nr) if gf is not None else a._edge(), (da.shape, da.dtype)
+    else:
+        ea, ma = _NO_EDGE, None
+    if rg_b:
+        gf = b.grad_fn
+        eb, mb = (gf, b._output_nr) if gf is not None else b._edge(), (db.shape, db.dtype)
+    else:
+        eb, mb = _NO_EDGE, None
+    ctx.next_functions, ctx._in_meta, ctx.needs_input_grad = (ea, eb), (ma, mb), (rg_a, rg_b)
+    if ANOMALY.enabled:
+        ctx._trace = forward_trace()
+    out = cls.forward(ctx, da, db)
+    if out.__class__ is np.ndarray and out.dtype.kind == "f" and not cls.is_view:
+        t = _new(Tensor)  # (one float array, the common case of _wrap_recorded, inlined)
+        t._data, t._rg, t.grad_fn = out, True, ctx
+        if ctx._to_save is not None:
+            ctx._save((a, b), (da, db), (t,))
+        return t
+    return _wrap_recorded(ctx, cls, out, (a, b), (da, db), _NO_KWARGS)
+
+
+def _apply_any(cls, args, kwargs):
+    """``cls.apply(*args, **kwargs)`` for any arguments."""
+    ctx = _new(cls)
+    raw = []
+    edges = meta = needs = None
+    record = STATE.enabled
+    for a in args:
+        if a.__class__ is Tensor or isinstance(a, Tensor):
+            d = a._data
+            raw.append(d)
+            if a._rg and record:
+                if edges is None:  # the first input that wants a gradient
+                    n = len(raw) - 1
+                    edges, meta, needs = [_NO_EDGE] * n, [None] * n, [False] * n
+                gf = a.grad_fn
+                edges.append((gf, a._output_nr) if gf is not None else a._edge())
+                meta.append((d.shape, d.dtype))
+                needs.append(True)
+                continue
+        else:
+            raw.append(a)
+        if edges is not None:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+            needs.append(False)
+    if edges is None:
+        return _wrap_plain(cls, cls.forward(ctx, *raw, **kwargs), args, kwargs)
+    ctx.next_functions, ctx._in_meta = tuple(edges), meta
+    ctx.needs_input_grad = tuple(needs)
+    if ANOMALY.enabled:
+        ctx._trace = forward_trace()
+    out = cls.forward(ctx, *raw, **kwargs)
+    return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
+
+
 class Primitive(Function):
     """Base of npgrad's built-in ops: ``forward`` runs on raw arrays, ``backward`` on Tensors.
 
@@ -375,99 +498,19 @@ class Primitive(Function):
     def name(self) -> str:
         return self.node_name or f"{type(self).__name__}Backward0"
 
+    # apply without its argument packing, for callers that know the arity (the operators)
+    _apply1 = classmethod(apply_unary)
+    _apply2 = classmethod(apply_binary)
+
     @classmethod
     def apply(cls, *args, **kwargs):
-        # The hot path of every op. Ops of one or two positional arguments (elementwise
-        # arithmetic: most of a training step, and of every backward pass) take paths with no
-        # lists; everything else makes one pass over the arguments that unwraps the arrays
-        # and, when grad mode records, links the node to its inputs before forward runs.
-        if not kwargs:
+        if not kwargs:  # (one or two inputs: elementwise arithmetic, the hot path)
             n = len(args)
             if n == 2:
-                a, b = args
-                if a.__class__ is Tensor or isinstance(a, Tensor):
-                    b_is_tensor = b.__class__ is Tensor or isinstance(b, Tensor)
-                    if STATE.enabled and (a._rg or b_is_tensor and b._rg):
-                        return _apply_binary(cls, a, b, b_is_tensor)
-                    db = b._data if b_is_tensor else b
-                    return _wrap_plain(cls, cls.forward(_new(cls), a._data, db), args, kwargs)
-            elif n == 1:
-                a = args[0]
-                if a.__class__ is Tensor or isinstance(a, Tensor):
-                    if a._rg and STATE.enabled:
-                        return _apply_unary(cls, a)
-                    return _wrap_plain(cls, cls.forward(_new(cls), a._data), args, kwargs)
-        ctx = _new(cls)
-        raw = []
-        edges = meta = needs = None
-        record = STATE.enabled
-        for a in args:
-            if a.__class__ is Tensor or isinstance(a, Tensor):
-                d = a._data
-                raw.append(d)
-                if a._rg and record:
-                    if edges is None:  # the first input that wants a gradient
-                        n = len(raw) - 1
-                        edges, meta, needs = [_NO_EDGE] * n, [None] * n, [False] * n
-                    gf = a.grad_fn
-                    edges.append((gf, a._output_nr) if gf is not None else a._edge())
-                    meta.append((d.shape, d.dtype))
-                    needs.append(True)
-                    continue
-            else:
-                raw.append(a)
-            if edges is not None:
-                edges.append(_NO_EDGE)
-                meta.append(None)
-                needs.append(False)
-        if edges is None:
-            return _wrap_plain(cls, cls.forward(ctx, *raw, **kwargs), args, kwargs)
-        # (forward may save only what the wanted gradients need)
-        ctx.next_functions, ctx._in_meta = tuple(edges), meta
-        ctx.needs_input_grad = tuple(needs)
-        if ANOMALY.enabled:
-            ctx._trace = forward_trace()
-        out = cls.forward(ctx, *raw, **kwargs)
-        return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
-
-
-def _edge_meta(t: Tensor) -> tuple:
-    """(edge, (shape, dtype)) of an input that requires grad; (no edge, None) otherwise."""
-    if not t._rg:
-        return _NO_EDGE, None
-    gf, d = t.grad_fn, t._data
-    return ((gf, t._output_nr) if gf is not None else t._edge()), (d.shape, d.dtype)
-
-
-def _apply_unary(cls, a: Tensor):
-    """``cls.apply(a)`` for one input that requires grad, in grad mode."""
-    ctx = _new(cls)
-    edge, meta = _edge_meta(a)
-    ctx.next_functions, ctx._in_meta = (edge,), (meta,)
-    ctx.needs_input_grad = _NEEDS_ONE
-    if ANOMALY.enabled:
-        ctx._trace = forward_trace()
-    d = a._data
-    return _wrap_recorded(ctx, cls, cls.forward(ctx, d), (a,), (d,), _NO_KWARGS)
-
-
-def _apply_binary(cls, a: Tensor, b, b_is_tensor: bool):
-    """``cls.apply(a, b)`` in grad mode when ``a`` or ``b`` (a Tensor or a constant)
-    requires grad."""
-    ctx = _new(cls)
-    da = a._data
-    ea, ma = _edge_meta(a)
-    if b_is_tensor:
-        db = b._data
-        eb, mb = _edge_meta(b)
-    else:
-        db, eb, mb = b, _NO_EDGE, None
-    ctx.next_functions = (ea, eb)
-    ctx._in_meta = (ma, mb)
-    ctx.needs_input_grad = (ma is not None, mb is not None)
-    if ANOMALY.enabled:
-        ctx._trace = forward_trace()
-    return _wrap_recorded(ctx, cls, cls.forward(ctx, da, db), (a, b), (da, db), _NO_KWARGS)
+                return apply_binary(cls, args[0], args[1])
+            if n == 1:
+                return apply_unary(cls, args[0])
+        return _apply_any(cls, args, kwargs)
 
 
 def _wrap_plain(cls, out, args, kwargs):

@@ -85,17 +85,17 @@ def _check_not_bool(a, op: str) -> None:
 
 def floor(input) -> Tensor:
     """Round down to an integer value (zero gradient)."""
-    return Floor.apply(as_tensor_arg(input, "floor"))
+    return Floor._apply1(as_tensor_arg(input, "floor"))
 
 
 def ceil(input) -> Tensor:
     """Round up to an integer value (zero gradient)."""
-    return Ceil.apply(as_tensor_arg(input, "ceil"))
+    return Ceil._apply1(as_tensor_arg(input, "ceil"))
 
 
 def trunc(input) -> Tensor:
     """Round toward zero (zero gradient)."""
-    return Trunc.apply(as_tensor_arg(input, "trunc"))
+    return Trunc._apply1(as_tensor_arg(input, "trunc"))
 
 
 def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
@@ -108,7 +108,7 @@ def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
 
 def frac(input) -> Tensor:
     """The fractional part, ``input - trunc(input)`` (gradient 1)."""
-    return Frac.apply(as_tensor_arg(input, "frac"))
+    return Frac._apply1(as_tensor_arg(input, "frac"))
 
 
 fix = trunc

@@ -212,12 +212,12 @@ class Erfc(Primitive):
 
 def erf(input) -> Tensor:
     """The error function, ``2/sqrt(pi)`` times the integral of ``exp(-t^2)`` from 0."""
-    return Erf.apply(as_tensor_arg(input, "erf"))
+    return Erf._apply1(as_tensor_arg(input, "erf"))
 
 
 def erfc(input) -> Tensor:
     """The complementary error function ``1 - erf(input)``, accurate for large inputs."""
-    return Erfc.apply(as_tensor_arg(input, "erfc"))
+    return Erfc._apply1(as_tensor_arg(input, "erfc"))
 
 
 def _erfinv(a: np.ndarray) -> np.ndarray:
@@ -259,7 +259,7 @@ class Erfinv(Primitive):
 
 def erfinv(input) -> Tensor:
     """The inverse of erf on (-1, 1) (+-inf at +-1, nan outside)."""
-    return Erfinv.apply(as_tensor_arg(input, "erfinv"))
+    return Erfinv._apply1(as_tensor_arg(input, "erfinv"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,7 +422,7 @@ class Polygamma(Primitive):
 
 def lgamma(input) -> Tensor:
     """``log |Gamma(input)|`` (inf at the poles 0, -1, -2, ...)."""
-    return Lgamma.apply(as_tensor_arg(input, "lgamma"))
+    return Lgamma._apply1(as_tensor_arg(input, "lgamma"))
 
 
 def digamma(input) -> Tensor:

@@ -103,32 +103,32 @@ class Atan(_Unary):
 
 def sin(input) -> Tensor:
     """Elementwise sine (radians)."""
-    return Sin.apply(as_tensor_arg(input, "sin"))
+    return Sin._apply1(as_tensor_arg(input, "sin"))
 
 
 def cos(input) -> Tensor:
     """Elementwise cosine (radians)."""
-    return Cos.apply(as_tensor_arg(input, "cos"))
+    return Cos._apply1(as_tensor_arg(input, "cos"))
 
 
 def tan(input) -> Tensor:
     """Elementwise tangent (radians)."""
-    return Tan.apply(as_tensor_arg(input, "tan"))
+    return Tan._apply1(as_tensor_arg(input, "tan"))
 
 
 def asin(input) -> Tensor:
     """Elementwise arcsine (nan outside [-1, 1])."""
-    return Asin.apply(as_tensor_arg(input, "asin"))
+    return Asin._apply1(as_tensor_arg(input, "asin"))
 
 
 def acos(input) -> Tensor:
     """Elementwise arccosine (nan outside [-1, 1])."""
-    return Acos.apply(as_tensor_arg(input, "acos"))
+    return Acos._apply1(as_tensor_arg(input, "acos"))
 
 
 def atan(input) -> Tensor:
     """Elementwise arctangent."""
-    return Atan.apply(as_tensor_arg(input, "atan"))
+    return Atan._apply1(as_tensor_arg(input, "atan"))
 
 
 class Sinc(_Unary):
@@ -167,7 +167,7 @@ class Rad2Deg(_Scale):
 
 def sinc(input) -> Tensor:
     """The normalised sinc function ``sin(pi x) / (pi x)`` (1 at 0)."""
-    return Sinc.apply(as_tensor_arg(input, "sinc"))
+    return Sinc._apply1(as_tensor_arg(input, "sinc"))
 
 
 def deg2rad(input) -> Tensor:
@@ -240,32 +240,32 @@ class Atanh(_Unary):
 
 def sinh(input) -> Tensor:
     """Elementwise hyperbolic sine."""
-    return Sinh.apply(as_tensor_arg(input, "sinh"))
+    return Sinh._apply1(as_tensor_arg(input, "sinh"))
 
 
 def cosh(input) -> Tensor:
     """Elementwise hyperbolic cosine."""
-    return Cosh.apply(as_tensor_arg(input, "cosh"))
+    return Cosh._apply1(as_tensor_arg(input, "cosh"))
 
 
 def tanh(input) -> Tensor:
     """Elementwise hyperbolic tangent."""
-    return Tanh.apply(as_tensor_arg(input, "tanh"))
+    return Tanh._apply1(as_tensor_arg(input, "tanh"))
 
 
 def asinh(input) -> Tensor:
     """Elementwise inverse hyperbolic sine."""
-    return Asinh.apply(as_tensor_arg(input, "asinh"))
+    return Asinh._apply1(as_tensor_arg(input, "asinh"))
 
 
 def acosh(input) -> Tensor:
     """Elementwise inverse hyperbolic cosine (nan below 1)."""
-    return Acosh.apply(as_tensor_arg(input, "acosh"))
+    return Acosh._apply1(as_tensor_arg(input, "acosh"))
 
 
 def atanh(input) -> Tensor:
     """Elementwise inverse hyperbolic tangent (nan outside [-1, 1])."""
-    return Atanh.apply(as_tensor_arg(input, "atanh"))
+    return Atanh._apply1(as_tensor_arg(input, "atanh"))
 
 
 arcsin, arccos, arctan = asin, acos, atan
@@ -321,7 +321,7 @@ class Logit(Primitive):
 
 def sigmoid(input) -> Tensor:
     """Elementwise logistic function ``1 / (1 + exp(-input))``."""
-    return Sigmoid.apply(as_tensor_arg(input, "sigmoid"))
+    return Sigmoid._apply1(as_tensor_arg(input, "sigmoid"))
 
 
 def logit(input, eps: float | None = None) -> Tensor:

@@ -64,12 +64,12 @@ class Abs(Primitive):
 
 def neg(input) -> Tensor:
     """``-input``."""
-    return Neg.apply(as_tensor_arg(input, "neg"))
+    return Neg._apply1(as_tensor_arg(input, "neg"))
 
 
 def abs(input) -> Tensor:  # noqa: A001 (PyTorch's name)
     """Elementwise absolute value; its gradient at 0 is 0."""
-    return Abs.apply(as_tensor_arg(input, "abs"))
+    return Abs._apply1(as_tensor_arg(input, "abs"))
 
 
 class _Flat(Primitive):
@@ -95,7 +95,7 @@ class Sign(_Flat):
 
 def sign(input) -> Tensor:
     """-1, 0 or 1 by the sign of each element (0 for nan; zero gradient)."""
-    return Sign.apply(as_tensor_arg(input, "sign"))
+    return Sign._apply1(as_tensor_arg(input, "sign"))
 
 
 class Sgn(Sign):
@@ -104,7 +104,7 @@ class Sgn(Sign):
 
 def sgn(input) -> Tensor:
     """``sign`` (npgrad has no complex tensors, where the two differ)."""
-    return Sgn.apply(as_tensor_arg(input, "sgn"))
+    return Sgn._apply1(as_tensor_arg(input, "sgn"))
 
 
 def signbit(input) -> Tensor:
@@ -146,7 +146,7 @@ class Reciprocal(Primitive):
 
 def reciprocal(input) -> Tensor:
     """Elementwise ``1 / input`` (integers give the default float dtype)."""
-    return Reciprocal.apply(as_tensor_arg(input, "reciprocal"))
+    return Reciprocal._apply1(as_tensor_arg(input, "reciprocal"))
 
 
 negative, absolute = neg, abs
@@ -202,17 +202,17 @@ class Sqrt(Primitive):
 
 def exp(input) -> Tensor:
     """Elementwise ``e ** input``."""
-    return Exp.apply(as_tensor_arg(input, "exp"))
+    return Exp._apply1(as_tensor_arg(input, "exp"))
 
 
 def log(input) -> Tensor:
     """Elementwise natural logarithm (``-inf`` at 0, ``nan`` below)."""
-    return Log.apply(as_tensor_arg(input, "log"))
+    return Log._apply1(as_tensor_arg(input, "log"))
 
 
 def sqrt(input) -> Tensor:
     """Elementwise square root."""
-    return Sqrt.apply(as_tensor_arg(input, "sqrt"))
+    return Sqrt._apply1(as_tensor_arg(input, "sqrt"))
 
 
 class Exp2(Primitive):
@@ -329,7 +329,7 @@ def log1p(input) -> Tensor:
 
 def rsqrt(input) -> Tensor:
     """Elementwise ``1 / sqrt(input)``."""
-    return Rsqrt.apply(as_tensor_arg(input, "rsqrt"))
+    return Rsqrt._apply1(as_tensor_arg(input, "rsqrt"))
 
 
 # ---------------------------------------------------------------------------------------------
