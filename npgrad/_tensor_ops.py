@@ -22,42 +22,42 @@ class TensorOps:
     # these through unchanged, and this is the hottest path of any model. Anything else
     # (arrays, lists, other objects) goes through the function, which converts or rejects it.
     def __add__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Add._apply2(self, other)
         return _ops.binary.add(self, other)
 
     def __radd__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Add._apply2(other, self)
         return _ops.binary.add(other, self)
 
     def __sub__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Sub._apply2(self, other)
         return _ops.binary.sub(self, other)
 
     def __rsub__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Sub._apply2(other, self)
         return _ops.binary.sub(other, self)
 
     def __mul__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Mul._apply2(self, other)
         return _ops.binary.mul(self, other)
 
     def __rmul__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Mul._apply2(other, self)
         return _ops.binary.mul(other, self)
 
     def __truediv__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Div._apply2(self, other)
         return _ops.binary.div(self, other)
 
     def __rtruediv__(self, other):
-        if other.__class__ in _NUMBERS or isinstance(other, TensorOps):
+        if isinstance(other, TensorOps) or other.__class__ in _NUMBERS:
             return _ops.binary.Div._apply2(other, self)
         return _ops.binary.div(other, self)
 
