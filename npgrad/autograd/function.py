@@ -35,6 +35,7 @@ _FREED_MSG = (
 
 
 _NO_EDGE = (None, 0)
+_SAVED_NONE = (2, None, None, 0)  # a None saved (or an input that no gradient needs)
 _NEEDS_ONE = (True,)               # needs_input_grad of a one-input op that records
 _NO_KWARGS: dict = {}
 
@@ -404,6 +405,8 @@ def apply_unary(cls, a):
         t._data, t._rg, t.grad_fn = out, True, ctx
         if ctx._to_save is not None:
             ctx._save((a,), (d,), (t,))
+        elif cls.saves is not None:
+            _save_declared(ctx, (a,), t)
         return t
     return _wrap_recorded(ctx, cls, out, (a,), (d,), _NO_KWARGS)
 
@@ -443,6 +446,8 @@ def apply_binary(cls, a, b):
         t._data, t._rg, t.grad_fn = out, True, ctx
         if ctx._to_save is not None:
             ctx._save((a, b), (da, db), (t,))
+        elif cls.saves is not None:
+            _save_declared(ctx, (a, b), t)
         return t
     return _wrap_recorded(ctx, cls, out, (a, b), (da, db), _NO_KWARGS)
 
@@ -490,10 +495,18 @@ class Primitive(Function):
     ``node_name`` to the name PyTorch gives the same node (``MulBackward0``), and ``is_view``
     when the output may share memory with the first input (so the two share a version
     counter, and in-place changes to the view reach the base's graph).
+
+    ``saves`` declares what backward reads from ``ctx.saved_tensors`` when it is one of two
+    common cases, and apply then saves it directly (cheaper than ``save_for_backward`` in
+    forward, which must find each array among the inputs and outputs; this is how PyTorch's
+    built-ins declare their saved values too): ``"output"``, the op's one output;
+    ``"bilinear"``, the two inputs of a product, each saved only when the other input
+    requires grad (d/da needs b, d/db needs a), so that nothing unneeded is kept alive.
     """
 
     node_name = ""
     is_view = False
+    saves = None
 
     def name(self) -> str:
         return self.node_name or f"{type(self).__name__}Backward0"
@@ -540,8 +553,11 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
             t._rg, t.grad_fn = False, None
         if cls.is_view:
             _link_view(t, args, cls, kwargs)
-        if t._rg and ctx._to_save is not None:
-            ctx._save(args, raw, (t,))
+        if t._rg:
+            if ctx._to_save is not None:
+                ctx._save(args, raw, (t,))
+            elif cls.saves is not None:
+                _save_declared(ctx, args, t)
         return t
     outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o)) for o in out])
     diff = False
@@ -556,6 +572,26 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
             ctx._save(args, raw, outs)
     return outs
 
+
+
+def _save_declared(ctx, args, out: Tensor) -> None:
+    """Save what the op's ``saves`` declares (see :class:`Primitive`) for its output ``out``."""
+    if ctx.saves == "output":
+        vc = out._vc = VersionCounter()  # (a new tensor: it has no counter yet)
+        ctx._saved = [(1, (out._data, 0), vc, 0)]
+    else:  # "bilinear": d/da needs b and d/db needs a
+        a, b = args
+        need_a, need_b = ctx.needs_input_grad
+        ctx._saved = [_input_entry(a) if need_b else _SAVED_NONE,
+                      _input_entry(b) if need_a else _SAVED_NONE]
+
+
+def _input_entry(x) -> tuple:
+    """The saved entry of an input: a Tensor with its version, or a constant."""
+    if isinstance(x, Tensor):
+        vc = x._vc
+        return (0, x, None, 0 if vc is None else vc.v)
+    return (2, x, None, 0)
 
 
 def _as_array(ctx, scalar) -> np.ndarray:

@@ -34,11 +34,11 @@ __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu"
 
 class Relu(Primitive):
     node_name = "ReluBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
         out = np.maximum(a, 0, dtype=a.dtype) if a.dtype.kind != "b" else a.copy()
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -340,6 +340,7 @@ def _sum_dim(x: np.ndarray, dim: int) -> np.ndarray:
 
 class Softmax(Primitive):
     node_name = "SoftmaxBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a, dim):
@@ -351,7 +352,6 @@ class Softmax(Primitive):
             out = x - _max_dim(x, dim)
             np.exp(out, out=out)
             out /= _sum_dim(out, dim)
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod
@@ -367,6 +367,7 @@ class Softmax(Primitive):
 
 class LogSoftmax(Primitive):
     node_name = "LogSoftmaxBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a, dim):
@@ -377,7 +378,6 @@ class LogSoftmax(Primitive):
         else:
             out = x - _max_dim(x, dim)
             out -= np.log(_sum_dim(np.exp(out), dim))
-        ctx.save_for_backward(out)
         return out
 
     @staticmethod

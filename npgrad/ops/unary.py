@@ -129,14 +129,11 @@ def square(input) -> Tensor:
 
 class Reciprocal(Primitive):
     node_name = "ReciprocalBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        # asarray: NumPy gives a scalar for 0-d input, and a saved output must be the array
-        # the result Tensor wraps (or double backward loses it)
-        out = np.reciprocal(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
-        ctx.save_for_backward(out)
-        return out
+        return np.reciprocal(float_input(a))  # (NumPy: a scalar for 0-d)
 
     @staticmethod
     def backward(ctx, grad):
@@ -158,12 +155,11 @@ negative, absolute = neg, abs
 
 class Exp(Primitive):
     node_name = "ExpBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
-        ctx.save_for_backward(out)
-        return out
+        return np.exp(float_input(a))  # (NumPy: a scalar for 0-d)
 
     @staticmethod
     def backward(ctx, grad):
@@ -187,12 +183,11 @@ class Log(Primitive):
 
 class Sqrt(Primitive):
     node_name = "SqrtBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        out = np.sqrt(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
-        ctx.save_for_backward(out)
-        return out
+        return np.sqrt(float_input(a))  # (NumPy: a scalar for 0-d)
 
     @staticmethod
     def backward(ctx, grad):
@@ -217,12 +212,11 @@ def sqrt(input) -> Tensor:
 
 class Exp2(Primitive):
     node_name = "Exp2Backward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp2(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
-        ctx.save_for_backward(out)
-        return out
+        return np.exp2(float_input(a))  # (NumPy: a scalar for 0-d)
 
     @staticmethod
     def backward(ctx, grad):
@@ -232,12 +226,11 @@ class Exp2(Primitive):
 
 class Expm1(Primitive):
     node_name = "Expm1Backward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        out = np.expm1(float_input(a))  # (a 0-d result comes back as a scalar: apply wraps it)
-        ctx.save_for_backward(out)
-        return out
+        return np.expm1(float_input(a))  # (NumPy: a scalar for 0-d)
 
     @staticmethod
     def backward(ctx, grad):
@@ -286,12 +279,11 @@ class Log1p(Primitive):
 
 class Rsqrt(Primitive):
     node_name = "RsqrtBackward0"
+    saves = "output"
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.reciprocal(np.sqrt(float_input(a))))
-        ctx.save_for_backward(out)
-        return out
+        return np.reciprocal(np.sqrt(float_input(a)))
 
     @staticmethod
     def backward(ctx, grad):
