@@ -71,6 +71,7 @@ def _zero_division(op: str, b) -> None:
 
 class Add(Primitive):
     node_name = "AddBackward0"
+    float_ufunc = np.add
 
     @staticmethod
     def forward(ctx, a, b):
@@ -83,6 +84,7 @@ class Add(Primitive):
 
 class Sub(Primitive):
     node_name = "SubBackward0"
+    float_ufunc = np.subtract
 
     @staticmethod
     def forward(ctx, a, b):
@@ -99,6 +101,7 @@ class Sub(Primitive):
 
 class Mul(Primitive):
     node_name = "MulBackward0"
+    float_ufunc = np.multiply
     saves = "bilinear"  # d/da needs b, d/db needs a
 
     @staticmethod

@@ -202,6 +202,7 @@ class Cosh(_Unary):
 
 class Tanh(_UnaryOut):
     node_name, ufunc = "TanhBackward0", np.tanh
+    float_ufunc = np.tanh
 
     @staticmethod
     def backward(ctx, grad):

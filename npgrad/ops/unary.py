@@ -31,6 +31,7 @@ def float_input(a):
 
 class Neg(Primitive):
     node_name = "NegBackward0"
+    float_ufunc = np.negative
 
     @staticmethod
     def forward(ctx, a):
@@ -155,6 +156,7 @@ negative, absolute = neg, abs
 
 class Exp(Primitive):
     node_name = "ExpBackward0"
+    float_ufunc = np.exp
     saves = "output"
 
     @staticmethod
@@ -183,6 +185,7 @@ class Log(Primitive):
 
 class Sqrt(Primitive):
     node_name = "SqrtBackward0"
+    float_ufunc = np.sqrt
     saves = "output"
 
     @staticmethod
