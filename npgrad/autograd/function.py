@@ -262,7 +262,7 @@ class Function(Node):
                 if raw_inputs[i] is obj:
                     t = args[i]
                     if t.__class__ is Tensor or isinstance(t, Tensor):
-                        vc = t._vc  # (t._version, inlined)
+                        vc = t._vc  # (_input_entry, inlined)
                         saved.append((0, t, None, 0 if vc is None else vc.v))
                         break
                 i += 1

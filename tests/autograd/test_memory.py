@@ -148,3 +148,27 @@ def test_training_loop_memory_is_flat():
     assert last < first                                # it trained
     # A leaked graph would cost kilobytes per step (arrays of 32 x 16 floats, ~30 nodes).
     assert at_1000 - at_100 < 16 * 1024, (at_100, at_1000)
+
+
+def test_a_product_keeps_only_the_factors_a_gradient_needs():
+    # d(a*c)/da needs c and d(a*c)/dc needs a: with c a constant, a is not kept alive
+    # (Mul saves its inputs declaratively, Primitive.saves = "bilinear")
+    with _no_cyclic_gc():
+        w = npgrad.ones(3, requires_grad=True)
+        c = npgrad.full((3,), 2.0)
+        a = w * 3
+        ref_a, ref_c = weakref.ref(a._data), weakref.ref(c._data)
+        y = (a * c).sum()
+        del a, c
+        assert ref_a() is None and ref_c() is not None
+        y.backward()
+        assert np.allclose(w.grad.numpy(), 6.0)
+        # both factors require grad: both are kept, for both gradients
+        u, v = w * 1, w * 2
+        ref_u, ref_v = weakref.ref(u._data), weakref.ref(v._data)
+        z = (u * v).sum()
+        del u, v
+        assert ref_u() is not None and ref_v() is not None
+        z.backward()
+        assert ref_u() is None and ref_v() is None   # and backward frees them
+        assert np.allclose(w.grad.numpy(), 6.0 + 4.0)
