@@ -386,10 +386,10 @@ def apply_unary(cls, a):
         return _apply_any(cls, (a,), _NO_KWARGS)
     d = a._data
     fast = cls.float_ufunc
-    if fast is not None and d.dtype.kind != "f":
-        fast = None
+    out = fast(d) if fast is not None and d.dtype.kind == "f" else None
     if not (a._rg and STATE.enabled):
-        out = cls.forward(_new(cls), d) if fast is None else fast(d)
+        if out is None:
+            out = cls.forward(_new(cls), d)
         if out.__class__ is np.ndarray and not cls.is_view:
             t = _new(Tensor)  # (the common case of _wrap_plain, inlined)
             t._data, t._rg, t.grad_fn = out, False, None
@@ -402,7 +402,8 @@ def apply_unary(cls, a):
     ctx.needs_input_grad = _NEEDS_ONE
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
-    out = cls.forward(ctx, d) if fast is None else fast(d)
+    if out is None:
+        out = cls.forward(ctx, d)
     if out.__class__ is np.ndarray and out.dtype.kind == "f" and not cls.is_view:
         t = _new(Tensor)  # (one float array, the common case of _wrap_recorded, inlined)
         t._data, t._rg, t.grad_fn = out, True, ctx
@@ -420,19 +421,17 @@ def apply_binary(cls, a, b):
     b_is_t = b.__class__ is Tensor or isinstance(b, Tensor)
     da = a._data if a_is_t else a
     db = b._data if b_is_t else b
-    fast = cls.float_ufunc
-    if fast is not None and not (da.__class__ is np.ndarray and da.dtype.kind == "f" and (
+    out = None
+    fast = cls.float_ufunc  # (other operands, bools among them, go to forward)
+    if fast is not None and da.__class__ is np.ndarray and da.dtype.kind == "f" and (
             db.__class__ is np.ndarray and db.dtype is da.dtype
-            or db.__class__ is float or db.__class__ is int)):
-        fast = None  # (other operands, bools among them: forward follows PyTorch's rules)
+            or db.__class__ is float or db.__class__ is int):
+        try:
+            out = fast(da, db)
+        except ValueError:  # shapes that don't broadcast: forward raises the op's error
+            pass
     if not STATE.enabled or not (a_is_t and a._rg or b_is_t and b._rg):
-        out = None  # (no graph: every op inside a backward pass)
-        if fast is not None:
-            try:
-                out = fast(da, db)
-            except ValueError:  # shapes that don't broadcast: forward raises the op's error
-                pass
-        if out is None:
+        if out is None:  # (no graph: every op inside a backward pass)
             out = cls.forward(_new(cls), da, db)
         if out.__class__ is np.ndarray and not cls.is_view:
             t = _new(Tensor)  # (the common case of _wrap_plain, inlined)
@@ -455,12 +454,6 @@ def apply_binary(cls, a, b):
     ctx.next_functions, ctx._in_meta, ctx.needs_input_grad = (ea, eb), (ma, mb), (rg_a, rg_b)
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
-    out = None
-    if fast is not None:
-        try:
-            out = fast(da, db)
-        except ValueError:
-            pass
     if out is None:
         out = cls.forward(ctx, da, db)
     if out.__class__ is np.ndarray and out.dtype.kind == "f" and not cls.is_view:
