@@ -164,9 +164,11 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
                            "access saved tensors after they have already been freed). Specify "
                            "retain_graph=True if you need to backward through the graph a "
                            "second time.")
-    if node._n_outputs > 1:
+    if node._n_outputs == 1:
+        grads = node.backward(node, buf[0])
+    else:
         buf = _materialize(node, buf)
-    grads = node.backward(node, *buf)
+        grads = node.backward(node, *buf)
     if grads.__class__ is not tuple:
         grads = (grads,) if not isinstance(grads, list) else tuple(grads)
     edges = node.next_functions
