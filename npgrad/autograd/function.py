@@ -380,8 +380,8 @@ def _before_write(t: Tensor) -> Tensor:
 # grad mode records, links the node to its inputs before forward runs (forward may then save
 # only what the wanted gradients need).
 
-def apply_unary(cls, a):
-    """``cls.apply(a)``."""
+def apply_unary(cls: type, a) -> Tensor | tuple:
+    """``cls.apply(a)`` for the Primitive ``cls`` (the operators call it as ``cls._apply1``)."""
     if a.__class__ is not Tensor and not isinstance(a, Tensor):
         return _apply_any(cls, (a,), _NO_KWARGS)
     d = a._data
@@ -415,8 +415,9 @@ def apply_unary(cls, a):
     return _wrap_recorded(ctx, cls, out, (a,), (d,), _NO_KWARGS)
 
 
-def apply_binary(cls, a, b):
-    """``cls.apply(a, b)``, either of them a Tensor or a constant."""
+def apply_binary(cls: type, a, b) -> Tensor | tuple:
+    """``cls.apply(a, b)`` for the Primitive ``cls``, either input a Tensor or a constant
+    (the operators call it as ``cls._apply2``)."""
     a_is_t = a.__class__ is Tensor or isinstance(a, Tensor)
     b_is_t = b.__class__ is Tensor or isinstance(b, Tensor)
     da = a._data if a_is_t else a
@@ -537,6 +538,8 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Run the op on arrays unwrapped from its Tensor arguments, and record it in the
+        graph when grad mode is on and an input requires grad."""
         if not kwargs:  # (one or two inputs: elementwise arithmetic, the hot path)
             n = len(args)
             if n == 2:
