@@ -281,7 +281,6 @@ class Function(Node):
                 return (1, (t._data, t._output_nr), vc, vc.v)
         return (2, obj, None, obj._version if isinstance(obj, Tensor) else 0)
 
-
     # -- apply: how users call a Function ----------------------------------------------------
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -594,7 +593,6 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
         if ctx._to_save is not None:
             ctx._save(args, raw, outs)
     return outs
-
 
 
 def _save_declared(ctx, args, out: Tensor) -> None:

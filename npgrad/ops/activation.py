@@ -38,8 +38,7 @@ class Relu(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.maximum(a, 0, dtype=a.dtype) if a.dtype.kind != "b" else a.copy()
-        return out
+        return np.maximum(a, 0, dtype=a.dtype) if a.dtype.kind != "b" else a.copy()
 
     @staticmethod
     def backward(ctx, grad):

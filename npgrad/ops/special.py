@@ -248,8 +248,7 @@ class Erfinv(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(_erfinv(a))
-        return out
+        return _erfinv(a)
 
     @staticmethod
     def backward(ctx, grad):

@@ -202,7 +202,7 @@ class Cosh(_Unary):
 
 class Tanh(_UnaryOut):
     node_name, ufunc = "TanhBackward0", np.tanh
-    float_ufunc = np.tanh
+    float_ufunc = ufunc  # (forward is the ufunc itself on floating input)
 
     @staticmethod
     def backward(ctx, grad):
