@@ -10,9 +10,16 @@ taking the first run.
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from math import prod
+
+import numpy as np
 
 _POOL: dict = {}
+_LOCAL = threading.local()
+# Scratch buffers larger than this are not kept (a convolution's block buffers are ~4 MB).
+_SCRATCH_MAX = 16 << 20
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -50,3 +57,31 @@ def parallel_chunks(items: list, work, max_threads: int | None = None) -> list:
     futures = [_pool(threads - 1).submit(work, run) for run in runs[1:]]
     first = work(runs[0])
     return [first] + [f.result() for f in futures]
+
+
+def scratch(role: str, shape: tuple, dtype, tag=None):
+    """An uninitialised array of ``shape`` that the calling thread reuses from call to call
+    for ``role`` (one buffer per role and thread, grown to the largest request). With a
+    ``tag``, returns ``(array, same)``: ``same`` is True when the last request for this role
+    on this thread had the same tag, shape and dtype, so the array still holds what that
+    caller left in it.
+
+    For the block buffers that an op fills and reads before it returns (never for results):
+    a fresh buffer of a few MB costs a page fault per 4 KB on first touch, and in two
+    threads at once those faults queue on the process's memory map lock. A role must not be
+    used again before the previous use of it on this thread is over.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = prod(shape) * dtype.itemsize
+    key = (tag, tuple(shape), dtype)
+    if nbytes > _SCRATCH_MAX:
+        buf, same = np.empty(shape, dtype), False
+    else:
+        bufs = _LOCAL.__dict__.setdefault("scratch", {})
+        raw, last = bufs.get(role, (None, None))
+        same = raw is not None and last == key and tag is not None
+        if raw is None or raw.nbytes < nbytes:
+            raw = np.empty(max(nbytes, 1), np.uint8)
+        bufs[role] = (raw, key)
+        buf = raw[:nbytes].view(dtype).reshape(shape)
+    return buf if tag is None else (buf, same)

@@ -221,6 +221,7 @@ GEOMETRIES = [
     (2, dict(padding="same", dilation=(2, 1), groups=2), (2, 4, 6, 7), (4, 2, 2, 3)),
     (2, dict(padding=(0, 1)), (2, 3, 6, 5), (2, 3, 3, 3)),
     (2, dict(padding=1, stride=(1, 2)), (2, 3, 6, 7), (4, 3, 3, 3)),
+    (2, dict(padding=1, stride=2, groups=2), (2, 4, 6, 7), (4, 2, 3, 3)),
     (3, dict(padding=1), (2, 2, 4, 5, 3), (3, 2, 3, 3, 3)),
     (3, dict(padding="same", groups=2), (1, 4, 3, 4, 5), (2, 2, 2, 3, 2)),
 ]
@@ -229,8 +230,12 @@ GEOMETRIES = [
 @pytest.mark.parametrize("n, kw, xs, ws", GEOMETRIES)
 @pytest.mark.parametrize("batch", [1, 40])  # 40 samples of these sizes: several blocks
 @pytest.mark.parametrize("threads", [1, 3])  # blocks shared by 3 threads, in unequal runs
-def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, monkeypatch):
+@pytest.mark.parametrize("split", [False, True])  # the forward's Taps: one matmul, or kernel[0]
+def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, split, monkeypatch):
     monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
+    monkeypatch.setattr(npgrad.ops._conv_layout, "_SHARE_BYTES", 0)
+    monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
+                        staticmethod(lambda kernel, *_: split and len(kernel) > 1))
     monkeypatch.setitem(npgrad._compat._THREADS, "intra", threads)
     (x, w, b), (tx, tw, tb) = _pair((batch,) + xs[1:], ws, (ws[0],))
     name = f"conv{n}d"
@@ -242,3 +247,33 @@ def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, monkeypatch):
     (ty * torch.tensor(g)).sum().backward()
     for ours, theirs in ((x, tx), (w, tw), (b, tb)):
         np.testing.assert_allclose(_np(ours.grad), _np(theirs.grad), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_padding_next_to_inf_and_nan_stays_zero(split, monkeypatch):
+    # The forward's shifted copies put a neighbouring row's value where a window meets the
+    # padding, then zero it: an inf or NaN in the first or last column must not leak into
+    # the outputs on the other side (as a mask multiply would: inf * 0 = NaN).
+    monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
+                        staticmethod(lambda kernel, *_: split))
+    a = RNG.standard_normal((2, 3, 5, 6))
+    a[0, 1, 2, 0], a[0, 2, 3, -1], a[1, 0, 0, 0], a[1, 1, -1, -1] = np.inf, np.nan, -np.inf, np.inf
+    w = RNG.standard_normal((4, 3, 3, 3))
+    for kw in (dict(padding=1), dict(padding="same", dilation=2)):
+        y = npgrad.nn.functional.conv2d(npgrad.tensor(a), npgrad.tensor(w), **kw)
+        ty = torch.nn.functional.conv2d(torch.tensor(a), torch.tensor(w), **kw)
+        np.testing.assert_allclose(_np(y), _np(ty), rtol=1e-10, atol=1e-10)  # NaNs in place
+
+
+def test_scratch_buffers_are_reused_and_tagged():
+    from npgrad._parallel import scratch
+    a = scratch("test.role", (3, 4), np.float32)
+    a[...] = 7
+    b, same = scratch("test.role", (3, 4), np.float32, tag="x")
+    assert not same and np.shares_memory(a, b)  # no tag before: contents unknown
+    c, same = scratch("test.role", (3, 4), np.float32, tag="x")
+    assert same and np.shares_memory(b, c) and (c == 7).all()
+    d, same = scratch("test.role", (2, 4), np.float32, tag="x")
+    assert not same  # another shape
+    e, same = scratch("test.role", (30, 40), np.float64, tag="x")
+    assert not same and e.shape == (30, 40) and e.dtype == np.float64  # grown

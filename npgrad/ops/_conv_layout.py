@@ -10,6 +10,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .._parallel import scratch
+
 
 # ---------------------------------------------------------------------------------------------
 # Geometry and the array kernels (im2col / col2im), shared with pooling and unfold/fold
@@ -116,6 +118,22 @@ def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
 # into a buffer of about this size, which stays in the L2 cache for the matmul that reads
 # them straight after (a whole-batch im2col buffer of several MB made the matmul ~2x slower).
 _BLOCK_BYTES = 4 << 20
+# Work whose columns take less is done on one thread: handing a share to another thread
+# costs about 0.05 ms on a small VM (waking it, and waiting for it).
+_SHARE_BYTES = 1 << 20
+
+
+def batch_blocks(n: int, per_sample: int, parts: int = 1) -> list:
+    """``(start, stop)`` of batch blocks of near-equal size whose columns (``per_sample``
+    bytes a sample) fill at most about _BLOCK_BYTES, in a multiple of ``parts`` blocks (so
+    that ``parts`` threads get equal shares). A loop over these is cache blocking over
+    samples, never over output positions."""
+    total = n * max(1, per_sample)
+    count = max(1, -(-total // _BLOCK_BYTES))
+    if total > _SHARE_BYTES:
+        count = min(n, -(-count // parts) * parts)
+    bounds = [n * i // count for i in range(count + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 class Windows:
@@ -133,8 +151,8 @@ class Windows:
     of the flat position, so the window view has long contiguous rows (fast to copy) and
     col2im is one contiguous shifted add per offset. Positions then run over the padded
     width; ``unpack`` drops the extra columns and ``pack`` fills them with zeros. The forward
-    uses the N-d window view instead (no extra columns), over the unpadded flat input when
-    the output is as large as the input (:meth:`_shifted`), else over the padded input.
+    uses :class:`Taps` when it can, else the N-d window view of the padded input (no extra
+    columns).
     """
 
     def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
@@ -144,12 +162,9 @@ class Windows:
         self.kk = prod(kernel)
         unit = all(s == 1 for s in geom.stride) and len(size) > 0
         self.flat = flat and unit
-        self.edges = None
         if not self.flat:
             self.length = prod(self.out_sp)
             self.rest = self.out_sp
-            if unit and self.out_sp[1:] == self.size[1:] and self.length:
-                self._shifted()
             return
         padded = [s + lo + hi for s, (lo, hi) in zip(size, geom.pads)]
         padded[0] += 1  # one spare row: the last window's extra columns read past the end
@@ -162,32 +177,6 @@ class Windows:
         self.offsets = [sum(i * d * r for i, d, r in zip(k, geom.dilation, self.row))
                         for k in np.ndindex(*self.kernel)]
 
-    def _shifted(self) -> None:
-        """The layout for unit strides when the output is as large as the input in every dim
-        but the first (as with 'same' padding): windows over each sample's *unpadded* flat
-        input, so that every (channel, kernel offset) row of the columns is one contiguous
-        run (NumPy copies short runs several times slower per element), with no extra
-        columns to drop. A window element in the padding reads a neighbouring row (or a
-        margin) instead of a zero: ``edges`` lists those entries, zeroed after the copy."""
-        n, geom = len(self.size), self.geom
-        self.row = [prod(self.size[d + 1:]) for d in range(n)]
-        lo = [p for p, _ in geom.pads]
-        self.front = sum(p * r for p, r in zip(lo, self.row))
-        last = sum(((k - 1) * d - p) * r for k, d, p, r
-                   in zip(self.kernel, geom.dilation, lo, self.row))
-        self.back = max(0, last + self.length - prod(self.size))
-        self.rest = (self.length,)
-        edges = []
-        for d in range(n):
-            for i in range(self.kernel[d]):
-                shift = i * geom.dilation[d] - lo[d]  # input index = output index + shift
-                for a, b in ((0, -shift), (self.size[d] - shift, self.out_sp[d])):
-                    a, b = max(0, a), min(self.out_sp[d], b)
-                    if a < b:
-                        edges.append((slice(None),) * (3 + d) + (i,)
-                                     + (slice(None),) * (n - 1) + (slice(a, b),))
-        self.edges = edges
-
     @staticmethod
     @lru_cache(maxsize=256)
     def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple | None = None,
@@ -196,16 +185,8 @@ class Windows:
         return Windows(size, kernel, geom, out_sp, flat)
 
     def blocks(self, n: int, channels: int, itemsize: int, parts: int = 1) -> list:
-        """``(start, stop)`` of batch blocks of near-equal size whose columns fill at most
-        about _BLOCK_BYTES, in a multiple of ``parts`` blocks (so that ``parts`` threads get
-        equal shares). A loop over these is cache blocking over samples, never over output
-        positions."""
-        per = max(1, channels * self.kk * self.length * itemsize)
-        count = max(1, -(-n * per // _BLOCK_BYTES))
-        if count > 1:  # (work that fits one block is too small to share between threads)
-            count = min(n, -(-count // parts) * parts)
-        bounds = [n * i // count for i in range(count + 1)]
-        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+        """Batch blocks for columns of ``channels`` channels (see :func:`batch_blocks`)."""
+        return batch_blocks(n, channels * self.kk * self.length * itemsize, parts)
 
     def view(self, x: np.ndarray) -> np.ndarray:
         """Read-only window view ``(N, C, *kernel, *rest)`` of ``x``: copied block by block
@@ -213,17 +194,6 @@ class Windows:
         N, C = x.shape[:2]
         n = x.ndim - 2
         item = x.itemsize
-        if self.edges is not None:
-            size = N * C * prod(self.size)
-            xm = np.empty(self.front + size + self.back, x.dtype)
-            xm[:self.front] = 0
-            xm[self.front + size:] = 0
-            xm[self.front:self.front + size].reshape(x.shape)[...] = x
-            shape = (N, C) + self.kernel + (self.length,)
-            strides = ((C * prod(self.size) * item, prod(self.size) * item)
-                       + tuple(d * r * item for d, r in zip(self.geom.dilation, self.row))
-                       + (item,))
-            return _strided(xm, shape, strides)
         if not self.flat:
             win = windows(pad_array(x, self.geom.pads), self.out_sp, self.kernel,
                           self.geom.stride, self.geom.dilation)
@@ -234,6 +204,38 @@ class Windows:
         strides = (xp.strides[:2] + tuple(d * r * item for d, r in
                                           zip(self.geom.dilation, self.row)) + (item,))
         return _strided(xp, shape, strides)
+
+    # The forward's block interface, as :class:`Taps`'s (the N-d window view, one matmul)
+
+    def weights(self, w: np.ndarray, b, groups: int) -> list:
+        """The matmul's weight, ``(groups, O/groups, C/groups * kk [+ 1])``: the bias rides
+        as a last column (its columns get a row of ones)."""
+        O = w.shape[0]
+        wm = w.reshape(groups, O // groups, -1)
+        if b is not None:
+            wm = np.concatenate([wm, b.reshape(groups, O // groups, 1).astype(wm.dtype)], axis=2)
+        return [wm]
+
+    def new_columns(self, n: int, groups: int, channels: int, bias: bool, dtype) -> np.ndarray:
+        """A columns buffer for ``n`` samples, ``(n, groups, C/groups * kk [+ 1], length)``."""
+        rows = channels // groups * self.kk
+        cols = scratch("conv.columns", (n, groups, rows + bias, self.length), dtype)
+        if bias:
+            cols[:, :, rows] = 1
+        return cols
+
+    def fill(self, cols: np.ndarray, x: np.ndarray) -> None:
+        """Copy the windows of the samples ``x`` (N, C, *size) into ``cols``."""
+        n, g = cols.shape[:2]
+        win = self.view(x)
+        win = win.reshape((n, g, -1) + win.shape[2:])  # (a view: splits the channels)
+        dst = cols[:, :, :win.shape[2] * self.kk]
+        np.copyto(dst.reshape(win.shape), win)  # (a view too: splits the rows)
+
+    def contract(self, mats: list, cols: np.ndarray, out: np.ndarray, tmp=None) -> None:
+        """``out`` (n, O, length) = the convolution of the samples whose columns these are."""
+        n, g = cols.shape[:2]
+        np.matmul(mats[0], cols, out=out.reshape(n, g, -1, self.length))
 
     def pack(self, y: np.ndarray) -> np.ndarray:
         """``(N, O, *out_sp)`` to ``(N, O, length)`` (zeros in the extra flat columns)."""
@@ -310,6 +312,153 @@ class Windows:
             return np.ascontiguousarray(img)
         np.copyto(out, img)
         return out
+
+
+class Taps:
+    """The forward layout for unit strides when the output is as large as the input in every
+    dim but the first (as with 'same' padding): no im2col buffer of every kernel offset.
+
+    The kernel's offsets along the trailing dims (``kernel[1:]``; all of them for 1-d) are
+    the *taps*: a sample's columns hold, per tap and channel, a row with a copy of that
+    channel shifted by the tap's flat offset. The copies of all taps are one strided copy
+    (one NumPy call: every call in a thread's share of the work waits for the GIL, and on a
+    small VM a wait costs a wake-up of ~35 us), and each row is one contiguous run (NumPy
+    copies short runs several times slower per element). Where a tap's window element falls
+    in the padding, the shifted copy holds a neighbouring row's value instead: those *bands*
+    are zeroed after the copy (zeroed, not multiplied by a mask, so that an inf there cannot
+    make a NaN), and the margins around the copies are zero.
+
+    With ``split``, the offsets along the first dim are not copied at all: they are row
+    shifts of these columns, so they are ``kernel[0]`` matmuls over shifted views of one
+    buffer, summed. That trades ``kernel[0] - 1`` passes over the output for ``kernel[0]``
+    times fewer copied rows, which pays when the input has enough channels next to the
+    output's (:meth:`split`); otherwise all offsets are taps and there is one matmul, an
+    im2col whose rows are long runs.
+    """
+
+    def __init__(self, size: tuple, kernel: tuple, geom: Geom, out_sp: tuple, split: bool):
+        n = len(size)
+        self.out_sp = out_sp
+        self.length = prod(out_sp)
+        row = [prod(size[d + 1:]) for d in range(n)]
+        lo = [p for p, _ in geom.pads]
+        m = 1 if split else 0  # the dims whose offsets are matmuls, not taps
+        self.tap_shape = tuple(kernel[m:])
+        self.taps = prod(self.tap_shape)
+        self.offsets = ([i * geom.dilation[0] * row[0] for i in range(kernel[0])] if m
+                        else [0])
+        grid = self.length + self.offsets[-1]  # what the matmuls read of a row
+        self.grid = (grid // row[0],) + tuple(size[1:])
+        # Grid position u of tap t's row holds input element u + shift(t) (flat), with
+        # shift(t) = first + sum_d t_d * step_d: so the copy of tap t starts at u = -shift(t)
+        # and is the whole flat input; margins keep every copy inside its own row.
+        steps = [geom.dilation[d] * row[d] for d in range(m, n)]
+        first = sum((-lo[d]) * row[d] for d in range(n))
+        shifts = [first + sum(i * st for i, st in zip(tap, steps))
+                  for tap in np.ndindex(*self.tap_shape)]
+        flat = prod(size)
+        self.margin = max(0, max(shifts))  # before the grid
+        self.row_length = self.margin + max(grid, flat - min(shifts))
+        self.copy_start = self.margin - first
+        self.steps = steps
+        self.flat = flat
+        # bands: per dim d >= 1 and tap index i along it, the output positions whose input
+        # index along d falls outside [0, size[d])
+        self.bands = []
+        for d in range(1, n):
+            for i in range(kernel[d]):
+                shift = i * geom.dilation[d] - lo[d]
+                for a, b in ((0, -shift), (size[d] - shift, size[d])):
+                    a, b = max(0, a), min(size[d], b)
+                    if a < b:
+                        taps = tuple(i if ax == d - m else slice(None)
+                                     for ax in range(len(self.tap_shape)))
+                        self.bands.append(taps + (slice(None),) * (d + 1) + (slice(a, b),)
+                                          + (slice(None),) * (n - 1 - d))
+
+    @staticmethod
+    def fits(size: tuple, geom: Geom, out_sp: tuple) -> bool:
+        """Whether this layout applies: unit strides, output as large as the input in every
+        dim but the first."""
+        return (all(s == 1 for s in geom.stride) and len(size) > 0
+                and tuple(out_sp[1:]) == tuple(size[1:]) and prod(out_sp) > 0)
+
+    @staticmethod
+    def split(kernel: tuple, channels: int, out_channels: int) -> bool:
+        """Whether to make the first dim's offsets matmuls (see the class): when a tap has
+        more input rows, ``prod(kernel[1:]) * channels``, than the output has channels. (Per
+        first-dim offset, that many rows are not copied, and one pass over the output is
+        added; measured on 32 28x28 images: 8->16 and 16->32 channels split, 1->8 and 3->64
+        do not.)"""
+        return len(kernel) > 1 and prod(kernel[1:]) * channels > out_channels
+
+    @staticmethod
+    @lru_cache(maxsize=256)
+    def of(size: tuple, kernel: tuple, geom: Geom, out_sp: tuple, split: bool) -> "Taps":
+        """The (cached) layout for these sizes."""
+        return Taps(size, kernel, geom, out_sp, split)
+
+    def blocks(self, n: int, channels: int, itemsize: int, parts: int = 1) -> list:
+        """Batch blocks for columns of ``channels`` channels (see :func:`batch_blocks`)."""
+        return batch_blocks(n, channels * self.taps * self.row_length * itemsize, parts)
+
+    def weights(self, w: np.ndarray, b, groups: int) -> list:
+        """Each matmul's weight, ``(groups, O/groups, taps * C/groups [+ 1])``, with the
+        bias as a last column of the first (its columns get a row of ones)."""
+        O, Cg = w.shape[:2]
+        mats = w.reshape(groups, O // groups, Cg, len(self.offsets), self.taps)
+        mats = np.ascontiguousarray(mats.transpose(3, 0, 1, 4, 2)).reshape(
+            len(self.offsets), groups, O // groups, self.taps * Cg)
+        out = list(mats)
+        if b is not None:
+            ones = b.reshape(groups, O // groups, 1).astype(mats.dtype)
+            out[0] = np.concatenate([out[0], ones], axis=2)
+        return out
+
+    def new_columns(self, n: int, groups: int, channels: int, bias: bool, dtype) -> np.ndarray:
+        """A columns buffer for ``n`` samples, ``(n, groups, taps * C/groups [+ 1],
+        row_length)``, zero but for a row of ones under the bias: a thread's scratch buffer
+        (see :func:`scratch`), zeroed only when it last served another layout, as a block's
+        :meth:`fill` writes nothing outside its copies and bands."""
+        shape = (n, groups, self.taps * (channels // groups) + bias, self.row_length)
+        cols, same = scratch("conv.columns", shape, dtype, tag=self)
+        if not same:
+            cols[...] = 0
+            if bias:
+                cols[:, :, -1] = 1
+        return cols
+
+    def fill(self, cols: np.ndarray, x: np.ndarray) -> None:
+        """Write the columns of the samples ``x`` (N, C, *size) into ``cols``."""
+        n, g = cols.shape[:2]
+        Cg = x.shape[1] // g
+        item, row = cols.itemsize, cols.strides[2]
+        taps = len(self.tap_shape)
+        # tap t's rows start at (t_flat * Cg) rows + copy_start - sum_d t_d * step_d
+        tap_strides = tuple(prod(self.tap_shape[a + 1:]) * Cg * row - st * item
+                            for a, st in enumerate(self.steps))
+        dst = as_strided(cols[..., self.copy_start:], (n, g) + self.tap_shape + (Cg, self.flat),
+                         cols.strides[:2] + tap_strides + (row, item))
+        np.copyto(dst, x.reshape((n, g) + (1,) * taps + (Cg, self.flat)))
+        if self.bands:
+            grid = cols[:, :, :self.taps * Cg, self.margin:self.margin + prod(self.grid)]
+            grid = grid.reshape((n, g) + self.tap_shape + (Cg,) + self.grid)
+            for idx in self.bands:
+                grid[(slice(None), slice(None)) + idx] = 0
+
+    def contract(self, mats: list, cols: np.ndarray, out: np.ndarray, tmp=None) -> None:
+        """``out`` (n, O, length) = the convolution of the samples whose columns these are
+        (``tmp``, as large as ``out``, holds the products of the matmuls after the first)."""
+        n, g = cols.shape[:2]
+        L = self.length
+        out = out.reshape(n, g, -1, L)
+        for i, (wm, off) in enumerate(zip(mats, self.offsets)):
+            start = self.margin + off
+            view = cols[:, :, :wm.shape[2], start:start + L]
+            if i == 0:
+                np.matmul(wm, view, out=out)
+            else:
+                out += np.matmul(wm, view, out=tmp[:n].reshape(out.shape))
 
 
 def bias_shape(n: int) -> tuple:

@@ -16,16 +16,15 @@ with even kernels works), ``dilation`` and ``groups``.
 """
 from __future__ import annotations
 
-from math import prod
 
 import numpy as np
 
-from .._parallel import num_threads, parallel_chunks
+from .._parallel import num_threads, parallel_chunks, scratch
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
-from ._conv_layout import (Geom, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
+from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
                           out_size, pad_array, windows)
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -39,6 +38,17 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
 def _largest(blocks: list) -> int:
     """The most samples in one of these batch blocks (the size of a columns buffer)."""
     return max(n1 - n0 for n0, n1 in blocks)
+
+
+def _forward_layout(size: tuple, kernel: tuple, geom: Geom, out_sp, channels: int,
+                    out_channels: int):
+    """The forward's layout: :class:`Taps` where it applies, else the window view of the
+    padded input (not the gradients' flat layout: it would need one more pass over the
+    output to drop its extra columns)."""
+    out_sp = tuple(out_sp) if out_sp is not None else out_size(size, kernel, geom)
+    if Taps.fits(size, geom, out_sp):
+        return Taps.of(size, kernel, geom, out_sp, Taps.split(kernel, channels, out_channels))
+    return Windows.of(size, kernel, geom, out_sp, flat=False)
 
 
 def _sum_bias(grad: Tensor) -> Tensor:
@@ -56,37 +66,22 @@ class Convolution(Primitive):
         ctx.save_for_backward(x, w)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], w.shape[0]
-        # Not the flat layout here: it would need one more pass over the output to drop the
-        # extra columns, which costs more than copying shorter runs (see Windows._shifted).
-        lay = Windows.of(x.shape[2:], w.shape[2:], geom, out_sp, flat=False)
-        ckk, L = prod(w.shape[1:]), lay.length  # explicit sizes (not -1): empty batches work
-        wm = w.reshape(g, O // g, ckk)
-        # The bias rides in the matmul, as a row of ones under each group's columns: adding
-        # it afterwards would be one more pass over the output.
-        extra = b is not None
-        if extra:
-            wm = np.concatenate([wm, b.reshape(g, O // g, 1).astype(wm.dtype)], axis=2)
-        out = np.empty((N, O, L), np.result_type(x, w))
-        Cg, Og = C // g, O // g
+        lay = _forward_layout(x.shape[2:], w.shape[2:], geom, out_sp, C, O)
+        mats = lay.weights(w, b, g)  # the bias rides in the (first) matmul
+        out = np.empty((N, O, lay.length), np.result_type(x, w))
 
-        def run(blocks):  # one thread's samples, with its own window view and columns buffer
-            s, e = blocks[0][0], blocks[-1][1]
-            win = lay.view(x[s:e])
-            win = win.reshape((e - s, g, Cg) + win.shape[2:])
-            buf = np.empty((_largest(blocks), g, ckk + extra, L), x.dtype)
-            if extra:
-                buf[:, :, ckk] = 1
+        def run(blocks):  # one thread's samples, with its own columns buffer
+            nb = _largest(blocks)
+            buf = lay.new_columns(nb, g, C, b is not None, x.dtype)
+            tmp = scratch("conv.products", (nb,) + out.shape[1:], out.dtype) \
+                if len(mats) > 1 else None
             for n0, n1 in blocks:
                 cols = buf[:n1 - n0]
-                np.copyto(cols[:, :, :ckk].reshape(win[n0 - s:n1 - s].shape), win[n0 - s:n1 - s])
-                if lay.edges:
-                    dst = cols[:, :, :ckk].reshape((n1 - n0, g, Cg) + lay.kernel + lay.out_sp)
-                    for idx in lay.edges:
-                        dst[idx] = 0
-                np.matmul(wm, cols, out=out[n0:n1].reshape(n1 - n0, g, Og, L))
+                lay.fill(cols, x[n0:n1])
+                lay.contract(mats, cols, out[n0:n1], tmp)
 
         parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
-        return lay.unpack(out)
+        return out.reshape((N, O) + lay.out_sp)
 
     @staticmethod
     def backward(ctx, grad):
