@@ -277,3 +277,23 @@ def test_scratch_buffers_are_reused_and_tagged():
     assert not same  # another shape
     e, same = scratch("test.role", (30, 40), np.float64, tag="x")
     assert not same and e.shape == (30, 40) and e.dtype == np.float64  # grown
+
+
+def test_parallel_runs_call_blas_on_one_thread(monkeypatch):
+    # Each run of parallel_chunks sets its thread's BLAS to one thread and restores it.
+    import threading
+
+    import npgrad._parallel as parallel
+    state, seen = {}, []
+
+    def fake_setter(n):  # per thread, like openblas_set_num_threads_local
+        before = state.get(threading.get_ident(), 4)
+        state[threading.get_ident()] = n
+        return before
+    monkeypatch.setattr(parallel, "_SET_BLAS_THREADS", fake_setter)
+    monkeypatch.setitem(npgrad._compat._THREADS, "intra", 2)
+    parallel.parallel_chunks([1, 2, 3, 4], lambda run: seen.append(state[threading.get_ident()]))
+    assert seen == [1, 1] and len(state) == 2 and set(state.values()) == {4}
+    state.clear()
+    parallel.parallel_chunks([1, 2], lambda run: None, max_threads=1)
+    assert state == {}  # one thread: BLAS keeps its own threads
