@@ -6,8 +6,9 @@ matmul per block of samples): OpenBLAS runs a small matmul on one thread, while 
 splits the same work over its intra-op threads. Ops hand :func:`parallel_chunks` a list
 of work items; it splits them into one contiguous run per thread (``npgrad.get_num_threads()``,
 as PyTorch's ``torch.get_num_threads``) and runs them concurrently, the calling thread
-taking the first run. Inside a run, BLAS calls use one thread (as in PyTorch's parallel
-regions), and :func:`scratch` gives each thread block buffers it reuses across calls.
+taking the first run; on request BLAS calls inside the runs use one thread (as in
+PyTorch's parallel regions), and :func:`scratch` gives each thread block buffers it reuses
+across calls.
 """
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import numpy as np
 
 _POOL: dict = {}
 _LOCAL = threading.local()
-# Scratch buffers larger than this are not kept (a convolution's block buffers are ~4 MB).
+# Scratch buffers larger than this are not kept (a convolution's block buffers are ~4 MB),
+# nor more than this many per thread.
 _SCRATCH_MAX = 16 << 20
+_SCRATCH_KEEP = 8
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -37,13 +40,15 @@ def num_threads() -> int:
     return get_num_threads()
 
 
-def parallel_chunks(items: list, work, max_threads: int | None = None) -> list:
+def parallel_chunks(items: list, work, max_threads: int | None = None,
+                    one_blas_thread: bool = False) -> list:
     """Call ``work(run)`` on contiguous runs of ``items``, one run per thread, and return
     the results in order (none for no items). With one thread (or one item) it is a plain
     call.
 
     ``work`` must only touch data its own run owns (e.g. its own output rows and its own
-    scratch buffer): the runs execute at the same time.
+    scratch buffer): the runs execute at the same time. ``one_blas_thread``: the runs' BLAS
+    calls use one thread (for matmuls large enough that OpenBLAS would split them).
     """
     if not items:
         return []
@@ -56,33 +61,29 @@ def parallel_chunks(items: list, work, max_threads: int | None = None) -> list:
         stop = start + step + (t < extra)
         runs.append(items[start:stop])
         start = stop
-    work = _one_blas_thread(work)
-    futures = [_pool(threads - 1).submit(work, run) for run in runs[1:]]
-    first = work(runs[0])
-    return [first] + [f.result() for f in futures]
-
-
-def _one_blas_thread(work):
-    """``work`` with the calling thread's BLAS calls on one thread, as in PyTorch's parallel
-    regions: OpenBLAS would otherwise split each matmul of each run over all the cores that
-    the runs already occupy (measured: a 16-channel conv forward 28% slower on 2 cores)."""
-    if _SET_BLAS_THREADS is None:
-        return work
-
-    def run(items):
-        before = _SET_BLAS_THREADS(1)
-        try:
-            return work(items)
-        finally:
+    # With one_blas_thread, BLAS runs on one thread while the runs execute, as in PyTorch's
+    # parallel regions: OpenBLAS would otherwise split each matmul of each run over the
+    # cores that the runs already occupy (measured: a 16-channel conv forward ~28% slower
+    # on 2 cores). Only on request: switching costs OpenBLAS a wake-up of its threads
+    # afterwards (10% of a small CNN's backward, whose matmuls it would not split anyway).
+    # Set and restored here, around all runs: in OpenBLAS's pthreads builds the "local"
+    # count is the process's, so runs setting it themselves would race on the restore.
+    switch = one_blas_thread and _SET_BLAS_THREADS is not None
+    before = _SET_BLAS_THREADS(1) if switch else None
+    try:
+        futures = [_pool(threads - 1).submit(work, run) for run in runs[1:]]
+        first = work(runs[0])
+        return [first] + [f.result() for f in futures]
+    finally:
+        if before is not None:
             _SET_BLAS_THREADS(before)
-    return run
 
 
 def _blas_thread_setter():
-    """OpenBLAS's ``openblas_set_num_threads_local`` (sets the calling thread's BLAS threads,
-    returns the previous number) in the BLAS that NumPy loaded, or None if it has none (an
-    older OpenBLAS, MKL, Accelerate, or not Linux). Called through ``ctypes.PyDLL``, which
-    keeps the GIL: a call that dropped it would have to wait for it again."""
+    """OpenBLAS's ``openblas_set_num_threads_local`` (sets the BLAS threads, returns the
+    previous number) in the BLAS that NumPy loaded, or None if it has none (an older
+    OpenBLAS, MKL, Accelerate, or not Linux). Called through ``ctypes.PyDLL``, which keeps
+    the GIL: a call that dropped it would have to wait for it again."""
     try:
         with open("/proc/self/maps") as maps:
             paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
@@ -103,10 +104,11 @@ _SET_BLAS_THREADS = _blas_thread_setter()
 
 def scratch(role: str, shape: tuple, dtype, tag=None):
     """An uninitialised array of ``shape`` that the calling thread reuses from call to call
-    for ``role`` (one buffer per role and thread, grown to the largest request). With a
-    ``tag``, returns ``(array, same)``: ``same`` is True when the last request for this role
-    on this thread had the same tag, shape and dtype, so the array still holds what that
-    caller left in it.
+    for ``role`` (one buffer per role, or per role and ``tag``, and thread, grown to the
+    largest request; the _SCRATCH_KEEP most recently used are kept). With a ``tag``, returns
+    ``(array, same)``: ``same`` is True when the last request for this role and tag on this
+    thread had the same shape and dtype, so the array still holds what that caller left in
+    it (a layout's zeroed margins, say: two layers that alternate keep one buffer each).
 
     For the block buffers that an op fills and reads before it returns (never for results):
     a fresh buffer of a few MB costs a page fault per 4 KB on first touch, and in two
@@ -115,15 +117,17 @@ def scratch(role: str, shape: tuple, dtype, tag=None):
     """
     dtype = np.dtype(dtype)
     nbytes = prod(shape) * dtype.itemsize
-    key = (tag, tuple(shape), dtype)
     if nbytes > _SCRATCH_MAX:
         buf, same = np.empty(shape, dtype), False
     else:
         bufs = _LOCAL.__dict__.setdefault("scratch", {})
-        raw, last = bufs.get(role, (None, None))
-        same = raw is not None and last == key and tag is not None
+        key = (role, tag)
+        raw, last = bufs.pop(key, (None, None))
+        same = raw is not None and last == (tuple(shape), dtype) and tag is not None
         if raw is None or raw.nbytes < nbytes:
             raw = np.empty(max(nbytes, 1), np.uint8)
-        bufs[role] = (raw, key)
+        bufs[key] = (raw, (tuple(shape), dtype))  # (most recent last)
+        while len(bufs) > _SCRATCH_KEEP:
+            del bufs[next(iter(bufs))]
         buf = raw[:nbytes].view(dtype).reshape(shape)
     return buf if tag is None else (buf, same)

@@ -233,7 +233,6 @@ GEOMETRIES = [
 @pytest.mark.parametrize("split", [False, True])  # the forward's Taps: one matmul, or kernel[0]
 def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, split, monkeypatch):
     monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
-    monkeypatch.setattr(npgrad.ops._conv_layout, "_SHARE_BYTES", 0)
     monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
                         staticmethod(lambda kernel, *_: split and len(kernel) > 1))
     monkeypatch.setitem(npgrad._compat._THREADS, "intra", threads)
@@ -265,35 +264,47 @@ def test_padding_next_to_inf_and_nan_stays_zero(split, monkeypatch):
         np.testing.assert_allclose(_np(y), _np(ty), rtol=1e-10, atol=1e-10)  # NaNs in place
 
 
-def test_scratch_buffers_are_reused_and_tagged():
-    from npgrad._parallel import scratch
-    a = scratch("test.role", (3, 4), np.float32)
+def test_scratch_buffers_are_reused_and_tagged(monkeypatch):
+    import npgrad._parallel as parallel
+    monkeypatch.setattr(parallel, "_SCRATCH_KEEP", 3)
+    a = parallel.scratch("test.role", (3, 4), np.float32)
     a[...] = 7
-    b, same = scratch("test.role", (3, 4), np.float32, tag="x")
-    assert not same and np.shares_memory(a, b)  # no tag before: contents unknown
-    c, same = scratch("test.role", (3, 4), np.float32, tag="x")
-    assert same and np.shares_memory(b, c) and (c == 7).all()
-    d, same = scratch("test.role", (2, 4), np.float32, tag="x")
+    assert np.shares_memory(a, parallel.scratch("test.role", (2, 4), np.float32))
+    b, same = parallel.scratch("test.role", (3, 4), np.float32, tag="x")
+    assert not same  # first request with this tag: contents unknown
+    b[...] = 8
+    c, same = parallel.scratch("test.role", (3, 4), np.float32, tag="y")
+    assert not same and not np.shares_memory(b, c)  # one buffer per tag
+    d, same = parallel.scratch("test.role", (3, 4), np.float32, tag="x")
+    assert same and np.shares_memory(b, d) and (d == 8).all()
+    e, same = parallel.scratch("test.role", (2, 4), np.float32, tag="x")
     assert not same  # another shape
-    e, same = scratch("test.role", (30, 40), np.float64, tag="x")
-    assert not same and e.shape == (30, 40) and e.dtype == np.float64  # grown
+    f, same = parallel.scratch("test.role", (30, 40), np.float64, tag="x")
+    assert not same and f.shape == (30, 40) and f.dtype == np.float64  # grown
+    for tag in "pqr":  # more than _SCRATCH_KEEP: the least recently used go
+        parallel.scratch("test.role", (3, 4), np.float32, tag=tag)
+    assert not parallel.scratch("test.role", (30, 40), np.float64, tag="x")[1]
 
 
 def test_parallel_runs_call_blas_on_one_thread(monkeypatch):
-    # Each run of parallel_chunks sets its thread's BLAS to one thread and restores it.
-    import threading
-
+    # While parallel_chunks's runs execute, BLAS has one thread; afterwards it has its own
+    # count again (OpenBLAS's count is the process's: a run must not restore it alone).
     import npgrad._parallel as parallel
-    state, seen = {}, []
+    state, seen = {"blas": 4}, []
 
-    def fake_setter(n):  # per thread, like openblas_set_num_threads_local
-        before = state.get(threading.get_ident(), 4)
-        state[threading.get_ident()] = n
+    def fake_setter(n):
+        before, state["blas"] = state["blas"], n
         return before
     monkeypatch.setattr(parallel, "_SET_BLAS_THREADS", fake_setter)
     monkeypatch.setitem(npgrad._compat._THREADS, "intra", 2)
-    parallel.parallel_chunks([1, 2, 3, 4], lambda run: seen.append(state[threading.get_ident()]))
-    assert seen == [1, 1] and len(state) == 2 and set(state.values()) == {4}
-    state.clear()
-    parallel.parallel_chunks([1, 2], lambda run: None, max_threads=1)
-    assert state == {}  # one thread: BLAS keeps its own threads
+    parallel.parallel_chunks([1, 2, 3, 4], lambda run: seen.append(state["blas"]),
+                             one_blas_thread=True)
+    assert seen == [1, 1] and state["blas"] == 4
+    with pytest.raises(ZeroDivisionError):
+        parallel.parallel_chunks([1, 2], lambda run: 1 / 0, one_blas_thread=True)
+    assert state["blas"] == 4  # restored on errors too
+    parallel.parallel_chunks([1, 2], lambda run: seen.append(state["blas"]))
+    assert seen[-2:] == [4, 4]  # not asked for: BLAS keeps its threads
+    parallel.parallel_chunks([1, 2], lambda run: seen.append(state["blas"]), max_threads=1,
+                             one_blas_thread=True)
+    assert seen[-1] == 4  # one thread: BLAS keeps its own threads

@@ -35,6 +35,10 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
 # The three convolution primitives
 # ---------------------------------------------------------------------------------------------
 
+# OpenBLAS's SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD (m * n * k of a matmul)
+_BLAS_SPLITS = 65536 * 4
+
+
 def _largest(blocks: list) -> int:
     """The most samples in one of these batch blocks (the size of a columns buffer)."""
     return max(n1 - n0 for n0, n1 in blocks)
@@ -80,7 +84,10 @@ class Convolution(Primitive):
                 lay.fill(cols, x[n0:n1])
                 lay.contract(mats, cols, out[n0:n1], tmp)
 
-        parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
+        # OpenBLAS splits a matmul of more than _BLAS_SPLITS multiply-adds over its threads
+        big = O // g * mats[0].shape[-1] * lay.length > _BLAS_SPLITS
+        blocks = lay.blocks(N, C, x.itemsize, num_threads(), out_channels=O)
+        parallel_chunks(blocks, run, one_blas_thread=big)
         return out.reshape((N, O) + lay.out_sp)
 
     @staticmethod
