@@ -7,24 +7,16 @@ splits the same work over its intra-op threads. Ops hand :func:`parallel_chunks`
 of work items; it splits them into one contiguous run per thread (``npgrad.get_num_threads()``,
 as PyTorch's ``torch.get_num_threads``) and runs them concurrently, the calling thread
 taking the first run; on request BLAS calls inside the runs use one thread (as in
-PyTorch's parallel regions), and :func:`scratch` gives each thread block buffers it reuses
-across calls.
+PyTorch's parallel regions).
 """
 from __future__ import annotations
 
 import ctypes
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from math import prod
 
-import numpy as np
+import numpy as np  # noqa: F401  (loads NumPy's BLAS, which _blas_thread_setter looks for)
 
 _POOL: dict = {}
-_LOCAL = threading.local()
-# Scratch buffers larger than this are not kept (a convolution's block buffers are ~4 MB),
-# nor more than this many per thread.
-_SCRATCH_MAX = 16 << 20
-_SCRATCH_KEEP = 8
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
@@ -100,34 +92,3 @@ def _blas_thread_setter():
 
 
 _SET_BLAS_THREADS = _blas_thread_setter()
-
-
-def scratch(role: str, shape: tuple, dtype, tag=None):
-    """An uninitialised array of ``shape`` that the calling thread reuses from call to call
-    for ``role`` (one buffer per role, or per role and ``tag``, and thread, grown to the
-    largest request; the _SCRATCH_KEEP most recently used are kept). With a ``tag``, returns
-    ``(array, same)``: ``same`` is True when the last request for this role and tag on this
-    thread had the same shape and dtype, so the array still holds what that caller left in
-    it (a layout's zeroed margins, say: two layers that alternate keep one buffer each).
-
-    For the block buffers that an op fills and reads before it returns (never for results):
-    a fresh buffer of a few MB costs a page fault per 4 KB on first touch, and in two
-    threads at once those faults queue on the process's memory map lock. A role must not be
-    used again before the previous use of it on this thread is over.
-    """
-    dtype = np.dtype(dtype)
-    nbytes = prod(shape) * dtype.itemsize
-    if nbytes > _SCRATCH_MAX:
-        buf, same = np.empty(shape, dtype), False
-    else:
-        bufs = _LOCAL.__dict__.setdefault("scratch", {})
-        key = (role, tag)
-        raw, last = bufs.pop(key, (None, None))
-        same = raw is not None and last == (tuple(shape), dtype) and tag is not None
-        if raw is None or raw.nbytes < nbytes:
-            raw = np.empty(max(nbytes, 1), np.uint8)
-        bufs[key] = (raw, (tuple(shape), dtype))  # (most recent last)
-        while len(bufs) > _SCRATCH_KEEP:
-            del bufs[next(iter(bufs))]
-        buf = raw[:nbytes].view(dtype).reshape(shape)
-    return buf if tag is None else (buf, same)

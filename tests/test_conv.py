@@ -264,28 +264,6 @@ def test_padding_next_to_inf_and_nan_stays_zero(split, monkeypatch):
         np.testing.assert_allclose(_np(y), _np(ty), rtol=1e-10, atol=1e-10)  # NaNs in place
 
 
-def test_scratch_buffers_are_reused_and_tagged(monkeypatch):
-    import npgrad._parallel as parallel
-    monkeypatch.setattr(parallel, "_SCRATCH_KEEP", 3)
-    a = parallel.scratch("test.role", (3, 4), np.float32)
-    a[...] = 7
-    assert np.shares_memory(a, parallel.scratch("test.role", (2, 4), np.float32))
-    b, same = parallel.scratch("test.role", (3, 4), np.float32, tag="x")
-    assert not same  # first request with this tag: contents unknown
-    b[...] = 8
-    c, same = parallel.scratch("test.role", (3, 4), np.float32, tag="y")
-    assert not same and not np.shares_memory(b, c)  # one buffer per tag
-    d, same = parallel.scratch("test.role", (3, 4), np.float32, tag="x")
-    assert same and np.shares_memory(b, d) and (d == 8).all()
-    e, same = parallel.scratch("test.role", (2, 4), np.float32, tag="x")
-    assert not same  # another shape
-    f, same = parallel.scratch("test.role", (30, 40), np.float64, tag="x")
-    assert not same and f.shape == (30, 40) and f.dtype == np.float64  # grown
-    for tag in "pqr":  # more than _SCRATCH_KEEP: the least recently used go
-        parallel.scratch("test.role", (3, 4), np.float32, tag=tag)
-    assert not parallel.scratch("test.role", (30, 40), np.float64, tag="x")[1]
-
-
 def test_parallel_runs_call_blas_on_one_thread(monkeypatch):
     # While parallel_chunks's runs execute, BLAS has one thread; afterwards it has its own
     # count again (OpenBLAS's count is the process's: a run must not restore it alone).

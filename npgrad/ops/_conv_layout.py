@@ -10,8 +10,6 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._parallel import scratch
-
 
 # ---------------------------------------------------------------------------------------------
 # Geometry and the array kernels (im2col / col2im), shared with pooling and unfold/fold
@@ -223,7 +221,7 @@ class Windows:
     def new_columns(self, n: int, groups: int, channels: int, bias: bool, dtype) -> np.ndarray:
         """A columns buffer for ``n`` samples, ``(n, groups, C/groups * kk [+ 1], length)``."""
         rows = channels // groups * self.kk
-        cols = scratch("conv.columns", (n, groups, rows + bias, self.length), dtype)
+        cols = np.empty((n, groups, rows + bias, self.length), dtype)
         if bias:
             cols[:, :, rows] = 1
         return cols
@@ -430,15 +428,14 @@ class Taps:
 
     def new_columns(self, n: int, groups: int, channels: int, bias: bool, dtype) -> np.ndarray:
         """A columns buffer for ``n`` samples, ``(n, groups, taps * C/groups [+ 1],
-        row_length)``, zero but for a row of ones under the bias: a thread's scratch buffer
-        (see :func:`scratch`), zeroed only when it last served another layout, as a block's
-        :meth:`fill` writes nothing outside its copies and bands."""
-        shape = (n, groups, self.taps * (channels // groups) + bias, self.row_length)
-        cols, same = scratch("conv.columns", shape, dtype, tag=self)
-        if not same:
-            cols[...] = 0
-            if bias:
-                cols[:, :, -1] = 1
+        row_length)``, zero but for a row of ones under the bias: a block's :meth:`fill`
+        writes nothing outside its copies and bands. (Fresh each call: buffers kept from
+        call to call, to spare the page faults, made the gradients' own fresh buffers fault
+        instead, and a conv's backward 1.5x slower.)"""
+        cols = np.zeros((n, groups, self.taps * (channels // groups) + bias, self.row_length),
+                        dtype)
+        if bias:
+            cols[:, :, -1] = 1
         return cols
 
     def fill(self, cols: np.ndarray, x: np.ndarray) -> None:

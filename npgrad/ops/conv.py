@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._parallel import num_threads, parallel_chunks, scratch
+from .._parallel import num_threads, parallel_chunks
 from ..autograd.function import Primitive
 from ._util import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
@@ -77,8 +77,7 @@ class Convolution(Primitive):
         def run(blocks):  # one thread's samples, with its own columns buffer
             nb = _largest(blocks)
             buf = lay.new_columns(nb, g, C, b is not None, x.dtype)
-            tmp = scratch("conv.products", (nb,) + out.shape[1:], out.dtype) \
-                if len(mats) > 1 else None
+            tmp = np.empty((nb,) + out.shape[1:], out.dtype) if len(mats) > 1 else None
             for n0, n1 in blocks:
                 cols = buf[:n1 - n0]
                 lay.fill(cols, x[n0:n1])
