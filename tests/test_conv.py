@@ -171,8 +171,11 @@ def test_conv_output_is_contiguous():
     lambda F, x, w: F.conv2d(x, w, stride=2, padding=1),
     lambda F, x, w: F.conv2d(x, w, padding="same", dilation=2),
     lambda F, x, w: F.conv_transpose2d(x, w.transpose(0, 1), stride=2, output_padding=1),
+    lambda F, x, w: F.conv_transpose2d(x, w.transpose(0, 1), padding=1),
 ])
-def test_double_backward_matches_torch(fn):
+@pytest.mark.parametrize("rows", [1, 10**9])  # transposed convolutions as convolutions, or not
+def test_double_backward_matches_torch(fn, rows, monkeypatch):
+    monkeypatch.setattr(npgrad.ops.conv, "_TRANSPOSED_ROWS", rows)
     (x, w, v), (tx, tw, tv) = _pair((2, 3, 6, 5), (4, 3, 3, 3), (2, 3, 6, 5))
     outs = []
     for F, lib, a, b, c in ((npgrad.nn.functional, npgrad, x, w, v),
@@ -231,8 +234,11 @@ GEOMETRIES = [
 @pytest.mark.parametrize("batch", [1, 40])  # 40 samples of these sizes: several blocks
 @pytest.mark.parametrize("threads", [1, 3])  # blocks shared by 3 threads, in unequal runs
 @pytest.mark.parametrize("split", [False, True])  # the forward's Taps: one matmul, or kernel[0]
-def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, split, monkeypatch):
+@pytest.mark.parametrize("rows", [1, 10**9])  # input gradient as a convolution, or col2im
+def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, split, rows, monkeypatch):
+    monkeypatch.setattr(npgrad.ops.conv, "_TRANSPOSED_ROWS", rows)
     monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
+    monkeypatch.setattr(npgrad.ops._conv_layout, "_SHARE_MACS", 0)  # shared even when small
     monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
                         staticmethod(lambda kernel, *_: split and len(kernel) > 1))
     monkeypatch.setitem(npgrad._compat._THREADS, "intra", threads)
