@@ -362,6 +362,8 @@ class Taps:
         self.margin = max(0, max(shifts))  # before the grid
         self.row_length = self.margin + max(grid, flat - min(shifts))
         self.copy_start = self.margin - first
+        # (the latest start and the earliest end of a tap's copy, in a row)
+        self.copy_end = (self.margin - min(shifts), self.margin - max(shifts) + flat)
         self.steps = steps
         self.flat = flat
         # bands: per dim d >= 1 and tap index i along it, the output positions whose input
@@ -428,14 +430,15 @@ class Taps:
 
     def new_columns(self, n: int, groups: int, channels: int, bias: bool, dtype) -> np.ndarray:
         """A columns buffer for ``n`` samples, ``(n, groups, taps * C/groups [+ 1],
-        row_length)``, zero but for a row of ones under the bias: a block's :meth:`fill`
-        writes nothing outside its copies and bands. (Fresh each call: buffers kept from
-        call to call, to spare the page faults, made the gradients' own fresh buffers fault
-        instead, and a conv's backward 1.5x slower.)"""
-        cols = np.zeros((n, groups, self.taps * (channels // groups) + bias, self.row_length),
-                        dtype)
+        row_length)``, with a row of ones under the bias and zero margins: every row is
+        zeroed before the latest start and after the earliest end of a tap's copy (a few
+        times less than the whole buffer), as :meth:`fill` rewrites every copy."""
+        rows = self.taps * (channels // groups)
+        cols = np.empty((n, groups, rows + bias, self.row_length), dtype)
+        cols[:, :, :rows, :self.copy_end[0]] = 0
+        cols[:, :, :rows, self.copy_end[1]:] = 0
         if bias:
-            cols[:, :, -1] = 1
+            cols[:, :, rows] = 1
         return cols
 
     def fill(self, cols: np.ndarray, x: np.ndarray) -> None:

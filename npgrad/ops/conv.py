@@ -85,6 +85,39 @@ def _convolve(x: np.ndarray, w: np.ndarray, b, geom: Geom, out_sp=None) -> np.nd
     return out.reshape((N, O) + lay.out_sp)
 
 
+def _weight_grad_taps(x: np.ndarray, y: np.ndarray, geom: Geom, kernel: tuple) -> np.ndarray:
+    """:class:`ConvWeightGrad` on the forward's :class:`Taps` columns of ``x``: per sample
+    and first-dim offset, the columns' shifted view times ``y`` transposed (``(taps * C/g,
+    L) @ (L, O/g)``; BLAS is about twice as fast this way round as ``y @ cols^T``), summed
+    over samples. The split costs no pass over an output here (the products are small), so
+    three times fewer copied rows come almost free."""
+    g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
+    lay = Taps.of(x.shape[2:], kernel, geom, tuple(y.shape[2:]), Taps.split(kernel, C, O))
+    M, K, L = len(lay.offsets), lay.taps * (C // g), lay.length
+    ym = y.reshape(N, g, O // g, L)
+    dtype = np.result_type(x, y)
+
+    def run(blocks):  # one thread's samples, summed into its own accumulator
+        acc = np.zeros((M, g, K, O // g), dtype)
+        buf = lay.new_columns(_largest(blocks), g, C, False, x.dtype)
+        for n0, n1 in blocks:
+            cols = buf[:n1 - n0]
+            lay.fill(cols, x[n0:n1])
+            yt = ym[n0:n1].transpose(0, 1, 3, 2)
+            for i, off in enumerate(lay.offsets):
+                start = lay.margin + off
+                acc[i] += np.matmul(cols[..., start:start + L], yt).sum(0)
+        return acc
+
+    big = K * (O // g) * L > _BLAS_SPLITS
+    blocks = lay.blocks(N, C, x.itemsize, num_threads(), out_channels=O)
+    accs = parallel_chunks(blocks, run, one_blas_thread=big)
+    acc = sum(accs[1:], accs[0]) if accs else np.zeros((M, g, K, O // g), dtype)
+    # (M, g, taps, C/g, O/g) -> (g, O/g, C/g, M, taps) = (O, C/g, *kernel)
+    acc = acc.reshape(M, g, lay.taps, C // g, O // g).transpose(1, 4, 3, 0, 2)
+    return np.ascontiguousarray(acc).reshape((O, C // g) + kernel)
+
+
 def _transposed_as_convolution(geom: Geom, kernel: tuple, in_sp: tuple, size: tuple):
     """The geometry under which a transposed convolution (``in_sp`` to ``size``) is a
     convolution with the flipped kernel, when that convolution runs on :class:`Taps`
@@ -132,7 +165,8 @@ class Convolution(Primitive):
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = gw = gb = None
         packed = None
-        if need_x and need_w:  # both start from the same packed copy of grad
+        taps = Taps.fits(x.shape[2:], ctx.geom, grad.shape[2:])  # (then neither packs grad)
+        if need_x and need_w and not taps:  # both start from the same packed copy of grad
             lay = Windows.of(x.shape[2:], w.shape[2:], ctx.geom, grad.shape[2:])
             packed = lay.pack(grad._data)
         if need_x:
@@ -216,6 +250,8 @@ class ConvWeightGrad(Primitive):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
+        if Taps.fits(x.shape[2:], geom, y.shape[2:]):
+            return _weight_grad_taps(x, y, geom, tuple(kernel))
         lay = Windows.of(x.shape[2:], tuple(kernel), geom, y.shape[2:])
         ckk, L = C // g * lay.kk, lay.length
         win = lay.view(x)
