@@ -317,8 +317,9 @@ class Windows:
 
 
 class Taps:
-    """The forward layout for unit strides when the output is as large as the input in every
-    dim but the first (as with 'same' padding): no im2col buffer of every kernel offset.
+    """The layout for unit strides when the output is as large as the input in every dim but
+    the first (as with 'same' padding), for the forward and the weight gradient (and so the
+    input gradient, a convolution too): no im2col buffer of every kernel offset.
 
     The kernel's offsets along the trailing dims (``kernel[1:]``; all of them for 1-d) are
     the *taps*: a sample's columns hold, per tap and channel, a row with a copy of that

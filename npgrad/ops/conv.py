@@ -2,7 +2,11 @@
 
 A convolution is a strided *window view* of the zero-padded input (no copy), copied into an
 im2col buffer and contracted with the weight in one batched matmul, block by block over the
-batch so that the buffer stays in cache (see :class:`Windows` for the layouts).
+batch so that the buffer stays in cache (see :class:`Windows` for the layouts). With unit
+strides and 'same'-sized outputs the columns are :class:`Taps`: shifted copies of the input
+for the kernel's trailing offsets, its first-dim offsets being row shifts of them (a few
+matmuls over views of one buffer, summed: a loop over kernel offsets, never over output
+positions).
 Three primitives are closed under differentiation, so gradients of any order are convolutions
 again (the engine's double backward needs nothing else):
 
