@@ -213,7 +213,7 @@ class Windows:
         """The matmul's weight, ``(groups, O/groups, C/groups * kk [+ 1])``: the bias rides
         as a last column (its columns get a row of ones)."""
         O = w.shape[0]
-        wm = w.reshape(groups, O // groups, -1)
+        wm = w.reshape(groups, O // groups, prod(w.shape[1:]))  # (not -1: O may be 0)
         if b is not None:
             wm = np.concatenate([wm, b.reshape(groups, O // groups, 1).astype(wm.dtype)], axis=2)
         return [wm]
@@ -237,7 +237,7 @@ class Windows:
     def contract(self, mats: list, cols: np.ndarray, out: np.ndarray, tmp=None) -> None:
         """``out`` (n, O, length) = the convolution of the samples whose columns these are."""
         n, g = cols.shape[:2]
-        np.matmul(mats[0], cols, out=out.reshape(n, g, -1, self.length))
+        np.matmul(mats[0], cols, out=out.reshape(n, g, mats[0].shape[1], self.length))
 
     def pack(self, y: np.ndarray) -> np.ndarray:
         """``(N, O, *out_sp)`` to ``(N, O, length)`` (zeros in the extra flat columns)."""
@@ -363,10 +363,11 @@ class Taps:
         self.margin = max(0, max(shifts))  # before the grid
         self.row_length = self.margin + max(grid, flat - min(shifts))
         self.copy_start = self.margin - first
-        # (the latest start and the earliest end of a tap's copy, in a row)
-        self.copy_end = (self.margin - min(shifts), self.margin - max(shifts) + flat)
+        # every row is zero before the latest start and after the earliest end of a copy
+        self.zero_until = self.margin - min(shifts)
+        self.zero_from = self.margin - max(shifts) + flat
         self.steps = steps
-        self.flat = flat
+        self.flat_size = flat
         # bands: per dim d >= 1 and tap index i along it, the output positions whose input
         # index along d falls outside [0, size[d])
         self.bands = []
@@ -436,8 +437,8 @@ class Taps:
         times less than the whole buffer), as :meth:`fill` rewrites every copy."""
         rows = self.taps * (channels // groups)
         cols = np.empty((n, groups, rows + bias, self.row_length), dtype)
-        cols[:, :, :rows, :self.copy_end[0]] = 0
-        cols[:, :, :rows, self.copy_end[1]:] = 0
+        cols[:, :, :rows, :self.zero_until] = 0
+        cols[:, :, :rows, self.zero_from:] = 0
         if bias:
             cols[:, :, rows] = 1
         return cols
@@ -451,9 +452,9 @@ class Taps:
         # tap t's rows start at (t_flat * Cg) rows + copy_start - sum_d t_d * step_d
         tap_strides = tuple(prod(self.tap_shape[a + 1:]) * Cg * row - st * item
                             for a, st in enumerate(self.steps))
-        dst = as_strided(cols[..., self.copy_start:], (n, g) + self.tap_shape + (Cg, self.flat),
+        dst = as_strided(cols[..., self.copy_start:], (n, g) + self.tap_shape + (Cg, self.flat_size),
                          cols.strides[:2] + tap_strides + (row, item))
-        np.copyto(dst, x.reshape((n, g) + (1,) * taps + (Cg, self.flat)))
+        np.copyto(dst, x.reshape((n, g) + (1,) * taps + (Cg, self.flat_size)))
         if self.bands:  # (one index array for all bands, zeroed by np.put: measured slower)
             grid = cols[:, :, :self.taps * Cg, self.margin:self.margin + prod(self.grid)]
             grid = grid.reshape((n, g) + self.tap_shape + (Cg,) + self.grid)
@@ -467,7 +468,7 @@ class Taps:
         calls but measured 10-20% slower: its products are three times the output.)"""
         n, g = cols.shape[:2]
         L = self.length
-        out = out.reshape(n, g, -1, L)
+        out = out.reshape(n, g, mats.shape[2], L)
         for i, (wm, off) in enumerate(zip(mats, self.offsets)):
             start = self.margin + off
             view = cols[:, :, :, start:start + L]

@@ -20,7 +20,6 @@ with even kernels works), ``dilation`` and ``groups``.
 """
 from __future__ import annotations
 
-
 import numpy as np
 
 from .._parallel import num_threads, parallel_chunks
@@ -52,6 +51,11 @@ _TRANSPOSED_ROWS = 8
 def _largest(blocks: list) -> int:
     """The most samples in one of these batch blocks (the size of a columns buffer)."""
     return max(n1 - n0 for n0, n1 in blocks)
+
+
+def _total(accs: list, shape: tuple, dtype) -> np.ndarray:
+    """The sum of the threads' accumulators (zeros of ``shape`` for an empty batch)."""
+    return sum(accs[1:], accs[0]) if accs else np.zeros(shape, dtype)
 
 
 def _forward_layout(size: tuple, kernel: tuple, geom: Geom, out_sp, channels: int,
@@ -116,7 +120,7 @@ def _weight_grad_taps(x: np.ndarray, y: np.ndarray, geom: Geom, kernel: tuple) -
     big = K * (O // g) * L > _BLAS_SPLITS
     blocks = lay.blocks(N, C, x.itemsize, num_threads(), out_channels=O)
     accs = parallel_chunks(blocks, run, one_blas_thread=big)
-    acc = sum(accs[1:], accs[0]) if accs else np.zeros((M, g, K, O // g), dtype)
+    acc = _total(accs, (M, g, K, O // g), dtype)
     # (M, g, taps, C/g, O/g) -> (g, O/g, C/g, M, taps) = (O, C/g, *kernel)
     acc = acc.reshape(M, g, lay.taps, C // g, O // g).transpose(1, 4, 3, 0, 2)
     return np.ascontiguousarray(acc).reshape((O, C // g) + kernel)
@@ -169,8 +173,10 @@ class Convolution(Primitive):
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = gw = gb = None
         packed = None
-        taps = Taps.fits(x.shape[2:], ctx.geom, grad.shape[2:])  # (then neither packs grad)
-        if need_x and need_w and not taps:  # both start from the same packed copy of grad
+        # both start from the same packed copy of grad, unless the weight gradient runs on
+        # Taps (which reads grad as it is)
+        taps = Taps.fits(x.shape[2:], ctx.geom, grad.shape[2:])
+        if need_x and need_w and not taps:
             lay = Windows.of(x.shape[2:], w.shape[2:], ctx.geom, grad.shape[2:])
             packed = lay.pack(grad._data)
         if need_x:
@@ -276,7 +282,7 @@ class ConvWeightGrad(Primitive):
             return acc
 
         accs = parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
-        acc = sum(accs[1:], accs[0]) if accs else np.zeros((g, ckk, O // g), dtype)
+        acc = _total(accs, (g, ckk, O // g), dtype)
         return np.ascontiguousarray(acc.transpose(0, 2, 1)).reshape((O, C // g) + tuple(kernel))
 
     @staticmethod
