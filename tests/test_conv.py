@@ -57,6 +57,8 @@ ERRORS = [
                                                               lib.ones(2, 3, 2, 2))),
     ("pool pad", lambda F, lib: F.max_pool2d(lib.ones(1, 1, 4, 4), 2, padding=2)),
     ("pool too small", lambda F, lib: F.max_pool2d(lib.ones(1, 1, 1, 1), 2)),
+    ("empty weight", lambda F, lib: F.conv2d(lib.ones(2, 3, 5, 5), lib.ones(0, 3, 3, 3),
+                                             stride=2)),
     ("pool rank", lambda F, lib: F.max_pool2d(lib.ones(5, 5), 2)),
     ("pool kernel", lambda F, lib: F.avg_pool2d(lib.ones(1, 1, 4, 4), (2, 2, 2))),
     ("pool stride", lambda F, lib: F.avg_pool2d(lib.ones(1, 1, 4, 4), 2, stride=0)),

@@ -343,6 +343,9 @@ def _check_weight(op: str, input: Tensor, weight: Tensor, bias, n: int, groups: 
     if weight.ndim != n + 2:
         raise RuntimeError(f"{op}: expected weight to be {n + 2}-dimensional, but got weight "
                            f"of size {ws}")
+    if not transposed and ws[0] < 1:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least 1 at dimension "
+                           f"0, but got weight of size {ws} instead")
     if not transposed and ws[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
                            f"at dimension 0, but got weight of size [{ws}] instead")
