@@ -452,7 +452,8 @@ class Taps:
         # tap t's rows start at (t_flat * Cg) rows + copy_start - sum_d t_d * step_d
         tap_strides = tuple(prod(self.tap_shape[a + 1:]) * Cg * row - st * item
                             for a, st in enumerate(self.steps))
-        dst = as_strided(cols[..., self.copy_start:], (n, g) + self.tap_shape + (Cg, self.flat_size),
+        dst = as_strided(cols[..., self.copy_start:],
+                         (n, g) + self.tap_shape + (Cg, self.flat_size),
                          cols.strides[:2] + tap_strides + (row, item))
         np.copyto(dst, x.reshape((n, g) + (1,) * taps + (Cg, self.flat_size)))
         if self.bands:  # (one index array for all bands, zeroed by np.put: measured slower)
