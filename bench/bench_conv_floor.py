@@ -8,9 +8,10 @@ forward does, one (16, 73) @ (73, 784) per image (8 channels x 3x3 taps + the bi
   them, the BLAS on one thread inside);
 * by the BLAS's own threads, as one matmul over the whole batch ((16, 73) @ (73, 32 * 784)).
 
-A batch of 32 28x28 images, 3x3 kernels, padding 1, float32; interleaved rounds, the first
-dropped as warm-up, medians of single calls (each case is settled by 5 calls first); ratios
-are to PyTorch's whole conv2d.
+A batch of 32 28x28 images, 3x3 kernels, padding 1, float32, timed by ``common.run``
+(interleaved rounds, the first dropped, medians), each case as the median of single calls
+after 5 settling calls. The PyTorch column is its whole conv2d on every row, so each ratio is
+that case over PyTorch's conv2d.
 
     python bench/bench_conv_floor.py [--rounds 7]
 """
@@ -22,7 +23,7 @@ import statistics
 import numpy as np
 
 import common
-from common import npgrad, timed, torch
+from common import Bench, npgrad, run, timed, torch
 from npgrad._parallel import parallel_chunks
 
 N, C, O, S = 32, 8, 16, 28
@@ -30,7 +31,8 @@ K, L = C * 9 + 1, S * S
 BLOCK = 8  # images a block: 8 x 73 x 784 float32 columns = 1.8 MB
 
 
-def cases() -> dict:
+def cases() -> tuple:
+    """PyTorch's conv2d forward, and the (label, function, BLAS threads) of the cases."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, C, S, S)).astype(np.float32)
     w = rng.standard_normal((O, C, 3, 3)).astype(np.float32)
@@ -68,14 +70,32 @@ def cases() -> dict:
         with npgrad.no_grad():
             npgrad.nn.functional.conv2d(nx, nw, nb, padding=1)
 
-    return {  # name: (function, BLAS threads while it is timed)
-        "torch conv2d forward": (torch_conv, threads),
-        "npgrad conv2d forward": (npgrad_conv, threads),
-        "matmuls alone, 1 thread": (one_thread, 1),
-        f"matmuls alone, npgrad's {threads} threads": (shared, threads),
-        f"one batch matmul, BLAS's {threads} threads": (
-            lambda: np.matmul(wm, wide, out=wide_out), threads),
-    }
+    return torch_conv, [  # (label, function, BLAS threads while it is timed)
+        ("conv2d 8->16 forward", npgrad_conv, threads),
+        ("matmuls alone, 1 thread", one_thread, 1),
+        (f"matmuls alone, npgrad's {threads} threads", shared, threads),
+        (f"one batch matmul, BLAS's {threads} threads",
+         lambda: np.matmul(wm, wide, out=wide_out), threads),
+    ]
+
+
+def _ms(fn, repeat: int, blas: int) -> float:
+    """Median ms of single calls, with BLAS on ``blas`` threads, after 5 settling calls."""
+    with common.threadpool_limits(blas):
+        timed(fn, 5)  # settle after the switch of case (BLAS threads, caches)
+        return statistics.median(timed(fn, 1) for _ in range(repeat)) * 1e3
+
+
+def bench() -> Bench:
+    """One row per case; npgrad's column times the case, PyTorch's its whole conv2d (so the
+    ratio is the case's time over PyTorch's conv)."""
+    torch_conv, rows = cases()
+
+    def fn(lib, repeat):
+        if lib is torch:
+            return (_ms(torch_conv, repeat, common.THREADS),) * len(rows)
+        return tuple(_ms(f, repeat, blas) for _, f, blas in rows)
+    return Bench(tuple(label for label, _, _ in rows), "ms", fn, 30)
 
 
 if __name__ == "__main__":
@@ -84,18 +104,5 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if common.threadpool_limits is None:
         parser.error("needs threadpoolctl (to time the one-thread matmul)")
-    fns = cases()
-    times = {name: [] for name in fns}
-    for r in range(args.rounds):
-        for name, (fn, blas) in (fns.items() if r % 2 == 0 else reversed(fns.items())):
-            with common.threadpool_limits(blas):
-                timed(fn, 5)  # settle after the switch of case (BLAS threads, caches)
-                ms = statistics.median(timed(fn, 1) for _ in range(30)) * 1e3
-            if r:  # the first round is the warm-up
-                times[name].append(ms)
-    print(f"conv2d 8->16 forward and its matmul floor: {common.THREADS} threads, "
-          f"{args.rounds - 1} timed rounds (medians), {2 * N * O * K * L / 1e6:.0f} MFLOP")
-    base = statistics.median(times["torch conv2d forward"])
-    for name, values in times.items():
-        ms = statistics.median(values)
-        print(f"{name:44s} {ms:8.3f} ms {ms / base:6.2f}x")
+    run([bench()], args.rounds, f"conv2d 8->16 forward and its matmul floor "
+        f"({2 * N * O * K * L / 1e6:.0f} MFLOP)")
