@@ -24,37 +24,37 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
 from .dtypes import promote_types as _np_promote_types
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
-from .ops.binary import *  # noqa: F401,F403
-from .ops.creation import *  # noqa: F401,F403
-from .ops.indexing import *  # noqa: F401,F403
-from .ops.masked import *  # noqa: F401,F403
-from .ops.scatter import *  # noqa: F401,F403
-from .ops.sorting import *  # noqa: F401,F403
-from .ops.linalg import *  # noqa: F401,F403
-from .ops.solvers import *  # noqa: F401,F403
-from .ops.decompositions import *  # noqa: F401,F403
-from .ops.pointwise import *  # noqa: F401,F403
-from .ops.reduce import *  # noqa: F401,F403
-from .ops.stats import *  # noqa: F401,F403
-from .ops.norms import *  # noqa: F401,F403
-from .ops.shape import *  # noqa: F401,F403
-from .ops.joins import *  # noqa: F401,F403
-from .ops.tiling import *  # noqa: F401,F403
-from .ops.diag import *  # noqa: F401,F403
-from .ops.unary import *  # noqa: F401,F403
-from .ops.trig import *  # noqa: F401,F403
-from .ops.rounding import *  # noqa: F401,F403
-from .ops.special import *  # noqa: F401,F403
-from .ops.extra import *  # noqa: F401,F403
+from .ops.elementwise.binary import *  # noqa: F401,F403
+from .ops.creation.factories import *  # noqa: F401,F403
+from .ops.indexing.indexing import *  # noqa: F401,F403
+from .ops.indexing.masked import *  # noqa: F401,F403
+from .ops.indexing.scatter import *  # noqa: F401,F403
+from .ops.indexing.sorting import *  # noqa: F401,F403
+from .ops.linalg.products import *  # noqa: F401,F403
+from .ops.linalg.solvers import *  # noqa: F401,F403
+from .ops.linalg.decompositions import *  # noqa: F401,F403
+from .ops.elementwise.pointwise import *  # noqa: F401,F403
+from .ops.reduction.reduce import *  # noqa: F401,F403
+from .ops.reduction.stats import *  # noqa: F401,F403
+from .ops.linalg.norms import *  # noqa: F401,F403
+from .ops.shape.views import *  # noqa: F401,F403
+from .ops.shape.joins import *  # noqa: F401,F403
+from .ops.shape.tiling import *  # noqa: F401,F403
+from .ops.shape.diag import *  # noqa: F401,F403
+from .ops.elementwise.unary import *  # noqa: F401,F403
+from .ops.elementwise.trig import *  # noqa: F401,F403
+from .ops.elementwise.rounding import *  # noqa: F401,F403
+from .ops.elementwise.special import *  # noqa: F401,F403
+from .ops.elementwise.integer import *  # noqa: F401,F403
 from .ops.extra_stats import *  # noqa: F401,F403
-from .ops.extra_creation import *  # noqa: F401,F403
+from .ops.creation.windows import *  # noqa: F401,F403
 from .ops.extra_index import *  # noqa: F401,F403
-from .ops.random_fill import *  # noqa: F401,F403
+from .ops.creation.random import *  # noqa: F401,F403
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
-from ._compat import *  # noqa: E402,F401,F403
+from ._settings import *  # noqa: E402,F401,F403
 from ._toplevel import *  # noqa: E402,F401,F403
 
 __version__ = "0.1.0"

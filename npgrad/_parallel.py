@@ -28,7 +28,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 def num_threads() -> int:
     """The threads an op may use (``npgrad.get_num_threads()``)."""
-    from ._compat import get_num_threads
+    from ._settings import get_num_threads
     return get_num_threads()
 
 

@@ -317,7 +317,7 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,  #
           requires_grad: builtins.bool = False) -> Tensor:
     """Deprecated inclusive range ``[start, end]`` (default float dtype), as ``torch.range``;
     use ``arange``."""
-    from .ops.creation import tensor
+    from .ops.creation.factories import tensor
     warnings.warn("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).", UserWarning,
@@ -363,7 +363,7 @@ def detach_(input: Tensor) -> Tensor:
 def tensor_new(t: Tensor, *args, **kwargs) -> Tensor:
     """``t.new(...)``, PyTorch's legacy constructor, in ``t``'s dtype: ``new()`` is empty,
     ``new(2, 3)`` / ``new(size)`` uninitialised (zeros here), ``new(data)`` a copy of data."""
-    from .ops.creation import tensor, zeros
+    from .ops.creation.factories import tensor, zeros
     dtype = kwargs.pop("dtype", None) or t.dtype
     if not args:
         return zeros(0, dtype=dtype)
@@ -419,7 +419,7 @@ def resize_(t: Tensor, *sizes) -> Tensor:
     """``t.resize_(*sizes)``: same elements in row-major order when the count is kept;
     otherwise a new buffer whose first elements are the old ones (the rest uninitialised in
     PyTorch; zeros here)."""
-    from .ops._util import size_args
+    from .ops._arguments import size_args
     if t._rg:
         raise RuntimeError("cannot resize variables that require grad")
     size = size_args(sizes, "resize_")

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import builtins
 
-from .ops import activation as _act, conv as _conv, dropout as _drop, layers as _layers
-from .ops import inplace as _inplace, loss as _loss, normalization as _norm, pool as _pool
-from .ops import sampling as _samp
+from .ops.nn import activation as _act
+from .ops.nn import conv as _conv
+from .ops.nn import dropout as _drop
+from .ops.nn import layers as _layers
+from .ops import inplace as _inplace
+from .ops.nn import loss as _loss
+from .ops.nn import normalization as _norm
+from .ops.nn import pool as _pool
+from .ops.nn import sampling as _samp
 from .tensor import Tensor
 
 __all__: list = []

@@ -1,13 +1,13 @@
 """``npgrad.linalg``: PyTorch's ``torch.linalg`` namespace (implementations live in ops/)."""
 from __future__ import annotations
 
-from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
-from .ops.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
+from .ops.linalg.norms import linalg_norm as norm, matrix_norm, vector_norm
+from .ops.linalg.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
                           slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
-from .ops.decompositions import (cholesky, cond, diagonal, eigh, eigvalsh, lstsq, matrix_rank,
+from .ops.linalg.decompositions import (cholesky, cond, diagonal, eigh, eigvalsh, lstsq, matrix_rank,
                                  pinv, svdvals)
-from .ops.decompositions import qr_linalg as qr, svd_linalg as svd
-from .ops.linalg import cross_linalg as cross, matmul, multi_dot, vecdot
+from .ops.linalg.decompositions import qr_linalg as qr, svd_linalg as svd
+from .ops.linalg.products import cross_linalg as cross, matmul, multi_dot, vecdot
 
 __all__: list = []
 __all__ += ["vector_norm", "matrix_norm", "norm"]

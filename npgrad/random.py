@@ -36,7 +36,7 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        from .ops.creation import tensor
+        from .ops.creation.factories import tensor
         state = self.rng.bit_generator.state
         words = [state["state"]["state"], state["state"]["inc"], state["has_uint32"],
                  state["uinteger"]]

@@ -1,15 +1,15 @@
 """``npgrad.special``: PyTorch's ``torch.special`` namespace (implementations live in ops/)."""
 from __future__ import annotations
 
-from .ops.activation import log_softmax as _log_softmax, softmax as _softmax
-from .ops.extra import i0
+from .ops.nn.activation import log_softmax as _log_softmax, softmax as _softmax
+from .ops.elementwise.integer import i0
 from .ops.extra_special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, xlog1py
-from .ops.pointwise import xlogy
-from .ops.reduce import logsumexp
-from .ops.rounding import round  # noqa: A004
-from .ops.special import digamma, erf, erfc, erfinv, lgamma as gammaln, mvlgamma, polygamma
-from .ops.trig import logit, sigmoid as expit, sinc
-from .ops.unary import exp2, expm1, log1p
+from .ops.elementwise.pointwise import xlogy
+from .ops.reduction.reduce import logsumexp
+from .ops.elementwise.rounding import round  # noqa: A004
+from .ops.elementwise.special import digamma, erf, erfc, erfinv, lgamma as gammaln, mvlgamma, polygamma
+from .ops.elementwise.trig import logit, sigmoid as expit, sinc
+from .ops.elementwise.unary import exp2, expm1, log1p
 
 psi = digamma
 

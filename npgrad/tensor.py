@@ -520,5 +520,11 @@ from .autograd.function import AccumulateGrad, _RemovableHandle  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .backend import device as _device_type  # noqa: E402
 from . import _formatting  # noqa: E402
-from .ops import (binary, creation as _creation, indexing, inplace, linalg,  # noqa: E402,F401
-                  reduce, shape as _shape, unary as _unary)
+from .ops import inplace
+from .ops.elementwise import binary
+from .ops.creation import factories as _creation
+from .ops.indexing import indexing
+from .ops.linalg import products as linalg
+from .ops.reduction import reduce
+from .ops.shape import views as _shape
+from .ops.elementwise import unary as _unary

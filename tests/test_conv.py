@@ -177,7 +177,7 @@ def test_conv_output_is_contiguous():
 ])
 @pytest.mark.parametrize("rows", [1, 10**9])  # transposed convolutions as convolutions, or not
 def test_double_backward_matches_torch(fn, rows, monkeypatch):
-    monkeypatch.setattr(npgrad.ops.conv, "_TRANSPOSED_ROWS", rows)
+    monkeypatch.setattr(npgrad.ops.nn.conv, "_TRANSPOSED_ROWS", rows)
     (x, w, v), (tx, tw, tv) = _pair((2, 3, 6, 5), (4, 3, 3, 3), (2, 3, 6, 5))
     outs = []
     for F, lib, a, b, c in ((npgrad.nn.functional, npgrad, x, w, v),
@@ -238,12 +238,12 @@ GEOMETRIES = [
 @pytest.mark.parametrize("split", [False, True])  # the forward's Taps: one matmul, or kernel[0]
 @pytest.mark.parametrize("rows", [1, 10**9])  # input gradient as a convolution, or col2im
 def test_conv_layouts_against_torch(n, kw, xs, ws, batch, threads, split, rows, monkeypatch):
-    monkeypatch.setattr(npgrad.ops.conv, "_TRANSPOSED_ROWS", rows)
-    monkeypatch.setattr(npgrad.ops._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
-    monkeypatch.setattr(npgrad.ops._conv_layout, "_SHARE_MACS", 0)  # shared even when small
-    monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
+    monkeypatch.setattr(npgrad.ops.nn.conv, "_TRANSPOSED_ROWS", rows)
+    monkeypatch.setattr(npgrad.ops.nn._conv_layout, "_BLOCK_BYTES", 2048)  # small blocks
+    monkeypatch.setattr(npgrad.ops.nn._conv_layout, "_SHARE_MACS", 0)  # shared even when small
+    monkeypatch.setattr(npgrad.ops.nn._conv_layout.Taps, "split",
                         staticmethod(lambda kernel, *_: split and len(kernel) > 1))
-    monkeypatch.setitem(npgrad._compat._THREADS, "intra", threads)
+    monkeypatch.setitem(npgrad._settings._THREADS, "intra", threads)
     (x, w, b), (tx, tw, tb) = _pair((batch,) + xs[1:], ws, (ws[0],))
     name = f"conv{n}d"
     y = getattr(npgrad.nn.functional, name)(x, w, b, **kw)
@@ -261,7 +261,7 @@ def test_padding_next_to_inf_and_nan_stays_zero(split, monkeypatch):
     # The forward's shifted copies put a neighbouring row's value where a window meets the
     # padding, then zero it: an inf or NaN in the first or last column must not leak into
     # the outputs on the other side (as a mask multiply would: inf * 0 = NaN).
-    monkeypatch.setattr(npgrad.ops._conv_layout.Taps, "split",
+    monkeypatch.setattr(npgrad.ops.nn._conv_layout.Taps, "split",
                         staticmethod(lambda kernel, *_: split))
     a = RNG.standard_normal((2, 3, 5, 6))
     a[0, 1, 2, 0], a[0, 2, 3, -1], a[1, 0, 0, 0], a[1, 1, -1, -1] = np.inf, np.nan, -np.inf, np.inf
@@ -282,7 +282,7 @@ def test_parallel_runs_call_blas_on_one_thread(monkeypatch):
         before, state["blas"] = state["blas"], n
         return before
     monkeypatch.setattr(parallel, "_SET_BLAS_THREADS", fake_setter)
-    monkeypatch.setitem(npgrad._compat._THREADS, "intra", 2)
+    monkeypatch.setitem(npgrad._settings._THREADS, "intra", 2)
     parallel.parallel_chunks([1, 2, 3, 4], lambda run: seen.append(state["blas"]),
                              one_blas_thread=True)
     assert seen == [1, 1] and state["blas"] == 4

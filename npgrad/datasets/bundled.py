@@ -10,7 +10,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..ops.creation import from_numpy
+from ..ops.creation.factories import from_numpy
 from ..tensor import Tensor
 from ..utils.data import Dataset
 

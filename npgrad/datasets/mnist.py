@@ -18,7 +18,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..ops.creation import from_numpy
+from ..ops.creation.factories import from_numpy
 from ..utils.data import Dataset
 
 __all__ = ["MNIST", "FashionMNIST", "read_idx", "DatasetIntegrityError"]

@@ -1,27 +1,29 @@
 """``npgrad.nn.functional``: functional forms of layers, as ``torch.nn.functional``."""
 from __future__ import annotations
 
-from ..ops import activation as _activation
-from ..ops.activation import *  # noqa: F401,F403
-from ..ops import dropout as _dropout
-from ..ops import loss as _loss
-from ..ops import normalization as _normalization
-from ..ops.dropout import *  # noqa: F401,F403
-from ..ops.normalization import *  # noqa: F401,F403
-from ..ops.layers import bilinear, linear
-from ..ops.loss import *  # noqa: F401,F403
-from ..ops.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
-from ..ops.pad import pad
-from ..ops.scatter import one_hot
+from ..ops.nn import activation as _activation
+from ..ops.nn.activation import *  # noqa: F401,F403
+from ..ops.nn import dropout as _dropout
+from ..ops.nn import loss as _loss
+from ..ops.nn import normalization as _normalization
+from ..ops.nn.dropout import *  # noqa: F401,F403
+from ..ops.nn.normalization import *  # noqa: F401,F403
+from ..ops.nn.layers import bilinear, linear
+from ..ops.nn.loss import *  # noqa: F401,F403
+from ..ops.elementwise.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
+from ..ops.nn.pad import pad
+from ..ops.indexing.scatter import one_hot
 from ..ops.extra_stats import pdist
-from ..ops.extra_creation import channel_shuffle
-from ..ops.random_fill import gumbel_softmax
+from ..ops.creation.windows import channel_shuffle
+from ..ops.creation.random import gumbel_softmax
 from .._toplevel import (celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_,
                          threshold_)
-from ..ops import conv as _conv, pool as _pool, sampling as _sampling
-from ..ops.conv import *  # noqa: F401,F403
-from ..ops.pool import *  # noqa: F401,F403
-from ..ops.sampling import *  # noqa: F401,F403
+from ..ops.nn import conv as _conv
+from ..ops.nn import pool as _pool
+from ..ops.nn import sampling as _sampling
+from ..ops.nn.conv import *  # noqa: F401,F403
+from ..ops.nn.pool import *  # noqa: F401,F403
+from ..ops.nn.sampling import *  # noqa: F401,F403
 
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__

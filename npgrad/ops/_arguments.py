@@ -21,7 +21,7 @@ def as_operand(x, op: str):
     if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
     if isinstance(x, (np.ndarray, list, tuple, np.generic)):
-        from .creation import tensor
+        from .creation.factories import tensor
         return tensor(x)
     raise TypeError(f"{op}(): expected a Tensor or a number, but got {type(x).__name__}")
 
@@ -38,7 +38,7 @@ def as_tensor_arg(x, op: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
-        from .creation import tensor
+        from .creation.factories import tensor
         return tensor(x)
     raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
 

@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from .. import dtypes as _dt
-from ._util import Tensor, as_tensor_arg, describe, norm_dim
+from ._arguments import Tensor, as_tensor_arg, describe, norm_dim
 
 __all__ = ["split_with_sizes", "select_scatter", "slice_scatter", "diagonal_scatter",
            "index_reduce", "meshgrid", "cartesian_prod", "combinations", "block_diag",
@@ -338,7 +338,7 @@ def bincount(input, weights=None, minlength: int = 0) -> Tensor:
     out = np.bincount(a, weights=w._data, minlength=minlength)
     # PyTorch keeps float32 weights' dtype and gives double for everything else
     out = out.astype(np.float32 if w._data.dtype == np.float32 else np.float64)
-    from .extra import not_differentiable
+    from .elementwise.integer import not_differentiable
     return not_differentiable(out, "bincount", w)
 
 

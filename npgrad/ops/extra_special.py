@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 
-from ._util import Tensor, as_operand, as_tensor_arg
-from .extra import _BesselI
+from ._arguments import Tensor, as_operand, as_tensor_arg
+from .elementwise.integer import _BesselI
 
 __all__ = ["ndtr", "log_ndtr", "ndtri", "entr", "xlog1py", "i0e", "i1", "i1e"]
 

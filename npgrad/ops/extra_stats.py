@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ._util import Tensor, as_tensor_arg, norm_dim
+from ._arguments import Tensor, as_tensor_arg, norm_dim
 
 __all__ = ["cov", "corrcoef", "dist", "renorm", "pdist", "gradient"]
 

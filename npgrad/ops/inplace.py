@@ -16,7 +16,7 @@ import numpy as np
 
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
-from ._util import Tensor
+from ._arguments import Tensor
 
 __all__ = ["apply_", "fill_", "copy_", "check", "commit"]
 
@@ -74,7 +74,7 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         t.grad_fn, t._output_nr, t._rg = result.grad_fn, result._output_nr, True
     elif t._rg:
         # overwritten by a constant: the old value gets gradient 0 (PyTorch's FillBackward)
-        from .unary import zero_grad_result
+        from .elementwise.unary import zero_grad_result
         z = zero_grad_result(t._data, t)
         t.grad_fn, t._output_nr = z.grad_fn, 0
     return t
@@ -93,7 +93,7 @@ class CopySlices(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
+        from .elementwise.binary import where
         mask = np.zeros(ctx.shape, bool)
         with no_grad():
             _replay(Tensor._make(mask), ctx.steps)._data[...] = True
@@ -167,6 +167,6 @@ def copy_(t: Tensor, src) -> Tensor:
     if result._data is src._data and not result._rg:
         result = Tensor._make(src._data)
     elif result._rg and result.grad_fn is None:  # a leaf source: give its gradient a node
-        from .unary import clone
+        from .elementwise.unary import clone
         result = clone(result)
     return commit(t, result, "copy_", any_cast=True)

@@ -1,7 +1,7 @@
 """Every public op has a spec in ``tests/ops/specs``.
 
-Public ops are the names in ``__all__`` of every module of ``npgrad/ops`` (imported with
-pkgutil, so a new module is picked up by itself), ``npgrad.linalg.__all__`` (as
+Public ops are the names in ``__all__`` of every module of ``npgrad/ops`` and its family
+sub-packages (found with pkgutil, so a new module is picked up by itself), ``npgrad.linalg.__all__`` (as
 ``"linalg.NAME"``), ``npgrad.nn.functional.__all__`` (as ``"nn.functional.NAME"``) and the
 Tensor's operator dunders and in-place methods (as ``"Tensor.__add__"``).
 
@@ -77,8 +77,15 @@ def _public_name(module, name: str) -> str:
 
 
 def _ops_modules() -> list:
-    return sorted(m.name for m in pkgutil.iter_modules(npgrad.ops.__path__)
-                  if not m.name.startswith("_") and m.name not in INTERNAL_MODULES)
+    """The op modules' names below ``npgrad.ops`` (``elementwise.unary``...), private ones
+    and the in-place machinery left out."""
+    found = []
+    for m in pkgutil.walk_packages(npgrad.ops.__path__, "npgrad.ops."):
+        name = m.name[len("npgrad.ops."):]
+        if m.ispkg or name.rsplit(".", 1)[-1].startswith("_") or name in INTERNAL_MODULES:
+            continue
+        found.append(name)
+    return sorted(found)
 
 
 def _missing(pairs) -> list:
@@ -96,7 +103,7 @@ def test_every_op_module_name_has_a_spec(module_name):
     module = importlib.import_module(f"npgrad.ops.{module_name}")
     names = getattr(module, "__all__", [])
     missing = _missing((_public_name(module, n), getattr(module, n)) for n in names)
-    assert not missing, _message(f"npgrad/ops/{module_name}.py", missing)
+    assert not missing, _message(f"npgrad/ops/{module_name.replace('.', '/')}.py", missing)
 
 
 def test_every_linalg_name_has_a_spec():

@@ -2,8 +2,8 @@
 arguments and reprs."""
 from __future__ import annotations
 
-from ...ops import activation as F
-from ...ops.creation import empty
+from ...ops.nn import activation as F
+from ...ops.creation.factories import empty
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter

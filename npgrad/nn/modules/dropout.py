@@ -1,7 +1,7 @@
 """Dropout layers (active in training mode only)."""
 from __future__ import annotations
 
-from ...ops import dropout as F
+from ...ops.nn import dropout as F
 from ...tensor import Tensor
 from .module import Module
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ...ops import creation
-from ...ops.layers import bilinear, linear
+from ...ops.creation import factories as creation
+from ...ops.nn.layers import bilinear, linear
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter

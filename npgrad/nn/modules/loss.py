@@ -2,7 +2,7 @@
 the same name in ``nn.functional``."""
 from __future__ import annotations
 
-from ...ops import loss as F
+from ...ops.nn import loss as F
 from ...tensor import Tensor
 from .module import Module
 

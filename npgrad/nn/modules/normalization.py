@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ops import normalization as F
-from ...ops.creation import empty, ones, zeros
+from ...ops.nn import normalization as F
+from ...ops.creation.factories import empty, ones, zeros
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter

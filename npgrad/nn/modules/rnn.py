@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-from ...ops import activation as A
-from ...ops.creation import empty, zeros
-from ...ops.dropout import dropout
-from ...ops.joins import cat, stack
-from ...ops.trig import sigmoid, tanh
+from ...ops.nn import activation as A
+from ...ops.creation.factories import empty, zeros
+from ...ops.nn.dropout import dropout
+from ...ops.shape.joins import cat, stack
+from ...ops.elementwise.trig import sigmoid, tanh
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ...autograd.grad_mode import no_grad
-from ...ops import dropout as F
-from ...ops.creation import empty
+from ...ops.nn import dropout as F
+from ...ops.creation.factories import empty
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter

@@ -9,12 +9,12 @@ import math
 
 import numpy as np
 
-from ...ops import activation as A
-from ...ops.binary import where
-from ...ops.creation import empty, zeros
-from ...ops.dropout import dropout
-from ...ops.joins import cat
-from ...ops.layers import linear
+from ...ops.nn import activation as A
+from ...ops.elementwise.binary import where
+from ...ops.creation.factories import empty, zeros
+from ...ops.nn.dropout import dropout
+from ...ops.shape.joins import cat
+from ...ops.nn.layers import linear
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -159,7 +159,7 @@ def _pad_last(mask: Tensor | None) -> Tensor | None:
     """Allow attention to one more key position (a bias or zero key appended at the end)."""
     if mask is None:
         return None
-    from ...ops.pad import pad
+    from ...ops.nn.pad import pad
     return pad(mask, (0, 1))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...autograd.grad_mode import no_grad
-from ...ops.joins import cat
+from ...ops.shape.joins import cat
 from ...tensor import Tensor
 
 

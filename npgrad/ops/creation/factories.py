@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..backend import as_device
-from ..random import rng
-from ._util import Tensor
-from ._util import size_args as _size_args
+from ... import dtypes as _dt
+from ...backend import as_device
+from ...random import rng
+from .._arguments import Tensor
+from .._arguments import size_args as _size_args
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "eye", "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
@@ -38,7 +38,7 @@ def _infer(data):
     Every leaf has a dtype (Python floats the default dtype, ints int64, bools bool; NumPy
     scalars, arrays and Tensors their own) and the result is their ``promote_types``.
     """
-    from ..tensor import _to_array_like
+    from ...tensor import _to_array_like
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (np.ndarray, np.generic)):
@@ -106,7 +106,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     arr = _infer(data)
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         # Python numbers go straight to the asked dtype (not through float32 first)
-        from ..tensor import _to_array_like
+        from ...tensor import _to_array_like
         arr = np.array(_to_array_like(data), _dt.to_dtype(dtype).np)
     else:
         arr = np.array(arr, _dt.to_dtype(dtype).np if dtype is not None else None)

@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import return_types
-from ._util import Tensor, as_tensor_arg, describe
+from ... import dtypes as _dt
+from ... import return_types
+from .._arguments import Tensor, as_tensor_arg, describe
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window",
            "kaiser_window", "histogram", "unravel_index", "nonzero_static", "vander", "rsub",
@@ -110,7 +110,7 @@ def histogram(input, bins=100, *, range=None, weight=None,  # noqa: A002 (PyTorc
     if lo_hi is not None and lo_hi[0] == lo_hi[1]:
         lo_hi = (lo_hi[0], lo_hi[1] + 1)  # PyTorch widens an empty range to the right
     hist, e = np.histogram(a.reshape(-1), bins=edges, range=lo_hi, weights=w, density=density)
-    from .extra import not_differentiable
+    from ..elementwise.integer import not_differentiable
     return histogram_type(not_differentiable(hist.astype(a.dtype), "histogram", input),
                           not_differentiable(e.astype(a.dtype), "histogram", input))
 

@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_operand, as_operands, describe
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_operand, as_operands, describe
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
            "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor",
@@ -499,7 +499,7 @@ def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, the indices of
     the nonzero elements (``nonzero(condition, as_tuple=True)``)."""
     if input is None and other is None:
-        from .indexing import nonzero
+        from ..indexing.indexing import nonzero
         return nonzero(condition, as_tuple=True)
     condition = as_operand(condition, "where")
     if not isinstance(condition, Tensor):

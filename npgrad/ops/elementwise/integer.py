@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import return_types
-from ..autograd.function import Primitive
-from ._util import Tensor, as_operand, as_tensor_arg, describe, norm_dim
+from ... import dtypes as _dt
+from ... import return_types
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_operand, as_tensor_arg, describe, norm_dim
 from .unary import float_input
 
 __all__ = ["addcmul", "addcdiv", "frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside",
@@ -247,7 +247,7 @@ def _nan_last_order(a: np.ndarray, d: int) -> np.ndarray:
 
 def nanmedian(input, dim=None, keepdim: bool = False):
     """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
-    from .reduce import TakeAlong, index_dim, select_along
+    from ..reduction.reduce import TakeAlong, index_dim, select_along
     input = as_tensor_arg(input, "nanmedian")
     a = input._data
     if dim is None:
@@ -366,7 +366,7 @@ def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str
 def mode(input, dim: int = -1, keepdim: bool = False):
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest among equally
     frequent ones) and the index of its last occurrence, as PyTorch on CPU."""
-    from .reduce import index_dim, select_along
+    from ..reduction.reduce import index_dim, select_along
     input = as_tensor_arg(input, "mode")
     a = input._data
     a1 = a.reshape(a.shape or (1,))

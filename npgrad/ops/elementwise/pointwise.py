@@ -9,9 +9,9 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_operand, as_tensor_arg, describe
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .binary import _apply_ufunc, broadcast_error, where
 
 __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
@@ -246,7 +246,7 @@ def float_power(input, exponent) -> Tensor:
 
 def float_power_(input: Tensor, exponent) -> Tensor:
     """In-place ``float_power``: only a float64 tensor can hold its result."""
-    from .inplace import apply_
+    from ..inplace import apply_
     if input.dtype != _dt.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {input.dtype} but the "
                            "operation's result requires dtype npgrad.float64")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe
 from .unary import _Flat
 
 __all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "isnan", "isinf", "isfinite",

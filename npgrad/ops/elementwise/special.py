@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg
 from .unary import exp, float_input
 
 __all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma"]

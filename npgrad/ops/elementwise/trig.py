@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg
 from .unary import float_input, rsqrt
 from .special import _erf  # noqa: F401 (erf moved to special.py; ops/activation.py imports it here)
 

@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe
 
 __all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "signbit", "square",
            "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe, norm_dim
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
            "index_fill", "nonzero", "argwhere"]
@@ -307,7 +307,7 @@ def as_value(value, input: Tensor):
 
 def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value`` in place; differentiable in ``value`` (and in ``input`` elsewhere)."""
-    from . import inplace
+    from .. import inplace
     inplace.check(input, "setitem")
     key = norm_key(key)
     result = SetItem.apply(input, as_value(value, input), key=key)

@@ -10,8 +10,8 @@ import numbers
 
 import numpy as np
 
-from ._util import Tensor, as_tensor_arg, describe
-from .binary import Where
+from .._arguments import Tensor, as_tensor_arg, describe
+from ..elementwise.binary import Where
 from .indexing import GetItem, IndexPut, as_value
 
 __all__ = ["masked_fill", "masked_select", "masked_scatter"]

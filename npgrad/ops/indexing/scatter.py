@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe, norm_dim
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from .indexing import GetItem, IndexPut
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim", "take", "put"]
@@ -273,14 +273,14 @@ class ScatterReduce(Primitive):
 
 
 def _zero_touched(grad: Tensor, touched: np.ndarray) -> Tensor:
-    from .binary import where
+    from ..elementwise.binary import where
     return where(Tensor._make(touched), 0.0, grad)
 
 
 def _prod_grads(ctx, grad: Tensor) -> tuple:
     """Gradients of a scatter product: the product of the other elements reduced at the same
     position, found without dividing by zero (PyTorch's rule for zeros)."""
-    from .binary import where
+    from ..elementwise.binary import where
     a, src, out = ctx.saved_tensors
     lin, include_self = ctx.lin, ctx.include_self
     src = src.expand(lin.shape) if tuple(src.shape) != lin.shape else src

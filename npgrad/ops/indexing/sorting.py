@@ -11,8 +11,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, norm_dim
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .scatter import Gather, flat_positions
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted",

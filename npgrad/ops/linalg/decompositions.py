@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import return_types
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe
-from .joins import cat
+from ... import return_types
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe
+from ..shape.joins import cat
 from .solvers import LinAlgError, Solve, _const, _eye, _matrix
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]

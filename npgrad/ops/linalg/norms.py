@@ -10,10 +10,10 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, norm_dim
-from .reduce import expand_back, reduce_dims
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, norm_dim
+from ..reduction.reduce import expand_back, reduce_dims
 
 __all__ = ["norm"]
 
@@ -59,8 +59,8 @@ class VectorNorm(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
-        from .unary import sign
+        from ..elementwise.binary import where
+        from ..elementwise.unary import sign
         a, out = ctx.saved_tensors
         if a._data.dtype != out._data.dtype:
             a = a.to(out.dtype)
@@ -180,7 +180,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
         return SvdNorm.apply(A, ord=ord, dims=(d0, d1), keepdim=keepdim, dtype=dt)
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"{op}: Order {ord} not supported.")
-    from .reduce import amax, amin
+    from ..reduction.reduce import amax, amin
     x = A if dt is None else A.to(_dt.from_numpy_dtype(dt))
     # 1: the largest column sum of |A| (sum over rows); inf: the largest row sum
     over, across = (d0, d1) if ord in (1, -1) else (d1, d0)

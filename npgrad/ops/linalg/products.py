@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe, norm_dim
-from .binary import where
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+from ..elementwise.binary import where
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm",
            "addmv", "addr", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "kron"]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import return_types
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe
-from .binary import where
-from .joins import cat
-from .linalg import matmul
+from ... import return_types
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe
+from ..elementwise.binary import where
+from ..shape.joins import cat
+from .products import matmul
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
            "cholesky_inverse", "matrix_exp"]
@@ -230,7 +230,7 @@ def vander(x, *, N: int | None = None) -> Tensor:
     n = x.shape[-1] if N is None else int(N)
     if n <= 1:
         raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
-    from .stats import cumprod
+    from ..reduction.stats import cumprod
     ones = Tensor._make(np.ones(tuple(x.shape) + (1,), x._data.dtype))
     rest = x.unsqueeze(-1).expand(*x.shape, n - 1)
     return cumprod(cat([ones, rest], -1), -1)

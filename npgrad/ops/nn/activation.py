@@ -10,17 +10,17 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ..autograd.grad_mode import STATE
-from . import inplace as _inplace
-from ._util import Tensor, as_tensor_arg, norm_dim
-from .binary import where
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from ...autograd.grad_mode import STATE
+from .. import inplace as _inplace
+from .._arguments import Tensor, as_tensor_arg, norm_dim
+from ..elementwise.binary import where
 from . import _rows
-from . import special as _special
-from .special import norm_cdf, norm_cdf_pdf
-from .trig import sigmoid, tanh
-from .unary import exp, float_input, log1p
+from ..elementwise import special as _special
+from ..elementwise.special import norm_cdf, norm_cdf_pdf
+from ..elementwise.trig import sigmoid, tanh
+from ..elementwise.unary import exp, float_input, log1p
 
 __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu",
            "mish", "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign", "softmax",
@@ -109,7 +109,7 @@ def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool 
         return _inplace.apply_(input, rrelu, lower, upper, training)
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    from ..random import default_generator
+    from ...random import default_generator
     slope = default_generator.rng.uniform(lower, upper, input.shape).astype(input._data.dtype)
     out = where(input >= 0, input, input * Tensor._make(slope))
     return out

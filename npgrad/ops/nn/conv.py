@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._parallel import num_threads, parallel_chunks
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, describe
+from ..._parallel import num_threads, parallel_chunks
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
 from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401

@@ -6,13 +6,13 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ..random import default_generator
-from . import inplace as _inplace
-from ._util import Tensor, as_tensor_arg
+from ...autograd.function import Primitive
+from ...random import default_generator
+from .. import inplace as _inplace
+from .._arguments import Tensor, as_tensor_arg
 from .activation import softmax
-from .binary import where
-from .indexing import IndexAdd
+from ..elementwise.binary import where
+from ..indexing.indexing import IndexAdd
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",
            "scaled_dot_product_attention"]
@@ -121,7 +121,7 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
     if max_norm is not None:
-        from ..autograd.grad_mode import no_grad
+        from ...autograd.grad_mode import no_grad
         with no_grad():  # renormalise the looked-up rows in place, as PyTorch
             rows = np.unique(input._data)
             w = weight._data

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor
+from ...autograd.function import Primitive
+from .._arguments import Tensor
 
 __all__ = ["linear", "bilinear"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ..autograd.grad_mode import STATE, no_grad
+from ...autograd.function import Primitive
+from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
-from ._util import Tensor, as_tensor_arg
+from .._arguments import Tensor, as_tensor_arg
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
 
@@ -195,5 +195,5 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``."""
-    from .norms import vector_norm
+    from ..linalg.norms import vector_norm
     return input / vector_norm(input, p, dim=dim, keepdim=True).clamp(min=eps)

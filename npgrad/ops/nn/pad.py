@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg
 
 __all__ = ["pad"]
 
@@ -103,7 +103,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
         if mode == "circular" and (lo > kept or hi > kept):
             raise RuntimeError(f"pad: Padding value causes wrapping around more than once "
                                f"(padding ({lo}, {hi}) at dimension {d} of input {list(shape)})")
-    from .indexing import getitem
+    from ..indexing.indexing import getitem
     out = input
     for d in padded:
         if pairs[d] != (0, 0):

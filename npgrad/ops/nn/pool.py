@@ -19,9 +19,9 @@ from math import prod
 
 import numpy as np
 
-from ..autograd.function import Primitive
+from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
-from ._util import Tensor, as_tensor_arg
+from .._arguments import Tensor, as_tensor_arg
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_avg_pool1d",

@@ -12,9 +12,9 @@ from math import prod
 
 import numpy as np
 
-from ..autograd.function import Primitive
+from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
-from ._util import Tensor, as_tensor_arg
+from .._arguments import Tensor, as_tensor_arg
 
 __all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
 

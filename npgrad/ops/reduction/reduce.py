@@ -10,10 +10,10 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import return_types
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, norm_dim, norm_dims
+from ... import dtypes as _dt
+from ... import return_types
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims
 
 __all__ = ["sum", "mean", "sum_to_size", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "count_nonzero", "logsumexp"]
@@ -125,7 +125,7 @@ class SumToSize(Primitive):
 
 def sum_to_size(input, *size) -> Tensor:
     """Sum ``input`` down to ``size``, which must broadcast to ``input``'s shape."""
-    from ._util import size_args
+    from .._arguments import size_args
     size = size_args(size, "sum_to_size")
     if tuple(input.shape) == size:
         return input
@@ -160,7 +160,7 @@ class Prod(Primitive):
 
 def _shifted(a: Tensor, dim: int, step: int) -> Tensor:
     """``a`` moved by ``step`` (+1 or -1) along ``dim``, with 1 in the freed slot."""
-    from .binary import where
+    from ..elementwise.binary import where
     n = a.shape[dim]
     pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
     index = np.broadcast_to(np.clip(pos - step, 0, n - 1), a.shape)
@@ -308,7 +308,7 @@ class Extreme(Primitive):
 def _extreme(input, dim, keepdim, largest: bool, op: str):
     input = as_tensor_arg(input, op)
     if isinstance(dim, Tensor):  # max(a, b): the elementwise maximum
-        from . import pointwise
+        from ..elementwise import pointwise
         return (pointwise.maximum if largest else pointwise.minimum)(input, dim)
     a = input._data
     if dim is None:

@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 
-from .. import return_types
-from ..autograd.function import Primitive
-from ..autograd.grad_mode import STATE
-from ._util import Tensor, as_tensor_arg, norm_dim
+from ... import return_types
+from ...autograd.function import Primitive
+from ...autograd.grad_mode import STATE
+from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .reduce import (Extreme, TakeAlong, _sum_dtype, expand_back, index_dim, reduce_dims,
                      select_along)
 
@@ -49,7 +49,7 @@ class Var(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
+        from ..elementwise.binary import where
         a, out = ctx.saved_tensors
         if ctx.std:
             # NOTE: where std is 0 the gradient is 0, as PyTorch (not inf * 0 = nan).
@@ -212,7 +212,7 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     ``create_graph``) is written as ``a_zero * (the same gradient of the rest)`` so that its
     own derivative is right too. No division by zero anywhere.
     """
-    from .binary import where
+    from ..elementwise.binary import where
     later = lambda t: Cumsum.apply(t, dim=dim, reverse=not reverse)  # noqa: E731
     x = a._data
     if not np.any(x == 0):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, norm_dim
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, norm_dim
 
 __all__ = ["tril", "triu", "diagonal", "diag_embed", "diag", "trace"]
 

@@ -12,11 +12,11 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ..autograd.grad_mode import STATE
-from ._util import Tensor, as_tensor_arg, norm_dim
-from .shape import narrow, reshape, unbind
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from ...autograd.grad_mode import STATE
+from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .views import narrow, reshape, unbind
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
@@ -285,7 +285,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
         return _pieces(input, d, sizes, "SliceBackward0")
     # slicing semantics: negative indices count from the end, out-of-order ones give empties
-    from .indexing import getitem
+    from ..indexing.indexing import getitem
     bounds = [None] + [int(i) for i in arg] + [None]
     lead = (slice(None),) * d
     return tuple(getitem(input, lead + (slice(a, b),)) for a, b in zip(bounds, bounds[1:]))

@@ -12,9 +12,9 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..autograd.function import Primitive
-from ._util import Tensor, as_tensor_arg, norm_dim, size_args
+from ... import dtypes as _dt
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, norm_dim, size_args
 
 # view and expand are Tensor methods only (torch.view and torch.expand do not exist)
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
@@ -364,7 +364,7 @@ def broadcast_shapes(*shapes):
 
 
 def _broadcast_shape(shapes, op: str):
-    from ..tensor import Size
+    from ...tensor import Size
     out: list = []
     for k, shape in enumerate(shapes):
         shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
@@ -411,7 +411,7 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
     if start + length > size:
         raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
                            f"size ({size}) of a tensor of shape {tuple(input.shape)}.")
-    from .indexing import getitem
+    from ..indexing.indexing import getitem
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -425,7 +425,7 @@ def select(input, dim: int, index: int) -> Tensor:
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(input.shape)} at dimension {d}")
-    from .indexing import getitem
+    from ..indexing.indexing import getitem
     return getitem(input, (slice(None),) * d + (index,))
 
 
@@ -436,7 +436,7 @@ def select(input, dim: int, index: int) -> Tensor:
 def shape_inplace_(t: Tensor, fn, *args, name: str) -> Tensor:
     """Give ``t`` the shape (and strides) of the view ``fn(t, *args)``, in place: ``t`` keeps
     its memory, its version goes up, and it becomes the output of the view's node."""
-    from .inplace import check
+    from ..inplace import check
     check(t, name)
     out = fn(t, *args)
     t._data = out._data

@@ -8,8 +8,8 @@ from typing import Callable
 
 import numpy as np
 
-from ...ops.creation import tensor
-from ...ops.joins import stack
+from ...ops.creation.factories import tensor
+from ...ops.shape.joins import stack
 from ...tensor import Tensor
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
