@@ -24,38 +24,84 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
 from .dtypes import promote_types as _np_promote_types
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
-from .ops.elementwise.binary import *  # noqa: F401,F403
-from .ops.creation.factories import *  # noqa: F401,F403
-from .ops.indexing.indexing import *  # noqa: F401,F403
-from .ops.indexing.masked import *  # noqa: F401,F403
-from .ops.indexing.scatter import *  # noqa: F401,F403
-from .ops.indexing.sorting import *  # noqa: F401,F403
-from .ops.linalg.products import *  # noqa: F401,F403
-from .ops.linalg.solvers import *  # noqa: F401,F403
-from .ops.linalg.decompositions import *  # noqa: F401,F403
-from .ops.elementwise.pointwise import *  # noqa: F401,F403
-from .ops.reduction.reduce import *  # noqa: F401,F403
-from .ops.reduction.stats import *  # noqa: F401,F403
-from .ops.linalg.norms import *  # noqa: F401,F403
-from .ops.shape.views import *  # noqa: F401,F403
-from .ops.shape.joins import *  # noqa: F401,F403
-from .ops.shape.tiling import *  # noqa: F401,F403
-from .ops.shape.diag import *  # noqa: F401,F403
 from .ops.elementwise.unary import *  # noqa: F401,F403
+from .ops.elementwise.binary import *  # noqa: F401,F403
+from .ops.elementwise.pointwise import *  # noqa: F401,F403
 from .ops.elementwise.trig import *  # noqa: F401,F403
 from .ops.elementwise.rounding import *  # noqa: F401,F403
 from .ops.elementwise.special import *  # noqa: F401,F403
 from .ops.elementwise.integer import *  # noqa: F401,F403
-from .ops.extra_stats import *  # noqa: F401,F403
-from .ops.creation.windows import *  # noqa: F401,F403
-from .ops.extra_index import *  # noqa: F401,F403
+from .ops.elementwise.complex import *  # noqa: F401,F403
+from .ops.reduction.reduce import *  # noqa: F401,F403
+from .ops.reduction.stats import *  # noqa: F401,F403
+from .ops.reduction.scans import *  # noqa: F401,F403
+from .ops.reduction.histograms import *  # noqa: F401,F403
+from .ops.shape.views import *  # noqa: F401,F403
+from .ops.shape.joins import *  # noqa: F401,F403
+from .ops.shape.tiling import *  # noqa: F401,F403
+from .ops.shape.diag import *  # noqa: F401,F403
+from .ops.indexing.indexing import *  # noqa: F401,F403
+from .ops.indexing.masked import *  # noqa: F401,F403
+from .ops.indexing.scatter import *  # noqa: F401,F403
+from .ops.indexing.sorting import *  # noqa: F401,F403
+from .ops.creation.factories import *  # noqa: F401,F403
 from .ops.creation.random import *  # noqa: F401,F403
+from .ops.creation.windows import *  # noqa: F401,F403
+from .ops.creation.grids import *  # noqa: F401,F403
+from .ops.linalg.products import *  # noqa: F401,F403
+from .ops.linalg.solvers import *  # noqa: F401,F403
+from .ops.linalg.decompositions import *  # noqa: F401,F403
+from .ops.linalg.norms import *  # noqa: F401,F403
+from .ops.linalg.decompositions import cholesky_toplevel as cholesky  # noqa: F401
+from .ops.linalg.solvers import vander_toplevel as vander  # noqa: F401
+from .ops.predicates import *  # noqa: F401,F403
+from .ops.inplace import (abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_,  # noqa: F401
+                          arcsinh_, arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_,
+                          clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_, deg2rad_, erf_,
+                          erfc_, exp2_, exp_, expm1_, fill, fill_, fix_, floor_, frac_, gcd_,
+                          i0_, index_put_, lcm_, ldexp_, log10_, log1p_, log2_, log_, logit_,
+                          nan_to_num_, neg_, negative_, rad2deg_, reciprocal_, resize_as_,
+                          round_, rsqrt_, sigmoid_, sin_, sinc_, sinh_, sqrt_, square_, tan_,
+                          tanh_, trunc_, xlogy_, zero_)
+# nn.functional ops that torch also has at the top level (the same objects), and the top-level
+# forms whose argument names or order differ from nn.functional's
+from .ops.nn.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu,  # noqa: F401
+                                relu_, rrelu, rrelu_, selu, selu_, softmax, threshold,
+                                threshold_)
+from .ops.nn.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
+                          conv_transpose2d, conv_transpose3d)
+from .ops.nn.pool import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d,  # noqa: F401
+                          max_pool1d, max_pool2d, max_pool3d)
+from .ops.nn.sampling import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: F401
+from .ops.nn.pad import constant_pad_nd  # noqa: F401
+from .ops.nn.layers import bilinear  # noqa: F401
+from .ops.nn.loss import (binary_cross_entropy_with_logits, cosine_similarity,  # noqa: F401
+                          pairwise_distance)
+from .ops.nn.normalization import rms_norm  # noqa: F401
+from .ops.nn.normalization import (batch_norm_toplevel as batch_norm,  # noqa: F401
+                                   group_norm_toplevel as group_norm,
+                                   instance_norm_toplevel as instance_norm,
+                                   layer_norm_toplevel as layer_norm)
+from .ops.nn.dropout import (alpha_dropout_, dropout_, feature_dropout,  # noqa: F401
+                             feature_dropout_)
+from .ops.nn.dropout import (alpha_dropout_toplevel as alpha_dropout,  # noqa: F401
+                             dropout_toplevel as dropout, embedding_toplevel as embedding)
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._settings import *  # noqa: E402,F401,F403
-from ._toplevel import *  # noqa: E402,F401,F403
+from ._formatting import set_printoptions  # noqa: F401
+from .dtypes import (channels_last, channels_last_3d, contiguous_format, finfo,  # noqa: F401
+                     iinfo, layout, memory_format, preserve_format, strided)
+from .autograd.anomaly_mode import set_anomaly_enabled  # noqa: F401
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: F401
+from math import e, inf, nan, pi  # noqa: F401
+
+newaxis = None
+
+# the op methods (x.exp(), x + y...) are given to Tensor here, once every op exists
+from . import _tensor_methods  # noqa: E402,F401
 
 __version__ = "0.1.0"
 

@@ -19,6 +19,8 @@ import math
 import numpy as np
 
 from . import dtypes as _dt
+import builtins
+
 
 LINEWIDTH, THRESHOLD, EDGEITEMS, PRECISION = 80, 1000, 3, 4
 SCI_MODE = None  # True / False forces / forbids scientific notation (set_printoptions)
@@ -152,3 +154,31 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
     elif t._rg:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)
+
+
+# ---------------------------------------------------------------------------------------------
+# Print options
+# ---------------------------------------------------------------------------------------------
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, np.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None) -> None:
+    """Options for printing tensors, as ``torch.set_printoptions``: ``profile`` ('default',
+    'short', 'full') first, then the single options; ``sci_mode`` True / False forces or
+    forbids scientific notation, None restores the automatic choice."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        PRECISION = builtins.int(precision)
+    if threshold is not None:
+        THRESHOLD = threshold
+    if edgeitems is not None:
+        EDGEITEMS = builtins.int(edgeitems)
+    if linewidth is not None:
+        LINEWIDTH = builtins.int(linewidth)
+    SCI_MODE = sci_mode

@@ -12,6 +12,7 @@ import builtins as _builtins
 import numpy as np
 
 
+
 class dtype:
     """The data type of a Tensor, e.g. ``npgrad.float32``."""
 
@@ -215,3 +216,90 @@ def _cast(x, dt):
 def default_float_for(np_dtype):
     """The dtype an op that always yields floats (division, exp, mean) gives for this input."""
     return np_dtype if np_dtype.kind == "f" else _default.np
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine limits of a dtype: finfo, iinfo
+# ---------------------------------------------------------------------------------------------
+
+class finfo:
+    """Machine limits of a floating dtype (the default dtype when none is given), as
+    ``torch.finfo``: ``bits``, ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``),
+    ``resolution`` and ``dtype`` (its name)."""
+
+    def __init__(self, type=None) -> None:  # noqa: A002 (PyTorch's name)
+        d = to_dtype(type) if type is not None else get_default_dtype()
+        if d.np.kind != "f":
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use "
+                            f"torch.iinfo to handle '{d!r}'")
+        info = np.finfo(d.np)
+        self.bits = info.bits
+        self.eps = _builtins.float(info.eps)
+        self.max = _builtins.float(info.max)
+        self.min = _builtins.float(info.min)
+        self.tiny = self.smallest_normal = _builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision  # as a Python float, like PyTorch
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.smallest_normal:g}, "
+                f"tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer (or bool) dtype, as ``torch.iinfo``: ``bits``, ``max``,
+    ``min`` and ``dtype`` (its name)."""
+
+    def __init__(self, type) -> None:  # noqa: A002
+        d = to_dtype(type)
+        if d.np.kind not in "iub":
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo "
+                            f"to handle '{d!r}'")
+        info = np.iinfo(np.uint8 if d.np.kind == "b" else d.np)
+        self.bits = 8 if d.np.kind == "b" else info.bits
+        self.max = 1 if d.np.kind == "b" else _builtins.int(info.max)
+        self.min = 0 if d.np.kind == "b" else _builtins.int(info.min)
+        self.dtype = d.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={_builtins.float(self.min):g}, max={_builtins.float(self.max):g}, dtype={self.dtype})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Layouts and memory formats: npgrad tensors are strided and row-major; these are the names programs pass to .to(memory_format=...), .contiguous(...) and factories
+# ---------------------------------------------------------------------------------------------
+
+class layout:
+    """A tensor layout, as ``torch.layout`` (npgrad has only ``strided``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+class memory_format:
+    """A memory format, as ``torch.memory_format``; npgrad accepts and ignores them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = layout("strided")
+
+
+contiguous_format = memory_format("contiguous_format")
+
+
+preserve_format = memory_format("preserve_format")
+
+
+channels_last = memory_format("channels_last")
+
+
+channels_last_3d = memory_format("channels_last_3d")

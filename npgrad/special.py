@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .ops.nn.activation import log_softmax as _log_softmax, softmax as _softmax
-from .ops.elementwise.integer import i0
-from .ops.extra_special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, xlog1py
+from .ops.elementwise.special import i0
+from .ops.elementwise.special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, xlog1py
 from .ops.elementwise.pointwise import xlogy
 from .ops.reduction.reduce import logsumexp
 from .ops.elementwise.rounding import round  # noqa: A004

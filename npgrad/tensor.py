@@ -12,11 +12,12 @@ import weakref
 
 import numpy as np
 
+from . import _formatting
 from . import dtypes as _dt
-from ._tensor_ops import TensorOps
 from .backend import CPU, as_device
 
 _INT_TYPES = (builtins.int, np.integer)
+_NUMBERS = (builtins.float, builtins.int, builtins.bool)  # Python numbers: ops take them as they are
 
 
 class VersionCounter:
@@ -28,7 +29,7 @@ class VersionCounter:
         self.v = 0
 
 
-class Tensor(TensorOps):
+class Tensor:
     """A multi-dimensional array with autograd, like ``torch.Tensor``.
 
     Make tensors with :func:`npgrad.tensor`, :func:`npgrad.zeros` and friends.
@@ -85,17 +86,7 @@ class Tensor(TensorOps):
         t.grad_fn, t._output_nr, t._rg, t._vc = node, output_nr, True, vc
         return t
 
-    # -- autograd plumbing -------------------------------------------------------------------
-    def _edge(self) -> tuple:
-        """The graph edge that gradients for this tensor flow into."""
-        if self.grad_fn is not None:
-            return (self.grad_fn, self._output_nr)
-        acc = self._acc() if self._acc is not None else None
-        if acc is None:
-            acc = AccumulateGrad(self)
-            self._acc = weakref.ref(acc)
-        return (acc, 0)
-
+    # -- autograd plumbing (a leaf's graph edge: autograd.function.edge) ----------------------
     def _counter(self) -> VersionCounter:
         if self._vc is None:
             self._vc = VersionCounter()
@@ -199,22 +190,6 @@ class Tensor(TensorOps):
     def nbytes(self) -> builtins.int:
         return self._data.nbytes
 
-    @property
-    def T(self) -> "Tensor":
-        return _shape.permute(self, tuple(range(self.ndim))[::-1])
-
-    @property
-    def mT(self) -> "Tensor":
-        return _shape.adjoint(self)  # RuntimeError below 2-D, as PyTorch
-
-    @property
-    def H(self) -> "Tensor":
-        return self.T
-
-    @property
-    def mH(self) -> "Tensor":
-        return self.mT
-
     def size(self, dim: builtins.int | None = None):
         """The shape (a ``Size``), or the length of dimension ``dim``."""
         if dim is None:
@@ -254,11 +229,6 @@ class Tensor(TensorOps):
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
-
-    def __iter__(self):
-        if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return iter(_shape.unbind(self, 0))
 
     def __deepcopy__(self, memo) -> "Tensor":
         """A copy of a leaf tensor's data, ``requires_grad`` and ``grad`` (as PyTorch, only
@@ -330,80 +300,6 @@ class Tensor(TensorOps):
                             "index")
         return builtins.int(self.item())
 
-    def to(self, *args, **kwargs) -> "Tensor":
-        """Convert dtype and/or device: ``to(dtype)``, ``to('cpu')``, ``to(other)``,
-        ``to(device, dtype)``. Returns ``self`` when nothing changes, as PyTorch does."""
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, _device_type)):
-                device = a
-            elif a is not None:
-                dtype = a
-        as_device(device)
-        if dtype is None or _dt.to_dtype(dtype).np == self._data.dtype:
-            return self.clone() if copy else self
-        return _unary.cast(self, _dt.to_dtype(dtype))
-
-    def type(self, dtype=None):
-        """Without arguments, the type name (``'npgrad.FloatTensor'``); else ``to(dtype)``."""
-        if dtype is None:
-            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                     "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool"}
-            return f"npgrad.{names[self.dtype.name]}Tensor"
-        return self.to(dtype)
-
-    def cpu(self) -> "Tensor":
-        return self
-
-    def cuda(self, device=None) -> "Tensor":
-        as_device("cuda")
-        return self
-
-    def float(self) -> "Tensor":
-        return self.to(_dt.float32)
-
-    def double(self) -> "Tensor":
-        return self.to(_dt.float64)
-
-    def half(self) -> "Tensor":
-        return self.to(_dt.float16)
-
-    def long(self) -> "Tensor":
-        return self.to(_dt.int64)
-
-    def int(self) -> "Tensor":
-        return self.to(_dt.int32)
-
-    def short(self) -> "Tensor":
-        return self.to(_dt.int16)
-
-    def char(self) -> "Tensor":
-        return self.to(_dt.int8)
-
-    def byte(self) -> "Tensor":
-        return self.to(_dt.uint8)
-
-    def bool(self) -> "Tensor":
-        return self.to(_dt.bool)
-
-    def type_as(self, other: "Tensor") -> "Tensor":
-        return self.to(other.dtype)
-
-    # -- autograd -----------------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=None, create_graph: builtins.bool = False,
-                 inputs=None) -> None:
-        """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
-
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data and version counter, cut from the graph."""
         t = Tensor._make(self._data)
@@ -418,58 +314,10 @@ class Tensor(TensorOps):
         self.requires_grad = requires_grad
         return self
 
-    def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
-        if not self._rg:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self._retains:
-            return
-        node = self.grad_fn
-        if node._retain is None:
-            node._retain = {}
-        node._retain[self._output_nr] = weakref.ref(self)
-        self._retains = True
 
-    def register_hook(self, hook):
-        """Register ``hook(grad) -> Tensor | None``, called with this tensor's gradient; a
-        returned tensor replaces the gradient. Returns a handle with ``remove()``."""
-        if not self._rg:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
-        else:
-            node = self.grad_fn
-            if node._pre_hooks is None:
-                node._pre_hooks = {}
-            hooks = node._pre_hooks.setdefault(self._output_nr, [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
 
-    def clone(self, *, memory_format=None) -> "Tensor":
-        return _unary.clone(self)
 
-    def contiguous(self, memory_format=None) -> "Tensor":
-        return self if self._data.flags.c_contiguous else _unary.clone(self)
 
-    # -- creation of like tensors ----------------------------------------------------------
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_full(self, size, fill_value, dtype=None, device=None,
-                 requires_grad=False) -> "Tensor":
-        return _creation.full(size, fill_value, dtype=dtype or self.dtype,
-                              requires_grad=requires_grad)
 
 
 class Size(tuple):
@@ -514,17 +362,3 @@ def _to_array_like(data):
                                                         for d in data):
         return [_to_array_like(d) for d in data]
     return data
-
-
-from .autograd.function import AccumulateGrad, _RemovableHandle  # noqa: E402
-from .autograd import engine as _engine  # noqa: E402
-from .backend import device as _device_type  # noqa: E402
-from . import _formatting  # noqa: E402
-from .ops import inplace
-from .ops.elementwise import binary
-from .ops.creation import factories as _creation
-from .ops.indexing import indexing
-from .ops.linalg import products as linalg
-from .ops.reduction import reduce
-from .ops.shape import views as _shape
-from .ops.elementwise import unary as _unary

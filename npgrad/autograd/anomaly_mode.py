@@ -11,6 +11,8 @@ import traceback
 import warnings
 
 from .grad_mode import ANOMALY
+import builtins
+
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -76,3 +78,8 @@ def forward_trace() -> str:
     while stack and stack[-1].filename.startswith(_PKG_DIR):
         stack.pop()
     return "".join(traceback.format_list(stack))
+
+
+def set_anomaly_enabled(enabled: builtins.bool, check_nan: builtins.bool = True) -> None:
+    """``autograd.set_detect_anomaly(enabled, check_nan)`` as a plain call."""
+    set_detect_anomaly(enabled, check_nan)

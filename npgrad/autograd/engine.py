@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
-from .function import AccumulateGrad, Function
+from .function import AccumulateGrad, Function, edge
 from .grad_mode import ANOMALY, STATE, set_grad_enabled
 
 
@@ -309,7 +309,7 @@ def _roots(outputs, grad_outputs, caller: str) -> list:
                                f"{tuple(t.shape)}.")
         elif g._data.dtype != t._data.dtype:
             g = g.to(t.dtype)  # as PyTorch: the gradient takes its output's dtype
-        roots.append((t._edge(), g))
+        roots.append((edge(t), g))
     return roots
 
 
@@ -334,13 +334,13 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
             raise TypeError(f"backward: inputs must be Tensors, got {type(t).__name__}")
         if not t._rg:
             raise RuntimeError("backward: an input tensor does not require grad")
-        edges[t._edge()] = t
+        edges[edge(t)] = t
     captured = run_backward(roots, retain_graph, create_graph, targets=set(edges),
                             accumulate=False)
-    for edge, t in edges.items():
-        g = captured.get(edge)
+    for e, t in edges.items():
+        g = captured.get(e)
         if g is not None:
-            if edge[0].__class__ is AccumulateGrad:
+            if e[0].__class__ is AccumulateGrad:
                 _accumulate_leaf(t, g, create_graph)
             elif not t._retains:  # (a retained grad was already accumulated by the pass)
                 if not create_graph:
@@ -376,7 +376,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
             raise RuntimeError(f"One of the differentiated Tensors does not require grad "
                                f"(inputs[{i}])")
     roots = _roots(outputs, grad_outputs, "grad")
-    edges = [t._edge() for t in inputs]
+    edges = [edge(t) for t in inputs]
     captured = run_backward(roots, retain_graph, create_graph, targets=set(edges),
                             accumulate=False)
     result = []

@@ -18,10 +18,11 @@ In both, the ctx *is* the node (``y.grad_fn is ctx``), as in PyTorch.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
-from .._tensor_ops import _NUMBERS
-from ..tensor import Tensor, VersionCounter
+from ..tensor import _NUMBERS, Tensor, VersionCounter
 from .anomaly_mode import forward_trace
 from .grad_mode import ANOMALY, STATE, no_grad
 
@@ -235,7 +236,7 @@ class Function(Node):
         for a in args:
             if isinstance(a, Tensor) and a._rg:
                 gf = a.grad_fn
-                edges.append((gf, a._output_nr) if gf is not None else a._edge())
+                edges.append((gf, a._output_nr) if gf is not None else edge(a))
                 meta.append((a._data.shape, a._data.dtype))
             else:
                 edges.append(_NO_EDGE)
@@ -396,7 +397,7 @@ def apply_unary(cls: type, a) -> Tensor | tuple:
         return _wrap_plain(cls, out, (a,), _NO_KWARGS)
     ctx = _new(cls)
     gf = a.grad_fn
-    ctx.next_functions = ((gf, a._output_nr) if gf is not None else a._edge(),)
+    ctx.next_functions = ((gf, a._output_nr) if gf is not None else edge(a),)
     ctx._in_meta = ((d.shape, d.dtype),)
     ctx.needs_input_grad = _NEEDS_ONE
     if ANOMALY.enabled:
@@ -443,12 +444,12 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
     ctx = _new(cls)
     if rg_a:
         gf = a.grad_fn
-        ea, ma = (gf, a._output_nr) if gf is not None else a._edge(), (da.shape, da.dtype)
+        ea, ma = (gf, a._output_nr) if gf is not None else edge(a), (da.shape, da.dtype)
     else:
         ea, ma = _NO_EDGE, None
     if rg_b:
         gf = b.grad_fn
-        eb, mb = (gf, b._output_nr) if gf is not None else b._edge(), (db.shape, db.dtype)
+        eb, mb = (gf, b._output_nr) if gf is not None else edge(b), (db.shape, db.dtype)
     else:
         eb, mb = _NO_EDGE, None
     ctx.next_functions, ctx._in_meta, ctx.needs_input_grad = (ea, eb), (ma, mb), (rg_a, rg_b)
@@ -482,7 +483,7 @@ def _apply_any(cls, args, kwargs):
                     n = len(raw) - 1
                     edges, meta, needs = [_NO_EDGE] * n, [None] * n, [False] * n
                 gf = a.grad_fn
-                edges.append((gf, a._output_nr) if gf is not None else a._edge())
+                edges.append((gf, a._output_nr) if gf is not None else edge(a))
                 meta.append((d.shape, d.dtype))
                 needs.append(True)
                 continue
@@ -658,3 +659,16 @@ def _modified_message(node, entry) -> str:
 
 _new = object.__new__
 _make = Tensor._make
+
+
+def edge(t: Tensor) -> tuple:
+    """The graph edge that gradients for ``t`` flow into: ``(grad_fn, output_nr)``, or for a
+    leaf its AccumulateGrad node, made on first use and held weakly by the tensor (the graph
+    holds it strongly while it lives)."""
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._output_nr)
+    acc = t._acc() if t._acc is not None else None
+    if acc is None:
+        acc = AccumulateGrad(t)
+        t._acc = weakref.ref(acc)
+    return (acc, 0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import builtins
+
 
 
 class _State(threading.local):
@@ -164,3 +166,8 @@ class set_grad_enabled(_GradMode):
         # As a decorator it must not change the mode now: undo what __init__ did.
         STATE.enabled = self._prev
         return super().__call__(fn)
+
+
+def is_inference_mode_enabled() -> builtins.bool:
+    """False: ``inference_mode`` is ``no_grad`` in npgrad and is not tracked separately."""
+    return False

@@ -13,11 +13,9 @@ from ..ops.nn.loss import *  # noqa: F401,F403
 from ..ops.elementwise.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.nn.pad import pad
 from ..ops.indexing.scatter import one_hot
-from ..ops.extra_stats import pdist
-from ..ops.creation.windows import channel_shuffle
+from ..ops.linalg.norms import pdist
+from ..ops.nn.sampling import channel_shuffle
 from ..ops.creation.random import gumbel_softmax
-from .._toplevel import (celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_,
-                         threshold_)
 from ..ops.nn import conv as _conv
 from ..ops.nn import pool as _pool
 from ..ops.nn import sampling as _sampling
@@ -28,5 +26,4 @@ from ..ops.nn.sampling import *  # noqa: F401,F403
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
-__all__ += ["pdist", "channel_shuffle", "gumbel_softmax", "relu_", "elu_", "celu_", "selu_",
-            "rrelu_", "leaky_relu_", "hardtanh_", "threshold_"]
+__all__ += ["pdist", "gumbel_softmax"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor, _dim
 
-__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims", "size_args",
+__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims", "size_args", "long_tensor",
            "describe"]
 
 
@@ -95,3 +95,8 @@ def describe(*xs) -> str:
         else:
             parts.append(f"scalar {type(x).__name__}")
     return " and ".join(parts)
+
+
+def long_tensor(a) -> Tensor:
+    """Integer results (indices, counts) as an int64 Tensor, PyTorch's index dtype."""
+    return Tensor._make(np.asarray(a, np.int64))

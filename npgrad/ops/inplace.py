@@ -18,7 +18,14 @@ from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
 from ._arguments import Tensor
 
-__all__ = ["apply_", "fill_", "copy_", "check", "commit"]
+__all__ = ["apply_", "fill_", "copy_", "check", "commit", "fill", "zero_", "addmv_", "abs_",
+           "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+           "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
+           "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp_", "exp2_", "expm1_", "fix_",
+           "floor_", "frac_", "log_", "log10_", "log1p_", "log2_", "logit_", "nan_to_num_", "neg_",
+           "negative_", "rad2deg_", "reciprocal_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
+           "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "gcd_", "lcm_",
+           "ldexp_", "i0_", "index_put_", "resize_as_"]
 
 
 def check(t: Tensor, op: str) -> None:
@@ -170,3 +177,84 @@ def copy_(t: Tensor, src) -> Tensor:
         from .elementwise.unary import clone
         result = clone(result)
     return commit(t, result, "copy_", any_cast=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level forms of the in-place fills
+# ---------------------------------------------------------------------------------------------
+
+def fill(input: Tensor, value) -> Tensor:
+    """A copy of ``input`` filled with ``value`` (a number or a 0-d tensor)."""
+    return input.clone().detach().fill_(value) if not isinstance(value, Tensor) else \
+        (input * 0 + value.to(input.dtype)).detach().clone()
+
+
+def zero_(input: Tensor) -> Tensor:
+    return input.zero_()
+
+
+def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    return input.addmv_(mat, vec, beta=beta, alpha=alpha)
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level forms of the Tensor's in-place methods: torch.exp_(x) is x.exp_()
+# ---------------------------------------------------------------------------------------------
+
+def abs_(input, *a, **k): return input.abs_(*a, **k)  # noqa: E704
+def acos_(input, *a, **k): return input.acos_(*a, **k)  # noqa: E704
+def acosh_(input, *a, **k): return input.acosh_(*a, **k)  # noqa: E704
+def arccos_(input, *a, **k): return input.arccos_(*a, **k)  # noqa: E704
+def arccosh_(input, *a, **k): return input.arccosh_(*a, **k)  # noqa: E704
+def arcsin_(input, *a, **k): return input.arcsin_(*a, **k)  # noqa: E704
+def arcsinh_(input, *a, **k): return input.arcsinh_(*a, **k)  # noqa: E704
+def arctan_(input, *a, **k): return input.arctan_(*a, **k)  # noqa: E704
+def arctanh_(input, *a, **k): return input.arctanh_(*a, **k)  # noqa: E704
+def asin_(input, *a, **k): return input.asin_(*a, **k)  # noqa: E704
+def asinh_(input, *a, **k): return input.asinh_(*a, **k)  # noqa: E704
+def atan_(input, *a, **k): return input.atan_(*a, **k)  # noqa: E704
+def atanh_(input, *a, **k): return input.atanh_(*a, **k)  # noqa: E704
+def ceil_(input, *a, **k): return input.ceil_(*a, **k)  # noqa: E704
+def clamp_(input, *a, **k): return input.clamp_(*a, **k)  # noqa: E704
+def clamp_max_(input, *a, **k): return input.clamp_max_(*a, **k)  # noqa: E704
+def clamp_min_(input, *a, **k): return input.clamp_min_(*a, **k)  # noqa: E704
+def clip_(input, *a, **k): return input.clip_(*a, **k)  # noqa: E704
+def cos_(input, *a, **k): return input.cos_(*a, **k)  # noqa: E704
+def cosh_(input, *a, **k): return input.cosh_(*a, **k)  # noqa: E704
+def deg2rad_(input, *a, **k): return input.deg2rad_(*a, **k)  # noqa: E704
+def erf_(input, *a, **k): return input.erf_(*a, **k)  # noqa: E704
+def erfc_(input, *a, **k): return input.erfc_(*a, **k)  # noqa: E704
+def exp_(input, *a, **k): return input.exp_(*a, **k)  # noqa: E704
+def exp2_(input, *a, **k): return input.exp2_(*a, **k)  # noqa: E704
+def expm1_(input, *a, **k): return input.expm1_(*a, **k)  # noqa: E704
+def fix_(input, *a, **k): return input.fix_(*a, **k)  # noqa: E704
+def floor_(input, *a, **k): return input.floor_(*a, **k)  # noqa: E704
+def frac_(input, *a, **k): return input.frac_(*a, **k)  # noqa: E704
+def log_(input, *a, **k): return input.log_(*a, **k)  # noqa: E704
+def log10_(input, *a, **k): return input.log10_(*a, **k)  # noqa: E704
+def log1p_(input, *a, **k): return input.log1p_(*a, **k)  # noqa: E704
+def log2_(input, *a, **k): return input.log2_(*a, **k)  # noqa: E704
+def logit_(input, *a, **k): return input.logit_(*a, **k)  # noqa: E704
+def nan_to_num_(input, *a, **k): return input.nan_to_num_(*a, **k)  # noqa: E704
+def neg_(input, *a, **k): return input.neg_(*a, **k)  # noqa: E704
+def negative_(input, *a, **k): return input.negative_(*a, **k)  # noqa: E704
+def rad2deg_(input, *a, **k): return input.rad2deg_(*a, **k)  # noqa: E704
+def reciprocal_(input, *a, **k): return input.reciprocal_(*a, **k)  # noqa: E704
+def round_(input, *a, **k): return input.round_(*a, **k)  # noqa: E704
+def rsqrt_(input, *a, **k): return input.rsqrt_(*a, **k)  # noqa: E704
+def sigmoid_(input, *a, **k): return input.sigmoid_(*a, **k)  # noqa: E704
+def sin_(input, *a, **k): return input.sin_(*a, **k)  # noqa: E704
+def sinc_(input, *a, **k): return input.sinc_(*a, **k)  # noqa: E704
+def sinh_(input, *a, **k): return input.sinh_(*a, **k)  # noqa: E704
+def sqrt_(input, *a, **k): return input.sqrt_(*a, **k)  # noqa: E704
+def square_(input, *a, **k): return input.square_(*a, **k)  # noqa: E704
+def tan_(input, *a, **k): return input.tan_(*a, **k)  # noqa: E704
+def tanh_(input, *a, **k): return input.tanh_(*a, **k)  # noqa: E704
+def trunc_(input, *a, **k): return input.trunc_(*a, **k)  # noqa: E704
+def xlogy_(input, *a, **k): return input.xlogy_(*a, **k)  # noqa: E704
+def gcd_(input, *a, **k): return input.gcd_(*a, **k)  # noqa: E704
+def lcm_(input, *a, **k): return input.lcm_(*a, **k)  # noqa: E704
+def ldexp_(input, *a, **k): return input.ldexp_(*a, **k)  # noqa: E704
+def i0_(input, *a, **k): return input.i0_(*a, **k)  # noqa: E704
+def index_put_(input, *a, **k): return input.index_put_(*a, **k)  # noqa: E704
+def resize_as_(input, *a, **k): return input.resize_as_(*a, **k)  # noqa: E704

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import npgrad
+from npgrad.autograd.function import edge
 
 
 @contextmanager
@@ -93,7 +94,7 @@ def test_graph_nodes_freed_after_backward_and_del():
         del y, z
         assert all(r() is None for r in refs)
         # the leaf's AccumulateGrad node is not kept alive by the leaf either
-        acc = weakref.ref(x._edge()[0])
+        acc = weakref.ref(edge(x)[0])
         assert acc() is None
 
 

@@ -49,18 +49,21 @@ def _exported(module: types.ModuleType, name: str) -> bool:
 
 def public_names() -> set[str]:
     """``module:name`` for every public name of every public module, and ``Tensor.name``
-    for every attribute of the Tensor class (dunders included: they are its operators)."""
+    for every public attribute of the Tensor class (dunders included: they are its
+    operators)."""
     names = set()
     for module_name in _public_modules():
         module = importlib.import_module(module_name)
         names.update(f"{module_name}:{n}" for n in dir(module)
                      if not n.startswith("_") and _exported(module, n))
-    names.update(f"Tensor.{n}" for n in dir(npgrad.Tensor))
+    names.update(f"Tensor.{n}" for n in dir(npgrad.Tensor)
+                 if not n.startswith("_") or n.endswith("__"))
     return names
 
 
 def test_no_public_name_was_removed():
-    before = set(LISTING.read_text().split())
+    before = {n for n in LISTING.read_text().split()
+              if not n.startswith("Tensor._") or n.endswith("__")}
     missing = sorted(before - public_names())
     assert not missing, f"{len(missing)} public names are gone: {missing[:40]}"
 

@@ -17,11 +17,13 @@ from ...backend import as_device
 from ...random import rng
 from .._arguments import Tensor
 from .._arguments import size_args as _size_args
+import warnings
 
-__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
-           "eye", "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
-           "empty_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-           "randint_like", "multinomial", "normal", "bernoulli", "scalar_tensor"]
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye",
+           "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like",
+           "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
+           "multinomial", "normal", "bernoulli", "scalar_tensor", "frombuffer", "empty_strided",
+           "range"]
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
@@ -413,3 +415,59 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
         keys = g.standard_exponential((n_rows, k)) / rows
         out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)))
+
+
+# ---------------------------------------------------------------------------------------------
+# From buffers and strides, and the deprecated inclusive range
+# ---------------------------------------------------------------------------------------------
+
+def frombuffer(buffer, *, dtype, count: builtins.int = -1, offset: builtins.int = 0,
+               requires_grad: builtins.bool = False) -> Tensor:
+    """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
+    d = _dt.to_dtype(dtype)
+    mv = memoryview(buffer)
+    if mv.nbytes == 0 or offset >= mv.nbytes and count != 0:
+        raise ValueError(f"both buffer length ({mv.nbytes}) and offset ({offset}) must be "
+                         f"greater than 0 and less than the buffer length")
+    arr = np.frombuffer(buffer, dtype=d.np, count=count, offset=offset)
+    t = Tensor._make(arr)
+    if mv.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support "
+                      "non-writable tensors.", UserWarning, stacklevel=2)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
+                  requires_grad: builtins.bool = False, pin_memory: builtins.bool = False):
+    """An uninitialised (zero-filled) tensor of ``size`` whose strides are ``stride``
+    (in elements), as a NumPy strided view of a large enough buffer."""
+    size, stride = tuple(builtins.int(s) for s in size), tuple(builtins.int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs "
+                           f"{len(size)})")
+    d = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+    n = 1 + builtins.sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
+    buf = np.zeros(n, d)
+    arr = np.lib.stride_tricks.as_strided(buf, size, tuple(st * d.itemsize for st in stride))
+    t = Tensor._make(arr)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,  # noqa: A001
+          requires_grad: builtins.bool = False) -> Tensor:
+    """Deprecated inclusive range ``[start, end]`` (default float dtype), as ``torch.range``;
+    use ``arange``."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    n = builtins.int((end - start) // step) + 1
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+    vals = start + np.arange(n, dtype=np.float64) * step
+    return tensor(vals, dtype=d, requires_grad=requires_grad)

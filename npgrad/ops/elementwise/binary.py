@@ -14,11 +14,11 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_operands, describe
 
-__all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow",
-           "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "logical_and",
-           "logical_or", "logical_xor", "logical_not", "where", "subtract", "multiply",
-           "divide", "greater", "greater_equal", "less", "less_equal", "not_equal"]
+__all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "eq",
+           "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+           "bitwise_left_shift", "bitwise_right_shift", "logical_and", "logical_or", "logical_xor",
+           "logical_not", "where", "subtract", "multiply", "divide", "greater", "greater_equal",
+           "less", "less_equal", "not_equal", "rsub"]
 
 
 def broadcast_error(op: str, a, b) -> RuntimeError:
@@ -505,3 +505,8 @@ def where(condition, input=None, other=None):
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be a Tensor")
     return Where.apply(condition, as_operand(input, "where"), as_operand(other, "where"))
+
+
+def rsub(input, other, *, alpha=1) -> Tensor:
+    """``other - alpha * input`` (subtraction with the operands reversed)."""
+    return sub(other, input, alpha=alpha)

@@ -15,8 +15,8 @@ from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .binary import _apply_ufunc, broadcast_error, where
 
 __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
-           "float_power", "logaddexp", "logaddexp2", "xlogy", "copysign", "isclose",
-           "allclose", "equal"]
+           "float_power", "logaddexp", "logaddexp2", "xlogy", "copysign", "isclose", "allclose",
+           "equal", "addcmul", "addcdiv"]
 
 
 def _tensor_other(x, op: str, name: str = "other") -> Tensor:
@@ -467,3 +467,32 @@ def equal(input, other) -> bool:
     input, other = as_tensor_arg(input, "equal"), _tensor_other(other, "equal")
     a, b = input._data, other._data
     return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+# ---------------------------------------------------------------------------------------------
+# Fused forms: addcmul, addcdiv
+# ---------------------------------------------------------------------------------------------
+
+def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor:
+    """``input + value * tensor1 * tensor2`` (broadcasting), as optimizers use it."""
+    input = as_tensor_arg(input, "addcmul")
+    prod = tensor1 * tensor2
+    return input + (prod if value == 1 else value * prod)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor:
+    """``input + value * tensor1 / tensor2``; integer tensor1 and tensor2 are refused, as
+    PyTorch no longer does integer division here."""
+    input = as_tensor_arg(input, "addcdiv")
+    t1, t2 = as_tensor_arg(tensor1, "addcdiv"), as_tensor_arg(tensor2, "addcdiv")
+    if t1._data.dtype.kind in "iub" and t2._data.dtype.kind in "iub":
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 and "
+                           "tensor2. The historic addcdiv behavior can be implemented as "
+                           "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
+                           "float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all "
+                           "dtypes.")
+    quot = t1 / t2
+    return input + (quot if value == 1 else value * quot)

@@ -13,8 +13,15 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from .unary import exp, float_input
+from ... import dtypes as _dt
+from .._arguments import as_operand
+from ..creation.factories import as_tensor
+from .rounding import isnan
+from .unary import log, log1p, sign
+from .binary import where
 
-__all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma"]
+__all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "ndtr",
+           "log_ndtr", "ndtri", "entr", "xlog1py", "i0e", "i1", "i1e"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,3 +454,122 @@ def mvlgamma(input, p: int) -> Tensor:
     for j in range(1, p):  # a loop over p (the dimension), not over elements
         out = out + lgamma(input - j / 2)
     return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Modified Bessel functions
+# ---------------------------------------------------------------------------------------------
+
+class _BesselI(Primitive):
+    """The modified Bessel functions I_n(x), n = 0 or 1, and (``scaled``) e^{-|x|} I_n(x): a
+    primitive because NumPy has no vectorised I_1. It is the periodic trapezoid rule on
+    (1/pi) int_0^pi e^{x cos t} cos(nt) dt, which converges geometrically; e^{|x|} is factored
+    out so nothing overflows early (and the scaled forms never do)."""
+
+    node_name = "I0Backward0"
+    _T = np.cos((np.arange(256) + 0.5) * (np.pi / 256))
+    _COS_N = {0: np.ones(256), 1: _T}
+    _NAMES = {(0, False): "I0Backward0", (1, False): "SpecialI1Backward0",
+              (0, True): "SpecialI0EBackward0", (1, True): "SpecialI1EBackward0"}
+
+    @staticmethod
+    def forward(ctx, a, n, scaled=False):
+        ctx.n, ctx.scaled = n, scaled
+        ctx.node_name = _BesselI._NAMES[n, scaled]
+        ctx.save_for_backward(a)
+        x = float_input(a)
+        ax = np.abs(x).astype(np.float64)[..., None]
+        out = np.mean(np.exp(ax * (_BesselI._T - 1)) * _BesselI._COS_N[n], axis=-1)
+        if not scaled:
+            out = out * np.exp(ax[..., 0])
+        if n == 1:
+            out = np.sign(x) * out
+        return np.asarray(out.astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        n, scaled = ctx.n, ctx.scaled
+        if n == 0:  # I0' = I1
+            d = _BesselI.apply(a, n=1, scaled=scaled)
+        else:  # I1' = I0 - I1 / x, whose limit at 0 is 1/2
+            safe = where(a == 0, 1.0, a)
+            d = _BesselI.apply(a, n=0, scaled=scaled) - _BesselI.apply(safe, n=1,
+                                                                       scaled=scaled) / safe
+            d = where(a == 0, 0.5, d)
+        if scaled:  # (e^{-|x|} I_n)' = e^{-|x|} I_n' - sign(x) e^{-|x|} I_n
+            d = d - sign(a) * _BesselI.apply(a, n=n, scaled=True)
+        return grad * d
+
+
+def i0(input) -> Tensor:
+    """The modified Bessel function of the first kind of order 0."""
+    return _BesselI.apply(as_tensor_arg(input, "i0"), n=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions PyTorch has only under torch.special: ndtr, log_ndtr, ndtri, entr, xlog1py, i0e, i1, i1e
+# ---------------------------------------------------------------------------------------------
+
+def _float(x: Tensor) -> Tensor:
+    """Integer inputs compute in the default float dtype, as PyTorch."""
+    return x if x._data.dtype.kind == "f" else x.to(_dt.get_default_dtype())
+
+
+def ndtr(input) -> Tensor:
+    """The standard normal CDF ``(1 + erf(x / sqrt(2))) / 2``."""
+    x = _float(as_tensor_arg(input, "ndtr"))
+    return 0.5 * erfc(x * -math.sqrt(0.5))
+
+
+def log_ndtr(input) -> Tensor:
+    """``log(ndtr(x))``, accurate far into the left tail (an asymptotic series below -10,
+    where the CDF itself underflows)."""
+    x = _float(as_tensor_arg(input, "log_ndtr"))
+    tail = x < -10
+    xt = where(tail, x, -10.0)
+    z = 1 / (xt * xt)
+    # log(phi(x) / -x) + log(1 - 1/x^2 + 3/x^4 - 15/x^6 + 105/x^8 - 945/x^10)
+    series = 1 + z * (-1 + z * (3 + z * (-15 + z * (105 - 945 * z))))
+    asym = -0.5 * xt * xt - log(-xt) - 0.5 * math.log(2 * math.pi) + log(series)
+    xc = where(tail, 0.0, x)
+    return where(tail, asym, log(ndtr(xc)))
+
+
+def ndtri(input) -> Tensor:
+    """The inverse of ``ndtr``: ``sqrt(2) erfinv(2p - 1)``."""
+    p = _float(as_tensor_arg(input, "ndtri"))
+    return math.sqrt(2) * erfinv(2 * p - 1)
+
+
+def entr(input) -> Tensor:
+    """``-x log(x)`` for x > 0, 0 at 0, -inf below."""
+    x = _float(as_tensor_arg(input, "entr"))
+    pos = x > 0
+    inside = -x * log(where(pos, x, 1.0))
+    return where(pos, inside, where(x == 0, 0.0, -math.inf))
+
+
+def xlog1py(input, other) -> Tensor:
+    """``input * log1p(other)``, and 0 where ``input`` is 0 (unless ``other`` is nan)."""
+    x, y = as_operand(input, "xlog1py"), as_operand(other, "xlog1py")
+    x = as_tensor(x) if not isinstance(x, Tensor) else x
+    y = as_tensor(y) if not isinstance(y, Tensor) else y
+    x, y = _float(x), _float(y)
+    zero = (x == 0) & ~isnan(y)
+    return where(zero, 0.0, x * log1p(where(zero, 0.0, y)))
+
+
+def i0e(input) -> Tensor:
+    """The exponentially scaled Bessel function ``exp(-|x|) I0(x)`` (never overflows)."""
+    return _BesselI.apply(as_tensor_arg(input, "i0e"), n=0, scaled=True)
+
+
+def i1(input) -> Tensor:
+    """The modified Bessel function of the first kind of order 1."""
+    return _BesselI.apply(as_tensor_arg(input, "i1"), n=1)
+
+
+def i1e(input) -> Tensor:
+    """``exp(-|x|) I1(x)``."""
+    return _BesselI.apply(as_tensor_arg(input, "i1e"), n=1, scaled=True)

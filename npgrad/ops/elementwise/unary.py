@@ -16,8 +16,8 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 
 __all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "signbit", "square",
-           "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
-           "rsqrt", "clamp", "clip", "clamp_min", "clamp_max", "clone"]
+           "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt",
+           "clamp", "clip", "clamp_min", "clamp_max", "clone", "detach", "detach_"]
 
 
 def float_input(a):
@@ -465,3 +465,33 @@ def clone(input) -> Tensor:
 def cast(input, dtype) -> Tensor:
     """``input`` converted to ``dtype`` (differentiable between floating dtypes)."""
     return Cast.apply(input, dtype)
+
+
+class NotDifferentiable(Primitive):
+    """Marks a result that PyTorch records in the graph with no derivative implemented: it
+    requires grad, and backward through it raises, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, out, *inputs, op):
+        ctx.op = op
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(f"the derivative for '{ctx.op}' is not implemented.")
+
+
+def not_differentiable(out: np.ndarray, op: str, *inputs) -> Tensor:
+    """``out`` as a Tensor; in the graph (refusing backward) when a float input requires
+    grad."""
+    if out.dtype.kind == "f" and any(isinstance(x, Tensor) and x._rg for x in inputs):
+        return NotDifferentiable.apply(out, *inputs, op=op)
+    return Tensor._make(out)
+
+
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def detach_(input: Tensor) -> Tensor:
+    return input.detach_()

@@ -15,9 +15,10 @@ import numpy as np
 
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+import math
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
-           "index_fill", "nonzero", "argwhere"]
+           "index_fill", "nonzero", "argwhere", "unravel_index", "nonzero_static"]
 
 _FULL = slice(None)
 
@@ -464,3 +465,32 @@ def nonzero(input, *, as_tuple: bool = False):
 def argwhere(input) -> Tensor:
     """``nonzero(input)``: the indices of the nonzero elements as an ``(n, ndim)`` tensor."""
     return nonzero(input)
+
+
+def unravel_index(indices, shape) -> tuple:
+    """Flat indices into a tensor of ``shape`` as one int64 tensor of coordinates per dim."""
+    idx = as_tensor_arg(indices, "unravel_index")
+    if idx._data.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {idx.dtype}")
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise RuntimeError("'shape' cannot have negative values, but got "
+                           f"{tuple(shape)}")
+    n = math.prod(shape)
+    a = idx._data.astype(np.int64)
+    if a.size and (a.min() < -n or a.max() >= n):
+        raise RuntimeError(f"index out of bounds for a tensor of shape {tuple(shape)} "
+                           f"({n} elements)")
+    coords = np.unravel_index(np.where(a < 0, a + n, a), shape) if shape else ()
+    return tuple(Tensor._make(np.asarray(c, np.int64)) for c in coords)
+
+
+def nonzero_static(input, *, size: int, fill_value: int = -1) -> Tensor:
+    """``nonzero(input)`` cut or padded (with ``fill_value`` rows) to exactly ``size`` rows."""
+    input = as_tensor_arg(input, "nonzero_static")
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
+    nz = np.argwhere(input._data)[:size]
+    pad = np.full((size - len(nz), max(input.ndim, 1) if input.ndim else 0), fill_value,
+                  np.int64)
+    return Tensor._make(np.concatenate([nz.astype(np.int64).reshape(-1, pad.shape[1]), pad]))

@@ -16,8 +16,14 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from .indexing import GetItem, IndexPut
+from ..shape.views import _strided_index, movedim
+from .indexing import index_copy, index_put
+from .._arguments import long_tensor
+from ..shape.diag import diagonal
 
-__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim", "take", "put"]
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim", "take", "put",
+           "select_scatter", "slice_scatter", "diagonal_scatter", "index_reduce",
+           "as_strided_scatter"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,3 +427,101 @@ def one_hot(tensor, num_classes: int = -1) -> Tensor:
     if idx.size and idx.max() >= num_classes:
         raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
     return Tensor._make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# ---------------------------------------------------------------------------------------------
+# Functional scatters: a copy of the input with a slice, selection, diagonal or strided view replaced
+# ---------------------------------------------------------------------------------------------
+
+def _check_src_shape(op: str, src: Tensor, expected: tuple) -> None:
+    if tuple(src.shape) != tuple(expected):
+        raise RuntimeError(f"{op}(): expected src to have a size equal to the slice of self. "
+                           f"src size = {list(src.shape)}, slice size = {list(expected)}")
+
+
+def _same_dtype(op: str, input: Tensor, src: Tensor) -> None:
+    if input._data.dtype != src._data.dtype:
+        raise RuntimeError(f"{op}(): expected src and self to have the same dtype, got "
+                           f"{describe(input, src)}")
+
+
+def select_scatter(input, src, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    input, src = as_tensor_arg(input, "select_scatter"), as_tensor_arg(src, "select_scatter")
+    d = norm_dim(dim, input.ndim, "select_scatter")
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    _check_src_shape("select_scatter", src, input.shape[:d] + input.shape[d + 1:])
+    _same_dtype("select_scatter", input, src)
+    return index_copy(input, d, long_tensor([index % n]), src.unsqueeze(d))
+
+
+def slice_scatter(input, src, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
+    """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` replaced by
+    ``src``."""
+    input, src = as_tensor_arg(input, "slice_scatter"), as_tensor_arg(src, "slice_scatter")
+    d = norm_dim(dim, input.ndim, "slice_scatter")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    idx = np.arange(input.shape[d])[slice(start, end, step)]
+    _check_src_shape("slice_scatter", src,
+                     input.shape[:d] + (len(idx),) + input.shape[d + 1:])
+    _same_dtype("slice_scatter", input, src)
+    return index_copy(input, d, long_tensor(idx), src)
+
+
+def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``
+    (whose last dim runs along the diagonal, as ``diagonal`` returns it)."""
+    input = as_tensor_arg(input, "diagonal_scatter")
+    src = as_tensor_arg(src, "diagonal_scatter")
+    expected = tuple(diagonal(input, offset, dim1, dim2).shape)
+    _check_src_shape("diagonal_scatter", src, expected)
+    _same_dtype("diagonal_scatter", input, src)
+    d1, d2 = norm_dim(dim1, input.ndim, "diagonal_scatter"), \
+        norm_dim(dim2, input.ndim, "diagonal_scatter")
+    k = expected[-1]
+    rows = np.arange(k) + max(-offset, 0)
+    cols = np.arange(k) + max(offset, 0)
+    x = movedim(input, (d1, d2), (0, 1))
+    out = index_put(x, (long_tensor(rows), long_tensor(cols)), movedim(src, -1, 0))
+    return movedim(out, (0, 1), (d1, d2))
+
+
+def index_reduce(input, dim: int, index, source, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """Reduce the slices of ``source`` into ``input``'s slices ``index`` along ``dim``, with
+    ``reduce`` one of 'prod', 'mean', 'amax', 'amin' (``scatter_reduce`` with the index
+    broadcast over the other dims)."""
+    input = as_tensor_arg(input, "index_reduce")
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    d = norm_dim(dim, max(input.ndim, 1), "index_reduce")
+    index = as_tensor_arg(index, "index_reduce")
+    if index.ndim > 1 or index._data.dtype.kind not in "iu":
+        raise IndexError("index_reduce_(): Index is supposed to be a vector of integers")
+    if source.ndim and source.shape[d] != index.numel():
+        raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
+                           f"equal to source.size(dim) ({source.shape[d]})")
+    if not input.ndim:
+        return index_reduce(input.reshape(1), 0, index, source.reshape(-1), reduce,
+                            include_self=include_self).reshape(())
+    shape = [1] * source.ndim
+    shape[d] = -1
+    idx = Tensor._make(np.broadcast_to(index._data.astype(np.int64).reshape(shape),
+                                       source.shape).copy())
+    return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
+    """A copy of ``input`` with the positions ``as_strided`` would read set from ``src``."""
+    input = as_tensor_arg(input, "as_strided_scatter")
+    src = as_tensor_arg(src, "as_strided_scatter")
+    idx = _strided_index(input, size, stride, storage_offset, "as_strided_scatter")
+    _check_src_shape("as_strided_scatter", src, idx.shape)
+    _same_dtype("as_strided_scatter", input, src)
+    out = index_put(input.reshape(-1), (long_tensor(idx.reshape(-1)),), src.reshape(-1))
+    return out.reshape(input.shape)

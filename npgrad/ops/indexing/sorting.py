@@ -14,9 +14,10 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .scatter import Gather, flat_positions
+from .._arguments import long_tensor
 
-__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted",
-           "bucketize"]
+__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted", "bucketize",
+           "isin", "unique_consecutive"]
 
 # What PyTorch's ``torch.return_types.*`` are: tuples that also have named fields.
 SortResult = namedtuple("sort", ["values", "indices"])
@@ -240,3 +241,44 @@ def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({nd})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
+
+def isin(elements, test_elements, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:
+    """True where an element of ``elements`` is in ``test_elements`` (either may be a
+    number)."""
+    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin(): expected at least one Tensor argument")
+    return Tensor._make(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+
+
+def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False,
+                       dim=None):
+    """Collapse runs of equal consecutive elements (or slices along ``dim``) into one; with
+    ``return_inverse`` also each element's run number, with ``return_counts`` the run
+    lengths."""
+    input = as_tensor_arg(input, "unique_consecutive")
+    a = input._data
+    if dim is None:
+        x = a.reshape(-1)
+        changed = x[1:] != x[:-1]
+        shape_inv = a.shape
+    else:
+        d = norm_dim(dim, input.ndim, "unique_consecutive")
+        x = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+        changed = np.any(x[1:] != x[:-1], axis=1)
+        shape_inv = (a.shape[d],)
+    n = x.shape[0]
+    start = np.concatenate([[True], changed]) if n else np.zeros(0, bool)
+    first = np.flatnonzero(start)
+    if dim is None:
+        values = x[first]
+    else:
+        values = np.moveaxis(np.take(a, first, axis=d), d, d)
+    out = [Tensor._make(np.ascontiguousarray(values))]
+    if return_inverse:
+        out.append(long_tensor((np.cumsum(start) - 1).reshape(shape_inv)))
+    if return_counts:
+        out.append(long_tensor(np.diff(np.append(first, n))))
+    return tuple(out) if len(out) > 1 else out[0]

@@ -16,6 +16,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
 from .solvers import LinAlgError, Solve, _const, _eye, _matrix
+import builtins
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
 
@@ -486,3 +487,8 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
             from None
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return _PNormLast.apply(diff, p=float(p))
+
+
+def cholesky_toplevel(input: Tensor, upper: builtins.bool = False) -> Tensor:
+    """Deprecated ``torch.cholesky``: ``linalg.cholesky``, transposed when ``upper``."""
+    return cholesky(input, upper=upper)

@@ -14,8 +14,9 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from ..reduction.reduce import expand_back, reduce_dims
+from ..elementwise.binary import where
 
-__all__ = ["norm"]
+__all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist"]
 
 
 def _share(a: np.ndarray, value: np.ndarray, dims: tuple, dtype) -> Tensor:
@@ -235,3 +236,58 @@ def linalg_norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> 
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
     raise RuntimeError(f"{op}: If dim is not specified but ord is, the input must be 1D or 2D. "
                        f"Got {A.ndim}D.")
+
+
+def frobenius_norm(input, dim, keepdim: bool = False) -> Tensor:
+    """The Frobenius norm over ``dim`` (deprecated in PyTorch for ``linalg.norm``)."""
+    return vector_norm(as_tensor_arg(input, "frobenius_norm"), 2, dim, keepdim)
+
+
+def nuclear_norm(input, dim=(-2, -1), keepdim: bool = False) -> Tensor:
+    """The sum of singular values of the matrices over ``dim``."""
+    input = as_tensor_arg(input, "nuclear_norm")
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim) is the other overload
+        dim, keepdim = (-2, -1), dim
+    return matrix_norm(input, "nuc", dim, keepdim)
+
+
+def dist(input, other, p=2) -> Tensor:
+    """The ``p``-norm of ``input - other`` (broadcast)."""
+    input, other = as_tensor_arg(input, "dist"), as_tensor_arg(other, "dist")
+    return vector_norm(input - other, float(p))
+
+
+def renorm(input, p, dim: int, maxnorm) -> Tensor:
+    """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` is scaled
+    down to norm ``maxnorm`` (the others are kept)."""
+    input = as_tensor_arg(input, "renorm")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"renorm: expected a floating point tensor but got {input.dtype}")
+    if p <= 0:
+        raise RuntimeError(f"renorm: non-positive-norm not supported (got p={p})")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
+                           "dimensions")
+    d = norm_dim(dim, input.ndim, "renorm")
+    others = tuple(k for k in range(input.ndim) if k != d)
+    norms = vector_norm(input, float(p), others, keepdim=True)
+    # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
+    factor = where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    return input * factor
+
+
+def pdist(input, p: float = 2) -> Tensor:
+    """The ``p``-norm distances between all pairs of rows of an (N, M) tensor: the upper
+    triangle of the distance matrix, row by row, N (N - 1) / 2 values."""
+    input = as_tensor_arg(input, "pdist")
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"pdist only supports floating-point dtypes (got {input.dtype})")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    i, j = np.triu_indices(input.shape[0], 1)
+    diffs = input[Tensor._make(i)] - input[Tensor._make(j)]
+    return vector_norm(diffs, float(p), dim=-1)

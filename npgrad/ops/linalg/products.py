@@ -19,8 +19,8 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from ..elementwise.binary import where
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm",
-           "addmv", "addr", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "kron"]
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm", "addmv",
+           "addr", "baddbmm", "addbmm", "einsum", "tensordot", "inner", "kron", "chain_matmul"]
 
 
 def _same_dtype(op: str, a: Tensor, b: Tensor) -> None:
@@ -631,3 +631,17 @@ def kron(input, other) -> Tensor:
     ra = [x for s in sa for x in (s, 1)]
     rb = [x for s in sb for x in (1, s)]
     return (a.reshape(ra) * b.reshape(rb)).reshape([x * y for x, y in zip(sa, sb)])
+
+
+def chain_matmul(*matrices) -> Tensor:
+    """The product of 2-D matrices left to right (deprecated in PyTorch for
+    ``linalg.multi_dot``)."""
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if any(m.ndim != 2 for m in matrices):
+        raise RuntimeError("chain_matmul(): Expected all tensors to be 2-D matrices")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(list(matrices))

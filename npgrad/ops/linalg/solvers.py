@@ -17,9 +17,11 @@ from .._arguments import Tensor, as_tensor_arg, describe
 from ..elementwise.binary import where
 from ..shape.joins import cat
 from .products import matmul
+import builtins
+from ..creation.factories import ones_like
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
-           "cholesky_inverse", "matrix_exp"]
+           "cholesky_inverse", "matrix_exp", "matrix_rank", "triangular_solve"]
 
 
 class LinAlgError(RuntimeError):
@@ -366,3 +368,47 @@ def matrix_power(A, n: int) -> Tensor:
         if n:
             base = matmul(base, base)
     return result
+
+
+def matrix_rank(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:
+    """Deprecated ``torch.matrix_rank``: ``linalg.matrix_rank`` (``tol`` as ``atol``)."""
+    from .decompositions import matrix_rank as _rank
+    return _rank(input, atol=tol, hermitian=symmetric) if tol is not None else \
+        _rank(input, hermitian=symmetric)
+
+
+_triangular_solve_type = None
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
+                     transpose: builtins.bool = False, unitriangular: builtins.bool = False):
+    """Deprecated ``torch.triangular_solve``: ``(solution, cloned_coefficient)`` of
+    ``A X = b`` (``A^T X = b`` with ``transpose``)."""
+    global _triangular_solve_type
+    from ... import return_types
+    if _triangular_solve_type is None:
+        _triangular_solve_type = return_types.make("triangular_solve",
+                                                   ("solution", "cloned_coefficient"))
+    M = A.mT if transpose else A
+    x = solve_triangular(M, b, upper=upper != transpose, unitriangular=unitriangular)
+    return _triangular_solve_type(x, A.clone())
+
+
+def vander_toplevel(x, N=None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of a 1-D ``x``: columns ``x ** (N - 1) ... x ** 0`` (reversed
+    with ``increasing``); built by a cumulative product, so its gradient at 0 is finite."""
+    x = as_tensor_arg(x, "vander")
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if x._data.dtype.kind == "b":
+        x = x.long()
+    if n == 0:
+        return x.new_empty(x.shape[0], 0)
+    cols = [ones_like(x).unsqueeze(-1)]
+    if n > 1:
+        cols.append(x.unsqueeze(-1).expand(x.shape[0], n - 1).cumprod(-1))
+    out = cat(cols, -1)
+    return out if increasing else out.flip(-1)

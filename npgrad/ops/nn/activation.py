@@ -21,11 +21,13 @@ from ..elementwise import special as _special
 from ..elementwise.special import norm_cdf, norm_cdf_pdf
 from ..elementwise.trig import sigmoid, tanh
 from ..elementwise.unary import exp, float_input, log1p
+import builtins
 
-__all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu",
-           "mish", "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign", "softmax",
-           "log_softmax", "softmin", "glu", "threshold", "logsigmoid", "tanhshrink",
-           "softshrink", "hardshrink", "rrelu"]
+__all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
+           "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign", "softmax", "log_softmax",
+           "softmin", "glu", "threshold", "logsigmoid", "tanhshrink", "softshrink", "hardshrink",
+           "rrelu", "relu_", "selu_", "celu_", "rrelu_", "threshold_", "elu_", "leaky_relu_",
+           "hardtanh_"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,3 +415,41 @@ def softmin(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``softmax(-x)``."""
     input = _with_dtype(as_tensor_arg(input, "softmin"), dtype)
     return Softmax.apply(-input, _softmax_dim(input.ndim, dim, "softmin"))
+
+
+# ---------------------------------------------------------------------------------------------
+# In-place forms (torch.relu_ and nn.functional.relu_...): through ops.inplace.apply_, which keeps a copy of the old values when the op's graph saved them, so backward works as in PyTorch
+# ---------------------------------------------------------------------------------------------
+
+def relu_(input: Tensor) -> Tensor:
+    return _inplace.apply_(input, relu)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return _inplace.apply_(input, selu)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return _inplace.apply_(input, celu, alpha)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: builtins.bool = False, generator=None) -> Tensor:
+    return _inplace.apply_(input, rrelu, lower, upper, training)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    return _inplace.apply_(input, _threshold, threshold, value)
+
+
+# (nn.functional has these in-place forms too; torch's top level does not)
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return _inplace.apply_(input, elu, alpha)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return _inplace.apply_(input, leaky_relu, negative_slope)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return _inplace.apply_(input, hardtanh, min_val, max_val)

@@ -13,6 +13,7 @@ from .._arguments import Tensor, as_tensor_arg
 from .activation import softmax
 from ..elementwise.binary import where
 from ..indexing.indexing import IndexAdd
+import builtins
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",
            "scaled_dot_product_attention"]
@@ -163,3 +164,41 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
         from .dropout import dropout as _dropout
         attn = _dropout(attn, dropout_p, True)
     return attn @ value
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level forms: torch.dropout(input, p, train) and friends, with torch's argument names
+# ---------------------------------------------------------------------------------------------
+
+def dropout_toplevel(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    """``torch.dropout(input, p, train)``: ``nn.functional.dropout`` with torch's names."""
+    return dropout(input, p, train)
+
+
+def dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout_toplevel(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return alpha_dropout(input, p, train)
+
+
+def alpha_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return _inplace.apply_(input, alpha_dropout, p, train)
+
+
+def feature_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    """``torch.feature_dropout``: whole channels (dim 1) zeroed, as ``dropout2d``."""
+    return _channel_dropout(input, p, train, False, input.ndim - 2)
+
+
+def feature_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return input.copy_(feature_dropout(input, p, train)) if train else input
+
+
+def embedding_toplevel(weight, indices, padding_idx: builtins.int = -1,
+              scale_grad_by_freq: builtins.bool = False,
+              sparse: builtins.bool = False) -> Tensor:
+    """``torch.embedding(weight, indices)``: the table comes first here."""
+    return embedding(indices, weight, None if padding_idx < 0 else padding_idx,
+                           scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)

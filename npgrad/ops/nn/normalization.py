@@ -9,6 +9,7 @@ from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from .._arguments import Tensor, as_tensor_arg
+import builtins
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
 
@@ -197,3 +198,35 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
     """``input / max(||input||_p, eps)`` along ``dim``."""
     from ..linalg.norms import vector_norm
     return input / vector_norm(input, p, dim=dim, keepdim=True).clamp(min=eps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level forms: torch.layer_norm, torch.batch.. in torch's argument order
+# ---------------------------------------------------------------------------------------------
+
+def layer_norm_toplevel(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enable: builtins.bool = True) -> Tensor:
+    """``torch.layer_norm``: ``nn.functional.layer_norm`` plus the ignored cudnn flag."""
+    return layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm_toplevel(input, num_groups: builtins.int, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.group_norm``: ``nn.functional.group_norm`` plus the ignored cudnn flag."""
+    return group_norm(input, num_groups, weight, bias, eps)
+
+
+def batch_norm_toplevel(input, weight, bias, running_mean, running_var, training: builtins.bool,
+               momentum: float, eps: float, cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.batch_norm``: weight and bias come before the running statistics here (the
+    reverse of ``nn.functional.batch_norm``)."""
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
+                            eps)
+
+
+def instance_norm_toplevel(input, weight, bias, running_mean, running_var,
+                  use_input_stats: builtins.bool, momentum: float, eps: float,
+                  cudnn_enabled: builtins.bool = True) -> Tensor:
+    """``torch.instance_norm``, in PyTorch's argument order."""
+    return instance_norm(input, running_mean, running_var, weight, bias,
+                               use_input_stats, momentum, eps)

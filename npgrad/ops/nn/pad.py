@@ -13,7 +13,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 
-__all__ = ["pad"]
+__all__ = ["pad", "constant_pad_nd"]
 
 
 class ConstantPad(Primitive):
@@ -110,3 +110,11 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
             idx = _source_index(shape[d], *pairs[d], mode)
             out = getitem(out, (slice(None),) * d + (idx,))
     return out if out is not input else input.clone()
+
+
+_pad = pad  # (constant_pad_nd's argument is named pad, as PyTorch names it)
+
+
+def constant_pad_nd(input, pad, value=0) -> Tensor:
+    """``nn.functional.pad(input, pad, 'constant', value)``."""
+    return _pad(input, tuple(pad), "constant", value)

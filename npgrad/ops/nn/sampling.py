@@ -15,8 +15,9 @@ import numpy as np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
 from .._arguments import Tensor, as_tensor_arg
+from .._arguments import describe
 
-__all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle"]
+__all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,3 +339,20 @@ def pixel_unshuffle(input, downscale_factor: int) -> Tensor:
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     x = x.permute(*range(m), m, m + 2, m + 4, m + 1, m + 3)
     return x.reshape(*lead, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input, groups: int) -> Tensor:
+    """Interleave the channels (dim 1) of ``groups`` groups, as ShuffleNet does."""
+    input = as_tensor_arg(input, "channel_shuffle")
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but "
+                           f"got input with sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value "
+                           f"of groups:{groups}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups ({describe(input)}).")
+    x = input.reshape(n, groups, c // groups, *rest).transpose(1, 2)
+    return x.reshape(n, c, *rest)

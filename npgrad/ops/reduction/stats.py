@@ -15,9 +15,18 @@ from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .reduce import (Extreme, TakeAlong, _sum_dtype, expand_back, index_dim, reduce_dims,
                      select_along)
+from ... import dtypes as _dt
+from . import reduce as _reduce
+from ..elementwise.unary import clamp
+from ..elementwise.rounding import isnan
+from ..linalg.products import mm
+from ..indexing.sorting import sort
+from ..indexing.scatter import take_along_dim
+from ..elementwise.binary import where
+from ..shape.diag import diagonal
 
-__all__ = ["var", "std", "var_mean", "std_mean", "median", "cumsum", "cumprod", "cummax",
-           "cummin"]
+__all__ = ["var", "std", "var_mean", "std_mean", "median", "cumsum", "cumprod", "cummax", "cummin", "nansum", "nanmean", "nanmedian",
+           "aminmax", "quantile", "nanquantile", "mode", "cov", "corrcoef"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,3 +297,255 @@ def cummax(input, dim: int):
 def cummin(input, dim: int):
     """``(values, indices)``: the running minimum along ``dim`` and where it was found."""
     return _cum_extreme(input, dim, False, "cummin")
+
+
+# ---------------------------------------------------------------------------------------------
+# NaN-aware and order statistics: nansum, nanmean, nanmedian, aminmax, quantile, mode
+# ---------------------------------------------------------------------------------------------
+
+aminmax_type = return_types.make("aminmax", ("min", "max"))
+
+
+mode_type = return_types.make("mode")
+
+
+nanmedian_type = return_types.make("nanmedian")
+
+
+def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """``sum`` treating nan as zero (nans get gradient 0)."""
+    input = as_tensor_arg(input, "nansum")
+    x = input
+    if input._data.dtype.kind == "f":
+        x = where(isnan(input), 0.0, input)
+    return _reduce.sum(x, dim, keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """``mean`` over the non-nan elements (nan where a slice has none)."""
+    input = as_tensor_arg(input, "nanmean")
+    if input._data.dtype.kind != "f" and dtype is None:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
+                           f"dtype but got {input.dtype}")
+    valid = (~isnan(input)).sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / valid
+
+
+def _nan_last_order(a: np.ndarray, d: int) -> np.ndarray:
+    # a stable sort puts nans last, and ties in their order of appearance
+    return np.argsort(a, axis=d, kind="stable")
+
+
+def nanmedian(input, dim=None, keepdim: bool = False):
+    """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
+    from ..reduction.reduce import TakeAlong, index_dim, select_along
+    input = as_tensor_arg(input, "nanmedian")
+    a = input._data
+    if dim is None:
+        flat = input.reshape(-1)
+        if flat.shape[0] == 0:
+            return Tensor._make(np.asarray(np.nan, a.dtype)) if a.dtype.kind == "f" else \
+                flat.sum()
+        idx = _nanmedian_index(flat._data, 0)
+        return TakeAlong.apply(flat, index=idx, dim=0, keepdim=False,
+                               name="NanmedianBackward0")
+    d = index_dim(input, dim, "nanmedian")
+    a1 = a.reshape(a.shape or (1,))
+    x = input.reshape(a1.shape)
+    out = select_along(x, _nanmedian_index(a1, d), d, keepdim or not a.ndim,
+                       "NanmedianBackward1", nanmedian_type)
+    if not a.ndim:
+        out = nanmedian_type(out.values.reshape(()), out.indices.reshape(()))
+    return out
+
+
+def _nanmedian_index(a: np.ndarray, d: int) -> np.ndarray:
+    order = _nan_last_order(a, d)
+    n_valid = (~np.isnan(a)).sum(axis=d, keepdims=True) if a.dtype.kind == "f" else \
+        np.full_like(np.take(order, [0], axis=d), a.shape[d])
+    k = np.maximum(n_valid - 1, 0) // 2  # all-nan slices take the first nan
+    return np.take_along_axis(order, k, axis=d)
+
+
+def aminmax(input, *, dim=None, keepdim: bool = False):
+    """``(min, max)`` of all elements, or along ``dim`` (ties share the gradient)."""
+    input = as_tensor_arg(input, "aminmax")
+    if input.numel() == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    d = () if dim is None else dim
+    return aminmax_type(_reduce.amin(input, d, keepdim), _reduce.amax(input, d, keepdim))
+
+
+def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
+    op = "nanquantile" if ignore_nan else "quantile"
+    input = as_tensor_arg(input, op)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(f"{op}() interpolation must be one of linear, lower, higher, midpoint "
+                         f"or nearest. Got {interpolation}")
+    scalar_q = not isinstance(q, Tensor)
+    qa = np.asarray(q._data if isinstance(q, Tensor) else q, dtype=input._data.dtype)
+    if qa.ndim > 1:
+        raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
+    if np.any((qa < 0) | (qa > 1)):
+        raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
+    if input.numel() == 0 and dim is None:
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
+    if dim is None:
+        x, d = input.reshape(-1), 0
+        out_shape = [1] * input.ndim if keepdim else []
+    else:
+        d = norm_dim(dim, max(input.ndim, 1), op)
+        x = input.reshape(input.shape or (1,))
+        out_shape = list(x.shape)
+        if keepdim:
+            out_shape[d] = 1
+        else:
+            del out_shape[d]
+        out_shape = out_shape if input.ndim else []
+    xs = sort(x, dim=d).values          # nans sort last
+    n = xs.shape[d]
+    nan = np.isnan(xs._data)
+    n_valid = (~nan).sum(axis=d, keepdims=True) if ignore_nan else \
+        np.full(nan.any(axis=d, keepdims=True).shape, n)
+    qv = qa.reshape(-1)
+    # positions (q, *slice dims with d kept as 1): rank = q * (n_valid - 1)
+    # in the input's dtype, as PyTorch (0.4 * 5 is exactly 2 in float32, not in float64)
+    last = np.maximum(n_valid - 1, 0).astype(qv.dtype)
+    rank = qv.reshape((-1,) + (1,) * x.ndim) * last
+    bad = (n_valid == 0) if ignore_nan else nan.any(axis=d, keepdims=True)
+    # a slice with a nan (quantile) points at its last element, a nan, as PyTorch: the value
+    # is nan and the gradient goes there
+    rank = np.where(bad & (not ignore_nan), qv.dtype.type(n - 1), rank)
+    if interpolation == "lower":
+        rank = np.floor(rank)
+    elif interpolation == "higher":
+        rank = np.ceil(rank)
+    elif interpolation == "nearest":
+        rank = np.round(rank)  # half to even, as PyTorch
+    lo = np.clip(np.floor(rank), 0, max(n - 1, 0)).astype(np.int64)
+    hi = np.clip(np.ceil(rank), 0, max(n - 1, 0)).astype(np.int64)
+    xq = xs.unsqueeze(0).expand((len(qv),) + tuple(xs.shape))
+    v_lo = take_along_dim(xq, Tensor._make(lo), d + 1)
+    v_hi = take_along_dim(xq, Tensor._make(hi), d + 1)
+    if interpolation == "midpoint":
+        w = np.where(hi > lo, 0.5, 0.0)
+    else:
+        w = np.where(hi > lo, rank - lo, 0)  # 0, not nan, where lo == hi (0 * nan)
+    out = v_lo + (v_hi - v_lo) * Tensor._make(w.astype(xs._data.dtype))
+    out = out.reshape((len(qv),) + tuple(out_shape))
+    return out.squeeze(0) if scalar_q or qa.ndim == 0 else out
+
+
+def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
+    """The ``q``-th quantiles (a number or a 1-D tensor of them, in [0, 1]) of all elements
+    or along ``dim``; a slice with a nan gives nan. Tensor ``q`` adds a leading dim."""
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
+    """``quantile`` ignoring nans (nan only for all-nan slices)."""
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+def mode(input, dim: int = -1, keepdim: bool = False):
+    """``(values, indices)``: the most frequent value along ``dim`` (the smallest among equally
+    frequent ones) and the index of its last occurrence, as PyTorch on CPU."""
+    from ..reduction.reduce import index_dim, select_along
+    input = as_tensor_arg(input, "mode")
+    a = input._data
+    a1 = a.reshape(a.shape or (1,))
+    d = index_dim(input, dim, "mode") if a.ndim else norm_dim(dim, 1, "mode")
+    order = np.argsort(a1, axis=d, kind="stable")
+    s = np.take_along_axis(a1, order, axis=d)
+    n = s.shape[d]
+    pos = np.arange(n).reshape([-1 if k == d else 1 for k in range(s.ndim)])
+    start = np.ones(s.shape, bool)
+    if n > 1:
+        # a run of equal values starts where the sorted value changes (nans equal each other)
+        same = np.take(s, range(1, n), axis=d) == np.take(s, range(n - 1), axis=d)
+        if s.dtype.kind == "f":
+            same |= np.isnan(np.take(s, range(1, n), axis=d)) & \
+                np.isnan(np.take(s, range(n - 1), axis=d))
+        start = np.concatenate([np.take(start, [0], axis=d), ~same], axis=d)
+    run_start = np.maximum.accumulate(np.where(start, pos, 0), axis=d)
+    count = pos - run_start + 1
+    best = np.argmax(count, axis=d)  # first maximum: the end of the smallest modal run
+    index = np.take_along_axis(order, np.expand_dims(best, d), axis=d)
+    out = select_along(input.reshape(a1.shape), index, d, keepdim or not a.ndim,
+                       "ModeBackward0", mode_type)
+    if not a.ndim:
+        out = mode_type(out.values.reshape(()), out.indices.reshape(()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Covariance and correlation
+# ---------------------------------------------------------------------------------------------
+
+def _check_weights(w: Tensor, name: str, kinds: str, what: str, n_obs: int) -> Tensor:
+    """``cov``'s weights: a 1-D tensor of the given dtype kinds, one per observation, >= 0."""
+    if w._data.dtype.kind not in kinds:
+        raise RuntimeError(f"cov(): expected {name} to have {what} dtype but got {name} with "
+                           f"{w.dtype} dtype")
+    if w.ndim > 1 or w.numel() != n_obs:
+        raise RuntimeError(f"cov(): expected {name} to have one dimension and the same number "
+                           f"of observations as input, got {tuple(w.shape)}")
+    if (w._data < 0).any():
+        raise RuntimeError(f"cov(): {name} cannot be negative")
+    return w
+
+
+def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
+    """The covariance matrix of the variables in the rows of ``input`` (observations in
+    columns), with integer frequency weights and/or float observation weights."""
+    input = as_tensor_arg(input, "cov")
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.ndim} dimensions")
+    x = input.reshape(1, -1) if input.ndim < 2 else input
+    if x._data.dtype.kind != "f":
+        x = x.to(_dt.get_default_dtype())
+    n_obs = x.shape[1]
+    w = None
+    if fweights is not None:
+        w = _check_weights(fweights, "fweights", "iu", "integral", n_obs)
+    if aweights is not None:
+        aweights = _check_weights(aweights, "aweights", "f", "floating point", n_obs)
+        w = aweights if w is None else w * aweights
+    if w is None:
+        w_sum = Tensor._make(np.asarray(n_obs, x._data.dtype))
+        avg = x.mean(1)
+        norm = w_sum - correction
+    else:
+        w = w.to(x.dtype)
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        if correction == 0:
+            norm = w_sum
+        elif aweights is None:
+            norm = w_sum - correction
+        else:
+            norm = w_sum - correction * (w * aweights).sum() / w_sum
+    norm = clamp(norm, min=0)
+    xm = x - avg.unsqueeze(1)
+    xw = xm if w is None else xm * w
+    c = mm(xw, xm.t()) / norm
+    return c.squeeze()
+
+
+def corrcoef(input) -> Tensor:
+    """Pearson correlation coefficients of the variables in the rows of ``input``, clipped
+    to [-1, 1]."""
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    d = diagonal(c)
+    stddev = d.sqrt()
+    c = c / stddev.unsqueeze(1) / stddev.unsqueeze(0)
+    return clamp(c, -1, 1)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

@@ -10,8 +10,14 @@ import numpy as np
 
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
+from ... import dtypes as _dt
+from .joins import cat
+from ..creation.factories import empty
+from ..nn.pad import pad
+from ..elementwise.binary import where
 
-__all__ = ["tril", "triu", "diagonal", "diag_embed", "diag", "trace"]
+__all__ = ["tril", "triu", "diagonal", "diag_embed", "diag", "trace", "diagflat",
+           "block_diag"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,3 +166,43 @@ def trace(input) -> Tensor:
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return Diagonal.apply(input, offset=0, dim1=0, dim2=1).sum()
+
+
+def fill_diagonal(input, fill_value, wrap: bool = False) -> Tensor:
+    """``input`` with its main diagonal (all indices equal) set to ``fill_value``; tall
+    matrices restart the diagonal every ncols + 1 rows with ``wrap``. (``Tensor.fill_diagonal_``
+    writes it in place.)"""
+    input = as_tensor_arg(input, "fill_diagonal_")
+    if input.ndim < 2:
+        raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
+    if input.ndim > 2 and len(set(input.shape)) != 1:
+        raise RuntimeError("fill_diagonal_: all dimensions of input must be of equal length")
+    mask = np.zeros(input.shape, bool)
+    np.fill_diagonal(mask, True, wrap=wrap)
+    return where(Tensor._make(mask), fill_value, input).to(input.dtype)
+
+
+def diagflat(input, offset: int = 0) -> Tensor:
+    """A 2-D matrix with the flattened ``input`` on its ``offset``-th diagonal."""
+    return diag(as_tensor_arg(input, "diagflat").reshape(-1), offset)
+
+
+def block_diag(*tensors) -> Tensor:
+    """A block-diagonal matrix from 0-, 1- or 2-D tensors (1-D count as one row)."""
+    mats = []
+    for i, t in enumerate(tensors):
+        t = as_tensor_arg(t, "block_diag")
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
+                               f"dimensions. Input {i} has {t.ndim} dimensions")
+        mats.append(t.reshape(1, -1) if t.ndim == 1 else t.reshape(1, 1) if t.ndim == 0 else t)
+    if not mats:
+        return empty(1, 0)
+    dt = _dt.result_type(*[m._data for m in mats])
+    cols = sum(m.shape[1] for m in mats)
+    rows, c0 = [], 0
+    for m in mats:
+        m = m.to(_dt.from_numpy_dtype(dt))
+        rows.append(pad(m, (c0, cols - c0 - m.shape[1])))
+        c0 += m.shape[1]
+    return cat(rows, 0)

@@ -17,10 +17,12 @@ from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .views import narrow, reshape, unbind
+import builtins
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
-           "tensor_split", "hsplit", "vsplit", "dsplit"]
+           "tensor_split", "hsplit", "vsplit", "dsplit", "unsafe_chunk", "unsafe_split",
+           "unsafe_split_with_sizes", "split_with_sizes"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,3 +318,27 @@ def vsplit(input, indices_or_sections) -> tuple:
 def dsplit(input, indices_or_sections) -> tuple:
     """``tensor_split`` along dim 2 of an at least 3-D tensor."""
     return _split_along(input, indices_or_sections, 2, 3, "dsplit")
+
+
+def unsafe_chunk(input: Tensor, chunks: builtins.int, dim: builtins.int = 0) -> tuple:
+    return input.chunk(chunks, dim)
+
+
+def unsafe_split(input: Tensor, split_size, dim: builtins.int = 0) -> tuple:
+    return input.split(split_size, dim)
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: builtins.int = 0) -> tuple:
+    return input.split_with_sizes(split_sizes, dim)
+
+
+def split_with_sizes(input, split_sizes, dim: int = 0) -> tuple:
+    """Split ``input`` along ``dim`` into pieces of the given sizes (which must add up)."""
+    input = as_tensor_arg(input, "split_with_sizes")
+    d = norm_dim(dim, input.ndim, "split_with_sizes")
+    sizes = [int(s) for s in split_sizes]
+    if sum(sizes) != input.shape[d] or any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                           f"{input.shape[d]} (input tensor's size at dimension {d}), but got "
+                           f"split_sizes={sizes}")
+    return split(input, sizes, d)

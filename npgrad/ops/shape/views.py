@@ -15,12 +15,14 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, size_args
+import builtins
+from .._arguments import long_tensor
 
 # view and expand are Tensor methods only (torch.view and torch.expand do not exist)
-__all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute",
-           "movedim", "moveaxis", "broadcast_to", "broadcast_tensors",
-           "broadcast_shapes", "squeeze", "unsqueeze", "flatten", "ravel", "unflatten", "narrow",
-           "select", "unbind"]
+__all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute", "movedim",
+           "moveaxis", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "squeeze",
+           "unsqueeze", "flatten", "ravel", "unflatten", "narrow", "select", "unbind",
+           "narrow_copy", "as_strided"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,3 +481,39 @@ def unbind(input, dim: int = 0) -> tuple:
     for o in outs:  # views of the input: they count its in-place changes (and it theirs)
         o._vc = vc
     return outs
+
+
+def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int,
+                length: builtins.int) -> Tensor:
+    return input.narrow_copy(dim, start, length)
+
+
+def as_strided(input, size, stride, storage_offset=None) -> Tensor:
+    """The elements at ``storage_offset + sum(i_k * stride_k)`` arranged as ``size``
+    (positions may repeat; their gradients add up). npgrad takes ``input``'s elements in
+    row-major order as the storage, which is PyTorch's storage for contiguous tensors; the
+    result is a copy, not a view."""
+    input = as_tensor_arg(input, "as_strided")
+    idx = _strided_index(input, size, stride, storage_offset, "as_strided")
+    return input.reshape(-1)[long_tensor(idx)]
+
+
+def _strided_index(input: Tensor, size, stride, storage_offset, op: str) -> np.ndarray:
+    """Flat positions, in ``input``'s row-major order, of a strided view of it."""
+    size, stride = tuple(int(v) for v in size), tuple(int(v) for v in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"{op}: mismatch in length of strides and shape ({len(stride)} vs "
+                           f"{len(size)})")
+    if any(v < 0 for v in size + stride):
+        raise RuntimeError(f"{op}: negative sizes or strides are not supported (got size "
+                           f"{list(size)}, stride {list(stride)})")
+    offset = int(storage_offset or 0)
+    idx = np.full(size, offset, np.int64)
+    for k, (n, st) in enumerate(zip(size, stride)):
+        idx += (np.arange(n) * st).reshape([-1 if j == k else 1 for j in range(len(size))])
+    needed = int(idx.max()) + 1 if idx.size else 0
+    if needed > input.numel():
+        raise RuntimeError(f"{op}: sizes {list(size)}, strides {list(stride)} and storage "
+                           f"offset {offset} require a storage of {needed} elements, out of "
+                           f"bounds for a tensor of {input.numel()} elements")
+    return idx

@@ -1,0 +1,340 @@
+"""Tensor methods: Python's operators on Tensors, and the named arithmetic, comparison and logic methods.
+
+Each is one line into the op that implements it (under ``npgrad/ops/elementwise/``); see the
+package docstring for how they become methods of :class:`npgrad.Tensor`.
+"""
+from __future__ import annotations
+
+from ..ops import inplace as _inplace
+from ..ops.elementwise import binary as _binary
+from ..ops.elementwise import unary as _unary
+from ..ops.indexing import indexing as _indexing
+from ..ops.linalg import products as _products
+from ..tensor import _NUMBERS
+from ..tensor import Tensor
+
+
+class ArithmeticMethods:
+    """The Python's operators on Tensors, and the named arithmetic, comparison and logic methods methods of :class:`npgrad.Tensor`."""
+
+    # With a Tensor or a Python number on the other side (nearly every call), the arithmetic
+    # operators go straight to the op's Primitive: the function (``binary.add``) would pass
+    # these through unchanged, and this is the hottest path of any model. Anything else
+    # (arrays, lists, other objects) goes through the function, which converts or rejects it.
+    def __add__(self, other):
+        """``self + other``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Add._apply2(self, other)
+        return _binary.add(self, other)
+
+    def __radd__(self, other):
+        """``other + self``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Add._apply2(other, self)
+        return _binary.add(other, self)
+
+    def __sub__(self, other):
+        """``self - other``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Sub._apply2(self, other)
+        return _binary.sub(self, other)
+
+    def __rsub__(self, other):
+        """``other - self``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Sub._apply2(other, self)
+        return _binary.sub(other, self)
+
+    def __mul__(self, other):
+        """``self * other``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Mul._apply2(self, other)
+        return _binary.mul(self, other)
+
+    def __rmul__(self, other):
+        """``other * self``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Mul._apply2(other, self)
+        return _binary.mul(other, self)
+
+    def __truediv__(self, other):
+        """``self / other``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Div._apply2(self, other)
+        return _binary.div(self, other)
+
+    def __rtruediv__(self, other):
+        """``other / self``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Div._apply2(other, self)
+        return _binary.div(other, self)
+
+    def __floordiv__(self, other):
+        """``self // other``."""
+        return _binary.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        """``other // self``."""
+        return _binary.floor_divide(other, self)
+
+    def __mod__(self, other):
+        """``self % other``."""
+        return _binary.remainder(self, other)
+
+    def __rmod__(self, other):
+        """``other % self``."""
+        return _binary.remainder(other, self)
+
+    def __pow__(self, other):
+        """``self ** other``."""
+        return _binary.pow(self, other)
+
+    def __rpow__(self, other):
+        """``other ** self``."""
+        return _binary.pow(other, self)
+
+    def __matmul__(self, other):
+        """``self @ other``."""
+        return _products.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        """``other @ self``."""
+        return _products.matmul(other, self)
+
+    def __neg__(self):
+        """``-self``."""
+        return _unary.Neg._apply1(self)
+
+    def __pos__(self):
+        """``+self``."""
+        return self
+
+    def __abs__(self):
+        """``abs(self)``."""
+        return _unary.abs(self)
+
+    def __invert__(self):
+        """``~self``."""
+        return _binary.bitwise_not(self)
+
+    def __and__(self, other):
+        """``self & other``."""
+        return _binary.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        """``self | other``."""
+        return _binary.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        """``self ^ other``."""
+        return _binary.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __lshift__(self, other):
+        """``self << other``."""
+        return _binary.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        """``other << self``."""
+        return _binary.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        """``self >> other``."""
+        return _binary.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        """``other >> self``."""
+        return _binary.bitwise_right_shift(other, self)
+
+    def __eq__(self, other):
+        """``self == other``."""
+        if other is None or isinstance(other, str):  # t == None is False (`x in list` works)
+            return NotImplemented
+        return _binary.eq(self, other)
+
+    def __ne__(self, other):
+        """``self != other``."""
+        if other is None or isinstance(other, str):
+            return NotImplemented
+        return _binary.ne(self, other)
+
+    def __lt__(self, other):
+        """``self < other``."""
+        return _binary.lt(self, other)
+
+    def __le__(self, other):
+        """``self <= other``."""
+        return _binary.le(self, other)
+
+    def __gt__(self, other):
+        """``self > other``."""
+        return _binary.gt(self, other)
+
+    def __ge__(self, other):
+        """``self >= other``."""
+        return _binary.ge(self, other)
+
+    def __getitem__(self, key):
+        """``self[key]``."""
+        return _indexing.getitem(self, key)
+
+    def __setitem__(self, key, value) -> None:
+        _indexing.setitem(self, key, value)
+
+    # in-place operators: x += y modifies x's data, as in PyTorch
+    def __iadd__(self, other):
+        """``self += other``."""
+        return _inplace.apply_(self, _binary.add, other)
+
+    def __isub__(self, other):
+        """``self -= other``."""
+        return _inplace.apply_(self, _binary.sub, other)
+
+    def __imul__(self, other):
+        """``self *= other``."""
+        return _inplace.apply_(self, _binary.mul, other)
+
+    def __itruediv__(self, other):
+        """``self /= other``."""
+        return _inplace.apply_(self, _binary.div, other)
+
+    def __ifloordiv__(self, other):
+        """``self //= other``."""
+        return _inplace.apply_(self, _binary.floor_divide, other)
+
+    def __imod__(self, other):
+        """``self %= other``."""
+        return _inplace.apply_(self, _binary.remainder, other)
+
+    def __ipow__(self, other):
+        """``self **= other``."""
+        return _inplace.apply_(self, _binary.pow, other)
+
+    def __iand__(self, other):
+        """``self &= other``."""
+        return _inplace.apply_(self, _binary.bitwise_and, other)
+
+    def __ior__(self, other):
+        """``self |= other``."""
+        return _inplace.apply_(self, _binary.bitwise_or, other)
+
+    def __ixor__(self, other):
+        """``self ^= other``."""
+        return _inplace.apply_(self, _binary.bitwise_xor, other)
+
+    def __ilshift__(self, other):
+        """``self <<= other``."""
+        return _inplace.apply_(self, _binary.bitwise_left_shift, other)
+
+    def __irshift__(self, other):
+        """``self >>= other``."""
+        return _inplace.apply_(self, _binary.bitwise_right_shift, other)
+
+    def add(self, other, *, alpha=1):
+        """See :func:`npgrad.add`."""
+        return _binary.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        """See :func:`npgrad.sub`."""
+        return _binary.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        """See :func:`npgrad.mul`."""
+        return _binary.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        """See :func:`npgrad.div`."""
+        return _binary.div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        """See :func:`npgrad.floor_divide`."""
+        return _binary.floor_divide(self, other)
+
+    def remainder(self, other):
+        """See :func:`npgrad.remainder`."""
+        return _binary.remainder(self, other)
+
+    def pow(self, exponent):
+        """See :func:`npgrad.pow`."""
+        return _binary.pow(self, exponent)
+
+    def eq(self, other):
+        """See :func:`npgrad.eq`."""
+        return _binary.eq(self, other)
+
+    def ne(self, other):
+        """See :func:`npgrad.ne`."""
+        return _binary.ne(self, other)
+
+    def lt(self, other):
+        """See :func:`npgrad.lt`."""
+        return _binary.lt(self, other)
+
+    def le(self, other):
+        """See :func:`npgrad.le`."""
+        return _binary.le(self, other)
+
+    def gt(self, other):
+        """See :func:`npgrad.gt`."""
+        return _binary.gt(self, other)
+
+    def ge(self, other):
+        """See :func:`npgrad.ge`."""
+        return _binary.ge(self, other)
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    def bitwise_and(self, other):
+        """See :func:`npgrad.bitwise_and`."""
+        return _binary.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        """See :func:`npgrad.bitwise_or`."""
+        return _binary.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        """See :func:`npgrad.bitwise_xor`."""
+        return _binary.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        """See :func:`npgrad.bitwise_not`."""
+        return _binary.bitwise_not(self)
+
+    def bitwise_left_shift(self, other):
+        """See :func:`npgrad.bitwise_left_shift`."""
+        return _binary.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        """See :func:`npgrad.bitwise_right_shift`."""
+        return _binary.bitwise_right_shift(self, other)
+
+    def logical_and(self, other):
+        """See :func:`npgrad.logical_and`."""
+        return _binary.logical_and(self, other)
+
+    def logical_or(self, other):
+        """See :func:`npgrad.logical_or`."""
+        return _binary.logical_or(self, other)
+
+    def logical_xor(self, other):
+        """See :func:`npgrad.logical_xor`."""
+        return _binary.logical_xor(self, other)
+
+    def logical_not(self):
+        """See :func:`npgrad.logical_not`."""
+        return _binary.logical_not(self)
+
+    def where(self, condition, other):
+        """See :func:`npgrad.where`."""
+        return _binary.where(condition, self, other)

@@ -1,0 +1,90 @@
+"""Tensor methods: dtype conversions and copies (``to``, ``float()``, ``type``, ``clone``,
+``contiguous``), through ``npgrad/ops/elementwise/unary.py``.
+
+See the package docstring for how they become methods of :class:`npgrad.Tensor`.
+"""
+from __future__ import annotations
+
+from .. import dtypes as _dt
+from ..backend import as_device
+from ..backend import device as _device_type
+from ..ops.elementwise import unary as _unary
+from ..tensor import Tensor
+
+
+class ConversionMethods:
+    """The conversion methods of :class:`npgrad.Tensor`."""
+
+    def to(self, *args, **kwargs) -> "Tensor":
+        """Convert dtype and/or device: ``to(dtype)``, ``to('cpu')``, ``to(other)``,
+        ``to(device, dtype)``. Returns ``self`` when nothing changes, as PyTorch does."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, _device_type)):
+                device = a
+            elif a is not None:
+                dtype = a
+        as_device(device)
+        if dtype is None or _dt.to_dtype(dtype).np == self._data.dtype:
+            return self.clone() if copy else self
+        return _unary.cast(self, _dt.to_dtype(dtype))
+
+    def type(self, dtype=None):
+        """Without arguments, the type name (``'npgrad.FloatTensor'``); else ``to(dtype)``."""
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                     "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                     "bool": "Bool"}
+            return f"npgrad.{names[self.dtype.name]}Tensor"
+        return self.to(dtype)
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, device=None) -> "Tensor":
+        as_device("cuda")
+        return self
+
+    def float(self) -> "Tensor":
+        return self.to(_dt.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dt.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dt.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dt.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dt.int32)
+
+    def short(self) -> "Tensor":
+        return self.to(_dt.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(_dt.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(_dt.uint8)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dt.bool)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def clone(self, *, memory_format=None) -> "Tensor":
+        return _unary.clone(self)
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        return self if self._data.flags.c_contiguous else _unary.clone(self)

@@ -1,0 +1,69 @@
+"""Questions asked of a tensor or an object, answered without computing on its elements
+(except ``is_nonzero``): ``is_tensor``, ``numel``, ``is_floating_point``, ``is_signed``,
+``is_complex``, ``is_nonzero``, ``is_same_size``, ``is_storage``, ``is_inference``,
+``get_device`` and ``typename``.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__: list = ["typename", "is_nonzero", "is_same_size", "is_signed", "is_inference",
+                 "is_complex", "is_storage", "get_device"]
+
+
+_TYPENAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+              "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
+              "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def typename(obj) -> str:
+    """'torch.FloatTensor' style names for tensors (as PyTorch spells them), the class name
+    otherwise."""
+    if isinstance(obj, Tensor):
+        return "torch." + _TYPENAMES[obj.dtype.name]
+    if isinstance(obj, np.ndarray):
+        return "numpy.ndarray"
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in ("builtins", None) else f"{module}.{name}"
+
+
+def is_nonzero(input: Tensor) -> builtins.bool:
+    """The truth value of a one-element tensor (RuntimeError otherwise)."""
+    n = input._data.size
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(input._data.reshape(()))
+
+
+def is_same_size(input: Tensor, other: Tensor) -> builtins.bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_signed(input: Tensor) -> builtins.bool:
+    """True for signed integer and floating dtypes."""
+    return input.dtype.is_signed
+
+
+def is_inference(input: Tensor) -> builtins.bool:
+    """False: npgrad has no inference tensors (``inference_mode`` acts as ``no_grad``)."""
+    return False
+
+
+def is_complex(input: Tensor) -> builtins.bool:
+    return False
+
+
+def is_storage(obj) -> builtins.bool:
+    return False
+
+
+def get_device(input: Tensor) -> builtins.int:
+    """-1: the CPU, as PyTorch numbers it."""
+    return -1

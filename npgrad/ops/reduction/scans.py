@@ -1,0 +1,198 @@
+"""Scans and running sums along a dimension: differences (``diff``), running log-sum-exp
+(``logcumsumexp``), numerical integration (``trapezoid``, ``cumulative_trapezoid``) and
+numerical derivatives (``gradient``). (The running sums and products ``cumsum``/``cumprod``/
+``cummax``/``cummin`` are in ``stats.py``.)
+"""
+from __future__ import annotations
+
+import numpy as np
+import math
+from ...autograd.function import Primitive
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+from ... import dtypes as _dt
+from ..shape.joins import cat
+from ..elementwise.unary import float_input, log
+from ..elementwise.binary import logical_xor, where
+
+__all__: list = ["diff", "logcumsumexp", "trapezoid", "trapz", "cumulative_trapezoid", "gradient"]
+
+
+def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:
+    """The ``n``-th forward difference along ``dim`` (``prepend`` / ``append`` joined
+    first); bool tensors give logical xor of neighbours, as PyTorch."""
+    input = as_tensor_arg(input, "diff")
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = norm_dim(dim, input.ndim, "diff")
+    parts = [p for p in (prepend, input, append) if p is not None]
+    x = cat([as_tensor_arg(p, "diff") for p in parts], d) if len(parts) > 1 else input
+    for _ in range(n):
+        m = x.shape[d]
+        if m == 0:
+            break
+        hi, lo = x.narrow(d, 1, m - 1), x.narrow(d, 0, m - 1)
+        x = logical_xor(hi, lo) if x._data.dtype.kind == "b" else hi - lo
+    return x
+
+
+def logcumsumexp(input, dim: int) -> Tensor:
+    """``log(cumsum(exp(input)))`` along ``dim``, computed stably (``logaddexp`` scan)."""
+    input = as_tensor_arg(input, "logcumsumexp")
+    d = norm_dim(dim, max(input.ndim, 1), "logcumsumexp")
+    return _LogCumSumExp.apply(input, dim=d)
+
+
+class _LogCumSumExp(Primitive):
+    # a primitive: the logaddexp scan is exact where exp/cumsum/log would under/overflow
+    node_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = float_input(a)
+        ctx.dim = dim
+        x1 = x.reshape(x.shape or (1,))
+        out = np.logaddexp.accumulate(x1, axis=dim) if x1.size else x1.copy()
+        out = out.reshape(x.shape)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # d out_j / d x_i = exp(x_i - out_j) for i <= j, so grad_x_i is a reversed cumsum of
+        # grad_j exp(-out_j) times exp(x_i). Done in log space, the positive and negative parts
+        # of grad apart (as PyTorch), so no exp overflows; built from logcumsumexp itself, so
+        # it is differentiable again.
+        a, out = ctx.saved_tensors
+        d, shape = ctx.dim, a.shape
+        x, o, g = (t.reshape(shape or (1,)) for t in (a, out, grad))
+        if a._data.dtype.kind != "f":
+            x = x.to(o.dtype)
+
+        def log_part(v):  # log(v) where v > 0, else -inf (the where keeps gradients finite)
+            pos = v > 0
+            return where(pos, log(where(pos, v, 1.0)), -math.inf)
+
+        def rev_scan(t):
+            return _LogCumSumExp.apply(t.flip(d), dim=d).flip(d)
+
+        # an output of -inf (a prefix of -inf inputs) takes nothing from its inputs: 0 keeps
+        # -inf - -inf (nan) out of the scans
+        o = where(o == -math.inf, 0.0, o)
+        gx = (x + rev_scan(log_part(g) - o)).exp() - (x + rev_scan(log_part(-g) - o)).exp()
+        return gx.reshape(shape)
+
+
+def _spacing(y: Tensor, x, dx, d: int, op: str):
+    if x is not None and dx is not None:
+        raise TypeError(f"{op}() received an invalid combination of arguments: x and dx")
+    if x is None:
+        return 1.0 if dx is None else dx
+    x = as_tensor_arg(x, op)
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[d]:
+            raise RuntimeError(f"{op}: There must be one `x` value for each sample point "
+                               f"(got {describe(y, x)})")
+        shape = [1] * y.ndim
+        shape[d] = -1
+        x = x.reshape(shape)
+    n = x.shape[d] if x.ndim == y.ndim else x.shape[-1]
+    return x.narrow(d, 1, n - 1) - x.narrow(d, 0, n - 1)
+
+
+def trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule along ``dim``: samples ``y`` at points ``x`` (or spacing
+    ``dx``, default 1)."""
+    y = as_tensor_arg(y, "trapezoid")
+    d = norm_dim(dim, y.ndim, "trapezoid")
+    n = y.shape[d]
+    if n == 0:
+        return y.sum(d) * 0
+    spacing = _spacing(y, x, dx, d, "trapezoid")
+    mid = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * spacing
+    return mid.sum(d) / 2
+
+
+def trapz(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """Alias of :func:`trapezoid`."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
+    """The running trapezoidal integral along ``dim`` (one element shorter than ``y``)."""
+    y = as_tensor_arg(y, "cumulative_trapezoid")
+    d = norm_dim(dim, y.ndim, "cumulative_trapezoid")
+    n = y.shape[d]
+    if n == 0:
+        return y
+    spacing = _spacing(y, x, dx, d, "cumulative_trapezoid")
+    mid = (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)) * spacing
+    return (mid / 2).cumsum(d)
+
+
+def _gradient_1d(f: Tensor, x: np.ndarray, d: int, edge_order: int) -> Tensor:
+    """The derivative of ``f`` along ``d`` at coordinates ``x`` (NumPy's formulas for uneven
+    spacing; with even spacing they are the usual central differences)."""
+    n = f.shape[d]
+    shape = [1] * f.ndim
+    shape[d] = -1
+
+    def coef(c):
+        return Tensor._make(np.asarray(c, f._data.dtype).reshape(shape))
+
+    def part(start, length):
+        return f.narrow(d, start, length)
+
+    dx1, dx2 = x[1:-1] - x[:-2], x[2:] - x[1:-1]
+    inner = (part(0, n - 2) * coef(-dx2 / (dx1 * (dx1 + dx2)))
+             + part(1, n - 2) * coef((dx2 - dx1) / (dx1 * dx2))
+             + part(2, n - 2) * coef(dx1 / (dx2 * (dx1 + dx2))))
+    if edge_order == 1:
+        first = (part(1, 1) - part(0, 1)) / coef(x[1:2] - x[:1])
+        last = (part(n - 1, 1) - part(n - 2, 1)) / coef(x[-1:] - x[-2:-1])
+    else:
+        a, b = x[1] - x[0], x[2] - x[1]
+        first = (part(0, 1) * coef([-(2 * a + b) / (a * (a + b))])
+                 + part(1, 1) * coef([(a + b) / (a * b)])
+                 + part(2, 1) * coef([-a / (b * (a + b))]))
+        a, b = x[-2] - x[-3], x[-1] - x[-2]
+        last = (part(n - 3, 1) * coef([b / (a * (a + b))])
+                + part(n - 2, 1) * coef([-(a + b) / (a * b)])
+                + part(n - 1, 1) * coef([(2 * b + a) / (b * (a + b))]))
+    return cat([first, inner, last], d)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """The derivative of ``input`` along each of ``dim`` (all dims by default), one tensor
+    per dim. ``spacing``: one number for all dims, a number per dim, or a 1-D tensor of
+    coordinates per dim; ``edge_order`` 1 or 2 is the accuracy at the two ends."""
+    input = as_tensor_arg(input, "gradient")
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, "
+                           f"got {edge_order}")
+    if input._data.dtype.kind != "f":
+        input = input.to(_dt.get_default_dtype())
+    dims = list(range(input.ndim)) if dim is None else \
+        [dim] if isinstance(dim, (int, np.integer)) else list(dim)
+    dims = [norm_dim(d, input.ndim, "gradient") for d in dims]
+    spacings = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if len(spacings) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or a "
+                           f"list of length {len(dims)}, but got a list of length "
+                           f"{len(spacings)}")
+    out = []
+    for d, sp in zip(dims, spacings):
+        n = input.shape[d]
+        if n < edge_order + 1:
+            raise RuntimeError(f"torch.gradient expected each dimension size to be at least "
+                               f"edge_order+1 (got size {n} at dim {d})")
+        if isinstance(sp, Tensor):
+            if sp.ndim != 1 or sp.shape[0] != n:
+                raise RuntimeError(f"torch.gradient expected each tensor to be on the same "
+                                   f"device and the size of dim {d}, got {tuple(sp.shape)}")
+            x = sp._data.astype(np.float64)
+        else:
+            x = np.arange(n) * float(sp)
+        out.append(_gradient_1d(input, x, d, edge_order))
+    return tuple(out)
