@@ -18,10 +18,9 @@ from . import autograd, dtypes
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .backend import device
-from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
-                     half, int, int8, int16, int32, int64, long, set_default_dtype, short,
-                     uint8)
-from .dtypes import promote_types as _np_promote_types
+from .dtypes import (bool, double, dtype, float, float16, float32, float64,  # noqa: A004
+                     get_default_dtype, half, int, int8, int16, int32, int64, long,
+                     set_default_dtype, short, uint8)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
 from .ops.elementwise.unary import *  # noqa: F401,F403
@@ -55,6 +54,7 @@ from .ops.linalg.norms import *  # noqa: F401,F403
 from .ops.linalg.decompositions import cholesky_toplevel as cholesky  # noqa: F401
 from .ops.linalg.solvers import vander_toplevel as vander  # noqa: F401
 from .ops.predicates import *  # noqa: F401,F403
+from .ops.promotion import *  # noqa: F401,F403
 from .ops.inplace import (abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_,  # noqa: F401
                           arcsinh_, arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_,
                           clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_, deg2rad_, erf_,
@@ -104,38 +104,3 @@ newaxis = None
 from . import _tensor_methods  # noqa: E402,F401
 
 __version__ = "0.1.0"
-
-
-def is_tensor(obj) -> "builtins.bool":
-    """True if ``obj`` is an npgrad Tensor."""
-    return isinstance(obj, Tensor)
-
-
-def numel(input: Tensor) -> "builtins.int":
-    """The number of elements of ``input``."""
-    return input.numel()
-
-
-def promote_types(type1: dtype, type2: dtype) -> dtype:
-    """The dtype PyTorch's promotion gives two tensors of these dtypes."""
-    a, b = dtypes.to_dtype(type1), dtypes.to_dtype(type2)
-    return dtypes.from_numpy_dtype(_np_promote_types(a.np, b.np))
-
-
-def result_type(tensor1, tensor2) -> dtype:
-    """The dtype of an arithmetic op on these operands (tensors or Python numbers)."""
-    ops = [t._data if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
-    return dtypes.from_numpy_dtype(dtypes.result_type(*ops))
-
-
-def can_cast(from_: dtype, to: dtype) -> "builtins.bool":
-    """Whether PyTorch's in-place casting rule allows ``from_`` into ``to``."""
-    from .ops.inplace import _can_cast
-    return _can_cast(dtypes.to_dtype(from_).np, dtypes.to_dtype(to).np)
-
-
-def is_floating_point(input: Tensor) -> "builtins.bool":
-    return input.is_floating_point()
-
-
-import builtins  # noqa: E402  (after the dtype names, which shadow int/float/bool here)

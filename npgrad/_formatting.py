@@ -11,6 +11,8 @@ The rules are PyTorch's (``torch/_tensor_str.py``, default print options), re-im
   and last 3 items per dimension, with ``...``;
 * suffixes (``dtype=``, ``grad_fn=``, ``requires_grad=True``) go on a new line when the last
   line would pass 80 columns.
+
+``set_printoptions`` (at the end) changes the options.
 """
 from __future__ import annotations
 

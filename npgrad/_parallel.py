@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np  # noqa: F401  (loads NumPy's BLAS, which _blas_thread_setter looks for)
 
+from ._settings import get_num_threads
+
 _POOL: dict = {}
 
 
@@ -28,7 +30,6 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 def num_threads() -> int:
     """The threads an op may use (``npgrad.get_num_threads()``)."""
-    from ._settings import get_num_threads
     return get_num_threads()
 
 

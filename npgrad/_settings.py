@@ -1,9 +1,8 @@
-"""The rest of ``torch``'s top-level surface that ordinary programs touch: dtype info
-(``finfo``, ``iinfo``), global settings (print options, threads, default device,
-determinism, matmul precision), small predicates (``is_nonzero``, ``typename``...), creation
-odds and ends (``frombuffer``, ``empty_strided``, the deprecated inclusive ``range``), and
-the helpers behind Tensor methods such as ``new``, ``apply_`` and ``resize_``. (The top-level
-forms of nn.functional ops and of in-place methods: ``_toplevel.py``.)
+"""Process-wide settings, as ``torch``'s top-level setters and getters: intra-op threads (which
+``_parallel.py`` and NumPy's BLAS use), interop threads, the default device, deterministic
+algorithms and their debug mode, float32 matmul precision, warn-always, flush-denormal, the
+default tensor type, ``compile`` (which returns its model: npgrad has no compiler), and the
+build facts ``has_lapack``...
 
 Settings that a NumPy backend cannot honour (a device other than 'cpu', matmul precision)
 are recorded and returned, as PyTorch returns them, and never change results.
@@ -11,13 +10,8 @@ are recorded and returned, as PyTorch returns them, and never change results.
 from __future__ import annotations
 
 import builtins
-import warnings
-
-import numpy as np
-
-from . import _formatting
 from . import dtypes as _dt
-from .tensor import Tensor
+from .backend import device
 
 __all__ = ["get_num_threads", "set_num_threads", "get_num_interop_threads",
            "set_num_interop_threads", "get_default_device", "set_default_device",
@@ -29,11 +23,6 @@ __all__ = ["get_num_threads", "set_num_threads", "get_num_interop_threads",
            "has_openmp", "has_spectral"]
 
 has_lapack, has_mkl, has_openmp, has_spectral = True, False, False, False
-
-
-# ---------------------------------------------------------------------------------------------
-# dtype information
-# ---------------------------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +89,6 @@ def set_num_interop_threads(num: builtins.int) -> None:
 
 def get_default_device():
     """Always ``device('cpu')``."""
-    from .backend import device
     return device("cpu")
 
 
@@ -143,21 +131,6 @@ def get_float32_matmul_precision() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Predicates
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
-# Creation odds and ends
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
-# Tensor-only helpers (called from the Tensor methods in _tensor_ops.py)
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
 # No-op or legacy forms that let PyTorch programs run unchanged
 # ---------------------------------------------------------------------------------------------
 
@@ -191,12 +164,6 @@ def set_default_tensor_type(t) -> None:
     if d is None:
         d = _dt.to_dtype(t)
     _dt.set_default_dtype(d)
-
-
-# ---------------------------------------------------------------------------------------------
-# Layouts and memory formats: npgrad tensors are strided and row-major; these are the names
-# programs pass to ``.to(memory_format=...)``, ``.contiguous(...)`` and factories
-# ---------------------------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------------------------

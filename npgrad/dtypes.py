@@ -4,13 +4,15 @@ A :class:`dtype` wraps a NumPy dtype and prints like PyTorch's (``npgrad.float32
 Promotion follows ``torch.result_type``: operands fall into three tiers (tensors with
 dimensions, zero-dim tensors, Python scalars); a lower tier can only change the result's
 *category* (bool < integer < floating), never its width within a category.
+
+Also the machine limits ``finfo``/``iinfo`` and the layout and memory-format names
+(``strided``, ``channels_last``...).
 """
 from __future__ import annotations
 
 import builtins as _builtins
 
 import numpy as np
-
 
 
 class dtype:
@@ -164,6 +166,13 @@ def result_type(*operands):
     return _combine(dim, _combine(zero, wrapped))
 
 
+def can_cast_inplace(src: np.dtype, dst: np.dtype) -> _builtins.bool:
+    """PyTorch's rule for in-place results: no float into int, no number into bool."""
+    if src.kind == "f" and dst.kind in "iub":
+        return False
+    return not (src.kind != "b" and dst.kind == "b")
+
+
 def promote_binary(a, b):
     """Return ``(a, b)`` converted so that a NumPy ufunc computes in PyTorch's result dtype.
 
@@ -263,11 +272,13 @@ class iinfo:
         self.dtype = d.name
 
     def __repr__(self) -> str:
-        return f"iinfo(min={_builtins.float(self.min):g}, max={_builtins.float(self.max):g}, dtype={self.dtype})"
+        return (f"iinfo(min={_builtins.float(self.min):g}, max={_builtins.float(self.max):g}, "
+                f"dtype={self.dtype})")
 
 
 # ---------------------------------------------------------------------------------------------
-# Layouts and memory formats: npgrad tensors are strided and row-major; these are the names programs pass to .to(memory_format=...), .contiguous(...) and factories
+# Layouts and memory formats: npgrad tensors are strided and row-major; these are the names programs
+# pass to .to(memory_format=...), .contiguous(...) and factories
 # ---------------------------------------------------------------------------------------------
 
 class layout:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tensor import Tensor
+
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generator",
            "get_rng_state", "set_rng_state"]
 
@@ -36,11 +38,10 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        from .ops.creation.factories import tensor
         state = self.rng.bit_generator.state
         words = [state["state"]["state"], state["state"]["inc"], state["has_uint32"],
                  state["uinteger"]]
-        return tensor(np.frombuffer(b"".join(int(w).to_bytes(16, "little") for w in words),
+        return Tensor._make(np.frombuffer(b"".join(int(w).to_bytes(16, "little") for w in words),
                                     np.uint8).copy())
 
     def set_state(self, new_state) -> "Generator":

@@ -7,7 +7,8 @@ from .ops.elementwise.special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, 
 from .ops.elementwise.pointwise import xlogy
 from .ops.reduction.reduce import logsumexp
 from .ops.elementwise.rounding import round  # noqa: A004
-from .ops.elementwise.special import digamma, erf, erfc, erfinv, lgamma as gammaln, mvlgamma, polygamma
+from .ops.elementwise.special import (digamma, erf, erfc, erfinv, lgamma as gammaln,
+                                      mvlgamma, polygamma)
 from .ops.elementwise.trig import logit, sigmoid as expit, sinc
 from .ops.elementwise.unary import exp2, expm1, log1p
 

@@ -8,7 +8,6 @@ are one-line calls into ``npgrad.ops``, written out in ``_tensor_ops.py``.
 from __future__ import annotations
 
 import builtins
-import weakref
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from . import dtypes as _dt
 from .backend import CPU, as_device
 
 _INT_TYPES = (builtins.int, np.integer)
-_NUMBERS = (builtins.float, builtins.int, builtins.bool)  # Python numbers: ops take them as they are
+_NUMBERS = (builtins.float, builtins.int, builtins.bool)  # Python numbers, which ops take as is
 
 
 class VersionCounter:
@@ -313,11 +312,6 @@ class Tensor:
     def requires_grad_(self, requires_grad: builtins.bool = True) -> "Tensor":
         self.requires_grad = requires_grad
         return self
-
-
-
-
-
 
 
 class Size(tuple):

@@ -1,7 +1,8 @@
-"""Tensor methods: Python's operators on Tensors, and the named arithmetic, comparison and logic methods.
+"""Tensor methods: Python's operators (``x + y``, ``x @ y``, ``x[k]``...) and the named
+arithmetic, comparison and logic methods (``npgrad/ops/elementwise/``).
 
-Each is one line into the op that implements it (under ``npgrad/ops/elementwise/``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..tensor import Tensor
 
 
 class ArithmeticMethods:
-    """The Python's operators on Tensors, and the named arithmetic, comparison and logic methods methods of :class:`npgrad.Tensor`."""
+    """The operator and named arithmetic, comparison and logic methods of :class:`npgrad.Tensor`."""
 
     # With a Tensor or a Python number on the other side (nearly every call), the arithmetic
     # operators go straight to the op's Primitive: the function (``binary.add``) would pass

@@ -1,7 +1,8 @@
-"""Tensor methods: elementwise math: unary and binary functions, trigonometry, rounding, special functions, activations.
+"""Tensor methods: elementwise math (``npgrad/ops/elementwise/``: unary and binary
+functions, trigonometry, rounding, special functions; and the activations of ``ops/nn/``).
 
-Each is one line into the op that implements it (under ``npgrad/ops/elementwise/ and ops/nn/``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -166,7 +167,6 @@ class ElementwiseMethods:
     arcsin, arccos, arctan = asin, acos, atan
 
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
-
 
 
     def logit(self, eps=None):
@@ -354,7 +354,6 @@ class ElementwiseMethods:
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """See :func:`npgrad.addcdiv`."""
         return _pointwise.addcdiv(self, tensor1, tensor2, value=value)
-
 
 
     # floating-point and integer functions

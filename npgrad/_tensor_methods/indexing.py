@@ -1,7 +1,8 @@
-"""Tensor methods: indexing, scatter/gather, masking, sorting and searching.
+"""Tensor methods: indexing, scatter/gather, masking, sorting and searching
+(``npgrad/ops/indexing/``).
 
-Each is one line into the op that implements it (under ``npgrad/ops/indexing/``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from ..ops.indexing import sorting as _sorting
 
 
 class IndexingMethods:
-    """The indexing, scatter/gather, masking, sorting and searching methods of :class:`npgrad.Tensor`."""
+    """The indexing, scatter/gather, masking, sorting and searching methods of
+    :class:`npgrad.Tensor`."""
 
     def index_put(self, indices, values, accumulate=False):
         """See :func:`npgrad.index_put`."""

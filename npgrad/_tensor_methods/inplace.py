@@ -1,7 +1,8 @@
-"""Tensor methods: in-place arithmetic and math (``add_``, ``exp_``...), through ``ops/inplace.py``.
+"""Tensor methods: in-place arithmetic and math (``add_``, ``exp_``...), through the in-place
+machinery of ``npgrad/ops/inplace.py``.
 
-Each is one line into the op that implements it (under ``npgrad/ops/inplace.py``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ..ops.nn import activation as _activation
 
 
 class InPlaceMethods:
-    """The in-place arithmetic and math (``add_``, ``exp_``...), through ``ops/inplace.py`` methods of :class:`npgrad.Tensor`."""
+    """The in-place methods of :class:`npgrad.Tensor`."""
 
     def add_(self, other, *, alpha=1):
         """In-place form of :meth:`Tensor.add`."""
@@ -76,7 +77,8 @@ class InPlaceMethods:
         return _inplace.fill_(self, value)
 
     def copy_(self, src, non_blocking: builtins.bool = False):
-        """Copy ``src``'s values into this tensor (broadcast, cast to this dtype); gradients flow to ``src``."""
+        """Copy ``src``'s values into this tensor (broadcast, cast to this dtype); gradients flow to
+        ``src``."""
         return _inplace.copy_(self, src)
 
     def sign_(self):

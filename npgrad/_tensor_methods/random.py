@@ -27,7 +27,8 @@ class RandomMethods:
         return _random.bernoulli_(self, p, generator=generator)
 
     def random_(self, from_=0, to=None, *, generator=None, **kwargs):
-        """Fill with integers drawn uniformly from [``from_``, ``to``) (the dtype's range by default)."""
+        """Fill with integers drawn uniformly from [``from_``, ``to``) (the dtype's range by
+        default)."""
         return _random.random_(self, kwargs.get("from", from_), to,
                                         generator=generator)
 

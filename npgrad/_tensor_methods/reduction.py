@@ -1,7 +1,7 @@
-"""Tensor methods: reductions, statistics, scans and histograms.
+"""Tensor methods: reductions, statistics, scans and histograms (``npgrad/ops/reduction/``).
 
-Each is one line into the op that implements it (under ``npgrad/ops/reduction/``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Tensor methods: shape and view ops: reshape, transpose, joins, tiling, diagonals.
+"""Tensor methods: shape and view ops: reshape, transpose, joins, tiling, diagonals
+(``npgrad/ops/shape/``).
 
-Each is one line into the op that implements it (under ``npgrad/ops/shape/``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ class ShapeMethods:
         return _views.permute(self, *dims, **kwargs)
 
     def expand(self, *sizes):
-        """A view with size-1 dimensions repeated to ``sizes`` (-1 keeps a size), without copying."""
+        """A view with size-1 dimensions repeated to ``sizes`` (-1 keeps a size), no copy."""
         return _views.expand(self, *sizes)
 
     def expand_as(self, other):
@@ -140,7 +141,7 @@ class ShapeMethods:
         return _views.ravel(self)
 
     def repeat(self, *sizes):
-        """The tensor tiled ``sizes`` times along each dimension (a copy); see :func:`npgrad.tile`."""
+        """The tensor tiled ``sizes`` times along each dimension (a copy), as ``npgrad.tile``."""
         return _tiling.repeat(self, *sizes)
 
     def tile(self, *dims):
@@ -217,7 +218,8 @@ class ShapeMethods:
         return _joins.split_with_sizes(self, split_sizes, dim)
 
     def fill_diagonal_(self, fill_value, wrap=False):
-        """Fill the main diagonal with ``fill_value`` in place (``wrap`` continues it in tall matrices)."""
+        """Fill the main diagonal with ``fill_value`` in place (``wrap`` continues it in tall
+        matrices)."""
         return _inplace.apply_(self, _diag.fill_diagonal, fill_value, wrap)
 
     def diagflat(self, offset=0):

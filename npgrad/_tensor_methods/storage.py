@@ -1,7 +1,9 @@
-"""Tensor methods: storage-level methods: ``new``, ``data_ptr``, ``storage_offset``, ``apply_``, ``map_``, ``resize_`` and ``in``.
+"""Tensor methods: the tensor's storage and kind: ``new`` and ``new_*``, ``data_ptr``,
+``storage_offset``, ``apply_``, ``map_``, ``resize_``, ``in``, and the CPU-only answers
+(``is_cpu``, ``pin_memory``...).
 
-Each is one line into the op that implements it (under ``npgrad/the tensor's array``); see the
-package docstring for how they become methods of :class:`npgrad.Tensor`.
+Each calls the op that implements it; the package docstring says how they become methods of
+:class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from .. import dtypes as _dtypes
 from ..ops import predicates as _predicates
 from ..ops.creation import factories as _factories
 from ..tensor import Tensor
+from ..ops._arguments import size_args
+from ..ops.creation.factories import tensor, zeros
 
 
 def _tensor_new(t: Tensor, *args, **kwargs) -> Tensor:
     """``t.new(...)``, PyTorch's legacy constructor, in ``t``'s dtype: ``new()`` is empty,
     ``new(2, 3)`` / ``new(size)`` uninitialised (zeros here), ``new(data)`` a copy of data."""
-    from ..ops.creation.factories import tensor, zeros
     dtype = kwargs.pop("dtype", None) or t.dtype
     if not args:
         return zeros(0, dtype=dtype)
@@ -74,7 +77,6 @@ def _resize_(t: Tensor, *sizes) -> Tensor:
     """``t.resize_(*sizes)``: same elements in row-major order when the count is kept;
     otherwise a new buffer whose first elements are the old ones (the rest uninitialised in
     PyTorch; zeros here)."""
-    from ..ops._arguments import size_args
     if t._rg:
         raise RuntimeError("cannot resize variables that require grad")
     size = size_args(sizes, "resize_")
@@ -110,7 +112,8 @@ class StorageMethods:
     """The storage-level methods methods of :class:`npgrad.Tensor`."""
 
     def new(self, *args, **kwargs):
-        """PyTorch's legacy constructor in this tensor's dtype: ``new(2, 3)``, ``new(size)``, ``new(data)``."""
+        """PyTorch's legacy constructor in this tensor's dtype: ``new(2, 3)``, ``new(size)``,
+        ``new(data)``."""
         return _tensor_new(self, *args, **kwargs)
 
     def data_ptr(self):

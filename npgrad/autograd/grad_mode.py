@@ -12,7 +12,6 @@ import threading
 import builtins
 
 
-
 class _State(threading.local):
     enabled = True
 

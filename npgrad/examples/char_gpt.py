@@ -142,6 +142,7 @@ def save_loss_curve(path: str, train_steps, train_losses, val_steps, val_losses)
 
 def save_graph(path_stem: str, model, xb, yb) -> str:
     """Draw the graph of one forward pass (the loss of a tiny batch); returns the file."""
+    # (imported here, where it is needed)
     from npgrad.utils import viz
     _, loss = model(xb[:1, :8], yb[:1, :8])
     return viz.save(loss, path_stem, params=dict(model.named_parameters()), max_nodes=400)

@@ -1,4 +1,5 @@
-"""Small helpers shared by the op families: argument normalisation and error text."""
+"""Argument normalisation shared by the op families: operands and ``input`` as Tensors, dims,
+sizes, int64 index results, and the shapes-and-dtypes text of error messages."""
 from __future__ import annotations
 
 import numbers
@@ -9,8 +10,8 @@ import numpy as np
 
 from ..tensor import Tensor, _dim
 
-__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims", "size_args", "long_tensor",
-           "describe"]
+__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims",
+           "size_args", "long_tensor", "describe"]
 
 
 _FAST = (Tensor, float, int, bool)
@@ -21,6 +22,7 @@ def as_operand(x, op: str):
     if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
     if isinstance(x, (np.ndarray, list, tuple, np.generic)):
+        # (imported here: factories imports this module)
         from .creation.factories import tensor
         return tensor(x)
     raise TypeError(f"{op}(): expected a Tensor or a number, but got {type(x).__name__}")
@@ -38,6 +40,7 @@ def as_tensor_arg(x, op: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
+        # (imported here: factories imports this module)
         from .creation.factories import tensor
         return tensor(x)
     raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")

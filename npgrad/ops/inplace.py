@@ -7,6 +7,9 @@ counter, and makes the tensor the output of the op's node. As in PyTorch:
 * a leaf that requires grad cannot be modified in place while grad mode is on;
 * a saved tensor modified in place makes backward raise (the version check);
 * when the tensor is a view, its base's graph learns about the write (``CopySlices``).
+
+The top-level forms of the in-place methods (``torch.exp_(x)`` is ``x.exp_()``) and of the
+fills (``fill``, ``zero_``) are at the end.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ import numpy as np
 
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
+from .. import dtypes as _dt
 from ._arguments import Tensor
+from .elementwise.unary import clone
 
 __all__ = ["apply_", "fill_", "copy_", "check", "commit", "fill", "zero_", "addmv_", "abs_",
            "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
@@ -42,20 +47,13 @@ def check(t: Tensor, op: str) -> None:
                                "used in an in-place operation.")
 
 
-def _can_cast(src, dst) -> bool:
-    """PyTorch's rule for in-place results: no float into int, no number into bool."""
-    if src.kind == "f" and dst.kind in "iub":
-        return False
-    return not (src.kind != "b" and dst.kind == "b")
-
-
 def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor:
     """Write ``result`` into ``t`` and make ``t`` the output of ``result``'s node."""
     if result._data is not t._data:
         if result._data.shape != t._data.shape:
             raise RuntimeError(f"{op}: output with shape {list(t.shape)} doesn't match the "
                                f"broadcast shape {list(result.shape)}")
-        if not any_cast and not _can_cast(result._data.dtype, t._data.dtype):
+        if not any_cast and not _dt.can_cast_inplace(result._data.dtype, t._data.dtype):
             raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the desired "
                                f"output type {t.dtype}")
         try:
@@ -100,6 +98,7 @@ class CopySlices(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
+        # (imported here: binary imports this module)
         from .elementwise.binary import where
         mask = np.zeros(ctx.shape, bool)
         with no_grad():
@@ -174,7 +173,6 @@ def copy_(t: Tensor, src) -> Tensor:
     if result._data is src._data and not result._rg:
         result = Tensor._make(src._data)
     elif result._rg and result.grad_fn is None:  # a leaf source: give its gradient a node
-        from .elementwise.unary import clone
         result = clone(result)
     return commit(t, result, "copy_", any_cast=True)
 

@@ -11,13 +11,29 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__: list = ["typename", "is_nonzero", "is_same_size", "is_signed", "is_inference",
-                 "is_complex", "is_storage", "get_device"]
+__all__: list = ["is_tensor", "numel", "is_floating_point", "typename", "is_nonzero",
+                 "is_same_size", "is_signed", "is_inference", "is_complex", "is_storage",
+                 "get_device"]
 
 
 _TYPENAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
               "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
               "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def is_tensor(obj) -> builtins.bool:
+    """True if ``obj`` is an npgrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> builtins.int:
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def is_floating_point(input: Tensor) -> builtins.bool:
+    """True if ``input``'s dtype is a floating one."""
+    return input.is_floating_point()
 
 
 def typename(obj) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
+from ..autograd.grad_mode import enable_grad
 
 
 class _RequiredParameter:
@@ -84,7 +85,6 @@ class Optimizer:
         """Update the parameters; ``closure`` re-evaluates the loss (needed by LBFGS)."""
         loss = None
         if closure is not None:
-            from ..autograd.grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
         with no_grad():

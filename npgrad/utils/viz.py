@@ -273,4 +273,3 @@ def save(roots, stem: str, format: str = "svg", **kwargs) -> str:
     print(f"Graphviz's `dot` program is not installed, so the graph was saved as DOT text in "
           f"{path}. To get pictures, {INSTALL_HINT}.")
     return path
-

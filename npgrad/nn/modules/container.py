@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from ..parameter import Parameter
 from .module import Module
+from ...tensor import Tensor
 
 
 def _index(idx: int, n: int, what: str) -> int:
@@ -287,7 +288,6 @@ class ParameterDict(Module):
 
 
 def _as_param(value):
-    from ...tensor import Tensor
     if isinstance(value, Parameter) or value is None:
         return value
     if isinstance(value, Tensor):

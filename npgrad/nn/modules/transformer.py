@@ -23,6 +23,8 @@ from .dropout import Dropout
 from .linear import Linear
 from .module import Module
 from .normalization import LayerNorm
+from ...dtypes import get_default_dtype, to_dtype
+from ...ops.nn.pad import pad
 
 
 def _additive(mask: Tensor | None, dtype) -> Tensor | None:
@@ -159,7 +161,6 @@ def _pad_last(mask: Tensor | None) -> Tensor | None:
     """Allow attention to one more key position (a bias or zero key appended at the end)."""
     if mask is None:
         return None
-    from ...ops.nn.pad import pad
     return pad(mask, (0, 1))
 
 
@@ -302,6 +303,5 @@ class TransformerDecoder(Module):
 
 def generate_square_subsequent_mask(sz: int, dtype=None) -> Tensor:
     """The causal mask: 0 on and below the diagonal, -inf above."""
-    from ...dtypes import get_default_dtype, to_dtype
     dt = (to_dtype(dtype) if dtype is not None else get_default_dtype()).np
     return Tensor._make(np.triu(np.full((sz, sz), -np.inf, dt), 1))

@@ -4,6 +4,8 @@
 
 dtype inference is PyTorch's: Python floats give the default dtype (float32), Python ints
 int64, bools bool; NumPy arrays keep their dtype.
+
+Also ``frombuffer``, ``empty_strided`` and the deprecated inclusive ``range``.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from ...random import rng
 from .._arguments import Tensor
 from .._arguments import size_args as _size_args
 import warnings
+from ...tensor import _to_array_like
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye",
            "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like",
@@ -40,7 +43,6 @@ def _infer(data):
     Every leaf has a dtype (Python floats the default dtype, ints int64, bools bool; NumPy
     scalars, arrays and Tensors their own) and the result is their ``promote_types``.
     """
-    from ...tensor import _to_array_like
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (np.ndarray, np.generic)):

@@ -14,6 +14,9 @@ import numpy as np
 from ...random import rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
+from ...random import default_generator
+from ..elementwise.unary import zero_grad_result
+from ..nn.activation import softmax
 
 __all__ = ["poisson", "binomial"]
 
@@ -141,7 +144,6 @@ def random_(t: Tensor, from_=0, to=None, *, generator=None) -> Tensor:
 def poisson(input, generator=None) -> Tensor:
     """Poisson samples whose rates are the elements of ``input`` (same dtype; gradient 0, as
     PyTorch)."""
-    from ..elementwise.unary import zero_grad_result
     input = as_tensor_arg(input, "poisson")
     lam = input._data
     if lam.dtype.kind != "f":
@@ -155,7 +157,6 @@ def poisson(input, generator=None) -> Tensor:
 def binomial(count, prob, generator=None) -> Tensor:
     """Binomial samples: successes in ``count`` trials of probability ``prob`` (tensors of
     one float dtype, broadcast; gradient 0, as PyTorch)."""
-    from ..elementwise.unary import zero_grad_result
     count, prob = as_tensor_arg(count, "binomial"), as_tensor_arg(prob, "binomial")
     c, p = count._data, prob._data
     if c.dtype.kind != "f" or p.dtype != c.dtype:
@@ -172,8 +173,6 @@ def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-1
     """A sample of the Gumbel-softmax (Concrete) distribution: ``softmax((logits + g) / tau)``
     with Gumbel noise ``g``; with ``hard`` the one-hot argmax in the forward pass and the soft
     sample's gradient (straight-through)."""
-    from ...random import default_generator
-    from ..nn.activation import softmax
     logits = as_tensor_arg(logits, "gumbel_softmax")
     noise = -np.log(default_generator.rng.standard_exponential(logits._data.shape))
     y = softmax((logits + Tensor._make(noise.astype(logits._data.dtype))) / tau, dim)

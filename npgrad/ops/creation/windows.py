@@ -1,17 +1,12 @@
-"""More of PyTorch's creation and small utility surface: signal windows (``hann_window``,
-``hamming_window``, ``blackman_window``, ``bartlett_window``, ``kaiser_window``),
-``histogram``, ``unravel_index``, ``nonzero_static``, ``vander``, ``rsub``,
-``channel_shuffle`` and ``constant_pad_nd``.
+"""Signal windows, as ``torch``'s creation functions: ``hann_window``, ``hamming_window``,
+``blackman_window``, ``bartlett_window`` and ``kaiser_window``.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from ... import dtypes as _dt
-from ... import return_types
-from .._arguments import Tensor, as_tensor_arg, describe
+from .._arguments import Tensor
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window"]
 
@@ -75,13 +70,3 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
     return _window("kaiser_window", window_length, periodic, dtype, requires_grad,
                    lambda x: np.i0(beta * np.sqrt(np.clip(1 - (2 * x - 1) ** 2, 0, None)))
                    / np.i0(beta))
-
-
-# ---------------------------------------------------------------------------------------------
-# Counting and index conversion (no gradients)
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
-# Small composites (differentiable)
-# ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Every op broadcasts its operands and computes in PyTorch's result dtype
 (:func:`npgrad.dtypes.promote_binary`). Backward returns gradients in the broadcast shape and
 the result dtype; the engine sums them down to each input's shape and casts them back.
+
+Also ``rsub`` (``other - alpha * input``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_operands, describe
+from ..indexing.indexing import nonzero
+from .unary import log
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "eq",
            "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
@@ -202,7 +206,6 @@ class Pow(Primitive):
         if need_b:
             # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0).
             if isinstance(a, Tensor):
-                from .unary import log
                 gb = where((a == 0) & (b >= 0), 0.0, grad * out * log(a))
             elif a > 0:
                 gb = grad * out * math.log(a)
@@ -499,7 +502,6 @@ def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, else ``other``; with one argument, the indices of
     the nonzero elements (``nonzero(condition, as_tuple=True)``)."""
     if input is None and other is None:
-        from ..indexing.indexing import nonzero
         return nonzero(condition, as_tuple=True)
     condition = as_operand(condition, "where")
     if not isinstance(condition, Tensor):

@@ -12,8 +12,10 @@ import numpy as np
 from ...tensor import Tensor
 from .._arguments import as_tensor_arg
 from .unary import float_input
+from .unary import zero_grad_result
 
-__all__: list = ["conj", "resolve_conj", "resolve_neg", "conj_physical", "real", "is_conj", "is_neg", "isreal", "conj_physical_", "angle"]
+__all__: list = ["conj", "resolve_conj", "resolve_neg", "conj_physical", "real", "is_conj",
+                 "is_neg", "isreal", "conj_physical_", "angle"]
 
 
 def conj(input: Tensor) -> Tensor:
@@ -44,7 +46,6 @@ def conj_physical_(input: Tensor) -> Tensor:
 def angle(input) -> Tensor:
     """The argument of each element as a complex number: pi for negative reals, 0 otherwise
     (nan stays nan); its gradient is 0, as PyTorch's for real tensors."""
-    from .unary import zero_grad_result
     input = as_tensor_arg(input, "angle")
     x = float_input(input._data)
     out = np.where(x < 0, x.dtype.type(np.pi), x.dtype.type(0))

@@ -1,32 +1,18 @@
-"""More of PyTorch's math surface: fused pointwise forms (addcmul, addcdiv), bit-level and
-integer functions (frexp, ldexp, nextafter, gcd, lcm, heaviside, i0), nan-aware and
-order-statistic reductions (nansum, nanmean, nanmedian, aminmax, quantile, mode) and scans
-(diff, logcumsumexp). (Statistics and distances: ``extra_stats.py``.)
-
-Differentiable ops are composites of existing npgrad ops wherever that is exact; the few
-primitives say why.
+"""Integer and bit-level math: ``frexp``, ``ldexp``, ``nextafter``, ``gcd``, ``lcm`` and
+``heaviside``. (Their results have no gradient, or refuse one, as in PyTorch.)
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from ... import dtypes as _dt
 from ... import return_types
-from ...autograd.function import Primitive
-from .._arguments import Tensor, as_operand, as_tensor_arg, describe, norm_dim
-from .unary import float_input
+from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .unary import not_differentiable
 
 __all__ = ["frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside"]
 
 frexp_type = return_types.make("frexp", ("mantissa", "exponent"))
-
-
-# ---------------------------------------------------------------------------------------------
-# Fused pointwise forms
-# ---------------------------------------------------------------------------------------------
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,13 +88,3 @@ def heaviside(input, values) -> Tensor:
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
     out = np.where(np.isnan(a), a, out) if a.dtype.kind == "f" else out
     return not_differentiable(np.asarray(out, a.dtype), "heaviside", input, values)
-
-
-# ---------------------------------------------------------------------------------------------
-# nan-aware and order-statistic reductions
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
-# Differences and log-space scans
-# ---------------------------------------------------------------------------------------------

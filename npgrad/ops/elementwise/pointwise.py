@@ -2,6 +2,8 @@
 
 Same rules as ``binary.py``: operands broadcast, PyTorch's result dtype, and the engine undoes
 broadcasting in gradients.
+
+Also the fused forms ``addcmul`` and ``addcdiv``.
 """
 from __future__ import annotations
 
@@ -13,6 +15,10 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .binary import _apply_ufunc, broadcast_error, where
+from ..inplace import apply_
+from .unary import cast
+from .unary import exp
+from .unary import exp2
 
 __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
            "float_power", "logaddexp", "logaddexp2", "xlogy", "copysign", "isclose", "allclose",
@@ -229,8 +235,8 @@ def fmod(input, other) -> Tensor:
 
 def float_power(input, exponent) -> Tensor:
     """``input ** exponent`` computed in float64 (PyTorch's rule for this op)."""
+    # (imported here: the name pow is taken at module level)
     from .binary import pow
-    from .unary import cast
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         raise TypeError("float_power(): expected at least one Tensor argument")
     if isinstance(input, Tensor):
@@ -246,7 +252,6 @@ def float_power(input, exponent) -> Tensor:
 
 def float_power_(input: Tensor, exponent) -> Tensor:
     """In-place ``float_power``: only a float64 tensor can hold its result."""
-    from ..inplace import apply_
     if input.dtype != _dt.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype {input.dtype} but the "
                            "operation's result requires dtype npgrad.float64")
@@ -321,7 +326,6 @@ class LogAddExp(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .unary import exp
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (grad / (exp(b - a) + 1) if need_a else None,
@@ -334,7 +338,6 @@ class LogAddExp2(LogAddExp):
 
     @staticmethod
     def backward(ctx, grad):
-        from .unary import exp2
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (grad / (exp2(b - a) + 1) if need_a else None,

@@ -11,6 +11,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from .unary import _Flat
+from .binary import where
 
 __all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "isnan", "isinf", "isfinite",
            "isposinf", "isneginf", "nan_to_num"]
@@ -162,7 +163,6 @@ class NanToNum(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
         # NOTE: replaced elements (nan, +-inf) get gradient 0, as PyTorch
         return where(Tensor._make(ctx.finite), grad, 0.0), None, None, None
 

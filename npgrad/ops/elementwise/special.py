@@ -3,6 +3,10 @@ mvlgamma). NumPy has none of them (and npgrad does not depend on SciPy), so each
 here in float64 from series, continued fractions or asymptotic expansions, then cast back.
 
 All of them give floats: integer and bool inputs compute in the default float dtype.
+
+Also the modified Bessel functions (``i0``, ``i0e``, ``i1``, ``i1e``, one primitive) and the
+functions PyTorch has only under ``torch.special`` (``ndtr``, ``log_ndtr``, ``ndtri``,
+``entr``, ``xlog1py``), composites of the above.
 """
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from .unary import float_input, rsqrt
 from .special import _erf  # noqa: F401 (erf moved to special.py; ops/activation.py imports it here)
+from .binary import where
 
 __all__ = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
            "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
@@ -134,7 +135,6 @@ class Sinc(_Unary):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
         (a,) = ctx.saved_tensors
         xpi, sq = a * math.pi, a * a * math.pi
         out = grad * (xpi * cos(xpi) - sin(xpi)) / sq
@@ -304,7 +304,6 @@ class Logit(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        from .binary import where
         (a,) = ctx.saved_tensors
         x, eps = a._data, ctx.eps
         # NOTE: as PyTorch: without eps the gradient is nan outside [0, 1]; with eps it is 0

@@ -4,6 +4,9 @@ copies. (Trigonometric and special functions: ``trig.py``; rounding and nan/inf 
 
 Ops that always give floats (``exp``, ``log``, ``sqrt``...) compute integer inputs in the
 default float dtype, as PyTorch does.
+
+Also ``detach`` and the markers of results without a gradient (``zero_grad_result``,
+``not_differentiable``), which the other families use.
 """
 from __future__ import annotations
 
@@ -124,6 +127,7 @@ def positive(input) -> Tensor:
 
 def square(input) -> Tensor:
     """``input * input`` (integers stay integers; bools give int64, as PyTorch)."""
+    # (imported here: binary imports this module)
     from .binary import pow
     return pow(as_tensor_arg(input, "square"), 2)
 

@@ -8,6 +8,8 @@ a scatter-add (so repeated indices accumulate), and the gradient of that scatter
 again. :class:`IndexPut` (write ``value`` at ``key`` into a copy) is the out-of-place write
 that ``index_copy``, ``index_fill``, ``masked_scatter``, ``scatter``, ``put`` and
 ``index_put`` share.
+
+Also ``unravel_index`` and ``nonzero_static``.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 import math
+from .. import inplace
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
            "index_fill", "nonzero", "argwhere", "unravel_index", "nonzero_static"]
@@ -308,7 +311,6 @@ def as_value(value, input: Tensor):
 
 def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value`` in place; differentiable in ``value`` (and in ``input`` elsewhere)."""
-    from .. import inplace
     inplace.check(input, "setitem")
     key = norm_key(key)
     result = SetItem.apply(input, as_value(value, input), key=key)

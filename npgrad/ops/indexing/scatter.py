@@ -7,6 +7,10 @@ input: ``out[i][j][k] = input[index[i][j][k]][j][k]`` for ``dim=0``. Each op tur
 into flat positions in the input's row-major order (:func:`_flat_positions`); then a gather is
 a 1-D read and a scatter-add a 1-D ``np.add.at``. :class:`Gather` and :class:`ScatterAddFlat`
 are an adjoint pair (the gradient of one is the other).
+
+Also the functional scatters, copies of the input with a slice, selection, diagonal or strided
+view replaced (``select_scatter``, ``slice_scatter``, ``diagonal_scatter``,
+``as_strided_scatter``), and ``index_reduce``.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ..shape.views import _strided_index, movedim
 from .indexing import index_copy, index_put
 from .._arguments import long_tensor
 from ..shape.diag import diagonal
+from ..elementwise.binary import where
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim", "take", "put",
            "select_scatter", "slice_scatter", "diagonal_scatter", "index_reduce",
@@ -279,14 +284,12 @@ class ScatterReduce(Primitive):
 
 
 def _zero_touched(grad: Tensor, touched: np.ndarray) -> Tensor:
-    from ..elementwise.binary import where
     return where(Tensor._make(touched), 0.0, grad)
 
 
 def _prod_grads(ctx, grad: Tensor) -> tuple:
     """Gradients of a scatter product: the product of the other elements reduced at the same
     position, found without dividing by zero (PyTorch's rule for zeros)."""
-    from ..elementwise.binary import where
     a, src, out = ctx.saved_tensors
     lin, include_self = ctx.lin, ctx.include_self
     src = src.expand(lin.shape) if tuple(src.shape) != lin.shape else src
@@ -430,7 +433,8 @@ def one_hot(tensor, num_classes: int = -1) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# Functional scatters: a copy of the input with a slice, selection, diagonal or strided view replaced
+# Functional scatters: a copy of the input with a slice, selection, diagonal or strided view
+# replaced
 # ---------------------------------------------------------------------------------------------
 
 def _check_src_shape(op: str, src: Tensor, expected: tuple) -> None:

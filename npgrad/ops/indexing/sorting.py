@@ -4,6 +4,8 @@
 The values of ``sort``, ``topk`` and ``kthvalue`` are a gather of the input at the indices
 found, so their gradient is the scatter-add of ``gather`` (ties in the input get the gradient
 at the index returned). NaN sorts as the largest value, as in PyTorch.
+
+Also membership and runs: ``isin`` and ``unique_consecutive``.
 """
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ matrix-calculus result written with npgrad ops (matmul, solve, masks), so it can
 differentiated again. Triangle masks and identities enter backward as constants. ``__all__``
 lists the names PyTorch also has at top level (``torch.svd``...); ``npgrad/linalg.py``
 exports the ``torch.linalg`` spellings.
+
+Also the deprecated top-level ``torch.cholesky`` (``cholesky_toplevel``).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
 from .solvers import LinAlgError, Solve, _const, _eye, _matrix
 import builtins
+from .norms import matrix_norm
+from .solvers import inv
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
 
@@ -360,8 +364,6 @@ def cond(A, p=None) -> Tensor:
         s = svdvals(A)
         hi, lo = s[..., 0], s[..., -1]
         return hi / lo if p != -2 else lo / hi
-    from .norms import matrix_norm
-    from .solvers import inv
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 

@@ -2,6 +2,9 @@
 ``linalg.matrix_norm`` (exported from ``npgrad/linalg.py``, not top-level, as in PyTorch).
 
 Only floating inputs, as PyTorch. ``dtype=`` computes in a wider dtype.
+
+Also distances and norms of older entry points: ``dist``, ``renorm``, ``pdist``,
+``frobenius_norm``, ``nuclear_norm``.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from ..reduction.reduce import expand_back, reduce_dims
 from ..elementwise.binary import where
+from ..elementwise.unary import sign
+from ..reduction.reduce import amax, amin
 
 __all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist"]
 
@@ -60,8 +65,8 @@ class VectorNorm(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
+        # (imported here: the name where is taken at module level)
         from ..elementwise.binary import where
-        from ..elementwise.unary import sign
         a, out = ctx.saved_tensors
         if a._data.dtype != out._data.dtype:
             a = a.to(out.dtype)
@@ -123,7 +128,6 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
     return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim, dtype=dt)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # matrix_norm
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +185,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
         return SvdNorm.apply(A, ord=ord, dims=(d0, d1), keepdim=keepdim, dtype=dt)
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"{op}: Order {ord} not supported.")
-    from ..reduction.reduce import amax, amin
     x = A if dt is None else A.to(_dt.from_numpy_dtype(dt))
     # 1: the largest column sum of |A| (sum over rows); inf: the largest row sum
     over, across = (d0, d1) if ord in (1, -1) else (d1, d0)

@@ -6,6 +6,8 @@ One primitive, :class:`Matmul`, covers matrices and batches of them (with broadc
 batch dimensions, which the engine undoes). Vector cases are composites that add and remove
 a dimension around it, so their backward is right by construction (the 1-D matmul backward
 bugs listed in ANCHORS.md cannot occur).
+
+Also ``chain_matmul``.
 """
 from __future__ import annotations
 

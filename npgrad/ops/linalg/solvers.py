@@ -6,6 +6,9 @@ Each is a primitive: NumPy's LAPACK call forward, and backward the standard matr
 result written with npgrad ops, so it can be differentiated again. ``__all__`` lists the
 names PyTorch also has at top level (``torch.det``...); ``npgrad/linalg.py`` exports the
 ``torch.linalg`` spellings.
+
+Also ``matrix_rank``'s legacy forms, ``triangular_solve`` and ``torch.vander``
+(``vander_toplevel``; ``linalg.vander`` orders its powers the other way).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from ..shape.joins import cat
 from .products import matmul
 import builtins
 from ..creation.factories import ones_like
+from ..reduction.stats import cumprod
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
            "cholesky_inverse", "matrix_exp", "matrix_rank", "triangular_solve"]
@@ -232,7 +236,6 @@ def vander(x, *, N: int | None = None) -> Tensor:
     n = x.shape[-1] if N is None else int(N)
     if n <= 1:
         raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
-    from ..reduction.stats import cumprod
     ones = Tensor._make(np.ones(tuple(x.shape) + (1,), x._data.dtype))
     rest = x.unsqueeze(-1).expand(*x.shape, n - 1)
     return cumprod(cat([ones, rest], -1), -1)
@@ -372,6 +375,7 @@ def matrix_power(A, n: int) -> Tensor:
 
 def matrix_rank(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:
     """Deprecated ``torch.matrix_rank``: ``linalg.matrix_rank`` (``tol`` as ``atol``)."""
+    # (imported here: decompositions imports this module)
     from .decompositions import matrix_rank as _rank
     return _rank(input, atol=tol, hermitian=symmetric) if tol is not None else \
         _rank(input, hermitian=symmetric)
@@ -385,6 +389,7 @@ def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
     """Deprecated ``torch.triangular_solve``: ``(solution, cloned_coefficient)`` of
     ``A X = b`` (``A^T X = b`` with ``transpose``)."""
     global _triangular_solve_type
+    # (imported here: the name return_types is taken at module level)
     from ... import return_types
     if _triangular_solve_type is None:
         _triangular_solve_type = return_types.make("triangular_solve",

@@ -1,6 +1,6 @@
 """The memory layouts of convolutions: the geometry of windows (:class:`Geom`), the window
 view of an input, im2col / col2im (shared with pooling and unfold / fold), and
-:class:`Windows`, the block-wise layouts the convolution primitives (``ops.conv``) run on."""
+:class:`Windows`, the block-wise layouts the convolution primitives (``conv.py``) run on."""
 from __future__ import annotations
 
 from functools import lru_cache

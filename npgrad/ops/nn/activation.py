@@ -2,6 +2,9 @@
 
 ``relu``, ``gelu``, ``softmax`` and ``log_softmax`` are fused primitives (one NumPy pass,
 stable, with gradients written in npgrad ops); the rest are composites of elementwise ops.
+
+The in-place forms (``relu_``, ``elu_``...; ``torch`` and ``nn.functional`` have them) are at
+the end.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from ..elementwise.special import norm_cdf, norm_cdf_pdf
 from ..elementwise.trig import sigmoid, tanh
 from ..elementwise.unary import exp, float_input, log1p
 import builtins
+from ...random import default_generator
 
 __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
            "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign", "softmax", "log_softmax",
@@ -111,7 +115,6 @@ def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool 
         return _inplace.apply_(input, rrelu, lower, upper, training)
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    from ...random import default_generator
     slope = default_generator.rng.uniform(lower, upper, input.shape).astype(input._data.dtype)
     out = where(input >= 0, input, input * Tensor._make(slope))
     return out
@@ -418,7 +421,8 @@ def softmin(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# In-place forms (torch.relu_ and nn.functional.relu_...): through ops.inplace.apply_, which keeps a copy of the old values when the op's graph saved them, so backward works as in PyTorch
+# In-place forms (torch.relu_ and nn.functional.relu_...): through ops.inplace.apply_, which keeps a
+# copy of the old values when the op's graph saved them, so backward works as in PyTorch
 # ---------------------------------------------------------------------------------------------
 
 def relu_(input: Tensor) -> Tensor:

@@ -28,7 +28,7 @@ from .._arguments import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
 from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
-                          out_size, pad_array, windows)
+                           out_size, pad_array, windows)
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]

@@ -1,5 +1,9 @@
 """Dropout, embedding lookup and attention: the remaining layer functions of
-``nn.functional``."""
+``nn.functional``.
+
+The top-level forms with torch's argument names (``torch.dropout(input, p, train)``,
+``torch.embedding(weight, indices)``...) are at the end, as ``*_toplevel``.
+"""
 from __future__ import annotations
 
 import math
@@ -14,6 +18,7 @@ from .activation import softmax
 from ..elementwise.binary import where
 from ..indexing.indexing import IndexAdd
 import builtins
+from ...autograd.grad_mode import no_grad
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",
            "scaled_dot_product_attention"]
@@ -122,7 +127,6 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
     if max_norm is not None:
-        from ...autograd.grad_mode import no_grad
         with no_grad():  # renormalise the looked-up rows in place, as PyTorch
             rows = np.unique(input._data)
             w = weight._data
@@ -161,6 +165,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
             scores = scores + attn_mask
     attn = softmax(scores, -1)
     if dropout_p > 0.0:
+        # (imported here, where it is needed)
         from .dropout import dropout as _dropout
         attn = _dropout(attn, dropout_p, True)
     return attn @ value

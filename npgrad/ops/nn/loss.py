@@ -18,6 +18,8 @@ from .._arguments import Tensor, as_tensor_arg
 from .activation import log_softmax, relu, softmax
 from ..elementwise.binary import where
 from ..elementwise.unary import exp, log, log1p
+from ..elementwise.pointwise import minimum
+from ..linalg.norms import vector_norm
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
@@ -342,7 +344,6 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
 def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """``||x1 - x2 + eps||_p`` along the last dimension."""
-    from ..linalg.norms import vector_norm
     return vector_norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
 
 
@@ -381,7 +382,6 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        from ..elementwise.pointwise import minimum
         d_an = minimum(d_an, pairwise_distance(positive, negative, p, eps))
     loss = (d_ap - d_an + margin).clamp(min=0.0)
     return _reduce(loss, _legacy(size_average, reduce, reduction))

@@ -1,5 +1,8 @@
 """Normalization functions of ``nn.functional``: ``layer_norm`` (a fused primitive), and
 ``group_norm``, ``batch_norm``, ``instance_norm``, ``rms_norm``, ``normalize`` (composites).
+
+The top-level forms in torch's argument order (``torch.batch_norm``...) are at the end, as
+``*_toplevel``.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from .._arguments import Tensor, as_tensor_arg
 import builtins
+from ..linalg.norms import vector_norm
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
 
@@ -196,7 +200,6 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``."""
-    from ..linalg.norms import vector_norm
     return input / vector_norm(input, p, dim=dim, keepdim=True).clamp(min=eps)
 
 

@@ -5,6 +5,8 @@ Constant padding is a primitive that is its own adjoint: the gradient of padding
 padding by ``-p`` (negative padding crops), so a crop's gradient pads with zeros. The other
 modes gather along each padded dimension with an index array (reflected, clamped or wrapped
 positions), so their gradient is a scatter-add and needs no kernel of its own.
+
+Also ``constant_pad_nd``.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import numpy as np
 
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
+from ..indexing.indexing import getitem
 
 __all__ = ["pad", "constant_pad_nd"]
 
@@ -103,7 +106,6 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
         if mode == "circular" and (lo > kept or hi > kept):
             raise RuntimeError(f"pad: Padding value causes wrapping around more than once "
                                f"(padding ({lo}, {hi}) at dimension {d} of input {list(shape)})")
-    from ..indexing.indexing import getitem
     out = input
     for d in padded:
         if pairs[d] != (0, 0):

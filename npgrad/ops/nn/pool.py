@@ -22,6 +22,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
 from .._arguments import Tensor, as_tensor_arg
+from .sampling import Resample
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_avg_pool1d",
@@ -457,7 +458,6 @@ def adaptive_avg_matrix(L: int, o: int, dtype) -> np.ndarray:
 
 
 def _adaptive_avg_poolnd(n: int, op: str, input, output_size) -> Tensor:
-    from .sampling import Resample
     input, size, out_sp = _adaptive_args(op, input, output_size, n)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}'")

@@ -4,6 +4,8 @@ Every ``interpolate`` mode (nearest, nearest-exact, linear, bilinear, bicubic, t
 area) is a separable linear map: one small (out, in) matrix per spatial dim, applied by
 matmuls along each dim (:class:`Resample`). Its gradient applies the transposed matrices,
 so it is differentiable to any order; adaptive average pooling uses it too.
+
+Also ``channel_shuffle``.
 """
 from __future__ import annotations
 
@@ -176,6 +178,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     if recompute_scale_factor:
         scales = (None,) * n
     if mode == "area":
+        # (imported here: pool imports this module)
         from .pool import _adaptive_avg_poolnd
         return _adaptive_avg_poolnd(n, f"adaptive_avg_pool{n}d", input, out_sp)
     dtype = input._data.dtype

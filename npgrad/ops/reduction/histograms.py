@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from .._arguments import Tensor, as_tensor_arg, describe, long_tensor
 from ... import dtypes as _dt, return_types
+from ..elementwise.unary import not_differentiable
 
 __all__: list = ["bincount", "histc", "histogram"]
 
@@ -31,7 +32,6 @@ def bincount(input, weights=None, minlength: int = 0) -> Tensor:
     out = np.bincount(a, weights=w._data, minlength=minlength)
     # PyTorch keeps float32 weights' dtype and gives double for everything else
     out = out.astype(np.float32 if w._data.dtype == np.float32 else np.float64)
-    from ..elementwise.unary import not_differentiable
     return not_differentiable(out, "bincount", w)
 
 
@@ -84,6 +84,5 @@ def histogram(input, bins=100, *, range=None, weight=None,  # noqa: A002 (PyTorc
     if lo_hi is not None and lo_hi[0] == lo_hi[1]:
         lo_hi = (lo_hi[0], lo_hi[1] + 1)  # PyTorch widens an empty range to the right
     hist, e = np.histogram(a.reshape(-1), bins=edges, range=lo_hi, weights=w, density=density)
-    from ..elementwise.unary import not_differentiable
     return histogram_type(not_differentiable(hist.astype(a.dtype), "histogram", input),
                           not_differentiable(e.astype(a.dtype), "histogram", input))

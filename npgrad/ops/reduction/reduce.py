@@ -14,6 +14,9 @@ from ... import dtypes as _dt
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims
+from .._arguments import size_args
+from ..elementwise import pointwise
+from ..elementwise.binary import where
 
 __all__ = ["sum", "mean", "sum_to_size", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "count_nonzero", "logsumexp"]
@@ -125,7 +128,6 @@ class SumToSize(Primitive):
 
 def sum_to_size(input, *size) -> Tensor:
     """Sum ``input`` down to ``size``, which must broadcast to ``input``'s shape."""
-    from .._arguments import size_args
     size = size_args(size, "sum_to_size")
     if tuple(input.shape) == size:
         return input
@@ -160,7 +162,6 @@ class Prod(Primitive):
 
 def _shifted(a: Tensor, dim: int, step: int) -> Tensor:
     """``a`` moved by ``step`` (+1 or -1) along ``dim``, with 1 in the freed slot."""
-    from ..elementwise.binary import where
     n = a.shape[dim]
     pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
     index = np.broadcast_to(np.clip(pos - step, 0, n - 1), a.shape)
@@ -173,6 +174,7 @@ def prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     """For each element, the product of the other elements over ``dims`` (all dims or one),
     from exclusive cumulative products: no division, so exact with zeros and differentiable
     again."""
+    # (imported here: stats imports this module)
     from .stats import Cumprod
     if not dims or a.numel() == 0:
         return Tensor._make(np.ones(a.shape, a._data.dtype)) if not dims else a
@@ -308,7 +310,6 @@ class Extreme(Primitive):
 def _extreme(input, dim, keepdim, largest: bool, op: str):
     input = as_tensor_arg(input, op)
     if isinstance(dim, Tensor):  # max(a, b): the elementwise maximum
-        from ..elementwise import pointwise
         return (pointwise.maximum if largest else pointwise.minimum)(input, dim)
     a = input._data
     if dim is None:

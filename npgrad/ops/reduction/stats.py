@@ -1,7 +1,10 @@
-"""Statistics and scans: var, std (and their ``_mean`` pairs), median, and the cumulative ops
-cumsum, cumprod, cummax, cummin.
+"""Statistics and running scans: var, std (and their ``_mean`` pairs), median, and the
+cumulative ops cumsum, cumprod, cummax, cummin.
 
 Same ``dim`` rules as ``reduce.py``. The scans run along one ``dim``; 0-d inputs scan as 1-d.
+
+Also the nan-aware and order statistics (``nansum``, ``nanmean``, ``nanmedian``, ``aminmax``,
+``quantile``, ``nanquantile``, ``mode``) and ``cov``/``corrcoef``.
 """
 from __future__ import annotations
 
@@ -25,8 +28,9 @@ from ..indexing.scatter import take_along_dim
 from ..elementwise.binary import where
 from ..shape.diag import diagonal
 
-__all__ = ["var", "std", "var_mean", "std_mean", "median", "cumsum", "cumprod", "cummax", "cummin", "nansum", "nanmean", "nanmedian",
-           "aminmax", "quantile", "nanquantile", "mode", "cov", "corrcoef"]
+__all__ = ["var", "std", "var_mean", "std_mean", "median", "cumsum", "cumprod", "cummax", "cummin",
+           "nansum", "nanmean", "nanmedian", "aminmax", "quantile", "nanquantile", "mode", "cov",
+           "corrcoef"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +62,7 @@ class Var(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
+        # (imported here: the name where is taken at module level)
         from ..elementwise.binary import where
         a, out = ctx.saved_tensors
         if ctx.std:
@@ -221,6 +226,7 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     ``create_graph``) is written as ``a_zero * (the same gradient of the rest)`` so that its
     own derivative is right too. No division by zero anywhere.
     """
+    # (imported here: the name where is taken at module level)
     from ..elementwise.binary import where
     later = lambda t: Cumsum.apply(t, dim=dim, reverse=not reverse)  # noqa: E731
     x = a._data
@@ -338,6 +344,7 @@ def _nan_last_order(a: np.ndarray, d: int) -> np.ndarray:
 
 def nanmedian(input, dim=None, keepdim: bool = False):
     """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
+    # (imported here: the name TakeAlong is taken at module level)
     from ..reduction.reduce import TakeAlong, index_dim, select_along
     input = as_tensor_arg(input, "nanmedian")
     a = input._data
@@ -453,6 +460,7 @@ def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str
 def mode(input, dim: int = -1, keepdim: bool = False):
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest among equally
     frequent ones) and the index of its last occurrence, as PyTorch on CPU."""
+    # (imported here: the name index_dim is taken at module level)
     from ..reduction.reduce import index_dim, select_along
     input = as_tensor_arg(input, "mode")
     a = input._data

@@ -3,6 +3,8 @@
 ``diagonal`` is a writable strided view (as in PyTorch). It and ``diag_embed`` are an adjoint
 pair: the gradient of reading a diagonal is writing it into zeros, and back. ``tril``/``triu``
 mask with the same triangle in both directions.
+
+Also ``diagflat``, ``block_diag`` and ``fill_diagonal`` (behind ``Tensor.fill_diagonal_``).
 """
 from __future__ import annotations
 

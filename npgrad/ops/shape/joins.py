@@ -5,6 +5,8 @@ chunk, tensor_split, hsplit, vsplit, dsplit.
 of ``unbind``; hstack and friends are cats of reshaped inputs. Splits are tuples of views:
 one ``Split`` node (gradient: a ``cat``) when a graph is recorded, ``narrow`` views
 otherwise.
+
+Also ``split_with_sizes`` and the legacy ``unsafe_*`` forms.
 """
 from __future__ import annotations
 

@@ -13,6 +13,10 @@ import numpy as np
 
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
+from ..indexing.indexing import getitem
+from .views import flatten
+from .views import reshape
+from .views import transpose
 
 # repeat is a Tensor method only (torch.repeat does not exist)
 __all__ = ["tile", "repeat_interleave", "flip", "fliplr", "flipud", "rot90", "roll"]
@@ -77,7 +81,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         return Tensor._make(np.repeat(np.arange(counts.shape[0], dtype=np.int64), counts))
     input = as_tensor_arg(input, "repeat_interleave")
     if dim is None:
-        from .views import flatten
         input, d = flatten(input), 0
     else:
         d = norm_dim(dim, input.ndim, "repeat_interleave")
@@ -97,9 +100,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         raise RuntimeError(f"repeat_interleave: output_size ({output_size}) does not match the "
                            f"total of the repeats ({idx.shape[0]})")
     if input.ndim == 0:
-        from .views import reshape
         input = reshape(input, (1,))
-    from ..indexing.indexing import getitem
     return getitem(input, (slice(None),) * d + (idx,))
 
 
@@ -157,7 +158,6 @@ def rot90(input, k: int = 1, dims=(0, 1)) -> Tensor:
     if d0 == d1:
         raise RuntimeError(f"rot90: expected rotation dims to be different, but got dim0 = {d0} "
                            f"and dim1 = {d1}")
-    from .views import transpose
     k = int(k) % 4
     if k == 1:
         return transpose(flip(input, (d1,)), d0, d1)
@@ -195,7 +195,6 @@ def roll(input, shifts, dims=None) -> Tensor:
         if len(shifts) != 1:
             raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:0")
-        from .views import reshape
         flat = Roll.apply(reshape(input, (-1,)), shifts=shifts, dims=(0,))
         return reshape(flat, tuple(input.shape))
     if len(shifts) != len(dims):

@@ -5,6 +5,8 @@ View ops return arrays that share memory with their input where NumPy can (``is_
 that an in-place change to one is seen in the other, as in PyTorch. Joins and splits (cat,
 stack, split, chunk) are in ``joins.py``; copies that rearrange data (repeat, flip,
 roll) in ``tiling.py``; diagonals and triangles in ``diag.py``; padding in ``pad.py``.
+
+Also ``as_strided`` and ``narrow_copy``.
 """
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, size_args
 import builtins
 from .._arguments import long_tensor
+from ...tensor import Size
+from ..indexing.indexing import getitem
+from ..inplace import check
 
 # view and expand are Tensor methods only (torch.view and torch.expand do not exist)
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute", "movedim",
@@ -366,7 +371,6 @@ def broadcast_shapes(*shapes):
 
 
 def _broadcast_shape(shapes, op: str):
-    from ...tensor import Size
     out: list = []
     for k, shape in enumerate(shapes):
         shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
@@ -413,9 +417,7 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
     if start + length > size:
         raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
                            f"size ({size}) of a tensor of shape {tuple(input.shape)}.")
-    from ..indexing.indexing import getitem
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
-
 
 
 def select(input, dim: int, index: int) -> Tensor:
@@ -427,7 +429,6 @@ def select(input, dim: int, index: int) -> Tensor:
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(input.shape)} at dimension {d}")
-    from ..indexing.indexing import getitem
     return getitem(input, (slice(None),) * d + (index,))
 
 
@@ -438,7 +439,6 @@ def select(input, dim: int, index: int) -> Tensor:
 def shape_inplace_(t: Tensor, fn, *args, name: str) -> Tensor:
     """Give ``t`` the shape (and strides) of the view ``fn(t, *args)``, in place: ``t`` keeps
     its memory, its version goes up, and it becomes the output of the view's node."""
-    from ..inplace import check
     check(t, name)
     out = fn(t, *args)
     t._data = out._data
@@ -465,6 +465,7 @@ class Unbind(Primitive):
 
     @staticmethod
     def backward(ctx, *grads):
+        # (imported here: joins imports this module)
         from .joins import stack
         return stack(grads, ctx.dim)
 
