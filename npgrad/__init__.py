@@ -15,8 +15,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$
 
 from .tensor import Size, Tensor  # noqa: E402,I001  (Tensor first: everything else builds on it)
 from . import autograd, dtypes
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
+                       is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled)
 from .backend import device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64,  # noqa: A004
                      get_default_dtype, half, int, int8, int16, int32, int64, long,

@@ -5,8 +5,8 @@ from .ops.linalg.norms import linalg_norm as norm, matrix_norm, vector_norm
 from .ops.linalg.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
                                  slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
 from .ops.linalg.decompositions import (cholesky, cond, diagonal, eigh, eigvalsh, lstsq,
-                                        matrix_rank, pinv, svdvals)
-from .ops.linalg.decompositions import qr_linalg as qr, svd_linalg as svd
+                                        matrix_rank, pinv, qr_linalg as qr, svd_linalg as svd,
+                                        svdvals)
 from .ops.linalg.products import cross_linalg as cross, matmul, multi_dot, vecdot
 
 __all__: list = []

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from .ops.nn.activation import log_softmax as _log_softmax, softmax as _softmax
-from .ops.elementwise.special import i0
-from .ops.elementwise.special import entr, i0e, i1, i1e, log_ndtr, ndtr, ndtri, xlog1py
+from .ops.elementwise.special import (digamma, entr, erf, erfc, erfinv, i0, i0e, i1, i1e, lgamma as
+                                      gammaln, log_ndtr, mvlgamma, ndtr, ndtri, polygamma, xlog1py)
 from .ops.elementwise.pointwise import xlogy
 from .ops.reduction.reduce import logsumexp
 from .ops.elementwise.rounding import round  # noqa: A004
-from .ops.elementwise.special import (digamma, erf, erfc, erfinv, lgamma as gammaln,
-                                      mvlgamma, polygamma)
 from .ops.elementwise.trig import logit, sigmoid as expit, sinc
 from .ops.elementwise.unary import exp2, expm1, log1p
 

@@ -11,8 +11,7 @@ import builtins
 
 import numpy as np
 
-from . import _formatting
-from . import dtypes as _dt
+from . import _formatting, dtypes as _dt
 from .backend import CPU, as_device
 
 _INT_TYPES = (builtins.int, np.integer)

@@ -7,12 +7,10 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.elementwise import binary as _binary
-from ..ops.elementwise import unary as _unary
+from ..ops.elementwise import binary as _binary, unary as _unary
 from ..ops.indexing import indexing as _indexing
 from ..ops.linalg import products as _products
-from ..tensor import _NUMBERS
-from ..tensor import Tensor
+from ..tensor import Tensor, _NUMBERS
 
 
 class ArithmeticMethods:

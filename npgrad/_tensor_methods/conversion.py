@@ -6,8 +6,7 @@ See the package docstring for how they become methods of :class:`npgrad.Tensor`.
 from __future__ import annotations
 
 from .. import dtypes as _dt
-from ..backend import as_device
-from ..backend import device as _device_type
+from ..backend import as_device, device as _device_type
 from ..ops.elementwise import unary as _unary
 from ..tensor import Tensor
 

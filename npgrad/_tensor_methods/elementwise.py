@@ -7,13 +7,9 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops.creation import factories as _factories
-from ..ops.elementwise import complex as _complex
-from ..ops.elementwise import integer as _integer
-from ..ops.elementwise import pointwise as _pointwise
-from ..ops.elementwise import rounding as _rounding
-from ..ops.elementwise import special as _special
-from ..ops.elementwise import trig as _trig
-from ..ops.elementwise import unary as _unary
+from ..ops.elementwise import (complex as _complex, integer as _integer, pointwise as _pointwise,
+                               rounding as _rounding, special as _special, trig as _trig, unary as
+                               _unary)
 from ..ops.nn import activation as _activation
 
 

@@ -7,10 +7,8 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.indexing import indexing as _indexing
-from ..ops.indexing import masked as _masked
-from ..ops.indexing import scatter as _scatter
-from ..ops.indexing import sorting as _sorting
+from ..ops.indexing import (indexing as _indexing, masked as _masked, scatter as _scatter, sorting
+                            as _sorting)
 
 
 class IndexingMethods:

@@ -9,13 +9,9 @@ from __future__ import annotations
 import builtins
 
 from ..ops import inplace as _inplace
-from ..ops.elementwise import binary as _binary
-from ..ops.elementwise import integer as _integer
-from ..ops.elementwise import pointwise as _pointwise
-from ..ops.elementwise import rounding as _rounding
-from ..ops.elementwise import special as _special
-from ..ops.elementwise import trig as _trig
-from ..ops.elementwise import unary as _unary
+from ..ops.elementwise import (binary as _binary, integer as _integer, pointwise as _pointwise,
+                               rounding as _rounding, special as _special, trig as _trig, unary as
+                               _unary)
 from ..ops.nn import activation as _activation
 
 

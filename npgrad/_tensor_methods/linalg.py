@@ -6,10 +6,8 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.linalg import decompositions as _decompositions
-from ..ops.linalg import norms as _norms
-from ..ops.linalg import products as _products
-from ..ops.linalg import solvers as _solvers
+from ..ops.linalg import (decompositions as _decompositions, norms as _norms, products as _products,
+                          solvers as _solvers)
 
 
 class LinalgMethods:

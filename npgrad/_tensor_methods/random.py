@@ -5,8 +5,7 @@ See the package docstring for how they become methods of :class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
-from ..ops.creation import factories as _factories
-from ..ops.creation import random as _random
+from ..ops.creation import factories as _factories, random as _random
 
 
 class RandomMethods:

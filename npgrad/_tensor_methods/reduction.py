@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from ..ops import inplace as _inplace
 from ..ops.linalg import norms as _norms
-from ..ops.reduction import histograms as _histograms
-from ..ops.reduction import reduce as _reduce
-from ..ops.reduction import scans as _scans
-from ..ops.reduction import stats as _stats
+from ..ops.reduction import (histograms as _histograms, reduce as _reduce, scans as _scans, stats as
+                             _stats)
 
 
 class ReductionMethods:

@@ -7,10 +7,7 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.shape import diag as _diag
-from ..ops.shape import joins as _joins
-from ..ops.shape import tiling as _tiling
-from ..ops.shape import views as _views
+from ..ops.shape import diag as _diag, joins as _joins, tiling as _tiling, views as _views
 from ..tensor import Tensor
 
 

@@ -1,11 +1,9 @@
 """``npgrad.nn.functional``: functional forms of layers, as ``torch.nn.functional``."""
 from __future__ import annotations
 
-from ..ops.nn import activation as _activation
+from ..ops.nn import (activation as _activation, conv as _conv, dropout as _dropout, loss as _loss,
+                      normalization as _normalization, pool as _pool, sampling as _sampling)
 from ..ops.nn.activation import *  # noqa: F401,F403
-from ..ops.nn import dropout as _dropout
-from ..ops.nn import loss as _loss
-from ..ops.nn import normalization as _normalization
 from ..ops.nn.dropout import *  # noqa: F401,F403
 from ..ops.nn.normalization import *  # noqa: F401,F403
 from ..ops.nn.layers import bilinear, linear
@@ -16,9 +14,6 @@ from ..ops.indexing.scatter import one_hot
 from ..ops.linalg.norms import pdist
 from ..ops.nn.sampling import channel_shuffle
 from ..ops.creation.random import gumbel_softmax
-from ..ops.nn import conv as _conv
-from ..ops.nn import pool as _pool
-from ..ops.nn import sampling as _sampling
 from ..ops.nn.conv import *  # noqa: F401,F403
 from ..ops.nn.pool import *  # noqa: F401,F403
 from ..ops.nn.sampling import *  # noqa: F401,F403

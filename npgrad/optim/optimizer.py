@@ -11,9 +11,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 
 
 class _RequiredParameter:

@@ -6,8 +6,7 @@ import math
 
 from ...ops.creation.factories import empty
 from ...tensor import Tensor
-from .. import functional as F
-from .. import init
+from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 

@@ -17,8 +17,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...backend import as_device
 from ...random import rng
-from .._arguments import Tensor
-from .._arguments import size_args as _size_args
+from .._arguments import size_args as _size_args, Tensor
 import warnings
 from ...tensor import _to_array_like
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...random import rng
+from ...random import default_generator, rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
-from ...random import default_generator
 from ..elementwise.unary import zero_grad_result
 from ..nn.activation import softmax
 

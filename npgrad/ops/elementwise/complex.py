@@ -11,8 +11,7 @@ import numpy as np
 
 from ...tensor import Tensor
 from .._arguments import as_tensor_arg
-from .unary import float_input
-from .unary import zero_grad_result
+from .unary import float_input, zero_grad_result
 
 __all__: list = ["conj", "resolve_conj", "resolve_neg", "conj_physical", "real", "is_conj",
                  "is_neg", "isreal", "conj_physical_", "angle"]

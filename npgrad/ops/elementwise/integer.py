@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import dtypes as _dt
-from ... import return_types
+from ... import dtypes as _dt, return_types
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .unary import not_differentiable
 

@@ -14,11 +14,9 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
-from .binary import _apply_ufunc, broadcast_error, where
+from .binary import _apply_ufunc, broadcast_error, pow, where
 from ..inplace import apply_
-from .unary import cast
-from .unary import exp
-from .unary import exp2
+from .unary import cast, exp, exp2
 
 __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "fmod", "lerp",
            "float_power", "logaddexp", "logaddexp2", "xlogy", "copysign", "isclose", "allclose",
@@ -235,8 +233,6 @@ def fmod(input, other) -> Tensor:
 
 def float_power(input, exponent) -> Tensor:
     """``input ** exponent`` computed in float64 (PyTorch's rule for this op)."""
-    # (imported here: the name pow is taken at module level)
-    from .binary import pow
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         raise TypeError("float_power(): expected at least one Tensor argument")
     if isinstance(input, Tensor):

@@ -15,13 +15,11 @@ import math
 import numpy as np
 
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg
-from .unary import exp, float_input
+from .._arguments import as_operand, as_tensor_arg, Tensor
+from .unary import exp, float_input, log, log1p, sign
 from ... import dtypes as _dt
-from .._arguments import as_operand
 from ..creation.factories import as_tensor
 from .rounding import isnan
-from .unary import log, log1p, sign
 from .binary import where
 
 __all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "ndtr",

@@ -18,11 +18,9 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
-from .indexing import GetItem, IndexPut
+from .._arguments import as_tensor_arg, describe, long_tensor, norm_dim, Tensor
+from .indexing import index_copy, index_put, GetItem, IndexPut
 from ..shape.views import _strided_index, movedim
-from .indexing import index_copy, index_put
-from .._arguments import long_tensor
 from ..shape.diag import diagonal
 from ..elementwise.binary import where
 

@@ -14,9 +14,8 @@ from collections import namedtuple
 import numpy as np
 
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .._arguments import as_tensor_arg, long_tensor, norm_dim, Tensor
 from .scatter import Gather, flat_positions
-from .._arguments import long_tensor
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted", "bucketize",
            "isin", "unique_consecutive"]

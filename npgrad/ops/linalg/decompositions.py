@@ -17,10 +17,9 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import LinAlgError, Solve, _const, _eye, _matrix
+from .solvers import _const, _eye, _matrix, inv, LinAlgError, Solve
 import builtins
 from .norms import matrix_norm
-from .solvers import inv
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
 

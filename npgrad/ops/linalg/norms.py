@@ -16,10 +16,9 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
-from ..reduction.reduce import expand_back, reduce_dims
+from ..reduction.reduce import amax, amin, expand_back, reduce_dims
 from ..elementwise.binary import where
 from ..elementwise.unary import sign
-from ..reduction.reduce import amax, amin
 
 __all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist"]
 
@@ -65,8 +64,6 @@ class VectorNorm(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # (imported here: the name where is taken at module level)
-        from ..elementwise.binary import where
         a, out = ctx.saved_tensors
         if a._data.dtype != out._data.dtype:
             a = a.to(out.dtype)

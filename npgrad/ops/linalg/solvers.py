@@ -389,8 +389,6 @@ def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
     """Deprecated ``torch.triangular_solve``: ``(solution, cloned_coefficient)`` of
     ``A X = b`` (``A^T X = b`` with ``transpose``)."""
     global _triangular_solve_type
-    # (imported here: the name return_types is taken at module level)
-    from ... import return_types
     if _triangular_solve_type is None:
         _triangular_solve_type = return_types.make("triangular_solve",
                                                    ("solution", "cloned_coefficient"))

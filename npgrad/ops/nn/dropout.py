@@ -165,9 +165,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
             scores = scores + attn_mask
     attn = softmax(scores, -1)
     if dropout_p > 0.0:
-        # (imported here, where it is needed)
-        from .dropout import dropout as _dropout
-        attn = _dropout(attn, dropout_p, True)
+        attn = dropout(attn, dropout_p, True)
     return attn @ value
 
 

@@ -16,8 +16,7 @@ import numpy as np
 
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
-from .._arguments import Tensor, as_tensor_arg
-from .._arguments import describe
+from .._arguments import as_tensor_arg, describe, Tensor
 
 __all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
 

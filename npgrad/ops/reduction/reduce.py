@@ -10,11 +10,9 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
-from ... import dtypes as _dt
-from ... import return_types
+from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims
-from .._arguments import size_args
+from .._arguments import as_tensor_arg, norm_dim, norm_dims, size_args, Tensor
 from ..elementwise import pointwise
 from ..elementwise.binary import where
 

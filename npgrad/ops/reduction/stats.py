@@ -12,13 +12,12 @@ import math
 
 import numpy as np
 
-from ... import return_types
+from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .reduce import (Extreme, TakeAlong, _sum_dtype, expand_back, index_dim, reduce_dims,
                      select_along)
-from ... import dtypes as _dt
 from . import reduce as _reduce
 from ..elementwise.unary import clamp
 from ..elementwise.rounding import isnan
@@ -62,8 +61,6 @@ class Var(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # (imported here: the name where is taken at module level)
-        from ..elementwise.binary import where
         a, out = ctx.saved_tensors
         if ctx.std:
             # NOTE: where std is 0 the gradient is 0, as PyTorch (not inf * 0 = nan).
@@ -226,8 +223,6 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     ``create_graph``) is written as ``a_zero * (the same gradient of the rest)`` so that its
     own derivative is right too. No division by zero anywhere.
     """
-    # (imported here: the name where is taken at module level)
-    from ..elementwise.binary import where
     later = lambda t: Cumsum.apply(t, dim=dim, reverse=not reverse)  # noqa: E731
     x = a._data
     if not np.any(x == 0):
@@ -344,8 +339,6 @@ def _nan_last_order(a: np.ndarray, d: int) -> np.ndarray:
 
 def nanmedian(input, dim=None, keepdim: bool = False):
     """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
-    # (imported here: the name TakeAlong is taken at module level)
-    from ..reduction.reduce import TakeAlong, index_dim, select_along
     input = as_tensor_arg(input, "nanmedian")
     a = input._data
     if dim is None:
@@ -460,8 +453,6 @@ def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str
 def mode(input, dim: int = -1, keepdim: bool = False):
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest among equally
     frequent ones) and the index of its last occurrence, as PyTorch on CPU."""
-    # (imported here: the name index_dim is taken at module level)
-    from ..reduction.reduce import index_dim, select_along
     input = as_tensor_arg(input, "mode")
     a = input._data
     a1 = a.reshape(a.shape or (1,))

@@ -14,9 +14,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
 from ..indexing.indexing import getitem
-from .views import flatten
-from .views import reshape
-from .views import transpose
+from .views import flatten, reshape, transpose
 
 # repeat is a Tensor method only (torch.repeat does not exist)
 __all__ = ["tile", "repeat_interleave", "flip", "fliplr", "flipud", "rot90", "roll"]

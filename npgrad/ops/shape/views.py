@@ -16,9 +16,8 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, norm_dim, size_args
+from .._arguments import as_tensor_arg, long_tensor, norm_dim, size_args, Tensor
 import builtins
-from .._arguments import long_tensor
 from ...tensor import Size
 from ..indexing.indexing import getitem
 from ..inplace import check
