@@ -1,4 +1,6 @@
-"""The op table: every module here defines ``SPECS``, a list of ``OpSpec``."""
+"""The op table: every module here defines ``SPECS``, a list of ``OpSpec``, one module per op
+family as ``npgrad/ops/`` has one sub-package per family (``elementwise.py`` holds the specs of
+``npgrad/ops/elementwise/``...)."""
 import importlib
 import pkgutil
 

@@ -1,13 +1,13 @@
-"""Specs: products (matmul family, add*, einsum, tensordot, inner, kron) and linear algebra
-(``linalg.*``, cdist) (issue 3).
+"""Specs: linear algebra (``npgrad/ops/linalg/``): products, solvers, decompositions, norms.
 
-Matrix functions get well-conditioned inputs built inside the spec function from a random
-input, so gradients flow back to it: ``_wc`` adds ``n * I`` (invertible), ``_spd`` gives
-``x x^T + n I`` (symmetric positive definite, distinct eigenvalues in practice).
-Decompositions whose factors are fixed only up to signs (eigh, svd) are compared through
-sign-invariant products of their outputs.
+``withnan(x, c)`` is ``x - x.detach() + c``: the values ``c`` (with nans) and ``x``'s
+gradient; finite differences cannot see through the detach, hence ``gradcheck=False``.
 """
+import math
+
 from ..harness import A, C, F, I, OpSpec
+
+BINARY = [[(3,), (3,)], [(2, 3), (3,)], [(2, 1, 4), (3, 1)], [(), (2, 2)], [(0, 3), (3,)]]
 
 
 def _wc(lib, x):
@@ -38,7 +38,37 @@ MATMUL_SHAPES = [
     [(0, 3), (3, 2)], [(2, 0), (0, 3)], [(0,), (0,)], [(2, 0, 3), (3, 4)], [(2, 3, 0), (0, 4)],
 ]
 
+
+INF = math.inf
+
+
+def fixed(x, c):
+    """``c``'s values, ``x``'s gradient (see the module docstring)."""
+    return x - x.detach() + c
+
+
 SPECS = [
+    OpSpec("dist", lambda lib, x, y: (lib.dist(x, y), x.dist(y, 3), x.dist(y, 1)),
+           BINARY[:4], covers=("Tensor.dist",)),
+    OpSpec("dist-inf", lambda lib, x, y: lib.dist(x, y, math.inf), [[(2, 3), (3,)]],
+           gradgrad=False),
+    OpSpec("dist-0", lambda lib, x, y: lib.dist(x, y, 0), [[(2, 3), (3,)]], grad=False),
+    OpSpec("renorm", lambda lib, x: (lib.renorm(x, 2, 0, 1.0), x.renorm(1, 1, 2.5)),
+           [[(3, 4)], [(2, 3, 4)]], covers=("Tensor.renorm",)),
+    OpSpec("pdist", lambda lib, x: (lib.pdist(x), lib.pdist(x, 1), lib.pdist(x, 3)),
+           [[(4, 3)], [(2, 5)], [(1, 3)]], covers=("nn.functional.pdist",)),
+    # -- legacy matrix helpers --------------------------------------------------------------------
+    OpSpec("chain_matmul", lambda lib, a, b, c: (lib.chain_matmul(a, b, c),
+                                                 lib.chain_matmul(a)),
+           [[(2, 3), (3, 4), (4, 2)]]),
+    OpSpec("frobenius_norm", lambda lib, x: (lib.frobenius_norm(x, (0, 1)), lib.frobenius_norm(
+        x, (0,), True)), [[(2, 3)], [(2, 3, 4)]]),
+    OpSpec("nuclear_norm", lambda lib, x: (lib.nuclear_norm(x), lib.nuclear_norm(x, True)),
+           [[(3, 3)], [(2, 4)]], gradgrad=False),
+    # (PyTorch's vander backward fails its own in-place check: tests/test_extra.py gradchecks)
+    OpSpec("vander", lambda lib, x: (lib.vander(x), lib.vander(x, 4, True), lib.vander(x, 1)),
+           [[(3,)], [(0,)], [F((4,), 0, 0)]], grad=False),
+    OpSpec("vander-int", lambda lib, x: lib.vander(x, 3), [[I((3,), -3, 3)]], grad=False),
     # -- matmul family ----------------------------------------------------------------------
     OpSpec("matmul", lambda lib, x, y: lib.matmul(x, y), MATMUL_SHAPES,
            covers=("Tensor.matmul", "Tensor.__matmul__", "linalg.matmul")),
@@ -72,7 +102,6 @@ SPECS = [
             [(0, 2), (2,), C(-1)]]),
     OpSpec("linalg.multi_dot", lambda lib, a, b, c: lib.linalg.multi_dot([a, b, c]),
            [[(2, 3), (3, 4), (4, 2)], [(3,), (3, 4), (4,)], [(3,), (3, 2), (2, 2)]]),
-
     # -- beta * input + alpha * product ---------------------------------------------------------
     OpSpec("addmm", lambda lib, i, x, y, b, a: lib.addmm(i, x, y, beta=b, alpha=a),
            [[(2, 4), (2, 3), (3, 4), C(1), C(1)], [(4,), (2, 3), (3, 4), C(0.5), C(2.0)],
@@ -94,7 +123,6 @@ SPECS = [
     OpSpec("addbmm", lambda lib, i, x, y, b, a: lib.addbmm(i, x, y, beta=b, alpha=a),
            [[(2, 4), (3, 2, 3), (3, 3, 4), C(1), C(1)], [(4,), (2, 2, 3), (2, 3, 4), C(2), C(-1)]],
            covers=("Tensor.addbmm",)),
-
     # -- einsum -------------------------------------------------------------------------------
     OpSpec("einsum", lambda lib, eq, x, y: lib.einsum(eq, x, y),
            [[C("ij,jk->ik"), (2, 3), (3, 4)], [C("ij,jk"), (2, 3), (3, 2)],
@@ -126,7 +154,6 @@ SPECS = [
     OpSpec("kron", lambda lib, x, y: lib.kron(x, y),
            [[(2, 3), (2, 2)], [(2,), (3,)], [(2, 2), (3,)], [(2, 1, 2), (2, 2)], [(), (2,)],
             [(0, 2), (2, 2)]], covers=("Tensor.kron",)),
-
     # -- inverses and determinants -------------------------------------------------------------
     OpSpec("linalg.inv", lambda lib, x: lib.linalg.inv(_wc(lib, x)),
            [[(3, 3)], [(2, 3, 3)], [(1, 1)], [(0, 0)], [(2, 0, 0)]],
@@ -199,7 +226,6 @@ SPECS = [
     OpSpec("linalg.cond-rect", lambda lib, x: lib.linalg.cond(x), [[(4, 2)], [(2, 3)]]),
     OpSpec("linalg.matrix_power-int", lambda lib, x: lib.linalg.matrix_power(x, 3),
            [[I((3, 3))]], grad=False),
-
     # -- factorisations -------------------------------------------------------------------------
     OpSpec("linalg.cholesky", lambda lib, x, u: lib.linalg.cholesky(_spd(lib, x), upper=u),
            [[(3, 3), C(False)], [(2, 3, 3), C(False)], [(3, 3), C(True)], [(1, 1), C(False)],
@@ -239,7 +265,6 @@ SPECS = [
             [(2, 4, 3), (1, 4, 2), C("gelsd")]], atol=1e-3),
     OpSpec("pinverse", lambda lib, x: lib.pinverse(x), [[(4, 3)], [(2, 3)]],
            covers=("Tensor.pinverse",), atol=1e-3),
-
     # -- cdist ----------------------------------------------------------------------------------
     OpSpec("cdist", lambda lib, x, y, p: lib.cdist(x, y, p=p),
            [[(3, 2), (4, 2), C(2.0)], [(2, 1, 3, 2), (5, 4, 2), C(2.0)], [(3, 2), (4, 2), C(1.0)],
@@ -247,4 +272,39 @@ SPECS = [
             [(3, 2), (4, 2), C(float("inf"))], [(0, 2), (3, 2), C(2.0)], [(2, 0), (3, 0), C(2.0)]]),
     OpSpec("cdist-zero-distance", lambda lib, x, p: lib.cdist(x, x, p=p),
            [[(3, 2), C(2.0)], [(3, 2), C(3.0)], [(3, 2), C(1.0)]], gradcheck=False),
+    # -- norms ---------------------------------------------------------------------------------
+    OpSpec("norm", lambda lib, x, p, d, k: x.norm(p, d, k),
+           [[(3, 4), C("fro"), C(None), C(False)], [(3, 4), C(1), C(1), C(False)],
+            [(2, 3, 4), C(3), C((0, 2)), C(True)], [(3, 4), C(INF), C(None), C(False)],
+            [(3, 4), C("fro"), C((0, 1)), C(False)], [(), C(2), C(None), C(False)],
+            [(0, 3), C(2), C(None), C(False)]], covers=("Tensor.norm",)),
+    OpSpec("norm-nuc", lambda lib, x: lib.norm(x, "nuc"), [[(3, 4)]], gradgrad=False),
+    OpSpec("linalg.vector_norm", lambda lib, x, o, d, k: lib.linalg.vector_norm(x, o, d, k),
+           [[(3, 4), C(2), C(None), C(False)], [(3, 4), C(1), C(1), C(False)],
+            [(3, 4), C(3.5), C(-1), C(True)], [(3, 4), C(0.5), C((0, 1)), C(False)],
+            [(2, 3, 4), C(INF), C((0, 2)), C(False)], [(3, 4), C(-INF), C(0), C(False)],
+            [(3, 4), C(0), C(None), C(False)], [(3, 4), C(-1.5), C(1), C(False)],
+            [(3, 4), C(1.5), C(()), C(False)], [(), C(2), C(None), C(False)],
+            [(0, 3), C(2), C(1), C(False)]]),
+    OpSpec("linalg.vector_norm-zero", lambda lib, x, c, o: lib.linalg.vector_norm(fixed(x, c), o),
+           [[(3,), A([0.0, 0.0, 0.0]), C(o)] for o in (2, 1, 3, 0.5, 1.5, INF, -1)]
+           + [[(3,), A([0.0, 1.0, -2.0]), C(o)] for o in (0.5, 1.5, 3, -1, INF)],
+           gradcheck=False),
+    OpSpec("linalg.vector_norm-ties", lambda lib, x, c: lib.linalg.vector_norm(fixed(x, c), INF),
+           [[(3,), A([2.0, -2.0, 1.0])]], gradcheck=False),
+    OpSpec("linalg.vector_norm-dtype",
+           lambda lib, x: lib.linalg.vector_norm(x, dtype=lib.float64), [[(3, 4)]]),
+    OpSpec("linalg.matrix_norm", lambda lib, x, o, k: lib.linalg.matrix_norm(x, o, keepdim=k),
+           [[(3, 4), C("fro"), C(False)], [(3, 4), C(1), C(False)], [(2, 3, 4), C(-1), C(True)],
+            [(3, 4), C(INF), C(False)], [(2, 3, 4), C(-INF), C(False)]]),
+    OpSpec("linalg.matrix_norm-dim", lambda lib, x: lib.linalg.matrix_norm(x, 1, dim=(2, 0)),
+           [[(3, 2, 4)]]),
+    # NOTE: first-order only (the singular vectors are constants in backward)
+    OpSpec("linalg.matrix_norm-svd", lambda lib, x, o, k: lib.linalg.matrix_norm(x, o, keepdim=k),
+           [[(3, 4), C("nuc"), C(False)], [(2, 3, 3), C(2), C(True)], [(4, 3), C(-2), C(False)]],
+           gradgrad=False),
+    OpSpec("linalg.norm", lambda lib, x, o, d: lib.linalg.norm(x, o, d),
+           [[(3, 4), C(None), C(None)], [(3, 4), C(1), C(None)], [(4,), C(3), C(None)],
+            [(2, 3, 4), C(None), C(1)], [(2, 3, 4), C(INF), C((0, 2))],
+            [(3, 4), C("fro"), C(None)]]),
 ]

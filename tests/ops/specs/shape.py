@@ -1,7 +1,25 @@
-"""Specs: shape ops (issue 3): views, joins and splits, tiling, diagonals, padding."""
+"""Specs: shape ops (``npgrad/ops/shape/``): views, joins and splits, tiling, diagonals.
+
+``withnan(x, c)`` is ``x - x.detach() + c``: the values ``c`` (with nans) and ``x``'s
+gradient; finite differences cannot see through the detach, hence ``gradcheck=False``.
+"""
 from ..harness import A, C, I, OpSpec
 
+
 SPECS = [
+    # -- functional scatters and splits ----------------------------------------------------------
+    OpSpec("split_with_sizes", lambda lib, x: lib.split_with_sizes(x, [1, 3, 0], 1),
+           [[(2, 4)], [(3, 4, 2)]], covers=("Tensor.split_with_sizes",)),
+    OpSpec("diagflat", lambda lib, x: (lib.diagflat(x), x.diagflat(1), lib.diagflat(x, -2)),
+           [[(3,)], [(2, 2)], [()]], covers=("Tensor.diagflat",)),
+    OpSpec("block_diag", lambda lib, x, y, z: lib.block_diag(x, y, z),
+           [[(2, 3), (3,), ()], [(1, 1), (2, 2), (0, 2)]]),
+    OpSpec("block_diag-int", lambda lib, x, y: lib.block_diag(x, y),
+           [[I((2, 2)), A([[1.5]])]], grad=False),
+    OpSpec("as_strided", lambda lib, x: (lib.as_strided(x, (2, 2), (1, 2)),
+                                         x.as_strided((3, 2), (2, 1), 1),
+                                         x.as_strided((2, 3), (0, 1)), x.as_strided((), ())),
+           [[(3, 4)], [(8,)]], covers=("Tensor.as_strided",)),
     # -- views --------------------------------------------------------------------------------
     OpSpec("reshape", lambda lib, x, s: lib.reshape(x, s),
            [[(2, 3), C((3, 2))], [(2, 3), C((-1,))], [(), C((1, 1))], [(1,), C(())],
@@ -49,7 +67,7 @@ SPECS = [
                    "Tensor.swapdims")),
     OpSpec("t", lambda lib, x: lib.t(x), [[(2, 3)], [(3,)], [()], [(0, 2)]],
            covers=("Tensor.t",)),
-    OpSpec("Tensor.T", lambda lib, x: x.T, [[(2, 3)], [(0, 4)]]),  # other ndims: deprecated
+    OpSpec("Tensor.T", lambda lib, x: x.T, [[(2, 3)], [(0, 4)]]),  # other ndims: deprecated,
     OpSpec("Tensor.mT", lambda lib, x: x.mT, [[(2, 3)], [(2, 3, 4)], [(0, 1, 2)]]),
     OpSpec("adjoint", lambda lib, x: lib.adjoint(x), [[(2, 3)], [(2, 3, 4)]],
            covers=("Tensor.adjoint",)),
@@ -75,7 +93,6 @@ SPECS = [
            [[(3, 2), C(0)], [(2, 3, 4), C(-1)], [(1,), C(0)], [(0, 2), C(0)], [(2, 0), C(0)]],
            covers=("Tensor.unbind",)),
     OpSpec("Tensor.unbind-partial", lambda lib, x: x.unbind(1)[1] * 2, [[(2, 3)]]),
-
     # -- joins --------------------------------------------------------------------------------
     OpSpec("cat", lambda lib, x, y, d: lib.cat([x, y], d),
            [[(2, 3), (1, 3), C(0)], [(2, 3), (2, 1), C(-1)], [(2, 0), (2, 3), C(1)],
@@ -117,7 +134,6 @@ SPECS = [
            [[(4, 2), C(2)], [(5, 2, 1), C([2, 3])]], covers=("Tensor.vsplit",)),
     OpSpec("dsplit", lambda lib, x, s: lib.dsplit(x, s),
            [[(1, 2, 4), C(2)], [(2, 1, 5), C([1, -1])]], covers=("Tensor.dsplit",)),
-
     # -- tiling -------------------------------------------------------------------------------
     OpSpec("Tensor.repeat", lambda lib, x, r: x.repeat(r),
            [[(2, 3), C((2, 1))], [(2, 3), C((2, 3, 2))], [(), C((3,))], [(), C(())],
@@ -152,7 +168,6 @@ SPECS = [
            [[(3, 4), C(1), C(2), C(1)], [(3, 4), C(0), C(2), C(2)], [(2, 5, 2), C(-2), C(2), C(3)],
             [(3, 4), C(1), C(0), C(1)], [(), C(0), C(1), C(1)], [(0, 3), C(1), C(3), C(1)],
             [(7,), C(0), C(3), C(2)]]),
-
     # -- diagonals and triangles ------------------------------------------------------------
     OpSpec("tril", lambda lib, x, k: lib.tril(x, k),
            [[(3, 3), C(0)], [(3, 4), C(1)], [(2, 3, 4), C(-1)], [(0, 3), C(0)], [(2, 3), C(-5)]],
@@ -176,28 +191,4 @@ SPECS = [
     OpSpec("trace", lambda lib, x: lib.trace(x), [[(3, 3)], [(2, 4)], [(0, 2)]],
            covers=("Tensor.trace",)),
     OpSpec("trace-int", lambda lib, x: lib.trace(x), [[I((3, 3))]], grad=False),
-
-    # -- padding ------------------------------------------------------------------------------
-    OpSpec("nn.functional.pad", lambda lib, x, p, v: lib.nn.functional.pad(x, p, value=v),
-           [[(2, 3), C((1, 2)), C(None)], [(2, 3), C((1, 0, 0, 2)), C(1.5)],
-            [(2, 3, 4), C((-1, 2, 1, -1)), C(0.0)], [(2, 3), C((-3, 1)), C(None)],
-            [(), C(()), C(None)], [(0, 2), C((1, 1, 1, 0)), C(-1.0)], [(3,), C((0, 0)), C(None)]],
-           covers=("pad",)),
-    OpSpec("nn.functional.pad-int", lambda lib, x: lib.nn.functional.pad(x, (1, 2), value=7),
-           [[I((2, 3))]], grad=False),
-    OpSpec("nn.functional.pad-reflect",
-           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="reflect"),
-           [[(2, 4), C((1, 3))], [(1, 2, 3), C((2, 2))], [(1, 3, 4), C((1, 2, 2, 0))],
-            [(3, 3, 4), C((1, 1, 2, 2))], [(1, 1, 2, 3, 3), C((1, 1, 1, 0, 1, 1))],
-            [(2, 5), C((-1, 2))], [(0, 2, 3), C((1, 1))]]),
-    OpSpec("nn.functional.pad-replicate",
-           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="replicate"),
-           [[(2, 3), C((1, 4))], [(1, 2, 3), C((2, 0, 1, 3))],
-            [(1, 2, 2, 2), C((1, 1, 1, 1, 1, 1))],
-            [(2, 5), C((-2, 1))]]),
-    OpSpec("nn.functional.pad-circular",
-           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="circular"),
-           [[(2, 3), C((1, 3))], [(1, 2, 3), C((2, 1, 1, 2))],
-            [(1, 1, 2, 2, 2), C((1, 0, 2, 1, 0, 2))],
-            [(2, 5), C((-1, 2))], [(2, 5), C((2, -1))], [(2, 5), C((-2, -1))]]),
 ]

@@ -1,0 +1,433 @@
+"""Specs: the ops of ``nn.functional`` (``npgrad/ops/nn/``): activations, losses,
+normalization, dropout and embedding, convolution, pooling, resampling, padding, linear layers.
+
+``withnan(x, c)`` is ``x - x.detach() + c``: the values ``c`` (with nans) and ``x``'s
+gradient; finite differences cannot see through the detach, hence ``gradcheck=False``.
+"""
+import numpy as np
+
+from ..harness import A, C, F, I, OpSpec
+
+SHAPES = [[(3, 4)], [(2, 3, 5)], [()], [(0, 3)]]
+
+
+SMALL = [[(3, 4)], [(2, 3, 2)], [()]]
+
+
+def fn(name, *args, **kw):
+    return lambda lib, x: getattr(lib.nn.functional, name)(x, *args, **kw)
+
+
+def conv(name):
+    """``F.<name>(x, w, b, **kw)``; the kwargs come as a C(dict) last argument."""
+    return lambda lib, x, w, b, kw: getattr(lib.nn.functional, name)(x, w, b, **kw)
+
+
+def conv_nobias(name):
+    return lambda lib, x, w, kw: getattr(lib.nn.functional, name)(x, w, **kw)
+
+
+R = ("none", "mean", "sum")
+
+
+def _reductions(name, args, **kw):
+    return [OpSpec(f"nn.functional.{name}" + ("" if r == "mean" else f"-{r}"),
+                   (lambda r: lambda lib, *a: getattr(lib.nn.functional, name)(
+                       *a, reduction=r, **kw))(r), args) for r in R]
+
+
+W = A(np.array([0.2, 1.0, 2.0, 0.5]))
+
+
+RM, RV = A(np.array([0.1, -0.2, 0.3])), A(np.array([1.0, 0.5, 2.0]))
+
+
+def pool(name):
+    """``F.<name>(x, *args, **kw)``; args and kwargs come as C(tuple) and C(dict)."""
+    return lambda lib, x, args, kw: getattr(lib.nn.functional, name)(x, *args, **kw)
+
+
+IDX = dict(return_indices=True)
+
+
+def fn_sampling(name):
+    """``F.<name>(x, *args, **kw)``; args and kwargs come as C(tuple) and C(dict)."""
+    return lambda lib, x, args, kw: getattr(lib.nn.functional, name)(x, *args, **kw)
+
+
+def interp(**kw):
+    return lambda lib, x: lib.nn.functional.interpolate(x, **kw)
+
+
+SMALL2D, MID2D = [[(1, 1, 3, 4)], [(1, 2, 2, 3)]], [[(2, 3, 5, 4)], [(2, 2, 4, 7)]]
+
+
+SPECS = [
+    OpSpec("nn.functional.relu", fn("relu"), SHAPES),
+    OpSpec("nn.functional.relu6", lambda lib, x: lib.nn.functional.relu6(x * 4), SHAPES),
+    OpSpec("nn.functional.leaky_relu", fn("leaky_relu", 0.2), SHAPES),
+    OpSpec("nn.functional.prelu", lambda lib, x, w: lib.nn.functional.prelu(x, w),
+           [[(2, 3, 4), F((3,), 0.1, 0.5)], [(3, 4), F((1,), 0.1, 0.5)]]),
+    OpSpec("nn.functional.elu", fn("elu", 0.7), SHAPES),
+    OpSpec("nn.functional.selu", fn("selu"), SHAPES),
+    OpSpec("nn.functional.celu", fn("celu", 1.3), SHAPES),
+    OpSpec("nn.functional.gelu", fn("gelu"), SHAPES),
+    OpSpec("nn.functional.gelu-tanh", fn("gelu", approximate="tanh"), SHAPES),
+    OpSpec("nn.functional.silu", fn("silu"), SHAPES),
+    OpSpec("nn.functional.mish", fn("mish"), SHAPES),
+    OpSpec("nn.functional.hardtanh", fn("hardtanh", -0.5, 0.8), SHAPES),
+    OpSpec("nn.functional.hardswish", lambda lib, x: lib.nn.functional.hardswish(x * 3),
+           SHAPES),
+    OpSpec("nn.functional.hardsigmoid", lambda lib, x: lib.nn.functional.hardsigmoid(x * 3),
+           SHAPES),
+    OpSpec("nn.functional.softplus", fn("softplus"), SHAPES),
+    OpSpec("nn.functional.softplus-beta", lambda lib, x: lib.nn.functional.softplus(
+        x * 10, beta=2, threshold=5), SMALL),
+    OpSpec("nn.functional.softsign", fn("softsign"), SHAPES),
+    OpSpec("nn.functional.logsigmoid", lambda lib, x: lib.nn.functional.logsigmoid(x * 30),
+           SMALL),
+    OpSpec("nn.functional.tanhshrink", fn("tanhshrink"), SHAPES),
+    OpSpec("nn.functional.softshrink", fn("softshrink", 0.3), SHAPES, gradgrad=False),
+    OpSpec("nn.functional.hardshrink", fn("hardshrink", 0.3), SHAPES, gradgrad=False),
+    OpSpec("nn.functional.threshold", fn("threshold", 0.1, -2.0), SHAPES),
+    OpSpec("nn.functional.rrelu", fn("rrelu"), SHAPES),
+    OpSpec("nn.functional.glu", lambda lib, x, d: lib.nn.functional.glu(x, d),
+           [[(4, 6), C(-1)], [(4, 3), C(0)]]),
+    OpSpec("nn.functional.softmax", lambda lib, x, d: lib.nn.functional.softmax(x, dim=d),
+           [[(3, 4), C(1)], [(2, 3, 4), C(0)], [(5,), C(-1)], [(0, 3), C(1)]]),
+    OpSpec("nn.functional.softmax-large", lambda lib, x: lib.nn.functional.softmax(
+        x * 1000, dim=-1), [[(2, 5)]], gradcheck=False),
+    OpSpec("nn.functional.log_softmax", lambda lib, x, d: lib.nn.functional.log_softmax(
+        x, dim=d), [[(3, 4), C(1)], [(2, 3, 4), C(-1)], [(5,), C(0)]]),
+    OpSpec("nn.functional.log_softmax-large", lambda lib, x: lib.nn.functional.log_softmax(
+        x * 1000, dim=-1), [[(2, 5)]], gradcheck=False),
+    OpSpec("nn.functional.softmin", lambda lib, x: lib.nn.functional.softmin(x, dim=1),
+           [[(3, 4)]]),
+    OpSpec("nn.functional.conv1d", conv("conv1d"), [
+        [(1, 2, 5), (3, 2, 2), (3,), C({})],
+        [(2, 2, 6), (2, 1, 3), (2,), C(dict(stride=2, padding=1, groups=2))],
+        [(1, 2, 7), (2, 2, 2), (2,), C(dict(padding="same", dilation=3))],
+        [(2, 4, 9), (6, 2, 3), (6,), C(dict(stride=3, padding=2, dilation=2, groups=2))],
+        [(3, 8), (4, 3, 3), (4,), C(dict(padding="valid"))],
+        [(0, 3, 8), (4, 3, 3), (4,), C(dict(padding=1))],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv2d", conv("conv2d"), [
+        [(1, 2, 4, 4), (2, 1, 2, 2), (2,), C(dict(stride=2, padding=1, groups=2))],
+        [(1, 1, 4, 3), (2, 1, 2, 2), (2,), C(dict(padding="same", dilation=(1, 2)))],
+        [(1, 1, 5, 4), (1, 1, 3, 2), (1,), C(dict(stride=(2, 1), padding=(1, 0)))],
+        [(2, 3, 7, 6), (4, 3, 3, 3), (4,), C(dict(padding=1))],
+        [(2, 4, 7, 6), (6, 2, 3, 2), (6,), C(dict(stride=(2, 3), padding=(1, 2),
+                                                  dilation=(2, 1), groups=2))],
+        [(2, 3, 6, 6), (4, 3, 2, 2), (4,), C(dict(padding="same"))],
+        [(3, 5, 5), (2, 3, 3, 3), (2,), C({})],
+        [(0, 3, 5, 5), (2, 3, 3, 3), (2,), C(dict(padding=1))],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv2d-nobias", conv_nobias("conv2d"), [
+        [(1, 1, 4, 4), (2, 1, 2, 2), C(dict(stride=2))],
+        [(2, 3, 6, 5), (4, 3, 3, 3), C(dict(padding=(2, 1), dilation=2))],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv3d", conv("conv3d"), [
+        [(1, 1, 3, 3, 3), (2, 1, 2, 2, 2), (2,), C(dict(padding=(1, 0, 0)))],
+        [(1, 2, 3, 3, 2), (2, 1, 2, 2, 1), (2,), C(dict(stride=2, padding=1, groups=2))],
+        [(2, 2, 5, 4, 4), (3, 2, 3, 2, 3), (3,), C(dict(padding="same"))],
+        [(2, 2, 5, 6, 4), (4, 2, 2, 3, 2), (4,), C(dict(stride=(1, 2, 1), dilation=(2, 1, 1)))],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv_transpose1d", conv("conv_transpose1d"), [
+        [(1, 2, 4), (2, 3, 2), (3,), C(dict(stride=2))],
+        [(1, 2, 5), (2, 1, 3), (2,), C(dict(stride=2, padding=1, output_padding=1, groups=2))],
+        [(2, 3, 6), (3, 2, 3), (2,), C(dict(stride=3, padding=2, dilation=2, output_padding=1))],
+        [(3, 5), (3, 2, 2), (2,), C({})],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv_transpose2d", conv("conv_transpose2d"), [
+        [(1, 2, 3, 3), (2, 1, 2, 2), (1,), C(dict(stride=2, padding=1, output_padding=1))],
+        [(1, 2, 2, 3), (2, 1, 3, 2), (2,), C(dict(groups=2, dilation=(2, 1)))],
+        [(2, 4, 5, 4), (4, 3, 3, 2), (3,), C(dict(stride=(3, 2), padding=(1, 1),
+                                                  dilation=(2, 1), output_padding=(1, 0)))],
+        [(2, 4, 4, 4), (4, 2, 3, 3), (4,), C(dict(stride=2, padding=1, groups=2))],
+        [(2, 3, 5, 5), (3, 2, 3, 3), (2,), C(dict(padding=1, output_padding=1, dilation=2))],
+        [(0, 2, 3, 3), (2, 3, 2, 2), (3,), C(dict(stride=2))],
+    ], max_gradcheck_numel=60),
+    OpSpec("nn.functional.conv_transpose3d", conv("conv_transpose3d"), [
+        [(1, 2, 2, 2, 2), (2, 1, 2, 2, 2), (1,), C(dict(stride=2))],
+        [(2, 2, 3, 2, 3), (2, 2, 2, 3, 2), (4,), C(dict(stride=(1, 2, 2), padding=1,
+                                                     groups=2))],
+    ], max_gradcheck_numel=60),
+    # -- activations as methods ----------------------------------------------------------
+    OpSpec("Tensor.relu", lambda lib, x: x.relu(), [[(2, 3)], [()], [(0, 2)]], gradgrad=False,
+           covers=("relu",)),
+    OpSpec("Tensor.softmax", lambda lib, x: (x.softmax(1), x.softmax(-1, dtype=lib.float64)),
+           [[(2, 3)], [(2, 3, 4)]], covers=("softmax",)),
+    OpSpec("Tensor.log_softmax", lambda lib, x: (x.log_softmax(0), lib.log_softmax(x, 1)),
+           [[(2, 3)], [(2, 3, 4)]], covers=("log_softmax",)),
+    OpSpec("Tensor.hardshrink", lambda lib, x: x.hardshrink(0.7), [[(2, 3)]], gradgrad=False),
+    OpSpec("Tensor.prelu", lambda lib, x, w: x.prelu(w), [[(2, 3, 4), (3,)]], gradgrad=False),
+    OpSpec("channel_shuffle", lambda lib, x: lib.channel_shuffle(x, 2),
+           [[(2, 4, 3)], [(1, 6, 2, 2)]]),
+    OpSpec("constant_pad_nd", lambda lib, x: (lib.constant_pad_nd(x, (1, 2)),
+                                              lib.constant_pad_nd(x, [0, 1, 2, 0], 1.5)),
+           [[(2, 3)], [(2, 3, 4)]]),
+    # -- in-place activations of nn.functional and the top level ----------------------------------
+    OpSpec("nn.functional.elu_", lambda lib, x: (
+        lib.nn.functional.elu_(x.clone(), 0.5), lib.nn.functional.leaky_relu_(x.clone(), 0.2),
+        lib.nn.functional.hardtanh_(x.clone(), -0.5, 0.5), lib.selu_(x.clone()),
+        lib.celu_(x.clone(), 2.0), lib.rrelu_(x.clone()), lib.threshold_(x.clone(), 0.1, 2.0)),
+           [[(2, 3)], [()]], gradgrad=False,
+           covers=("nn.functional.leaky_relu_", "nn.functional.hardtanh_", "selu_", "celu_",
+                   "rrelu_", "threshold_")),
+    OpSpec("nn.functional.cross_entropy-weight-ignore", lambda lib, x, t, w:
+           lib.nn.functional.cross_entropy(x, t, weight=w, ignore_index=1),
+           [[(6, 4), I((6,), 0, 4), W]]),
+    OpSpec("nn.functional.cross_entropy-smoothing", lambda lib, x, t, w, r:
+           lib.nn.functional.cross_entropy(x, t, weight=w, label_smoothing=0.2, reduction=r,
+                                           ignore_index=0),
+           [[(6, 4), I((6,), 0, 4), W, C("mean")], [(6, 4), I((6,), 0, 4), W, C("none")],
+            [(2, 4, 3), I((2, 3), 0, 4), C(None), C("sum")]]),
+    OpSpec("nn.functional.cross_entropy-probs", lambda lib, x, p, r:
+           lib.nn.functional.cross_entropy(x, lib.nn.functional.softmax(p, 1), reduction=r,
+                                           label_smoothing=0.1),
+           [[(3, 4), (3, 4), C("mean")], [(2, 4, 3), (2, 4, 3), C("none")]]),
+    OpSpec("nn.functional.nll_loss-weight", lambda lib, x, t, w:
+           lib.nn.functional.nll_loss(x, t, weight=w, ignore_index=2),
+           [[(6, 4), I((6,), 0, 4), W]]),
+    OpSpec("nn.functional.binary_cross_entropy-weight", lambda lib, x, t, w:
+           lib.nn.functional.binary_cross_entropy(x, t, weight=w),
+           [[F((3, 4), 0.05, 0.95), F((3, 4), 0, 1), F((4,), 0.5, 2, grad=False)]]),
+    OpSpec("nn.functional.binary_cross_entropy_with_logits-pos", lambda lib, x, t, w, pw:
+           lib.nn.functional.binary_cross_entropy_with_logits(x * 10, t, weight=w,
+                                                              pos_weight=pw),
+           [[(3, 4), F((3, 4), 0, 1), F((4,), 0.5, 2, grad=False), F((4,), 0.5, 3, grad=False)]]),
+    OpSpec("nn.functional.kl_div-batchmean", lambda lib, x, t:
+           lib.nn.functional.kl_div(x, t, reduction="batchmean", log_target=True),
+           [[(3, 4), (3, 4)]]),
+    OpSpec("nn.functional.triplet_margin_loss-swap", lambda lib, a, p, n:
+           lib.nn.functional.triplet_margin_loss(a, p, n, p=1, swap=True, margin=2.0),
+           [[(4, 5), (4, 5), (4, 5)]]),
+    OpSpec("nn.functional.gaussian_nll_loss-full", lambda lib, x, t, v:
+           lib.nn.functional.gaussian_nll_loss(x, t, v, full=True),
+           [[(3, 4), (3, 4), F((3, 1), 0.1, 2)]]),
+    OpSpec("nn.functional.poisson_nll_loss-full", lambda lib, x, t:
+           lib.nn.functional.poisson_nll_loss(x, t, log_input=False, full=True),
+           [[F((3, 4), 0.5, 3), F((3, 4), 0, 4)]]),
+    OpSpec("nn.functional.cosine_similarity", lambda lib, a, b, d:
+           lib.nn.functional.cosine_similarity(a, b, dim=d),
+           [[(4, 5), (4, 5), C(1)], [(3, 4, 2), (4, 1), C(-2)]]),
+    OpSpec("nn.functional.pairwise_distance", lambda lib, a, b, p:
+           lib.nn.functional.pairwise_distance(a, b, p=p),
+           [[(4, 5), (4, 5), C(2.0)], [(4, 5), (5,), C(1.0)], [(3, 4), (3, 4), C(3.0)]]),
+    OpSpec("nn.functional.linear", lambda lib, x, w, b: lib.nn.functional.linear(x, w, b),
+           [[(3, 4), (5, 4), (5,)], [(2, 3, 4), (5, 4), (5,)], [(4,), (5, 4), (5,)],
+            [(0, 4), (5, 4), (5,)]]),
+    OpSpec("nn.functional.linear-nobias", lambda lib, x, w: lib.nn.functional.linear(x, w),
+           [[(3, 4), (5, 4)]]),
+    OpSpec("nn.functional.bilinear", lambda lib, a, b, w, c: lib.nn.functional.bilinear(
+        a, b, w, c), [[(3, 2), (3, 4), (5, 2, 4), (5,)], [(2, 3, 2), (2, 3, 4), (5, 2, 4),
+                                                          (5,)]]),
+    OpSpec("nn.functional.layer_norm", lambda lib, x, w, b: lib.nn.functional.layer_norm(
+        x, (4,), w, b), [[(3, 4), (4,), (4,)], [(2, 3, 4), (4,), (4,)]]),
+    OpSpec("nn.functional.layer_norm-2d", lambda lib, x, w: lib.nn.functional.layer_norm(
+        x, (3, 4), w, eps=1e-3), [[(2, 3, 4), (3, 4)]]),
+    OpSpec("nn.functional.layer_norm-noaffine", lambda lib, x: lib.nn.functional.layer_norm(
+        x, [5]), [[(2, 5)], [(0, 5)]]),
+    OpSpec("nn.functional.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(
+        x, (4,), w), [[(3, 4), (4,)], [(2, 3, 4), (4,)]]),
+    OpSpec("nn.functional.group_norm", lambda lib, x, w, b: lib.nn.functional.group_norm(
+        x, 2, w, b), [[(2, 4, 3), (4,), (4,)], [(2, 4, 2, 2), (4,), (4,)]]),
+    OpSpec("nn.functional.batch_norm", lambda lib, x, rm, rv, w, b:
+           lib.nn.functional.batch_norm(x, rm, rv, w, b, training=True, momentum=0.2),
+           [[(4, 3), RM, RV, (3,), (3,)], [(2, 3, 4), RM, RV, (3,), (3,)],
+            [(2, 3, 2, 2), RM, RV, (3,), (3,)]]),
+    OpSpec("nn.functional.batch_norm-eval", lambda lib, x, rm, rv, w, b:
+           lib.nn.functional.batch_norm(x, rm, rv, w, b, training=False),
+           [[(4, 3), RM, RV, (3,), (3,)], [(2, 3, 2, 2), RM, RV, (3,), (3,)]]),
+    OpSpec("nn.functional.instance_norm", lambda lib, x, w, b:
+           lib.nn.functional.instance_norm(x, weight=w, bias=b), [[(2, 3, 4), (3,), (3,)]]),
+    OpSpec("nn.functional.normalize", lambda lib, x, p, d: lib.nn.functional.normalize(
+        x, p, d), [[(3, 4), C(2.0), C(1)], [(3, 4), C(1.0), C(0)]]),
+    OpSpec("nn.functional.dropout", lambda lib, x: lib.nn.functional.dropout(
+        x, 0.3, training=False), [[(3, 4)]], covers=("nn.functional.alpha_dropout",
+                                                      "nn.functional.dropout1d",
+                                                      "nn.functional.dropout3d")),
+    OpSpec("nn.functional.dropout-train", lambda lib, x: lib.nn.functional.dropout(x, 0.3),
+           [[(3, 4)]], nondet_values=True, grad=False),
+    OpSpec("nn.functional.dropout2d", lambda lib, x: lib.nn.functional.dropout2d(x, 0.5),
+           [[(2, 3, 4, 4)]], nondet_values=True, grad=False),
+    OpSpec("nn.functional.embedding", lambda lib, i, w: lib.nn.functional.embedding(i, w),
+           [[I((5,), 0, 4), (4, 3)], [I((2, 3), 0, 4), (4, 3)]]),
+    # the padding row gets no gradient by definition, so finite differences disagree there
+    OpSpec("nn.functional.embedding-padding", lambda lib, i, w: lib.nn.functional.embedding(
+        i, w, padding_idx=1), [[A(np.array([[0, 1, 1], [3, 2, 1]])), (4, 3)]],
+           gradcheck=False),
+    OpSpec("nn.functional.scaled_dot_product_attention", lambda lib, q, k, v:
+           lib.nn.functional.scaled_dot_product_attention(q, k, v),
+           [[(2, 3, 4), (2, 5, 4), (2, 5, 2)], [(1, 2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 4)]]),
+    OpSpec("nn.functional.scaled_dot_product_attention-causal", lambda lib, q, k, v:
+           lib.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
+           [[(2, 3, 4), (2, 3, 4), (2, 3, 2)]]),
+    OpSpec("nn.functional.scaled_dot_product_attention-mask", lambda lib, q, k, v, m:
+           lib.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=m),
+           [[(2, 3, 4), (2, 3, 4), (2, 3, 2), A(np.array([[True, False, True]] * 3))],
+            [(2, 3, 4), (2, 3, 4), (2, 3, 2), F((3, 3), grad=True)]]),
+    OpSpec("nn.functional.max_pool1d", pool("max_pool1d"), [
+        [(1, 2, 6), C((2,)), C({})],
+        [(2, 7), C((3,)), C(dict(stride=1, padding=1, return_indices=True))],
+        [(2, 3, 9), C((3, 2, 1, 2)), C(dict(ceil_mode=True, return_indices=True))],
+        [(0, 3, 9), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.max_pool2d", pool("max_pool2d"), [
+        [(1, 2, 4, 4), C((2,)), C(IDX)],
+        [(1, 1, 5, 5), C((3,)), C(dict(stride=2, padding=1, return_indices=True))],
+        [(1, 2, 4, 5), C(((2, 3),)), C(dict(stride=1, dilation=(1, 2), ceil_mode=True))],
+        [(2, 3, 8, 7), C((2,)), C(IDX)],
+        [(2, 3, 9, 8), C((3, 2, 1)), C(dict(ceil_mode=True, return_indices=True))],
+        [(2, 3, 9, 8), C(((3, 2), (2, 1), (1, 1), (2, 1))), C(IDX)],
+        [(3, 6, 6), C((2,)), C(IDX)],
+        [(0, 3, 6, 6), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.max_pool3d", pool("max_pool3d"), [
+        [(1, 1, 3, 3, 3), C((2,)), C(dict(stride=1, return_indices=True))],
+        [(2, 2, 5, 4, 6), C((2,)), C(dict(padding=1, ceil_mode=True, return_indices=True))],
+        [(2, 4, 4, 4), C(((1, 2, 2),)), C(IDX)],
+    ]),
+    OpSpec("nn.functional.avg_pool1d", pool("avg_pool1d"), [
+        [(1, 2, 6), C((2,)), C({})],
+        [(2, 7), C((3,)), C(dict(stride=2, padding=1, ceil_mode=True))],
+        [(2, 3, 8), C((3, 2, 1)), C(dict(ceil_mode=True, count_include_pad=False))],
+        [(0, 3, 8), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.avg_pool2d", pool("avg_pool2d"), [
+        [(1, 2, 4, 4), C((2,)), C({})],
+        [(1, 1, 5, 5), C((3,)), C(dict(stride=2, padding=1, count_include_pad=False))],
+        [(1, 2, 5, 4), C(((3, 2),)), C(dict(stride=2, padding=1, ceil_mode=True))],
+        [(2, 3, 9, 8), C((3, 2, 1)), C(dict(ceil_mode=True, count_include_pad=False))],
+        [(2, 3, 9, 8), C(((3, 2), (2, 1), (1, 0))), C(dict(divisor_override=4))],
+        [(3, 6, 6), C((2,)), C({})],
+        [(0, 3, 6, 6), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.avg_pool3d", pool("avg_pool3d"), [
+        [(1, 1, 3, 3, 3), C((2,)), C(dict(stride=1))],
+        [(2, 2, 5, 4, 6), C((2,)), C(dict(padding=1, ceil_mode=True,
+                                           count_include_pad=False))],
+        [(2, 4, 4, 4), C(((1, 2, 2),)), C(dict(divisor_override=3))],
+    ]),
+    OpSpec("nn.functional.adaptive_max_pool1d", pool("adaptive_max_pool1d"), [
+        [(1, 2, 7), C((3,)), C(IDX)],
+        [(2, 3, 10), C((4,)), C({})],
+        [(3, 8), C((8,)), C(IDX)],
+    ]),
+    OpSpec("nn.functional.adaptive_max_pool2d", pool("adaptive_max_pool2d"), [
+        [(1, 2, 5, 4), C(((2, 3),)), C(IDX)],
+        [(1, 1, 6, 6), C((3,)), C(IDX)],
+        [(2, 3, 9, 7), C(((4, None),)), C(IDX)],
+        [(3, 7, 5), C((1,)), C({})],
+        [(0, 3, 7, 5), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.adaptive_avg_pool1d", pool("adaptive_avg_pool1d"), [
+        [(1, 2, 7), C((3,)), C({})],
+        [(2, 3, 10), C((4,)), C({})],
+        [(3, 8), C((1,)), C({})],
+    ]),
+    OpSpec("nn.functional.adaptive_avg_pool2d", pool("adaptive_avg_pool2d"), [
+        [(1, 2, 5, 4), C(((2, 3),)), C({})],
+        [(1, 1, 6, 6), C((3,)), C({})],
+        [(2, 3, 9, 7), C(((4, None),)), C({})],
+        [(3, 7, 5), C((1,)), C({})],
+        [(0, 3, 7, 5), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.adaptive_avg_pool3d", pool("adaptive_avg_pool3d"), [
+        [(1, 1, 3, 4, 3), C(((2, 3, 1),)), C({})],
+        [(2, 2, 5, 6, 4), C((3,)), C({})],
+    ]),
+    OpSpec("nn.functional.interpolate", interp(scale_factor=2), SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-nearest-size", interp(size=(5, 3)), SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-nearest-1d", interp(scale_factor=1.7),
+           [[(1, 2, 4)], [(2, 3, 7)], [(0, 3, 7)]]),
+    OpSpec("nn.functional.interpolate-nearest-3d", interp(size=(3, 2, 5)),
+           [[(1, 1, 2, 3, 2)], [(2, 2, 4, 3, 3)]]),
+    OpSpec("nn.functional.interpolate-nearest-exact",
+           interp(scale_factor=(1.5, 0.7), mode="nearest-exact"), SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-bilinear",
+           interp(size=(5, 7), mode="bilinear"), SMALL2D + MID2D + [[(0, 2, 3, 3)]]),
+    OpSpec("nn.functional.interpolate-bilinear-align",
+           interp(scale_factor=(1.5, 0.6), mode="bilinear", align_corners=True),
+           SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-bilinear-down",
+           interp(scale_factor=0.6, mode="bilinear", recompute_scale_factor=True), MID2D),
+    OpSpec("nn.functional.interpolate-bicubic", interp(scale_factor=2, mode="bicubic"),
+           SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-bicubic-align",
+           interp(size=(3, 6), mode="bicubic", align_corners=True), SMALL2D + MID2D),
+    OpSpec("nn.functional.interpolate-linear", interp(scale_factor=2.5, mode="linear"),
+           [[(1, 2, 4)], [(2, 3, 7)]]),
+    OpSpec("nn.functional.interpolate-trilinear",
+           interp(size=(3, 4, 2), mode="trilinear", align_corners=False),
+           [[(1, 1, 2, 2, 3)], [(2, 2, 4, 3, 3)]]),
+    OpSpec("nn.functional.interpolate-area", interp(size=(2, 3), mode="area"), MID2D),
+    OpSpec("nn.functional.unfold", fn_sampling("unfold"), [
+        [(1, 2, 3, 3), C((2,)), C({})],
+        [(1, 1, 4, 5), C(((2, 3),)), C(dict(dilation=(1, 2), padding=1, stride=(2, 1)))],
+        [(2, 3, 6, 5), C((3,)), C(dict(padding=1))],
+        [(3, 5, 4), C((2,)), C(dict(stride=2))],
+        [(0, 3, 5, 4), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.fold", fn_sampling("fold"), [
+        [(1, 4, 4), C(((3, 3), 2)), C({})],
+        [(1, 6, 9), C(((4, 5), (2, 3))), C(dict(dilation=(1, 2), padding=1, stride=(2, 1)))],
+        [(2, 18, 30), C(((6, 5), 3)), C(dict(padding=1, stride=1))],
+        [(8, 6), C(((4, 6), 2)), C(dict(stride=2))],
+        [(0, 8, 6), C(((4, 6), 2)), C(dict(stride=2))],
+    ]),
+    OpSpec("nn.functional.pixel_shuffle", fn_sampling("pixel_shuffle"), [
+        [(1, 4, 2, 3), C((2,)), C({})],
+        [(2, 18, 2, 2), C((3,)), C({})],
+        [(8, 3, 2), C((2,)), C({})],
+        [(2, 1, 4, 2, 2), C((2,)), C({})],
+    ]),
+    OpSpec("nn.functional.pixel_unshuffle", fn_sampling("pixel_unshuffle"), [
+        [(1, 1, 4, 6), C((2,)), C({})],
+        [(2, 2, 6, 3), C((3,)), C({})],
+        [(3, 4, 2), C((2,)), C({})],
+    ]),
+    # -- padding ------------------------------------------------------------------------------
+    OpSpec("nn.functional.pad", lambda lib, x, p, v: lib.nn.functional.pad(x, p, value=v),
+           [[(2, 3), C((1, 2)), C(None)], [(2, 3), C((1, 0, 0, 2)), C(1.5)],
+            [(2, 3, 4), C((-1, 2, 1, -1)), C(0.0)], [(2, 3), C((-3, 1)), C(None)],
+            [(), C(()), C(None)], [(0, 2), C((1, 1, 1, 0)), C(-1.0)], [(3,), C((0, 0)), C(None)]],
+           covers=("pad",)),
+    OpSpec("nn.functional.pad-int", lambda lib, x: lib.nn.functional.pad(x, (1, 2), value=7),
+           [[I((2, 3))]], grad=False),
+    OpSpec("nn.functional.pad-reflect",
+           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="reflect"),
+           [[(2, 4), C((1, 3))], [(1, 2, 3), C((2, 2))], [(1, 3, 4), C((1, 2, 2, 0))],
+            [(3, 3, 4), C((1, 1, 2, 2))], [(1, 1, 2, 3, 3), C((1, 1, 1, 0, 1, 1))],
+            [(2, 5), C((-1, 2))], [(0, 2, 3), C((1, 1))]]),
+    OpSpec("nn.functional.pad-replicate",
+           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="replicate"),
+           [[(2, 3), C((1, 4))], [(1, 2, 3), C((2, 0, 1, 3))],
+            [(1, 2, 2, 2), C((1, 1, 1, 1, 1, 1))],
+            [(2, 5), C((-2, 1))]]),
+    OpSpec("nn.functional.pad-circular",
+           lambda lib, x, p: lib.nn.functional.pad(x, p, mode="circular"),
+           [[(2, 3), C((1, 3))], [(1, 2, 3), C((2, 1, 1, 2))],
+            [(1, 1, 2, 2, 2), C((1, 0, 2, 1, 0, 2))],
+            [(2, 5), C((-1, 2))], [(2, 5), C((2, -1))], [(2, 5), C((-2, -1))]]),
+    *_reductions("mse_loss", [[(3, 4), (3, 4)], [(2, 3, 2), (2, 3, 2)]]),
+    *_reductions("l1_loss", [[(3, 4), (3, 4)]]),
+    *_reductions("smooth_l1_loss", [[(3, 4), (3, 4)]], beta=0.5),
+    *_reductions("huber_loss", [[(3, 4), (3, 4)]], delta=0.7),
+    *_reductions("cross_entropy", [[(5, 4), I((5,), 0, 4)], [(2, 4, 3), I((2, 3), 0, 4)],
+                                   [(4,), A(np.array(2))]]),
+    *_reductions("nll_loss", [[(5, 4), I((5,), 0, 4)], [(2, 4, 3), I((2, 3), 0, 4)]]),
+    *_reductions("binary_cross_entropy", [[F((3, 4), 0.05, 0.95), F((3, 4), 0, 1, grad=False)]]),
+    *_reductions("binary_cross_entropy_with_logits", [[(3, 4), F((3, 4), 0, 1)]]),
+    *_reductions("kl_div", [[(3, 4), F((3, 4), 0, 1)]]),
+    *_reductions("cosine_embedding_loss", [[(4, 5), (4, 5), A(np.array([1, -1, -1, 1]))]],
+                 margin=0.1),
+    *_reductions("margin_ranking_loss", [[(6,), (6,), A(np.array([1, -1, 1, 1, -1, -1]))]],
+                 margin=0.2),
+    *_reductions("hinge_embedding_loss", [[(6,), A(np.array([1, -1, 1, 1, -1, -1]))]]),
+    *_reductions("soft_margin_loss", [[(6,), A(np.array([1, -1, 1, 1, -1, -1]))]]),
+    *_reductions("triplet_margin_loss", [[(4, 5), (4, 5), (4, 5)]]),
+    *_reductions("gaussian_nll_loss", [[(3, 4), (3, 4), F((3, 4), 0.1, 2)],
+                                       [(3, 4), (3, 4), F((3,), 0.1, 2)]]),
+    *_reductions("poisson_nll_loss", [[(3, 4), F((3, 4), 0, 4)]]),
+]
