@@ -111,24 +111,33 @@ def _read(f) -> bytes:
         return fh.read()
 
 
+def _not_safetensors(buf: bytes, source: str, problem: str) -> CheckpointError:
+    """The error for a file whose safetensors header does not parse.
+
+    Only now is it worth guessing at another format: the header length is arbitrary bytes, and
+    one header that npgrad writes in 32 starts with pickle's 0x80 (one in 8192 with zip's b"PK").
+    """
+    if buf[:1] == b"\x80" or buf[:2] == b"PK":
+        return CheckpointError(f"{source}: this looks like a pickle or zip file (torch.save's "
+                               "format); npgrad loads only safetensors files, which cannot run "
+                               "code. Save with safetensors.torch.save_file instead.")
+    return CheckpointError(f"{source}: {problem}")
+
+
 def _parse(buf: bytes, source: str):
     if len(buf) < 8:
-        raise CheckpointError(f"{source}: not a checkpoint (file of {len(buf)} bytes is too "
-                              "short for a safetensors header)")
-    if buf[:2] == b"\x80\x02" or buf[:1] == b"\x80" or buf[:2] == b"PK":
-        raise CheckpointError(f"{source}: this looks like a pickle or zip file (torch.save's "
-                              "format); npgrad loads only safetensors files, which cannot run "
-                              "code. Save with safetensors.torch.save_file instead.")
+        raise _not_safetensors(buf, source, f"not a checkpoint (file of {len(buf)} bytes is too "
+                               "short for a safetensors header)")
     (n,) = struct.unpack("<Q", buf[:8])
     if n > _MAX_HEADER or 8 + n > len(buf):
-        raise CheckpointError(f"{source}: corrupted or truncated checkpoint (header of {n} "
-                              f"bytes, file of {len(buf)} bytes)")
+        raise _not_safetensors(buf, source, f"corrupted or truncated checkpoint (header of {n} "
+                               f"bytes, file of {len(buf)} bytes)")
     try:
         header = json.loads(buf[8:8 + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CheckpointError(f"{source}: corrupted checkpoint header ({e})") from None
+        raise _not_safetensors(buf, source, f"corrupted checkpoint header ({e})") from None
     if not isinstance(header, dict):
-        raise CheckpointError(f"{source}: corrupted checkpoint header (not a JSON object)")
+        raise _not_safetensors(buf, source, "corrupted checkpoint header (not a JSON object)")
     data = memoryview(buf)[8 + n:]
     meta = header.pop("__metadata__", None) or {}
     arrays = {}

@@ -102,3 +102,33 @@ def test_bad_files_give_clear_errors(tmp_path):
         npgrad.load(torch_pickle)
     with pytest.raises(TypeError):
         npgrad.save({"f": lambda: 1}, tmp_path / "x.safetensors")
+
+
+def _header_length_bytes(obj) -> bytes:
+    buf = io.BytesIO()
+    npgrad.save(obj, buf)
+    return buf.getvalue()
+
+
+def test_header_lengths_that_look_like_pickle_or_zip_still_load():
+    # The 8-byte header length is arbitrary data: one header in 32 starts with 0x80 (pickle's
+    # first byte) and a 0x4B50-byte one starts with b"PK" (zip's). Such files were refused.
+    seq = npgrad.nn.Sequential(*[npgrad.nn.Linear(2, 2) for _ in range(5)])
+    raw = _header_length_bytes(seq.state_dict())
+    assert raw[:1] == b"\x80"
+    back = npgrad.load(io.BytesIO(raw))
+    for k, v in seq.state_dict().items():
+        np.testing.assert_array_equal(back[k].numpy(), v.numpy())
+    firsts = set()
+    # A name appears three times in the header (tensor, structure key and reference), so these
+    # give headers of every length modulo 256 (a multiple of 8: the header is padded).
+    for k in range(1, 100):
+        raw = _header_length_bytes({"w" * k: npgrad.ones(2)})
+        firsts.add(raw[0])
+        assert npgrad.load(io.BytesIO(raw))["w" * k].tolist() == [1.0, 1.0]
+    assert len(firsts) == 32
+    base = len(_header_length_bytes({"": npgrad.ones(1)}))
+    near = (0x4B50 - base) // 3
+    raws = (_header_length_bytes({"k" * n: npgrad.ones(1)}) for n in range(near - 8, near + 8))
+    raw = next(r for r in raws if r[:2] == b"PK")
+    assert list(npgrad.load(io.BytesIO(raw)).values())[0].tolist() == [1.0]
