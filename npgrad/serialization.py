@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 import struct
 from typing import Any
 
@@ -25,7 +26,7 @@ _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int
            "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 _META_KEY = "npgrad.structure"
-_MAX_HEADER = 100 * 1024 * 1024
+_MAX_HEADER = 100_000_000  # the reference reader's limit
 
 
 class CheckpointError(RuntimeError):
@@ -104,79 +105,193 @@ def save(obj: Any, f, **kwargs) -> None:
 # Loading
 # ---------------------------------------------------------------------------------------------
 
-def _read(f) -> bytes:
-    if hasattr(f, "read"):
-        return f.read()
-    with open(f, "rb") as fh:
-        return fh.read()
+# Every dtype of the safetensors format with its size in bits (F4 and F6 pack values into
+# bytes). A valid file may hold any of them; npgrad holds those in _DTYPES.
+_BITS = {"BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E5M2": 8,
+         "F8_E4M3": 8, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8, "I16": 16, "U16": 16,
+         "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32, "C64": 64, "F64": 64,
+         "I64": 64, "U64": 64}
+_U64 = 2**64 - 1  # the reference reader's sizes and offsets are 64-bit and refuse overflow
+_CHUNK = 1 << 24
 
 
-def _not_safetensors(buf: bytes, source: str, problem: str) -> CheckpointError:
-    """The error for a file whose safetensors header does not parse.
-
-    Only now is it worth guessing at another format: the header length is arbitrary bytes, and
-    one header that npgrad writes in 32 starts with pickle's 0x80 (one in 8192 with zip's b"PK").
-    """
-    if buf[:1] == b"\x80" or buf[:2] == b"PK":
-        return CheckpointError(f"{source}: this looks like a pickle or zip file (torch.save's "
-                               "format); npgrad loads only safetensors files, which cannot run "
-                               "code. Save with safetensors.torch.save_file instead.")
-    return CheckpointError(f"{source}: {problem}")
+def _source(f) -> str:
+    """How error messages name ``f``: its path, a file object's name, or ``<BytesIO>``."""
+    name = getattr(f, "name", None) if hasattr(f, "read") else f
+    if isinstance(name, (str, bytes, os.PathLike)):
+        return os.fsdecode(name)
+    return f"<{type(f).__name__}>"
 
 
-def _parse(buf: bytes, source: str):
-    if len(buf) < 8:
-        raise _not_safetensors(buf, source, f"not a checkpoint (file of {len(buf)} bytes is too "
-                               "short for a safetensors header)")
-    (n,) = struct.unpack("<Q", buf[:8])
-    if n > _MAX_HEADER or 8 + n > len(buf):
-        raise _not_safetensors(buf, source, f"corrupted or truncated checkpoint (header of {n} "
-                               f"bytes, file of {len(buf)} bytes)")
+def _read(fh, count: int) -> bytearray:
+    """Up to ``count`` bytes of ``fh``, read a chunk at a time: a size that a file only claims
+    must never turn into one big allocation."""
+    buf = bytearray()
+    while len(buf) < count:
+        chunk = fh.read(min(count - len(buf), _CHUNK))
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+class _Object(dict):
+    """A JSON object that remembers its repeated keys: ``json`` silently keeps the last one,
+    where the reference reader refuses a repeated field (but keeps the last repeated tensor)."""
+
+    def __init__(self, pairs):
+        super().__init__(pairs)
+        self.repeated = set()
+        if len(self) < len(pairs):
+            seen: set = set()
+            self.repeated = {k for k, _ in pairs if k in seen or seen.add(k)}
+
+
+def _json_int(text: str):
+    # As in the reference reader's JSON parser, -0 and integers past 64 bits are floats (so
+    # they are refused as sizes), and no integer is long enough to make int() raise.
+    return int(text) if len(text) <= 20 and text != "-0" else float(text)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _is_size(v) -> bool:
+    return type(v) is int and 0 <= v <= _U64  # not bool, which is an int to Python
+
+
+def _header(prefix: bytes, fh, fail):
+    """Read the header and check it exactly as the reference reader (the safetensors crate)
+    does. Returns the tensors as (name, dtype, shape, start, end) in the order of their data,
+    the metadata, and the size of the data region that they must tile."""
+    if len(prefix) < 8:
+        raise fail(f"file of {len(prefix)} bytes is too short for a safetensors header")
+    (n,) = struct.unpack("<Q", prefix)
+    if n > _MAX_HEADER:
+        raise fail(f"header length {n} is over the format's limit of {_MAX_HEADER} bytes")
+    text = _read(fh, n)
+    if len(text) < n:
+        raise fail(f"header of {n} bytes, but only {len(text)} bytes follow (truncated?)")
     try:
-        header = json.loads(buf[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _not_safetensors(buf, source, f"corrupted checkpoint header ({e})") from None
+        header = json.loads(text.decode("utf-8"), object_pairs_hook=_Object,
+                            parse_int=_json_int, parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise fail("header is not UTF-8") from None
+    except (ValueError, RecursionError) as e:  # RecursionError: JSON nested too deeply
+        raise fail(f"header is not valid JSON ({e})") from None
     if not isinstance(header, dict):
-        raise _not_safetensors(buf, source, "corrupted checkpoint header (not a JSON object)")
-    data = memoryview(buf)[8 + n:]
-    meta = header.pop("__metadata__", None) or {}
-    arrays = {}
+        raise fail("header is not a JSON object")
+    if "__metadata__" in header.repeated:
+        raise fail("header has two __metadata__ entries")
+    meta = header.pop("__metadata__", None)
+    meta = {} if meta is None else meta
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise fail(f"__metadata__ must map strings to strings, not {reprlib.repr(meta)}")
+    tensors = []
     for name, info in header.items():
+        what = f"tensor {name!r}"
+        if not isinstance(info, dict):
+            raise fail(f"{what}: entry is {reprlib.repr(info)}, not a JSON object")
+        if info.repeated:
+            raise fail(f"{what}: field {min(info.repeated)!r} appears twice")
+        missing = [k for k in ("dtype", "shape", "data_offsets") if k not in info]
+        if missing:
+            raise fail(f"{what}: entry has no {missing[0]!r}")
+        dtype, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
+        if not isinstance(dtype, str) or dtype not in _BITS:
+            raise fail(f"{what}: unknown dtype {reprlib.repr(dtype)}")
+        if not isinstance(shape, list) or not all(map(_is_size, shape)):
+            raise fail(f"{what}: shape {reprlib.repr(shape)} is not a list of non-negative "
+                       "integers")
+        if not isinstance(offsets, list) or len(offsets) != 2 or not all(map(_is_size, offsets)):
+            raise fail(f"{what}: data_offsets {reprlib.repr(offsets)} are not two "
+                       "non-negative integers")
+        tensors.append((name, dtype, shape, *offsets))
+    tensors.sort(key=lambda t: t[3:])
+    end = 0
+    for name, dtype, shape, start, stop in tensors:
+        what = f"tensor {name!r}"
+        if start != end or stop < start:
+            raise fail(f"{what}: data_offsets [{start}, {stop}] do not start where the data "
+                       f"before them ends ({end}): tensors must tile the data region with no "
+                       "holes or overlaps")
+        end = stop
+        count = 1
+        for size in shape:  # checked step by step, like the reference reader's u64 products
+            count *= size
+            if count > _U64:
+                raise fail(f"{what}: shape {shape} overflows 64 bits")
+        bits = count * _BITS[dtype]
+        if bits > _U64:
+            raise fail(f"{what}: shape {shape} of {dtype} overflows 64 bits")
+        if bits % 8:
+            raise fail(f"{what}: {count} values of {dtype} do not fill a whole byte")
+        if stop - start != bits // 8:
+            raise fail(f"{what}: {dtype} of shape {shape} needs {bits // 8} bytes, but its "
+                       f"data_offsets span {stop - start}")
+    return tensors, meta, end
+
+
+def _arrays(fh, fail):
+    """The tensors (as native-order numpy arrays) and metadata of a safetensors stream."""
+    prefix = bytes(_read(fh, 8))
+    try:
+        tensors, meta, size = _header(prefix, fh, fail)
+    except CheckpointError:
+        # Only now is it worth guessing at another format: the header length is arbitrary
+        # bytes, and a header that npgrad writes starts with pickle's 0x80 one time in 32.
+        if prefix[:1] == b"\x80" or prefix[:2] == b"PK":
+            raise fail("this looks like a pickle or zip file (torch.save's format); npgrad "
+                       "loads only safetensors files, which cannot run code. Save with "
+                       "safetensors.torch.save_file instead.") from None
+        raise
+    data = _read(fh, size)
+    if len(data) < size:
+        raise fail(f"truncated: the header describes {size} bytes of tensor data, but only "
+                   f"{len(data)} follow it")
+    if fh.read(1):
+        raise fail(f"the file goes on past the {size} bytes of tensor data that its header "
+                   "describes")
+    for name, dtype, *_ in tensors:
+        if dtype not in _DTYPES:
+            raise fail(f"tensor {name!r} has dtype {dtype}, which is valid safetensors but not "
+                       f"supported by npgrad yet (it holds {', '.join(_DTYPES)})")
+    arrays = {}
+    for name, dtype, shape, start, stop in tensors:
+        le = np.dtype(_DTYPES[dtype]).newbyteorder("<")
         try:
-            dtype = np.dtype(_DTYPES[info["dtype"]]).newbyteorder("<")
-            shape = tuple(int(s) for s in info["shape"])
-            start, end = (int(x) for x in info["data_offsets"])
-        except (KeyError, TypeError, ValueError):
-            raise CheckpointError(f"{source}: tensor '{name}' has an invalid or unsupported "
-                                  f"entry {info!r}") from None
-        expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
-        if not 0 <= start <= end <= len(data) or end - start != expected \
-                or any(s < 0 for s in shape):
-            raise CheckpointError(f"{source}: tensor '{name}' lies outside the file or has the "
-                                  f"wrong size (truncated or corrupted checkpoint)")
-        arr = np.frombuffer(data[start:end], dtype=dtype).reshape(shape)
-        arrays[name] = arr.astype(dtype.newbyteorder("="), copy=True)
+            arr = np.frombuffer(data, le, (stop - start) // le.itemsize, start).reshape(shape)
+        except ValueError as e:  # e.g. shape [0, 2**62]: no bytes, but too big for numpy
+            raise fail(f"tensor {name!r} of shape {shape} is valid safetensors, but numpy "
+                       f"cannot hold it ({e})") from None
+        arrays[name] = arr.astype(le.newbyteorder("="), copy=True)
     return arrays, meta
 
 
-def _decode(node, arrays: dict, source: str):
-    if isinstance(node, dict):
-        if "__tensor__" in node or "__ndarray__" in node:
-            name = node.get("__tensor__", node.get("__ndarray__"))
-            if name not in arrays:
-                raise CheckpointError(f"{source}: structure names a missing tensor '{name}'")
-            arr = arrays[name]
-            return Tensor._make(arr) if "__tensor__" in node else arr
-        if "__dict__" in node:
-            return {k: _decode(v, arrays, source) for k, v in node["__dict__"]}
-        if "__list__" in node:
-            return [_decode(v, arrays, source) for v in node["__list__"]]
-        if "__tuple__" in node:
-            return tuple(_decode(v, arrays, source) for v in node["__tuple__"])
-        if "__float__" in node:
-            return float(node["__float__"])
-        raise CheckpointError(f"{source}: corrupted checkpoint structure")
-    return node
+_SCALARS = (type(None), bool, int, float, str)
+
+
+def _decode(node, arrays: dict, fail):
+    """Rebuild what ``_encode`` wrote, refusing anything it cannot have written."""
+    if isinstance(node, _SCALARS):
+        return node
+    if isinstance(node, dict) and len(node) == 1:
+        ((kind, value),) = node.items()
+        if kind in ("__tensor__", "__ndarray__") and isinstance(value, str):
+            if value not in arrays:
+                raise fail(f"structure names a missing tensor {value!r}")
+            return Tensor._make(arrays[value]) if kind == "__tensor__" else arrays[value]
+        if kind in ("__list__", "__tuple__") and isinstance(value, list):
+            items = [_decode(v, arrays, fail) for v in value]
+            return items if kind == "__list__" else tuple(items)
+        if kind == "__dict__" and isinstance(value, list) and all(
+                isinstance(p, list) and len(p) == 2 and isinstance(p[0], _SCALARS)
+                for p in value):
+            return {k: _decode(v, arrays, fail) for k, v in value}
+        if kind == "__float__" and value in ("inf", "-inf", "nan"):
+            return float(value)
+    raise fail(f"corrupted checkpoint structure at {reprlib.repr(node)}")
 
 
 def load(f, map_location=None, weights_only: bool = True, **kwargs) -> Any:
@@ -184,12 +299,19 @@ def load(f, map_location=None, weights_only: bool = True, **kwargs) -> Any:
 
     Raises ``CheckpointError`` (a RuntimeError) for truncated, corrupted or foreign files.
     """
-    source = getattr(f, "name", None) or str(f)
-    arrays, meta = _parse(_read(f), source)
+    source = _source(f)
+
+    def fail(problem: str) -> CheckpointError:
+        return CheckpointError(f"{source}: {problem}")
+
+    if hasattr(f, "read"):
+        arrays, meta = _arrays(f, fail)
+    else:
+        with open(f, "rb") as fh:
+            arrays, meta = _arrays(fh, fail)
     if _META_KEY not in meta:
         return {name: Tensor._make(arr) for name, arr in arrays.items()}
     try:
-        skeleton = json.loads(meta[_META_KEY])
-    except (TypeError, json.JSONDecodeError):
-        raise CheckpointError(f"{source}: corrupted checkpoint structure") from None
-    return _decode(skeleton, arrays, source)
+        return _decode(json.loads(meta[_META_KEY]), arrays, fail)
+    except (ValueError, RecursionError) as e:  # not JSON, or nested past Python's stack
+        raise fail(f"corrupted checkpoint structure ({e})") from None

@@ -3,10 +3,14 @@ that must give a clear error (never a crash or silent garbage)."""
 from __future__ import annotations
 
 import io
+import json
 import math
+import re
+import struct
 
 import numpy as np
 import pytest
+import safetensors
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -131,4 +135,129 @@ def test_header_lengths_that_look_like_pickle_or_zip_still_load():
     near = (0x4B50 - base) // 3
     raws = (_header_length_bytes({"k" * n: npgrad.ones(1)}) for n in range(near - 8, near + 8))
     raw = next(r for r in raws if r[:2] == b"PK")
-    assert list(npgrad.load(io.BytesIO(raw)).values())[0].tolist() == [1.0]
+    assert next(iter(npgrad.load(io.BytesIO(raw)).values())).tolist() == [1.0]
+
+
+def _file(header, data=b"", *, raw=None) -> bytes:
+    """A safetensors file from a header (a dict, or raw JSON bytes) and its data region."""
+    head = raw if raw is not None else json.dumps(header).encode()
+    return struct.pack("<Q", len(head)) + head + data
+
+
+def _t(dtype="F32", shape=(1,), offsets=(0, 4), **extra):
+    return {"dtype": dtype, "shape": list(shape), "data_offsets": list(offsets), **extra}
+
+
+def _structured(structure: str, tensors=None, data=b"") -> bytes:
+    return _file({**(tensors or {}), "__metadata__": {"npgrad.structure": structure}}, data)
+
+
+FOUR = b"\0\0\x80?"  # one little-endian float32 1.0
+# Headers that the reference reader (the safetensors crate) refuses, each with the data region.
+INVALID = {
+    "shape is a string": _file({"a": _t(shape="1")}, FOUR),
+    "shape of floats": _file({"a": _t(shape=[2.5, 2], offsets=[0, 16])}, FOUR * 4),
+    "shape of integral floats": _file({"a": _t(shape=[1.0])}, FOUR),
+    "shape of bools": _file({"a": _t(shape=[True])}, FOUR),
+    "shape -0": _file(None, FOUR, raw=b'{"a":{"dtype":"F32","shape":[-0],"data_offsets":[0,0]}}'),
+    "negative shape": _file({"a": _t(shape=[-1])}, FOUR),
+    "shape past u64": _file({"a": _t(shape=[2**64, 0], offsets=[0, 0])}),
+    "float offsets": _file({"a": _t(offsets=[0, 4.0])}, FOUR),
+    "three offsets": _file({"a": _t(offsets=[0, 4, 4])}, FOUR),
+    "decreasing offsets": _file({"a": _t(shape=[0], offsets=[4, 0])}, FOUR),
+    "hole at the start": _file({"a": _t(offsets=[4, 8])}, FOUR * 2),
+    "hole in the middle": _file({"a": _t(), "b": _t(offsets=[8, 12])}, FOUR * 3),
+    "bytes after the data": _file({"a": _t()}, FOUR * 2),
+    "overlap": _file({"a": _t(), "b": _t()}, FOUR),
+    "size overflows u64": _file({"a": _t(shape=[2**40, 2**40, 0], offsets=[0, 0])}),
+    "bits overflow u64": _file({"a": _t(shape=[2**59], offsets=[0, 2**61])}),
+    "wrong byte count": _file({"a": _t(shape=[2])}, FOUR),
+    "metadata is a number": _file({"a": _t(), "__metadata__": 5}, FOUR),
+    "metadata value is a number": _file({"a": _t(), "__metadata__": {"x": 1}}, FOUR),
+    "unknown dtype": _file({"a": _t(dtype="f32")}, FOUR),
+    "dtype is null": _file({"a": _t(dtype=None)}, FOUR),
+    "missing field": _file({"a": {"dtype": "F32", "shape": [0]}}),
+    "entry is a list": _file({"a": [1]}),
+    "header is a list": _file(None, raw=b"[]"),
+    "repeated field": _file(None, FOUR, raw=b'{"a":{"dtype":"F32","dtype":"F32","shape":[1],'
+                                             b'"data_offsets":[0,4]}}'),
+    "repeated __metadata__": _file(None, raw=b'{"__metadata__":{},"__metadata__":{}}'),
+    "NaN": _file(None, FOUR, raw=b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],'
+                                 b'"x":NaN}}'),
+    "header over 100,000,000 bytes": struct.pack("<Q", 100_000_001) + b"{}",
+}
+# Headers that it reads, though a careless parser might not.
+VALID = {
+    "null metadata": _file({"a": _t(), "__metadata__": None}, FOUR),
+    "unknown field": _file({"a": _t(extra=[{"x": 1}])}, FOUR),
+    "repeated identical tensor": _file(None, FOUR, raw=b'{"a":{"dtype":"F32","shape":[1],'
+                                       b'"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],'
+                                       b'"data_offsets":[0,4]}}'),
+    "repeated metadata key": _file(None, FOUR, raw=b'{"__metadata__":{"k":"1","k":"2"},'
+                                   b'"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}'),
+    "no tensors": _file({}),
+    "whitespace around the JSON": _file(None, FOUR, raw=b' \t{"a":{"dtype":"F32","shape":[1],'
+                                        b'"data_offsets":[0,4]}}\n  '),
+    "empty name and zero-size tensors": _file({"": _t(shape=[0, 3], offsets=[0, 0]),
+                                               "b": _t(shape=[2, 0], offsets=[0, 0])}),
+    "tensors out of order in the header": _file({"b": _t(offsets=[4, 8]), "a": _t()}, FOUR * 2),
+}
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_headers_the_format_forbids_are_refused(case, tmp_path):
+    raw = INVALID[case]
+    with pytest.raises(safetensors.SafetensorError):
+        safetensors.deserialize(raw)  # the reference reader agrees that the file is invalid
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(raw)
+    with pytest.raises(CheckpointError, match="bad.safetensors: "):
+        npgrad.load(path)
+
+
+@pytest.mark.parametrize("case", VALID)
+def test_headers_the_format_allows_load(case):
+    raw = VALID[case]
+    expected = {name: np.frombuffer(t["data"], np.float32).reshape(t["shape"])
+                for name, t in safetensors.deserialize(raw)}
+    back = npgrad.load(io.BytesIO(raw))
+    assert set(back) == set(expected)
+    for name, arr in expected.items():
+        assert back[name].shape == arr.shape
+        np.testing.assert_array_equal(back[name].numpy(), arr)
+
+
+def test_valid_safetensors_that_npgrad_cannot_hold_says_so():
+    for dtype in ("BF16", "U16", "F8_E4M3", "C64"):
+        raw = _file({"a": _t(dtype=dtype, shape=[0], offsets=[0, 0])})
+        safetensors.deserialize(raw)
+        with pytest.raises(CheckpointError, match=f"{dtype}.*not supported"):
+            npgrad.load(io.BytesIO(raw))
+    raw = _file({"a": _t(shape=[0, 2**62], offsets=[0, 0])})
+    safetensors.deserialize(raw)  # valid safetensors, but too big for a numpy array
+    with pytest.raises(CheckpointError, match="numpy"):
+        npgrad.load(io.BytesIO(raw))
+
+
+@pytest.mark.parametrize("structure", [
+    "not json", "5x", '{"__dict__": 5}', '{"__dict__": [[[1], {"__list__": []}]]}',
+    '{"__dict__": [[1]]}', '{"__list__": {}}', '{"__tensor__": "missing"}', '{"__what__": 1}',
+    '{"__float__": "1e400x"}', '[1, 2]', '{"__tensor__": "a", "__list__": []}',
+    pytest.param('{"__list__": ' * 5000 + "[]" + "}" * 5000, id="deeply nested"),
+])
+def test_corrupted_structures_are_refused(structure):
+    raw = _structured(structure, {"a": _t()}, FOUR)
+    with pytest.raises(CheckpointError, match="<BytesIO>: "):
+        npgrad.load(io.BytesIO(raw))
+
+
+def test_errors_name_the_file_sensibly(tmp_path):
+    raw = b"\0" * 4
+    with pytest.raises(CheckpointError, match=r"^<BytesIO>: .*too short"):
+        npgrad.load(io.BytesIO(raw))
+    path = tmp_path / "short.safetensors"
+    path.write_bytes(raw)
+    with pytest.raises(CheckpointError, match=r"short\.safetensors: .*too short"):
+        npgrad.load(path)
+    with open(path, "rb") as fh, pytest.raises(CheckpointError, match=f"^{re.escape(str(path))}: "):
+        npgrad.load(fh)
