@@ -14,6 +14,7 @@ import math
 import os
 import reprlib
 import struct
+import zlib
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int
            "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 _META_KEY = "npgrad.structure"
+_CRC_KEY = "npgrad.crc32"
 _MAX_HEADER = 100_000_000  # the reference reader's limit
 
 
@@ -68,6 +70,16 @@ def _encode(obj, path: str, tensors: dict):
                     "and tuples of them")
 
 
+def _checksum(tensors: dict, structure, data: list) -> str:
+    """CRC-32 of all that decides what :func:`load` returns: each tensor's name, dtype, shape,
+    offsets and bytes, and the structure. Safetensors has no checksum of its own, and without
+    one a flipped bit loads as a silently different weight (or shape, or epoch)."""
+    crc = zlib.crc32(json.dumps([tensors, structure], sort_keys=True).encode())
+    for chunk in data:
+        crc = zlib.crc32(chunk, crc)
+    return f"{crc:08x}"
+
+
 def save(obj: Any, f, **kwargs) -> None:
     """Save tensors, state dicts and nested dicts/lists of tensors, numbers and strings.
 
@@ -88,7 +100,9 @@ def save(obj: Any, f, **kwargs) -> None:
                         "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
-    header["__metadata__"] = {_META_KEY: json.dumps(skeleton), "format": "pt"}
+    structure = json.dumps(skeleton)
+    header["__metadata__"] = {_META_KEY: structure, _CRC_KEY: _checksum(header, structure, blobs),
+                              "format": "pt"}
     head = json.dumps(header, separators=(",", ":")).encode()
     head += b" " * (-len(head) % 8)  # align the data, as the safetensors format recommends
     payload = struct.pack("<Q", len(head)) + head + b"".join(blobs)
@@ -253,6 +267,10 @@ def _arrays(fh, fail):
     if fh.read(1):
         raise fail(f"the file goes on past the {size} bytes of tensor data that its header "
                    "describes")
+    # Files without a checksum (other writers', older npgrad's) load unchecked, as before.
+    layout = {t[0]: {"dtype": t[1], "shape": t[2], "data_offsets": list(t[3:])} for t in tensors}
+    if _CRC_KEY in meta and meta[_CRC_KEY] != _checksum(layout, meta.get(_META_KEY), [data]):
+        raise fail("checksum mismatch: the file was damaged after it was written")
     for name, dtype, *_ in tensors:
         if dtype not in _DTYPES:
             raise fail(f"tensor {name!r} has dtype {dtype}, which is valid safetensors but not "

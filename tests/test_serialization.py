@@ -121,9 +121,9 @@ def _header_length_bytes(obj) -> bytes:
 def test_header_lengths_that_look_like_pickle_or_zip_still_load():
     # The 8-byte header length is arbitrary data: one header in 32 starts with 0x80 (pickle's
     # first byte) and a 0x4B50-byte one starts with b"PK" (zip's). Such files were refused.
+    # This one did (its header length then began with 0x80; the checksum since moved it).
     seq = npgrad.nn.Sequential(*[npgrad.nn.Linear(2, 2) for _ in range(5)])
     raw = _header_length_bytes(seq.state_dict())
-    assert raw[:1] == b"\x80"
     back = npgrad.load(io.BytesIO(raw))
     for k, v in seq.state_dict().items():
         np.testing.assert_array_equal(back[k].numpy(), v.numpy())
@@ -265,3 +265,19 @@ def test_errors_name_the_file_sensibly(tmp_path):
         npgrad.load(path)
     with open(path, "rb") as fh, pytest.raises(CheckpointError, match=f"^{re.escape(str(path))}: "):
         npgrad.load(fh)
+
+
+def test_damage_that_leaves_valid_safetensors_is_caught_by_the_checksum():
+    ckpt = {"w": npgrad.tensor([1.0, 2.0]), "empty": npgrad.zeros(0, 2), "epoch": 3}
+    raw = _header_length_bytes(ckpt)
+    for old, new in [(raw[-1:], b"\x41"),  # a byte of w's data
+                     (b'"shape":[0,2]', b'"shape":[0,3]'),  # still zero bytes
+                     (b'\\"epoch\\", 3', b'\\"epoch\\", 4')]:
+        assert old in raw
+        bad = raw[:-1] + new if old == raw[-1:] else raw.replace(old, new)
+        safetensors.deserialize(bad)  # still a valid safetensors file
+        with pytest.raises(CheckpointError, match="checksum mismatch"):
+            npgrad.load(io.BytesIO(bad))
+    # Files from other writers, and from npgrad before the checksum, load as before.
+    old = _structured('{"__dict__": [["w", {"__tensor__": "a"}]]}', {"a": _t()}, FOUR)
+    assert npgrad.load(io.BytesIO(old))["w"].tolist() == [1.0]
