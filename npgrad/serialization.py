@@ -126,7 +126,7 @@ _BITS = {"BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8, "F8_E
          "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32, "C64": 64, "F64": 64,
          "I64": 64, "U64": 64}
 _U64 = 2**64 - 1  # the reference reader's sizes and offsets are 64-bit and refuse overflow
-_CHUNK = 1 << 24
+_CHUNK = 1 << 20  # a read of n bytes allocates n bytes up front, however few there are
 
 
 def _source(f) -> str:
