@@ -105,6 +105,10 @@ def save(obj: Any, f, **kwargs) -> None:
                               "format": "pt"}
     head = json.dumps(header, separators=(",", ":")).encode()
     head += b" " * (-len(head) % 8)  # align the data, as the safetensors format recommends
+    if len(head) > _MAX_HEADER:  # better no file than one that no reader will load
+        raise RuntimeError(f"npgrad.save: the header would be {len(head)} bytes, over the "
+                           f"safetensors limit of {_MAX_HEADER}; save long lists of numbers "
+                           "as tensors")
     payload = struct.pack("<Q", len(head)) + head + b"".join(blobs)
     if hasattr(f, "write"):
         f.write(payload)

@@ -281,3 +281,10 @@ def test_damage_that_leaves_valid_safetensors_is_caught_by_the_checksum():
     # Files from other writers, and from npgrad before the checksum, load as before.
     old = _structured('{"__dict__": [["w", {"__tensor__": "a"}]]}', {"a": _t()}, FOUR)
     assert npgrad.load(io.BytesIO(old))["w"].tolist() == [1.0]
+
+
+def test_save_refuses_a_header_that_no_reader_would_load(monkeypatch):
+    monkeypatch.setattr(npgrad.serialization, "_MAX_HEADER", 1000)
+    npgrad.save({"losses": [0.5] * 10}, io.BytesIO())
+    with pytest.raises(RuntimeError, match="over the safetensors limit"):
+        npgrad.save({"losses": [0.5] * 500}, io.BytesIO())
