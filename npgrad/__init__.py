@@ -52,6 +52,7 @@ from .ops.linalg.solvers import *  # noqa: F401,F403
 from .ops.linalg.decompositions import *  # noqa: F401,F403
 from .ops.linalg.norms import *  # noqa: F401,F403
 from .ops.linalg.decompositions import cholesky_toplevel as cholesky  # noqa: F401
+from .ops.linalg.decompositions import matrix_rank_toplevel as matrix_rank  # noqa: F401
 from .ops.linalg.solvers import vander_toplevel as vander  # noqa: F401
 from .ops.predicates import *  # noqa: F401,F403
 from .ops.promotion import *  # noqa: F401,F403

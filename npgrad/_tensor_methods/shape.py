@@ -66,7 +66,7 @@ class ShapeMethods:
 
     def unbind(self, dim=0):
         """See :func:`npgrad.unbind`."""
-        return _views.unbind(self, dim)
+        return _joins.unbind(self, dim)
 
     def squeeze_(self, dim=None):
         """In-place form of :meth:`Tensor.squeeze`."""
@@ -266,4 +266,4 @@ class ShapeMethods:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_views.unbind(self, 0))
+        return iter(_joins.unbind(self, 0))

@@ -7,7 +7,7 @@ differentiated again. Triangle masks and identities enter backward as constants.
 lists the names PyTorch also has at top level (``torch.svd``...); ``npgrad/linalg.py``
 exports the ``torch.linalg`` spellings.
 
-Also the deprecated top-level ``torch.cholesky`` (``cholesky_toplevel``).
+Also the deprecated top-level ``torch.cholesky`` and ``torch.matrix_rank`` (``*_toplevel``).
 """
 from __future__ import annotations
 
@@ -493,3 +493,9 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
 def cholesky_toplevel(input: Tensor, upper: builtins.bool = False) -> Tensor:
     """Deprecated ``torch.cholesky``: ``linalg.cholesky``, transposed when ``upper``."""
     return cholesky(input, upper=upper)
+
+
+def matrix_rank_toplevel(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:
+    """Deprecated ``torch.matrix_rank``: ``linalg.matrix_rank`` (``tol`` as ``atol``)."""
+    return matrix_rank(input, atol=tol, hermitian=symmetric) if tol is not None else \
+        matrix_rank(input, hermitian=symmetric)

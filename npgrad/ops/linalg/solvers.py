@@ -7,7 +7,7 @@ result written with npgrad ops, so it can be differentiated again. ``__all__`` l
 names PyTorch also has at top level (``torch.det``...); ``npgrad/linalg.py`` exports the
 ``torch.linalg`` spellings.
 
-Also ``matrix_rank``'s legacy forms, ``triangular_solve`` and ``torch.vander``
+Also the legacy ``triangular_solve`` and ``torch.vander``
 (``vander_toplevel``; ``linalg.vander`` orders its powers the other way).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..creation.factories import ones_like
 from ..reduction.stats import cumprod
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
-           "cholesky_inverse", "matrix_exp", "matrix_rank", "triangular_solve"]
+           "cholesky_inverse", "matrix_exp", "triangular_solve"]
 
 
 class LinAlgError(RuntimeError):
@@ -371,14 +371,6 @@ def matrix_power(A, n: int) -> Tensor:
         if n:
             base = matmul(base, base)
     return result
-
-
-def matrix_rank(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:
-    """Deprecated ``torch.matrix_rank``: ``linalg.matrix_rank`` (``tol`` as ``atol``)."""
-    # (imported here: decompositions imports this module)
-    from .decompositions import matrix_rank as _rank
-    return _rank(input, atol=tol, hermitian=symmetric) if tol is not None else \
-        _rank(input, hermitian=symmetric)
 
 
 _triangular_solve_type = None

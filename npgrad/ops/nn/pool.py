@@ -10,7 +10,7 @@ for unbatched input) through the same strided window view as convolutions (``con
 * Average pooling is linear: its gradient (:class:`AvgPoolAdjoint`) spreads each output's
   gradient over its window (col2im), and the gradient of that is average pooling again.
 * Adaptive average pooling is a separable linear map (a matrix per dim), shared with
-  ``interpolate`` (``sampling.Resample``).
+  ``interpolate`` (``resample.Resample``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import numpy as np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
 from .._arguments import Tensor, as_tensor_arg
-from .sampling import Resample
+from .resample import Resample
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_avg_pool1d",

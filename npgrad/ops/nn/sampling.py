@@ -2,7 +2,7 @@
 
 Every ``interpolate`` mode (nearest, nearest-exact, linear, bilinear, bicubic, trilinear,
 area) is a separable linear map: one small (out, in) matrix per spatial dim, applied by
-matmuls along each dim (:class:`Resample`). Its gradient applies the transposed matrices,
+matmuls along each dim (``resample.Resample``). Its gradient applies the transposed matrices,
 so it is differentiable to any order; adaptive average pooling uses it too.
 
 Also ``channel_shuffle``.
@@ -17,41 +17,10 @@ import numpy as np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
 from .._arguments import as_tensor_arg, describe, Tensor
+from .pool import _adaptive_avg_poolnd
+from .resample import Resample
 
 __all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Separable linear resampling
-# ---------------------------------------------------------------------------------------------
-
-def apply_mats(x: np.ndarray, mats: tuple) -> np.ndarray:
-    """Multiply the trailing ``len(mats)`` dims of ``x`` by one (out, in) matrix each."""
-    n = len(mats)
-    for i, m in enumerate(mats):
-        axis = x.ndim - n + i
-        if axis == x.ndim - 1:
-            x = x @ m.T
-        elif axis == x.ndim - 2:
-            x = m @ x
-        else:
-            x = np.moveaxis(m @ np.moveaxis(x, axis, -2), -2, axis)
-    return np.ascontiguousarray(x)
-
-
-class Resample(Primitive):
-    """``x`` mapped by a matrix along each trailing dim; ``name`` is PyTorch's node name."""
-
-    node_name = "UpsampleBilinear2DBackward0"
-
-    @staticmethod
-    def forward(ctx, x, mats, name):
-        ctx.mats, ctx.node_name = mats, name
-        return apply_mats(x, mats)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Resample.apply(grad, mats=tuple(m.T for m in ctx.mats), name=ctx.node_name)
 
 
 def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
@@ -177,8 +146,6 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     if recompute_scale_factor:
         scales = (None,) * n
     if mode == "area":
-        # (imported here: pool imports this module)
-        from .pool import _adaptive_avg_poolnd
         return _adaptive_avg_poolnd(n, f"adaptive_avg_pool{n}d", input, out_sp)
     dtype = input._data.dtype
     if dtype.kind != "f" and mode not in ("nearest", "nearest-exact"):

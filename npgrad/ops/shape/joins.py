@@ -18,13 +18,13 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, norm_dim
-from .views import narrow, reshape, unbind
+from .views import narrow, reshape
 import builtins
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
            "tensor_split", "hsplit", "vsplit", "dsplit", "unsafe_chunk", "unsafe_split",
-           "unsafe_split_with_sizes", "split_with_sizes"]
+           "unsafe_split_with_sizes", "split_with_sizes", "unbind"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,3 +344,35 @@ def split_with_sizes(input, split_sizes, dim: int = 0) -> tuple:
                            f"{input.shape[d]} (input tensor's size at dimension {d}), but got "
                            f"split_sizes={sizes}")
     return split(input, sizes, d)
+
+
+# ---------------------------------------------------------------------------------------------
+# unbind: every slice along a dimension (views of the input); its adjoint is stack
+# ---------------------------------------------------------------------------------------------
+
+class Unbind(Primitive):
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        moved = np.moveaxis(a, dim, 0)
+        return tuple(moved[i] for i in range(moved.shape[0]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(grads, ctx.dim)
+
+
+def unbind(input, dim: int = 0) -> tuple:
+    """The slices along ``dim``, as a tuple of tensors."""
+    if input.ndim == 0:
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
+    d = norm_dim(dim, input.ndim, "unbind")
+    if input._data.shape[d] == 0:
+        return ()
+    outs = Unbind.apply(input, dim=d)
+    vc = input._counter()
+    for o in outs:  # views of the input: they count its in-place changes (and it theirs)
+        o._vc = vc
+    return outs

@@ -1,5 +1,5 @@
 """Shape ops that are views: reshape, view, flatten, squeeze, permute, movedim, transpose,
-expand, broadcast_tensors, narrow, unbind.
+expand, broadcast_tensors, narrow. (``unbind``, a split into views: ``joins.py``.)
 
 View ops return arrays that share memory with their input where NumPy can (``is_view``), so
 that an in-place change to one is seen in the other, as in PyTorch. Joins and splits (cat,
@@ -25,8 +25,8 @@ from ..inplace import check
 # view and expand are Tensor methods only (torch.view and torch.expand do not exist)
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute", "movedim",
            "moveaxis", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "squeeze",
-           "unsqueeze", "flatten", "ravel", "unflatten", "narrow", "select", "unbind",
-           "narrow_copy", "as_strided"]
+           "unsqueeze", "flatten", "ravel", "unflatten", "narrow", "select", "narrow_copy",
+           "as_strided"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,40 +447,6 @@ def shape_inplace_(t: Tensor, fn, *args, name: str) -> Tensor:
     if t._view is not None:  # still a view of the same base, one step further
         t._view = out._view
     return t
-
-
-# ---------------------------------------------------------------------------------------------
-# unbind: every slice along a dimension (views of the input); its adjoint is stack
-# ---------------------------------------------------------------------------------------------
-
-class Unbind(Primitive):
-    node_name = "UnbindBackward0"
-
-    @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        moved = np.moveaxis(a, dim, 0)
-        return tuple(moved[i] for i in range(moved.shape[0]))
-
-    @staticmethod
-    def backward(ctx, *grads):
-        # (imported here: joins imports this module)
-        from .joins import stack
-        return stack(grads, ctx.dim)
-
-
-def unbind(input, dim: int = 0) -> tuple:
-    """The slices along ``dim``, as a tuple of tensors."""
-    if input.ndim == 0:
-        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
-    d = norm_dim(dim, input.ndim, "unbind")
-    if input._data.shape[d] == 0:
-        return ()
-    outs = Unbind.apply(input, dim=d)
-    vc = input._counter()
-    for o in outs:  # views of the input: they count its in-place changes (and it theirs)
-        o._vc = vc
-    return outs
 
 
 def narrow_copy(input: Tensor, dim: builtins.int, start: builtins.int,
