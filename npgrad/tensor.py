@@ -11,7 +11,8 @@ import builtins
 
 import numpy as np
 
-from . import _formatting, dtypes as _dt
+from . import _formatting
+from . import dtypes as _dt
 from .backend import CPU, as_device
 
 _INT_TYPES = (builtins.int, np.integer)
@@ -100,26 +101,32 @@ class Tensor:
     # -- attributes ---------------------------------------------------------------------------
     @property
     def shape(self) -> "Size":
+        """The shape, a :class:`npgrad.Size`."""
         return Size(self._data.shape)
 
     @property
     def dtype(self) -> _dt.dtype:
+        """The tensor's :class:`npgrad.dtype`."""
         return _dt.from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self):
+        """The device the data lives on (always ``cpu``)."""
         return CPU
 
     @property
     def is_cuda(self) -> builtins.bool:
+        """False: npgrad tensors live in host memory."""
         return False
 
     @property
     def ndim(self) -> builtins.int:
+        """The number of dimensions."""
         return self._data.ndim
 
     @property
     def requires_grad(self) -> builtins.bool:
+        """Whether autograd records ops on this tensor; settable on leaves."""
         return self._rg
 
     @requires_grad.setter
@@ -161,14 +168,17 @@ class Tensor:
 
     @property
     def is_leaf(self) -> builtins.bool:
+        """True for tensors no recorded op made (user-made, or not requiring grad)."""
         return self.grad_fn is None
 
     @property
     def retains_grad(self) -> builtins.bool:
+        """Whether ``retain_grad()`` was called on this non-leaf."""
         return self._retains
 
     @property
     def output_nr(self) -> builtins.int:
+        """Which output of its ``grad_fn`` this tensor is."""
         return self._output_nr
 
     @property
@@ -182,10 +192,12 @@ class Tensor:
 
     @property
     def itemsize(self) -> builtins.int:
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     @property
     def nbytes(self) -> builtins.int:
+        """The size of the data in bytes."""
         return self._data.nbytes
 
     def size(self, dim: builtins.int | None = None):
@@ -195,35 +207,44 @@ class Tensor:
         return self._data.shape[_dim(dim, self.ndim, "size")]
 
     def dim(self) -> builtins.int:
+        """The number of dimensions."""
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self) -> builtins.int:
+        """The number of elements."""
         return self._data.size
 
     nelement = numel
 
     def element_size(self) -> builtins.int:
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     def is_floating_point(self) -> builtins.bool:
+        """Whether the dtype is a floating one."""
         return self._data.dtype.kind == "f"
 
     def is_complex(self) -> builtins.bool:
+        """False: npgrad tensors are real."""
         return False
 
     def is_contiguous(self, memory_format=None) -> builtins.bool:
+        """Whether the data is row-major contiguous in memory."""
         return self._data.flags.c_contiguous
 
     def stride(self, dim: builtins.int | None = None):
+        """The strides in elements (of dimension ``dim``, or all as a tuple)."""
         st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[_dim(dim, self.ndim, "stride")]
 
     def get_device(self) -> builtins.int:
+        """-1: the index of the CUDA device a tensor is on, for a CPU tensor."""
         return -1
 
     def __len__(self) -> builtins.int:
+        """The size of dimension 0; an error for a 0-d tensor."""
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
@@ -268,6 +289,7 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        """The data as a NumPy array, so ``np.asarray(t)`` works (no copy unless a dtype asks)."""
         return self._data if dtype is None else self._data.astype(dtype)
 
     def item(self):
@@ -278,21 +300,26 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The data as (nested) Python numbers."""
         return self._data.tolist()
 
     def __float__(self) -> builtins.float:
+        """``float(t)`` of a one-element tensor."""
         return builtins.float(self.item())
 
     def __int__(self) -> builtins.int:
+        """``int(t)`` of a one-element tensor (truncating a float)."""
         return builtins.int(self.item())
 
     def __bool__(self) -> builtins.bool:
+        """``bool(t)`` of a one-element tensor; an error for more, as in PyTorch."""
         if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {self._data.size} elements is "
                                "ambiguous")
         return builtins.bool(self._data.reshape(()).item())
 
     def __index__(self) -> builtins.int:
+        """``t`` as an index (``range(t)``, ``lst[t]``): integer one-element tensors only."""
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
@@ -305,10 +332,12 @@ class Tensor:
         return t
 
     def detach_(self) -> "Tensor":
+        """Detach ``self`` from the graph in place: it becomes a leaf that does not require grad."""
         self.grad_fn, self._rg, self._output_nr = None, False, 0
         return self
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place (on a leaf) and return ``self``."""
         self.requires_grad = requires_grad
         return self
 
@@ -322,6 +351,7 @@ class Size(tuple):
         return f"npgrad.Size({list(self)})"
 
     def numel(self) -> builtins.int:
+        """The number of elements."""
         n = 1
         for s in self:
             n *= s

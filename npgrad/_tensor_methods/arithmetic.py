@@ -183,6 +183,7 @@ class ArithmeticMethods:
         return _indexing.getitem(self, key)
 
     def __setitem__(self, key, value) -> None:
+        """``self[key] = value``."""
         _indexing.setitem(self, key, value)
 
     # in-place operators: x += y modifies x's data, as in PyTorch

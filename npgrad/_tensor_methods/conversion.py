@@ -46,44 +46,58 @@ class ConversionMethods:
         return self.to(dtype)
 
     def cpu(self) -> "Tensor":
+        """``self``: npgrad tensors live in host memory."""
         return self
 
     def cuda(self, device=None) -> "Tensor":
+        """RuntimeError, as in a CPU-only PyTorch build: npgrad has no CUDA device yet."""
         as_device("cuda")
         return self
 
     def float(self) -> "Tensor":
+        """``self.to(npgrad.float32)``."""
         return self.to(_dt.float32)
 
     def double(self) -> "Tensor":
+        """``self.to(npgrad.float64)``."""
         return self.to(_dt.float64)
 
     def half(self) -> "Tensor":
+        """``self.to(npgrad.float16)``."""
         return self.to(_dt.float16)
 
     def long(self) -> "Tensor":
+        """``self.to(npgrad.int64)``."""
         return self.to(_dt.int64)
 
     def int(self) -> "Tensor":
+        """``self.to(npgrad.int32)``."""
         return self.to(_dt.int32)
 
     def short(self) -> "Tensor":
+        """``self.to(npgrad.int16)``."""
         return self.to(_dt.int16)
 
     def char(self) -> "Tensor":
+        """``self.to(npgrad.int8)``."""
         return self.to(_dt.int8)
 
     def byte(self) -> "Tensor":
+        """``self.to(npgrad.uint8)``."""
         return self.to(_dt.uint8)
 
     def bool(self) -> "Tensor":
+        """``self.to(npgrad.bool)``."""
         return self.to(_dt.bool)
 
     def type_as(self, other: "Tensor") -> "Tensor":
+        """``self.to(other.dtype)``."""
         return self.to(other.dtype)
 
     def clone(self, *, memory_format=None) -> "Tensor":
+        """A copy with its own memory, in the graph (gradients flow back to ``self``)."""
         return _unary.clone(self)
 
     def contiguous(self, memory_format=None) -> "Tensor":
+        """``self`` if its memory is row-major contiguous, otherwise a contiguous copy."""
         return self if self._data.flags.c_contiguous else _unary.clone(self)

@@ -249,21 +249,26 @@ class ShapeMethods:
 
     @property
     def T(self) -> "Tensor":
+        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``)."""
         return _views.permute(self, tuple(range(self.ndim))[::-1])
 
     @property
     def mT(self) -> "Tensor":
+        """The transpose of the last two dimensions (a view; 2-D or more)."""
         return _views.adjoint(self)  # RuntimeError below 2-D, as PyTorch
 
     @property
     def H(self) -> "Tensor":
+        """The conjugate transpose of a 2-D tensor (``T``: npgrad tensors are real)."""
         return self.T
 
     @property
     def mH(self) -> "Tensor":
+        """The conjugate transpose of the last two dimensions (``mT``: npgrad tensors are real)."""
         return self.mT
 
     def __iter__(self):
+        """Iterate over dimension 0 (each item a view); an error for a 0-d tensor."""
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(_joins.unbind(self, 0))

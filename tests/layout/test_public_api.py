@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import __future__
 import importlib
+import inspect
 import pkgutil
 import types
 import sys
@@ -70,3 +71,18 @@ def test_no_public_name_was_removed():
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     LISTING.write_text("\n".join(sorted(public_names())) + "\n")
+
+
+def test_every_tensor_method_has_a_docstring():
+    """``help(x.sum)`` says something: every public method and property of Tensor (dunders
+    included) has a docstring, its own or its op's."""
+    missing = []
+    for name in dir(npgrad.Tensor):
+        if name.startswith("_") and not name.endswith("__"):
+            continue
+        attr = inspect.getattr_static(npgrad.Tensor, name)
+        fn = attr.fget if isinstance(attr, property) else attr
+        if (inspect.isfunction(fn) or isinstance(attr, property)) and not inspect.getdoc(fn) \
+                and fn.__module__.startswith("npgrad"):
+            missing.append(name)
+    assert missing == []
