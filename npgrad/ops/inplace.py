@@ -21,7 +21,7 @@ from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
 from .. import dtypes as _dt
 from ._arguments import Tensor
-from .elementwise.unary import clone
+from .elementwise.unary import clone, zero_grad_result
 
 __all__ = ["apply_", "fill_", "copy_", "check", "commit", "fill", "zero_", "addmv_", "abs_",
            "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
@@ -79,7 +79,6 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
         t.grad_fn, t._output_nr, t._rg = result.grad_fn, result._output_nr, True
     elif t._rg:
         # overwritten by a constant: the old value gets gradient 0 (PyTorch's FillBackward)
-        from .elementwise.unary import zero_grad_result
         z = zero_grad_result(t._data, t)
         t.grad_fn, t._output_nr = z.grad_fn, 0
     return t
@@ -98,13 +97,11 @@ class CopySlices(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # (imported here: binary imports this module)
-        from .elementwise.binary import where
         mask = np.zeros(ctx.shape, bool)
         with no_grad():
             _replay(Tensor._make(mask), ctx.steps)._data[...] = True
         need_base, need_value = ctx.needs_input_grad
-        gb = where(Tensor._make(mask), 0.0, grad) if need_base else None
+        gb = grad.masked_fill(Tensor._make(mask), 0.0) if need_base else None
         gv = _replay(grad, ctx.steps) if need_value else None
         return gb, gv
 

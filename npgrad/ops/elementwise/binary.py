@@ -16,7 +16,7 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_operands, describe
 from ..indexing.indexing import nonzero
-from .unary import log
+from .unary import log, zero_grad_result
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "eq",
            "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
@@ -291,7 +291,6 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     else:
         out = np.trunc(np.true_divide(a, b))
     # rounded division has derivative 0 almost everywhere
-    from .unary import zero_grad_result
     return zero_grad_result(np.asarray(out), input, other)
 
 

@@ -127,9 +127,7 @@ def positive(input) -> Tensor:
 
 def square(input) -> Tensor:
     """``input * input`` (integers stay integers; bools give int64, as PyTorch)."""
-    # (imported here: binary imports this module)
-    from .binary import pow
-    return pow(as_tensor_arg(input, "square"), 2)
+    return as_tensor_arg(input, "square") ** 2  # binary.pow, through the Tensor's operator
 
 
 class Reciprocal(Primitive):
@@ -360,8 +358,8 @@ class Clamp(Primitive):
     @staticmethod
     def backward(ctx, grad):
         # NOTE: at a bound the gradient goes to the input (bounds are inclusive), as PyTorch;
-        # a tensor bound gets the gradient where it is the value taken.
-        from .binary import where
+        # a tensor bound gets the gradient where it is the value taken. (grad.where(c, 0) is
+        # where(c, grad, 0): the method needs no import of binary.py, which imports this one.)
         a, lo, hi = ctx.saved_tensors
         need_a, need_lo, need_hi = ctx.needs_input_grad
         mask = None
@@ -369,12 +367,12 @@ class Clamp(Primitive):
             mask = a >= lo
         if hi is not None:
             mask = (a <= hi) if mask is None else mask & (a <= hi)
-        ga = where(mask, grad, 0.0) if need_a else None
+        ga = grad.where(mask, 0.0) if need_a else None
         glo = ghi = None
         if need_lo:
-            glo = where((a < lo) & (lo < hi) if hi is not None else a < lo, grad, 0.0)
+            glo = grad.where((a < lo) & (lo < hi) if hi is not None else a < lo, 0.0)
         if need_hi:
-            ghi = where((a > hi) | (hi < lo) if lo is not None else a > hi, grad, 0.0)
+            ghi = grad.where((a > hi) | (hi < lo) if lo is not None else a > hi, 0.0)
         return ga, glo, ghi
 
 
