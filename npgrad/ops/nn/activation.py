@@ -23,7 +23,7 @@ from . import _rows
 from ..elementwise import special as _special
 from ..elementwise.special import norm_cdf, norm_cdf_pdf
 from ..elementwise.trig import sigmoid, tanh
-from ..elementwise.unary import exp, float_input, log1p
+from ..elementwise.unary import exp, float_input
 import builtins
 from ...random import default_generator
 
@@ -250,12 +250,39 @@ def silu(input, inplace: bool = False) -> Tensor:
     return out
 
 
+class Softplus(Primitive):
+    """A primitive so that the gradient is PyTorch's ``sigmoid(beta * x)`` everywhere: as a
+    composite of the stable form, clamp's and abs's subgradients made it 1 at 0, not 0.5."""
+
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        x = float_input(a)
+        z = x * beta
+        # log1p(exp(z)) computed stably as max(z, 0) + log1p(exp(-|z|)) (exp(z) would
+        # overflow float16 below the threshold)
+        soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
+        return np.where(z > threshold, x, soft).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        z = x * ctx.beta
+        s = sigmoid(z)
+        edge = z == ctx.threshold
+        if edge._data.any():
+            # NOTE: as PyTorch, whose double backward has sigmoid's derivative only where
+            # z < threshold: at the threshold the gradient is sigmoid(z), but as a constant
+            s = where(edge, s.detach(), s)
+        return where(z > ctx.threshold, grad, grad * s), None, None
+
+
 def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
-    z = input * beta
-    # log1p(exp(z)) computed stably as max(z, 0) + log1p(exp(-|z|))
-    soft = (z.clamp(min=0.0) + log1p(exp(-z.abs()))) / beta
-    return where(z > threshold, input, soft)
+    return Softplus.apply(as_tensor_arg(input, "softplus"), beta, threshold)
 
 
 def mish(input, inplace: bool = False) -> Tensor:

@@ -1,0 +1,46 @@
+"""Silent wrong values found against PyTorch 2.13: each test compares npgrad's values and
+gradients (or its error) with torch's on the case that used to differ."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+
+
+def _np(t):
+    return t.detach().numpy()
+
+
+def _value_and_grad(lib, fn, data, dtype="float32"):
+    """``fn`` of a leaf made from ``data``, and the leaf's gradient under ``out.sum()``."""
+    x = lib.tensor(data, dtype=getattr(lib, dtype), requires_grad=True)
+    out = fn(lib, x)
+    out.sum().backward()
+    return _np(out), _np(x.grad)
+
+
+def _assert_matches_torch(fn, data, dtype="float32", **tol):
+    """Values and gradients of ``fn`` equal torch's, nan where torch's are nan."""
+    for ours, theirs in zip(_value_and_grad(npgrad, fn, data, dtype),
+                            _value_and_grad(torch, fn, data, dtype)):
+        np.testing.assert_allclose(ours, theirs, equal_nan=True, **tol)
+
+
+@pytest.mark.parametrize("beta, threshold", [(1.0, 20.0), (2.0, 20.0), (0.5, 1.0),
+                                             (-1.0, 20.0), (3.0, 0.0)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_softplus_gradient_at_zero_is_one_half(beta, threshold, dtype):
+    data = [0.0, -0.0, -1.0, 1.0, 0.5, 25.0, -30.0, 7.0]
+    _assert_matches_torch(lambda lib, x: lib.nn.functional.softplus(x, beta, threshold),
+                          data, dtype, rtol=1e-6, atol=1e-7)
+    # the double backward, too
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.tensor(data, dtype=getattr(lib, dtype), requires_grad=True)
+        (g,) = lib.autograd.grad(lib.nn.functional.softplus(x, beta, threshold).sum(), x,
+                                 create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        grads.append(_np(gg))
+    np.testing.assert_allclose(*grads, rtol=1e-6, atol=1e-7)
