@@ -44,3 +44,28 @@ def test_softplus_gradient_at_zero_is_one_half(beta, threshold, dtype):
         (gg,) = lib.autograd.grad(g.sum(), x)
         grads.append(_np(gg))
     np.testing.assert_allclose(*grads, rtol=1e-6, atol=1e-7)
+
+
+def _raises_as_torch(fn):
+    """``fn(torch)`` and ``fn(npgrad)`` raise the same class with the same message."""
+    with pytest.raises(Exception) as theirs:
+        fn(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        fn(npgrad)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("indices", [[-1], [2, -1, 0], [[1, 2], [-4, 0]], [4], [0, -5]])
+@pytest.mark.parametrize("max_norm", [None, 1.0])
+def test_embedding_negative_index_is_out_of_range(indices, max_norm):
+    weight = np.arange(12.0, dtype=np.float32).reshape(4, 3)
+    tables = {}
+
+    def lookup(lib):
+        tables[lib] = lib.tensor(weight, requires_grad=True)
+        return lib.nn.functional.embedding(lib.tensor(indices), tables[lib], max_norm=max_norm)
+    _raises_as_torch(lookup)
+    np.testing.assert_array_equal(_np(tables[npgrad]), weight)  # left unchanged
+    layer = npgrad.nn.Embedding(4, 3)
+    with pytest.raises(IndexError, match="^index out of range in self$"):
+        layer(npgrad.tensor(indices))

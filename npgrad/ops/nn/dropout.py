@@ -101,13 +101,7 @@ class Embedding(Primitive):
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx):
-        if indices.dtype.kind not in "iu":
-            raise RuntimeError(f"embedding: expected indices of an integer dtype, got "
-                               f"{indices.dtype}")
-        n = weight.shape[0]
-        if indices.size and (indices.min() < -n or indices.max() >= n):
-            raise IndexError(f"embedding: index out of range in self (indices must be in "
-                             f"[0, {n}), table of shape {weight.shape})")
+        # embedding() checked the indices: in [0, n), so no negative one wraps around
         ctx.indices, ctx.padding_idx, ctx.shape = indices, padding_idx, weight.shape
         return weight[indices]
 
@@ -124,6 +118,19 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
               sparse: bool = False) -> Tensor:
     """Look up rows of ``weight`` (num_embeddings, dim) for integer ``input`` of any shape."""
     input = as_tensor_arg(input, "embedding")
+    indices, n = input._data, weight.shape[0]
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"embedding: expected indices of an integer dtype, got "
+                           f"{indices.dtype}")
+    # Checked before max_norm renormalises any row, so an error leaves weight unchanged
+    # (PyTorch renormalises first). PyTorch has no negative indices here: -1 is out of range
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        if max_norm is not None and (indices.min() < -n or indices.max() >= n):
+            # PyTorch's renormalisation selects the sorted rows first, and -n <= i < 0 wraps
+            bad = indices[(indices < -n) | (indices >= n)].min()
+            raise IndexError(f"select(): index {bad} out of range for tensor of size "
+                             f"[{', '.join(map(str, weight.shape))}] at dimension 0")
+        raise IndexError("index out of range in self")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
     if max_norm is not None:
