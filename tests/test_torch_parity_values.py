@@ -69,3 +69,26 @@ def test_embedding_negative_index_is_out_of_range(indices, max_norm):
     layer = npgrad.nn.Embedding(4, 3)
     with pytest.raises(IndexError, match="^index out of range in self$"):
         layer(npgrad.tensor(indices))
+
+
+@pytest.mark.parametrize("loss, kwargs", [
+    ("cross_entropy", {}), ("cross_entropy", {"label_smoothing": 0.1}),
+    ("cross_entropy", {"label_smoothing": 0.1, "weight": [1.0, 2.0, 3.0, 4.0]}),
+    ("cross_entropy", {"weight": [1.0, 2.0, 3.0, 4.0]}), ("nll_loss", {}),
+    ("nll_loss", {"weight": [1.0, 2.0, 3.0, 4.0]})])
+@pytest.mark.parametrize("target", [[-100, -100, -100], [7, 7, 7]])
+def test_cross_entropy_all_targets_ignored_has_zero_gradient(loss, kwargs, target):
+    ignore = {"ignore_index": target[0]}
+    data = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+
+    def fn(lib, x):
+        kw = {k: lib.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
+        return getattr(lib.nn.functional, loss)(x, lib.tensor(target), **kw, **ignore)
+    _assert_matches_torch(fn, data)  # the loss is nan (0 / 0), the gradient zeros
+    # a 1-d input with an ignored 0-d target, and classes of weight 0 in a mean (0 / 0 at
+    # the kept rows' targets, zeros in the ignored rows)
+    _assert_matches_torch(lambda lib, x: getattr(lib.nn.functional, loss)(
+        x[0], lib.tensor(target[0]), **ignore), data)
+    _assert_matches_torch(lambda lib, x: getattr(lib.nn.functional, loss)(
+        x, lib.tensor([1, 1, target[0]]), weight=lib.tensor([1.0, 0.0, 3.0, 4.0]), **ignore,
+        **{k: v for k, v in kwargs.items() if k != "weight"}), data)

@@ -165,22 +165,31 @@ class CrossEntropy(Primitive):
         nll = -logp[np.arange(m), t] * wt
         smooth = -(logp * w).sum(axis=1) * valid if smoothing else 0.0
         if reduction == "mean":
+            # As PyTorch: each term over the targets' total weight, so a total of 0 (every
+            # target ignored) makes the loss nan (0 / 0), not inf, and no smoothing term
+            # where there is no smoothing (its 0 / 0 would be nan too)
             denom = wt.sum()
-            nll_coef = np.full(m, (1 - smoothing) / denom, x.dtype) if m else np.zeros(0)
-            sm_coef = np.full(m, smoothing / c / denom, x.dtype) if m else np.zeros(0)
-            out = ((1 - smoothing) * nll.sum() + smoothing / c * np.sum(smooth)) / denom
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = (1 - smoothing) * (nll.sum() / denom)
+                if smoothing:
+                    out = out + smoothing / c * (np.sum(smooth) / denom)
+                nll_coef = np.full(m, (1 - smoothing) / denom, x.dtype)
+                sm_coef = np.full(m, smoothing / c / denom if smoothing else 0.0, x.dtype)
         else:
             nll_coef = np.full(m, 1 - smoothing, x.dtype)
             sm_coef = np.full(m, smoothing / c, x.dtype)
             per_row = (1 - smoothing) * nll + smoothing / c * smooth
             out = per_row.sum() if reduction == "sum" else per_row.reshape(
                 (x.shape[0],) + x.shape[2:] if x.ndim > 1 else ())
-        # d loss / d logits per row: a * softmax - b (for log-prob inputs: -b only)
-        ctx.a = (nll_coef * wt + sm_coef * valid * w.sum()).astype(x.dtype)
-        onehot = np.zeros((m, c), x.dtype)
-        onehot[np.arange(m), t] = 1
-        ctx.b = (onehot * (nll_coef * wt)[:, None] + (sm_coef * valid)[:, None] * w
-                 ).astype(x.dtype)
+        # d loss / d logits per row: a * softmax - b (for log-prob inputs: -b only). An
+        # ignored row's are exact zeros, as PyTorch's, never 0 * inf (total weight 0): nan.
+        # A kept row of weight 0 then is nan where PyTorch's is (0 / 0 at its target)
+        with np.errstate(invalid="ignore"):
+            a = nll_coef * wt + sm_coef * w.sum()
+            ctx.a = np.where(valid, a, 0).astype(x.dtype)
+            b = sm_coef[:, None] * w
+            b[np.arange(m), t] += nll_coef * wt
+            ctx.b = np.where(valid[:, None], b, 0).astype(x.dtype)
         return np.asarray(out, x.dtype)
 
     @staticmethod
