@@ -92,3 +92,42 @@ def test_cross_entropy_all_targets_ignored_has_zero_gradient(loss, kwargs, targe
     _assert_matches_torch(lambda lib, x: getattr(lib.nn.functional, loss)(
         x, lib.tensor([1, 1, target[0]]), weight=lib.tensor([1.0, 0.0, 3.0, 4.0]), **ignore,
         **{k: v for k, v in kwargs.items() if k != "weight"}), data)
+
+
+NAN, INF = float("nan"), float("inf")
+_EDGES = [NAN, -1.0, 0.0, 1.0, 2.0, -2.0, 6.0, 7.0, -0.5]
+
+
+@pytest.mark.parametrize("fn, data", [
+    (lambda lib, x: lib.nn.functional.relu(x), _EDGES),
+    (lambda lib, x: lib.nn.functional.elu(x), _EDGES),
+    (lambda lib, x: lib.nn.functional.elu(x, 0.5), _EDGES),
+    (lambda lib, x: lib.nn.functional.selu(x), _EDGES),
+    (lambda lib, x: lib.nn.functional.celu(x, 2.0), _EDGES),
+    (lambda lib, x: lib.nn.functional.hardtanh(x), _EDGES),
+    (lambda lib, x: lib.nn.functional.hardtanh(x, -0.5, 2.0), _EDGES),
+    (lambda lib, x: lib.nn.functional.relu6(x), _EDGES),
+    (lambda lib, x: lib.nn.functional.gelu(x), [NAN, -NAN, 1.0, INF, -INF]),
+    (lambda lib, x: lib.nn.functional.gelu(x, approximate="tanh"), [NAN, 1.0, -2.0]),
+    (lambda lib, x: x.amax(1), [[NAN, 1.0, 3.0], [2.0, 3.0, 3.0]]),
+    (lambda lib, x: x.amin(1), [[NAN, 1.0, 3.0], [2.0, 1.0, 1.0]]),
+    (lambda lib, x: x.amax(), [[NAN, 1.0, 3.0], [2.0, 3.0, 3.0]]),
+    (lambda lib, x: x.amin((0, 1), keepdim=True), [[1.0, 1.0], [2.0, NAN]]),
+    (lambda lib, x: x.prod(), INF),
+    (lambda lib, x: x.prod(), NAN),
+    (lambda lib, x: x.prod(0), -INF),
+    (lambda lib, x: x.prod(), 0.0),
+    (lambda lib, x: lib.atan2(x[0], x[1]), [[0.0, 0.0, -0.0, 1.0, 0.0, 1e-30],
+                                            [0.0, -0.0, 0.0, 0.0, 2.0, 1e-30]]),
+], ids=["relu", "elu", "elu-alpha", "selu", "celu", "hardtanh", "hardtanh-bounds", "relu6",
+        "gelu", "gelu-tanh", "amax", "amin", "amax-all", "amin-dims", "prod-0d-inf",
+        "prod-0d-nan", "prod-dim-0d", "prod-0d-zero", "atan2"])
+def test_nan_propagates_in_gradients_as_torch(fn, data):
+    _assert_matches_torch(fn, data, rtol=1e-5, atol=1e-6)
+    # the gradient recorded for a second derivative (ReLU's other path) is the same
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.tensor(data, requires_grad=True)
+        (g,) = lib.autograd.grad(fn(lib, x).sum(), x, create_graph=True)
+        grads.append(_np(g))
+    np.testing.assert_allclose(*grads, equal_nan=True, rtol=1e-5, atol=1e-6)

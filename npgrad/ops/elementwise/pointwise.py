@@ -157,7 +157,11 @@ class Atan2(Primitive):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         r2 = a * a + b * b
-        return (grad * b / r2 if need_a else None), (grad * -a / r2 if need_b else None)
+        # 1 / r2 is 0 where r2 is 0 (at (0, 0), or where the squares underflow), as PyTorch's,
+        # so the gradient there is 0, not 0 / 0
+        zero = r2._data == 0
+        recip = where(Tensor._make(zero), 0.0, 1 / r2) if zero.any() else 1 / r2
+        return (grad * b * recip if need_a else None), (grad * -a * recip if need_b else None)
 
 
 class Hypot(Primitive):

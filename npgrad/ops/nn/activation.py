@@ -48,15 +48,16 @@ class Relu(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        # NOTE: the subgradient at 0 is 0, as PyTorch's (out > 0)
+        # NOTE: the subgradient at 0 is 0, and a NaN input passes the gradient, as PyTorch's
+        # (out <= 0 ? 0 : grad); out is never negative, so out != 0 is that mask
         (out,) = ctx.saved_tensors
         g = grad._data
         if not STATE.enabled and g.dtype == out._data.dtype and np.isfinite(g).all():
             # Speed: a product with the mask, not np.where, which mispredicts a branch per
             # element on ReLU's random masks (~7x slower); only a non-finite gradient needs
             # where's exact zeros (inf * 0 is nan)
-            return Tensor._make(np.multiply(g, out._data > 0, dtype=g.dtype))
-        return where(out > 0, grad, 0.0)
+            return Tensor._make(np.multiply(g, out._data != 0, dtype=g.dtype))
+        return where(out != 0, grad, 0.0)
 
 
 def relu(input, inplace: bool = False) -> Tensor:
@@ -80,10 +81,12 @@ _threshold = threshold  # inside threshold() the argument shadows the function
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
-    """Clamp to ``[min_val, max_val]`` (gradient 0 outside, 1 inside and at the bounds)."""
+    """Clamp to ``[min_val, max_val]``; the gradient is 0 at the bounds and outside, 1 inside
+    and at NaN, as PyTorch's (clamp's is 1 at the bounds and 0 at NaN)."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardtanh, min_val, max_val)
-    out = input.clamp(min_val, max_val)
+    out = where((input <= min_val) | (input >= max_val),
+                input.detach().clamp(min_val, max_val), input)
     return out
 
 
@@ -124,7 +127,8 @@ def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` if positive, else ``alpha * (exp(input) - 1)``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, elu, alpha)
-    out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0)) - 1))
+    # (input <= 0, not > 0, so a NaN takes the identity's gradient, as PyTorch)
+    out = where(input <= 0, alpha * (exp(input.clamp(max=0.0)) - 1), input)
     return out
 
 
@@ -141,7 +145,8 @@ def celu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, celu, alpha)
-    out = where(input > 0, input, alpha * (exp(input.clamp(max=0.0) / alpha) - 1))
+    # (input <= 0, not > 0, so a NaN takes the identity's gradient, as PyTorch)
+    out = where(input <= 0, alpha * (exp(input.clamp(max=0.0) / alpha) - 1), input)
     return out
 
 

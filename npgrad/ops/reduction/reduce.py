@@ -150,6 +150,8 @@ class Prod(Primitive):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
+        if a.ndim == 0:  # the identity, as PyTorch (out / a is nan at inf, nan and 0)
+            return grad
         if a._data.dtype != out._data.dtype:  # prod(dtype=...): differentiate in that dtype
             a = a.to(out.dtype)
         g = expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
@@ -278,7 +280,8 @@ class Extreme(Primitive):
     """amax / amin over ``dims``, and max() / min() of all elements.
 
     NOTE: tied extremes share the gradient evenly, as PyTorch (``max()`` also counts NaNs as
-    tied when the result is NaN; ``amax`` gives NaN inputs no gradient, as PyTorch).
+    tied when the result is NaN; ``amax``'s NaN result matches no input, and its slice's
+    gradient is PyTorch's grad / 0 * 0: NaN).
     """
 
     node_name = "AmaxBackward0"
@@ -300,8 +303,9 @@ class Extreme(Primitive):
         mask = a == o
         if ctx.nan_ties:
             mask |= np.isnan(a) & np.isnan(o)
-        count = np.maximum(np.sum(mask, axis=ctx.dims, keepdims=True), 1)
-        share = Tensor._make((mask / count).astype(grad._data.dtype))
+        count = np.sum(mask, axis=ctx.dims, keepdims=True)
+        with np.errstate(invalid="ignore"):
+            share = Tensor._make((mask / count).astype(grad._data.dtype))
         return expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim) * share
 
 
