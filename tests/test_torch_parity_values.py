@@ -131,3 +131,15 @@ def test_nan_propagates_in_gradients_as_torch(fn, data):
         (g,) = lib.autograd.grad(fn(lib, x).sum(), x, create_graph=True)
         grads.append(_np(g))
     np.testing.assert_allclose(*grads, equal_nan=True, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: lib.nn.functional.threshold(x, 0.5, 3.0),
+    lambda lib, x: lib.nn.functional.hardsigmoid(x),
+    lambda lib, x: lib.nn.functional.hardswish(x),
+    lambda lib, x: lib.nn.functional.softshrink(x),
+    lambda lib, x: lib.nn.functional.softshrink(x, 1.0),
+    lambda lib, x: lib.nn.functional.hardshrink(x),
+], ids=["threshold", "hardsigmoid", "hardswish", "softshrink", "softshrink-1", "hardshrink"])
+def test_activations_keep_nan_values_as_torch(fn):
+    _assert_matches_torch(fn, _EDGES + [3.0, -3.0, 0.5, 4.0, -4.0], rtol=1e-6, atol=1e-7)

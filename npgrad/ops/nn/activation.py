@@ -72,7 +72,9 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     """``input`` where ``input > threshold``, else ``value``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, _threshold, threshold, value)
-    out = where(input > threshold, input, float(value))
+    # (input <= threshold, not > threshold, so a NaN stays NaN with the identity's gradient,
+    # as PyTorch)
+    out = where(input <= threshold, float(value), input)
     return out
 
 
@@ -307,8 +309,9 @@ def hardsigmoid(input, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardsigmoid)
-    out = where((input > -3.0) & (input < 3.0), input / 6 + 0.5, (input >= 3.0).to(
-        input.dtype))
+    # outside (-3, 3) the clamped constant without gradient; a NaN stays NaN, as PyTorch
+    out = where((input > -3.0) & (input < 3.0), input / 6 + 0.5,
+                input.detach().clamp(-3.0, 3.0) / 6 + 0.5)
     return out
 
 
@@ -316,7 +319,11 @@ def hardswish(input, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardswish)
-    out = where(input <= -3.0, 0.0, where(input >= 3.0, input, input * (input + 3) / 6))
+    # a NaN takes the identity's branch and gradient, as PyTorch; it is kept out of the
+    # quadratic, whose zero gradient times NaN would be NaN
+    mid = (input > -3.0) & (input < 3.0)
+    x = where(mid, input, 0.0)
+    out = where(mid, x * (x + 3) / 6, where(input <= -3.0, 0.0, input))
     return out
 
 
@@ -332,12 +339,17 @@ def tanhshrink(input) -> Tensor:
 
 def softshrink(input, lambd: float = 0.5) -> Tensor:
     """Shrink toward 0 by ``lambd``; 0 inside ``[-lambd, lambd]``."""
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+    # (0 only inside [-lambd, lambd], so a NaN stays NaN with the identity's gradient, as
+    # PyTorch)
+    inside = (input >= -lambd) & (input <= lambd)
+    return where(inside, 0.0, where(input > lambd, input - lambd, input + lambd))
 
 
 def hardshrink(input, lambd: float = 0.5) -> Tensor:
     """``x`` outside ``[-lambd, lambd]``, 0 inside."""
-    return where((input > lambd) | (input < -lambd), input, 0.0)
+    # (0 only inside [-lambd, lambd], so a NaN stays NaN with the identity's gradient, as
+    # PyTorch)
+    return where((input >= -lambd) & (input <= lambd), 0.0, input)
 
 
 def glu(input, dim: int = -1) -> Tensor:
