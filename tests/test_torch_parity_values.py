@@ -143,3 +143,33 @@ def test_nan_propagates_in_gradients_as_torch(fn, data):
 ], ids=["threshold", "hardsigmoid", "hardswish", "softshrink", "softshrink-1", "hardshrink"])
 def test_activations_keep_nan_values_as_torch(fn):
     _assert_matches_torch(fn, _EDGES + [3.0, -3.0, 0.5, 4.0, -4.0], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("sample", [
+    lambda lib: lib.normal(0.0, -1.0, (3,)),
+    lambda lib: lib.normal(0.0, -1.5, (3,)),
+    lambda lib: lib.normal(0.0, NAN, (3,)),
+    lambda lib: lib.normal(lib.zeros(3), -1e-10),
+    lambda lib: lib.normal(lib.zeros(3), lib.tensor([1.0, -1.0, 1.0])),
+    lambda lib: lib.normal(1.0, lib.tensor([1.0, NAN])),
+    lambda lib: lib.empty(3).normal_(0.0, NAN),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, 1.5])),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, -0.5], dtype=lib.float64)),
+    lambda lib: lib.bernoulli(lib.tensor([0.5, NAN])),
+    lambda lib: lib.bernoulli(lib.tensor([1, 0])),
+    lambda lib: lib.bernoulli(lib.tensor([True, False])),
+    lambda lib: lib.bernoulli(lib.zeros(2), 1.5),
+    lambda lib: lib.bernoulli(lib.zeros(2), -1e-10),
+    lambda lib: lib.zeros(3).bernoulli_(NAN),
+    lambda lib: lib.zeros(3).bernoulli_(lib.tensor([0.5, 2.0, 0.1])),
+    lambda lib: lib.zeros(2).bernoulli_(lib.tensor([1, 0])),
+    lambda lib: lib.multinomial(lib.tensor([1, 2, 3]), 2),
+    lambda lib: lib.multinomial(lib.tensor([1, 2], dtype=lib.uint8), 1, True),
+    lambda lib: lib.multinomial(lib.tensor([1.0, -2.0, 3.0]), 2),
+    lambda lib: lib.multinomial(lib.tensor([[1.0, 2.0], [1.0, -2.0]]), 1, True),
+    lambda lib: lib.multinomial(lib.ones(3), 0),
+    lambda lib: lib.multinomial(lib.ones(3), 4),
+    lambda lib: lib.multinomial(lib.ones(2, 2, 2), 1),
+])
+def test_random_samplers_refuse_invalid_parameters(sample):
+    _raises_as_torch(sample)

@@ -368,14 +368,41 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
     """Normal samples with the given mean and std (numbers or tensors, broadcast)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    # 'not >= 0', so a NaN std is refused too, as PyTorch (format 'g' prints as C++ does)
+    if isinstance(std, Tensor):
+        if not np.all(s >= 0):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {format(std, 'g')}")
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     dt = next((x.dtype for x in (mean, std) if isinstance(x, Tensor)), None)
     data = randn(*shape, generator=generator, dtype=dtype or dt)._data * s + m
     return _finish(np.asarray(data, _dtype(dtype or dt)), requires_grad, device)
 
 
+def _type_name(t: Tensor) -> str:
+    """PyTorch's name of ``t``'s scalar type in its messages: 'Float', 'Long', 'Bool'..."""
+    return t.type().removeprefix("npgrad.").removesuffix("Tensor")
+
+
+def check_bernoulli_p(p) -> None:
+    """PyTorch's checks of Bernoulli probabilities: a number, or a floating tensor of them, in
+    [0, 1]; 'not' the in-range test, so NaN is refused too (it drew 0 or 1 silently)."""
+    if isinstance(p, Tensor):
+        if p._data.dtype.kind != "f":
+            raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
+                                      f"'{_type_name(p)}'")
+        if not np.all((p._data >= 0) & (p._data <= 1)):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+                               "(Could this error message be improved?  If so, please report "
+                               "an enhancement request to PyTorch.)")
+    elif not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={format(p, 'g')}")
+
+
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
+    check_bernoulli_p(input if p is None else p)
     prob = input._data if p is None else p
     draw = rng(generator).random(input._data.shape)
     return Tensor._make((draw < prob).astype(input._data.dtype))
@@ -384,20 +411,24 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 def multinomial(input, num_samples: int, replacement: bool = False, *,
                 generator=None) -> Tensor:
     """Sample category indices from rows of non-negative weights (1-D or 2-D ``input``)."""
+    # PyTorch's checks in its order and words (integer weights were sampled as floats)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_type_name(input)}")
     w = input._data.astype(np.float64)
     if w.ndim not in (1, 2):
-        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {w.shape}")
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > w.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
     if (w < 0).any() or not np.isfinite(w).all():
-        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or "
-                           "element < 0")
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = w.reshape(-1, w.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError(f"multinomial: cannot sample n_sample={num_samples} > "
-                           f"prob_dist.size(-1)={rows.shape[1]} samples without replacement")
     totals = rows.sum(axis=1, keepdims=True)
     if np.any(totals <= 0):
-        raise RuntimeError("multinomial: invalid multinomial distribution (sum of "
-                           "probabilities <= 0)")
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = rng(generator)
     n_rows, k = rows.shape
     if replacement:

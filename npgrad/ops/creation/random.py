@@ -15,6 +15,7 @@ from ...random import default_generator, rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
 from ..elementwise.unary import zero_grad_result
+from .factories import check_bernoulli_p
 from ..nn.activation import softmax
 
 __all__ = ["poisson", "binomial"]
@@ -58,8 +59,8 @@ def uniform_(t: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None) 
 def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
     """Fill ``t`` with normal samples of the given ``mean`` and ``std``."""
     _float_only(t, "normal_")
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if not std >= 0:  # NaN too, as PyTorch (format 'g' prints as C++ does)
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {format(std, 'g')}")
     return _fill(t, rng(generator).normal(mean, std, t._data.shape), "normal_")
 
 
@@ -94,9 +95,8 @@ def log_normal_(t: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=Non
 def bernoulli_(t: Tensor, p=0.5, *, generator=None) -> Tensor:
     """Fill ``t`` with 1 with probability ``p`` (a number or a tensor broadcast to t), else
     0."""
+    check_bernoulli_p(p)
     prob = p._data if isinstance(p, Tensor) else p
-    if np.any((np.asarray(prob) < 0) | (np.asarray(prob) > 1)):
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     draw = rng(generator).random(t._data.shape)
     return _fill(t, draw < prob, "bernoulli_")
 
