@@ -177,10 +177,23 @@ def median(input, dim=None, keepdim: bool = False):
 # Scans: cumsum and cumprod (``reverse`` scans from the end: the adjoint direction), cummax
 # ---------------------------------------------------------------------------------------------
 
-def _scan(fn, a, dim: int, reverse: bool, dtype=None):
-    if not reverse:
-        return fn(a, axis=dim, dtype=dtype)
-    return np.ascontiguousarray(np.flip(fn(np.flip(a, dim), axis=dim, dtype=dtype), dim))
+# PyTorch's CPU scans accumulate in a wider type and round each result once (float32 in
+# float64, float16 in float32): NumPy's scan accumulates in the output's type, and float32
+# drifts sequentially (relative error 7e-6 at 2e7 elements, 5e-3 for a cumprod of 2e6)
+_SCAN_ACCUMULATOR = {np.dtype(np.float32): np.dtype(np.float64),
+                     np.dtype(np.float16): np.dtype(np.float32)}
+
+
+def _scan(ufunc, a, dim: int, reverse: bool, dtype: np.dtype):
+    """``ufunc.accumulate`` along ``dim`` into ``dtype`` (``np.add``: cumsum; the ufunc's
+    method skips np.cumsum's Python layer, ~1 us of a small scan)."""
+    wide = _SCAN_ACCUMULATOR.get(dtype)
+    if wide is not None and a.dtype != dtype:  # the input is cast first, as PyTorch's
+        a = a.astype(dtype)
+    out = ufunc.accumulate(np.flip(a, dim) if reverse else a, axis=dim, dtype=wide or dtype)
+    if wide is not None:
+        out = out.astype(dtype)
+    return np.ascontiguousarray(np.flip(out, dim)) if reverse else out
 
 
 class Cumsum(Primitive):
@@ -189,7 +202,7 @@ class Cumsum(Primitive):
     @staticmethod
     def forward(ctx, a, dim, reverse, dtype=None):
         ctx.dim, ctx.reverse = dim, reverse
-        return _scan(np.cumsum, a, dim, reverse, _sum_dtype(a, dtype))
+        return _scan(np.add, a, dim, reverse, _sum_dtype(a, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -202,7 +215,7 @@ class Cumprod(Primitive):
     @staticmethod
     def forward(ctx, a, dim, reverse, dtype=None):
         ctx.dim, ctx.reverse = dim, reverse
-        out = _scan(np.cumprod, a, dim, reverse, _sum_dtype(a, dtype))
+        out = _scan(np.multiply, a, dim, reverse, _sum_dtype(a, dtype))
         ctx.save_for_backward(a, out)
         return out
 
