@@ -195,3 +195,34 @@ def test_float32_cumsum_cumprod_accumulate_accurately(op):
     theirs = torch.tensor(x2, requires_grad=True)
     getattr(theirs, op)(0).backward(torch.tensor(grad))
     np.testing.assert_allclose(leaf.grad.numpy(), theirs.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn, grad_of", [
+    (lambda lib, a, b: a // b, "ab"), (lambda lib, a, b: a // 2.0, "a"),
+    (lambda lib, a, b: 7.0 // b, "b"), (lambda lib, a, b: lib.floor_divide(a, b), "b"),
+    (lambda lib, a, b: 2.0 % b, "b"), (lambda lib, a, b: lib.remainder(3, b), "b"),
+    (lambda lib, a, b: True ** b, "b"), (lambda lib, a, b: lib.pow(False, b), "b"),
+    # these have derivatives in PyTorch, which npgrad matches
+    (lambda lib, a, b: a % b, "ab"), (lambda lib, a, b: lib.div(a, b, rounding_mode="floor"),
+                                      "ab"),
+    (lambda lib, a, b: lib.tensor([True, False, True]) ** b, "b"),
+], ids=["floordiv", "floordiv-number", "rfloordiv", "floor_divide", "rmod", "remainder-number",
+        "bool-base-pow", "bool-base-torch.pow", "mod", "div-floor", "bool-tensor-base-pow"])
+def test_backward_without_derivative_raises_as_torch(fn, grad_of):
+    results = []
+    for lib in (npgrad, torch):
+        a = lib.tensor([5.0, -7.0, 3.5], requires_grad="a" in grad_of)
+        b = lib.tensor([2.0, 3.0, -1.5], requires_grad="b" in grad_of)
+        out = fn(lib, a, b)
+        try:
+            out.sum().backward()
+        except RuntimeError as error:
+            results.append((_np(out), str(error)))
+        else:
+            results.append((_np(out), [_np(t.grad) for t in (a, b) if t.requires_grad]))
+    (ours, our_grads), (theirs, their_grads) = results
+    np.testing.assert_array_equal(ours, theirs)
+    if isinstance(their_grads, str):
+        assert our_grads == their_grads
+    else:
+        np.testing.assert_array_equal(our_grads, their_grads)

@@ -16,7 +16,7 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_operands, describe
 from ..indexing.indexing import nonzero
-from .unary import log, zero_grad_result
+from .unary import log, not_differentiable, zero_grad_result
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "pow", "eq",
            "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
@@ -276,6 +276,12 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
+    # rounded division has derivative 0 almost everywhere
+    return zero_grad_result(_rounded_div(input, other, rounding_mode), input, other)
+
+
+def _rounded_div(input, other, rounding_mode: str) -> np.ndarray:
+    """The values of ``div`` with ``rounding_mode`` 'trunc' or 'floor'."""
     a = input._data if isinstance(input, Tensor) else input
     b = other._data if isinstance(other, Tensor) else other
     if rounding_mode == "floor":
@@ -290,13 +296,16 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
         out = q + ((q < 0) & (q * b != a))
     else:
         out = np.trunc(np.true_divide(a, b))
-    # rounded division has derivative 0 almost everywhere
-    return zero_grad_result(np.asarray(out), input, other)
+    return np.asarray(out)
 
 
 def floor_divide(input, other) -> Tensor:
-    """``input // other``: division rounded toward minus infinity, as Python's ``//``."""
-    return div(input, other, rounding_mode="floor")
+    """``input // other``: division rounded toward minus infinity, as Python's ``//``.
+
+    Unlike ``div(rounding_mode='floor')`` (gradient 0), PyTorch implements no derivative for
+    it: backward raises (a zero gradient would be silently wrong)."""
+    input, other = as_operands(input, other, "floor_divide")
+    return not_differentiable(_rounded_div(input, other, "floor"), "floor_divide", input, other)
 
 
 def remainder(input, other) -> Tensor:
@@ -307,12 +316,26 @@ def remainder(input, other) -> Tensor:
     _no_bool("remainder", a, b)
     if _dt.result_type(a, b).kind in "iu":
         _zero_division("remainder", b)
+    if not isinstance(input, Tensor):
+        # number % tensor: PyTorch has no derivative (backward raises), not d/db = -floor(a/b)
+        out = np.asarray(_apply_ufunc(np.remainder, "remainder", a, b))
+        return not_differentiable(out, "remainder", other)
     return Remainder.apply(input, other)
+
+
+# PyTorch 2.13's backward of a Python bool base ** a tensor fails on the bool Scalar (an
+# internal assert): its error, word for word, rather than a silent gradient
+_BOOL_BASE_POW_ERROR = ('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/c10/core/'
+                        'Scalar.cpp":42, please report a bug to PyTorch. unknown ivalue tag 4')
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 (PyTorch's name)
     """``input ** exponent``, differentiable in both base and exponent."""
-    return Pow.apply(as_operand(input, "pow"), as_operand(exponent, "pow"))
+    input, exponent = as_operand(input, "pow"), as_operand(exponent, "pow")
+    if input.__class__ is bool and isinstance(exponent, Tensor) and exponent._rg:
+        out = Pow.apply(input, exponent.detach())._data
+        return not_differentiable(out, "pow", exponent, message=_BOOL_BASE_POW_ERROR)
+    return Pow.apply(input, exponent)
 
 
 true_divide = divide = div

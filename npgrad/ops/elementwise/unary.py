@@ -471,23 +471,26 @@ def cast(input, dtype) -> Tensor:
 
 class NotDifferentiable(Primitive):
     """Marks a result that PyTorch records in the graph with no derivative implemented: it
-    requires grad, and backward through it raises, as in PyTorch."""
+    requires grad, and backward through it raises, as in PyTorch (whose node prints as
+    ``NotImplemented``)."""
+
+    node_name = "NotImplemented"
 
     @staticmethod
-    def forward(ctx, out, *inputs, op):
-        ctx.op = op
+    def forward(ctx, out, *inputs, op, message):
+        ctx.op, ctx.message = op, message
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(f"the derivative for '{ctx.op}' is not implemented.")
+        raise RuntimeError(ctx.message or f"derivative for aten::{ctx.op} is not implemented")
 
 
-def not_differentiable(out: np.ndarray, op: str, *inputs) -> Tensor:
-    """``out`` as a Tensor; in the graph (refusing backward) when a float input requires
-    grad."""
+def not_differentiable(out: np.ndarray, op: str, *inputs, message: str | None = None) -> Tensor:
+    """``out`` as a Tensor; in the graph (refusing backward, with PyTorch's message or
+    ``message``) when a float input requires grad."""
     if out.dtype.kind == "f" and any(isinstance(x, Tensor) and x._rg for x in inputs):
-        return NotDifferentiable.apply(out, *inputs, op=op)
+        return NotDifferentiable.apply(out, *inputs, op=op, message=message)
     return Tensor._make(out)
 
 

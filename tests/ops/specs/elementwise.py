@@ -189,7 +189,7 @@ SPECS = [
     OpSpec("div-rounding", lambda lib, x, y, m: lib.div(x, y, rounding_mode=m),
            [[*NEG_DIV[0], C("floor")], [*NEG_DIV[0], C("trunc")], [*NEG_DIV[1], C("trunc")]],
            gradcheck=False),
-    # PyTorch has no derivative for floor_divide (npgrad's is zero): values only
+    # PyTorch has no derivative for floor_divide (backward raises, in npgrad too): values only
     OpSpec("floor_divide", lambda lib, x, y: lib.floor_divide(x, y), DIV + NEG_DIV,
            covers=("Tensor.__floordiv__",), grad=False),
     OpSpec("Tensor.__rfloordiv__", lambda lib, x: 7.0 // x, [[POS], [F((3,), -2, -0.5)]],
