@@ -222,7 +222,11 @@ def test_backward_without_derivative_raises_as_torch(fn, grad_of):
             results.append((_np(out), [_np(t.grad) for t in (a, b) if t.requires_grad]))
     (ours, our_grads), (theirs, their_grads) = results
     np.testing.assert_array_equal(ours, theirs)
-    if isinstance(their_grads, str):
+    if isinstance(their_grads, str) and "INTERNAL ASSERT" in their_grads:
+        # PyTorch's own backward fails here (an internal assert on a bool Scalar): the same
+        # RuntimeError, with a message that says what is missing
+        assert isinstance(our_grads, str) and "pow" in our_grads and "bool" in our_grads
+    elif isinstance(their_grads, str):
         assert our_grads == their_grads
     else:
         np.testing.assert_array_equal(our_grads, their_grads)

@@ -323,10 +323,10 @@ def remainder(input, other) -> Tensor:
     return Remainder.apply(input, other)
 
 
-# PyTorch 2.13's backward of a Python bool base ** a tensor fails on the bool Scalar (an
-# internal assert): its error, word for word, rather than a silent gradient
-_BOOL_BASE_POW_ERROR = ('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/c10/core/'
-                        'Scalar.cpp":42, please report a bug to PyTorch. unknown ivalue tag 4')
+# PyTorch 2.13's backward of a Python bool base ** a tensor fails (a RuntimeError from an
+# internal assert on the bool Scalar): npgrad raises the same class, with a message that says
+# what is missing, rather than a silently wrong gradient
+_BOOL_BASE_POW_ERROR = "the derivative for 'pow' with a Python bool base is not implemented"
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 (PyTorch's name)
