@@ -69,6 +69,35 @@ def array_module(data=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# Accelerator queries
+#
+# npgrad.cuda, npgrad.backends and the amp classes ask these and nothing else, so a CuPy
+# backend changes their answers here. Today npgrad is a CPU-only build: no CUDA array module,
+# no device, no allocator, which is what a CPU-only PyTorch build answers.
+# ---------------------------------------------------------------------------------------------
+
+def cuda_is_built() -> bool:
+    """Whether npgrad has a CUDA array module at all (PyTorch: compiled with CUDA)."""
+    return False
+
+
+def cuda_device_count() -> int:
+    """How many CUDA devices the array backend sees (0 without a CUDA array module)."""
+    return 0
+
+
+def cuda_is_available() -> bool:
+    """Whether CUDA can be used now: built, with at least one device."""
+    return cuda_is_built() and cuda_device_count() > 0
+
+
+def cuda_memory_stats(index: int | None = None) -> dict:
+    """The CUDA allocator's statistics for one device as a nested dict, in the shape of
+    ``torch.cuda.memory_stats_as_nested_dict``: empty while no allocator exists."""
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------
 # Memory reuse
 #
 # A training step allocates and frees the same large arrays every time. glibc's malloc serves

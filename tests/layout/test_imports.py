@@ -32,7 +32,8 @@ LAYERS = [
     ["npgrad.autograd"],
     ["npgrad.ops"],
     ["npgrad._tensor_methods", "npgrad.nn", "npgrad.optim", "npgrad.utils", "npgrad.linalg",
-     "npgrad.special", "npgrad.serialization", "npgrad.testing", "npgrad.datasets"],
+     "npgrad.special", "npgrad.serialization", "npgrad.testing", "npgrad.datasets",
+     "npgrad.amp", "npgrad.cuda"],
     ["npgrad"],
     ["npgrad.examples"],  # programs that use npgrad, shipped inside it
 ]
