@@ -33,7 +33,7 @@ LAYERS = [
     ["npgrad.ops"],
     ["npgrad._tensor_methods", "npgrad.nn", "npgrad.optim", "npgrad.utils", "npgrad.linalg",
      "npgrad.special", "npgrad.serialization", "npgrad.testing", "npgrad.datasets",
-     "npgrad.amp", "npgrad.cuda"],
+     "npgrad.amp", "npgrad.backends", "npgrad.cuda"],
     ["npgrad"],
     ["npgrad.examples"],  # programs that use npgrad, shipped inside it
 ]
