@@ -10,6 +10,8 @@ are recorded and returned, as PyTorch returns them, and never change results.
 from __future__ import annotations
 
 import builtins
+import warnings
+
 from . import dtypes as _dt
 from .backend import device
 
@@ -154,16 +156,21 @@ def is_warn_always_enabled() -> builtins.bool:
     return _WARN_ALWAYS[0]
 
 
+_WARNED_DEFAULT_TENSOR_TYPE: list = []
+
+
 def set_default_tensor_type(t) -> None:
     """Deprecated in PyTorch: 'torch.FloatTensor' / 'torch.DoubleTensor' (or the
-    npgrad.float32 / float64 dtypes) set the default float dtype."""
-    name = t if isinstance(t, str) else getattr(t, "__name__", None) or str(t)
-    table = {"FloatTensor": _dt.float32, "DoubleTensor": _dt.float64,
-             "HalfTensor": _dt.float16}
-    d = table.get(name.split(".")[-1]) if isinstance(name, str) else None
-    if d is None:
-        d = _dt.to_dtype(t)
-    _dt.set_default_dtype(d)
+    npgrad.FloatTensor... classes, or the npgrad.float32 / float64 dtypes) set the default
+    float dtype (with PyTorch's deprecation warning, once a process as PyTorch gives it)."""
+    if not _WARNED_DEFAULT_TENSOR_TYPE:
+        _WARNED_DEFAULT_TENSOR_TYPE.append(True)
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+                      "use torch.set_default_dtype() and torch.set_default_device() as "
+                      "alternatives.", UserWarning, stacklevel=2)
+    name = t if isinstance(t, str) else getattr(t, "__name__", None)
+    d = _dt.from_tensor_type_name(name) if isinstance(name, str) else None
+    _dt.set_default_dtype(d if d is not None else _dt.to_dtype(t))
 
 
 # ---------------------------------------------------------------------------------------------

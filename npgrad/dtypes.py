@@ -62,6 +62,31 @@ def _by_name(name: str) -> dtype:
     return _BY_NAME[name]
 
 
+# PyTorch's legacy tensor type names, one per dtype: what ``x.type()`` and ``typename`` print
+# ('torch.FloatTensor') and what ``x.type('torch.LongTensor')`` and the npgrad.FloatTensor...
+# classes stand for.
+TENSOR_TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor",
+                     "float64": "DoubleTensor", "int8": "CharTensor", "int16": "ShortTensor",
+                     "int32": "IntTensor", "int64": "LongTensor", "uint8": "ByteTensor",
+                     "bool": "BoolTensor"}
+_BY_TENSOR_TYPE_NAME = {n: _BY_NAME[d] for d, n in TENSOR_TYPE_NAMES.items()}
+
+
+def tensor_type_name(d: dtype) -> str:
+    """The legacy type name of a CPU tensor of dtype ``d``: 'torch.FloatTensor'."""
+    return "torch." + TENSOR_TYPE_NAMES[d.name]
+
+
+def from_tensor_type_name(name: str) -> "dtype | None":
+    """The dtype a legacy type name stands for ('torch.LongTensor', 'npgrad.LongTensor' or
+    'LongTensor' -> int64), or None for any other string."""
+    for prefix in ("torch.", "npgrad."):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return _BY_TENSOR_TYPE_NAME.get(name)
+
+
 _default = float32
 
 

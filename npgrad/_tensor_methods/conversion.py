@@ -5,7 +5,7 @@ See the package docstring for how they become methods of :class:`npgrad.Tensor`.
 """
 from __future__ import annotations
 
-from .. import dtypes as _dt
+from .. import _tensortype, dtypes as _dt
 from ..backend import as_device, device as _device_type
 from ..ops.elementwise import unary as _unary
 from ..tensor import Tensor
@@ -36,14 +36,13 @@ class ConversionMethods:
             return self.clone() if copy else self
         return _unary.cast(self, _dt.to_dtype(dtype))
 
-    def type(self, dtype=None):
-        """Without arguments, the type name (``'npgrad.FloatTensor'``); else ``to(dtype)``."""
+    def type(self, dtype=None, non_blocking: bool = False, **kwargs):
+        """Without arguments, PyTorch's legacy type name (``'torch.FloatTensor'``); else the
+        tensor converted to ``dtype``: a legacy type (``npgrad.LongTensor``), its name
+        (``'torch.LongTensor'``) or a dtype. ``self`` when the dtype is already that."""
         if dtype is None:
-            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                     "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool"}
-            return f"npgrad.{names[self.dtype.name]}Tensor"
-        return self.to(dtype)
+            return _dt.tensor_type_name(self.dtype)
+        return self.to(_tensortype.dtype_of(dtype))
 
     def cpu(self) -> "Tensor":
         """``self``: npgrad tensors live in host memory."""

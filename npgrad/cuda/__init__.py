@@ -11,6 +11,7 @@ CuPy backend makes these answers real in one place.
 """
 from __future__ import annotations
 
+from .._tensortype import make_types as _make_types
 from . import amp, memory, random
 from ._runtime import device_count, is_available, is_initialized
 from ._runtime import device_index as _device_index
@@ -23,17 +24,28 @@ from .memory import (empty_cache, max_memory_allocated, max_memory_cached,
 from .random import (get_rng_state, get_rng_state_all, initial_seed, manual_seed,
                      manual_seed_all, seed, seed_all, set_rng_state, set_rng_state_all)
 
-__all__ = ["OutOfMemoryError", "amp", "current_device", "device", "device_count",
-           "device_of", "empty_cache", "get_arch_list", "get_device_capability",
-           "get_device_name", "get_device_properties", "get_rng_state", "get_rng_state_all",
-           "init", "initial_seed", "ipc_collect", "is_available", "is_bf16_supported",
-           "is_initialized", "is_tf32_supported", "manual_seed", "manual_seed_all",
-           "max_memory_allocated", "max_memory_cached", "max_memory_reserved", "mem_get_info",
-           "memory", "memory_allocated", "memory_cached", "memory_reserved", "memory_stats",
-           "memory_stats_as_nested_dict", "random", "reset_accumulated_memory_stats",
-           "reset_max_memory_allocated", "reset_max_memory_cached", "reset_peak_memory_stats",
-           "seed", "seed_all", "set_device", "set_rng_state", "set_rng_state_all",
-           "synchronize"]
+__all__ = ["BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
+           "IntTensor", "LongTensor", "OutOfMemoryError", "ShortTensor", "amp", "current_device",
+           "device", "device_count", "device_of", "empty_cache", "get_arch_list",
+           "get_device_capability", "get_device_name", "get_device_properties", "get_rng_state",
+           "get_rng_state_all", "init", "initial_seed", "ipc_collect", "is_available",
+           "is_bf16_supported", "is_initialized", "is_tf32_supported", "manual_seed",
+           "manual_seed_all", "max_memory_allocated", "max_memory_cached", "max_memory_reserved",
+           "mem_get_info", "memory", "memory_allocated", "memory_cached", "memory_reserved",
+           "memory_stats", "memory_stats_as_nested_dict", "random",
+           "reset_accumulated_memory_stats", "reset_max_memory_allocated",
+           "reset_max_memory_cached", "reset_peak_memory_stats", "seed", "seed_all", "set_device",
+           "set_rng_state", "set_rng_state_all", "synchronize"]
+
+
+# PyTorch's legacy CUDA tensor types: no tensor is one of them, and making one raises
+_TYPES = _make_types(__name__, is_cuda=True)
+FloatTensor, DoubleTensor, HalfTensor = (_TYPES["FloatTensor"], _TYPES["DoubleTensor"],
+                                         _TYPES["HalfTensor"])
+LongTensor, IntTensor, ShortTensor = (_TYPES["LongTensor"], _TYPES["IntTensor"],
+                                      _TYPES["ShortTensor"])
+CharTensor, ByteTensor, BoolTensor = (_TYPES["CharTensor"], _TYPES["ByteTensor"],
+                                      _TYPES["BoolTensor"])
 
 
 class OutOfMemoryError(RuntimeError):

@@ -9,16 +9,12 @@ import builtins
 
 import numpy as np
 
+from .. import dtypes as _dt
 from ..tensor import Tensor
 
 __all__: list = ["is_tensor", "numel", "is_floating_point", "typename", "is_nonzero",
                  "is_same_size", "is_signed", "is_inference", "is_complex", "is_storage",
                  "get_device"]
-
-
-_TYPENAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
-              "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
-              "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
 
 
 def is_tensor(obj) -> builtins.bool:
@@ -40,7 +36,7 @@ def typename(obj) -> str:
     """'torch.FloatTensor' style names for tensors (as PyTorch spells them), the class name
     otherwise."""
     if isinstance(obj, Tensor):
-        return "torch." + _TYPENAMES[obj.dtype.name]
+        return _dt.tensor_type_name(obj.dtype)
     if isinstance(obj, np.ndarray):
         return "numpy.ndarray"
     module = type(obj).__module__

@@ -31,9 +31,9 @@ LAYERS = [
     ["npgrad.tensor", "npgrad.random"],
     ["npgrad.autograd"],
     ["npgrad.ops"],
-    ["npgrad._tensor_methods", "npgrad.nn", "npgrad.optim", "npgrad.utils", "npgrad.linalg",
-     "npgrad.special", "npgrad.serialization", "npgrad.testing", "npgrad.datasets",
-     "npgrad.amp", "npgrad.backends", "npgrad.cuda"],
+    ["npgrad._tensor_methods", "npgrad._tensortype", "npgrad.nn", "npgrad.optim", "npgrad.utils",
+     "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
+     "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda"],
     ["npgrad"],
     ["npgrad.examples"],  # programs that use npgrad, shipped inside it
 ]

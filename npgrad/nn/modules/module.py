@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._tensortype import dtype_of
 from ...autograd.grad_mode import no_grad
 from ...backend import as_device
 from ...tensor import Tensor
@@ -361,7 +362,10 @@ class Module:
         return self.to(_dt.float16)
 
     def type(self, dst_type) -> "Module":
-        return self._apply_to_tensors(lambda a: a.astype(_dt.to_dtype(dst_type).np))
+        """Convert every parameter and buffer to ``dst_type`` (a legacy type such as
+        ``npgrad.DoubleTensor``, its name 'torch.DoubleTensor', or a dtype)."""
+        dt = dtype_of(dst_type)
+        return self._apply_to_tensors(lambda a: a.astype(dt.np))
 
     def cpu(self) -> "Module":
         return self
