@@ -2,7 +2,7 @@
 
 - imports flow one way, from the floor up: a module imports only from its own layer or below
   (``LAYERS``), and nothing inside the package imports the facade (``import npgrad``), except
-  the example programs, which are users of it;
+  the example programs and ``python -m npgrad.run``, which are users of it;
 - the module-level imports form no cycle at all. The one cycle the design needs (a primitive's
   backward, and some forwards, call Tensor methods, and the Tensor's op methods call the ops)
   runs through ``npgrad/_tensor_methods``, which installs the methods on Tensor once, above
@@ -35,9 +35,9 @@ LAYERS = [
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
      "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda"],
     ["npgrad"],
-    ["npgrad.examples"],  # programs that use npgrad, shipped inside it
+    ["npgrad.examples", "npgrad.run"],  # programs that use npgrad, shipped inside it
 ]
-FACADE_USERS = ("npgrad.examples",)
+FACADE_USERS = ("npgrad.examples", "npgrad.run")
 GRAB_BAG = re.compile(r"^_*(extra|misc|compat|toplevel|helpers?|utils?|common|stuff)(_|\d|$)")
 PUBLIC_UTILS = ("npgrad.utils", "npgrad.nn.utils")  # PyTorch's own public packages
 
