@@ -382,7 +382,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
 
 def _type_name(t: Tensor) -> str:
     """PyTorch's name of ``t``'s scalar type in its messages: 'Float', 'Long', 'Bool'..."""
-    return t.type().removeprefix("npgrad.").removesuffix("Tensor")
+    return _dt.TENSOR_TYPE_NAMES[t.dtype.name].removesuffix("Tensor")
 
 
 def check_bernoulli_p(p) -> None:
