@@ -144,3 +144,15 @@ def test_num_workers_does_not_crash():
     with pytest.warns(UserWarning):
         loader = nud.DataLoader(ds, batch_size=2, num_workers=2)
     assert sum(len(b[0]) for b in loader) == 5
+
+
+def test_random_sampler_with_replacement_draws_lazily():
+    """num_samples=1e10 means "forever" in real programs (minGPT's trainer): the first batch
+    comes at once, without materialising 1e10 indices (it raised MemoryError before)."""
+    sampler = nud.RandomSampler(range(7), replacement=True, num_samples=int(1e10),
+                                generator=npgrad.Generator().manual_seed(0))
+    first = [i for _, i in zip(range(3000), sampler)]
+    assert len(first) == 3000 and set(first) <= set(range(7)) and len(set(first)) == 7
+    assert len(sampler) == int(1e10)
+    small = list(nud.RandomSampler(range(5), replacement=True, num_samples=2500))
+    assert len(small) == 2500 and set(small) <= set(range(5))

@@ -40,6 +40,9 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+_REPLACEMENT_CHUNK = 1024
+
+
 class RandomSampler(Sampler):
     """A random permutation, or ``num_samples`` draws with ``replacement``."""
 
@@ -58,7 +61,11 @@ class RandomSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         n, rng = len(self.data_source), _rng(self.generator)
         if self.replacement:
-            yield from rng.integers(0, n, self.num_samples).tolist()
+            # drawn in chunks, as PyTorch draws 32 at a time: programs ask for num_samples=1e10
+            # to mean "forever" (minGPT's trainer), which must not be materialised up front
+            for start in range(0, self.num_samples, _REPLACEMENT_CHUNK):
+                size = min(_REPLACEMENT_CHUNK, self.num_samples - start)
+                yield from rng.integers(0, n, size).tolist()
         else:
             for _ in range(self.num_samples // n):
                 yield from rng.permutation(n).tolist()
