@@ -117,6 +117,19 @@ def to_dtype(d) -> dtype:
         raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
 
 
+# PyTorch's ScalarType names, which its kernels print in "not implemented for 'Long'" errors
+_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
+                      "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
+                      "bool": "Bool", "complex64": "ComplexFloat",
+                      "complex128": "ComplexDouble"}
+
+
+def scalar_type_name(np_dtype) -> str:
+    """PyTorch's name of a dtype in its kernels' errors: 'Float', 'Long', 'Bool'..."""
+    name = np.dtype(np_dtype).name
+    return _SCALAR_TYPE_NAMES.get(name, name)
+
+
 def from_numpy_dtype(np_dtype) -> dtype:
     """The npgrad dtype for a NumPy dtype; raises TypeError for unsupported ones."""
     try:

@@ -17,7 +17,7 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .. import inplace as _inplace
-from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from ..elementwise.binary import where
 from . import _rows
 from ..elementwise import special as _special
@@ -386,6 +386,17 @@ def _sum_dim(x: np.ndarray, dim: int) -> np.ndarray:
     return _rows.sum_last(x) if dim == x.ndim - 1 else x.sum(axis=dim, keepdims=True)
 
 
+def _softmax_input(a: np.ndarray, op: str, dim: int) -> np.ndarray:
+    """The array to compute on: PyTorch's softmax kernels are floating only, and it computes
+    a 0-d input as 1-d (NumPy's 0-d arithmetic gives scalars, which take no ``out=``)."""
+    if a.dtype.kind != "f" and a.size:  # (an empty input runs no kernel, so never raises)
+        kernel = "lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else "kernel_impl"
+        raise NotImplementedError(f"\"{op}_{kernel}\" not implemented for "
+                                  f"'{_dt.scalar_type_name(a.dtype)}' ({op}: input "
+                                  f"{describe(a)})")
+    return a.reshape(1) if not a.ndim else a
+
+
 class Softmax(Primitive):
     node_name = "SoftmaxBackward0"
     saves = "output"
@@ -393,14 +404,14 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        x = float_input(a)
+        x = _softmax_input(a, "softmax", dim)
         if not x.size:
             out = x.copy()
         else:
             out = x - _max_dim(x, dim)
             np.exp(out, out=out)
             out /= _sum_dim(out, dim)
-        return out
+        return out.reshape(a.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -420,13 +431,13 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        x = float_input(a)
+        x = _softmax_input(a, "log_softmax", dim)
         if not x.size:
             out = x.copy()
         else:
             out = x - _max_dim(x, dim)
             out -= np.log(_sum_dim(np.exp(out), dim))
-        return out
+        return out.reshape(a.shape)
 
     @staticmethod
     def backward(ctx, grad):

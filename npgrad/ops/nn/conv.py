@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ..._parallel import num_threads, parallel_chunks
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -313,8 +314,7 @@ def _check_dtypes(op: str, input: Tensor, weight: Tensor, bias) -> None:
 
 
 def _name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half",
-            "int64": "Long"}.get(str(t._data.dtype), str(t._data.dtype))
+    return _dt.scalar_type_name(t._data.dtype)
 
 
 def _check_input(op: str, input: Tensor, n: int) -> bool:
