@@ -386,14 +386,20 @@ def _sum_dim(x: np.ndarray, dim: int) -> np.ndarray:
     return _rows.sum_last(x) if dim == x.ndim - 1 else x.sum(axis=dim, keepdims=True)
 
 
-def _softmax_input(a: np.ndarray, op: str, dim: int) -> np.ndarray:
-    """The array to compute on: PyTorch's softmax kernels are floating only, and it computes
-    a 0-d input as 1-d (NumPy's 0-d arithmetic gives scalars, which take no ``out=``)."""
-    if a.dtype.kind != "f" and a.size:  # (an empty input runs no kernel, so never raises)
+def check_softmax_kernel(a: np.ndarray, op: str, dim: int, caller: str | None = None) -> None:
+    """PyTorch's softmax and log_softmax kernels are floating only (``op`` names which, and
+    ``caller`` the op that runs it); an empty input runs no kernel, so never raises."""
+    if a.dtype.kind != "f" and a.size:
         kernel = "lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else "kernel_impl"
         raise NotImplementedError(f"\"{op}_{kernel}\" not implemented for "
-                                  f"'{_dt.scalar_type_name(a.dtype)}' ({op}: input "
+                                  f"'{_dt.scalar_type_name(a.dtype)}' ({caller or op}: input "
                                   f"{describe(a)})")
+
+
+def _softmax_input(a: np.ndarray, op: str, dim: int) -> np.ndarray:
+    """The array to compute on; as PyTorch, a 0-d input is computed as 1-d (NumPy's 0-d
+    arithmetic gives scalars, which take no ``out=``)."""
+    check_softmax_kernel(a, op, dim)
     return a.reshape(1) if not a.ndim else a
 
 

@@ -11,11 +11,12 @@ import warnings
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from . import _rows as _rowops
-from .._arguments import Tensor, as_tensor_arg
-from .activation import log_softmax, relu, softmax
+from .._arguments import Tensor, as_tensor_arg, describe
+from .activation import check_softmax_kernel, log_softmax, relu, softmax
 from ..elementwise.binary import where
 from ..elementwise.unary import exp, log, log1p
 from ..elementwise.pointwise import minimum
@@ -127,19 +128,17 @@ def _unrows(g: Tensor, shape: tuple) -> Tensor:
 
 
 def _targets(input: np.ndarray, target: np.ndarray, weight, ignore_index: int, op: str):
-    """Per-row class index, validity mask and weight, with PyTorch's checks."""
+    """Per-row class index, validity mask and weight (the shapes and dtypes are checked by
+    ``_check_nll``), with PyTorch's bounds check."""
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    expected = (input.shape[0],) + input.shape[2:] if input.ndim > 1 else ()
-    if target.shape != expected:
-        raise RuntimeError(f"{op}: expected target of shape {expected} for input of shape "
-                           f"{input.shape}, got {target.shape}")
     t = target.reshape(-1).astype(np.int64)
     valid = t != ignore_index
     if np.any((t[valid] < 0) | (t[valid] >= n_classes)):
         raise IndexError(f"{op}: Target {t[valid][(t[valid] < 0) | (t[valid] >= n_classes)][0]}"
                          f" is out of bounds for {n_classes} classes")
     t = np.where(valid, t, 0)
-    w = np.ones(n_classes, input.dtype) if weight is None else weight.astype(input.dtype)
+    w = np.ones(n_classes, input.dtype) if weight is None else \
+        weight.reshape(-1).astype(input.dtype)
     return t, valid, w, w[t] * valid
 
 
@@ -216,13 +215,76 @@ class CrossEntropy(Primitive):
         return _unrows(d * g, ctx.shape), None, None, None, None, None, None
 
 
-def _ce_args(input, target, weight, op: str):
-    input = as_tensor_arg(input, op)
+def _sizes(shape) -> str:
+    """A shape as PyTorch prints sizes in these messages: ``[2, 3]``."""
+    return str(list(shape))
+
+
+def _check_nll(op: str, input: Tensor, target: Tensor, weight) -> Tensor:
+    """nll_loss's checks of its arguments, in PyTorch's order (its nd wrapper, then the 1-d/2-d
+    or the spatial kernel); returns the target, a 1-element target of a 1-d input made 0-d as
+    PyTorch reads it."""
+    x, t = input._data, target._data
+    what = f"({op}: input and target {describe(input, target)})"
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim}) {what}")
+    if x.ndim != 1 and x.shape[0] != (t.shape[0] if t.ndim else 0):
+        # (PyTorch reads a 0-d target's batch size as 0)
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
+                         f"({t.shape[0] if t.ndim else 0}). {what}")
+    if x.ndim > 2 and x.ndim != 4 and t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"Expected target size {_sizes(x.shape[:1] + x.shape[2:])}, got "
+                           f"{_sizes(t.shape)} {what}")
+    spatial = x.ndim > 2  # PyTorch views 3-d and 5-d+ inputs as 4-d for its spatial kernel
+    if x.ndim == 4 and t.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {t.ndim} {what}")
+    if not spatial and t.ndim > 1:
+        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported {what}")
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_dt.scalar_type_name(t.dtype)} {what}")
+    if x.ndim == 1 and t.ndim == 1:
+        if t.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                             f"{t.shape[0]} {what}")
+        target = target.reshape(())
+    if x.ndim == 4 and t.shape != x.shape[:1] + x.shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {_sizes(x.shape)} , target: "
+                           f"{_sizes(t.shape)} {what}")
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if weight is not None:
+        w = weight._data
+        if w.size != n_classes or (not spatial and w.ndim != 1):
+            raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                               f"classes or no classes but got weight tensor of shape: "
+                               f"{_sizes(w.shape)} ({op})")
+    if x.dtype.kind != "f":
+        kernel = "nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_dt.scalar_type_name(x.dtype)}' {what}")
+    if weight is not None and weight._data.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {_dt.scalar_type_name(x.dtype)} but found "
+                           f"{_dt.scalar_type_name(weight._data.dtype)} ({op}: input and "
+                           f"weight {describe(input, weight)})")
+    return target
+
+
+def _loss_args(input, target, weight, op: str):
+    """``input``, ``target`` and ``weight`` as Tensors (PyTorch takes no lists or arrays)."""
+    input, target = as_tensor_arg(input, op), as_tensor_arg(target, op)
+    if weight is not None and not isinstance(weight, Tensor):
+        raise TypeError(f"{op}(): argument 'weight' must be Tensor, not "
+                        f"{type(weight).__name__}")
+    return input, target, weight
+
+
+def _class_dim(input: Tensor, op: str) -> int:
+    """The class dim (0 of a 1-d input, else 1), which a 0-d input lacks."""
     if input.ndim == 0:
-        raise RuntimeError(f"{op}: input must have at least 1 dimension (got a 0-d tensor)")
-    w = None if weight is None else np.asarray(weight._data if isinstance(weight, Tensor)
-                                               else weight)
-    return input, w
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [-1, 0], "
+                         f"but got 1) (input of shape ())")
+    return 0 if input.ndim == 1 else 1
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
@@ -236,24 +298,42 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     reduction = _legacy(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    input, w = _ce_args(input, target, weight, "cross_entropy")
-    target = as_tensor_arg(target, "cross_entropy")
-    if target.is_floating_point():
+    op = "cross_entropy"
+    input, target, weight = _loss_args(input, target, weight, op)
+    # PyTorch's order: a target of the input's shape holds probabilities (whatever its dtype),
+    # any other holds class indices; a label_smoothing <= 0 is none
+    if tuple(target.shape) == tuple(input.shape):
+        if not target.is_floating_point():
+            raise RuntimeError(f"Expected floating point type for target with class "
+                               f"probabilities, got {_dt.scalar_type_name(target._data.dtype)} "
+                               f"({op}: input and target {describe(input, target)})")
+        if ignore_index >= 0:
+            raise RuntimeError(f"ignore_index is not supported for floating point target "
+                               f"({op}: ignore_index={ignore_index})")
+        c = input.shape[_class_dim(input, op)]
+        if weight is not None and (weight.ndim != 1 or weight.numel() != c):
+            raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
+                               f"{c} classes or no classes but got weight tensor of shape: "
+                               f"{_sizes(weight.shape)}")
         return _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing:g} ({op})")
+    check_softmax_kernel(input._data, "log_softmax", _class_dim(input, op), op)
+    target = _check_nll(op, input, target, weight)
+    w = None if weight is None else weight._data
     return CrossEntropy.apply(input, target._data, w, ignore_index, reduction,
-                              float(label_smoothing), False)
+                              float(max(label_smoothing, 0.0)), False)
 
 
 def _soft_cross_entropy(input, target, weight, reduction, smoothing) -> Tensor:
-    if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(f"cross_entropy: probability targets must have the input's shape "
-                           f"{tuple(input.shape)}, got {tuple(target.shape)}")
     c = input.shape[1] if input.ndim > 1 else input.shape[0]
-    if smoothing:
-        target = target * (1 - smoothing) + smoothing / c
     logp = log_softmax(input, 1 if input.ndim > 1 else 0)
+    if smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {smoothing:g} "
+                           f"(cross_entropy)")
+    if smoothing > 0.0:
+        target = target * (1 - smoothing) + smoothing / c
     if weight is not None:
         shape = (1, c) + (1,) * (input.ndim - 2) if input.ndim > 1 else (c,)
         logp = logp * weight.reshape(shape)
@@ -270,8 +350,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     reduction = _legacy(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    input, w = _ce_args(input, target, weight, "nll_loss")
-    target = as_tensor_arg(target, "nll_loss")
+    input, target, weight = _loss_args(input, target, weight, "nll_loss")
+    target = _check_nll("nll_loss", input, target, weight)
+    w = None if weight is None else weight._data
     return CrossEntropy.apply(input, target._data, w, ignore_index, reduction, 0.0, True)
 
 
