@@ -218,3 +218,119 @@ def test_same_outcome_as_torch(name):
         assert not isinstance(ours, Exception), f"PyTorch returns {theirs!r}; npgrad raises " \
                                                 f"{ours!r}"
         _assert_same_result(ours, theirs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Optimizers: a step that fails raises PyTorch's exception class and changes nothing (PyTorch
+# itself may have updated some state by then; npgrad checks first)
+# ---------------------------------------------------------------------------------------------
+
+# (optimizer, options, a state key to give another shape)
+_STATE_CASES = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9}, "momentum_buffer"),
+    ("Adam", {}, "exp_avg"),
+    ("Adam", {}, "exp_avg_sq"),
+    ("Adam", {"amsgrad": True}, "max_exp_avg_sq"),
+    ("AdamW", {}, "exp_avg"),
+    ("Adamax", {}, "exp_inf"),
+    ("NAdam", {}, "exp_avg"),
+    ("RAdam", {}, "exp_avg_sq"),
+    ("RMSprop", {}, "square_avg"),
+    ("RMSprop", {"momentum": 0.9}, "momentum_buffer"),
+    ("RMSprop", {"centered": True}, "grad_avg"),
+    ("Adagrad", {}, "sum"),
+    ("Adadelta", {}, "acc_delta"),
+]
+
+_OPTIMIZERS = [("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {}),
+               ("AdamW", {}), ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("RMSprop", {}),
+               ("Adagrad", {}), ("Adadelta", {})]
+
+
+def _two_params(lib, name, options):
+    """An optimizer over two parameters (in two groups) that has taken one step."""
+    a, b = lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.full((3,), 2.))
+    opt = getattr(lib.optim, name)([{"params": [a]}, {"params": [b]}], **options)
+    a.grad, b.grad = lib.full((2,), 0.5), lib.full((3,), -1.)
+    opt.step()
+    return opt, (a, b)
+
+
+def _everything(opt, params):
+    """Every parameter's and state tensor's values and version, and the other state."""
+    out = []
+    for p in params:
+        out.append((p.detach().numpy().copy(), p._version))
+        for k, v in sorted(opt.state[p].items()):
+            out.append((k, v.numpy().copy(), v._version) if isinstance(v, (torch.Tensor,
+                                                                          npgrad.Tensor))
+                       else (k, v))
+    return out
+
+
+def _assert_same(before, after) -> None:
+    assert len(before) == len(after)
+    for x, y in zip(before, after):
+        assert len(x) == len(y)
+        for u, v in zip(x, y):
+            if isinstance(u, np.ndarray):
+                np.testing.assert_array_equal(u, v)
+            else:
+                assert u == v, (u, v)
+
+
+def _failed_step(lib, name, options, spoil):
+    opt, params = _two_params(lib, name, options)
+    spoil(lib, opt, params)
+    before = _everything(opt, params)
+    try:
+        opt.step()
+    except Exception as e:  # noqa: BLE001 (the classes are compared)
+        return e, before, _everything(opt, params)
+    return None, before, None
+
+
+def _check_failed_step(name, options, spoil, torch_raises: bool = True) -> None:
+    theirs, _, _ = _failed_step(torch, name, options, spoil)
+    ours, before, after = _failed_step(npgrad, name, options, spoil)
+    assert ours is not None
+    if torch_raises:
+        assert theirs is not None, ours
+        assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
+    else:  # a TypeError that PyTorch raises only at a later step
+        assert theirs is None and type(ours) is TypeError, (ours, theirs)
+    _assert_same(before, after)
+
+
+@pytest.mark.parametrize("name, options, key", _STATE_CASES)
+def test_optimizer_state_of_another_shape(name, options, key):
+    def spoil(lib, opt, params):
+        # a loaded state_dict whose state for the second parameter has another shape
+        sd = opt.state_dict()
+        sd["state"][1][key] = lib.zeros(4)
+        opt.load_state_dict(sd)
+    _check_failed_step(name, options, spoil)
+
+
+@pytest.mark.parametrize("name, options", _OPTIMIZERS)
+@pytest.mark.parametrize("key, value", [("lr", "0.1"), ("lr", None), ("eps", "1e-8"),
+                                        ("betas", (0.9, "0.999")), ("momentum", "0.9"),
+                                        ("weight_decay", [0.1])])
+def test_optimizer_option_not_a_number(name, options, key, value):
+    def spoil(lib, opt, params):
+        opt.param_groups[1][key] = value
+    opt, _ = _two_params(npgrad, name, options)
+    if key not in opt.defaults:
+        pytest.skip(f"{name} has no option {key}")
+    # PyTorch reads these only at a later step: SGD's momentum once a momentum buffer exists,
+    # RAdam's eps once the variance is tractable (step 6); npgrad refuses them at once
+    later = (name, key) == ("RAdam", "eps") or (name, key) == ("SGD", "momentum") \
+        and not options.get("momentum")
+    _check_failed_step(name, options, spoil, torch_raises=not later)
+
+
+def test_optimizer_tensor_lr_still_works():
+    p = npgrad.nn.Parameter(npgrad.ones(2))
+    p.grad = npgrad.ones(2)
+    npgrad.optim.SGD([p], lr=npgrad.tensor(0.25)).step()
+    np.testing.assert_allclose(p.detach().numpy(), [0.75, 0.75])

@@ -6,12 +6,14 @@ parameters' version counters (as PyTorch's in-place updates do).
 from __future__ import annotations
 
 import copy
+import numbers
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..ops._arguments import describe
 from ..tensor import Tensor
 
 
@@ -86,10 +88,45 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_step()
         with no_grad():
             for group in self.param_groups:
                 self._update_group(group)
         return loss
+
+    # state tensors that are not one value per element of their parameter
+    _SCALAR_STATE = frozenset({"step", "mu_product"})
+
+    def _check_step(self) -> None:
+        """Refuse, before any parameter or state is touched, what would fail halfway through
+        the update (PyTorch fails there, after updating some of them): an option that is not a
+        number, a state tensor whose shape is not its parameter's (a loaded state_dict saved
+        for other parameters)."""
+        name = type(self).__name__
+        numeric = [k for k, v in self.defaults.items() if _is_number(v, False) or (
+            isinstance(v, tuple) and v and all(_is_number(b, False) for b in v))]
+        index = 0
+        for i, group in enumerate(self.param_groups):
+            for key in numeric:
+                value = group.get(key)
+                if isinstance(self.defaults[key], tuple):  # betas
+                    if not (isinstance(value, (tuple, list)) and all(
+                            _is_number(v) or isinstance(v, Tensor) for v in value)):
+                        raise TypeError(f"{name}.step(): param_groups[{i}]['{key}'] must be a "
+                                        f"tuple of numbers, not {value!r}")
+                elif not (_is_number(value) or isinstance(value, Tensor)):
+                    raise TypeError(f"{name}.step(): param_groups[{i}]['{key}'] must be a "
+                                    f"number, not {type(value).__name__} ({value!r})")
+            for p in group["params"]:
+                state = self.state.get(p) if p.grad is not None else None
+                for key, value in (state or {}).items():
+                    if isinstance(value, Tensor) and key not in self._SCALAR_STATE \
+                            and value._data.shape != p._data.shape:
+                        raise RuntimeError(
+                            f"{name}.step(): the shape of state '{key}' of parameter {index} "
+                            f"does not match the parameter's (state and parameter: "
+                            f"{describe(value, p)})")
+                index += 1
 
     def _update_group(self, group: dict) -> None:
         raise NotImplementedError
@@ -158,6 +195,10 @@ class Optimizer:
                     lines.append(f"    {k}: {g[k]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _is_number(x, bools: bool = True) -> bool:
+    return isinstance(x, numbers.Real) and (bools or not isinstance(x, bool))
 
 
 def _to_param_dtype(value, p: Tensor, key: str):
