@@ -163,7 +163,63 @@ CASES = {
     "cross_entropy_smoothing_int_logits": case(
         lambda l, x, t: _f(l).cross_entropy(x, t, label_smoothing=0.1),
         lambda l: l.ones(2, 3, dtype=l.int64), lambda l: l.tensor([0, 1])),
+
+    # PyTorch's functions take Tensors, not numbers, lists or arrays, as their input
+    "exp_list": case(lambda l: l.exp([1.0])),
+    "exp_tuple": case(lambda l: l.exp((1.0,))),
+    "exp_number": case(lambda l: l.exp(1.0)),
+    "abs_array": case(lambda l: l.abs(np.ones(2))),
+    "relu_array": case(lambda l: l.relu(np.ones(2))),
+    "functional_relu_list": case(lambda l: _f(l).relu([1.0])),
+    "sum_list": case(lambda l: l.sum([1.0, 2.0])),
+    "maximum_number": case(lambda l, x: l.maximum(1.0, x), lambda l: l.ones(2)),
+    "cross_entropy_list_target": case(lambda l, x: _f(l).cross_entropy(x, [0, 1]),
+                                      lambda l: l.ones(2, 3)),
+    "nll_loss_list_target": case(lambda l, x: _f(l).nll_loss(x, [0, 1]), lambda l: l.ones(2, 3)),
+    "add_number_first": case(lambda l, x: l.add(1, x), lambda l: l.ones(2)),
+    "pow_number_base": case(lambda l, x: l.pow(2, x), lambda l: l.ones(2)),
+    "mul_function_list": case(lambda l, x: l.mul(x, [1, 2]), lambda l: l.ones(2)),
+    "mul_method_list": case(lambda l, x: x.mul([1, 2]), lambda l: l.ones(2)),
+    "add_method_tuple": case(lambda l, x: x.add((1, 2)), lambda l: l.ones(2)),
+    "pow_method_list": case(lambda l, x: x.pow([1, 2]), lambda l: l.ones(2)),
+    "eq_function_list": case(lambda l, x: l.eq(x, [1, 2]), lambda l: l.ones(2)),
+    "where_list_condition": case(lambda l: l.where([True, False], 1., 2.)),
+    # operators with a list or tuple: NotImplemented, so Python's rules apply
+    "mul_list": case(lambda l, x: x * [1, 2], lambda l: l.ones(2)),
+    "rmul_list": case(lambda l, x: [1, 2] * x, lambda l: l.ones(2)),
+    "rmul_list_by_int_tensor": case(lambda l, x: [1, 2] * x, lambda l: l.tensor(2)),
+    "mul_tuple": case(lambda l, x: x * (1, 2), lambda l: l.ones(2)),
+    "add_list": case(lambda l, x: x + [1, 2], lambda l: l.ones(2)),
+    "radd_list": case(lambda l, x: [1, 2] + x, lambda l: l.ones(2)),
+    "sub_list": case(lambda l, x: x - [1, 2], lambda l: l.ones(2)),
+    "rsub_tuple": case(lambda l, x: (1, 2) - x, lambda l: l.ones(2)),
+    "truediv_list": case(lambda l, x: x / [1, 2], lambda l: l.ones(2)),
+    "rtruediv_list": case(lambda l, x: [1, 2] / x, lambda l: l.ones(2)),
+    "floordiv_list": case(lambda l, x: x // [1, 2], lambda l: l.ones(2)),
+    "mod_list": case(lambda l, x: x % [1, 2], lambda l: l.ones(2)),
+    "pow_list": case(lambda l, x: x ** [1, 2], lambda l: l.ones(2)),
+    "matmul_list": case(lambda l, x: x @ [1., 2.], lambda l: l.ones(2)),
+    "and_list": case(lambda l, x: x & [True, False], lambda l: l.ones(2, dtype=l.bool)),
+    "lt_list": case(lambda l, x: x < [1, 2], lambda l: l.ones(2)),
+    "eq_list": case(lambda l, x: x == [1, 2], lambda l: l.ones(2)),
+    "ne_tuple": case(lambda l, x: x != (1, 2), lambda l: l.ones(2)),
+    "iadd_list": case(lambda l, x: _iop(x, "+=", [1, 2]), lambda l: l.ones(2)),
+    "imul_list": case(lambda l, x: _iop(x, "*=", [1, 2]), lambda l: l.ones(2)),
+    "mul_array": case(lambda l, x: x * np.ones(2), lambda l: l.ones(2)),
+    "add_numpy_scalar": case(lambda l, x: x + np.float64(2), lambda l: l.ones(2)),
+    # nn.Parameter wraps a Tensor (PyTorch calls data.detach())
+    "parameter_list": case(lambda l: l.nn.Parameter([1.0])),
+    "parameter_array": case(lambda l: l.nn.Parameter(np.ones(2))),
+    "parameter_number": case(lambda l: l.nn.Parameter(1.0)),
+    "parameter_none": case(lambda l: l.nn.Parameter(None)),
 }
+
+
+def _iop(x, op: str, other):
+    """``x op= other`` (an augmented assignment, not a call of ``__iop__``)."""
+    scope = {"x": x, "other": other}
+    exec(f"x {op} other", scope)  # noqa: S102 (a fixed statement)
+    return scope["x"]
 
 
 def _snapshot(tensors):

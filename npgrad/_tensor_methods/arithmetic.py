@@ -12,60 +12,81 @@ from ..ops.indexing import indexing as _indexing
 from ..ops.linalg import products as _products
 from ..tensor import Tensor, _NUMBERS
 
+_SEQUENCES = (list, tuple)
+_NOT_COMPARED = (str, list, tuple)  # == and != give Python's answer (identity), not a Tensor
+
 
 class ArithmeticMethods:
     """The operator and named arithmetic, comparison and logic methods of :class:`npgrad.Tensor`."""
 
     # With a Tensor or a Python number on the other side (nearly every call), the arithmetic
     # operators go straight to the op's Primitive: the function (``binary.add``) would pass
-    # these through unchanged, and this is the hottest path of any model. Anything else
-    # (arrays, lists, other objects) goes through the function, which converts or rejects it.
+    # these through unchanged, and this is the hottest path of any model. A list or tuple
+    # gives NotImplemented, as in PyTorch, so Python's own rules apply (``x + [1]`` is a
+    # TypeError, ``[1, 2] * tensor(2)`` repeats the list). Anything else (arrays, other
+    # objects) goes through the function, which converts or rejects it.
     def __add__(self, other):
         """``self + other``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Add._apply2(self, other)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.add(self, other)
 
     def __radd__(self, other):
         """``other + self``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Add._apply2(other, self)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.add(other, self)
 
     def __sub__(self, other):
         """``self - other``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Sub._apply2(self, other)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.sub(self, other)
 
     def __rsub__(self, other):
         """``other - self``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Sub._apply2(other, self)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.sub(other, self)
 
     def __mul__(self, other):
         """``self * other``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Mul._apply2(self, other)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.mul(self, other)
 
     def __rmul__(self, other):
         """``other * self``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Mul._apply2(other, self)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.mul(other, self)
 
     def __truediv__(self, other):
         """``self / other``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Div._apply2(self, other)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.div(self, other)
 
     def __rtruediv__(self, other):
         """``other / self``."""
         if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
             return _binary.Div._apply2(other, self)
+        if isinstance(other, _SEQUENCES):
+            return NotImplemented
         return _binary.div(other, self)
 
     def __floordiv__(self, other):
@@ -152,13 +173,14 @@ class ArithmeticMethods:
 
     def __eq__(self, other):
         """``self == other``."""
-        if other is None or isinstance(other, str):  # t == None is False (`x in list` works)
+        # t == None is False (`x in list` works); t == [1, 2] is False too, as in PyTorch
+        if other is None or isinstance(other, _NOT_COMPARED):
             return NotImplemented
         return _binary.eq(self, other)
 
     def __ne__(self, other):
         """``self != other``."""
-        if other is None or isinstance(other, str):
+        if other is None or isinstance(other, _NOT_COMPARED):
             return NotImplemented
         return _binary.ne(self, other)
 

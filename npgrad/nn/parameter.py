@@ -19,8 +19,12 @@ class Parameter(Tensor):
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
             data = Tensor._make(np.empty((0,), np.float32))
+        elif not isinstance(data, Tensor):
+            # PyTorch's message (it calls data.detach()), with what it expected
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach' "
+                                 f"(Parameter(): data must be a Tensor)")
         self = object.__new__(cls)
-        self._init(data._data if isinstance(data, Tensor) else np.asarray(data))
+        self._init(data._data)
         if requires_grad:
             self.requires_grad = True
         return self

@@ -17,33 +17,40 @@ __all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "
 _FAST = (Tensor, float, int, bool)
 
 
-def as_operand(x, op: str):
-    """Let a Tensor or a Python number through; make lists and arrays into Tensors."""
+def _type_name(x) -> str:
+    """The type's name as PyTorch prints it in argument errors: 'list', 'numpy.ndarray'."""
+    t = type(x)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def as_operand(x, op: str, name: str = "other"):
+    """Let a Tensor or a number through; make NumPy arrays into Tensors (``x * array`` works
+    in PyTorch); refuse lists and tuples, as PyTorch does (its operators return
+    NotImplemented for them: see _tensor_methods/arithmetic.py)."""
     if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
-    if isinstance(x, (np.ndarray, list, tuple, np.generic)):
+    if isinstance(x, (np.ndarray, np.generic)):
         # (imported here: factories imports this module)
         from .creation.factories import tensor
         return tensor(x)
-    raise TypeError(f"{op}(): expected a Tensor or a number, but got {type(x).__name__}")
+    if isinstance(x, (list, tuple)):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {_type_name(x)}")
+    raise TypeError(f"{op}(): expected a Tensor or a number, but got {_type_name(x)}")
 
 
 def as_operands(a, b, op: str) -> tuple:
     """``as_operand`` of both operands of a binary op (one call on the hot path)."""
     if a.__class__ in _FAST and b.__class__ in _FAST:
         return a, b
-    return as_operand(a, op), as_operand(b, op)
+    return as_operand(a, op, "input"), as_operand(b, op)
 
 
-def as_tensor_arg(x, op: str) -> Tensor:
-    """Require a Tensor argument (``input`` of a torch function), converting arrays."""
+def as_tensor_arg(x, op: str, name: str = "input") -> Tensor:
+    """Require a Tensor argument (``input`` of a torch function): as PyTorch, numbers, lists
+    and NumPy arrays are a TypeError."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
-        # (imported here: factories imports this module)
-        from .creation.factories import tensor
-        return tensor(x)
-    raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {_type_name(x)}")
 
 
 def _index(d, op: str) -> int:

@@ -331,7 +331,8 @@ _BOOL_BASE_POW_ERROR = "the derivative for 'pow' with a Python bool base is not 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 (PyTorch's name)
     """``input ** exponent``, differentiable in both base and exponent."""
-    input, exponent = as_operand(input, "pow"), as_operand(exponent, "pow")
+    input = as_operand(input, "pow", "input")
+    exponent = as_operand(exponent, "pow", "exponent")
     if input.__class__ is bool and isinstance(exponent, Tensor) and exponent._rg:
         out = Pow.apply(input, exponent.detach())._data
         return not_differentiable(out, "pow", exponent, message=_BOOL_BASE_POW_ERROR)
@@ -347,7 +348,7 @@ subtract, multiply = sub, mul
 # ---------------------------------------------------------------------------------------------
 
 def _compare(ufunc, op: str, a, b) -> Tensor:
-    a, b = as_operand(a, op), as_operand(b, op)
+    a, b = as_operand(a, op, "input"), as_operand(b, op)
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
     if ra.__class__ is int or rb.__class__ is int:

@@ -7,8 +7,6 @@ Also the fused forms ``addcmul`` and ``addcdiv``.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ... import dtypes as _dt
@@ -25,10 +23,7 @@ __all__ = ["maximum", "minimum", "fmax", "fmin", "atan2", "arctan2", "hypot", "f
 
 def _tensor_other(x, op: str, name: str = "other") -> Tensor:
     """``other`` of ops PyTorch defines for two tensors only (numbers are a TypeError)."""
-    if isinstance(x, numbers.Number):
-        raise TypeError(f"{op}(): argument '{name}' (position 2) must be Tensor, not "
-                        f"{type(x).__name__}")
-    return as_tensor_arg(x, op)
+    return as_tensor_arg(x, op, name)
 
 
 def _mask(m) -> Tensor:

@@ -272,11 +272,8 @@ def _check_nll(op: str, input: Tensor, target: Tensor, weight) -> Tensor:
 
 def _loss_args(input, target, weight, op: str):
     """``input``, ``target`` and ``weight`` as Tensors (PyTorch takes no lists or arrays)."""
-    input, target = as_tensor_arg(input, op), as_tensor_arg(target, op)
-    if weight is not None and not isinstance(weight, Tensor):
-        raise TypeError(f"{op}(): argument 'weight' must be Tensor, not "
-                        f"{type(weight).__name__}")
-    return input, target, weight
+    return as_tensor_arg(input, op), as_tensor_arg(target, op, "target"), \
+        None if weight is None else as_tensor_arg(weight, op, "weight")
 
 
 def _class_dim(input: Tensor, op: str) -> int:
