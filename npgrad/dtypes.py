@@ -130,6 +130,14 @@ def scalar_type_name(np_dtype) -> str:
     return _SCALAR_TYPE_NAMES.get(name, name)
 
 
+def dtype_arg(d, op: str) -> dtype:
+    """A ``dtype=`` argument: as ``to_dtype``, but a name (``dtype='float32'``) is a
+    TypeError, as in PyTorch."""
+    if isinstance(d, str):
+        raise TypeError(f"{op}(): argument 'dtype' must be torch.dtype, not str ({d!r})")
+    return to_dtype(d)
+
+
 def from_numpy_dtype(np_dtype) -> dtype:
     """The npgrad dtype for a NumPy dtype; raises TypeError for unsupported ones."""
     try:

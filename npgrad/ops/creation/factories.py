@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 
 import numpy as np
 
@@ -50,8 +51,12 @@ def _infer(data):
     try:
         arr = np.asarray(_to_array_like(data))
     except (ValueError, OverflowError):
+        arr = None
+    if arr is None or arr.dtype == object:
+        _check_numbers(data)
+    if arr is None:
         raise ValueError("tensor(): nested sequences must be rectangular and hold numbers "
-                         "within int64's range") from None
+                         "within int64's range")
     if arr.dtype == object or (arr.dtype.kind == "u" and leaf is None):
         raise ValueError("tensor(): could not convert the data (ragged, not numbers, or an "
                          "integer out of int64's range: Overflow when unpacking long long)")
@@ -65,6 +70,18 @@ def _infer(data):
 
 
 _PY_NUMBERS = {float, int, bool}
+
+
+def _check_numbers(data) -> None:
+    """A leaf of nested lists and tuples that is not a number, array or Tensor (None, a dict,
+    any object) is PyTorch's RuntimeError: it can't infer the leaf's dtype."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif not isinstance(x, (numbers.Number, np.ndarray, np.generic, Tensor, str)):
+            raise RuntimeError(f"tensor(): Could not infer dtype of {type(x).__name__}")
 
 
 def _leaf_dtype(data):
@@ -110,21 +127,23 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         # Python numbers go straight to the asked dtype (not through float32 first)
         from ...tensor import _to_array_like
-        arr = np.array(_to_array_like(data), _dt.to_dtype(dtype).np)
+        arr = np.array(_to_array_like(data), _dt.dtype_arg(dtype, "tensor").np)
     else:
-        arr = np.array(arr, _dt.to_dtype(dtype).np if dtype is not None else None)
+        arr = np.array(arr, _dt.dtype_arg(dtype, "tensor").np if dtype is not None else None)
     _dt.from_numpy_dtype(arr.dtype)
     return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like :func:`tensor`, but shares memory with a Tensor or array when the dtype allows."""
+    if dtype is not None:
+        dtype = _dt.dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
-        return data if dtype is None or _dt.to_dtype(dtype) == data.dtype else data.to(dtype)
+        return data if dtype is None or dtype == data.dtype else data.to(dtype)
     if isinstance(data, np.ndarray):
         _dt.from_numpy_dtype(data.dtype)
-        return _finish(data if dtype is None else data.astype(_dt.to_dtype(dtype).np,
-                                                              copy=False), False, device)
+        return _finish(data if dtype is None else data.astype(dtype.np, copy=False), False,
+                       device)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -141,8 +160,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A 0-d tensor of the default float dtype (or ``dtype``)."""
-    dt = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
-    return _finish(np.array(s, dt), requires_grad, device)
+    return _finish(np.array(s, _dtype(dtype, "scalar_tensor")), requires_grad, device)
 
 
 def size_args(size, op: str) -> tuple:
@@ -153,9 +171,11 @@ def size_args(size, op: str) -> tuple:
     return out
 
 
-def _dtype(dtype, default=None) -> np.dtype:
+def _dtype(dtype, op: str, default=None) -> np.dtype:
+    """The NumPy dtype of ``op``'s ``dtype=`` argument (``default`` when None, else the
+    default float dtype)."""
     if dtype is not None:
-        return _dt.to_dtype(dtype).np
+        return _dt.dtype_arg(dtype, op).np
     return default if default is not None else _dt.get_default_dtype().np
 
 
@@ -165,18 +185,21 @@ def _dtype(dtype, default=None) -> np.dtype:
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return _finish(np.zeros(size_args(size, "zeros"), _dtype(dtype)), requires_grad, device)
+    return _finish(np.zeros(size_args(size, "zeros"), _dtype(dtype, "zeros")), requires_grad,
+                   device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return _finish(np.ones(size_args(size, "ones"), _dtype(dtype)), requires_grad, device)
+    return _finish(np.ones(size_args(size, "ones"), _dtype(dtype, "ones")), requires_grad,
+                   device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False,
           memory_format=None) -> Tensor:
     """An uninitialised tensor."""
-    return _finish(np.empty(size_args(size, "empty"), _dtype(dtype)), requires_grad, device)
+    return _finish(np.empty(size_args(size, "empty"), _dtype(dtype, "empty")), requires_grad,
+                   device)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -190,42 +213,48 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
             dtype = _dt.int64
     size = size_args((size,) if isinstance(size, (builtins.int, np.integer)) else tuple(size),
                      "full")
-    return _finish(np.full(size, fill_value, _dtype(dtype)), requires_grad, device)
+    return _finish(np.full(size, fill_value, _dtype(dtype, "full")), requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None,
         requires_grad: bool = False) -> Tensor:
     """An ``n`` x ``m`` identity matrix."""
-    return _finish(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, device)
+    for name, k in (("n", n), ("m", m)):
+        if k is not None and k < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k} (eye)")
+    return _finish(np.eye(n, m, dtype=_dtype(dtype, "eye")), requires_grad, device)
 
 
-def _like(input: Tensor, dtype):
-    return _dt.to_dtype(dtype).np if dtype is not None else input._data.dtype
+def _like(input: Tensor, dtype, op: str):
+    return _dtype(dtype, op, input._data.dtype)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """Zeros with ``input``'s shape and dtype."""
-    return _finish(np.zeros(input._data.shape, _like(input, dtype)), requires_grad, device)
+    return _finish(np.zeros(input._data.shape, _like(input, dtype, "zeros_like")), requires_grad,
+                   device)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """Ones with ``input``'s shape and dtype."""
-    return _finish(np.ones(input._data.shape, _like(input, dtype)), requires_grad, device)
+    return _finish(np.ones(input._data.shape, _like(input, dtype, "ones_like")), requires_grad,
+                   device)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """An uninitialised tensor with ``input``'s shape and dtype."""
-    return _finish(np.empty(input._data.shape, _like(input, dtype)), requires_grad, device)
+    return _finish(np.empty(input._data.shape, _like(input, dtype, "empty_like")), requires_grad,
+                   device)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """``fill_value`` with ``input``'s shape and dtype."""
-    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype)), requires_grad,
-                   device)
+    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype, "full_like")),
+                   requires_grad, device)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,15 +275,21 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None,
     if dtype is None:
         integral = all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step))
         dtype = _dt.int64 if integral else _dt.get_default_dtype()
-    dt = _dtype(dtype)
+    dt = _dtype(dtype, "arange")
+    # PyTorch's checks, in its order, before the int64 truncation below can overflow
+    if not (step > 0 or step < 0):  # (a nan step too)
+        raise RuntimeError(f"arange: step must be nonzero (step={step})")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"arange: unsupported range: {start} -> {end}")
     if dt == np.int64:  # PyTorch truncates the bounds and step to int64 first
         start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
-    if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
     if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
         raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step})")
     n = math.ceil((end - start) / step)
+    if n > np.iinfo(np.int64).max:
+        raise RuntimeError(f"arange: invalid size, possible overflow? (start={start}, "
+                           f"end={end}, step={step})")
     if dt.kind in "iub":  # other integer dtypes: float length, truncated start and step
         data = builtins.int(start) + np.arange(n, dtype=np.int64) * builtins.int(step)
     else:
@@ -273,7 +308,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    dt = _dtype(dtype)
+    dt = _dtype(dtype, "linspace")
     work = dt if dt.kind == "f" else np.dtype(np.float64)
     s, e = work.type(start), work.type(end)
     if steps <= 1:
@@ -293,17 +328,25 @@ def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=N
              requires_grad: bool = False) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
     data = np.power(base, np.linspace(start, end, steps, dtype=np.float64))
-    return _finish(data.astype(_dtype(dtype)), requires_grad, device)
+    return _finish(data.astype(_dtype(dtype, "logspace")), requires_grad, device)
 
 
 # ---------------------------------------------------------------------------------------------
 # Random sampling (from the generator in npgrad.random)
 # ---------------------------------------------------------------------------------------------
 
-def _float_sample(draw, size, dtype) -> np.ndarray:
-    dt = _dtype(dtype)
+# the PyTorch kernel that refuses an integer or bool dtype, and whether it runs on no samples
+_FLOAT_KERNELS = {"rand": ("check_uniform_bounds", True), "randn": ("normal_kernel_cpu", False)}
+
+
+def _float_sample(draw, size, dtype, op: str) -> np.ndarray:
+    dt = _dtype(dtype, op)
     if dt.kind != "f":
-        raise RuntimeError(f"expected a floating dtype for random floats, got {dt}")
+        kernel, always = _FLOAT_KERNELS[op]
+        if always or math.prod(size):
+            raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                      f"'{_dt.scalar_type_name(dt)}' ({op}: dtype {dt})")
+        return np.empty(size, dt)
     if dt in (np.float32, np.float64):
         return draw(size, dt)
     return draw(size, np.float32).astype(dt)
@@ -312,7 +355,8 @@ def _float_sample(draw, size, dtype) -> np.ndarray:
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform samples from [0, 1)."""
     g = rng(generator)
-    data = _float_sample(lambda s, d: g.random(s, dtype=d), size_args(size, "rand"), dtype)
+    data = _float_sample(lambda s, d: g.random(s, dtype=d), size_args(size, "rand"), dtype,
+                         "rand")
     return _finish(data, requires_grad, device)
 
 
@@ -320,7 +364,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     """Standard normal samples."""
     g = rng(generator)
     data = _float_sample(lambda s, d: g.standard_normal(s, dtype=d), size_args(size, "randn"),
-                         dtype)
+                         dtype, "randn")
     return _finish(data, requires_grad, device)
 
 
@@ -333,13 +377,18 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high = 0, low
     if size is None:
         raise TypeError("randint(): missing the 'size' argument")
+    if not low < high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high} (randint)")
     data = rng(generator).integers(low, high, size=tuple(size), dtype=np.int64)
-    return _finish(data.astype(_dtype(dtype, np.dtype(np.int64))), requires_grad, device)
+    return _finish(data.astype(_dtype(dtype, "randint", np.dtype(np.int64))), requires_grad,
+                   device)
 
 
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0..n-1``."""
-    data = rng(generator).permutation(n).astype(_dtype(dtype, np.dtype(np.int64)))
+    data = rng(generator).permutation(n).astype(_dtype(dtype, "randperm",
+                                                       np.dtype(np.int64)))
     return _finish(data, requires_grad, device)
 
 
@@ -377,7 +426,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     dt = next((x.dtype for x in (mean, std) if isinstance(x, Tensor)), None)
     data = randn(*shape, generator=generator, dtype=dtype or dt)._data * s + m
-    return _finish(np.asarray(data, _dtype(dtype or dt)), requires_grad, device)
+    return _finish(np.asarray(data, _dtype(dtype or dt, "normal")), requires_grad, device)
 
 
 def _type_name(t: Tensor) -> str:
@@ -456,7 +505,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
 def frombuffer(buffer, *, dtype, count: builtins.int = -1, offset: builtins.int = 0,
                requires_grad: builtins.bool = False) -> Tensor:
     """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
-    d = _dt.to_dtype(dtype)
+    d = _dt.dtype_arg(dtype, "frombuffer")
     mv = memoryview(buffer)
     if mv.nbytes == 0 or offset >= mv.nbytes and count != 0:
         raise ValueError(f"both buffer length ({mv.nbytes}) and offset ({offset}) must be "
@@ -477,7 +526,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape ({len(stride)} vs "
                            f"{len(size)})")
-    d = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+    d = _dtype(dtype, "empty_strided")
     n = 1 + builtins.sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
     buf = np.zeros(n, d)
     arr = np.lib.stride_tricks.as_strided(buf, size, tuple(st * d.itemsize for st in stride))
@@ -500,6 +549,6 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,  #
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     n = builtins.int((end - start) // step) + 1
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+    d = _dt.dtype_arg(dtype, "range") if dtype is not None else _dt.get_default_dtype()
     vals = start + np.arange(n, dtype=np.float64) * step
     return tensor(vals, dtype=d, requires_grad=requires_grad)

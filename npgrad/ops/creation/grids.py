@@ -74,7 +74,8 @@ def combinations(input, r: int = 2, with_replacement: bool = False) -> Tensor:
 def _tri_indices(row: int, col: int, offset: int, lower: bool, dtype) -> Tensor:
     r, c = np.indices((row, col))
     keep = (c - r <= offset) if lower else (c - r >= offset)
-    dt = _dt.to_dtype(dtype).np if dtype is not None else np.int64
+    op = "tril_indices" if lower else "triu_indices"
+    dt = _dt.dtype_arg(dtype, op).np if dtype is not None else np.int64
     return Tensor._make(np.stack([r[keep], c[keep]]).astype(dt).reshape(2, -1))
 
 

@@ -20,7 +20,7 @@ def _window(op: str, window_length: int, periodic: bool, dtype, requires_grad: b
     if window_length < 0:
         raise RuntimeError(f"{op} requires non-negative window_length, got "
                            f"window_length={window_length}")
-    d = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
+    d = _dt.dtype_arg(dtype, op).np if dtype is not None else _dt.get_default_dtype().np
     if d.kind != "f":
         raise RuntimeError(f"{op} expects floating point dtypes, got: {dtype}")
     if window_length == 0:

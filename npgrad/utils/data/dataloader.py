@@ -8,6 +8,7 @@ from typing import Callable
 
 import numpy as np
 
+from ...dtypes import float64
 from ...ops.creation.factories import tensor
 from ...ops.shape.joins import stack
 from ...tensor import Tensor
@@ -33,7 +34,7 @@ def default_collate(batch: list):
     if isinstance(elem, bool):
         return tensor(batch)
     if isinstance(elem, float):
-        return tensor(batch, dtype="float64")
+        return tensor(batch, dtype=float64)
     if isinstance(elem, numbers.Integral):
         return tensor(batch)
     if isinstance(elem, (str, bytes)):
