@@ -265,6 +265,47 @@ CASES = {
     "tensor_dict": case(lambda l: l.tensor({})),
     "tensor_ragged": case(lambda l: l.tensor([[1], [1, 2]])),
     "tensor_int_overflow": case(lambda l: l.tensor(2 ** 64)),
+
+    # nn layers and ops: embedding tables, dropout probabilities
+    "embedding_1d_weight": case(lambda l, i, w: _f(l).embedding(i, w),
+                                lambda l: l.tensor([0, 1]), lambda l: l.randn(3)),
+    "embedding_3d_weight": case(lambda l, i, w: _f(l).embedding(i, w),
+                                lambda l: l.tensor([0, 1]), lambda l: l.ones(3, 2, 2)),
+    **{f"{op}_p_nan": case(lambda l, x, op=op: getattr(_f(l), op)(x, p=math.nan, training=True),
+                           lambda l: l.ones(2, 2, 3, 3))
+       for op in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout")},
+    "dropout_p_nan_eval": case(lambda l, x: _f(l).dropout(x, p=math.nan, training=False),
+                               lambda l: l.ones(3)),
+    "dropout_p_nan_inplace": case(lambda l, x: _f(l).dropout(x, p=math.nan, inplace=True),
+                                  lambda l: l.ones(3)),
+    "dropout_p_above_1": case(lambda l, x: _f(l).dropout(x, p=1.5), lambda l: l.ones(3)),
+    "dropout_module_p_nan": case(lambda l: l.nn.Dropout(math.nan).p),
+    "dropout_module_p_nan_forward": case(lambda l, x: l.nn.Dropout(math.nan)(x),
+                                         lambda l: l.ones(3)),
+    "dropout_module_p_above_1": case(lambda l: l.nn.Dropout(1.5)),
+    # indexing with a str is a TypeError
+    "index_str": case(lambda l, x: x["a"], lambda l: l.ones(3)),
+    "index_str_in_tuple": case(lambda l, x: x[0, "a"], lambda l: l.ones(3, 2)),
+    "index_none_and_str": case(lambda l, x: x[None, "a"], lambda l: l.ones(3)),
+    "index_list_of_str": case(lambda l, x: x[["a"]], lambda l: l.ones(3)),
+    "setitem_str": case(lambda l, x: x.__setitem__("a", 1.), lambda l: l.ones(3)),
+    "index_float": case(lambda l, x: x[1.5], lambda l: l.ones(3)),
+    "index_dict": case(lambda l, x: x[{}], lambda l: l.ones(3)),
+    # a 0-d tensor's only dims are 0 and -1
+    **{f"{op}_0d_dim_{d}": case(lambda l, x, op=op, d=d: getattr(x, op)(dim=d),
+                                lambda l: l.tensor(1.))
+       for op in ("all", "any") for d in (-3, 1, 0, -1, (0, -3))},
+    "all_0d_dim_keepdim": case(lambda l, x: x.all(dim=0, keepdim=True), lambda l: l.tensor(0.)),
+    # permute needs its dims (and takes negative ones)
+    "permute_no_dims": case(lambda l, x: x.permute(), lambda l: l.ones(2, 3)),
+    "permute_no_dims_0d": case(lambda l, x: x.permute(), lambda l: l.tensor(1.)),
+    "permute_function_no_dims": case(lambda l, x: l.permute(x), lambda l: l.ones(2, 3)),
+    "permute_empty_tuple_0d": case(lambda l, x: x.permute(()), lambda l: l.tensor(1.)),
+    "permute_empty_tuple": case(lambda l, x: x.permute(()), lambda l: l.ones(2, 3)),
+    "permute_negative": case(lambda l, x: x.permute(-1, -3, 1), lambda l: l.ones(2, 3, 4)),
+    "permute_negative_tuple": case(lambda l, x: l.permute(x, (-1, 0)), lambda l: l.ones(2, 3)),
+    "permute_repeated": case(lambda l, x: x.permute(1, -1), lambda l: l.ones(2, 3)),
+    "permute_out_of_range": case(lambda l, x: x.permute(0, 2), lambda l: l.ones(2, 3)),
 }
 
 
@@ -308,6 +349,9 @@ def _assert_same_result(ours, theirs) -> None:
         o, t = _as_numpy(ours), _as_numpy(theirs)
         assert o.shape == t.shape, (ours, theirs)
         np.testing.assert_allclose(o, t, rtol=1e-6, atol=1e-6, equal_nan=True)
+        return
+    if isinstance(theirs, float):
+        np.testing.assert_equal(ours, theirs)  # (nan equals nan here)
         return
     assert ours == theirs, (ours, theirs)
 

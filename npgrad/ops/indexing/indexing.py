@@ -56,6 +56,8 @@ def norm_key(key) -> tuple:
                 raise IndexError("index: ragged lists cannot be used as indices") from None
             if k.dtype == object:
                 raise IndexError("index: ragged lists cannot be used as indices")
+            if k.dtype.kind in "US":
+                raise TypeError(f"index: a list of str is not a valid index ({k.tolist()!r})")
             if k.dtype.kind == "f":  # PyTorch reads a list of floats as long indices
                 k = k.astype(np.int64)
         elif isinstance(k, slice):
@@ -64,6 +66,9 @@ def norm_key(key) -> tuple:
         elif isinstance(k, (float, np.floating)):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
                              "byte Variables are valid indices (got float)")
+        elif isinstance(k, str):  # PyTorch tries to make a tensor of it: a TypeError
+            raise TypeError(f"index: a str is not a valid index ({k!r}); only integers, slices "
+                            f"(`:`), ellipsis (`...`), None and integer or bool tensors are")
         if isinstance(k, np.ndarray):
             if k.dtype == np.uint8:  # a byte tensor is a (deprecated) mask
                 k = k.astype(bool)

@@ -25,8 +25,12 @@ __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "e
 
 
 def _check_p(p: float) -> None:
-    if not 0.0 <= p <= 1.0:
+    # PyTorch's Python check (p < 0 or p > 1) is a ValueError; a nan passes it and fails its
+    # kernel's check, a RuntimeError (also outside training)
+    if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p != p:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def _keep_mask(shape: tuple, p: float, dtype) -> Tensor:
@@ -118,6 +122,8 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
               sparse: bool = False) -> Tensor:
     """Look up rows of ``weight`` (num_embeddings, dim) for integer ``input`` of any shape."""
     input = as_tensor_arg(input, "embedding")
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding: 'weight' must be 2-D (got shape {tuple(weight.shape)})")
     indices, n = input._data, weight.shape[0]
     if indices.dtype.kind not in "iu":
         raise RuntimeError(f"embedding: expected indices of an integer dtype, got "

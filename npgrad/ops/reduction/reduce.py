@@ -408,8 +408,11 @@ def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
 def _logic(fn, input, dim, keepdim: bool, op: str) -> Tensor:
     input = as_tensor_arg(input, op)
     a = input._data
-    # unlike sum, an empty tuple of dims reduces nothing here, as PyTorch
-    dims = tuple(range(a.ndim)) if dim is None else norm_dims(dim, a.ndim, op) if a.ndim else ()
+    # unlike sum, an empty tuple of dims reduces nothing here, as PyTorch; a 0-d tensor has
+    # no dim to reduce, but its dims are still checked (0 and -1 only)
+    dims = tuple(range(a.ndim)) if dim is None else norm_dims(dim, a.ndim, op)
+    if not a.ndim:
+        dims = ()
     out = np.asarray(fn(a, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if a.dtype == np.uint8 else out)
 

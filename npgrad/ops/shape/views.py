@@ -244,7 +244,9 @@ def permute(input, *args, dims=None) -> Tensor:
     """Reorder dimensions: ``x.permute(2, 0, 1)``, ``permute(x, (2, 0, 1))``."""
     if dims is not None:
         args = (dims,)
-    dims = size_args(args, "permute") if args else ()
+    if not args:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    dims = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     n = input.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute: number of dims don't match in permute (input has {n} "
