@@ -306,6 +306,35 @@ CASES = {
     "permute_negative_tuple": case(lambda l, x: l.permute(x, (-1, 0)), lambda l: l.ones(2, 3)),
     "permute_repeated": case(lambda l, x: x.permute(1, -1), lambda l: l.ones(2, 3)),
     "permute_out_of_range": case(lambda l, x: x.permute(0, 2), lambda l: l.ones(2, 3)),
+
+    # PyTorch's order of checks: integer pow broadcasting, mean/var/std dtype before the dims,
+    # stack's dim before the sizes
+    "pow_int_negative_exponent_shapes": case(lambda l, x, y: x ** y, lambda l: l.tensor([1, 2]),
+                                             lambda l: l.tensor([-1, 2, 3])),
+    "pow_function_int_negative_exponent_broadcast": case(
+        lambda l, x, y: l.pow(x, y), lambda l: l.tensor([1, 2]),
+        lambda l: l.tensor([[-1], [2], [3]])),
+    "pow_int_shapes": case(lambda l, x, y: x ** y, lambda l: l.tensor([1, 2]),
+                           lambda l: l.tensor([1, 2, 3])),
+    "pow_int_negative_exponent": case(lambda l, x, y: x ** y, lambda l: l.tensor([1, 2]),
+                                      lambda l: l.tensor([-1, 2])),
+    "mean_int_bad_dim": case(lambda l, x: x.mean(dim=5), lambda l: l.tensor([1, 2])),
+    "mean_bool_bad_dim": case(lambda l, x: l.mean(x, 5), lambda l: l.tensor([True])),
+    "mean_int_float_dtype_bad_dim": case(lambda l, x: x.mean(dim=5, dtype=l.float32),
+                                         lambda l: l.tensor([1, 2])),
+    "mean_float_int_dtype_bad_dim": case(lambda l, x: x.mean(dim=5, dtype=l.int64),
+                                         lambda l: l.tensor([1., 2.])),
+    "mean_int_repeated_dims": case(lambda l, x: x.mean(dim=(0, 0)), lambda l: l.tensor([1, 2])),
+    "var_int_bad_dim": case(lambda l, x: x.var(dim=5), lambda l: l.tensor([1, 2])),
+    "std_int_bad_dim": case(lambda l, x: l.std(x, 5), lambda l: l.tensor([1, 2])),
+    "stack_bad_dim_and_sizes": case(lambda l, x, y: l.stack([x, y], dim=5),
+                                    lambda l: l.ones(2), lambda l: l.ones(3)),
+    "stack_negative_bad_dim_and_sizes": case(lambda l, x, y: l.stack([x, y], dim=-3),
+                                             lambda l: l.ones(2), lambda l: l.ones(3)),
+    "stack_bad_dim_and_ranks": case(lambda l, x, y: l.stack([x, y], dim=7),
+                                    lambda l: l.ones(2), lambda l: l.ones(2, 1)),
+    "stack_sizes": case(lambda l, x, y: l.stack([x, y], dim=1),
+                        lambda l: l.ones(2), lambda l: l.ones(3)),
 }
 
 

@@ -179,7 +179,10 @@ class Pow(Primitive):
             raise RuntimeError("pow: integers to negative integer powers are not allowed "
                                f"({describe(a, b)})")
         if b2.__class__ is np.ndarray and b2.dtype.kind == "i" and np.any(b2 < 0):
-            return _int_pow_negative(ctx, a, b, a2, b2)
+            try:
+                return _int_pow_negative(ctx, a, b, a2, b2)
+            except ValueError:
+                raise broadcast_error("pow", a2, b2) from None
         try:
             out = np.power(a2, b2)
         except ValueError:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, norm_dim, norm_dims, size_args, Tensor
+from .._arguments import as_tensor_arg, describe, norm_dim, norm_dims, size_args, Tensor
 from ..elementwise import pointwise
 from ..elementwise.binary import where
 
@@ -66,10 +66,7 @@ class Mean(Primitive):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype, whole=False):
-        dt = _dt.to_dtype(dtype).np if dtype is not None else a.dtype
-        if dt.kind != "f":
-            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
-                               f"either a floating point or complex dtype. Got: {a.dtype}")
+        dt = _mean_dtype(a, dtype)
         ctx.in_shape, ctx.dims, ctx.keepdim = a.shape, dims, keepdim
         ctx.count = int(np.prod([a.shape[d] for d in dims]))
         if whole:
@@ -94,9 +91,26 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noq
                      dtype=dtype, whole=dim is None)
 
 
+def _mean_dtype(a: np.ndarray, dtype) -> np.dtype:
+    """mean's result dtype: floating only, as in PyTorch."""
+    if dtype is not None:
+        dt = _dt.to_dtype(dtype).np
+        if dt.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be "
+                               f"either a floating point or complex dtype. Got: "
+                               f"{_dt.scalar_type_name(dt)}")
+        return dt
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either "
+                           f"a floating point or complex dtype. Got: "
+                           f"{_dt.scalar_type_name(a.dtype)} (input {describe(a)})")
+    return a.dtype
+
+
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean over ``dim`` (all dims when None); floating inputs only, as in PyTorch."""
     input = as_tensor_arg(input, "mean")
+    _mean_dtype(input._data, dtype)  # (PyTorch checks the dtype before the dims)
     return Mean.apply(input, dims=reduce_dims(dim, input.ndim, "mean"), keepdim=keepdim,
                       dtype=dtype, whole=dim is None)
 

@@ -43,9 +43,6 @@ class Var(Primitive):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim, std):
-        if a.dtype.kind != "f":
-            raise RuntimeError(f"{'std' if std else 'var'}(): std and var only support "
-                               f"floating point and complex dtypes (got {a.dtype})")
         n = math.prod(a.shape[d] for d in dims)
         ctx.dims, ctx.keepdim, ctx.in_shape, ctx.std = dims, keepdim, a.shape, std
         ctx.dof = n - correction
@@ -85,6 +82,13 @@ def _correction(op: str, dim, unbiased, correction):
     return dim, correction
 
 
+def _check_float(input: Tensor, op: str) -> None:
+    """var and std are floating only; PyTorch checks it before the dims."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): std and var only support floating point and complex dtypes "
+                           f"(got {input._data.dtype})")
+
+
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance over ``dim``, divided by ``N - correction`` (default 1: unbiased).
 
@@ -93,6 +97,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """
     input = as_tensor_arg(input, "var")
     dim, c = _correction("var", dim, unbiased, correction)
+    _check_float(input, "var")
     return Var.apply(input, dims=reduce_dims(dim, input.ndim, "var"), correction=c,
                      keepdim=keepdim, std=False)
 
@@ -101,6 +106,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """Standard deviation over ``dim`` (``sqrt(var)``); its gradient is 0 where it is 0."""
     input = as_tensor_arg(input, "std")
     dim, c = _correction("std", dim, unbiased, correction)
+    _check_float(input, "std")
     return Var.apply(input, dims=reduce_dims(dim, input.ndim, "std"), correction=c,
                      keepdim=keepdim, std=True)
 

@@ -118,11 +118,11 @@ def stack(tensors, dim: int = 0) -> Tensor:
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     shape = tensors[0]._data.shape
+    d = norm_dim(dim, len(shape) + 1, "stack")  # (PyTorch checks the dim before the sizes)
     for i, x in enumerate(tensors):
         if x._data.shape != shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(shape)} at entry 0 and {list(x.shape)} at entry {i}")
-    d = norm_dim(dim, len(shape) + 1, "stack")
     return Stack.apply(*tensors, dim=d, dtype=_dt.result_type(*[x._data for x in tensors]))
 
 
