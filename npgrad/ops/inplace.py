@@ -99,7 +99,11 @@ class CopySlices(Primitive):
     def backward(ctx, grad):
         mask = np.zeros(ctx.shape, bool)
         with no_grad():
-            _replay(Tensor._make(mask), ctx.steps)._data[...] = True
+            written = _replay(Tensor._make(mask), ctx.steps)._data
+            if written.flags.writeable:
+                written[...] = True
+            else:  # an expanded view (only fill_ and zero_ write one)
+                _fill_overlapping(written, True)
         need_base, need_value = ctx.needs_input_grad
         gb = grad.masked_fill(Tensor._make(mask), 0.0) if need_base else None
         gv = _replay(grad, ctx.steps) if need_value else None
@@ -150,7 +154,22 @@ def fill_(t: Tensor, value) -> Tensor:
         result = value.to(t.dtype).expand(t.shape)
     else:
         result = Tensor._make(np.full(t._data.shape, value, t._data.dtype))
+        if not t._data.flags.writeable and _fill_overlapping(t._data, result._data):
+            result = Tensor._make(t._data)  # (written: commit only records it)
     return commit(t, result, "fill_", any_cast=True)
+
+
+def _fill_overlapping(a: np.ndarray, values) -> bool:
+    """Write one value into every element of a read-only view whose elements share memory
+    (an expanded view): PyTorch's fill_ and zero_ allow it, as every element gets the same
+    value (its other in-place ops refuse it). False when ``a``'s memory is not writable."""
+    alias = a.view()  # (a's own flag stays: other in-place ops must still refuse it)
+    try:
+        alias.flags.writeable = True
+    except ValueError:  # memory that is read-only (np.frombuffer of bytes...)
+        return False
+    np.copyto(alias, values)
+    return True
 
 
 def copy_(t: Tensor, src) -> Tensor:

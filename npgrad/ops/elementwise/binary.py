@@ -59,14 +59,23 @@ def _no_bool(op: str, a, b) -> None:
                                   f"({describe(a, b)})")
 
 
-def _zero_division(op: str, b) -> None:
-    """Integer division by zero raises (PyTorch: RuntimeError 'ZeroDivisionError')."""
+def _zero_division(op: str, a, b) -> None:
+    """Integer division ``a / b`` by zero raises (PyTorch: RuntimeError 'ZeroDivisionError'),
+    if it divides anything: as in PyTorch, shapes that do not broadcast raise their own error
+    (the op's, later) and an empty result divides nothing."""
     d = b._data if isinstance(b, Tensor) else b
     if isinstance(d, np.ndarray):
-        if d.dtype.kind in "iub" and not d.all():
-            raise RuntimeError(f"ZeroDivisionError: {op}: integer division by zero")
-    elif isinstance(d, (int, np.integer, np.bool_)) and d == 0:
-        raise RuntimeError(f"ZeroDivisionError: {op}: integer division by zero")
+        if not (d.dtype.kind in "iub" and not d.all()):
+            return
+    elif not (isinstance(d, (int, np.integer, np.bool_)) and d == 0):
+        return
+    try:
+        if not math.prod(np.broadcast_shapes(np.shape(a), np.shape(d))):
+            return
+    except ValueError:
+        return
+    raise RuntimeError(f"ZeroDivisionError: {op}: integer division by zero "
+                       f"({describe(a, b)})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,14 +300,14 @@ def _rounded_div(input, other, rounding_mode: str) -> np.ndarray:
         _no_bool("floor_divide", a, b)
     a, b = _dt.promote_binary(a, b)
     if np.asarray(a).dtype.kind in "iub":
-        _zero_division("div", b)
+        _zero_division("div", a, b)
     if rounding_mode == "floor":
         out = _apply_ufunc(np.floor_divide, "div", a, b)
     elif np.asarray(a).dtype.kind in "iub":
-        q = np.floor_divide(a, b)
+        q = _apply_ufunc(np.floor_divide, "div", a, b)
         out = q + ((q < 0) & (q * b != a))
     else:
-        out = np.trunc(np.true_divide(a, b))
+        out = np.trunc(_apply_ufunc(np.true_divide, "div", a, b))
     return np.asarray(out)
 
 
@@ -318,7 +327,7 @@ def remainder(input, other) -> Tensor:
     b = other._data if isinstance(other, Tensor) else other
     _no_bool("remainder", a, b)
     if _dt.result_type(a, b).kind in "iu":
-        _zero_division("remainder", b)
+        _zero_division("remainder", a, b)
     if not isinstance(input, Tensor):
         # number % tensor: PyTorch has no derivative (backward raises), not d/db = -floor(a/b)
         out = np.asarray(_apply_ufunc(np.remainder, "remainder", a, b))

@@ -12,7 +12,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
-from .binary import _apply_ufunc, broadcast_error, pow, where
+from .binary import _apply_ufunc, _zero_division, broadcast_error, pow, where
 from ..inplace import apply_
 from .unary import cast, exp, exp2
 
@@ -207,8 +207,8 @@ class Fmod(Primitive):
         if b.__class__ is np.ndarray:
             ctx.node_name = "FmodBackward1"
         a2, b2 = _dt.promote_binary(a, b)
-        if np.result_type(a2).kind in "iub" and np.any(np.asarray(b2) == 0):
-            raise RuntimeError(f"fmod: integer division by zero ({describe(a, b)})")
+        if np.result_type(a2).kind in "iub":
+            _zero_division("fmod", a2, b2)
         ctx.save_for_backward(a, b)
         try:
             return np.fmod(a2, b2)

@@ -71,10 +71,12 @@ def cat(tensors, dim: int = 0) -> Tensor:
         if x.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be "
                                f"concatenated")
-    # PyTorch skips 1-D empty tensors (legacy behaviour) when other tensors have data
+    # PyTorch skips 1-D empty tensors (legacy behaviour), also in checking the dim: when all
+    # are such, any dim gives one of them; their dtypes still take part in the promotion
+    dt = _dt.result_type(*[x._data for x in tensors])
     skip = tuple(x.ndim == 1 and x._data.shape[0] == 0 for x in tensors)
     if all(skip):
-        skip = (False,) * len(tensors)
+        return Cat.apply(*tensors, dim=0, skip=(False,) * len(tensors), dtype=dt)
     parts = [x for x, s in zip(tensors, skip) if not s]
     ref = parts[0]
     d = norm_dim(dim, ref.ndim, "cat")
@@ -89,7 +91,6 @@ def cat(tensors, dim: int = 0) -> Tensor:
                                    f"Expected size {ref._data.shape[k]} but got size "
                                    f"{p._data.shape[k]} for tensor number {i} in the list "
                                    f"(shapes {[tuple(q.shape) for q in tensors]})")
-    dt = _dt.result_type(*[p._data for p in parts])
     return Cat.apply(*tensors, dim=d, skip=skip, dtype=dt)
 
 
