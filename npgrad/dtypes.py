@@ -65,10 +65,13 @@ def _by_name(name: str) -> dtype:
 # PyTorch's legacy tensor type names, one per dtype: what ``x.type()`` and ``typename`` print
 # ('torch.FloatTensor') and what ``x.type('torch.LongTensor')`` and the npgrad.FloatTensor...
 # classes stand for.
-TENSOR_TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor",
-                     "float64": "DoubleTensor", "int8": "CharTensor", "int16": "ShortTensor",
-                     "int32": "IntTensor", "int64": "LongTensor", "uint8": "ByteTensor",
-                     "bool": "BoolTensor"}
+# PyTorch's ScalarType names, which its kernels print in "not implemented for 'Long'" errors
+# and which name the legacy tensor types (LongTensor)
+_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
+                      "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
+                      "bool": "Bool", "complex64": "ComplexFloat",
+                      "complex128": "ComplexDouble"}
+TENSOR_TYPE_NAMES = {d: _SCALAR_TYPE_NAMES[d] + "Tensor" for d in _BY_NAME}
 _BY_TENSOR_TYPE_NAME = {n: _BY_NAME[d] for d, n in TENSOR_TYPE_NAMES.items()}
 
 
@@ -115,13 +118,6 @@ def to_dtype(d) -> dtype:
         return _FROM_NP[np.dtype(d)]
     except (TypeError, KeyError):
         raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
-
-
-# PyTorch's ScalarType names, which its kernels print in "not implemented for 'Long'" errors
-_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
-                      "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
-                      "bool": "Bool", "complex64": "ComplexFloat",
-                      "complex128": "ComplexDouble"}
 
 
 def scalar_type_name(np_dtype) -> str:

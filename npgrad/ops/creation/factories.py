@@ -429,18 +429,13 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
     return _finish(np.asarray(data, _dtype(dtype or dt, "normal")), requires_grad, device)
 
 
-def _type_name(t: Tensor) -> str:
-    """PyTorch's name of ``t``'s scalar type in its messages: 'Float', 'Long', 'Bool'..."""
-    return _dt.TENSOR_TYPE_NAMES[t.dtype.name].removesuffix("Tensor")
-
-
 def check_bernoulli_p(p) -> None:
     """PyTorch's checks of Bernoulli probabilities: a number, or a floating tensor of them, in
     [0, 1]; 'not' the in-range test, so NaN is refused too (it drew 0 or 1 silently)."""
     if isinstance(p, Tensor):
         if p._data.dtype.kind != "f":
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
-                                      f"'{_type_name(p)}'")
+                                      f"'{_dt.scalar_type_name(p._data.dtype)}'")
         if not np.all((p._data >= 0) & (p._data <= 1)):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
                                "(Could this error message be improved?  If so, please report "
@@ -463,7 +458,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
     # PyTorch's checks in its order and words (integer weights were sampled as floats)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{_type_name(input)}")
+                           f"{_dt.scalar_type_name(input._data.dtype)}")
     w = input._data.astype(np.float64)
     if w.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
