@@ -215,6 +215,14 @@ def can_cast_inplace(src: np.dtype, dst: np.dtype) -> _builtins.bool:
     return not (src.kind != "b" and dst.kind == "b")
 
 
+def sum_dtype(a: np.ndarray, dtype=None) -> np.dtype:
+    """The dtype a sum or product of ``a`` accumulates in: ``dtype`` if given, else int64 for
+    integers and bools (PyTorch's rule), else ``a``'s own."""
+    if dtype is not None:
+        return to_dtype(dtype).np
+    return np.dtype(np.int64) if a.dtype.kind in "iub" else a.dtype
+
+
 def promote_binary(a, b):
     """Return ``(a, b)`` converted so that a NumPy ufunc computes in PyTorch's result dtype.
 

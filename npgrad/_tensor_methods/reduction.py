@@ -84,11 +84,11 @@ class ReductionMethods:
 
     def cumsum(self, dim, *, dtype=None):
         """See :func:`npgrad.cumsum`."""
-        return _stats.cumsum(self, dim, dtype=dtype)
+        return _scans.cumsum(self, dim, dtype=dtype)
 
     def cumprod(self, dim, *, dtype=None):
         """See :func:`npgrad.cumprod`."""
-        return _stats.cumprod(self, dim, dtype=dtype)
+        return _scans.cumprod(self, dim, dtype=dtype)
 
     def cummax(self, dim):
         """See :func:`npgrad.cummax`."""
@@ -104,11 +104,11 @@ class ReductionMethods:
 
     def cumsum_(self, dim, *, dtype=None):
         """In-place form of :meth:`Tensor.cumsum`."""
-        return _inplace.apply_(self, _stats.cumsum, dim, dtype=dtype)
+        return _inplace.apply_(self, _scans.cumsum, dim, dtype=dtype)
 
     def cumprod_(self, dim, *, dtype=None):
         """In-place form of :meth:`Tensor.cumprod`."""
-        return _inplace.apply_(self, _stats.cumprod, dim, dtype=dtype)
+        return _inplace.apply_(self, _scans.cumprod, dim, dtype=dtype)
 
     # reductions, statistics and scans
     def aminmax(self, *, dim=None, keepdim=False):

@@ -8,6 +8,7 @@ import operator
 
 import numpy as np
 
+from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims",
@@ -30,9 +31,9 @@ def as_operand(x, op: str, name: str = "other"):
     if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
     if isinstance(x, (np.ndarray, np.generic)):
-        # (imported here: factories imports this module)
-        from .creation.factories import tensor
-        return tensor(x)
+        arr = np.array(x)  # a copy, with its own dtype, as tensor(x) would make
+        _dt.from_numpy_dtype(arr.dtype)  # TypeError for a dtype npgrad does not have
+        return Tensor._make(arr)
     if isinstance(x, (list, tuple)):
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {_type_name(x)}")
     raise TypeError(f"{op}(): expected a Tensor or a number, but got {_type_name(x)}")

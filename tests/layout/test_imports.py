@@ -3,12 +3,11 @@
 - imports flow one way, from the floor up: a module imports only from its own layer or below
   (``LAYERS``), and nothing inside the package imports the facade (``import npgrad``), except
   the example programs and ``python -m npgrad.run``, which are users of it;
-- the module-level imports form no cycle at all. The one cycle the design needs (a primitive's
-  backward, and some forwards, call Tensor methods, and the Tensor's op methods call the ops)
-  runs through ``npgrad/_tensor_methods``, which installs the methods on Tensor once, above
-  the ops: it is not an import;
-- an import inside a function (which breaks a cycle within a layer) says why in a comment on
-  its line or the line above;
+- the imports form no cycle at all, at module level or inside functions. The one cycle the
+  design needs (a primitive's backward, and some forwards, call Tensor methods, and the
+  Tensor's op methods call the ops) runs through ``npgrad/_tensor_methods``, which installs
+  the methods on Tensor once, above the ops: it is not an import;
+- an import inside a function says why in a comment on its line or the line above;
 - no module is named as a grab-bag (``extra``, ``misc``, ``compat``, ``toplevel``,
   ``helpers``, ``util``...), except PyTorch's own public ``npgrad.utils`` package.
 
@@ -197,6 +196,10 @@ def test_imports_flow_one_way():
 
 def test_module_level_imports_form_no_cycle():
     assert cycles(edges(MODULES, module_level_only=True)) == []
+
+
+def test_no_cycle_even_through_function_level_imports():
+    assert cycles(edges(MODULES)) == []
 
 
 def test_function_level_imports_say_why():

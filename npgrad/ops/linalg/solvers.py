@@ -22,7 +22,7 @@ from ..shape.joins import cat
 from .products import matmul
 import builtins
 from ..creation.factories import ones_like
-from ..reduction.stats import cumprod
+from ..reduction.scans import cumprod
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "matrix_power", "cholesky_solve",
            "cholesky_inverse", "matrix_exp", "triangular_solve"]

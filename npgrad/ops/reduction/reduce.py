@@ -15,6 +15,7 @@ from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, describe, norm_dim, norm_dims, size_args, Tensor
 from ..elementwise import pointwise
 from ..elementwise.binary import where
+from .scans import Cumprod
 
 __all__ = ["sum", "mean", "sum_to_size", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "count_nonzero", "logsumexp"]
@@ -39,12 +40,6 @@ def expand_back(grad: Tensor, in_shape: tuple, dims: tuple, keepdim: bool) -> Te
     return grad.expand(in_shape)
 
 
-def _sum_dtype(a, dtype):
-    if dtype is not None:
-        return _dt.to_dtype(dtype).np
-    return np.dtype(np.int64) if a.dtype.kind in "iub" else a.dtype
-
-
 class Sum(Primitive):
     node_name = "SumBackward1"
 
@@ -54,7 +49,7 @@ class Sum(Primitive):
         if whole:  # sum() without a dim, as PyTorch names it
             ctx.node_name = "SumBackward0"
         # the method skips np.sum's Python dispatch layer (a few us on small tensors)
-        return a.sum(axis=dims, keepdims=keepdim, dtype=_sum_dtype(a, dtype))
+        return a.sum(axis=dims, keepdims=keepdim, dtype=_dt.sum_dtype(a, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -155,7 +150,7 @@ class Prod(Primitive):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype, name):
-        dt = _sum_dtype(a, dtype)
+        dt = _dt.sum_dtype(a, dtype)
         ctx.in_shape, ctx.dims, ctx.keepdim, ctx.node_name = a.shape, dims, keepdim, name
         out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=dt))
         ctx.save_for_backward(a, out)
@@ -188,8 +183,6 @@ def prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     """For each element, the product of the other elements over ``dims`` (all dims or one),
     from exclusive cumulative products: no division, so exact with zeros and differentiable
     again."""
-    # (imported here: stats imports this module)
-    from .stats import Cumprod
     if not dims or a.numel() == 0:
         return Tensor._make(np.ones(a.shape, a._data.dtype)) if not dims else a
     x = a.reshape(-1) if len(dims) > 1 else a
