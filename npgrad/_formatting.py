@@ -16,12 +16,12 @@ The rules are PyTorch's (``torch/_tensor_str.py``, default print options), re-im
 """
 from __future__ import annotations
 
+import builtins
 import math
 
 import numpy as np
 
 from . import dtypes as _dt
-import builtins
 
 
 LINEWIDTH, THRESHOLD, EDGEITEMS, PRECISION = 80, 1000, 3, 4

@@ -6,12 +6,12 @@ stack, as PyTorch's ``detect_anomaly`` does.
 """
 from __future__ import annotations
 
+import builtins
 import os
 import traceback
 import warnings
 
 from .grad_mode import ANOMALY
-import builtins
 
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep

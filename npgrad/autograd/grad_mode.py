@@ -6,10 +6,10 @@ so nesting is always correct.
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
 import threading
-import builtins
 
 
 class _State(threading.local):

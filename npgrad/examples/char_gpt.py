@@ -30,6 +30,7 @@ import npgrad as torch
 import npgrad.nn as nn
 import npgrad.nn.functional as F
 from npgrad.datasets import TinyShakespeare
+from npgrad.utils import viz
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,8 +143,6 @@ def save_loss_curve(path: str, train_steps, train_losses, val_steps, val_losses)
 
 def save_graph(path_stem: str, model, xb, yb) -> str:
     """Draw the graph of one forward pass (the loss of a tiny batch); returns the file."""
-    # (imported here, where it is needed)
-    from npgrad.utils import viz
     _, loss = model(xb[:1, :8], yb[:1, :8])
     return viz.save(loss, path_stem, params=dict(model.named_parameters()), max_nodes=400)
 

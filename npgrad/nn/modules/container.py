@@ -49,7 +49,9 @@ class Sequential(Module):
 
     def __delitem__(self, idx) -> None:
         keys = list(self._modules)
-        for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys), "Sequential")]]):
+        doomed = keys[idx] if isinstance(idx, slice) else \
+            [keys[_index(idx, len(keys), "Sequential")]]
+        for k in doomed:
             del self._modules[k]
         self._renumber()
 

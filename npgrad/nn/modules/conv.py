@@ -130,8 +130,9 @@ class _ConvTranspose(_ConvNd):
                     + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
             extra = want[i] - base
             if not 0 <= extra < max(self.stride[i], self.dilation[i]):
+                top = base + max(self.stride[i], self.dilation[i]) - 1
                 raise ValueError(f"requested an output size of {want}, but valid sizes range "
-                                 f"from {base} to {base + max(self.stride[i], self.dilation[i]) - 1}")
+                                 f"from {base} to {top}")
             out.append(extra)
         return tuple(out)
 

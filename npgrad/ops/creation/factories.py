@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -19,7 +20,6 @@ from ... import dtypes as _dt
 from ...backend import as_device
 from ...random import rng
 from .._arguments import size_args as _size_args, Tensor
-import warnings
 from ...tensor import _to_array_like
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye",
@@ -126,7 +126,6 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     arr = _infer(data)
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         # Python numbers go straight to the asked dtype (not through float32 first)
-        from ...tensor import _to_array_like
         arr = np.array(_to_array_like(data), _dt.dtype_arg(dtype, "tensor").np)
     else:
         arr = np.array(arr, _dt.dtype_arg(dtype, "tensor").np if dtype is not None else None)

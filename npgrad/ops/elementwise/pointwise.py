@@ -12,7 +12,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
-from .binary import _apply_ufunc, _zero_division, broadcast_error, pow, where
+from .binary import _apply_ufunc, _zero_division, broadcast_error, div, pow, where
 from ..inplace import apply_
 from .unary import cast, exp, exp2
 
@@ -218,7 +218,6 @@ class Fmod(Primitive):
     @staticmethod
     def backward(ctx, grad):
         # d/da (a - trunc(a/b) b) = 1;  d/db = -trunc(a/b)
-        from .binary import div
         a, b = ctx.saved_tensors
         gb = -grad * div(a, b, rounding_mode="trunc") if ctx.needs_input_grad[1] else None
         return grad, gb

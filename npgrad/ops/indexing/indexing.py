@@ -13,11 +13,12 @@ Also ``unravel_index`` and ``nonzero_static``.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
-import math
 from .. import inplace
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",

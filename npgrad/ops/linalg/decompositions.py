@@ -11,6 +11,8 @@ Also the deprecated top-level ``torch.cholesky`` and ``torch.matrix_rank`` (``*_
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from ... import return_types
@@ -18,7 +20,6 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
 from .solvers import _const, _eye, _matrix, inv, LinAlgError, Solve
-import builtins
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]

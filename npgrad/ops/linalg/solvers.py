@@ -12,6 +12,8 @@ Also the legacy ``triangular_solve`` and ``torch.vander``
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from ... import return_types
@@ -20,7 +22,6 @@ from .._arguments import Tensor, as_tensor_arg, describe
 from ..elementwise.binary import where
 from ..shape.joins import cat
 from .products import matmul
-import builtins
 from ..creation.factories import ones_like
 from ..reduction.scans import cumprod
 

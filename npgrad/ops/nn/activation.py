@@ -8,6 +8,7 @@ the end.
 """
 from __future__ import annotations
 
+import builtins
 import math
 import warnings
 
@@ -24,7 +25,6 @@ from ..elementwise import special as _special
 from ..elementwise.special import norm_cdf, norm_cdf_pdf
 from ..elementwise.trig import sigmoid, tanh
 from ..elementwise.unary import exp, float_input
-import builtins
 from ...random import default_generator
 
 __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",

@@ -6,6 +6,7 @@ The top-level forms with torch's argument names (``torch.dropout(input, p, train
 """
 from __future__ import annotations
 
+import builtins
 import math
 
 import numpy as np
@@ -17,7 +18,6 @@ from .._arguments import Tensor, as_tensor_arg
 from .activation import softmax
 from ..elementwise.binary import where
 from ..indexing.indexing import IndexAdd
-import builtins
 from ...autograd.grad_mode import no_grad
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",

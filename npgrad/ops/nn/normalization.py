@@ -6,13 +6,14 @@ The top-level forms in torch's argument order (``torch.batch_norm``...) are at t
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from .._arguments import Tensor, as_tensor_arg
-import builtins
 from ..linalg.norms import vector_norm
 
 __all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]

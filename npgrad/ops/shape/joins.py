@@ -10,6 +10,7 @@ Also ``split_with_sizes`` and the legacy ``unsafe_*`` forms.
 """
 from __future__ import annotations
 
+import builtins
 import numbers
 
 import numpy as np
@@ -18,8 +19,8 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, norm_dim
+from ..indexing.indexing import getitem
 from .views import narrow, reshape
-import builtins
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "atleast_1d", "atleast_2d", "atleast_3d", "split", "chunk",
@@ -290,7 +291,6 @@ def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
         return _pieces(input, d, sizes, "SliceBackward0")
     # slicing semantics: negative indices count from the end, out-of-order ones give empties
-    from ..indexing.indexing import getitem
     bounds = [None] + [int(i) for i in arg] + [None]
     lead = (slice(None),) * d
     return tuple(getitem(input, lead + (slice(a, b),)) for a, b in zip(bounds, bounds[1:]))

@@ -10,6 +10,7 @@ Also ``as_strided`` and ``narrow_copy``.
 """
 from __future__ import annotations
 
+import builtins
 import numbers
 
 import numpy as np
@@ -17,7 +18,6 @@ import numpy as np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, long_tensor, norm_dim, size_args, Tensor
-import builtins
 from ...tensor import Size
 from ..indexing.indexing import getitem
 from ..inplace import check
@@ -115,8 +115,8 @@ def reshape(input, *args, shape=None) -> Tensor:
     ``reshape(x, (2, 3))``, ``reshape(x, shape=(2, 3))`` and ``x.reshape(2, 3)`` all work.
     """
     input = as_tensor_arg(input, "reshape")
-    shape = infer_shape(size_args(args if shape is None else (shape,), "reshape"), input._data.size, "reshape",
-                        input._data.shape)
+    size = size_args(args if shape is None else (shape,), "reshape")
+    shape = infer_shape(size, input._data.size, "reshape", input._data.shape)
     return Reshape.apply(input, shape=shape)
 
 
