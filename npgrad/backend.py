@@ -58,8 +58,9 @@ def as_device(d) -> device:
         return CPU
     d = device(d)
     if d.type != "cpu":
-        raise RuntimeError(f"device {d} is not available: npgrad has only the NumPy 'cpu' "
-                           "backend on this machine (a CuPy backend is planned)")
+        # a CPU-only PyTorch build answers any use of a CUDA device so (torch.zeros(2,
+        # device='cuda'), x.cuda(), model.to('cuda')); programs and tests catch exactly this
+        raise AssertionError("Torch not compiled with CUDA enabled")
     return CPU
 
 

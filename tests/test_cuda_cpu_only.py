@@ -269,3 +269,17 @@ def test_cpu_autocast_records_its_state():
     with npgrad.autocast("cpu"):
         assert npgrad.is_autocast_enabled("cpu") and not npgrad.is_autocast_enabled()
     assert not npgrad.is_autocast_enabled("cpu")
+
+
+@pytest.mark.parametrize("use", [
+    lambda lib: lib.ones(1).cuda(),
+    lambda lib: lib.ones(1).to("cuda"),
+    lambda lib: lib.ones(1).to("cuda:1"),
+    lambda lib: lib.zeros(2, device="cuda"),
+    lambda lib: lib.tensor([1.0], device="cuda:0"),
+    lambda lib: lib.nn.Linear(2, 2).cuda(),
+], ids=["cuda()", "to-cuda", "to-cuda:1", "zeros-device", "tensor-device", "module-cuda"])
+def test_using_a_cuda_device_fails_as_in_a_cpu_only_build(use):
+    for lib in (npgrad, torch):
+        with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+            use(lib)
