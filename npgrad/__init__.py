@@ -109,4 +109,5 @@ newaxis = None
 # the op methods (x.exp(), x + y...) are given to Tensor here, once every op exists
 from . import _tensor_methods  # noqa: E402,F401
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401

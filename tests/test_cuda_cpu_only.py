@@ -283,3 +283,11 @@ def test_using_a_cuda_device_fails_as_in_a_cpu_only_build(use):
     for lib in (npgrad, torch):
         with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
             use(lib)
+
+
+def test_version_module_answers_as_a_cpu_only_build():
+    assert npgrad.version.cuda is None and torch.version.cuda is None
+    assert npgrad.version.hip is None and npgrad.version.debug is False
+    assert npgrad.version.__version__ == npgrad.__version__
+    assert {n for n in dir(torch.version) if not n.startswith("_") and n != "Optional"} <= \
+        set(dir(npgrad.version))
