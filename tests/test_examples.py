@@ -80,3 +80,15 @@ def test_char_gpt_fast_then_sample(tmp_path):
     # --sample generates from the checkpoint without training
     again = examples.run("char_gpt", ["--sample", ckpt, "--chars", "30", "--prompt", "KING"])
     assert again["sample"].startswith("KING") and set(again["sample"]) <= chars
+
+
+def test_char_gpt_without_matplotlib_still_trains_saves_and_samples(tmp_path, monkeypatch,
+                                                                      capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    res = examples.run("char_gpt", ["--steps", "4", "--batch-size", "4", "--context", "8",
+                                    "--width", "16", "--layers", "1", "--heads", "2",
+                                    "--eval-every", "2", "--eval-batches", "1", "--chars", "10",
+                                    "--out", str(tmp_path / "gpt")])
+    assert "loss plot was skipped" in capsys.readouterr().out
+    assert len(res["sample"]) == len("ROMEO:\n") + 10
+    assert [os.path.basename(f) for f in res["files"]][0] == "model.safetensors"

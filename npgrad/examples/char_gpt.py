@@ -124,8 +124,15 @@ def evaluate(model, data, batch_size: int, context: int, batches: int = 20) -> f
     return sum(losses) / len(losses)
 
 
-def save_loss_curve(path: str, train_steps, train_losses, val_steps, val_losses) -> None:
-    import matplotlib
+def save_loss_curve(path: str, train_steps, train_losses, val_steps, val_losses) -> str | None:
+    """Plot the losses into ``path``; None (and a hint) when matplotlib is not installed, so
+    that a run without the demo extras still ends with its checkpoint and sample."""
+    try:
+        import matplotlib  # (imported here: an optional dependency, the demo extra)
+    except ImportError:
+        print("matplotlib is not installed, so the loss plot was skipped; "
+              "pip install matplotlib (or pip install -e '.[demo]') to get it")
+        return None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -139,6 +146,7 @@ def save_loss_curve(path: str, train_steps, train_losses, val_steps, val_losses)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    return path
 
 
 def save_graph(path_stem: str, model, xb, yb) -> str:
@@ -249,8 +257,8 @@ def main(argv=None) -> dict:
 
     ckpt_path = os.path.join(args.out, "model.safetensors")
     torch.save({"model": model.state_dict(), "config": config}, ckpt_path)
-    curve_path = os.path.join(args.out, "loss.png")
-    save_loss_curve(curve_path, train_steps, train_losses, val_steps, val_losses)
+    curve_path = save_loss_curve(os.path.join(args.out, "loss.png"), train_steps, train_losses,
+                                 val_steps, val_losses)
     graph_path = save_graph(os.path.join(args.out, "graph"), model, xb, yb)
 
     model.eval()
@@ -258,12 +266,13 @@ def main(argv=None) -> dict:
     print("\n--- generated (temperature %.2g, top-k %s) ---\n%s\n---" % (
         args.temperature, args.top_k, text))
     print(f"\noutput folder: {os.path.abspath(args.out)}")
-    for path in (curve_path, ckpt_path, graph_path):
+    files = [p for p in (curve_path, ckpt_path, graph_path) if p is not None]
+    for path in files:
         print(f"  {os.path.basename(path)}")
     print(f"generate again without training:\n  python -m npgrad.examples char_gpt "
           f"--sample {ckpt_path}")
     return {"val_loss": val_losses[-1], "train_losses": train_losses, "sample": text,
-            "steps_per_s": args.steps / elapsed, "files": [curve_path, ckpt_path, graph_path],
+            "steps_per_s": args.steps / elapsed, "files": files,
             "out": args.out}
 
 
