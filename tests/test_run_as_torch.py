@@ -62,7 +62,7 @@ TRAIN = textwrap.dedent('''\
 
 def run(args, cwd, npgrad=True):
     """Run ``args`` under npgrad.run (or plain Python, with PyTorch); return the result."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     command = [sys.executable, "-m", "npgrad.run", *args] if npgrad else [sys.executable, *args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=300)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "npgrad"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "npgrad"
 
 # From the floor up; a module's layer is that of the longest prefix listed here.
 LAYERS = [
