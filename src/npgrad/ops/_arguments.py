@@ -12,13 +12,13 @@ from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims",
-           "size_args", "long_tensor", "describe"]
+           "size_args", "long_tensor", "type_name", "describe"]
 
 
 _FAST = (Tensor, float, int, bool)
 
 
-def _type_name(x) -> str:
+def type_name(x) -> str:
     """The type's name as PyTorch prints it in argument errors: 'list', 'numpy.ndarray'."""
     t = type(x)
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
@@ -35,8 +35,8 @@ def as_operand(x, op: str, name: str = "other"):
         _dt.from_numpy_dtype(arr.dtype)  # TypeError for a dtype npgrad does not have
         return Tensor._make(arr)
     if isinstance(x, (list, tuple)):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {_type_name(x)}")
-    raise TypeError(f"{op}(): expected a Tensor or a number, but got {_type_name(x)}")
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(x)}")
+    raise TypeError(f"{op}(): expected a Tensor or a number, but got {type_name(x)}")
 
 
 def as_operands(a, b, op: str) -> tuple:
@@ -51,7 +51,7 @@ def as_tensor_arg(x, op: str, name: str = "input") -> Tensor:
     and NumPy arrays are a TypeError."""
     if isinstance(x, Tensor):
         return x
-    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {_type_name(x)}")
+    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(x)}")
 
 
 def _index(d, op: str) -> int:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import builtins
 
-import numpy as np
-
 from .. import dtypes as _dt
 from ..tensor import Tensor
+from ._arguments import type_name
 
 __all__: list = ["is_tensor", "numel", "is_floating_point", "typename", "is_nonzero",
                  "is_same_size", "is_signed", "is_inference", "is_complex", "is_storage",
@@ -37,11 +36,7 @@ def typename(obj) -> str:
     otherwise."""
     if isinstance(obj, Tensor):
         return _dt.tensor_type_name(obj.dtype)
-    if isinstance(obj, np.ndarray):
-        return "numpy.ndarray"
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in ("builtins", None) else f"{module}.{name}"
+    return type_name(obj)
 
 
 def is_nonzero(input: Tensor) -> builtins.bool:
