@@ -22,7 +22,9 @@ DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.in
 
 
 def _saved(obj) -> bytes:
+    """``obj`` saved as safetensors (a file object's name picks the format)."""
     buf = io.BytesIO()
+    buf.name = "buffer.safetensors"
     npgrad.save(obj, buf)
     return buf.getvalue()
 

@@ -1,4 +1,4 @@
-"""Safe checkpoints: ``npgrad.save`` / ``npgrad.load`` in the safetensors format.
+"""Checkpoints in the safetensors format (``npgrad.save(obj, 'x.safetensors')``).
 
 A file is an 8-byte little-endian header length, a JSON header (name -> dtype, shape, byte
 offsets), then the raw tensor bytes. Loading parses JSON and copies bytes: it never runs code
@@ -19,9 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
-
-__all__ = ["save", "load"]
+from ..tensor import Tensor
+from ._errors import CheckpointError
 
 _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8,
            "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_}
@@ -29,10 +28,6 @@ _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 _META_KEY = "npgrad.structure"
 _CRC_KEY = "npgrad.crc32"
 _MAX_HEADER = 100_000_000  # the reference reader's limit
-
-
-class CheckpointError(RuntimeError):
-    """A file that is not a valid checkpoint (truncated, corrupted or of another format)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,8 +75,9 @@ def _checksum(tensors: dict, structure, data: list) -> str:
     return f"{crc:08x}"
 
 
-def save(obj: Any, f, **kwargs) -> None:
-    """Save tensors, state dicts and nested dicts/lists of tensors, numbers and strings.
+def save_safetensors(obj: Any, fh) -> None:
+    """Write tensors, state dicts and nested dicts/lists of tensors, numbers and strings to
+    the binary file ``fh``.
 
     >>> npgrad.save({'model': model.state_dict(), 'epoch': 3}, 'ckpt.safetensors')
     """
@@ -109,14 +105,9 @@ def save(obj: Any, f, **kwargs) -> None:
         raise RuntimeError(f"npgrad.save: the header would be {len(head)} bytes, over the "
                            f"safetensors limit of {_MAX_HEADER}; save long lists of numbers "
                            "as tensors")
-    payload = struct.pack("<Q", len(head)) + head + b"".join(blobs)
-    if hasattr(f, "write"):
-        f.write(payload)
-        return
-    tmp = f"{os.fspath(f)}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-    os.replace(tmp, f)  # never leave a half-written checkpoint under the real name
+    fh.write(struct.pack("<Q", len(head)) + head)
+    for blob in blobs:
+        fh.write(blob)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +124,7 @@ _U64 = 2**64 - 1  # the reference reader's sizes and offsets are 64-bit and refu
 _CHUNK = 1 << 20  # a read of n bytes allocates n bytes up front, however few there are
 
 
-def _source(f) -> str:
+def source_name(f) -> str:
     """How error messages name ``f``: its path, a file object's name, or ``<BytesIO>``."""
     name = getattr(f, "name", None) if hasattr(f, "read") else f
     if isinstance(name, (str, bytes, os.PathLike)):
@@ -251,19 +242,10 @@ def _header(prefix: bytes, fh, fail):
     return tensors, meta, end
 
 
-def _arrays(fh, fail):
-    """The tensors (as native-order numpy arrays) and metadata of a safetensors stream."""
-    prefix = bytes(_read(fh, 8))
-    try:
-        tensors, meta, size = _header(prefix, fh, fail)
-    except CheckpointError:
-        # Only now is it worth guessing at another format: the header length is arbitrary
-        # bytes, and a header that npgrad writes starts with pickle's 0x80 one time in 32.
-        if prefix[:1] == b"\x80" or prefix[:2] == b"PK":
-            raise fail("this looks like a pickle or zip file (torch.save's format); npgrad "
-                       "loads only safetensors files, which cannot run code. Save with "
-                       "safetensors.torch.save_file instead.") from None
-        raise
+def _arrays(fh, fail, prefix: bytes):
+    """The tensors (as native-order numpy arrays) and metadata of a safetensors stream whose
+    first (up to) 8 bytes, ``prefix``, were already read."""
+    tensors, meta, size = _header(prefix, fh, fail)
     data = _read(fh, size)
     if len(data) < size:
         raise fail(f"truncated: the header describes {size} bytes of tensor data, but only "
@@ -316,21 +298,10 @@ def _decode(node, arrays: dict, fail):
     raise fail(f"corrupted checkpoint structure at {reprlib.repr(node)}")
 
 
-def load(f, map_location=None, weights_only: bool = True, **kwargs) -> Any:
-    """Load what :func:`save` wrote, or any safetensors file (as a dict of tensors).
-
-    Raises ``CheckpointError`` (a RuntimeError) for truncated, corrupted or foreign files.
-    """
-    source = _source(f)
-
-    def fail(problem: str) -> CheckpointError:
-        return CheckpointError(f"{source}: {problem}")
-
-    if hasattr(f, "read"):
-        arrays, meta = _arrays(f, fail)
-    else:
-        with open(f, "rb") as fh:
-            arrays, meta = _arrays(fh, fail)
+def load_safetensors(fh, prefix: bytes, fail) -> Any:
+    """Load what :func:`save_safetensors` wrote, or any safetensors file (as a dict of tensors),
+    from ``fh`` after its first bytes ``prefix``. ``fail(problem)`` makes the CheckpointError."""
+    arrays, meta = _arrays(fh, fail, prefix)
     if _META_KEY not in meta:
         return {name: Tensor._make(arr) for name, arr in arrays.items()}
     try:
