@@ -342,10 +342,9 @@ class _StorageTable:
             end = begin + sum((n - 1) * s for n, s in zip(arr.shape, arr.strides)) + item
             shareable = 0 <= begin and end <= root.nbytes
         if not shareable:  # its own storage: a contiguous copy
-            flat = np.ascontiguousarray(arr)
+            flat = np.array(arr, order="C")  # (not ascontiguousarray: that makes 0-d 1-d)
             ref = self._new(dt, flat.reshape(-1).view(np.uint8))
-            return ref, 0, tuple(s // item for s in flat.strides) if flat.size else (
-                _contiguous_strides(arr.shape))
+            return ref, 0, _contiguous_strides(arr.shape)
         skew = begin % item
         key = (id(root), dt.str, skew)
         ref = self._by_root.get(key)
