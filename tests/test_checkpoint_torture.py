@@ -35,7 +35,9 @@ def _same(a, b) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, npgrad.Tensor):
-        a, b = a.numpy(), b.numpy()
+        if a.requires_grad != b.requires_grad:
+            return False
+        a, b = a.detach().numpy(), b.detach().numpy()
     if isinstance(a, np.ndarray):
         return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
     if isinstance(a, dict):
@@ -300,3 +302,97 @@ def test_our_files_load_in_safetensors_torch(tmp_path):
     nested = {"model": {"w": npgrad.ones(2, 2)}, "epoch": 3}
     npgrad.save(nested, path)
     assert set(load_file(str(path))) == {"model.w"}
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's formats (.pt): damage and random round trips
+# ---------------------------------------------------------------------------------------------
+
+def _pt(obj, zip_format: bool = True) -> bytes:
+    buf = io.BytesIO()
+    npgrad.save(obj, buf, _use_new_zipfile_serialization=zip_format)
+    return buf.getvalue()
+
+
+def _small_pt():
+    w = npgrad.tensor([[1.5, -2.0], [0.0, 3.25]])
+    return {"w": w, "col": w[:, 1], "p": npgrad.nn.Parameter(npgrad.tensor([1.0, 2.0])),
+            "b": npgrad.tensor([1, -2, 3]), "mask": npgrad.tensor([True, False]), "step": 7,
+            "name": "run", "lr": [0.1, 1e-3], "empty": npgrad.zeros(0, 2),
+            "scalar": npgrad.tensor(2.0, dtype=npgrad.float64)}
+
+
+def _pt_load_or_refuse(raw: bytes, original) -> None:
+    try:
+        back = npgrad.load(io.BytesIO(raw))
+    except CheckpointError:
+        return
+    assert _same(original, back), "a damaged .pt file loaded as something else"
+
+
+@pytest.mark.parametrize("zip_format", [True, False], ids=["zip", "legacy"])
+def test_every_truncation_of_a_pt_file_is_refused(zip_format):
+    obj = _small_pt()
+    raw = _pt(obj, zip_format)
+    assert _same(obj, npgrad.load(io.BytesIO(raw)))
+    for cut in range(len(raw)):
+        with pytest.raises(CheckpointError):
+            npgrad.load(io.BytesIO(raw[:cut]))
+
+
+def test_every_byte_flip_of_a_pt_file_is_refused_or_harmless():
+    # The zip format keeps a CRC-32 of every record (npgrad checks it), so damage to the
+    # pickle or the tensor bytes is caught; damage elsewhere (padding, dates) is harmless.
+    obj = _small_pt()
+    raw = _pt(obj)
+    for i in range(len(raw)):
+        bad = bytearray(raw)
+        bad[i] ^= (0x01, 0x80, 0xFF)[i % 3]  # one flip a byte (a load takes milliseconds)
+        _pt_load_or_refuse(bytes(bad), obj)
+
+
+def test_byte_flips_of_a_legacy_file_never_crash():
+    # The legacy format has no checksum: a flipped tensor byte loads as another value (as it
+    # does in PyTorch), but damage never escapes as anything but a CheckpointError.
+    raw = _pt(_small_pt(), zip_format=False)
+    for i in range(len(raw)):
+        bad = bytearray(raw)
+        bad[i] ^= (0x01, 0x80, 0xFF)[i % 3]
+        try:
+            npgrad.load(io.BytesIO(bytes(bad)))
+        except CheckpointError:
+            pass
+
+
+def _pt_tree(rng):
+    """A random checkpoint for the .pt format: numpy arrays become tensors (a weights-only
+    load refuses numpy's own pickles, as PyTorch's does)."""
+    def convert(node):
+        if isinstance(node, np.ndarray):
+            return npgrad.from_numpy(node)
+        if isinstance(node, dict):
+            return {k: convert(v) for k, v in node.items()}
+        if isinstance(node, (list, tuple)):
+            return type(node)(convert(v) for v in node)
+        return node
+    return convert(_tree(rng))
+
+
+def test_random_pt_checkpoints_round_trip_exactly_in_npgrad_and_torch():
+    rng = np.random.default_rng(4321)
+    for i in range(300):
+        obj = _pt_tree(rng)
+        raw = _pt(obj, zip_format=bool(i % 2))
+        assert _same(obj, npgrad.load(io.BytesIO(raw))), obj
+        theirs = torch.load(io.BytesIO(raw), weights_only=True)
+        assert _same(obj, _from_torch(theirs)), obj
+
+
+def _from_torch(node):
+    if isinstance(node, torch.Tensor):
+        return npgrad.from_numpy(node.numpy())
+    if isinstance(node, dict):
+        return {k: _from_torch(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return type(node)(_from_torch(v) for v in node)
+    return node

@@ -56,7 +56,7 @@ def _on_cpu(location: str) -> None:
             "False. If you are running on a CPU-only machine, please use torch.load with "
             "map_location=torch.device('cpu') to map your storages to the CPU.")
     if location.split(":")[0] != "cpu":
-        raise RuntimeError(f"don't know how to restore data location of {location!r}")
+        raise CheckpointError(f"don't know how to restore data location of {location!r}")
 
 
 def _relocate(storage: Storage, location: str, map_location) -> Storage:
@@ -138,13 +138,16 @@ class _Archive:
         record = f"data/{key}"
         if not self.has(record):
             raise self.fail(f"storage {key!r} has no record {record!r}")
+        size = self.zf.getinfo(self._name(record)).file_size
+        if size != nbytes:  # checked before reading: a record's size is only a claim
+            raise self.fail(f"storage {key!r} should hold {nbytes} bytes, but its record holds "
+                            f"{size}")
         if self.mapped is None:
             raw = np.frombuffer(bytearray(self.read(record)), np.uint8)
         else:
             raw = self._mapped(record)
         if raw.size != nbytes:
-            raise self.fail(f"storage {key!r} should hold {nbytes} bytes, but its record holds "
-                            f"{raw.size}")
+            raise self.fail(f"storage {key!r}: its record is shorter than it claims")
         return raw
 
     def _mapped(self, record: str) -> np.ndarray:

@@ -201,9 +201,12 @@ class WeightsUnpickler:
                                   f"{e})") from None
 
     def _run(self):
-        ops = self._OPS
+        ops, data = self._OPS, self.data
         while True:
-            key = self._read(1)[0]
+            if self.pos >= len(data):
+                raise _Truncated
+            key = data[self.pos]
+            self.pos += 1
             op = ops.get(key)
             if op is None:
                 raise WeightsOnlyError(f"Unsupported operand {key}")
