@@ -13,24 +13,19 @@ from __future__ import annotations
 import io
 import os
 import pickle
-from typing import Any
 
-from . import _safetensors, _torch_format
-from ._errors import CheckpointError, WeightsOnlyError, weights_only_message
-from ._storage import Storage
+from . import _errors, _safetensors, _torch_format
+from ._errors import CheckpointError
 from ._unpickler import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 
 __all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
            "safe_globals", "CheckpointError"]
 
-_ = Storage  # the type map_location callables receive
-
-
 def _is_path(f) -> bool:
     return isinstance(f, (str, bytes, os.PathLike))
 
 
-def save(obj: Any, f, pickle_module: Any = pickle, pickle_protocol: int = 2,
+def save(obj: object, f, pickle_module: object = pickle, pickle_protocol: int = 2,
          _use_new_zipfile_serialization: bool = True,
          _disable_byteorder_record: bool = False) -> None:
     """Save ``obj`` (a state dict, a tensor, nested containers, a whole module...) to ``f``, a
@@ -65,8 +60,8 @@ def save(obj: Any, f, pickle_module: Any = pickle, pickle_protocol: int = 2,
             os.remove(tmp)
 
 
-def load(f, map_location=None, pickle_module: Any = None, *, weights_only: bool | None = None,
-         mmap: bool | None = None, **pickle_load_args) -> Any:
+def load(f, map_location=None, pickle_module: object = None, *, weights_only: bool | None = None,
+         mmap: bool | None = None, **pickle_load_args) -> object:
     """Load a checkpoint from ``f`` (a path or a binary file object): PyTorch's zip or legacy
     format, or safetensors.
 
@@ -99,8 +94,8 @@ def load(f, map_location=None, pickle_module: Any = None, *, weights_only: bool 
             with open(f, "rb") as fh:
                 return _load(fh, f, fail, map_location, weights_only, mmap, pickle_load_args)
         return _load(f, None, fail, map_location, weights_only, mmap, pickle_load_args)
-    except WeightsOnlyError as e:
-        raise WeightsOnlyError(weights_only_message(str(e))) from None
+    except _errors.WeightsOnlyError as e:
+        raise _errors.WeightsOnlyError(_errors.weights_only_message(str(e))) from None
     except CheckpointError as e:
         message = str(e)
         if message.startswith(f"{source}: "):
@@ -108,7 +103,7 @@ def load(f, map_location=None, pickle_module: Any = None, *, weights_only: bool 
         raise fail(message) from None
 
 
-def _load(fh, path, fail, map_location, weights_only, mmap, pickle_args) -> Any:
+def _load(fh, path, fail, map_location, weights_only, mmap, pickle_args) -> object:
     prefix = bytes(_safetensors._read(fh, 8))
     if prefix[:4] == _torch_format.ZIP_MAGIC:
         if not fh.seekable():  # zip's directory is at the end
