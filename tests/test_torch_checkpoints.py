@@ -254,6 +254,8 @@ def test_views_and_tied_weights_stay_tied_in_torch(zip_format):
     assert torch.equal(theirs["t"], theirs["x"].t())
     emb, out = theirs["sds"]["emb"]["weight"], theirs["sds"]["out"]["weight"]
     assert emb.data_ptr() == out.data_ptr()
+    ours_back = npgrad.load(_npgrad_bytes({"sds": sds}, zip_format))["sds"]
+    assert np.shares_memory(ours_back["emb"]["weight"].numpy(), ours_back["out"]["weight"].numpy())
     models = _modules()
     for k, m in models.items():
         m.load_state_dict(theirs["sds"][k])
@@ -275,6 +277,8 @@ def test_file_written_by_npgrad_has_torch_layout(tmp_path):
                                         "little")
                 assert start % 64 == 0  # aligned for mmap, as PyTorch writes it
     assert not (tmp_path / "m.pt.tmp").exists()
+    back = torch.load(path, mmap=True, weights_only=True)
+    assert back["w"].tolist() == [1.0] * 3 and back["b"].dtype == torch.int64
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,3 +493,18 @@ def test_paths_and_file_objects(tmp_path):
         torch.save({"a": torch.ones(1)}, fh)
     with open(path, "rb") as fh:
         assert npgrad.load(fh)["a"].tolist() == [1.0]
+
+
+def test_unsafe_globals_in_a_checkpoint_are_listed_without_running_it(tmp_path):
+    path = tmp_path / "mixed.pt"
+    marker = tmp_path / "pwned"
+    torch.save({"w": torch.ones(2), "c": _Custom(1), "evil": _Evil(f"touch {marker}"),
+                "m": torch.nn.Linear(1, 1)}, path)
+    ours = npgrad.serialization.get_unsafe_globals_in_checkpoint(path)
+    assert sorted(ours) == sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    assert f"{_Custom.__module__}._Custom" in ours and not marker.exists()
+    with npgrad.serialization.safe_globals([_Custom]):
+        assert f"{_Custom.__module__}._Custom" not in (
+            npgrad.serialization.get_unsafe_globals_in_checkpoint(path))
+    with pytest.raises(ValueError):
+        npgrad.serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(b"not a zip file"))

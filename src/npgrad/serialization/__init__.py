@@ -14,12 +14,12 @@ import io
 import os
 import pickle
 
-from . import _errors, _safetensors, _torch_format
+from . import _errors, _safetensors, _torch_format, _unpickler
 from ._errors import CheckpointError
 from ._unpickler import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 
 __all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
-           "safe_globals", "CheckpointError"]
+           "safe_globals", "get_unsafe_globals_in_checkpoint", "CheckpointError"]
 
 def _is_path(f) -> bool:
     return isinstance(f, (str, bytes, os.PathLike))
@@ -125,3 +125,28 @@ def _load(fh, path, fail, map_location, weights_only, mmap, pickle_args) -> obje
         data = prefix + fh.read()
         return _torch_format.load_legacy(data, fail, map_location, weights_only, pickle_args)
     return _safetensors.load_safetensors(fh, prefix, fail)
+
+
+def get_unsafe_globals_in_checkpoint(f) -> list[str]:
+    """The classes and functions (``'module.name'``) that a zip-format checkpoint names and
+    that ``load(f, weights_only=True)`` would refuse: what to pass to :func:`safe_globals`
+    after checking that you trust them. Reads the pickle without running it."""
+    source = _safetensors.source_name(f)
+
+    def fail(problem: str) -> CheckpointError:
+        return CheckpointError(f"{source}: {problem}")
+
+    def scan(fh):
+        if bytes(_safetensors._read(fh, 4)) != _torch_format.ZIP_MAGIC:
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        fh.seek(-4, io.SEEK_CUR)
+        data = _torch_format.read_pickle(fh, fail)
+        try:
+            return _unpickler.unsafe_globals(data)
+        except CheckpointError as e:
+            raise fail(str(e)) from None
+
+    if _is_path(f):
+        with open(f, "rb") as fh:
+            return scan(fh)
+    return scan(f)

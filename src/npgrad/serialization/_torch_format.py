@@ -182,6 +182,11 @@ def _typed(raw: np.ndarray, dt: np.dtype, order: str) -> np.ndarray:
     return arr if arr.dtype.isnative else arr.astype(dt)
 
 
+def read_pickle(fh, fail) -> bytes:
+    """The ``data.pkl`` record of a zip-format checkpoint."""
+    return _Archive(fh, fail).read("data.pkl")
+
+
 def load_zip(fh, fail, map_location, weights_only: bool, mapped, pickle_args: dict) -> Any:
     """Load a checkpoint in PyTorch's zip format from the seekable binary file ``fh``;
     ``mapped`` is the file's memory map when loading with ``mmap=True``."""
@@ -241,14 +246,10 @@ def load_legacy(data: bytes, fail, map_location, weights_only: bool, pickle_args
             storages[key] = _relocate(Storage(arrays[key], location), location, map_location)
         if arrays[key].dtype != dt:
             raise fail(f"storage {key!r} is used as both {arrays[key].dtype} and {dt}")
-        if view is None:
-            return storages[key]
-        # (view key, offset, size): a view of the storage, from PyTorch before 1.0
-        if (not isinstance(view, tuple) or len(view) != 3
-                or not all(type(v) is int and v >= 0 for v in view[1:])):
-            raise fail(f"invalid storage view {view!r}")
-        _, offset, size = view
-        return Storage(storages[key].array[offset:offset + size], location)
+        if view is not None:  # storage views, written by PyTorch before 1.0
+            raise fail(f"storage {key!r} is a storage view (from PyTorch before 1.0), which "
+                       "npgrad does not read")
+        return storages[key]
 
     obj, used = _unpickle(data[pos:], persistent_load, weights_only, pickle_args)
     pos += used

@@ -15,6 +15,7 @@ import codecs
 import collections
 import importlib
 import pickle
+import pickletools
 import struct
 from typing import Any, Callable
 
@@ -448,3 +449,21 @@ def _npgrad_counterpart(module: str, name: str):
             continue
     raise pickle.UnpicklingError(f"the checkpoint names {module}.{name}, which npgrad does not "
                                  "have")
+
+
+def unsafe_globals(data: bytes) -> list[str]:
+    """The globals a pickle names that a weights-only load would refuse (read, not run)."""
+    found, user = [], _user_allowed()
+    try:
+        for op, arg, _ in pickletools.genops(data):
+            if op.name == "STACK_GLOBAL":
+                raise WeightsOnlyError(f"Unsupported operand {op.code.encode('latin1')[0]}")
+            if op.name in ("GLOBAL", "INST"):
+                module, name = _python3_name(*arg.split(" ", 1))
+                full = f"{module}.{name}"
+                if (full not in _ALLOWED and _user_lookup(full, user) is None
+                        and full not in found):
+                    found.append(full)
+    except (ValueError, UnicodeDecodeError, struct.error) as e:
+        raise CheckpointError(f"corrupted pickle ({e})") from None
+    return found
