@@ -16,10 +16,23 @@ import pickle
 
 from . import _errors, _safetensors, _torch_format, _unpickler
 from ._errors import CheckpointError
-from ._unpickler import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
+from ._unpickler import (
+    add_safe_globals,
+    clear_safe_globals,
+    get_safe_globals,
+    safe_globals,
+)
 
-__all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
-           "safe_globals", "get_unsafe_globals_in_checkpoint", "CheckpointError"]
+__all__ = [
+    "CheckpointError",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "get_unsafe_globals_in_checkpoint",
+    "load",
+    "safe_globals",
+    "save",
+]
 
 def _is_path(f) -> bool:
     return isinstance(f, (str, bytes, os.PathLike))

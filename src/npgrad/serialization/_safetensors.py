@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._errors import CheckpointError
 
 _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8,
            "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_}

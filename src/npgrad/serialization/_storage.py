@@ -17,11 +17,6 @@ from ..tensor import Tensor
 from ._errors import CheckpointError
 
 
-def _storage_names() -> dict:
-    """PyTorch's storage class name for each npgrad dtype ('float32' -> 'FloatStorage')."""
-    return {name: scalar + "Storage" for name, scalar in _dt._SCALAR_TYPE_NAMES.items()}
-
-
 def npgrad_dtype(name: str):
     """The npgrad dtype of a PyTorch dtype name ('float32', 'bfloat16'...), or None."""
     return getattr(_dt, name, None) if name in _dt._BY_NAME or name == "bfloat16" else None
@@ -60,7 +55,6 @@ STORAGE_TYPES = {s.torch_name: s for s in (
         ("qint8", "QInt8Storage"), ("qint32", "QInt32Storage"),
         ("quint4x2", "QUInt4x2Storage"), ("quint2x4", "QUInt2x4Storage"),
         ("uint8", "UntypedStorage")])}
-assert all(n in STORAGE_TYPES for n in _storage_names().values() if "Complex" not in n)
 
 # PyTorch's dtypes by the name they pickle as; npgrad builds those it has (bfloat16 once it
 # exists) and refuses the others with a clear message.
@@ -99,7 +93,7 @@ class Storage:
     def nbytes(self) -> int:
         return self.array.nbytes
 
-    def cpu(self) -> "Storage":
+    def cpu(self) -> Storage:
         return self
 
     def __repr__(self) -> str:

@@ -21,7 +21,8 @@ import pickle
 import struct
 import zipfile
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -17,9 +17,9 @@ import importlib
 import pickle
 import pickletools
 import struct
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from .. import dtypes as _dt
 from ..backend import device
 from ..nn.parameter import Parameter
 from ..tensor import Size, Tensor
@@ -54,7 +54,7 @@ def clear_safe_globals() -> None:
     _user_safe = set()
 
 
-class safe_globals:  # noqa: N801  (PyTorch's name)
+class safe_globals:  # (PyTorch's lower-case name)
     """Context manager: allow ``safe_globals`` for the loads inside the ``with`` block."""
 
     def __init__(self, safe_globals: list) -> None:
@@ -141,8 +141,7 @@ def _python3_name(module: str, name: str) -> tuple[str, str]:
 
 
 def _unsupported_global(full: str) -> WeightsOnlyError:
-    if full.startswith("builtins."):
-        full = full[len("builtins."):]
+    full = full.removeprefix("builtins.")
     return WeightsOnlyError(
         f"Unsupported global: GLOBAL {full} was not an allowed global by default. Please use "
         f"`torch.serialization.add_safe_globals([{full}])` or the "
@@ -152,6 +151,15 @@ def _unsupported_global(full: str) -> WeightsOnlyError:
 
 class _Truncated(Exception):
     pass
+
+
+class _FromStorage(Exception):
+    """An error of ``persistent_load`` (map_location's, a missing record's), which reaches
+    the caller as it was raised, not as a corrupted pickle."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class WeightsUnpickler:
@@ -192,12 +200,15 @@ class WeightsUnpickler:
             return self._run()
         except CheckpointError:
             raise
+        except _FromStorage as e:
+            raise e.error from None
         except _Truncated:
             raise CheckpointError("the pickle ends before its STOP opcode (truncated?)") from None
         except (IndexError, KeyError, TypeError, ValueError, AttributeError, OverflowError,
-                RecursionError, struct.error, UnicodeDecodeError, LookupError) as e:
+                RecursionError, struct.error, UnicodeDecodeError, LookupError,
+                RuntimeError) as e:
             # A damaged pickle: an opcode with too little on the stack, an unknown memo key, a
-            # rebuild call with arguments of the wrong kind...
+            # rebuild call with arguments of the wrong kind, device('cpv')...
             raise CheckpointError(f"corrupted pickle at byte {self.pos} ({type(e).__name__}: "
                                   f"{e})") from None
 
@@ -326,7 +337,7 @@ class WeightsUnpickler:
         items = tuple(self._pop_mark())  # before self.stack names the outer stack again
         self.stack.append(items)
 
-    def _tuple_n(n: int):  # noqa: N805  (makes the TUPLE1..3 opcodes)
+    def _tuple_n(n: int):  # (makes the TUPLE1..3 opcodes)
         def op(self):
             if len(self.stack) < n:
                 raise IndexError(f"TUPLE{n} on a stack of {len(self.stack)}")
@@ -335,12 +346,12 @@ class WeightsUnpickler:
             self.stack.append(items)
         return op
 
-    def _const(value):  # noqa: N805  (makes the opcodes that push a constant)
+    def _const(value):  # (makes the opcodes that push a constant)
         def op(self):
             self.stack.append(value() if callable(value) else value)
         return op
 
-    def _unpack(fmt: str):  # noqa: N805  (makes the fixed-width number opcodes)
+    def _unpack(fmt: str):  # (makes the fixed-width number opcodes)
         size = struct.calcsize(fmt)
 
         def op(self):
@@ -368,16 +379,20 @@ class WeightsUnpickler:
         if type(pid) is tuple and pid and pid[0] not in ("storage", b"storage"):
             raise WeightsOnlyError(f"Only persistent_load of storage is allowed, but got "
                                    f"{type(pid[0])}")
-        self.stack.append(self.persistent_load(pid))
+        try:
+            storage = self.persistent_load(pid)
+        except Exception as e:  # noqa: BLE001  (passed on unchanged by load)
+            raise _FromStorage(e) from None
+        self.stack.append(storage)
 
-    def _get(fmt: str):  # noqa: N805  (BINGET, LONG_BINGET)
+    def _get(fmt: str):  # (BINGET, LONG_BINGET)
         size = struct.calcsize(fmt)
 
         def op(self):
             self.stack.append(self.memo[struct.unpack(fmt, self._read(size))[0]])
         return op
 
-    def _put(fmt: str):  # noqa: N805  (BINPUT, LONG_BINPUT)
+    def _put(fmt: str):  # (BINPUT, LONG_BINPUT)
         size = struct.calcsize(fmt)
 
         def op(self):
@@ -387,7 +402,7 @@ class WeightsUnpickler:
     def _proto(self):
         self._read(1)
 
-    _OPS = {
+    _OPS: ClassVar[dict] = {
         pickle.PROTO[0]: _proto, pickle.STOP[0]: _stop, pickle.GLOBAL[0]: _global,
         pickle.NEWOBJ[0]: _newobj, pickle.REDUCE[0]: _reduce, pickle.BUILD[0]: _build,
         pickle.APPEND[0]: _append, pickle.APPENDS[0]: _appends, pickle.SETITEM[0]: _setitem,
