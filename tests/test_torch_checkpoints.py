@@ -508,3 +508,35 @@ def test_unsafe_globals_in_a_checkpoint_are_listed_without_running_it(tmp_path):
             npgrad.serialization.get_unsafe_globals_in_checkpoint(path))
     with pytest.raises(ValueError):
         npgrad.serialization.get_unsafe_globals_in_checkpoint(io.BytesIO(b"not a zip file"))
+
+
+def test_a_failed_save_leaves_the_old_file(tmp_path):
+    path = tmp_path / "ckpt.pt"
+    npgrad.save({"w": npgrad.ones(2)}, path)
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        npgrad.save({"w": npgrad.zeros(2), "f": lambda: 1}, path)  # a lambda cannot be pickled
+    assert npgrad.load(path)["w"].tolist() == [1.0, 1.0]
+    assert os.listdir(tmp_path) == ["ckpt.pt"]
+
+
+class _Stream(io.RawIOBase):
+    """A binary stream that cannot seek (a pipe, a socket)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._buf = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        return self._buf.readinto(b)
+
+
+def test_unseekable_streams_and_pickle_module():
+    raw = _npgrad_bytes({"w": npgrad.arange(3)}).getvalue()
+    assert npgrad.load(_Stream(raw))["w"].tolist() == [0, 1, 2]
+    with pytest.raises(RuntimeError, match="Can not safely load weights when explicit "
+                                           "pickle_module is specified"):
+        npgrad.load(io.BytesIO(raw), pickle_module=pickle, weights_only=True)
+    # an explicit pickle_module means weights_only=False, as in PyTorch
+    assert npgrad.load(io.BytesIO(raw), pickle_module=pickle)["w"].tolist() == [0, 1, 2]
