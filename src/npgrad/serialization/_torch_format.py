@@ -143,13 +143,30 @@ class _Archive:
         if size != nbytes:  # checked before reading: a record's size is only a claim
             raise self.fail(f"storage {key!r} should hold {nbytes} bytes, but its record holds "
                             f"{size}")
-        if self.mapped is None:
-            raw = np.frombuffer(bytearray(self.read(record)), np.uint8)
-        else:
-            raw = self._mapped(record)
+        raw = self._mapped(record) if self.mapped is not None else self._copied(record, size)
         if raw.size != nbytes:
             raise self.fail(f"storage {key!r}: its record is shorter than it claims")
         return raw
+
+    def _copied(self, record: str, size: int) -> np.ndarray:
+        """A record's bytes, read a chunk at a time into an array of their own (no second
+        copy of a big tensor in memory); the CRC is checked as the end is reached."""
+        out = np.empty(size, np.uint8)
+        view, filled = memoryview(out), 0
+        try:
+            with self.zf.open(self._name(record)) as src:
+                while filled < size:
+                    chunk = src.read(min(size - filled, 1 << 20))
+                    if not chunk:
+                        break
+                    view[filled:filled + len(chunk)] = chunk
+                    filled += len(chunk)
+                extra = src.read(1)
+        except _ZIP_ERRORS as e:
+            raise self.fail(f"cannot read record {record!r} ({type(e).__name__}: {e})") from None
+        if filled != size or extra:
+            raise self.fail(f"record {record!r} does not hold the {size} bytes it claims")
+        return out
 
     def _mapped(self, record: str) -> np.ndarray:
         """A record's bytes in the memory map of the file (not read; not CRC-checked)."""
