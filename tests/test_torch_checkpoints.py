@@ -540,3 +540,13 @@ def test_unseekable_streams_and_pickle_module():
         npgrad.load(io.BytesIO(raw), pickle_module=pickle, weights_only=True)
     # an explicit pickle_module means weights_only=False, as in PyTorch
     assert npgrad.load(io.BytesIO(raw), pickle_module=pickle)["w"].tolist() == [0, 1, 2]
+
+
+def test_tensor_attributes_from_a_file_never_replace_npgrads_machinery():
+    p = torch.nn.Parameter(torch.ones(2))
+    p.note = "kept"  # a Python attribute: pickled as _rebuild_parameter_with_state
+    back = npgrad.load(_torch_bytes({"p": p}))["p"]
+    assert back.note == "kept" and back.tolist() == [1.0, 1.0]
+    p._hooks = {"h": 1}  # a name npgrad's Tensor uses itself
+    with pytest.raises(CheckpointError, match="'_hooks', which is npgrad's own"):
+        npgrad.load(_torch_bytes({"p": p}))

@@ -34,6 +34,7 @@ __all__ = [
     "save",
 ]
 
+
 def _is_path(f) -> bool:
     return isinstance(f, (str, bytes, os.PathLike))
 
@@ -51,6 +52,9 @@ def save(obj: object, f, pickle_module: object = pickle, pickle_protocol: int = 
 
     >>> npgrad.save({'model': model.state_dict(), 'epoch': 3}, 'ckpt.pt')
     """
+    # Deliberately narrower than PyTorch: other pickle modules (dill...) and protocols would
+    # write files that the weights-only readers (PyTorch's and ours) refuse. The byte-order
+    # record is always written (the file is little-endian).
     if pickle_module is not pickle or pickle_protocol != 2:
         raise ValueError("npgrad.save writes PyTorch's format with pickle protocol 2 only")
     name = os.fsdecode(f) if _is_path(f) else getattr(f, "name", None)

@@ -160,6 +160,12 @@ def _set_state(obj, state) -> None:
         return
     if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
         raise CheckpointError(f"invalid tensor state {type(state).__name__}")
+    # A file may give a tensor Python attributes of its own (as PyTorch allows), but never
+    # replace npgrad's machinery (_hooks, _view, grad, requires_grad...).
+    taken = [k for k in state if hasattr(type(obj), k)]
+    if taken:
+        raise CheckpointError(f"the checkpoint sets the tensor attribute {taken[0]!r}, which "
+                              "is npgrad's own")
     obj.__dict__.update(state)
 
 
