@@ -550,3 +550,17 @@ def test_tensor_attributes_from_a_file_never_replace_npgrads_machinery():
     p._hooks = {"h": 1}  # a name npgrad's Tensor uses itself
     with pytest.raises(CheckpointError, match="'_hooks', which is npgrad's own"):
         npgrad.load(_torch_bytes({"p": p}))
+
+
+def test_numpy_values_in_a_checkpoint_need_safe_globals_as_in_torch(tmp_path):
+    path = tmp_path / "np.pt"
+    torch.save({"acc": np.float64(0.9), "arr": np.arange(3)}, path)
+    with open(path, "rb") as fh:
+        assert _refusal(npgrad.load, fh) == _refusal(torch.load, fh)
+    assert sorted(npgrad.serialization.get_unsafe_globals_in_checkpoint(path)) == sorted(
+        torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    allowed = [np.float64(0).__reduce__()[0], np.arange(1).__reduce__()[0], np.ndarray,
+               np.dtype, type(np.dtype(np.float64)), type(np.dtype(np.int64))]
+    with npgrad.serialization.safe_globals(allowed):
+        back = npgrad.load(path)
+    assert back["acc"] == 0.9 and back["arr"].tolist() == [0, 1, 2]
