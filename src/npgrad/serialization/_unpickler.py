@@ -17,6 +17,7 @@ import importlib
 import pickle
 import pickletools
 import struct
+import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -364,8 +365,8 @@ class WeightsUnpickler:
 
     def _short_binstring(self):
         n = self._read(1)[0]
-        # PyTorch reads these with its 'ASCII' default encoding (they only appear in old files)
-        self.stack.append(self._read(n).decode("ascii"))
+        # decoded as torch.load's default encoding does (these appear in Python 2's files)
+        self.stack.append(self._read(n).decode("utf-8"))
 
     def _long1(self):
         n = self._read(1)[0]
@@ -400,7 +401,13 @@ class WeightsUnpickler:
         return op
 
     def _proto(self):
-        self._read(1)
+        protocol = self._read(1)[0]
+        if protocol != 2:
+            warnings.warn(f"Detected pickle protocol {protocol} in the checkpoint, which was "
+                          "not the default pickle protocol used by `torch.load` (2). The "
+                          "weights_only Unpickler might not support all instructions "
+                          "implemented by this protocol, please file an issue for adding "
+                          "support if you encounter this.", stacklevel=2)
 
     _OPS: ClassVar[dict] = {
         pickle.PROTO[0]: _proto, pickle.STOP[0]: _stop, pickle.GLOBAL[0]: _global,
