@@ -426,3 +426,17 @@ def test_every_byte_flip_of_the_pickle_itself_is_refused_cleanly():
             npgrad.load(io.BytesIO(archive))
         except CheckpointError:
             pass
+
+
+def test_huge_storage_sizes_in_a_pt_file_are_refused_before_allocating():
+    huge = b"\x8a\x06" + (2**40).to_bytes(6, "little")  # LONG1: 2**40 elements, 4 TiB
+    raw = _pt({"w": npgrad.ones(1)})
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        pkl = zf.read("archive/data.pkl")
+    assert pkl.count(b"K\x01t") == 1  # the storage id's numel (1), then TUPLE
+    _refused_within(_with_pickle(raw, pkl.replace(b"K\x01t", huge + b"t")), 4 << 20,
+                    "should hold 4398046511104 bytes")
+    legacy = _pt({"w": npgrad.ones(1)}, zip_format=False)
+    assert legacy.count(b"K\x01Nt") == 1  # numel, no view, TUPLE
+    _refused_within(legacy.replace(b"K\x01Nt", huge + b"Nt"), 4 << 20,
+                    "more than the file holds")
