@@ -396,7 +396,9 @@ def _contiguous_strides(shape: tuple) -> tuple:
 
 class _TorchPickler(pickle._Pickler):
     """Python's (pure) pickler at protocol 2, writing npgrad's tensors, dtypes, devices and
-    sizes under PyTorch's names, and storages as persistent ids."""
+    sizes under PyTorch's names, and storages as persistent ids. The pure one, because its
+    ``save_global`` can be overridden: the C pickler checks that a name imports (and
+    ``torch`` need not be installed)."""
 
     def __init__(self, file, table: _StorageTable, legacy: bool = False) -> None:
         super().__init__(file, protocol=2)
