@@ -45,6 +45,7 @@ class Tensor:
     _grad = None            # .grad of a leaf (or of a tensor that retains its grad)
     _view = None            # (base, view steps) when this is a view of a tensor
     _hooks = None           # a leaf's hooks (a non-leaf's live on its grad_fn)
+    _post_acc_hooks = None  # a leaf's hooks run after its .grad was accumulated
     _acc = None             # weakref to a leaf's AccumulateGrad node
     _retains = False        # retain_grad() was called
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op

@@ -160,3 +160,29 @@ def test_node_post_hook_and_prehook():
     (gi_t, go_t), = seen["torch"]
     close(gi_a, gi_t)
     close(go_a, go_t)
+
+
+def test_post_accumulate_grad_hook_sees_the_accumulated_grad():
+    def run(lib, x):
+        seen = []
+        handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+        (x * 3).sum().backward()
+        (x * x).sum().backward()  # accumulates: the hook sees the sum of both passes
+        lib.autograd.grad((x * 5).sum(), x)  # accumulates nothing, so no call
+        handle.remove()
+        (x * 2).sum().backward()
+        return seen
+
+    _, _, seen_a, seen_t = _both(run)
+    assert len(seen_a) == len(seen_t) == 2
+    for a, t in zip(seen_a, seen_t):
+        close(a, t)
+
+
+@pytest.mark.parametrize("lib", [npgrad, torch], ids=["npgrad", "torch"])
+def test_post_accumulate_grad_hook_errors(lib):
+    x = lib.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        lib.ones(2).register_post_accumulate_grad_hook(lambda t: None)

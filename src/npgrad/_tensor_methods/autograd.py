@@ -1,5 +1,5 @@
 """Tensor methods that run or hook into autograd: ``backward``, ``retain_grad`` and
-``register_hook``, through ``npgrad/autograd/``.
+``register_hook`` (and ``register_post_accumulate_grad_hook``), through ``npgrad/autograd/``.
 
 See the package docstring for how they become methods of :class:`npgrad.Tensor`.
 """
@@ -49,3 +49,17 @@ class AutogradMethods:
             hooks = node._pre_hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Register ``hook(tensor) -> None`` on a leaf, called by ``backward`` once this
+        tensor's gradient has been accumulated into ``.grad`` (not by ``autograd.grad``, which
+        accumulates nothing). Returns a handle with ``remove()``."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        return _RemovableHandle(self._post_acc_hooks, hook)

@@ -140,6 +140,9 @@ def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
             if node.__class__ is AccumulateGrad:
                 if accumulate and node.variable is not None:
                     _accumulate_leaf(node.variable, buf[0], create_graph)
+                    if node.variable._post_acc_hooks:
+                        for hook in list(node.variable._post_acc_hooks):
+                            hook(node.variable)  # (DDP starts its bucket's allreduce here)
                 continue
             if target_nodes is not None and not any(c in needed for c, _ in node.next_functions):
                 continue  # a captured target with nothing needed behind it
