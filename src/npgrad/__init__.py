@@ -91,6 +91,7 @@ from .ops.nn.dropout import (alpha_dropout_toplevel as alpha_dropout,  # noqa: F
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
+from . import distributed  # noqa: E402,F401
 from ._tensortype import (BoolTensor, ByteTensor, CharTensor,  # noqa: E402,F401
                           DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)

@@ -32,11 +32,13 @@ LAYERS = [
     ["npgrad.ops"],
     ["npgrad._tensor_methods", "npgrad._tensortype", "npgrad.nn", "npgrad.optim", "npgrad.utils",
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
-     "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda"],
+     "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed"],
     ["npgrad"],
-    ["npgrad.examples", "npgrad.run"],  # programs that use npgrad, shipped inside it
+    # programs that use npgrad, shipped inside it
+    ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker"],
 ]
-FACADE_USERS = ("npgrad.examples", "npgrad.run")
+FACADE_USERS = ("npgrad.examples", "npgrad.run", "npgrad.distributed.run",
+                "npgrad.distributed.worker")
 GRAB_BAG = re.compile(r"^_*(extra|misc|compat|toplevel|helpers?|utils?|common|stuff)(_|\d|$)")
 PUBLIC_UTILS = ("npgrad.utils", "npgrad.nn.utils")  # PyTorch's own public packages
 
