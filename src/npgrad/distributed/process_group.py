@@ -98,7 +98,7 @@ class ProcessGroup:
     def name(self) -> str:
         return self.backend
 
-    def group_rank(self, global_rank: int, what: str = "rank") -> int:
+    def group_rank(self, global_rank: int) -> int:
         """The rank within this group of the process with ``global_rank``."""
         try:
             return self.ranks.index(global_rank)
@@ -202,14 +202,15 @@ def init_process_group(backend=None, init_method: str | None = None,
     if not is_available():
         raise RuntimeError("npgrad.distributed needs mpi4py: pip install mpi4py mpich "
                            "(or pip install 'npgrad[distributed]')")
-    world = mpi().COMM_WORLD
     if name == Backend.MPI:
         if rank != -1 or world_size != -1:
             warnings.warn(f"For MPI backend, world_size ({world_size}) and rank ({rank}) are "
                           f"ignored since they are assigned by the MPI runtime.", stacklevel=2)
+        world = mpi().COMM_WORLD
         rank, world_size = world.Get_rank(), world.Get_size()
     else:
         rank, world_size = _rendezvous(init_method or "env://", rank, world_size)
+        world = mpi().COMM_WORLD
     if world_size != world.Get_size():
         raise RuntimeError(
             f"init_process_group: world_size={world_size}, but MPI started "

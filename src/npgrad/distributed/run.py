@@ -12,7 +12,7 @@ one place. Run the launcher once, naming the machines (reachable by ssh, with th
 environment): ``--nnodes=2 --nproc_per_node=4 --hosts=node1,node2``. Options for another
 ``mpiexec`` than MPICH's go through ``--mpiexec_args``.
 
-Run under ``python -m npgrad.run -m torch.distributed.run ...``, every process runs its
+Run as ``python -m npgrad.run -m npgrad.distributed.run ...``, every process runs its
 program with ``import torch`` meaning npgrad, as ``python -m npgrad.run`` does.
 """
 from __future__ import annotations
@@ -78,8 +78,8 @@ def _find_mpiexec(given: str | None) -> str:
 
 def _torch_alias_installed() -> bool:
     """Whether this launcher itself runs under ``python -m npgrad.run``."""
-    run = sys.modules.get("npgrad.run")
-    return run is not None and any(isinstance(f, run.TorchAlias) for f in sys.meta_path)
+    # (by name: under ``python -m npgrad.run`` its module is ``__main__``, not npgrad.run)
+    return any(type(f).__name__ == "TorchAlias" for f in sys.meta_path)
 
 
 def mpiexec_command(args: argparse.Namespace) -> tuple[list[str], dict]:

@@ -1,0 +1,72 @@
+"""npgrad.distributed in one process, with no process group: PyTorch's errors, the lazy
+import of mpi4py, and DataParallel."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import npgrad
+import npgrad.distributed as dist
+
+
+@pytest.mark.parametrize("call", [
+    lambda d, t: d.get_rank(), lambda d, t: d.get_world_size(), lambda d, t: d.barrier(),
+    lambda d, t: d.get_backend(), lambda d, t: d.all_reduce(t.ones(2)),
+    lambda d, t: d.broadcast(t.ones(2), src=0), lambda d, t: d.new_group([0]),
+    lambda d, t: d.all_gather_object([None], 1)])
+def test_collectives_before_init_raise_pytorchs_error(call):
+    for lib, d in ((npgrad, dist), (torch, torch.distributed)):
+        assert not d.is_initialized()
+        with pytest.raises(ValueError, match="Default process group has not been initialized"):
+            call(d, lib)
+
+
+def test_init_errors_as_pytorch(monkeypatch):
+    monkeypatch.delenv("RANK", raising=False)
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    with pytest.raises(RuntimeError, match="Distributed package doesn't have NCCL built in"):
+        dist.init_process_group("nccl", init_method="tcp://127.0.0.1:1", rank=0, world_size=1)
+    with pytest.raises(ValueError, match="environment variable RANK expected, but not set"):
+        dist.init_process_group("gloo")
+    with pytest.raises(ValueError, match="tcp:// rendezvous: rank parameter missing"):
+        dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1")
+    with pytest.raises(ValueError, match="world size parameter missing"):
+        dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1", rank=0)
+    with pytest.raises(RuntimeError, match="No rendezvous handler for bogus://"):
+        dist.init_process_group("gloo", init_method="bogus://x", rank=0, world_size=1)
+    with pytest.raises(AssertionError, match="Process group cannot be None"):
+        dist.destroy_process_group()
+    assert not dist.is_initialized()
+
+
+def test_names_as_pytorch():
+    assert dist.Backend("GLOO") == "gloo" == dist.Backend.GLOO
+    assert dist.is_available() and dist.is_gloo_available() and not dist.is_nccl_available()
+    for op in ("SUM", "AVG", "PRODUCT", "MIN", "MAX", "BAND", "BOR", "BXOR"):
+        assert getattr(dist.ReduceOp, op).name == getattr(torch.distributed.ReduceOp, op).name
+    assert npgrad.utils.data.DistributedSampler is \
+        npgrad.utils.data.distributed.DistributedSampler
+    assert npgrad.nn.parallel.DistributedDataParallel.__name__ == "DistributedDataParallel"
+
+
+def test_importing_npgrad_does_not_import_mpi4py():
+    probe = ("import sys, npgrad, npgrad.distributed as d, npgrad.nn.parallel; "
+             "assert d.is_available() in (True, False); "
+             "print(sorted(m for m in sys.modules if m.startswith('mpi4py')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "mpi4py.MPI" not in out.stdout
+
+
+def test_data_parallel_runs_the_module():
+    net = npgrad.nn.Linear(3, 2)
+    dp = npgrad.nn.DataParallel(net)
+    x = npgrad.randn(4, 3)
+    assert npgrad.equal(dp(x), net(x)) and dp.module is net
+    assert list(dp.state_dict()) == ["module.weight", "module.bias"]
+    tnet = torch.nn.DataParallel(torch.nn.Linear(3, 2))
+    assert list(tnet.state_dict()) == list(dp.state_dict())
