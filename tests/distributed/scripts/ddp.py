@@ -59,6 +59,27 @@ def check_all(r, n):
         close(f"{opt_name}: 15 steps equal one process's", model.module.parameters(),
               ref.parameters(), 1e-10)
 
+    # -- a small GPT (embeddings, attention, LayerNorm), AdamW with clipping ---------------
+    from npgrad.examples.char_gpt import GPT
+
+    def gpt():
+        torch.manual_seed(5)
+        return GPT(11, context=8, width=16, layers=1, heads=2).double()
+    ref, model = gpt(), DDP(gpt(), bucket_cap_mb=0.002)
+    opt = torch.optim.AdamW(model.parameters(), lr=0.01)
+    ref_opt = torch.optim.AdamW(ref.parameters(), lr=0.01)
+    for step in range(6):
+        g = torch.Generator().manual_seed(step)
+        idx = torch.randint(0, 11, (n * 2, 9), generator=g)
+        for net, o, rows in ((model, opt, slice(2 * r, 2 * r + 2)), (ref, ref_opt, slice(None))):
+            o.zero_grad()
+            _, loss = net(idx[rows, :-1], idx[rows, 1:])
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            o.step()
+    close("GPT: 6 AdamW steps equal one process's", model.module.parameters(),
+          ref.parameters(), 1e-9)
+
     # -- the allreduce of the first bucket starts before backward ends --------------------
     model = DDP(mlp(0), bucket_cap_mb=0.0005)
     started_at = []
