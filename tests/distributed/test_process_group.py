@@ -70,3 +70,21 @@ def test_data_parallel_runs_the_module():
     assert list(dp.state_dict()) == ["module.weight", "module.bias"]
     tnet = torch.nn.DataParallel(torch.nn.Linear(3, 2))
     assert list(tnet.state_dict()) == list(dp.state_dict())
+
+
+def test_sync_batchnorm_without_a_group_is_batchnorm():
+    x = npgrad.randn(6, 3, 4)
+    sync, plain = npgrad.nn.SyncBatchNorm(3), npgrad.nn.BatchNorm1d(3)
+    assert npgrad.allclose(sync(x), plain(x))
+    assert npgrad.allclose(sync.running_var, plain.running_var)
+    with pytest.raises(ValueError, match=r"expected at least 2D input \(got 1D input\)"):
+        sync(npgrad.ones(3))
+
+    def net(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3),
+                             nn.Sequential(nn.BatchNorm2d(3, momentum=None)))
+    ours = npgrad.nn.SyncBatchNorm.convert_sync_batchnorm(net(npgrad))
+    theirs = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net(torch))
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())

@@ -80,6 +80,31 @@ def check_all(r, n):
     close("GPT: 6 AdamW steps equal one process's", model.module.parameters(),
           ref.parameters(), 1e-9)
 
+    # -- SyncBatchNorm: the statistics of the whole batch, across processes ----------------
+    def bn_net():
+        torch.manual_seed(3)
+        return nn.Sequential(nn.Linear(5, 6), nn.BatchNorm1d(6), nn.Tanh(),
+                             nn.Linear(6, 3)).double()
+    ref = bn_net()
+    model = DDP(nn.SyncBatchNorm.convert_sync_batchnorm(bn_net()))
+    check("convert_sync_batchnorm", type(model.module[1]).__name__ == "SyncBatchNorm")
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    ref_opt = torch.optim.SGD(ref.parameters(), lr=0.1)
+    for step in range(5):
+        x, y = batch(20 + step, n * B)
+        out = model(x[r * B:(r + 1) * B])
+        ref_out = ref(x)
+        opt.zero_grad()
+        nn.functional.mse_loss(out, y[r * B:(r + 1) * B]).backward()
+        opt.step()
+        ref_opt.zero_grad()
+        nn.functional.mse_loss(ref_out, y).backward()
+        ref_opt.step()
+    close("SyncBatchNorm: outputs are the whole batch's", [out], [ref_out[r * B:(r + 1) * B]])
+    close("SyncBatchNorm: 5 steps equal one process's", model.module.parameters(),
+          ref.parameters(), 1e-10)
+    close("SyncBatchNorm: running statistics", model.module[1].buffers(), ref[1].buffers())
+
     # -- the allreduce of the first bucket starts before backward ends --------------------
     model = DDP(mlp(0), bucket_cap_mb=0.0005)
     started_at = []
