@@ -90,6 +90,13 @@ def check_all(r, n):
         dist.all_to_all_single(out, torch.arange(n, dtype=dt) + 10 * r)
         check(f"all_to_all_single {tag}", out, (np.arange(n) * 10 + r).astype(
             out.numpy().dtype))
+    # a 0-d tensor, an empty one
+    x = torch.tensor(float(r + 1), dtype=torch.float64)
+    dist.all_reduce(x, op=dist.ReduceOp.PRODUCT)
+    check("all_reduce 0-d", x, np.array(float(np.prod(np.arange(1, n + 1))), np.float64))
+    x = torch.zeros(0, 3)
+    dist.all_reduce(x)
+    check("all_reduce empty", x, np.zeros((0, 3), np.float32))
     # float16 and bool travel as float32 and uint8
     x = torch.tensor([0.5, 1.5], dtype=torch.float16) * (r + 1)
     dist.all_reduce(x)
