@@ -15,6 +15,11 @@ decay to a tenth brings down. That reaches a validation loss of about 1.60 (at m
     python -m npgrad.examples char_gpt                    # train (under 5 minutes), sample
     python -m npgrad.examples char_gpt --steps 100        # a quick run
     python -m npgrad.examples char_gpt --sample out/char_gpt/model.safetensors
+    python -m npgrad.distributed.run --nproc_per_node=2 -m npgrad.examples char_gpt
+
+Launched on several processes (the last line), it trains data-parallel: each process draws
+its own batches, DistributedDataParallel averages the gradients, and process 0 reports,
+saves and samples.
 
 The output folder gets the loss curve (loss.png), the checkpoint (model.safetensors) and the
 graph of one forward pass (graph.svg, or graph.dot when Graphviz's ``dot`` is missing).
@@ -27,6 +32,7 @@ import os
 import time
 
 import npgrad as torch
+import npgrad.distributed as dist
 import npgrad.nn as nn
 import npgrad.nn.functional as F
 from npgrad.datasets import TinyShakespeare
@@ -195,8 +201,14 @@ def main(argv=None) -> dict:
                    help="skip training: generate from a saved checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
-    torch.manual_seed(args.seed)
-    data = TinyShakespeare()
+    # launched on several processes (WORLD_SIZE > 1): data-parallel training
+    parallel = int(os.environ.get("WORLD_SIZE", "1")) > 1 and not args.sample
+    if parallel:
+        dist.init_process_group("gloo")
+    rank = dist.get_rank() if parallel else 0
+    say = print if rank == 0 else (lambda *a, **k: None)
+    torch.manual_seed(args.seed + rank)  # each process its own batches (DDP copies rank 0's
+    data = TinyShakespeare()             # weights)
 
     if args.sample:
         ckpt = torch.load(args.sample)
@@ -210,9 +222,10 @@ def main(argv=None) -> dict:
     config = dict(context=args.context, width=args.width, layers=args.layers, heads=args.heads)
     model = GPT(data.vocab_size, **config)
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"GPT: {args.layers} layers, {args.heads} heads, width {args.width}, context "
+    say(f"GPT: {args.layers} layers, {args.heads} heads, width {args.width}, context "
           f"{args.context}: {n_params / 1e6:.2f}M parameters; {len(data.train_data):,} training "
           f"and {len(data.val_data):,} validation characters")
+    net = nn.parallel.DistributedDataParallel(model) if parallel else model
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     warmup = max(1, min(100, args.steps // 10))
     # linear warm-up, then cosine decay to a tenth of the peak rate
@@ -222,11 +235,11 @@ def main(argv=None) -> dict:
     eval_every = args.eval_every or max(1, args.steps // 4)
     os.makedirs(args.out, exist_ok=True)
     train_steps, train_losses, val_steps, val_losses = [], [], [], []
-    bar = make_progress(args.steps, args.quiet)
+    bar = make_progress(args.steps, args.quiet or rank > 0)
     start = time.perf_counter()
     for step in range(1, args.steps + 1):
         xb, yb = get_batch(data.train_data, args.batch_size, args.context)
-        _, loss = model(xb, yb)
+        _, loss = net(xb, yb)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -234,7 +247,7 @@ def main(argv=None) -> dict:
         schedule.step()
         train_steps.append(step)
         train_losses.append(loss.item())
-        if step % eval_every == 0 or step == args.steps:
+        if rank == 0 and (step % eval_every == 0 or step == args.steps):
             val_steps.append(step)
             val_losses.append(evaluate(model, data.val_data, args.batch_size, args.context,
                                        args.eval_batches))
@@ -246,11 +259,15 @@ def main(argv=None) -> dict:
             bar.set_postfix(post, refresh=False)
         elif not args.quiet and step % max(1, args.steps // 10) == 0:
             rate = step / (time.perf_counter() - start)
-            print(f"step {step}/{args.steps}  loss {train_losses[-1]:.3f}  {rate:.1f} steps/s  "
+            say(f"step {step}/{args.steps}  loss {train_losses[-1]:.3f}  {rate:.1f} steps/s  "
                   f"{(args.steps - step) / rate:.0f}s left")
     if bar is not None:
         bar.close()
     elapsed = time.perf_counter() - start
+    if parallel:
+        dist.destroy_process_group()
+        if rank > 0:
+            return {"train_losses": train_losses, "steps_per_s": args.steps / elapsed}
     print(f"trained {args.steps} steps in {elapsed:.0f}s ({args.steps / elapsed:.1f} steps/s); "
           f"validation loss {val_losses[-1]:.3f} (cross-entropy per character, "
           f"{args.eval_batches} held-out batches)")
