@@ -28,10 +28,10 @@ def worker(lib_name: str, steps: int, batch: int) -> None:
     if lib_name == "torch":
         import torch as lib
         from torch.nn.parallel import DistributedDataParallel as DDP
-        lib.set_num_threads(1)
     else:
         import npgrad as lib
         from npgrad.nn.parallel import DistributedDataParallel as DDP
+    lib.set_num_threads(1)
     sys.path.insert(0, HERE)
     import models
     dist = lib.distributed
