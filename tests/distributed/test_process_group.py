@@ -88,3 +88,32 @@ def test_sync_batchnorm_without_a_group_is_batchnorm():
     theirs = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net(torch))
     assert repr(ours) == repr(theirs)
     assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+@pytest.mark.skipif(not dist.is_available(), reason="needs mpi4py")
+def test_one_process_group_without_a_launcher():
+    probe = """
+import npgrad as torch, npgrad.distributed as dist
+dist.init_process_group('gloo', init_method='tcp://127.0.0.1:23456', rank=0, world_size=1)
+x = torch.ones(3)
+dist.all_reduce(x, op=dist.ReduceOp.AVG)
+model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(2, 1))
+model(torch.ones(1, 2)).sum().backward()
+print(x.tolist(), dist.get_world_size(), dist.get_backend(), model.module.weight.grad.tolist())
+try:
+    dist.init_process_group('gloo', init_method='tcp://127.0.0.1:23456', rank=0, world_size=1)
+except ValueError as e:
+    print(e)
+dist.destroy_process_group()
+try:
+    dist.init_process_group('gloo', init_method='tcp://127.0.0.1:23456', rank=0, world_size=2)
+except RuntimeError as e:
+    print(e)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "[1.0, 1.0, 1.0] 1 gloo [[1.0, 1.0]]"
+    assert lines[1] == "trying to initialize the default process group twice!"
+    assert "world_size=2, but MPI started 1 process(es)" in lines[2]
