@@ -117,3 +117,18 @@ except RuntimeError as e:
     assert lines[0] == "[1.0, 1.0, 1.0] 1 gloo [[1.0, 1.0]]"
     assert lines[1] == "trying to initialize the default process group twice!"
     assert "world_size=2, but MPI started 1 process(es)" in lines[2]
+
+
+def test_launcher_command_for_several_machines(monkeypatch):
+    from npgrad.distributed import run  # (a program's module: not imported by the package)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    args = run.parse_args(["--nnodes=2", "--nproc-per-node=4", "--hosts=node1,node2",
+                           "--mpiexec=/opt/mpi/bin/mpiexec", "--master_addr=node1",
+                           "--mpiexec_args=-bind-to core", "-m", "pkg.train", "--lr", "3"])
+    cmd, env = run.mpiexec_command(args)
+    assert cmd[:8] == ["/opt/mpi/bin/mpiexec", "-n", "8", "-ppn", "4", "-hosts", "node1,node2",
+                       "-bind-to"]
+    assert cmd[8:] == ["core", sys.executable, "-m", "npgrad.distributed.worker", "-m",
+                       "pkg.train", "--lr", "3"]
+    assert (env["MASTER_ADDR"], env["MASTER_PORT"], env["OMP_NUM_THREADS"]) == (
+        "node1", "29500", "1")
