@@ -20,7 +20,9 @@ import numpy as np
 from ...autograd.function import AccumulateGrad
 from ...autograd.grad_mode import is_grad_enabled
 from ...distributed import collectives as _c
+from ...distributed import object_collectives as _objects
 from ...distributed import process_group as _pg
+from ...distributed.transport import ReduceOp
 from ...tensor import Tensor
 from ..modules.module import Module
 
@@ -149,7 +151,7 @@ class DistributedDataParallel(Module):
     def _check_same_model(self, params) -> None:
         shapes = [tuple(p.shape) for p in params]
         every = [None] * _pg.get_world_size(self.process_group)
-        _c.all_gather_object(every, shapes, group=self.process_group)
+        _objects.all_gather_object(every, shapes, group=self.process_group)
         for rank, theirs in enumerate(every):
             if len(theirs) != len(shapes):
                 raise RuntimeError(f"DDP expects same model across all ranks, but Rank "
@@ -238,7 +240,7 @@ class DistributedDataParallel(Module):
         used_anywhere = None
         if self._used is not None:
             flags = np.array([id(p) in self._used for p in self._params], np.uint8)
-            _c.all_reduce(Tensor._make(flags), _c.ReduceOp.MAX, group=self.process_group)
+            _c.all_reduce(Tensor._make(flags), ReduceOp.MAX, group=self.process_group)
             used_anywhere = {id(p) for p, f in zip(self._params, flags) if f}
         for b in self._buckets:
             b.work.wait()
