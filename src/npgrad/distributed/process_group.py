@@ -184,6 +184,13 @@ def _backend_name(backend) -> str:
     return name
 
 
+def _mpi_world():
+    if not is_available():
+        raise RuntimeError("npgrad.distributed needs mpi4py: pip install mpi4py mpich "
+                           "(or pip install 'npgrad[distributed]')")
+    return mpi().COMM_WORLD
+
+
 def init_process_group(backend=None, init_method: str | None = None,
                        timeout: datetime.timedelta | None = None, world_size: int = -1,
                        rank: int = -1, store=None, group_name: str = "", pg_options=None,
@@ -199,18 +206,15 @@ def init_process_group(backend=None, init_method: str | None = None,
     if GroupMember.WORLD is not None:
         raise ValueError("trying to initialize the default process group twice!")
     name = _backend_name(backend)
-    if not is_available():
-        raise RuntimeError("npgrad.distributed needs mpi4py: pip install mpi4py mpich "
-                           "(or pip install 'npgrad[distributed]')")
     if name == Backend.MPI:
         if rank != -1 or world_size != -1:
             warnings.warn(f"For MPI backend, world_size ({world_size}) and rank ({rank}) are "
                           f"ignored since they are assigned by the MPI runtime.", stacklevel=2)
-        world = mpi().COMM_WORLD
+        world = _mpi_world()
         rank, world_size = world.Get_rank(), world.Get_size()
     else:
         rank, world_size = _rendezvous(init_method or "env://", rank, world_size)
-        world = mpi().COMM_WORLD
+        world = _mpi_world()
     if world_size != world.Get_size():
         raise RuntimeError(
             f"init_process_group: world_size={world_size}, but MPI started "
