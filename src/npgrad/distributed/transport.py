@@ -18,6 +18,8 @@ __all__ = ["RedOpType", "ReduceOp", "Work"]
 
 
 class RedOpType(enum.Enum):
+    """The kinds of reduction (``ReduceOp.SUM`` is ``RedOpType.SUM``, as in PyTorch)."""
+
     SUM = 0
     AVG = 1
     PRODUCT = 2
@@ -52,8 +54,8 @@ def _mpi_op(op, name: str, dtype: np.dtype):
     if op not in _MPI_OP:
         raise ValueError(f"{name}: unsupported reduce op {op}")
     if op is RedOpType.AVG and dtype.kind not in "fc":
-        # NOTE: NCCL's AVG of integers divides with truncation and gloo refuses AVG; npgrad
-        # refuses it for integers rather than pick one
+        # as PyTorch's gloo backend ("result type Float can't be cast to the desired output
+        # type Long"): the average of integers is not an integer
         raise RuntimeError(f"{name}: ReduceOp.AVG needs a floating-point tensor, got {dtype}")
     return getattr(mpi(), _MPI_OP[op])
 
