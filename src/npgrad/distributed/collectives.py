@@ -15,7 +15,7 @@ from .process_group import mpi, resolve
 from .transport import (ReduceOp, RedOpType, _check_list, _check_tensor, _mpi_op, _root, _run,
                         _stage, _Staged)
 
-__all__ = ["broadcast", "all_reduce", "reduce", "all_gather", "all_gather_into_tensor",
+__all__ = ["broadcast", "broadcast_coalesced", "all_reduce", "reduce", "all_gather", "all_gather_into_tensor",
            "gather", "scatter", "reduce_scatter", "reduce_scatter_tensor", "all_to_all",
            "all_to_all_single", "barrier"]
 
@@ -29,6 +29,22 @@ def broadcast(tensor: Tensor, src: int | None = None, group=None, async_op: bool
     root = _root(pg, src, group_src, "broadcast", "src")
     staged = _stage([tensor], fill=pg.rank() == root)
     return _run(pg.comm, "Bcast", (staged.buf, root), async_op, staged.finish, [tensor])
+
+
+def broadcast_coalesced(tensors: list, group=None, group_src: int = 0) -> None:
+    """Broadcast many tensors from ``group_src``, one MPI call per dtype (what DDP does with
+    the parameters and buffers: PyTorch's ``_broadcast_coalesced``)."""
+    pg = resolve(group)
+    if pg is None or not tensors:
+        return
+    root = _root(pg, None, group_src, "broadcast_coalesced", "src")
+    by_dtype: dict = {}
+    for t in tensors:
+        by_dtype.setdefault(_check_tensor(t).dtype, []).append(t)
+    for same in by_dtype.values():
+        staged = _stage(same, fill=pg.rank() == root)
+        pg.comm.Bcast(staged.buf, root)
+        staged.finish()
 
 
 def _averaged(staged: _Staged, op, n: int):

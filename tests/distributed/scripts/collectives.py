@@ -7,6 +7,7 @@ import numpy as np
 
 import npgrad as torch
 import npgrad.distributed as dist
+from npgrad.distributed import collectives
 
 DTYPES = [torch.float32, torch.float64, torch.int32, torch.int64]
 
@@ -90,6 +91,13 @@ def check_all(r, n):
         dist.all_to_all_single(out, torch.arange(n, dtype=dt) + 10 * r)
         check(f"all_to_all_single {tag}", out, (np.arange(n) * 10 + r).astype(
             out.numpy().dtype))
+    # many tensors of mixed dtypes (one a view) in one call per dtype
+    many = [torch.full((2,), float(r)), torch.full((3,), r, dtype=torch.int64),
+            torch.full((2, 2), float(r)).t(), torch.tensor(float(r), dtype=torch.float64)]
+    collectives.broadcast_coalesced(many, group_src=n - 1)  # (npgrad, not torch API)
+    for i, t in enumerate(many):
+        check(f"broadcast_coalesced {i}", t, np.full(tuple(t.shape), n - 1,
+                                                     t.numpy().dtype))
     # a 0-d tensor, an empty one
     x = torch.tensor(float(r + 1), dtype=torch.float64)
     dist.all_reduce(x, op=dist.ReduceOp.PRODUCT)

@@ -136,8 +136,8 @@ class DistributedDataParallel(Module):
                                "have any parameter that requires a gradient.")
         if init_sync:
             self._check_same_model(params)
-            for t in list(module.parameters()) + list(module.buffers()):
-                _c.broadcast(t, group=self.process_group, group_src=0)  # into the arrays
+            _c.broadcast_coalesced(list(module.parameters()) + list(module.buffers()),
+                                   self.process_group)
         self._params = params
         self._buckets = _buckets(params, self.bucket_bytes_cap)
         self._bucket_of = {id(p): b for b in self._buckets for p in b.params}
@@ -178,8 +178,7 @@ class DistributedDataParallel(Module):
 
     def _sync_buffers(self) -> None:
         if _pg.get_world_size(self.process_group) > 1:
-            for buf in self.module.buffers():
-                _c.broadcast(buf, group=self.process_group, group_src=0)
+            _c.broadcast_coalesced(list(self.module.buffers()), self.process_group)
 
     def _prepare_for_backward(self, out) -> None:
         self._ready, self._next, self._used = set(), 0, None
