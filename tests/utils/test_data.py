@@ -1,6 +1,7 @@
 """utils.data against torch.utils.data: batches, shuffling, collation, samplers, splits."""
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -139,11 +140,13 @@ def test_concat_subset_and_iterable():
         nud.DataLoader(Stream(), shuffle=True)
 
 
-def test_num_workers_does_not_crash():
+def test_num_workers_loads_in_workers_without_warning():
+    """(tests/utils/test_dataloader_workers.py tests the worker processes in depth.)"""
     ds = nud.TensorDataset(npgrad.arange(5))
-    with pytest.warns(UserWarning):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         loader = nud.DataLoader(ds, batch_size=2, num_workers=2)
-    assert sum(len(b[0]) for b in loader) == 5
+        assert sum(len(b[0]) for b in loader) == 5
 
 
 def test_random_sampler_with_replacement_draws_lazily():
