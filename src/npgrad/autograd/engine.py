@@ -87,6 +87,17 @@ def _check_nan(node, grads) -> None:
                 f"Traceback of forward call that caused the error:\n{trace}")
 
 
+# Whether each pass running now (innermost last) accumulates into every leaf it reaches, as
+# ``backward()`` without ``inputs`` does: a reentrant checkpoint can only run inside such a pass
+_ACCUMULATING: list = []
+
+
+def checkpoint_valid() -> bool:
+    """Whether the backward pass running now is a plain ``backward()`` (PyTorch's
+    ``torch.autograd._is_checkpoint_valid``): not ``autograd.grad`` nor ``inputs=``."""
+    return not _ACCUMULATING or _ACCUMULATING[-1]
+
+
 def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
                  accumulate: bool = True) -> dict:
     """Backpropagate, with Python's cycle collector paused: the graph has no reference
@@ -95,9 +106,11 @@ def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     paused = gc.isenabled()
     if paused:
         gc.disable()
+    _ACCUMULATING.append(accumulate)
     try:
         return _run_backward(roots, retain_graph, create_graph, targets, accumulate)
     finally:
+        _ACCUMULATING.pop()
         if paused:
             gc.enable()
 

@@ -1,2 +1,3 @@
-"""``npgrad.utils``: data loading (``utils.data``) and other utilities."""
-from . import data  # noqa: F401
+"""``npgrad.utils``: data loading (``utils.data``), activation checkpointing
+(``utils.checkpoint``) and other utilities."""
+from . import checkpoint, data  # noqa: F401
