@@ -92,6 +92,7 @@ from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401
+from . import hub, jit, onnx  # noqa: E402,F401
 from ._tensortype import (BoolTensor, ByteTensor, CharTensor,  # noqa: E402,F401
                           DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)

@@ -32,7 +32,8 @@ LAYERS = [
     ["npgrad.ops"],
     ["npgrad._tensor_methods", "npgrad._tensortype", "npgrad.nn", "npgrad.optim", "npgrad.utils",
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
-     "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed"],
+     "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed",
+     "npgrad.jit", "npgrad.onnx", "npgrad.hub"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker"],
