@@ -36,10 +36,11 @@ LAYERS = [
      "npgrad.jit", "npgrad.onnx", "npgrad.hub"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
-    ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker"],
+    ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",
+     "npgrad.__main__"],
 ]
 FACADE_USERS = ("npgrad.examples", "npgrad.run", "npgrad.distributed.run",
-                "npgrad.distributed.worker")
+                "npgrad.distributed.worker", "npgrad.__main__")
 GRAB_BAG = re.compile(r"^_*(extra|misc|compat|toplevel|helpers?|utils?|common|stuff)(_|\d|$)")
 PUBLIC_UTILS = ("npgrad.utils", "npgrad.nn.utils")  # PyTorch's own public packages
 

@@ -5,10 +5,12 @@ it does and returns its results (which the tests check).
 """
 from __future__ import annotations
 
+import argparse
 import importlib
 
 # name -> one line; the order is the order of --help
 EXAMPLES = {
+    "quickstart": "the smallest npgrad program: fit a line with raw tensors and backward()",
     "char_gpt": "the main demo: a character-level GPT trained on tiny Shakespeare, then a sample",
     "mlp_digits": "an MLP on the bundled 8x8 handwritten digits (>= 97% test accuracy)",
     "cnn_digits": "a CNN (Conv2d, BatchNorm2d, MaxPool2d, Dropout) on the digits (>= 98%)",
@@ -17,6 +19,18 @@ EXAMPLES = {
     "graph": "draw the computational graphs of a small expression and a small MLP",
     "gradcheck": "npgrad.autograd.gradcheck on a user function, and a wrong backward caught",
 }
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter,
+                     argparse.ArgumentDefaultsHelpFormatter):
+    """The docstring as written, and every option's default after its help."""
+
+
+def parser(prog: str, doc: str) -> argparse.ArgumentParser:
+    """An example's argument parser: ``--help`` shows the example's docstring (what it does,
+    how to run it) and each option's default."""
+    return argparse.ArgumentParser(prog=f"python -m npgrad.examples {prog}",
+                                   description=doc.strip(), formatter_class=_HelpFormatter)
 
 
 def run(name: str, argv=None):

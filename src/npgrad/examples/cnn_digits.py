@@ -4,13 +4,13 @@
 """
 from __future__ import annotations
 
-import argparse
 import time
 
 import npgrad as torch
 import npgrad.nn as nn
 import npgrad.nn.functional as F
 from npgrad.datasets import load_digits
+from npgrad.examples import parser
 from npgrad.utils.data import DataLoader, TensorDataset
 
 
@@ -41,12 +41,13 @@ def accuracy(model, x, y) -> float:
 
 
 def main(argv=None) -> dict:
-    p = argparse.ArgumentParser(prog="cnn_digits", description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--channels", type=int, default=32)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--seed", type=int, default=0)
+    p = parser("cnn_digits", __doc__)
+    p.add_argument("--epochs", type=int, default=30, help="passes over the training set")
+    p.add_argument("--channels", type=int, default=32,
+                   help="channels of the first convolutions")
+    p.add_argument("--batch-size", type=int, default=32, help="images per step")
+    p.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
     args = p.parse_args(argv)
     torch.manual_seed(args.seed)
     start = time.perf_counter()

@@ -1,16 +1,16 @@
 """An MLP classifies the bundled 8x8 handwritten digits (>= 97% test accuracy in seconds).
 
-    python -m npgrad.examples mlp_digits [--epochs 40] [--hidden 128]
+    python -m npgrad.examples mlp_digits [--epochs 40] [--hidden 256]
 """
 from __future__ import annotations
 
-import argparse
 import time
 
 import npgrad as torch
 import npgrad.nn as nn
 import npgrad.nn.functional as F
 from npgrad.datasets import load_digits
+from npgrad.examples import parser
 from npgrad.utils.data import DataLoader, TensorDataset
 
 
@@ -23,13 +23,13 @@ def accuracy(model, x, y) -> float:
 
 
 def main(argv=None) -> dict:
-    p = argparse.ArgumentParser(prog="mlp_digits", description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--dropout", type=float, default=0.3)
-    p.add_argument("--seed", type=int, default=0)
+    p = parser("mlp_digits", __doc__)
+    p.add_argument("--epochs", type=int, default=40, help="passes over the training set")
+    p.add_argument("--hidden", type=int, default=256, help="hidden units per layer")
+    p.add_argument("--batch-size", type=int, default=32, help="images per step")
+    p.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate")
+    p.add_argument("--dropout", type=float, default=0.3, help="dropout probability")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
     args = p.parse_args(argv)
     torch.manual_seed(args.seed)
     start = time.perf_counter()

@@ -5,10 +5,10 @@ autograd.Function (the classic first autograd program).
 """
 from __future__ import annotations
 
-import argparse
 import math
 
 import npgrad as torch
+from npgrad.examples import parser
 
 
 class LegendreP3(torch.autograd.Function):
@@ -25,6 +25,18 @@ class LegendreP3(torch.autograd.Function):
         return grad_output * 1.5 * (5 * x ** 2 - 1)
 
 
+def polynomial_text(coefficients, powers=("", " x", " x^2", " x^3")) -> str:
+    """``a + b x + c x^2 + d x^3`` with each sign written once: ``0.1 - 0.006 x^2``."""
+    text = ""
+    for i, (c, power) in enumerate(zip(coefficients, powers)):
+        c = 0.0 if round(c, 3) == 0 else c  # no "-0.000"
+        if i == 0:
+            text = f"{c:.3f}{power}"
+        else:
+            text += f" {'-' if c < 0 else '+'} {abs(c):.3f}{power}"
+    return text
+
+
 def fit_raw(x, y, steps: int, lr: float) -> tuple[list, float]:
     """y ~ a + b x + c x^2 + d x^3, gradients from backward(), plain gradient descent."""
     a, b, c, d = (torch.randn((), requires_grad=True) for _ in range(4))
@@ -38,8 +50,9 @@ def fit_raw(x, y, steps: int, lr: float) -> tuple[list, float]:
             for p in (a, b, c, d):
                 p -= lr * p.grad
                 p.grad = None
-    print(f"  y = {a.item():.3f} + {b.item():.3f} x + {c.item():.3f} x^2 + {d.item():.3f} x^3")
-    return [a.item(), b.item(), c.item(), d.item()], loss.item()
+    coefficients = [a.item(), b.item(), c.item(), d.item()]
+    print(f"  y = {polynomial_text(coefficients)}")
+    return coefficients, loss.item()
 
 
 def fit_function(x, y, steps: int, lr: float) -> float:
@@ -58,15 +71,16 @@ def fit_function(x, y, steps: int, lr: float) -> float:
             for p in (a, b, c, d):
                 p -= lr * p.grad
                 p.grad = None
-    print(f"  y = {a.item():.3f} + {b.item():.3f} P3({c.item():.3f} + {d.item():.3f} x)")
+    inner = polynomial_text([c.item(), d.item()])
+    print(f"  y = {polynomial_text([a.item(), b.item()], ('', ' P3(' + inner + ')'))}")
     return loss.item()
 
 
 def main(argv=None) -> dict:
-    p = argparse.ArgumentParser(prog="polynomial", description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=2000)
+    p = parser("polynomial", __doc__)
+    p.add_argument("--steps", type=int, default=2000, help="gradient descent steps per fit")
     p.add_argument("--points", type=int, default=2000, help="samples of sin on [-pi, pi]")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed of the start")
     args = p.parse_args(argv)
     torch.manual_seed(args.seed)
     x = torch.linspace(-math.pi, math.pi, args.points)

@@ -38,9 +38,11 @@ from ..tensor import Tensor
 __all__ = ["GraphvizNotFound", "build_graph", "to_dot", "to_graphviz", "render", "save",
            "make_dot", "dot_available", "INSTALL_HINT"]
 
-INSTALL_HINT = ("install Graphviz's `dot` program (`apt-get install graphviz` on Debian/Ubuntu, "
-                "`brew install graphviz` on macOS, `conda install graphviz`) and the Python "
-                "wrapper (`pip install graphviz`)")
+# Pictures need only the `dot` program, a system package: `pip install graphviz` is the Python
+# wrapper that to_graphviz uses, and does not bring `dot`
+INSTALL_HINT = ("install Graphviz's `dot` program, a system package (`apt-get install graphviz` "
+                "on Debian/Ubuntu, `brew install graphviz` on macOS, `conda install graphviz`); "
+                "`pip install graphviz` alone does not provide it")
 
 _STYLE = {  # node kind -> DOT attributes
     "op": {"shape": "box", "style": "filled", "fillcolor": "lightgrey"},
@@ -262,14 +264,19 @@ def render(roots, path: str, format: Optional[str] = None, **kwargs) -> str:
     return path
 
 
-def save(roots, stem: str, format: str = "svg", **kwargs) -> str:
-    """Render to ``stem.<format>`` when ``dot`` is installed; otherwise write ``stem.dot`` and
-    print how to install Graphviz. Returns the path written."""
+def save(roots, stem: str, format: str = "svg", hint: bool = True, **kwargs) -> str:
+    """Render to ``stem.<format>`` when ``dot`` is installed (removing a ``stem.dot`` left by an
+    earlier run without it); otherwise write ``stem.dot`` and, with ``hint``, print how to
+    install Graphviz. Returns the path written."""
     if dot_available():
-        return render(roots, f"{stem}.{format}", format=format, **kwargs)
+        path = render(roots, f"{stem}.{format}", format=format, **kwargs)
+        if os.path.exists(f"{stem}.dot"):
+            os.remove(f"{stem}.dot")  # stale: the picture replaces it
+        return path
     path = f"{stem}.dot"
     with open(path, "w", encoding="utf-8") as f:
         f.write(to_dot(roots, **kwargs))
-    print(f"Graphviz's `dot` program is not installed, so the graph was saved as DOT text in "
-          f"{path}. To get pictures, {INSTALL_HINT}.")
+    if hint:
+        print(f"Graphviz's `dot` program is not installed, so the graph was saved as DOT text in "
+              f"{path}. To get pictures, {INSTALL_HINT}.")
     return path
