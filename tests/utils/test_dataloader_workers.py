@@ -9,6 +9,8 @@ import multiprocessing
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -381,3 +383,73 @@ def test_pin_memory_is_accepted_with_pytorch_warning():
     with pytest.warns(UserWarning, match="no accelerator is found"):
         got = list(nud.DataLoader(Squares(n=4), batch_size=2, num_workers=1, pin_memory=True))
     assert len(got) == 2
+
+
+# -- the whole program interrupted ------------------------------------------------------------
+
+_PROGRAM = """
+import os, sys, time
+import npgrad.utils.data as nud
+
+class Slow(nud.Dataset):
+    def __len__(self):
+        return 10 ** 6
+
+    def __getitem__(self, i):
+        time.sleep(0.05)
+        return os.getpid()
+
+seen = set()
+for pid in nud.DataLoader(Slow(), num_workers=2):
+    if int(pid) not in seen:
+        seen.add(int(pid))
+        print(int(pid), flush=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its reaper does not)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()
+    except FileNotFoundError:
+        return False
+
+
+def _start_program():
+    proc = subprocess.Popen([sys.executable, "-c", _PROGRAM], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    pids = [int(proc.stdout.readline()), int(proc.stdout.readline())]
+    assert all(_alive(p) for p in pids)
+    return proc, pids
+
+
+def _gone(pids, within_s: float = 20) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_or_killed_program_leaves_no_worker(signal_name):
+    """Ctrl-C (SIGINT to the whole process group) ends the program with KeyboardInterrupt and
+    its workers with it; a main process killed outright leaves workers that notice their
+    parent is gone and exit."""
+    proc, pids = _start_program()
+    try:
+        os.killpg(proc.pid, getattr(signal, signal_name)) if signal_name == "SIGINT" else \
+            proc.kill()
+        proc.wait(timeout=30)
+        assert _gone(pids), f"workers {pids} outlived their program"
+        if signal_name == "SIGINT":
+            err = proc.stderr.read()
+            assert "KeyboardInterrupt" in err and "Caught" not in err
+    finally:
+        for p in pids:
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
