@@ -11,6 +11,7 @@ imports npgrad with ``<tmp>`` as the working folder.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -34,8 +35,10 @@ def test_import_from_the_folder_above_a_clone_named_npgrad(tmp_path):
                     "--no-build-isolation", "-e", str(clone)], check=True, timeout=300,
                    capture_output=True)
     probe = "import npgrad; print(npgrad.__file__); print(npgrad.tensor([1.0, 2.0]).sum().item())"
+    # without the caller's PYTHONPATH (a worktree's src/ would answer instead of the clone's)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)
+                         text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     where, total = out.stdout.split()
     assert Path(where) == clone / "src" / "npgrad" / "__init__.py" and float(total) == 3.0

@@ -152,15 +152,26 @@ def test_in_order_false_gives_every_batch():
 
 
 def test_shuffle_with_a_generator_is_the_main_process_order():
+    """As in PyTorch, every pass draws the workers' base seed, with workers or without, so the
+    same generator gives the same batches whatever num_workers is."""
     ds = Squares()
-    main = [i.tolist() for _, i in nud.DataLoader(ds, batch_size=5, shuffle=True,
-                                                   generator=npgrad.Generator().manual_seed(3))]
-    work = [i.tolist() for _, i in nud.DataLoader(ds, batch_size=5, shuffle=True, num_workers=2,
-                                                   generator=npgrad.Generator().manual_seed(3))]
-    assert sorted(sum(main, [])) == list(range(24))
-    # the worker seed is drawn from the generator first, so the permutation may differ, but
-    # it is one: every sample once
-    assert sorted(sum(work, [])) == list(range(24))
+
+    def order(workers, persistent=False):
+        loader = nud.DataLoader(ds, batch_size=5, shuffle=True, num_workers=workers,
+                                generator=npgrad.Generator().manual_seed(3),
+                                persistent_workers=persistent)
+        return [[i.tolist() for _, i in loader] for _ in range(2)]  # two epochs
+    main = order(0)
+    assert sorted(sum(main[0], [])) == list(range(24)) and main[0] != main[1]
+    assert order(2) == main
+    # persistent workers draw their seed once, so (as in PyTorch) only the first epoch matches
+    persistent = order(3, persistent=True)
+    assert persistent[0] == main[0] and sorted(sum(persistent[1], [])) == list(range(24))
+
+
+def test_prefetch_factor_zero_is_refused():
+    with pytest.raises(ValueError, match="prefetch_factor option should be positive"):
+        nud.DataLoader(Squares(), num_workers=1, prefetch_factor=0)
 
 
 def test_len_of_the_iterator():

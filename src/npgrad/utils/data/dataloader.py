@@ -127,6 +127,10 @@ class DataLoader:
                              "otherwise set prefetch_factor to None.")
         if prefetch_factor is not None and prefetch_factor < 0:
             raise ValueError("prefetch_factor option should be non-negative")
+        if prefetch_factor == 0 and num_workers > 0:
+            # NOTE: PyTorch accepts it and then fails an assertion at the first batch
+            raise ValueError("prefetch_factor option should be positive with num_workers > 0: "
+                             "each worker needs at least one batch in flight")
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
         self.multiprocessing_context = _context(multiprocessing_context, num_workers)
@@ -200,6 +204,13 @@ class DataLoader:
         return len(self.batch_sampler) if self.batch_sampler is not None else len(self.sampler)
 
 
+def _base_seed(loader: DataLoader) -> int:
+    """The seed workers derive theirs from, drawn from the loader's generator (or the default
+    one) at the start of each pass, whether workers use it or not, as PyTorch does: a
+    shuffled order is then the same with and without workers."""
+    return int(rng(loader.generator).integers(0, 2 ** 63))
+
+
 def _fetcher(loader: DataLoader):
     if loader._iterable:
         return IterableFetcher(loader.dataset, loader.batch_size, loader.drop_last,
@@ -212,6 +223,7 @@ class _SingleProcessIter:
 
     def __init__(self, loader: DataLoader) -> None:
         self._indices = iter(loader._index_sampler())
+        _base_seed(loader)  # drawn though unused, so the order is the same with workers
         self._fetcher = _fetcher(loader)
         self._length = len(loader) if not loader._iterable else None
 
@@ -241,9 +253,9 @@ class _MultiProcessIter:
         self._num_workers, self._timeout = loader.num_workers, loader.timeout
         self._in_flight_max = loader.prefetch_factor * loader.num_workers
         self._in_order, self._persistent = loader.in_order, loader.persistent_workers
-        # PyTorch draws the base seed from the loader's generator (or the default one) once per
-        # set of workers; each worker seeds itself with base_seed + worker_id
-        base_seed = int(rng(loader.generator).integers(0, 2 ** 63))
+        # each worker seeds itself with base_seed + worker_id (persistent workers keep theirs)
+        self._indices = iter(loader._index_sampler())
+        base_seed = _base_seed(loader)
         self._results = ctx.Queue()
         self._done = ctx.Event()
         self._index_queues, self._workers = [], []
@@ -266,7 +278,9 @@ class _MultiProcessIter:
     def reset(self, loader: DataLoader, first: bool = False) -> None:
         """Start a pass: a fresh index stream, all workers live; persistent workers first
         restart their streams and drain what the last (perhaps unfinished) pass left."""
-        self._indices = iter(loader._index_sampler())
+        if not first:
+            # (no new base seed: PyTorch's persistent workers keep theirs and draw none)
+            self._indices = iter(loader._index_sampler())
         self._length = len(loader) if not loader._iterable else None
         self._next_send, self._next_out, self._in_flight = 0, 0, 0
         self._tasks: dict[int, tuple] = {}  # task id -> (worker id,) or (worker id, result)
