@@ -149,6 +149,24 @@ def test_add_figure(tmp_path):
     assert (two.width, two.height) == (200, 50)
 
 
+def test_add_graph_draws_the_forward_pass(tmp_path):
+    model = npgrad.nn.Sequential(npgrad.nn.Linear(4, 3), npgrad.nn.ReLU(),
+                                 npgrad.nn.Linear(3, 2))
+    with SummaryWriter(tmp_path) as w:
+        w.add_graph(model, npgrad.randn(5, 4))
+    graph = _read(tmp_path).Graph()
+    nodes = {n.name: n for n in graph.node}
+    assert {"0/weight", "0/bias", "2/weight", "2/bias", "input_0"} <= set(nodes)
+    assert nodes["input_0"].op == "Input" and nodes["0/weight"].op == "Parameter"
+    assert nodes["0/weight"].attr["attr"].s == b"(3, 4) float32"
+    ops = sorted(n.op for n in graph.node if n.op.endswith("Backward0"))
+    assert ops == ["AddmmBackward0", "AddmmBackward0", "ReluBackward0"]
+    (first,) = [n for n in graph.node if "input_0" in n.input]  # the first Linear
+    assert first.op == "AddmmBackward0" and set(first.input) == {"input_0", "0/weight", "0/bias"}
+    (output,) = [n for n in graph.node if n.op == "Output"]
+    assert nodes[output.input[0]].op == "AddmmBackward0"
+
+
 def test_flush_writes_before_close(tmp_path):
     w = SummaryWriter(tmp_path, flush_secs=1000)
     w.add_scalar("x", 1.0, 0)

@@ -1,5 +1,5 @@
 """Summary protocol buffers for each kind of record (scalar, histogram, image, text,
-hyper-parameters), built from NumPy values on the ``tensorboard`` package's messages, in the
+hyper-parameters, graph), built from NumPy values on the ``tensorboard`` package's messages, in the
 forms TensorBoard's plugins (and PyTorch's writer) use."""
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import zlib
 
 import numpy as np
 from google.protobuf import struct_pb2
+from tensorboard.compat.proto.attr_value_pb2 import AttrValue
+from tensorboard.compat.proto.graph_pb2 import GraphDef
+from tensorboard.compat.proto.node_def_pb2 import NodeDef
 from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
 from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
+from tensorboard.compat.proto.versions_pb2 import VersionDef
 from tensorboard.plugins.hparams import api_pb2, plugin_data_pb2
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 
@@ -192,3 +196,33 @@ def hparams(hparam_dict: dict, metric_dict: dict, domain_discrete: dict | None =
                             plugin_data_pb2.HParamsPluginData(session_start_info=start)),
             _plugin_summary(hparams_metadata.SESSION_END_INFO_TAG,
                             plugin_data_pb2.HParamsPluginData(session_end_info=end)))
+
+
+# -- graphs ----------------------------------------------------------------------------------
+
+def graph(nodes: list, edges: list) -> bytes:
+    """A serialized ``GraphDef`` of an autograd graph walked by ``viz.build_graph``: one node
+    per op (named by its kind: ``AddmmBackward0``), per parameter (its name, with ``/`` for
+    ``.``, so TensorBoard folds a module's parameters together) and per input; each node lists
+    the nodes that feed it, and carries its shape and dtype (or what it saved) as text."""
+    names, defs = {}, []
+    for nid, kind, label in nodes:
+        first, _, rest = label.partition("\n")
+        if kind == "op":
+            op, name = first, f"{first}_{nid[1:]}"
+        elif kind == "leaf":
+            op = "Input" if first.startswith("input_") else "Parameter"
+            name = first.replace(".", "/") if rest else f"leaf_{nid[1:]}"
+        elif kind == "output":
+            op, name = "Output", f"{first.replace(' ', '_') or 'output'}_{nid[1:]}"
+        else:  # the summary of nodes left out
+            op, name = "Omitted", f"omitted_{nid[1:]}"
+        names[nid] = name
+        defs.append(NodeDef(name=name, op=op,
+                            attr={"attr": AttrValue(s=(rest or first).encode("utf-8"))}))
+    inputs: dict = {}
+    for a, b, _ in edges:
+        inputs.setdefault(b, []).append(names[a])
+    for (nid, _, _), node in zip(nodes, defs):
+        node.input.extend(inputs.get(nid, []))
+    return GraphDef(node=defs, versions=VersionDef(producer=22)).SerializeToString()

@@ -15,6 +15,9 @@ from datetime import datetime
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
+from ...autograd.grad_mode import enable_grad
+from ...tensor import Tensor
+from .. import viz
 from . import summary as summaries
 
 __all__ = ["SummaryWriter"]
@@ -24,6 +27,17 @@ def _default_logdir(comment: str) -> str:
     """PyTorch's default: ``runs/<Mon>DD_HH-MM-SS_<host><comment>``."""
     stamp = datetime.now().strftime("%b%d_%H-%M-%S")
     return os.path.join("runs", f"{stamp}_{socket.gethostname()}{comment}")
+
+
+def _tensors(out) -> list:
+    """The tensors in a model's output: a tensor, or tuples, lists and dicts of them."""
+    if isinstance(out, Tensor):
+        return [out]
+    if isinstance(out, dict):
+        out = list(out.values())
+    if isinstance(out, (tuple, list)):
+        return [t for o in out for t in _tensors(o)]
+    return []
 
 
 class SummaryWriter:
@@ -135,6 +149,26 @@ class SummaryWriter:
                 writer._write(record, global_step)
             for name, value in metric_dict.items():
                 writer.add_scalar(name, value, global_step)
+
+    def add_graph(self, model, input_to_model=None, verbose: bool = False,
+                  use_strict_trace: bool = True) -> None:
+        """Log the graph of one forward pass of ``model`` on ``input_to_model`` (a tensor or a
+        tuple of them) for TensorBoard's Graphs tab. NOTE: PyTorch traces the model with
+        TorchScript; npgrad draws the autograd graph the call records (ops by their backward
+        names, parameters by their names), the same graph ``npgrad.utils.viz`` draws."""
+        inputs = input_to_model if isinstance(input_to_model, (tuple, list)) else \
+            (() if input_to_model is None else (input_to_model,))
+        # inputs become leaves of the graph (float ones), named input_0, input_1...
+        leaves = tuple(t.detach().requires_grad_(t.is_floating_point())
+                       if isinstance(t, Tensor) else t for t in inputs)
+        names = dict(model.named_parameters()) if hasattr(model, "named_parameters") else {}
+        names.update({f"input_{i}": t for i, t in enumerate(leaves) if isinstance(t, Tensor)})
+        with enable_grad():
+            out = model(*leaves)
+        outs = [t for t in _tensors(out) if t.grad_fn is not None]
+        nodes, edges = viz.build_graph(outs, names, show_saved=verbose, max_nodes=10_000)
+        self._writer.add_event(Event(graph_def=summaries.graph(nodes, edges),
+                                     wall_time=time.time()))
 
     # -- lifetime ----------------------------------------------------------------------------
     def _writers(self) -> list:
