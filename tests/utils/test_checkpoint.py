@@ -140,6 +140,16 @@ def test_under_no_grad_it_is_a_plain_call():
     assert y.tolist() == [1.0, 1.0] and not y.requires_grad
 
 
+def test_unsupported_options_are_refused_not_ignored():
+    x = npgrad.randn(2, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="context_fn is not supported"):
+        checkpoint(npgrad.sin, x, use_reentrant=False, context_fn=lambda: (None, None))
+    with pytest.raises(ValueError, match="determinism_check should be one of"):
+        checkpoint(npgrad.sin, x, use_reentrant=False, determinism_check="strict")
+    with pytest.raises(ValueError, match="only supported when use_reentrant=False"):
+        checkpoint(npgrad.sin, x, use_reentrant=True, debug=True)
+
+
 @pytest.mark.parametrize("reentrant", MODES)
 def test_a_recomputation_that_differs_is_an_error(reentrant):
     runs = []
