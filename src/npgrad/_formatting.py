@@ -147,7 +147,7 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
         if dt not in (_dt.get_default_dtype(), _dt.int64, _dt.bool):
             suffixes.append(f"dtype={dt!r}")
         summarize = a.size > THRESHOLD
-        if a.dtype == np.float16:  # PyTorch formats half tensors through float32
+        if a.dtype == np.float16 or a.dtype == _dt.BF16_NP:  # PyTorch formats these via float32
             a = a.astype(np.float32)
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _body(a, indent, summarize, fmt)

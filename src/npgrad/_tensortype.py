@@ -18,7 +18,7 @@ from .backend import device as _device
 from .ops.creation.factories import empty, tensor as _tensor
 from .tensor import Size, Tensor
 
-__all__ = ["BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor",
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor",
            "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "dtype_of", "tensortype"]
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
@@ -111,6 +111,7 @@ _CPU_TYPES = make_types("npgrad", is_cuda=False)
 FloatTensor = _CPU_TYPES["FloatTensor"]
 DoubleTensor = _CPU_TYPES["DoubleTensor"]
 HalfTensor = _CPU_TYPES["HalfTensor"]
+BFloat16Tensor = _CPU_TYPES["BFloat16Tensor"]
 LongTensor = _CPU_TYPES["LongTensor"]
 IntTensor = _CPU_TYPES["IntTensor"]
 ShortTensor = _CPU_TYPES["ShortTensor"]

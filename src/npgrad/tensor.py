@@ -140,7 +140,7 @@ class Tensor:
                                    "doesn't require differentiation use "
                                    "var_no_grad = var.detach().")
             return
-        if value and self._data.dtype.kind != "f":
+        if value and not _dt.is_float_np(self._data.dtype):
             raise RuntimeError(f"Only Tensors of floating point and complex dtype can require "
                                f"gradients (got {self.dtype})")
         self._rg = value
@@ -226,7 +226,7 @@ class Tensor:
 
     def is_floating_point(self) -> builtins.bool:
         """Whether the dtype is a floating one."""
-        return self._data.dtype.kind == "f"
+        return _dt.is_float_np(self._data.dtype)
 
     def is_complex(self) -> builtins.bool:
         """False: npgrad tensors are real."""

@@ -29,6 +29,14 @@ import torch
 
 import npgrad
 
+# bfloat16 runs where a spec lists it (dtypes=WITH_BF16): inputs are float32 values rounded
+# to bfloat16, made bfloat16 in both libraries, and compared in float32 within bfloat16's
+# precision (8 bits of mantissa: one rounding is a relative error up to 2**-8).
+BF16 = "bfloat16"
+WITH_BF16 = ("float32", "float64", BF16)
+_BF16_TOL = (1e-2, 1.6e-2)   # forward (atol, rtol): about two roundings
+_BF16_GRAD = 4               # gradients: a few more roundings on the way back
+
 
 # ---------------------------------------------------------------------------------------------
 # Argument kinds
@@ -85,9 +93,24 @@ class OpSpec:
     extra: dict = field(default_factory=dict)
 
 
+def with_bf16(specs: list, *names: str) -> None:
+    """Run the named specs in bfloat16 too (each name must be a spec of ``specs``)."""
+    by_name = {s.name: s for s in specs}
+    for name in names:
+        spec = by_name[name]
+        spec.dtypes = tuple(spec.dtypes) + (BF16,)
+
+
 # ---------------------------------------------------------------------------------------------
 # Building inputs
 # ---------------------------------------------------------------------------------------------
+
+def _values(a: np.ndarray, dtype: str) -> np.ndarray:
+    """``a`` in the tested dtype; bfloat16 values are kept as float32 (build converts them)."""
+    if dtype == BF16:
+        return a.astype(npgrad.dtypes.BF16_NP).astype(np.float32)
+    return a.astype(dtype)
+
 
 def _make_arrays(case, dtype: str, rng: np.random.Generator) -> list:
     """NumPy values for each argument (or ('const', value))."""
@@ -96,7 +119,7 @@ def _make_arrays(case, dtype: str, rng: np.random.Generator) -> list:
         if isinstance(arg, tuple):
             arg = F(arg)
         if isinstance(arg, F):
-            a = rng.uniform(arg.low, arg.high, size=arg.shape).astype(dtype)
+            a = _values(rng.uniform(arg.low, arg.high, size=arg.shape), dtype)
             out.append(("float", a, arg.grad))
         elif isinstance(arg, I):
             out.append(("int", rng.integers(arg.low, arg.high, size=arg.shape), False))
@@ -105,7 +128,9 @@ def _make_arrays(case, dtype: str, rng: np.random.Generator) -> list:
         elif isinstance(arg, A):
             a = np.asarray(arg.array)
             if a.dtype.kind == "f":
-                a = a.astype(dtype)
+                a = _values(a, dtype)
+                out.append(("float", a, False))
+                continue
             out.append(("array", a, False))
         elif isinstance(arg, C):
             out.append(("const", arg.value, False))
@@ -114,7 +139,7 @@ def _make_arrays(case, dtype: str, rng: np.random.Generator) -> list:
     return out
 
 
-def build(lib, arrays, requires_grad: bool = True) -> list:
+def build(lib, arrays, requires_grad: bool = True, dtype: str = "") -> list:
     """Tensors (or constants) of ``lib`` from the NumPy values."""
     args = []
     for kind, val, grad in arrays:
@@ -122,6 +147,8 @@ def build(lib, arrays, requires_grad: bool = True) -> list:
             args.append(val)
             continue
         t = lib.tensor(np.array(val))
+        if kind == "float" and dtype == BF16:
+            t = t.to(lib.bfloat16)
         if kind == "float" and grad and requires_grad:
             t.requires_grad_(True)
         args.append(t)
@@ -134,11 +161,15 @@ def _tuple(out) -> tuple:
 
 def _to_np(t) -> np.ndarray:
     if isinstance(t, torch.Tensor):
-        return t.detach().numpy()
-    return np.asarray(t.detach()._data) if isinstance(t, npgrad.Tensor) else np.asarray(t)
+        t = t.detach()
+        return (t.float() if t.dtype == torch.bfloat16 else t).numpy()
+    a = np.asarray(t.detach()._data) if isinstance(t, npgrad.Tensor) else np.asarray(t)
+    return a.astype(np.float32) if a.dtype == npgrad.dtypes.BF16_NP else a
 
 
 def tolerances(spec: OpSpec, dtype: str) -> tuple:
+    if dtype == BF16:
+        return _BF16_TOL  # (a spec's own tolerances are float32's)
     if dtype == "float64":
         atol, rtol = 1e-7, 1e-6
     else:
@@ -169,7 +200,7 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
     rng = np.random.default_rng(spec.seed)
     arrays = _make_arrays(case, dtype, rng)
     atol, rtol = tolerances(spec, dtype)
-    ours_in, theirs_in = build(npgrad, arrays), build(torch, arrays)
+    ours_in, theirs_in = build(npgrad, arrays, dtype=dtype), build(torch, arrays, dtype=dtype)
     ours = _tuple(spec.fn(npgrad, *ours_in))
     theirs = _tuple(spec.fn(torch, *theirs_in))
     assert len(ours) == len(theirs), f"{spec.name}: {len(ours)} outputs, torch {len(theirs)}"
@@ -193,9 +224,9 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
         return
     loss_o, loss_t = 0, 0
     for o, t in pairs:
-        g = rng.standard_normal(tuple(t.shape)).astype(dtype)
-        loss_o = loss_o + (o * npgrad.tensor(g)).sum()
-        loss_t = loss_t + (t * torch.tensor(g)).sum()
+        g = _values(rng.standard_normal(tuple(t.shape)), dtype)
+        loss_o = loss_o + (o * npgrad.tensor(g).to(o.dtype)).sum()
+        loss_t = loss_t + (t * torch.tensor(g).to(t.dtype)).sum()
     loss_o.backward()
     loss_t.backward()
     for i, (a, b) in enumerate(zip(ours_in, theirs_in)):
@@ -208,7 +239,8 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
             continue
         assert ga is not None, f"{spec.name}: input {i} got no gradient (torch did)"
         assert same_dtype(ga, gb), f"{spec.name}: grad {i} dtype {ga.dtype} != {gb.dtype}"
-        assert_close(ga, gb, atol * 10, rtol * 10, f"{spec.name} grad of input {i} ({dtype})")
+        k = _BF16_GRAD if dtype == BF16 else 10
+        assert_close(ga, gb, atol * k, rtol * k, f"{spec.name} grad of input {i} ({dtype})")
 
 
 def _small(spec: OpSpec, case) -> bool:

@@ -65,6 +65,10 @@ class ConversionMethods:
         """``self.to(npgrad.float16)``."""
         return self.to(_dt.float16)
 
+    def bfloat16(self) -> "Tensor":
+        """``self.to(npgrad.bfloat16)``."""
+        return self.to(_dt.bfloat16)
+
     def long(self) -> "Tensor":
         """``self.to(npgrad.int64)``."""
         return self.to(_dt.int64)

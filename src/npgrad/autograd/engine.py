@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ..dtypes import is_float_np
 from ..tensor import Tensor
 from .function import AccumulateGrad, Function, edge
 from .grad_mode import ANOMALY, STATE, set_grad_enabled
@@ -79,7 +80,7 @@ def _accumulate_leaf(t, grad, create_graph: bool) -> None:
 
 def _check_nan(node, grads) -> None:
     for i, g in enumerate(grads):
-        if g is not None and g._data.dtype.kind == "f" and np.isnan(g._data).any():
+        if g is not None and is_float_np(g._data.dtype) and np.isnan(g._data).any():
             trace = node._trace or "(the forward trace was not recorded: enable anomaly " \
                                    "mode before the forward pass)\n"
             raise RuntimeError(

@@ -22,6 +22,8 @@ import weakref
 
 import numpy as np
 
+from ..dtypes import BF16_NP as _BF16, dtype as _Dtype, is_float_np as _is_float
+from ..dtypes import result_type as _result_type
 from ..tensor import _NUMBERS, Tensor, VersionCounter
 from .anomaly_mode import forward_trace
 from .grad_mode import ANOMALY, STATE, no_grad
@@ -321,7 +323,7 @@ class Function(Node):
                     o._counter().v += 1
                 else:
                     o = Tensor._make(o._data)  # an output must not be its input: alias it
-            differentiable = o._data.dtype.kind == "f" and not (
+            differentiable = _is_float(o._data.dtype) and not (
                 ctx._non_diff and id(outs[i]) in ctx._non_diff)
             if differentiable:
                 o.grad_fn, o._output_nr, o._rg = ctx, i, True
@@ -387,6 +389,8 @@ def apply_unary(cls: type, a) -> Tensor | tuple:
     d = a._data
     fast = cls.float_ufunc
     out = fast(d) if fast is not None and d.dtype.kind == "f" else None
+    if out is None and d.dtype is _BF16:
+        return _apply_any(cls, (a,), _NO_KWARGS)
     if not (a._rg and STATE.enabled):
         if out is None:
             out = cls.forward(_new(cls), d)
@@ -431,6 +435,8 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
             out = fast(da, db)
         except ValueError:  # shapes that don't broadcast: forward raises the op's error
             pass
+    if out is None and (a_is_t and da.dtype is _BF16 or b_is_t and db.dtype is _BF16):
+        return _apply_any(cls, (a, b), _NO_KWARGS)
     if not STATE.enabled or not (a_is_t and a._rg or b_is_t and b._rg):
         if out is None:  # (no graph: every op inside a backward pass)
             out = cls.forward(_new(cls), da, db)
@@ -474,10 +480,12 @@ def _apply_any(cls, args, kwargs):
     raw = []
     edges = meta = needs = None
     record = STATE.enabled
+    bf16 = False
     for a in args:
         if a.__class__ is Tensor or isinstance(a, Tensor):
             d = a._data
             raw.append(d)
+            bf16 = bf16 or d.dtype is _BF16
             if a._rg and record:
                 if edges is None:  # the first input that wants a gradient
                     n = len(raw) - 1
@@ -493,14 +501,51 @@ def _apply_any(cls, args, kwargs):
             edges.append(_NO_EDGE)
             meta.append(None)
             needs.append(False)
+    forward = _forward_bf16 if bf16 and not cls.is_view and not cls.bf16_native \
+        else cls.forward
     if edges is None:
-        return _wrap_plain(cls, cls.forward(ctx, *raw, **kwargs), args, kwargs)
+        return _wrap_plain(cls, forward(ctx, *raw, **kwargs), args, kwargs)
     ctx.next_functions, ctx._in_meta = tuple(edges), meta
     ctx.needs_input_grad = tuple(needs)
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
-    out = cls.forward(ctx, *raw, **kwargs)
+    out = forward(ctx, *raw, **kwargs)
     return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
+
+
+# bfloat16 inputs: NumPy has bfloat16 arrays (ml_dtypes) but no fast or accurate loops for them
+# (no BLAS; sums accumulate in bfloat16), so an op computes in float32 and rounds its float32
+# results back to bfloat16 when PyTorch's promotion of its floating inputs gives bfloat16, as
+# PyTorch's CPU kernels do. Views (which must share memory) and ops that only move or cast
+# elements (``bf16_native``) run on the bfloat16 arrays themselves. Saved arrays are mapped back
+# to the bfloat16 inputs and rounded outputs, so backward sees what PyTorch's would.
+
+def _forward_bf16(ctx, *raw, **kwargs):
+    """``forward`` of the op ``type(ctx)`` on arrays some of which are bfloat16."""
+    cls = type(ctx)
+    up = [r.astype(np.float32) if r.__class__ is np.ndarray and r.dtype is _BF16 else r
+          for r in raw]
+    out = cls.forward(ctx, *up, **kwargs)
+    outs = out if out.__class__ is tuple else (out,)
+    rounded = outs
+    if _rounds_to_bf16(raw, kwargs):
+        rounded = tuple([o.astype(_BF16) if isinstance(o, (np.ndarray, np.floating))
+                         and o.dtype == np.float32 else o for o in outs])
+    saved = ctx._to_save
+    if saved is not None:  # match saved arrays to the bfloat16 inputs and outputs
+        swap = {id(u): r for u, r in zip(up, raw) if u is not r}
+        swap.update({id(o): r for o, r in zip(outs, rounded) if o is not r})
+        ctx._to_save = tuple([swap.get(id(s), s) for s in saved])
+    return rounded if out.__class__ is tuple else rounded[0]
+
+
+def _rounds_to_bf16(raw, kwargs) -> bool:
+    """Whether an op's float32 results stand for bfloat16 ones: its floating array inputs
+    promote to bfloat16 and no ``dtype`` argument asks for another."""
+    if kwargs.get("dtype") is not None or any(r.__class__ is _Dtype for r in raw):
+        return False
+    floats = [r for r in raw if r.__class__ is np.ndarray and _is_float(r.dtype)]
+    return _result_type(*floats) is _BF16
 
 
 class Primitive(Function):
@@ -526,6 +571,7 @@ class Primitive(Function):
 
     node_name = ""
     is_view = False
+    bf16_native = False  # runs on bfloat16 arrays as they are (see _forward_bf16)
     saves = None
     float_ufunc = None
 
@@ -570,7 +616,7 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
             out = _as_array(ctx, out)
         t = _new(Tensor)  # (Tensor._make, inlined)
         t._data = out
-        if out.dtype.kind == "f":
+        if _is_float(out.dtype):
             t._rg, t.grad_fn = True, ctx
         else:
             t._rg, t.grad_fn = False, None
@@ -585,7 +631,7 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
     outs = tuple([_make(o if o.__class__ is np.ndarray else _as_array(ctx, o)) for o in out])
     diff = False
     for i, o in enumerate(outs):
-        if o._data.dtype.kind == "f":
+        if _is_float(o._data.dtype):
             o.grad_fn, o._output_nr, o._rg = ctx, i, True
             diff = True
     if diff:

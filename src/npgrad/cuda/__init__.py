@@ -24,7 +24,7 @@ from .memory import (empty_cache, max_memory_allocated, max_memory_cached,
 from .random import (get_rng_state, get_rng_state_all, initial_seed, manual_seed,
                      manual_seed_all, seed, seed_all, set_rng_state, set_rng_state_all)
 
-__all__ = ["BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
            "IntTensor", "LongTensor", "OutOfMemoryError", "ShortTensor", "amp", "current_device",
            "device", "device_count", "device_of", "empty_cache", "get_arch_list",
            "get_device_capability", "get_device_name", "get_device_properties", "get_rng_state",
@@ -46,6 +46,7 @@ LongTensor, IntTensor, ShortTensor = (_TYPES["LongTensor"], _TYPES["IntTensor"],
                                       _TYPES["ShortTensor"])
 CharTensor, ByteTensor, BoolTensor = (_TYPES["CharTensor"], _TYPES["ByteTensor"],
                                       _TYPES["BoolTensor"])
+BFloat16Tensor = _TYPES["BFloat16Tensor"]
 
 
 class OutOfMemoryError(RuntimeError):

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..harness import A, B, C, F, I, OpSpec
+from ..harness import A, B, C, F, I, OpSpec, with_bf16
 
 BINARY_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((2, 1, 4), (3, 1)), ((), (2, 2)), ((0, 3), (3,))]
 
@@ -721,3 +721,7 @@ SPECS = [
         lib.special.multigammaln(x.abs() + 2, 2), lib.special.softmax(x, 0),
         lib.special.log_softmax(x, -1), lib.special.i0(x)), [[(3,)], [(2, 3)]]),
 ]
+
+# bfloat16 (PyTorch's CPU kernels compute it in float32 and round; so does npgrad)
+with_bf16(SPECS, "add", "add-alpha", "mul", "div", "Tensor.__sub__", "pow", "pow-scalar", "exp",
+          "log", "sqrt", "rsqrt", "tanh", "sigmoid", "where", "clamp", "maximum", "addcmul")

@@ -5,7 +5,7 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import math
 
-from ..harness import A, C, F, I, OpSpec
+from ..harness import A, C, F, I, OpSpec, with_bf16
 
 BINARY = [[(3,), (3,)], [(2, 3), (3,)], [(2, 1, 4), (3, 1)], [(), (2, 2)], [(0, 3), (3,)]]
 
@@ -308,3 +308,5 @@ SPECS = [
             [(2, 3, 4), C(None), C(1)], [(2, 3, 4), C(INF), C((0, 2))],
             [(3, 4), C("fro"), C(None)]]),
 ]
+
+with_bf16(SPECS, "matmul", "mm", "bmm", "addmm", "baddbmm")  # (computed in float32 BLAS)

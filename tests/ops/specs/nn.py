@@ -6,7 +6,7 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import numpy as np
 
-from ..harness import A, C, F, I, OpSpec
+from ..harness import A, C, F, I, OpSpec, with_bf16
 
 SHAPES = [[(3, 4)], [(2, 3, 5)], [()], [(0, 3)]]
 
@@ -431,3 +431,11 @@ SPECS = [
                                        [(3, 4), (3, 4), F((3,), 0.1, 2)]]),
     *_reductions("poisson_nll_loss", [[(3, 4), F((3, 4), 0, 4)]]),
 ]
+
+with_bf16(SPECS, "nn.functional.linear", "nn.functional.linear-nobias", "nn.functional.conv1d",
+          "nn.functional.conv2d", "nn.functional.softmax", "nn.functional.log_softmax",
+          "nn.functional.relu", "nn.functional.gelu", "nn.functional.silu",
+          "nn.functional.layer_norm", "nn.functional.embedding", "nn.functional.cross_entropy",
+          "nn.functional.cross_entropy-sum", "nn.functional.cross_entropy-none",
+          "nn.functional.cross_entropy-smoothing", "nn.functional.nll_loss",
+          "nn.functional.mse_loss")

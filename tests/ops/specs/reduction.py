@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..harness import A, B, C, F, I, OpSpec
+from ..harness import A, B, C, F, I, OpSpec, with_bf16
 
 NAN = math.nan
 
@@ -287,3 +287,6 @@ SPECS = [
     OpSpec("sum_dim", lambda lib, x, d, k: x.sum(d, keepdim=k),
            [[(2, 3, 4), C(1), C(False)], [(2, 3, 4), C((0, -1)), C(True)]]),
 ]
+
+with_bf16(SPECS, "sum", "sum-dims", "mean-dims", "max", "max-dim", "amax", "var", "logsumexp",
+          "cumsum")  # (sums accumulate in float32, as PyTorch's)

@@ -3,7 +3,7 @@
 ``withnan(x, c)`` is ``x - x.detach() + c``: the values ``c`` (with nans) and ``x``'s
 gradient; finite differences cannot see through the detach, hence ``gradcheck=False``.
 """
-from ..harness import A, C, I, OpSpec
+from ..harness import A, C, I, OpSpec, with_bf16
 
 
 SPECS = [
@@ -192,3 +192,5 @@ SPECS = [
            covers=("Tensor.trace",)),
     OpSpec("trace-int", lambda lib, x: lib.trace(x), [[I((3, 3))]], grad=False),
 ]
+
+with_bf16(SPECS, "reshape", "permute", "transpose", "cat", "stack")

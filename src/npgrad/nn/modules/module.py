@@ -350,7 +350,7 @@ class Module:
         if not dt.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
                             f"desired dtype={dt}")
-        return self._apply_to_tensors(lambda a: a.astype(dt.np) if a.dtype.kind == "f" else a)
+        return self._apply_to_tensors(lambda a: a.astype(dt.np) if _dt.is_float_np(a.dtype) else a)
 
     def float(self) -> "Module":
         return self.to(_dt.float32)
@@ -360,6 +360,10 @@ class Module:
 
     def half(self) -> "Module":
         return self.to(_dt.float16)
+
+    def bfloat16(self) -> "Module":
+        """Convert the floating parameters and buffers to ``bfloat16``."""
+        return self.to(_dt.bfloat16)
 
     def type(self, dst_type) -> "Module":
         """Convert every parameter and buffer to ``dst_type`` (a legacy type such as

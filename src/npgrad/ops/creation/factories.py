@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...backend import as_device
 from ...random import rng
@@ -308,7 +309,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     dt = _dtype(dtype, "linspace")
-    work = dt if dt.kind == "f" else np.dtype(np.float64)
+    work = dt if is_float_np(dt) else np.dtype(np.float64)
     s, e = work.type(start), work.type(end)
     if steps <= 1:
         data = np.full(steps, s, work)
@@ -340,7 +341,7 @@ _FLOAT_KERNELS = {"rand": ("check_uniform_bounds", True), "randn": ("normal_kern
 
 def _float_sample(draw, size, dtype, op: str) -> np.ndarray:
     dt = _dtype(dtype, op)
-    if dt.kind != "f":
+    if not is_float_np(dt):
         kernel, always = _FLOAT_KERNELS[op]
         if always or math.prod(size):
             raise NotImplementedError(f"\"{kernel}\" not implemented for "
@@ -432,7 +433,7 @@ def check_bernoulli_p(p) -> None:
     """PyTorch's checks of Bernoulli probabilities: a number, or a floating tensor of them, in
     [0, 1]; 'not' the in-range test, so NaN is refused too (it drew 0 or 1 silently)."""
     if isinstance(p, Tensor):
-        if p._data.dtype.kind != "f":
+        if not is_float_np(p._data.dtype):
             raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for "
                                       f"'{_dt.scalar_type_name(p._data.dtype)}'")
         if not np.all((p._data >= 0) & (p._data <= 1)):
@@ -455,7 +456,7 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
                 generator=None) -> Tensor:
     """Sample category indices from rows of non-negative weights (1-D or 2-D ``input``)."""
     # PyTorch's checks in its order and words (integer weights were sampled as floats)
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_dt.scalar_type_name(input._data.dtype)}")
     w = input._data.astype(np.float64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...random import default_generator, rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
@@ -28,7 +29,7 @@ def _fill(t: Tensor, values: np.ndarray, op: str) -> Tensor:
 
 
 def _float_only(t: Tensor, op: str) -> None:
-    if t._data.dtype.kind != "f":
+    if not is_float_np(t._data.dtype):
         raise RuntimeError(f"{op}: expects a floating point tensor, got {t.dtype}")
 
 
@@ -112,7 +113,7 @@ def geometric_(t: Tensor, p: float, *, generator=None) -> Tensor:
 def _dtype_top(dt: np.dtype) -> int:
     """``random_()``'s default upper bound: 2**mantissa digits for floats (every integer
     below is exact), the largest value for integers."""
-    if dt.kind == "f":
+    if is_float_np(dt):
         return 2 ** (np.finfo(dt).nmant + 1)
     if dt.kind == "b":
         return 2
@@ -132,7 +133,7 @@ def random_(t: Tensor, from_=0, to=None, *, generator=None) -> Tensor:
     if t._data.dtype.kind in "iub" and hi > top:
         raise RuntimeError(f"random_ expects 'to' to be within the range of {t.dtype}")
     return _fill(t, rng(generator).integers(int(from_), hi, t._data.shape, dtype=np.int64,
-                                            endpoint=to is None and t._data.dtype.kind == "f"),
+                                            endpoint=to is None and is_float_np(t._data.dtype)),
                  "random_")
 
 
@@ -145,7 +146,7 @@ def poisson(input, generator=None) -> Tensor:
     PyTorch)."""
     input = as_tensor_arg(input, "poisson")
     lam = input._data
-    if lam.dtype.kind != "f":
+    if not is_float_np(lam.dtype):
         raise RuntimeError(f"poisson: \"poisson_cpu\" not implemented for '{input.dtype}'")
     if np.any(lam < 0) or np.any(np.isnan(lam)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
@@ -158,7 +159,7 @@ def binomial(count, prob, generator=None) -> Tensor:
     one float dtype, broadcast; gradient 0, as PyTorch)."""
     count, prob = as_tensor_arg(count, "binomial"), as_tensor_arg(prob, "binomial")
     c, p = count._data, prob._data
-    if c.dtype.kind != "f" or p.dtype != c.dtype:
+    if not is_float_np(c.dtype) or p.dtype != c.dtype:
         raise RuntimeError(f"binomial: expected count and prob of the same floating dtype "
                            f"(got {count.dtype} and {prob.dtype})")
     if np.any((p < 0) | (p > 1)) or np.any(c < 0):

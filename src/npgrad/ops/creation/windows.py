@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from .._arguments import Tensor
 
@@ -21,7 +22,7 @@ def _window(op: str, window_length: int, periodic: bool, dtype, requires_grad: b
         raise RuntimeError(f"{op} requires non-negative window_length, got "
                            f"window_length={window_length}")
     d = _dt.dtype_arg(dtype, op).np if dtype is not None else _dt.get_default_dtype().np
-    if d.kind != "f":
+    if not is_float_np(d):
         raise RuntimeError(f"{op} expects floating point dtypes, got: {dtype}")
     if window_length == 0:
         w = np.zeros(0)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_operands, describe
@@ -135,7 +136,7 @@ class Div(Primitive):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         dt = _dt.result_type(a, b)
-        if dt.kind != "f":  # true division of integers gives the default float dtype
+        if not is_float_np(dt):  # true division of integers gives the default float dtype
             dt = _dt.get_default_dtype().np
         a, b = _dt._cast(a, dt), _dt._cast(b, dt)
         try:
@@ -415,7 +416,7 @@ def _bitwise(ufunc, op: str, a, b) -> Tensor:
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
     for x in (ra, rb):
-        if isinstance(x, float) or (isinstance(x, np.ndarray) and x.dtype.kind == "f"):
+        if isinstance(x, float) or (isinstance(x, np.ndarray) and is_float_np(x.dtype)):
             raise NotImplementedError(f"{op}: only integer and bool tensors are supported, "
                                       f"got {describe(ra, rb)}")
     return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
@@ -465,7 +466,7 @@ def bitwise_right_shift(input, other) -> Tensor:
 
 def bitwise_not(input) -> Tensor:
     """Elementwise ``~``: bit flip for integers, logical not for bools."""
-    if input._data.dtype.kind == "f":
+    if is_float_np(input._data.dtype):
         raise NotImplementedError(f"bitwise_not: only integer and bool tensors are supported, "
                                   f"got {describe(input)}")
     return Tensor._make(np.invert(input._data))

@@ -9,6 +9,7 @@ import builtins
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...tensor import Tensor
 from .._arguments import as_tensor_arg
 from .unary import float_input, zero_grad_result
@@ -48,5 +49,5 @@ def angle(input) -> Tensor:
     input = as_tensor_arg(input, "angle")
     x = float_input(input._data)
     out = np.where(x < 0, x.dtype.type(np.pi), x.dtype.type(0))
-    out = np.where(np.isnan(x), x, out) if x.dtype.kind == "f" else out
+    out = np.where(np.isnan(x), x, out) if is_float_np(x.dtype) else out
     return zero_grad_result(np.asarray(out, x.dtype), input)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .unary import not_differentiable
@@ -23,7 +24,7 @@ def frexp(input):
     [0.5, 1) in magnitude; exponent is int32. The mantissa's gradient is ``grad / 2**e``."""
     input = as_tensor_arg(input, "frexp")
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     _, e = np.frexp(a)
     e = e.astype(np.int32)
@@ -35,7 +36,7 @@ def frexp(input):
 def ldexp(input, other) -> Tensor:
     """``input * 2 ** other`` (integer inputs give the default float dtype)."""
     input, other = as_tensor_arg(input, "ldexp"), as_operand(other, "ldexp")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         input = input.to(_dt.get_default_dtype())
     # the power in input's dtype, so the result keeps it (a 0-d input too), as PyTorch
     return input * (2.0 ** other.to(input.dtype) if isinstance(other, Tensor) else
@@ -46,7 +47,7 @@ def nextafter(input, other) -> Tensor:
     """The next floating-point value after ``input`` towards ``other`` (no gradient)."""
     input, other = as_tensor_arg(input, "nextafter"), as_tensor_arg(other, "nextafter")
     a, b = input._data, other._data
-    if a.dtype.kind != "f" or b.dtype.kind != "f":
+    if not is_float_np(a.dtype) or not is_float_np(b.dtype):
         raise RuntimeError(f"nextafter: not implemented for {describe(input, other)}")
     dt = _dt.result_type(a, b)
     return not_differentiable(np.asarray(np.nextafter(a.astype(dt), b.astype(dt))),
@@ -85,5 +86,5 @@ def heaviside(input, values) -> Tensor:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                            f"dtypes ({describe(input, values)})")
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
-    out = np.where(np.isnan(a), a, out) if a.dtype.kind == "f" else out
+    out = np.where(np.isnan(a), a, out) if is_float_np(a.dtype) else out
     return not_differentiable(np.asarray(out, a.dtype), "heaviside", input, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
@@ -130,7 +131,7 @@ def fmin(input, other) -> Tensor:
 def _float_pair(a, b):
     """Operands as arrays of their promoted dtype, integers computed in the default float."""
     dt = _dt.result_type(a, b)
-    if dt.kind != "f":
+    if not is_float_np(dt):
         dt = _dt.get_default_dtype().np
     return np.asarray(a, dt), np.asarray(b, dt)
 
@@ -164,7 +165,7 @@ class Hypot(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.dtype.kind != "f" or b.dtype.kind != "f":
+        if not is_float_np(a.dtype) or not is_float_np(b.dtype):
             raise NotImplementedError(f"hypot: only floating tensors are supported, got "
                                       f"{describe(a, b)}")
         a2, b2 = _dt.promote_binary(a, b)
@@ -291,7 +292,7 @@ def lerp(input, end, weight) -> Tensor:
     if input.dtype != end.dtype:
         raise RuntimeError(f"lerp: expected dtype {input.dtype} for `end` but got dtype "
                            f"{end.dtype}")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise NotImplementedError(f"lerp: only floating tensors are supported, got "
                                   f"{describe(input)}")
     weight = as_operand(weight, "lerp")
@@ -312,7 +313,7 @@ class LogAddExp(Primitive):
 
     @classmethod
     def forward(cls, ctx, a, b):
-        if a.dtype.kind != "f" or b.dtype.kind != "f":
+        if not is_float_np(a.dtype) or not is_float_np(b.dtype):
             raise NotImplementedError(f"{cls.op}: only floating tensors are supported, got "
                                       f"{describe(a, b)}")
         ctx.save_for_backward(a, b)
@@ -442,7 +443,7 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
         eq = np.equal(a, b)
     except ValueError:
         raise broadcast_error("isclose", a, b) from None
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         if a.dtype.kind == "b" or (rtol == 0 and atol == 0):
             return Tensor._make(np.asarray(eq))
         a, b = a.astype(np.float64), b.astype(np.float64)

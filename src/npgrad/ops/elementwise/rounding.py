@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import BF16_NP, bfloat16, finfo, is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from .unary import _Flat
@@ -27,7 +28,7 @@ class _Round(_Flat):
     @classmethod
     def forward(cls, ctx, a):
         _check_not_bool(a, cls.op)
-        return cls.ufunc(a) if a.dtype.kind == "f" else a.copy()
+        return cls.ufunc(a) if is_float_np(a.dtype) else a.copy()
 
 
 class Floor(_Round):
@@ -54,7 +55,7 @@ class RoundDecimals(_Flat):
 
     @staticmethod
     def forward(ctx, a, decimals):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             raise NotImplementedError(f"round: decimals is only supported for floating "
                                       f"tensors, got {describe(a)}")
         # PyTorch's kernel: scale by 10 ** |decimals| in the tensor's dtype, round, unscale
@@ -69,7 +70,7 @@ class Frac(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             raise NotImplementedError(f"frac: only floating tensors are supported, got "
                                       f"{describe(a)}")
         return a - np.trunc(a)
@@ -121,7 +122,7 @@ fix = trunc
 
 def _classify(test, input, op: str, default: bool) -> Tensor:
     a = as_tensor_arg(input, op)._data
-    if a.dtype.kind != "f":  # integers and bools are always finite
+    if not is_float_np(a.dtype):  # integers and bools are always finite
         return Tensor._make(np.full(a.shape, default))
     return Tensor._make(np.asarray(test(a)))
 
@@ -172,6 +173,10 @@ def nan_to_num(input, nan: float = 0.0, posinf: float | None = None,
     """Replace nan by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (by default the
     largest and lowest finite values of the dtype); integer tensors are returned as copies."""
     input = as_tensor_arg(input, "nan_to_num")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         return Tensor._make(input._data.copy())
+    if input._data.dtype == BF16_NP:  # (forward computes in float32: name bfloat16's limits)
+        info = finfo(bfloat16)
+        posinf = info.max if posinf is None else posinf
+        neginf = info.min if neginf is None else neginf
     return NanToNum.apply(input, nan, posinf, neginf)

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_operand, as_tensor_arg, Tensor
 from .unary import exp, float_input, log, log1p, sign
@@ -515,7 +516,7 @@ def i0(input) -> Tensor:
 
 def _float(x: Tensor) -> Tensor:
     """Integer inputs compute in the default float dtype, as PyTorch."""
-    return x if x._data.dtype.kind == "f" else x.to(_dt.get_default_dtype())
+    return x if is_float_np(x._data.dtype) else x.to(_dt.get_default_dtype())
 
 
 def ndtr(input) -> Tensor:

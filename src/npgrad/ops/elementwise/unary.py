@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -25,7 +26,7 @@ __all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "sig
 
 def float_input(a):
     """Integer and bool inputs of float-valued ops are computed in the default float dtype."""
-    return a if a.dtype.kind == "f" else a.astype(_dt.get_default_dtype().np)
+    return a if is_float_np(a.dtype) else a.astype(_dt.get_default_dtype().np)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ class Sign(_Flat):
         if a.dtype.kind == "b":
             return a.copy()
         out = np.sign(a)
-        if a.dtype.kind == "f":  # PyTorch's sign(nan) is 0
+        if is_float_np(a.dtype):  # PyTorch's sign(nan) is 0
             out = np.where(np.isnan(a), a.dtype.type(0), out)
         return out
 
@@ -412,6 +413,7 @@ clip = clamp
 
 class Clone(Primitive):
     node_name = "CloneBackward0"
+    bf16_native = True
 
     @staticmethod
     def forward(ctx, a):
@@ -424,6 +426,7 @@ class Clone(Primitive):
 
 class Cast(Primitive):
     node_name = "ToCopyBackward0"
+    bf16_native = True  # (ml_dtypes casts round to nearest even, as PyTorch's)
 
     @staticmethod
     def forward(ctx, a, dtype):
@@ -454,7 +457,7 @@ class _ZeroGrad(Primitive):
 def zero_grad_result(out, *inputs) -> Tensor:
     """Wrap ``out`` computed from ``inputs``; it requires grad (with gradient 0) when they do."""
     t = Tensor._make(np.asarray(out))
-    if out.dtype.kind == "f" and any(isinstance(x, Tensor) and x._rg for x in inputs):
+    if is_float_np(out.dtype) and any(isinstance(x, Tensor) and x._rg for x in inputs):
         return _ZeroGrad.apply(t, *inputs)
     return t
 
@@ -489,7 +492,7 @@ class NotDifferentiable(Primitive):
 def not_differentiable(out: np.ndarray, op: str, *inputs, message: str | None = None) -> Tensor:
     """``out`` as a Tensor; in the graph (refusing backward, with PyTorch's message or
     ``message``) when a float input requires grad."""
-    if out.dtype.kind == "f" and any(isinstance(x, Tensor) and x._rg for x in inputs):
+    if is_float_np(out.dtype) and any(isinstance(x, Tensor) and x._rg for x in inputs):
         return NotDifferentiable.apply(out, *inputs, op=op, message=message)
     return Tensor._make(out)
 

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from .. import inplace
@@ -59,7 +60,7 @@ def norm_key(key) -> tuple:
                 raise IndexError("index: ragged lists cannot be used as indices")
             if k.dtype.kind in "US":
                 raise TypeError(f"index: a list of str is not a valid index ({k.tolist()!r})")
-            if k.dtype.kind == "f":  # PyTorch reads a list of floats as long indices
+            if is_float_np(k.dtype):  # PyTorch reads a list of floats as long indices
                 k = k.astype(np.int64)
         elif isinstance(k, slice):
             if k.step is not None and int(k.step) <= 0:

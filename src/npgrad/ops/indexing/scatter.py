@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, describe, long_tensor, norm_dim, Tensor
@@ -216,7 +217,7 @@ def _identity(reduce: str, dtype):
         return 0
     if reduce == "prod":
         return 1
-    if dtype.kind == "f":
+    if is_float_np(dtype):
         return -np.inf if reduce == "amax" else np.inf
     if dtype.kind == "b":
         return reduce == "amin"
@@ -241,7 +242,7 @@ class ScatterReduce(Primitive):
         counts = counts + (1 if include_self else 0)
         if reduce == "mean":
             n = np.maximum(counts, 1)
-            out = out / n if out.dtype.kind == "f" else out // n
+            out = out / n if is_float_np(out.dtype) else out // n
             out = out.astype(a.dtype)
         ctx.counts = np.maximum(counts, 1).reshape(a.shape)
         ctx.touched = touched.reshape(a.shape)

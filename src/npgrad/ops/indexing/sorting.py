@@ -13,6 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, long_tensor, norm_dim, Tensor
 from .scatter import Gather, flat_positions
@@ -216,7 +217,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
                            f"0 dimension")
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim == 1:
-        if seq.dtype.kind == "f" and np.isnan(seq).any() or vals.dtype.kind == "f" and \
+        if is_float_np(seq.dtype) and np.isnan(seq).any() or is_float_np(vals.dtype) and \
                 np.isnan(vals).any():
             out = _search_rows(seq[None], vals.reshape(1, -1), right).reshape(vals.shape)
         else:

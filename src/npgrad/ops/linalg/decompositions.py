@@ -15,6 +15,7 @@ import builtins
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -471,7 +472,7 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
         if x.ndim < 2:
             raise RuntimeError(f"cdist: only supports at least 2D tensors, {name} got: "
                                f"{x.ndim}D")
-        if x._data.dtype.kind != "f":
+        if not is_float_np(x._data.dtype):
             raise RuntimeError(f"cdist: only supports floating-point dtypes, {name} got: "
                                f"{x.dtype}")
     if x1._data.shape[-1] != x2._data.shape[-1]:

@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
@@ -94,7 +95,7 @@ class VectorNorm(Primitive):
 def _float_check(input: Tensor, op: str, dtype):
     """PyTorch's input checks of the norms; returns the NumPy dtype to compute in (or None)."""
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. "
                            f"Got {input.dtype}")
     if dtype is None:
@@ -261,7 +262,7 @@ def renorm(input, p, dim: int, maxnorm) -> Tensor:
     """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` is scaled
     down to norm ``maxnorm`` (the others are kept)."""
     input = as_tensor_arg(input, "renorm")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"renorm: expected a floating point tensor but got {input.dtype}")
     if p <= 0:
         raise RuntimeError(f"renorm: non-positive-norm not supported (got p={p})")
@@ -284,7 +285,7 @@ def pdist(input, p: float = 2) -> Tensor:
     input = as_tensor_arg(input, "pdist")
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"pdist only supports floating-point dtypes (got {input.dtype})")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")

@@ -16,6 +16,7 @@ import builtins
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -41,7 +42,7 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
     A = as_tensor_arg(A, op)
     if A.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
-    if A._data.dtype.kind != "f":
+    if not is_float_np(A._data.dtype):
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
                            f"{A.dtype}")
     if A._data.dtype.itemsize < 4:

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
@@ -389,7 +390,7 @@ def _sum_dim(x: np.ndarray, dim: int) -> np.ndarray:
 def check_softmax_kernel(a: np.ndarray, op: str, dim: int, caller: str | None = None) -> None:
     """PyTorch's softmax and log_softmax kernels are floating only (``op`` names which, and
     ``caller`` the op that runs it); an empty input runs no kernel, so never raises."""
-    if a.dtype.kind != "f" and a.size:
+    if not is_float_np(a.dtype) and a.size:
         kernel = "lastdim_kernel_impl" if dim == max(a.ndim - 1, 0) else "kernel_impl"
         raise NotImplementedError(f"\"{op}_{kernel}\" not implemented for "
                                   f"'{_dt.scalar_type_name(a.dtype)}' ({caller or op}: input "

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ..._parallel import num_threads, parallel_chunks
 from ...autograd.function import Primitive
@@ -309,7 +310,7 @@ def _check_dtypes(op: str, input: Tensor, weight: Tensor, bias) -> None:
     if bias is not None and bias._data.dtype != input._data.dtype:
         raise RuntimeError(f"{op}: Input type ({_name(input)}) and bias type ({_name(bias)}) "
                            f"should be the same")
-    if input._data.dtype.kind not in "fiu":
+    if not (is_float_np(input._data.dtype) or input._data.dtype.kind in "iu"):
         raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}' tensors")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor
 
@@ -49,7 +50,7 @@ def _fusable(input: Tensor, weight: Tensor, bias) -> bool:
     if not (isinstance(input, Tensor) and isinstance(weight, Tensor)):
         return False
     x, w = input._data, weight._data
-    if (w.ndim != 2 or x.ndim == 0 or x.dtype != w.dtype or x.dtype.kind != "f"
+    if (w.ndim != 2 or x.ndim == 0 or x.dtype != w.dtype or not is_float_np(x.dtype)
             or x.shape[-1] != w.shape[1]):
         return False
     if bias is None:

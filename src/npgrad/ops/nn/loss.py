@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
@@ -259,7 +260,7 @@ def _check_nll(op: str, input: Tensor, target: Tensor, weight) -> Tensor:
             raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
                                f"classes or no classes but got weight tensor of shape: "
                                f"{_sizes(w.shape)} ({op})")
-    if x.dtype.kind != "f":
+    if not is_float_np(x.dtype):
         kernel = "nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame"
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                   f"'{_dt.scalar_type_name(x.dtype)}' {what}")

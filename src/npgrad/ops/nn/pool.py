@@ -19,6 +19,7 @@ from math import prod
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
 from .._arguments import Tensor, as_tensor_arg
@@ -113,7 +114,7 @@ def _argmax_rows(rows: np.ndarray) -> tuple:
         found |= hit
         idx += hit.view(np.uint8) * kind(k)
     idx = idx.astype(np.int64)
-    if best.dtype.kind == "f":
+    if is_float_np(best.dtype):
         nan = np.isnan(best)
         if nan.any():
             last = rows.shape[0] - 1 - np.argmax(np.isnan(rows[::-1, nan]), axis=0)
@@ -199,7 +200,7 @@ class MaxPool(Primitive):
         n = len(kernel)
         ctx.node_name = f"MaxPool{n}DWithIndicesBackward0"
         size = x.shape[x.ndim - n:]
-        low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        low = -np.inf if is_float_np(x.dtype) else np.iinfo(x.dtype).min
         pads = _pads(size, kernel, stride, padding, dilation, out_sp)
         win = windows(pad_array(x, pads, low), out_sp, kernel, stride, dilation)
         best, k = _argmax_rows(_rows(win, n))
@@ -281,7 +282,7 @@ def _divisor(size, kernel, stride, padding, out_sp, count_include_pad, divisor_o
 
 
 def _divide(total: np.ndarray, div: np.ndarray) -> np.ndarray:
-    if total.dtype.kind == "f":
+    if is_float_np(total.dtype):
         return (total / div).astype(total.dtype, copy=False)
     return (np.trunc(total / div)).astype(total.dtype)  # integers: C++'s truncating division
 
@@ -329,7 +330,7 @@ def _avg_poolnd(n: int, op: str, input, kernel_size, stride, padding, ceil_mode,
                 count_include_pad, divisor_override) -> Tensor:
     input = as_tensor_arg(input, op)
     _check_input(op, input, n)
-    if input._data.dtype.kind not in "fiu":
+    if not (is_float_np(input._data.dtype) or input._data.dtype.kind in "iu"):
         raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}'")
     kernel, stride, padding, _ = _pool_args(op, n, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override == 0:
@@ -459,7 +460,7 @@ def adaptive_avg_matrix(L: int, o: int, dtype) -> np.ndarray:
 
 def _adaptive_avg_poolnd(n: int, op: str, input, output_size) -> Tensor:
     input, size, out_sp = _adaptive_args(op, input, output_size, n)
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}'")
     mats = tuple(adaptive_avg_matrix(L, o, input._data.dtype) for L, o in zip(size, out_sp))
     return Resample.apply(input, mats=mats, name=f"AdaptiveAvgPool{n}DBackward0")

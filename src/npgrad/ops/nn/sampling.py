@@ -14,6 +14,7 @@ from math import prod
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
 from .._arguments import as_tensor_arg, describe, Tensor
@@ -148,7 +149,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     if mode == "area":
         return _adaptive_avg_poolnd(n, f"adaptive_avg_pool{n}d", input, out_sp)
     dtype = input._data.dtype
-    if dtype.kind != "f" and mode not in ("nearest", "nearest-exact"):
+    if not is_float_np(dtype) and mode not in ("nearest", "nearest-exact"):
         raise RuntimeError(f"{op}: '{mode}' mode is not implemented for '{dtype}'")
     if mode in ("nearest", "nearest-exact"):
         mats = tuple(_nearest_matrix(L, o, s, mode == "nearest-exact", dtype)

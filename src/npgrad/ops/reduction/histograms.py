@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from ...dtypes import is_float_np
 from .._arguments import Tensor, as_tensor_arg, describe, long_tensor
 from ... import dtypes as _dt, return_types
 from ..elementwise.unary import not_differentiable
@@ -40,7 +41,7 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A002 (PyTorc
     both are 0); values outside are ignored, the top edge falls in the last bin."""
     input = as_tensor_arg(input, "histc")
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError(f"\"histogram_cpu\" not implemented for "
                            f"'{_dt.from_numpy_dtype(a.dtype)}'")
     if bins <= 0:
@@ -71,7 +72,7 @@ def histogram(input, bins=100, *, range=None, weight=None,  # noqa: A002 (PyTorc
     or in the bins whose edges a 1-D tensor ``bins`` gives; the last bin is closed."""
     input = as_tensor_arg(input, "histogram")
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError(f"torch.histogram: input tensor and bins tensors should have the "
                            f"same dtype, but got input {input.dtype}")
     edges = bins._data if isinstance(bins, Tensor) else int(bins)

@@ -10,6 +10,7 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, describe, norm_dim, norm_dims, size_args, Tensor
@@ -90,12 +91,12 @@ def _mean_dtype(a: np.ndarray, dtype) -> np.dtype:
     """mean's result dtype: floating only, as in PyTorch."""
     if dtype is not None:
         dt = _dt.to_dtype(dtype).np
-        if dt.kind != "f":
+        if not is_float_np(dt):
             raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be "
                                f"either a floating point or complex dtype. Got: "
                                f"{_dt.scalar_type_name(dt)}")
         return dt
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either "
                            f"a floating point or complex dtype. Got: "
                            f"{_dt.scalar_type_name(a.dtype)} (input {describe(a)})")
@@ -453,7 +454,7 @@ class LogSumExp(Primitive):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.in_shape = dims, keepdim, a.shape
-        x = a if a.dtype.kind == "f" else a.astype(_dt.get_default_dtype().np)
+        x = a if is_float_np(a.dtype) else a.astype(_dt.get_default_dtype().np)
         m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)  # all -inf (or an inf) stays so
         out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m

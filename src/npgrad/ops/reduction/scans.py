@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
@@ -72,7 +73,7 @@ class _LogCumSumExp(Primitive):
         a, out = ctx.saved_tensors
         d, shape = ctx.dim, a.shape
         x, o, g = (t.reshape(shape or (1,)) for t in (a, out, grad))
-        if a._data.dtype.kind != "f":
+        if not is_float_np(a._data.dtype):
             x = x.to(o.dtype)
 
         def log_part(v):  # log(v) where v > 0, else -inf (the where keeps gradients finite)
@@ -176,7 +177,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
     if edge_order not in (1, 2):
         raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, "
                            f"got {edge_order}")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         input = input.to(_dt.get_default_dtype())
     dims = list(range(input.ndim)) if dim is None else \
         [dim] if isinstance(dim, (int, np.integer)) else list(dim)

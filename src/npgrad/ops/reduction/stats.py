@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
@@ -83,7 +84,7 @@ def _correction(op: str, dim, unbiased, correction):
 
 def _check_float(input: Tensor, op: str) -> None:
     """var and std are floating only; PyTorch checks it before the dims."""
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"{op}(): std and var only support floating point and complex dtypes "
                            f"(got {input._data.dtype})")
 
@@ -144,7 +145,7 @@ class Median(Extreme):
         ctx.dims, ctx.keepdim, ctx.in_shape = tuple(range(a.ndim)), False, a.shape
         ctx.nan_ties = True
         flat = a.reshape(-1)
-        if flat.size == 0 or (a.dtype.kind == "f" and np.isnan(flat).any()):
+        if flat.size == 0 or (is_float_np(a.dtype) and np.isnan(flat).any()):
             out = np.asarray(np.nan).astype(a.dtype)  # empty integers: nan cast, as PyTorch
         else:
             k = (flat.size - 1) // 2
@@ -171,7 +172,7 @@ def median(input, dim=None, keepdim: bool = False):
     k = (a1.shape[d] - 1) // 2
     # a stable sort puts NaNs last and picks among ties as PyTorch does
     index = np.take(np.argsort(a1, axis=d, kind="stable"), [k], axis=d)
-    if a.dtype.kind == "f" and a1.shape[d]:
+    if is_float_np(a.dtype) and a1.shape[d]:
         nan = np.isnan(a1)
         index = np.where(nan.any(axis=d, keepdims=True), np.argmax(nan, axis=d, keepdims=True),
                          index)
@@ -194,7 +195,7 @@ def _cum_extreme(input, dim: int, largest: bool, op: str):
     # the index moves to every element equal to the running extreme (the last of ties) and
     # to every NaN, as PyTorch
     hit = a == run
-    if a.dtype.kind == "f":
+    if is_float_np(a.dtype):
         hit |= np.isnan(a)
     n = a.shape[d]
     pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - d - 1))
@@ -233,7 +234,7 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """``sum`` treating nan as zero (nans get gradient 0)."""
     input = as_tensor_arg(input, "nansum")
     x = input
-    if input._data.dtype.kind == "f":
+    if is_float_np(input._data.dtype):
         x = where(isnan(input), 0.0, input)
     return _reduce.sum(x, dim, keepdim, dtype=dtype)
 
@@ -241,7 +242,7 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """``mean`` over the non-nan elements (nan where a slice has none)."""
     input = as_tensor_arg(input, "nanmean")
-    if input._data.dtype.kind != "f" and dtype is None:
+    if not is_float_np(input._data.dtype) and dtype is None:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
                            f"dtype but got {input.dtype}")
     valid = (~isnan(input)).sum(dim, keepdim)
@@ -260,7 +261,7 @@ def nanmedian(input, dim=None, keepdim: bool = False):
     if dim is None:
         flat = input.reshape(-1)
         if flat.shape[0] == 0:
-            return Tensor._make(np.asarray(np.nan, a.dtype)) if a.dtype.kind == "f" else \
+            return Tensor._make(np.asarray(np.nan, a.dtype)) if is_float_np(a.dtype) else \
                 flat.sum()
         idx = _nanmedian_index(flat._data, 0)
         return TakeAlong.apply(flat, index=idx, dim=0, keepdim=False,
@@ -277,7 +278,7 @@ def nanmedian(input, dim=None, keepdim: bool = False):
 
 def _nanmedian_index(a: np.ndarray, d: int) -> np.ndarray:
     order = _nan_last_order(a, d)
-    n_valid = (~np.isnan(a)).sum(axis=d, keepdims=True) if a.dtype.kind == "f" else \
+    n_valid = (~np.isnan(a)).sum(axis=d, keepdims=True) if is_float_np(a.dtype) else \
         np.full_like(np.take(order, [0], axis=d), a.shape[d])
     k = np.maximum(n_valid - 1, 0) // 2  # all-nan slices take the first nan
     return np.take_along_axis(order, k, axis=d)
@@ -296,7 +297,7 @@ def aminmax(input, *, dim=None, keepdim: bool = False):
 def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool) -> Tensor:
     op = "nanquantile" if ignore_nan else "quantile"
     input = as_tensor_arg(input, op)
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"{op}() interpolation must be one of linear, lower, higher, midpoint "
@@ -381,7 +382,7 @@ def mode(input, dim: int = -1, keepdim: bool = False):
     if n > 1:
         # a run of equal values starts where the sorted value changes (nans equal each other)
         same = np.take(s, range(1, n), axis=d) == np.take(s, range(n - 1), axis=d)
-        if s.dtype.kind == "f":
+        if is_float_np(s.dtype):
             same |= np.isnan(np.take(s, range(1, n), axis=d)) & \
                 np.isnan(np.take(s, range(n - 1), axis=d))
         start = np.concatenate([np.take(start, [0], axis=d), ~same], axis=d)
@@ -402,7 +403,7 @@ def mode(input, dim: int = -1, keepdim: bool = False):
 
 def _check_weights(w: Tensor, name: str, kinds: str, what: str, n_obs: int) -> Tensor:
     """``cov``'s weights: a 1-D tensor of the given dtype kinds, one per observation, >= 0."""
-    if w._data.dtype.kind not in kinds:
+    if ("f" if is_float_np(w._data.dtype) else w._data.dtype.kind) not in kinds:
         raise RuntimeError(f"cov(): expected {name} to have {what} dtype but got {name} with "
                            f"{w.dtype} dtype")
     if w.ndim > 1 or w.numel() != n_obs:
@@ -421,7 +422,7 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
                            f"input with {input.ndim} dimensions")
     x = input.reshape(1, -1) if input.ndim < 2 else input
-    if x._data.dtype.kind != "f":
+    if not is_float_np(x._data.dtype):
         x = x.to(_dt.get_default_dtype())
     n_obs = x.shape[1]
     w = None
