@@ -135,3 +135,15 @@ _rng = np.random.default_rng(1)
 PARAMS = [_rng.standard_normal(s).astype(np.float32) * 0.5 for s in [(8, 4), (8,), (3, 8), (3,)]]
 XS = _rng.standard_normal((6, 4)).astype(np.float32)
 YS = np.array([0, 1, 2, 0, 1, 2])
+
+
+def test_bf16_safetensors_both_ways(tmp_path):
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    t = torch.randn(3, 4).bfloat16()
+    safetensors_torch.save_file({"w": t}, str(tmp_path / "theirs.safetensors"))
+    back = npgrad.load(tmp_path / "theirs.safetensors")
+    assert back["w"].dtype is npgrad.bfloat16
+    np.testing.assert_array_equal(np.asarray(back["w"].float()._data), t.float().numpy())
+    npgrad.save({"w": back["w"]}, tmp_path / "ours.safetensors")
+    again = safetensors_torch.load_file(str(tmp_path / "ours.safetensors"))
+    assert again["w"].dtype == torch.bfloat16 and torch.equal(again["w"], t)

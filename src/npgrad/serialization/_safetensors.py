@@ -19,10 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import BF16_NP
 from ..tensor import Tensor
 
 _DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8,
-           "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_}
+           "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_,
+           "BF16": BF16_NP}
 _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 _META_KEY = "npgrad.structure"
 _CRC_KEY = "npgrad.crc32"
