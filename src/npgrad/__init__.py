@@ -96,7 +96,10 @@ from . import hub, jit, onnx  # noqa: E402,F401
 from ._tensortype import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor,  # noqa: E402,F401,E501
                           DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)
-from .amp.autocast_mode import autocast, is_autocast_enabled  # noqa: E402,F401
+from .amp.autocast_mode import (autocast, get_autocast_dtype,  # noqa: E402,F401
+                                is_autocast_available, is_autocast_enabled,
+                                set_autocast_dtype, set_autocast_enabled)
+from . import cpu  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._settings import *  # noqa: E402,F401,F403
 from ._formatting import set_printoptions  # noqa: F401

@@ -1,11 +1,15 @@
-"""``autocast``: PyTorch's mixed-precision regions, as a CPU-only PyTorch build runs them.
+"""``autocast``: PyTorch's mixed-precision regions.
+
+A CPU region (``torch.autocast('cpu')``, ``torch.amp.autocast('cpu', dtype=...)``) casts the
+ops on PyTorch's CPU autocast lists as PyTorch does: matmul, linear, conv... to the region's
+dtype (bfloat16 by default, or float16), the losses and a few others to float32; see
+``npgrad/ops/autocast.py``, where the lists are applied. Regions nest, ``enabled=False`` turns
+autocast off inside, and a region is a decorator too.
 
 A CUDA region cannot cast anything without CUDA: as in PyTorch, asking for one warns
 ('CUDA is not available or torch_xla is imported. Disabling autocast.') and runs the code
 unchanged, so ``with torch.autocast(device_type='cuda'):`` around a forward pass costs
-nothing. A CPU region records that it is on (``is_autocast_enabled('cpu')`` answers as in
-PyTorch) but npgrad computes it in full precision: NumPy has no bfloat16, PyTorch's CPU
-autocast type, and casting to float16 instead would give other numbers than PyTorch's.
+nothing.
 """
 from __future__ import annotations
 
@@ -14,15 +18,13 @@ import warnings
 
 from .. import dtypes as _dt
 from ..backend import cuda_is_available, device as _device
+from ..ops.autocast import DTYPE as _DTYPE, ENABLED as _ENABLED
 
-__all__ = ["autocast", "is_autocast_available", "is_autocast_enabled"]
+__all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_autocast_dtype",
+           "set_autocast_enabled", "set_autocast_dtype"]
 
-# The low-precision types each device's autocast accepts (PyTorch's CPU one also takes
-# bfloat16, which npgrad lacks), and the type a region uses when none is given.
-_SUPPORTED = {"cpu": (_dt.float16,), "cuda": (_dt.float16,)}
-_DEFAULT_DTYPE = {"cpu": None, "cuda": _dt.float16}
-_ENABLED = {"cpu": False, "cuda": False}
-_DTYPE = dict(_DEFAULT_DTYPE)
+# The lower-precision types each device's autocast accepts (PyTorch's lists).
+_SUPPORTED = {"cpu": (_dt.bfloat16, _dt.float16), "cuda": (_dt.float16, _dt.bfloat16)}
 
 
 def is_autocast_available(device_type: str) -> bool:
@@ -35,6 +37,21 @@ def is_autocast_enabled(device_type: str = "cuda") -> bool:
     """Whether an enabled autocast region of ``device_type`` is open (without an argument,
     CUDA's, as in PyTorch)."""
     return _ENABLED.get(device_type, False)
+
+
+def get_autocast_dtype(device_type: str) -> _dt.dtype:
+    """The dtype autocast regions of ``device_type`` cast to (bfloat16 for 'cpu')."""
+    return _DTYPE[_device(device_type).type]
+
+
+def set_autocast_enabled(device_type: str, enabled: bool) -> None:
+    """Turn autocast of ``device_type`` on or off (what a region does on entry and exit)."""
+    _ENABLED[_device(device_type).type] = bool(enabled)
+
+
+def set_autocast_dtype(device_type: str, dtype) -> None:
+    """Set the dtype autocast regions of ``device_type`` cast to."""
+    _DTYPE[_device(device_type).type] = _dt.to_dtype(dtype)
 
 
 class autocast:
@@ -50,7 +67,7 @@ class autocast:
             raise RuntimeError(f"User specified an unsupported autocast device_type "
                                f"'{device_type}'")
         self.device = device_type
-        self.fast_dtype = _DTYPE[device_type] if dtype is None else dtype
+        self.fast_dtype = _DTYPE[device_type] if dtype is None else _dt.to_dtype(dtype)
         self._cache_enabled = True if cache_enabled is None else cache_enabled
         if enabled:
             if device_type == "cuda":
@@ -58,7 +75,7 @@ class autocast:
                     warnings.warn("CUDA is not available or torch_xla is imported. Disabling "
                                   "autocast.", stacklevel=2)
                     enabled = False
-            elif self.fast_dtype is not None and self.fast_dtype not in _SUPPORTED[device_type]:
+            elif self.fast_dtype not in _SUPPORTED[device_type]:
                 name = device_type.upper()
                 warnings.warn(f"In {name} autocast, but the target dtype is not supported. "
                               f"Disabling autocast.\n{name} Autocast only supports dtypes of "
@@ -69,7 +86,9 @@ class autocast:
 
     def __enter__(self) -> "autocast":
         self.prev, self.prev_fastdtype = _ENABLED[self.device], _DTYPE[self.device]
-        _ENABLED[self.device], _DTYPE[self.device] = self._enabled, self.fast_dtype
+        _ENABLED[self.device] = self._enabled
+        if self.fast_dtype in _SUPPORTED[self.device]:
+            _DTYPE[self.device] = self.fast_dtype
         return self
 
     def __exit__(self, *exc) -> bool:

@@ -15,6 +15,7 @@ import builtins
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
 from ...autograd.function import Primitive
@@ -78,6 +79,7 @@ class Cholesky(Primitive):
         return 0.5 * (ga + ga.mT)
 
 
+@autocast.float32
 def cholesky(A, *, upper: bool = False) -> Tensor:
     """The Cholesky factor ``L`` (``A = L L^T``), or ``U = L^T`` if ``upper``; only the lower
     (upper) triangle of ``A`` is read."""
@@ -411,6 +413,7 @@ def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     return linalg_lstsq(X.squeeze(-1) if vector else X, residuals, rank, sv)
 
 
+@autocast.float32
 def pinverse(input, rcond: float = 1e-15) -> Tensor:
     """``torch.pinverse``: ``linalg.pinv`` with relative tolerance ``rcond``."""
     return pinv(input, rtol=rcond)
@@ -463,6 +466,7 @@ class _PNormLast(Primitive):
         return g * d.sign() * ratio ** (p - 1) * (1 - zero)
 
 
+@autocast.float32
 def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
           ) -> Tensor:
     """p-norm distances between each row of ``x1`` (..., P, M) and each row of ``x2``

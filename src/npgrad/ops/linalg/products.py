@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from ..elementwise.binary import where
@@ -78,6 +79,7 @@ def _check_inner(op: str, a: Tensor, b: Tensor) -> None:
                            "not broadcast") from None
 
 
+@autocast.lower_precision
 def matmul(input, other) -> Tensor:
     """Matrix product with NumPy/PyTorch semantics for every number of dimensions.
 
@@ -106,6 +108,7 @@ def matmul(input, other) -> Tensor:
     return Matmul.apply(a, b)
 
 
+@autocast.lower_precision
 def mm(input, mat2) -> Tensor:
     """Product of two matrices (2-D only; use ``matmul`` to broadcast)."""
     input, mat2 = as_tensor_arg(input, "mm"), as_tensor_arg(mat2, "mm")
@@ -117,6 +120,7 @@ def mm(input, mat2) -> Tensor:
     return Matmul.apply(input, mat2)
 
 
+@autocast.lower_precision
 def bmm(input, mat2) -> Tensor:
     """Batched product of two 3-D tensors with the same batch size (no broadcasting)."""
     input, mat2 = as_tensor_arg(input, "bmm"), as_tensor_arg(mat2, "bmm")
@@ -229,11 +233,13 @@ def cross_linalg(input, other, *, dim: int = -1) -> Tensor:
     return cross(input, other, dim)
 
 
+@autocast.lower_precision
 def vecdot(x, y, *, dim: int = -1) -> Tensor:
     """Dot products along ``dim`` (real tensors: no conjugation); operands broadcast."""
     return (as_tensor_arg(x, "linalg.vecdot") * as_tensor_arg(y, "linalg.vecdot")).sum(dim)
 
 
+@autocast.lower_precision
 def multi_dot(tensors) -> Tensor:
     """The product of a chain of matrices; the first and last may be vectors."""
     tensors = [as_tensor_arg(t, "linalg.multi_dot") for t in tensors]
@@ -275,6 +281,7 @@ def _add_scaled(op: str, input, prod: Tensor, beta, alpha) -> Tensor:
     return prod + (inp if beta == 1 else inp * beta)
 
 
+@autocast.lower_precision
 def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product."""
     return _add_scaled("addmm", input, mm(mat1, mat2), beta, alpha)
@@ -290,11 +297,13 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
     return _add_scaled("addr", input, outer(vec1, vec2), beta, alpha)
 
 
+@autocast.lower_precision
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``."""
     return _add_scaled("baddbmm", input, bmm(batch1, batch2), beta, alpha)
 
 
+@autocast.lower_precision
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)``."""
     return _add_scaled("addbmm", input, bmm(batch1, batch2).sum(0), beta, alpha)
@@ -545,6 +554,7 @@ def _einsum_sublists(args: tuple) -> tuple:
     return (eq,) + tuple(ops)
 
 
+@autocast.lower_precision
 def einsum(equation: str, *operands) -> Tensor:
     """Einstein summation as ``torch.einsum``: ``...`` broadcasts, an implicit output lists the
     labels seen once in alphabetical order, a label repeated in an operand takes a diagonal
@@ -575,6 +585,7 @@ def einsum(equation: str, *operands) -> Tensor:
 # tensordot, inner, kron: composites of einsum, reshape and mul
 # ---------------------------------------------------------------------------------------------
 
+@autocast.lower_precision
 def tensordot(a, b, dims=2) -> Tensor:
     """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
     dimensions listed in ``dims = (dims_a, dims_b)``."""
@@ -635,6 +646,7 @@ def kron(input, other) -> Tensor:
     return (a.reshape(ra) * b.reshape(rb)).reshape([x * y for x, y in zip(sa, sb)])
 
 
+@autocast.lower_precision
 def chain_matmul(*matrices) -> Tensor:
     """The product of 2-D matrices left to right (deprecated in PyTorch for
     ``linalg.multi_dot``)."""

@@ -16,6 +16,7 @@ import builtins
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
 from ...autograd.function import Primitive
@@ -86,6 +87,7 @@ class Inv(Primitive):
         return -(inv.mT @ grad @ inv.mT)
 
 
+@autocast.float32
 def inv(A) -> Tensor:
     """The inverse of a (batch of) square matrices; singular input raises ``LinAlgError``."""
     return Inv.apply(_matrix("linalg.inv", A))

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -106,6 +107,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
     return out
 
 
+@autocast.lower_precision
 def prelu(input, weight: Tensor) -> Tensor:
     """Leaky ReLU with a learned slope per channel (dim 1) or a single one."""
     w = weight

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ..._parallel import num_threads, parallel_chunks
@@ -411,12 +412,14 @@ def _convnd(n: int, op: str, input, weight, bias, stride, padding, dilation, gro
     return out.squeeze(0) if unbatched else out
 
 
+@autocast.lower_precision
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """1-D convolution (cross-correlation) of ``input`` (N, C, L) with ``weight``
     (O, C/groups, k); ``padding`` may be an int, a tuple, 'valid' or 'same'."""
     return _convnd(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
 
 
+@autocast.lower_precision
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """2-D convolution of ``input`` (N, C, H, W) with ``weight`` (O, C/groups, kh, kw).
 
@@ -426,6 +429,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _convnd(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
+@autocast.lower_precision
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
     """3-D convolution of ``input`` (N, C, D, H, W) with ``weight`` (O, C/groups, kd, kh, kw)."""
     return _convnd(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
@@ -464,6 +468,7 @@ def _conv_transposend(n: int, op: str, input, weight, bias, stride, padding, out
     return out.squeeze(0) if unbatched else out
 
 
+@autocast.lower_precision
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1) -> Tensor:
     """1-D transposed convolution ("deconvolution"): the gradient of ``conv1d`` in its input;
@@ -472,6 +477,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              output_padding, groups, dilation)
 
 
+@autocast.lower_precision
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1) -> Tensor:
     """2-D transposed convolution; ``weight`` is (C_in, C_out/groups, kh, kw)."""
@@ -479,6 +485,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              output_padding, groups, dilation)
 
 
+@autocast.lower_precision
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1) -> Tensor:
     """3-D transposed convolution; ``weight`` is (C_in, C_out/groups, kd, kh, kw)."""

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import autocast
 from ...autograd.function import Primitive
 from ...random import default_generator
 from .. import inplace as _inplace
@@ -150,6 +151,7 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
     return Embedding.apply(weight, input._data, padding_idx)
 
 
+@autocast.lower_precision
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
                                  is_causal: bool = False, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor
@@ -59,6 +60,7 @@ def _fusable(input: Tensor, weight: Tensor, bias) -> bool:
             and bias._data.shape == (w.shape[0],))
 
 
+@autocast.lower_precision
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, for inputs of shape ``(*, in_features)``.
 

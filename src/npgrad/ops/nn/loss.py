@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -61,6 +62,7 @@ def _check_shapes(op: str, input: Tensor, target: Tensor) -> None:
 # Regression losses
 # ---------------------------------------------------------------------------------------------
 
+@autocast.float32
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
              weight=None) -> Tensor:
     """Mean squared error ``(input - target) ** 2``."""
@@ -71,6 +73,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
             weight=None) -> Tensor:
     """Mean absolute error ``|input - target|``."""
@@ -81,6 +84,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """Quadratic ``0.5 d**2 / beta`` for ``|d| < beta``, linear ``|d| - beta/2`` beyond."""
@@ -93,6 +97,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
                weight=None) -> Tensor:
     """``0.5 d**2`` for ``|d| <= delta``, ``delta (|d| - delta/2)`` beyond."""
@@ -285,6 +290,7 @@ def _class_dim(input: Tensor, op: str) -> int:
     return 0 if input.ndim == 1 else 1
 
 
+@autocast.float32
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
                   reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross entropy of logits ``input`` (N, C, d1, ...) against class indices (N, d1, ...)
@@ -341,6 +347,7 @@ def _soft_cross_entropy(input, target, weight, reduction, smoothing) -> Tensor:
     return loss.sum() if reduction == "sum" else loss
 
 
+@autocast.float32
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,
              reduce=None, reduction: str = "mean") -> Tensor:
     """Negative log likelihood of log-probabilities ``input`` (N, C, ...) at the target
@@ -358,6 +365,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
 # Binary classification
 # ---------------------------------------------------------------------------------------------
 
+@autocast.float32
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
     """``-(t log x + (1 - t) log(1 - x))`` for probabilities ``x``; logs clamped at -100."""
@@ -375,6 +383,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction: str = "mean",
                                      pos_weight=None) -> Tensor:
@@ -392,6 +401,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def soft_margin_loss(input, target, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
     """``log(1 + exp(-y x))``."""
@@ -400,6 +410,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None,
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
            log_target: bool = False) -> Tensor:
     """KL divergence of ``target`` from the log-probabilities ``input``:
@@ -435,6 +446,7 @@ def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
     return vector_norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
 
 
+@autocast.float32
 def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_average=None,
                           reduce=None, reduction: str = "mean") -> Tensor:
     """``1 - cos(x1, x2)`` for target 1, ``max(0, cos(x1, x2) - margin)`` for target -1."""
@@ -448,6 +460,7 @@ def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_aver
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_average=None,
                         reduce=None, reduction: str = "mean") -> Tensor:
     """``max(0, -y (x1 - x2) + margin)``."""
@@ -455,6 +468,7 @@ def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_averag
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
     """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
@@ -463,6 +477,7 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+@autocast.float32
 def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
                         reduction: str = "mean") -> Tensor:
@@ -512,6 +527,7 @@ def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
     return _reduce(loss, reduction)
 
 
+@autocast.float32
 def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
                      size_average=None, eps: float = 1e-8, reduce=None,
                      reduction: str = "mean") -> Tensor:

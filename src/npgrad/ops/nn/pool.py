@@ -19,6 +19,7 @@ from math import prod
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
@@ -256,6 +257,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                        ceil_mode, return_indices)
 
 
+@autocast.float32
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """3-D max pooling over the last three dims."""
@@ -357,6 +359,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                        count_include_pad, divisor_override)
 
 
+@autocast.float32
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None) -> Tensor:
     """3-D average pooling over the last three dims."""
@@ -476,6 +479,7 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
     return _adaptive_avg_poolnd(2, "adaptive_avg_pool2d", input, output_size)
 
 
+@autocast.float32
 def adaptive_avg_pool3d(input, output_size) -> Tensor:
     """3-D average pooling to ``output_size``."""
     return _adaptive_avg_poolnd(3, "adaptive_avg_pool3d", input, output_size)

@@ -10,6 +10,7 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
@@ -193,6 +194,7 @@ def prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     return (left * right).reshape(a.shape)
 
 
+@autocast.float32
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of all elements, or over one ``dim``. Integers and bools multiply in int64.
 

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
@@ -356,12 +357,14 @@ def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool
     return out.squeeze(0) if scalar_q or qa.ndim == 0 else out
 
 
+@autocast.float32
 def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """The ``q``-th quantiles (a number or a 1-D tensor of them, in [0, 1]) of all elements
     or along ``dim``; a slice with a nan gives nan. Tensor ``q`` adds a leading dim."""
     return _quantile(input, q, dim, keepdim, interpolation, False)
 
 
+@autocast.float32
 def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """``quantile`` ignoring nans (nan only for all-nan slices)."""
     return _quantile(input, q, dim, keepdim, interpolation, True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from ... import dtypes as _dt
@@ -162,6 +163,7 @@ def diag(input, diagonal: int = 0) -> Tensor:
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 
+@autocast.float32
 def trace(input) -> Tensor:
     """The sum of a matrix's main diagonal (integers sum to int64)."""
     input = as_tensor_arg(input, "trace")
