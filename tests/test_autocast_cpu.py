@@ -66,6 +66,9 @@ FLOAT32 = {
     "trace": (lambda lib, m: lib.trace(m), (M,)),
     "cdist": (lambda lib, a, b: lib.cdist(a, b), (M, M[::-1].copy())),
     "avg_pool3d": (lambda lib, x: _f(lib).avg_pool3d(x, 1), (_arr(1, 1, 2, 2, 2),)),
+    "pad-reflect-2d": (lambda lib, x: _f(lib).pad(x, (1, 1, 1, 1), mode="reflect"), (IMG,)),
+    "pad-replicate-3d": (lambda lib, x: _f(lib).pad(x, (1,) * 6, mode="replicate"),
+                         (_arr(1, 1, 2, 2, 2),)),
 }
 
 # ops on neither list: they run in their inputs' dtype (float32 here)
@@ -118,10 +121,26 @@ def test_float32_ops_run_in_float32(name):
     _compare(name, fn, arrays, "bfloat16", "bfloat16")
 
 
+# bfloat16 inputs of ops on neither list stay bfloat16
+NEITHER_BF16 = {
+    "pad-reflect-3d": (lambda lib, x: _f(lib).pad(x, (1,) * 6, mode="reflect"),
+                       (_arr(1, 1, 2, 2, 2),)),
+    "pad-circular": (lambda lib, x: _f(lib).pad(x, (1, 1), mode="circular"), (X[None],)),
+    "softmax": (lambda lib, x: _f(lib).softmax(x, -1), (X,)),
+    "add": (lambda lib, x, y: x + y, (X, X)),
+}
+
+
 @pytest.mark.parametrize("name", sorted(NEITHER))
 def test_other_ops_keep_their_inputs_dtype(name):
     fn, arrays = NEITHER[name]
     _compare(name, fn, arrays, "float32", "bfloat16")
+
+
+@pytest.mark.parametrize("name", sorted(NEITHER_BF16))
+def test_other_ops_keep_bfloat16_inputs_in_bfloat16(name):
+    fn, arrays = NEITHER_BF16[name]
+    _compare(name, fn, arrays, "bfloat16", "bfloat16")
 
 
 def test_float64_and_integer_inputs_are_not_cast():

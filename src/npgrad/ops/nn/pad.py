@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from ..indexing.indexing import getitem
@@ -90,6 +91,8 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
             f"pad: Padding size {len(pad)} is not supported for {input.ndim}D input tensor "
             f"in mode {mode!r}. Supported combinations for non-constant padding: 2D or 3D input "
             f"with padding size 2, 3D or 4D with 4, 4D or 5D with 6.")
+    if autocast.ENABLED["cpu"] and (mode == "replicate" or mode == "reflect" and k < 3):
+        return _float32_pad(input, pad, mode)
     padded = range(input.ndim - k, input.ndim)
     if any(shape[d] == 0 for d in range(1, input.ndim)):
         raise RuntimeError(f"pad: Expected a tensor with possibly 0 batch size and other "
@@ -115,6 +118,13 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
 
 
 _pad = pad  # (constant_pad_nd's argument is named pad, as PyTorch names it)
+
+
+@autocast.float32
+def _float32_pad(input, pads, mode: str) -> Tensor:
+    """``pad`` in float32: replication_pad1d-3d and reflection_pad1d/2d are on PyTorch's CPU
+    autocast float32 list (the other modes are on no list)."""
+    return pad(input, pads, mode)
 
 
 def constant_pad_nd(input, pad, value=0) -> Tensor:
