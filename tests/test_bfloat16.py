@@ -147,3 +147,17 @@ def test_bf16_safetensors_both_ways(tmp_path):
     npgrad.save({"w": back["w"]}, tmp_path / "ours.safetensors")
     again = safetensors_torch.load_file(str(tmp_path / "ours.safetensors"))
     assert again["w"].dtype == torch.bfloat16 and torch.equal(again["w"], t)
+
+
+def test_testing_assert_close_uses_pytorchs_bfloat16_tolerances():
+    a = npgrad.tensor([1.0, 2.0]).bfloat16()
+    npgrad.testing.assert_close(a, npgrad.tensor([1.01, 2.0]).bfloat16())  # rtol 1.6e-2
+    with pytest.raises(AssertionError, match="up to 0.016 allowed"):
+        npgrad.testing.assert_close(a, npgrad.tensor([1.1, 2.0]).bfloat16())
+
+
+def test_numpy_gives_an_ml_dtypes_array():
+    # a deliberate difference: PyTorch raises TypeError (NumPy has no bfloat16 of its own)
+    x = npgrad.tensor([1.5, 2.0]).bfloat16()
+    assert x.numpy().dtype == npgrad.dtypes.BF16_NP
+    assert x.numpy().astype(np.float32).tolist() == [1.5, 2.0]

@@ -284,7 +284,9 @@ class Tensor:
 
     # -- conversion ---------------------------------------------------------------------------
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
-        """The data as a NumPy array, sharing memory (as ``torch.Tensor.numpy``)."""
+        """The data as a NumPy array, sharing memory (as ``torch.Tensor.numpy``). A bfloat16
+        tensor gives an ml_dtypes bfloat16 array, where PyTorch raises TypeError (NumPy has
+        no bfloat16 of its own): npgrad's data is one already."""
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")

@@ -5,14 +5,14 @@ import numbers
 
 import numpy as np
 
-from .dtypes import from_numpy_dtype
+from .dtypes import BF16_NP, from_numpy_dtype
 from .tensor import Size, Tensor
 
 __all__ = ["assert_close"]
 
 # PyTorch's default (rtol, atol) by dtype; integers and bools compare exactly
 _TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6, 1e-5),
-               np.dtype(np.float64): (1e-7, 1e-7)}
+               np.dtype(np.float64): (1e-7, 1e-7), BF16_NP: (1.6e-2, 1e-5)}
 
 
 def assert_close(actual, expected, *, allow_subclasses: bool = True, rtol=None, atol=None,
