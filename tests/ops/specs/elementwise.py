@@ -724,4 +724,5 @@ SPECS = [
 
 # bfloat16 (PyTorch's CPU kernels compute it in float32 and round; so does npgrad)
 with_bf16(SPECS, "add", "add-alpha", "mul", "div", "Tensor.__sub__", "pow", "pow-scalar", "exp",
-          "log", "sqrt", "rsqrt", "tanh", "sigmoid", "where", "clamp", "maximum", "addcmul")
+          "log", "sqrt", "rsqrt", "tanh", "sigmoid", "where", "clamp", "maximum", "addcmul",
+          "entr")

@@ -550,7 +550,8 @@ def entr(input) -> Tensor:
     x = _float(as_tensor_arg(input, "entr"))
     pos = x > 0
     inside = -x * log(where(pos, x, 1.0))
-    return where(pos, inside, where(x == 0, 0.0, -math.inf))
+    # (the constants in x's dtype: two Python numbers alone would give the default dtype)
+    return where(pos, inside, where(x == 0, 0.0, -math.inf).to(x.dtype))
 
 
 def xlog1py(input, other) -> Tensor:
