@@ -18,8 +18,9 @@ from . import autograd, dtypes
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled)
 from .backend import device
-from .dtypes import (bfloat16, bool, double, dtype, float, float16, float32, float64,  # noqa: A004,E501
-                     get_default_dtype, half, int, int8, int16, int32, int64, long,
+from .dtypes import (bfloat16, bool, double, dtype, float, float16,  # noqa: A004
+                     float32, float64, get_default_dtype, half, int, int8, int16, int32,
+                     int64, long,
                      set_default_dtype, short, uint8)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
@@ -93,8 +94,8 @@ from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401
 from . import hub, jit, onnx  # noqa: E402,F401
-from ._tensortype import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor,  # noqa: E402,F401,E501
-                          DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+from ._tensortype import (BFloat16Tensor, BoolTensor,  # noqa: E402,F401
+                          ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)
 from .amp.autocast_mode import (autocast, get_autocast_dtype,  # noqa: E402,F401
                                 is_autocast_available, is_autocast_enabled,

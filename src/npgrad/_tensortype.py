@@ -18,8 +18,9 @@ from .backend import device as _device
 from .ops.creation.factories import empty, tensor as _tensor
 from .tensor import Size, Tensor
 
-__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor",
-           "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "dtype_of", "tensortype"]
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor",
+           "FloatTensor", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "dtype_of",
+           "tensortype"]
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
 

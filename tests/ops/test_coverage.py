@@ -22,8 +22,9 @@ import npgrad.ops
 from .specs import ALL_SPECS
 
 # Modules whose __all__ is machinery, not ops: argument helpers, and the engine of Tensor's
-# in-place methods (``apply_``, ``commit``...), whose public face is the Tensor methods below.
-INTERNAL_MODULES = {"inplace"}
+# in-place methods (``apply_``, ``commit``...), whose public face is the Tensor methods below,
+# and autocast's state and decorators (the regions are npgrad.autocast).
+INTERNAL_MODULES = {"inplace", "autocast"}
 
 # Public names that came into ops/ from the old top-level grab-bag module (_compat.py) and the
 # package facade when the

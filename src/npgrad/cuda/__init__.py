@@ -24,8 +24,9 @@ from .memory import (empty_cache, max_memory_allocated, max_memory_cached,
 from .random import (get_rng_state, get_rng_state_all, initial_seed, manual_seed,
                      manual_seed_all, seed, seed_all, set_rng_state, set_rng_state_all)
 
-__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
-           "IntTensor", "LongTensor", "OutOfMemoryError", "ShortTensor", "amp", "current_device",
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor",
+           "FloatTensor", "HalfTensor", "IntTensor", "LongTensor", "OutOfMemoryError",
+           "ShortTensor", "amp", "current_device",
            "device", "device_count", "device_of", "empty_cache", "get_arch_list",
            "get_device_capability", "get_device_name", "get_device_properties", "get_rng_state",
            "get_rng_state_all", "init", "initial_seed", "ipc_collect", "is_available",
