@@ -241,3 +241,19 @@ def test_the_cpu_module_answers_as_pytorchs():
     for name in ("is_available", "device_count", "current_device"):
         assert getattr(npgrad.cpu, name)() == getattr(torch.cpu, name)(), name
     assert npgrad.cpu.synchronize() is None
+
+
+def test_the_region_is_per_thread_as_pytorchs():
+    import threading
+    for lib in (npgrad, torch):
+        seen = []
+
+        def probe():
+            seen.append((lib.is_autocast_enabled("cpu"),
+                         str((lib.ones(2, 2) @ lib.ones(2, 2)).dtype).split(".")[-1]))
+        with lib.autocast("cpu"):
+            worker = threading.Thread(target=probe)
+            worker.start()
+            worker.join(timeout=60)
+            assert lib.is_autocast_enabled("cpu")
+        assert seen == [(False, "float32")]

@@ -18,7 +18,7 @@ import warnings
 
 from .. import dtypes as _dt
 from ..backend import cuda_is_available, device as _device
-from ..ops.autocast import DTYPE as _DTYPE, ENABLED as _ENABLED
+from ..ops.autocast import STATE as _STATE
 
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_autocast_dtype",
            "set_autocast_enabled", "set_autocast_dtype"]
@@ -36,22 +36,22 @@ def is_autocast_available(device_type: str) -> bool:
 def is_autocast_enabled(device_type: str = "cuda") -> bool:
     """Whether an enabled autocast region of ``device_type`` is open (without an argument,
     CUDA's, as in PyTorch)."""
-    return _ENABLED.get(device_type, False)
+    return _STATE.enabled.get(device_type, False)
 
 
 def get_autocast_dtype(device_type: str) -> _dt.dtype:
     """The dtype autocast regions of ``device_type`` cast to (bfloat16 for 'cpu')."""
-    return _DTYPE[_device(device_type).type]
+    return _STATE.dtype[_device(device_type).type]
 
 
 def set_autocast_enabled(device_type: str, enabled: bool) -> None:
     """Turn autocast of ``device_type`` on or off (what a region does on entry and exit)."""
-    _ENABLED[_device(device_type).type] = bool(enabled)
+    _STATE.enabled[_device(device_type).type] = bool(enabled)
 
 
 def set_autocast_dtype(device_type: str, dtype) -> None:
     """Set the dtype autocast regions of ``device_type`` cast to."""
-    _DTYPE[_device(device_type).type] = _dt.to_dtype(dtype)
+    _STATE.dtype[_device(device_type).type] = _dt.to_dtype(dtype)
 
 
 class autocast:
@@ -67,7 +67,7 @@ class autocast:
             raise RuntimeError(f"User specified an unsupported autocast device_type "
                                f"'{device_type}'")
         self.device = device_type
-        self.fast_dtype = _DTYPE[device_type] if dtype is None else _dt.to_dtype(dtype)
+        self.fast_dtype = _STATE.dtype[device_type] if dtype is None else _dt.to_dtype(dtype)
         self._cache_enabled = True if cache_enabled is None else cache_enabled
         if enabled:
             if device_type == "cuda":
@@ -85,14 +85,14 @@ class autocast:
         self._enabled = enabled
 
     def __enter__(self) -> "autocast":
-        self.prev, self.prev_fastdtype = _ENABLED[self.device], _DTYPE[self.device]
-        _ENABLED[self.device] = self._enabled
+        self.prev, self.prev_fastdtype = _STATE.enabled[self.device], _STATE.dtype[self.device]
+        _STATE.enabled[self.device] = self._enabled
         if self.fast_dtype in _SUPPORTED[self.device]:
-            _DTYPE[self.device] = self.fast_dtype
+            _STATE.dtype[self.device] = self.fast_dtype
         return self
 
     def __exit__(self, *exc) -> bool:
-        _ENABLED[self.device], _DTYPE[self.device] = self.prev, self.prev_fastdtype
+        _STATE.enabled[self.device], _STATE.dtype[self.device] = self.prev, self.prev_fastdtype
         return False
 
     def __call__(self, func):

@@ -11,21 +11,31 @@ in each argument's own dtype). Inside a listed op autocast is off, as PyTorch's 
 below its autocast layer: ``cdist`` stays float32 although it multiplies matrices.
 
 The regions themselves (``npgrad.autocast``) are in ``npgrad/amp/autocast_mode.py``; they set
-:data:`ENABLED` and :data:`DTYPE`, which live here because the ops read them.
+:data:`STATE`, which lives here because the ops read it. As PyTorch's, the state is per
+thread (a thread started inside a region runs without autocast), like grad mode.
 """
 from __future__ import annotations
 
 import functools
+import threading
 
 from .. import dtypes as _dt
 from ._arguments import Tensor
 from .elementwise.unary import cast
 
-__all__ = ["ENABLED", "DTYPE", "lower_precision", "float32"]
+__all__ = ["STATE", "lower_precision", "float32"]
 
-# Per device type: whether an enabled region is open, and its dtype (PyTorch's defaults).
-ENABLED = {"cpu": False, "cuda": False}
-DTYPE = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
+
+class _State(threading.local):
+    """Per device type: whether an enabled region is open, and its dtype (PyTorch's
+    defaults), in each thread."""
+
+    def __init__(self) -> None:
+        self.enabled = {"cpu": False, "cuda": False}
+        self.dtype = {"cpu": _dt.bfloat16, "cuda": _dt.float16}
+
+
+STATE = _State()
 
 
 def _cast_args(value, dtype):
@@ -46,20 +56,21 @@ def _run(fn, dtype, args, kwargs):
         return fn(*args, **kwargs)
     args = tuple(_cast_args(a, dtype) for a in args)
     kwargs = {k: _cast_args(v, dtype) for k, v in kwargs.items()}
-    ENABLED["cpu"] = False
+    enabled = STATE.enabled
+    enabled["cpu"] = False
     try:
         return fn(*args, **kwargs)
     finally:
-        ENABLED["cpu"] = True
+        enabled["cpu"] = True
 
 
 def lower_precision(fn):
     """Put ``fn`` on PyTorch's CPU list of ops that autocast to the region's dtype."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if not ENABLED["cpu"]:
+        if not STATE.enabled["cpu"]:
             return fn(*args, **kwargs)
-        return _run(fn, DTYPE["cpu"], args, kwargs)
+        return _run(fn, STATE.dtype["cpu"], args, kwargs)
     return op
 
 
@@ -67,7 +78,7 @@ def float32(fn):
     """Put ``fn`` on PyTorch's CPU list of ops that autocast to float32."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if not ENABLED["cpu"]:
+        if not STATE.enabled["cpu"]:
             return fn(*args, **kwargs)
         return _run(fn, _dt.float32, args, kwargs)
     return op

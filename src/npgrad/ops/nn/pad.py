@@ -91,7 +91,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
             f"pad: Padding size {len(pad)} is not supported for {input.ndim}D input tensor "
             f"in mode {mode!r}. Supported combinations for non-constant padding: 2D or 3D input "
             f"with padding size 2, 3D or 4D with 4, 4D or 5D with 6.")
-    if autocast.ENABLED["cpu"] and (mode == "replicate" or mode == "reflect" and k < 3):
+    if autocast.STATE.enabled["cpu"] and (mode == "replicate" or mode == "reflect" and k < 3):
         return _float32_pad(input, pad, mode)
     padded = range(input.ndim - k, input.ndim)
     if any(shape[d] == 0 for d in range(1, input.ndim)):
