@@ -282,8 +282,10 @@ def test_files_from_safetensors_torch_load(tmp_path):
     assert set(back) == set(sd)
     for name, t in sd.items():
         assert _same(t.numpy(), back[name].numpy()), name
-    save_file({"x": torch.ones(2, dtype=torch.bfloat16)}, str(path))
-    with pytest.raises(CheckpointError, match="BF16.*not supported by npgrad"):
+    save_file({"x": torch.tensor([1.5, -3.0], dtype=torch.bfloat16)}, str(path))
+    assert npgrad.load(path)["x"].float().tolist() == [1.5, -3.0]
+    save_file({"x": torch.ones(2, dtype=torch.float8_e4m3fn)}, str(path))
+    with pytest.raises(CheckpointError, match="F8_E4M3.*not supported by npgrad"):
         npgrad.load(path)
 
 
