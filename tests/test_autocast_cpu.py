@@ -28,6 +28,7 @@ M, BX = _arr(3, 3), _arr(2, 3, 3)
 IMG, K = _arr(1, 2, 5, 5), _arr(3, 2, 3, 3)
 SIG = 1 / (1 + np.exp(-X))
 T = np.array([0, 1, 2, 0])
+SPD = (M @ M.T + 3 * np.eye(3)).astype(np.float32)
 
 # op -> (function of (lib, tensors...), input arrays): float32 inputs in both libraries
 LOWER = {
@@ -66,6 +67,10 @@ FLOAT32 = {
     "trace": (lambda lib, m: lib.trace(m), (M,)),
     "cdist": (lambda lib, a, b: lib.cdist(a, b), (M, M[::-1].copy())),
     "avg_pool3d": (lambda lib, x: _f(lib).avg_pool3d(x, 1), (_arr(1, 1, 2, 2, 2),)),
+    "linalg.solve": (lambda lib, a, b: lib.linalg.solve(a, b), (SPD, M)),
+    "linalg.eigvalsh": (lambda lib, a: lib.linalg.eigvalsh(a), (SPD,)),
+    "linalg.svdvals": (lambda lib, a: lib.linalg.svdvals(a), (SPD,)),
+    "linalg.inv": (lambda lib, a: lib.linalg.inv(a), (SPD,)),
     "pad-reflect-2d": (lambda lib, x: _f(lib).pad(x, (1, 1, 1, 1), mode="reflect"), (IMG,)),
     "pad-replicate-3d": (lambda lib, x: _f(lib).pad(x, (1,) * 6, mode="replicate"),
                          (_arr(1, 1, 2, 2, 2),)),

@@ -150,6 +150,7 @@ def _qr_backward_tall(q: Tensor, r: Tensor, gq, gr) -> Tensor:
     return _rdiv_upper(lhs, r)
 
 
+@autocast.float32
 def qr_linalg(A, mode: str = "reduced") -> tuple:
     """``A = Q R`` with orthonormal ``Q`` and upper-triangular ``R``; ``mode`` is
     ``'reduced'``, ``'complete'`` or ``'r'`` (``Q`` empty)."""
@@ -160,6 +161,7 @@ def qr_linalg(A, mode: str = "reduced") -> tuple:
     return linalg_qr(*QR.apply(A, mode=mode))
 
 
+@autocast.float32
 def qr(input, some: bool = True) -> tuple:
     """``torch.qr``: ``linalg.qr`` with ``some=True`` for the reduced mode."""
     return qr_result(*qr_linalg(input, "reduced" if some else "complete"))
@@ -199,6 +201,7 @@ class Eigh(Primitive):
         return v @ inner @ v.mT
 
 
+@autocast.float32
 def eigh(A, UPLO: str = "L") -> tuple:
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, reading
     its lower (``UPLO='L'``) or upper triangle. Gradients assume distinct eigenvalues."""
@@ -208,6 +211,7 @@ def eigh(A, UPLO: str = "L") -> tuple:
     return linalg_eigh(*Eigh.apply(A, uplo=UPLO))
 
 
+@autocast.float32
 def eigvalsh(A, UPLO: str = "L") -> Tensor:
     """The eigenvalues of a symmetric matrix, ascending."""
     return eigh(A, UPLO).eigenvalues
@@ -264,6 +268,7 @@ def _svd_backward(u, s, vh, gu, gs, gvh, m: int, n: int) -> Tensor:
     return ga
 
 
+@autocast.float32
 def svd_linalg(A, full_matrices: bool = True) -> tuple:
     """``A = U diag(S) Vh`` with singular values descending. Gradients assume distinct
     nonzero singular values; with ``full_matrices`` the extra columns get none."""
@@ -271,11 +276,13 @@ def svd_linalg(A, full_matrices: bool = True) -> tuple:
     return linalg_svd(*SVD.apply(A, full_matrices=bool(full_matrices)))
 
 
+@autocast.float32
 def svdvals(A) -> Tensor:
     """The singular values of ``A``, descending."""
     return svd_linalg(A, full_matrices=False).S
 
 
+@autocast.float32
 def svd(input, some: bool = True, compute_uv: bool = True) -> tuple:
     """``torch.svd``: ``(U, S, V)`` with ``V`` (not ``Vh``); ``some`` for the reduced form."""
     if not compute_uv:
@@ -359,6 +366,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     return Tensor._make(np.asarray((s > tol_[..., None]).sum(-1), np.int64))
 
 
+@autocast.float32
 def cond(A, p=None) -> Tensor:
     """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
     (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
@@ -379,6 +387,7 @@ linalg_lstsq = return_types.make("linalg_lstsq",
                                  ("solution", "residuals", "rank", "singular_values"))
 
 
+@autocast.float32
 def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     """Least squares ``min ||A X - B||`` (the minimum-norm solution when underdetermined),
     as ``pinv(A) @ B``. As PyTorch's CPU drivers: ``rank`` unless ``driver='gels'``,

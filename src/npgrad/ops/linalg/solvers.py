@@ -174,6 +174,7 @@ class Solve(Primitive):
         return ga, (gb if ctx.needs_input_grad[1] else None)
 
 
+@autocast.float32
 def solve(A, B, *, left: bool = True) -> Tensor:
     """The solution ``X`` of ``A X = B`` (``X A = B`` if not ``left``). ``B`` is a (batch of)
     vectors when it is 1-D or has ``A``'s shape without the last dimension."""
@@ -200,6 +201,7 @@ def solve(A, B, *, left: bool = True) -> Tensor:
     return X.squeeze(-1) if vector else X
 
 
+@autocast.float32
 def tensorinv(A, ind: int = 2) -> Tensor:
     """The inverse of ``A`` seen as a linear map from its last dims to its first ``ind``
     dims: ``tensordot(tensorinv(A), A, ind)`` is the identity."""
