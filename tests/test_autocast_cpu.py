@@ -262,3 +262,25 @@ def test_the_region_is_per_thread_as_pytorchs():
             worker.join(timeout=60)
             assert lib.is_autocast_enabled("cpu")
         assert seen == [(False, "float32")]
+
+
+def test_the_deprecated_per_device_functions_warn_as_pytorchs():
+    calls = [lambda lib: lib.is_autocast_cpu_enabled(), lambda lib: lib.get_autocast_cpu_dtype(),
+             lambda lib: lib.get_autocast_gpu_dtype(),
+             lambda lib: lib.set_autocast_cpu_enabled(False),
+             lambda lib: lib.set_autocast_cpu_dtype(lib.bfloat16)]
+    for call in calls:
+        results, messages = [], []
+        for lib in (npgrad, torch):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                results.append(str(call(lib)).split(".")[-1])
+            assert caught[0].category is DeprecationWarning
+            messages.append(str(caught[0].message).split(" (Triggered")[0])
+        assert results[0] == results[1] and messages[0] == messages[1]
+    for lib in (npgrad, torch):
+        assert lib.is_autocast_cache_enabled()
+        lib.set_autocast_cache_enabled(False)
+        assert not lib.is_autocast_cache_enabled()
+        lib.set_autocast_cache_enabled(True)
+        lib.clear_autocast_cache()

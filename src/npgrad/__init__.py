@@ -97,9 +97,13 @@ from . import hub, jit, onnx  # noqa: E402,F401
 from ._tensortype import (BFloat16Tensor, BoolTensor,  # noqa: E402,F401
                           ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)
-from .amp.autocast_mode import (autocast, get_autocast_dtype,  # noqa: E402,F401
-                                is_autocast_available, is_autocast_enabled,
-                                set_autocast_dtype, set_autocast_enabled)
+from .amp.autocast_mode import (autocast, clear_autocast_cache,  # noqa: E402,F401
+                                get_autocast_cpu_dtype, get_autocast_dtype,
+                                get_autocast_gpu_dtype, is_autocast_cache_enabled,
+                                is_autocast_cpu_enabled, is_autocast_enabled,
+                                set_autocast_cache_enabled, set_autocast_cpu_dtype,
+                                set_autocast_cpu_enabled, set_autocast_dtype,
+                                set_autocast_enabled)
 from . import cpu  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._settings import *  # noqa: E402,F401,F403

@@ -21,7 +21,10 @@ from ..backend import cuda_is_available, device as _device
 from ..ops.autocast import STATE as _STATE
 
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_autocast_dtype",
-           "set_autocast_enabled", "set_autocast_dtype"]
+           "set_autocast_enabled", "set_autocast_dtype", "is_autocast_cpu_enabled",
+           "get_autocast_cpu_dtype", "set_autocast_cpu_enabled", "set_autocast_cpu_dtype",
+           "get_autocast_gpu_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
+           "clear_autocast_cache"]
 
 # The lower-precision types each device's autocast accepts (PyTorch's lists).
 _SUPPORTED = {"cpu": (_dt.bfloat16, _dt.float16), "cuda": (_dt.float16, _dt.bfloat16)}
@@ -52,6 +55,61 @@ def set_autocast_enabled(device_type: str, enabled: bool) -> None:
 def set_autocast_dtype(device_type: str, dtype) -> None:
     """Set the dtype autocast regions of ``device_type`` cast to."""
     _STATE.dtype[_device(device_type).type] = _dt.to_dtype(dtype)
+
+
+# PyTorch's older per-device spellings: they work, with its DeprecationWarning
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.",
+                  DeprecationWarning, stacklevel=3)
+
+
+def is_autocast_cpu_enabled() -> bool:
+    """Deprecated: ``is_autocast_enabled('cpu')``."""
+    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
+    return is_autocast_enabled("cpu")
+
+
+def get_autocast_cpu_dtype() -> _dt.dtype:
+    """Deprecated: ``get_autocast_dtype('cpu')``."""
+    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
+    return get_autocast_dtype("cpu")
+
+
+def get_autocast_gpu_dtype() -> _dt.dtype:
+    """Deprecated: ``get_autocast_dtype('cuda')``."""
+    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
+    return get_autocast_dtype("cuda")
+
+
+def set_autocast_cpu_enabled(enabled: bool) -> None:
+    """Deprecated: ``set_autocast_enabled('cpu', enabled)``."""
+    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
+    set_autocast_enabled("cpu", enabled)
+
+
+def set_autocast_cpu_dtype(dtype) -> None:
+    """Deprecated: ``set_autocast_dtype('cpu', dtype)``."""
+    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
+    set_autocast_dtype("cpu", dtype)
+
+
+# PyTorch caches the casts of leaf tensors (weights) within a region; npgrad casts at each use,
+# so the cache is a setting that changes nothing but what it reads back.
+_CACHE = {"enabled": True}
+
+
+def is_autocast_cache_enabled() -> bool:
+    """Whether autocast's cast cache is on (True unless turned off)."""
+    return _CACHE["enabled"]
+
+
+def set_autocast_cache_enabled(enabled: bool) -> None:
+    """Turn the cast cache setting on or off."""
+    _CACHE["enabled"] = bool(enabled)
+
+
+def clear_autocast_cache() -> None:
+    """Nothing to clear: npgrad keeps no cast cache."""
 
 
 class autocast:
