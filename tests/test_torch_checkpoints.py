@@ -172,13 +172,17 @@ def test_adam_state_moves_between_the_libraries_mid_training():
                                topt.state_dict()["state"][0]["exp_avg"].numpy(), atol=1e-6)
 
 
-def test_bfloat16_is_refused_clearly_until_npgrad_has_it():
-    buf = _torch_bytes({"w": torch.ones(2, dtype=torch.bfloat16)})
-    if hasattr(npgrad, "bfloat16"):
-        assert npgrad.load(buf)["w"].dtype == npgrad.bfloat16
-    else:
-        with pytest.raises(CheckpointError, match="BF16.*not support"):
-            npgrad.load(buf)
+@pytest.mark.parametrize("zip_format", LEGACY)
+def test_bfloat16_both_ways(zip_format):
+    """BF16 storages load as npgrad.bfloat16 (same bits), and npgrad's files give them back."""
+    theirs = {"w": torch.randn(3, 4).bfloat16(), "t": torch.randn(4, 3).bfloat16().t()}
+    ours = npgrad.load(_torch_bytes(theirs, zip_format))
+    for k, v in theirs.items():
+        assert ours[k].dtype == npgrad.bfloat16 and tuple(ours[k].shape) == tuple(v.shape)
+        assert ours[k].float().numpy().tobytes() == v.float().numpy().tobytes()
+    back = torch.load(_npgrad_bytes(ours, zip_format), weights_only=True)
+    for k, v in theirs.items():
+        assert back[k].dtype == torch.bfloat16 and torch.equal(back[k], v)
 
 
 # ---------------------------------------------------------------------------------------------
