@@ -1,0 +1,373 @@
+"""npgrad's names against PyTorch 2.13's, namespace by namespace (issue #18).
+
+For each namespace below, every public name of PyTorch's ``dir()`` must be in npgrad's, or be
+excluded with a reason (``EXCLUDED``: what has no meaning for a NumPy CPU library), or be on
+``NOT_YET`` (names still to build). ``NOT_YET`` may only shrink, and it is checked to be exact:
+a name on it that npgrad now has fails the test too, so the list stays honest.
+
+Some of PyTorch's names are not API at all and are left out by rule (``_noise``): modules a
+namespace's source imports for itself (``math``, ``warnings``, ``torch``), typing helpers,
+docstring fragments, classes re-exported from ``torch`` (``torch.special.Tensor``).
+
+``python tests/test_api_coverage.py`` prints the coverage table (the README shows it).
+"""
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+import torch
+
+import npgrad
+
+NAMESPACES = ("", "Tensor", "nn", "nn.functional", "nn.init", "nn.utils", "nn.utils.rnn",
+              "optim", "linalg", "special", "autograd", "utils.data")
+
+_TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "dataclasses")
+
+
+def _words(text: str) -> frozenset:
+    return frozenset(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Exclusions: namespace -> {reason: names}
+# ---------------------------------------------------------------------------------------------
+
+_QUANT = "quantization (quantized dtypes, qschemes, fake-quantize and FBGEMM kernels)"
+_SPARSE = "sparse layout (COO/CSR/CSC/BSR/BSC tensors and their kernels)"
+_COMPLEX = "needs complex numbers: later issue"
+_VENDOR = "vendor backend (cuDNN, MIOpen, MKL-DNN, Vulkan, XPU, MPS, MTIA, IPU, XLA, Maia)"
+_JIT = "TorchScript / C++ binding internals (IR, JIT types, script objects, dispatcher)"
+_STORAGE = "storage classes (npgrad tensors wrap NumPy arrays, not storages)"
+_REMOVED = "removed from PyTorch: the name only raises an error pointing to its replacement"
+_COMPILE = "graph capture and compilation (torch.compile, export, fx, symbolic shapes)"
+_BUILD = "build / loader internals of the PyTorch binary"
+_TINY_DTYPES = "sub-byte, bit and float8 dtypes (no NumPy counterpart)"
+_NESTED = "nested / jagged tensor layout"
+_OVERRIDES = "__torch_function__ override machinery"
+
+EXCLUDED: dict[str, dict[str, frozenset]] = {
+    "": {
+        _QUANT: _words("""
+            choose_qparams_optimized dequantize empty_quantized fake_quantize_per_channel_affine
+            fake_quantize_per_tensor_affine fbgemm_linear_fp16_weight
+            fbgemm_linear_fp16_weight_fp32_activation fbgemm_linear_int8_weight
+            fbgemm_linear_int8_weight_fp32_activation fbgemm_linear_quantize_weight
+            fbgemm_pack_gemm_matrix_fp16 fbgemm_pack_quantized_matrix
+            fused_moving_avg_obs_fake_quant int_repr per_channel_affine
+            per_channel_affine_float_qparams per_channel_symmetric per_tensor_affine
+            per_tensor_symmetric q_per_channel_axis q_per_channel_scales
+            q_per_channel_zero_points q_scale q_zero_point qint32 qint8 qscheme quint2x4
+            quint4x2 quint8 quantize_per_channel quantize_per_tensor quantize_per_tensor_dynamic
+            quantized_batch_norm quantized_gru quantized_gru_cell quantized_lstm
+            quantized_lstm_cell quantized_max_pool1d quantized_max_pool2d quantized_max_pool3d
+            quantized_rnn_relu_cell quantized_rnn_tanh_cell ao quantization"""),
+        _SPARSE: _words("""
+            sparse sparse_bsc sparse_bsr sparse_coo sparse_csc sparse_csr sparse_bsc_tensor
+            sparse_bsr_tensor sparse_compressed_tensor sparse_coo_tensor sparse_csc_tensor
+            sparse_csr_tensor ccol_indices_copy col_indices_copy crow_indices_copy
+            row_indices_copy indices_copy values_copy dsmm hsmm hspmm smm spmm saddmm sspaddmm
+            resize_as_sparse_"""),
+        _NESTED: _words("nested jagged"),
+        _COMPLEX: _words("""
+            complex complex128 complex64 complex32 cdouble cfloat chalf polar imag
+            view_as_complex view_as_complex_copy view_as_real view_as_real_copy stft istft
+            fft"""),
+        _VENDOR: _words("""
+            cudnn_affine_grid_generator cudnn_batch_norm cudnn_convolution
+            cudnn_convolution_add_relu cudnn_convolution_relu cudnn_convolution_transpose
+            cudnn_grid_sampler cudnn_is_acceptable miopen_batch_norm miopen_convolution
+            miopen_convolution_add_relu miopen_convolution_relu miopen_convolution_transpose
+            miopen_ctc_loss miopen_depthwise_convolution miopen_rnn mkldnn_adaptive_avg_pool2d
+            mkldnn_convolution mkldnn_linear_backward_weights mkldnn_max_pool2d
+            mkldnn_max_pool3d mkldnn_rnn_layer is_vulkan_available mps mtia xpu
+            get_autocast_ipu_dtype get_autocast_xla_dtype is_autocast_ipu_enabled
+            is_autocast_xla_enabled set_autocast_ipu_dtype set_autocast_ipu_enabled
+            set_autocast_xla_dtype set_autocast_xla_enabled"""),
+        _JIT: _words("""
+            AVG SUM AggregationType AliasDb AnyType Argument ArgumentSpec AwaitType
+            BenchmarkConfig BenchmarkExecutionStats Block BoolType BufferDict CallStack Capsule
+            ClassType Code CompilationUnit CompleteArgumentSpec ComplexType ConcreteModuleType
+            ConcreteModuleTypeBuilder DeepCopyMemoTable DeserializationStorageContext
+            DeviceObjType DictType DispatchKey DispatchKeySet EnumType ErrorReport
+            ExcludeDispatchKeyGuard ExecutionPlan FileCheck FloatType FunctionSchema Future
+            FutureType Gradient Graph GraphExecutorState IODescriptor InferredType IntType
+            InterfaceType JITException ListType LiteScriptModule LockingLogger LoggerBase
+            ModuleDict Node NoneType NoopLogger NumberType OperatorInfo OptionalType
+            ParameterDict PyObjectType PyTorchFileReader PyTorchFileWriter RRefType ScriptClass
+            ScriptClassFunction ScriptDict ScriptDictIterator ScriptDictKeyIterator ScriptList
+            ScriptListIterator ScriptMethod ScriptModule ScriptModuleSerializer ScriptObject
+            ScriptObjectProperty ScriptFunction SerializationStorageContext StaticModule
+            StreamObjType StringType SymBoolType SymIntType Tag TensorType ThroughputBenchmark
+            TracingState TupleType Type UnionType Use Value PRIVATE_OPS classes
+            import_ir_module import_ir_module_from_buffer merge_type_from_type_comment parse_ir
+            parse_schema parse_type_comment unify_type_list fork wait futures
+            DisableTorchFunction DisableTorchFunctionSubclass"""),
+        _OVERRIDES: _words("overrides"),
+        _STORAGE: _words("""
+            BFloat16Storage BoolStorage ByteStorage CharStorage ComplexDoubleStorage
+            ComplexFloatStorage DoubleStorage FloatStorage HalfStorage IntStorage LongStorage
+            QInt32Storage QInt8Storage QUInt2x4Storage QUInt4x2Storage QUInt8Storage
+            ShortStorage Storage StorageBase TypedStorage UntypedStorage storage"""),
+        _REMOVED: _words("eig lstsq solve symeig"),
+        _COMPILE: _words("""
+            SymBool SymFloat SymInt sym_constrain_range sym_constrain_range_for_size sym_float
+            sym_fresh_size sym_int sym_ite sym_max sym_min sym_not sym_sqrt sym_sum compiler
+            export fx cond while_loop package"""),
+        _BUILD: _words("""
+            TYPE_CHECKING USE_GLOBAL_DEPS USE_RTLD_GLOBAL_WITH_LIBTORCH compiled_with_cxx11_abi
+            get_file_path prepare_multiprocessing_environment
+            profiler_allow_cudagraph_cupti_lazy_reinit_cuda12 classproperty init_num_threads
+            cpp windows"""),
+        _TINY_DTYPES: _words("""
+            bit bits16 bits1x8 bits2x4 bits4x2 bits8 float4_e2m1fn_x2 float8_e4m3fn
+            float8_e4m3fnuz float8_e5m2 float8_e5m2fnuz float8_e8m0fnu int1 int2 int3 int4 int5
+            int6 int7 uint1 uint2 uint3 uint4 uint5 uint6 uint7"""),
+        "kernels of SyncBatchNorm's multi-device path (statistics gathered across devices)":
+            _words("""
+            batch_norm_backward_elemt batch_norm_backward_reduce batch_norm_elemt
+            batch_norm_gather_stats batch_norm_gather_stats_with_counts batch_norm_stats
+            batch_norm_update_stats"""),
+    },
+    "Tensor": {
+        _QUANT: _words("""dequantize int_repr is_quantized q_per_channel_axis
+            q_per_channel_scales q_per_channel_zero_points q_scale q_zero_point qscheme"""),
+        _SPARSE: _words("""
+            ccol_indices col_indices crow_indices row_indices coalesce is_coalesced dense_dim
+            sparse_dim indices values is_sparse is_sparse_csr sparse_mask sparse_resize_
+            sparse_resize_and_clear_ to_sparse to_sparse_bsc to_sparse_bsr to_sparse_coo
+            to_sparse_csc to_sparse_csr smm sspaddmm resize_as_sparse_"""),
+        _NESTED: _words("is_nested to_padded_tensor"),
+        _COMPLEX: _words("cdouble cfloat chalf stft istft"),
+        _VENDOR: _words("""ipu is_ipu is_maia is_mkldnn is_mps is_mtia is_vulkan is_xla is_xpu
+            mtia xpu to_mkldnn record_stream"""),
+        _STORAGE: _words("storage storage_type untyped_storage set_ is_set_to"),
+        _REMOVED: _words("eig lstsq solve symeig"),
+        "legacy Lua-torch / Variable leftovers that raise in PyTorch 2": _words(
+            "map2_ reinforce volatile"),
+    },
+    "nn": {
+        _QUANT: _words("qat quantizable quantized intrinsic"),
+        "typing aliases and an undocumented helper of PyTorch's module constructors": _words(
+            "common_types factory_kwargs"),
+    },
+    "nn.functional": {
+        _JIT: _words("BroadcastingList1 BroadcastingList2 BroadcastingList3 boolean_dispatch"),
+        _OVERRIDES: _words("""handle_torch_function has_torch_function has_torch_function_unary
+            has_torch_function_variadic"""),
+        "typing alias or flag": _words("DType TYPE_CHECKING"),
+        "undocumented argument check of PyTorch's F.fold/F.unfold": _words("assert_int_or_pair"),
+        "float8 scaled matmul for GPUs (its options and kernels)": _words(
+            "scaled_mm scaled_grouped_mm ScalingType SwizzleType"),
+    },
+    "linalg": {
+        _COMPLEX: _words("eig eigvals"),
+    },
+    "nn.utils.rnn": {
+        "undocumented helpers that copy Tensor methods onto PackedSequence": _words(
+            "bind copy_method_params"),
+    },
+    "autograd": {
+        _OVERRIDES: _words("handle_torch_function has_torch_function is_tensor_like"),
+        "the Kineto / legacy profiler's C++ types (no profiler backend in npgrad)": _words(
+            "DeviceType ProfilerActivity ProfilerConfig ProfilerEvent ProfilerState "
+            "kineto_available profiler_legacy"),
+        _JIT: _words("SavedTensor NestedIOFunction"),
+    },
+    "utils.data": {
+        "DataPipes: deprecated in PyTorch and kept only for torchdata": _words("""
+            DFIterDataPipe DataChunk IterDataPipe MapDataPipe argument_validation datapipes
+            functional_datapipe graph graph_settings guaranteed_datapipes_determinism
+            non_deterministic runtime_validation runtime_validation_disabled"""),
+    },
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Names still to build: namespace -> names. This list may only shrink.
+# ---------------------------------------------------------------------------------------------
+
+NOT_YET: dict[str, frozenset] = {
+    "": _words("""
+        AcceleratorError BFloat16Tensor Event FatalError GradScaler OutOfMemoryError
+        Stream accelerator affine_grid_generator alias_copy as_strided_ as_strided_copy
+        autocast_decrement_nesting autocast_increment_nesting bfloat16
+        clear_autocast_cache conv_tbc convolution cosine_embedding_loss cpu ctc_loss
+        detach_copy diagonal_copy distributed distributions embedding_bag
+        embedding_renorm_ empty_permuted expand_copy feature_alpha_dropout
+        feature_alpha_dropout_ from_dlpack from_file func functional geqrf
+        get_autocast_cpu_dtype get_autocast_dtype get_autocast_gpu_dtype
+        get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru gru_cell
+        hash_tensor hinge_embedding_loss histogramdd hub igamma igammac
+        is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit kl_div
+        legacy_contiguous_format library lobpcg lstm lstm_cell lu lu_solve lu_unpack
+        margin_ranking_loss masked max_pool1d_with_indices monitor multiprocessing
+        native_batch_norm native_channel_shuffle native_dropout native_group_norm
+        native_layer_norm native_norm norm_except_dim orgqr ormqr pca_lowrank
+        permute_copy poisson_nll_loss profiler quasirandom rnn_relu rnn_relu_cell
+        rnn_tanh rnn_tanh_cell segment_reduce select_copy set_autocast_cache_enabled
+        set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype
+        set_autocast_enabled set_autocast_gpu_dtype signal slice_copy slice_inverse
+        split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
+        thread_safe_generator to_dlpack torch_version transpose_copy triplet_margin_loss
+        types uint16 uint32 uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
+    "Tensor": _words("""
+        as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
+        igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
+        register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
+    "nn": _words("""
+        AdaptiveAvgPool3d AdaptiveLogSoftmaxWithLoss AdaptiveMaxPool1d AdaptiveMaxPool3d
+        AvgPool3d CTCLoss ChannelShuffle CircularPad1d CircularPad2d CircularPad3d
+        ConstantPad1d ConstantPad2d ConstantPad3d Container CosineSimilarity
+        CrossMapLRN2d DataParallel EmbeddingBag FeatureAlphaDropout Fold
+        FractionalMaxPool2d FractionalMaxPool3d GRUCell Hardshrink InstanceNorm1d
+        InstanceNorm2d InstanceNorm3d LPPool1d LPPool2d LPPool3d LSTMCell
+        LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d
+        LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d
+        LazyInstanceNorm2d LazyInstanceNorm3d LazyLinear LinearCrossEntropyLoss
+        LinearCrossEntropyOptions LocalResponseNorm MaxPool3d MaxUnpool1d MaxUnpool2d
+        MaxUnpool3d MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss
+        NLLLoss2d PairwiseDistance PixelShuffle PixelUnshuffle RNNCell RNNCellBase RReLU
+        ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d
+        ReplicationPad2d ReplicationPad3d Softmax2d Softshrink SyncBatchNorm Transformer
+        TripletMarginWithDistanceLoss Unfold UninitializedBuffer UninitializedParameter
+        Upsample UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
+        attention grad parallel"""),
+    "nn.functional": _words("""
+        adaptive_max_pool1d_with_indices adaptive_max_pool2d_with_indices
+        adaptive_max_pool3d adaptive_max_pool3d_with_indices affine_grid conv_tbc
+        ctc_loss embedding_bag feature_alpha_dropout fractional_max_pool2d
+        fractional_max_pool2d_with_indices fractional_max_pool3d
+        fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
+        local_response_norm lp_pool1d lp_pool2d lp_pool3d max_pool1d_with_indices
+        max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d
+        max_unpool3d multi_head_attention_forward multi_margin_loss
+        multilabel_margin_loss multilabel_soft_margin_loss native_channel_shuffle
+        triplet_margin_with_distance_loss upsample upsample_bilinear upsample_nearest"""),
+    "nn.init": _words("""
+        constant dirac dirac_ eye kaiming_normal kaiming_uniform normal orthogonal
+        sparse sparse_ uniform xavier_normal xavier_uniform"""),
+    "nn.utils": _words("""
+        clip_grads_with_norm_ convert_conv2d_weight_memory_format
+        convert_conv3d_weight_memory_format fuse_conv_bn_eval fuse_conv_bn_weights
+        fuse_linear_bn_eval fuse_linear_bn_weights fusion get_total_norm init
+        memory_format parametrizations parametrize remove_spectral_norm
+        remove_weight_norm rnn skip_init spectral_norm stateless weight_norm"""),
+    "nn.utils.rnn": _words("""
+        PackedSequence PackedSequence_ invert_permutation pack_padded_sequence
+        pack_sequence pad_packed_sequence pad_sequence unpack_sequence unpad_sequence"""),
+    "optim": _words("""
+        ASGD Adafactor Muon Rprop SparseAdam swa_utils
+        swap_in_optimizer_params_and_state"""),
+    "linalg": _words("""
+        cholesky_ex householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve lu
+        lu_factor lu_factor_ex lu_solve solve_ex"""),
+    "special": _words("""
+        airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
+        chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx
+        gammainc gammaincc hermite_polynomial_h hermite_polynomial_he
+        laguerre_polynomial_l legendre_polynomial_p modified_bessel_i0
+        modified_bessel_i1 modified_bessel_k0 modified_bessel_k1
+        scaled_modified_bessel_k0 scaled_modified_bessel_k1
+        shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
+        shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
+        spherical_bessel_j0 zeta"""),
+    "autograd": _words("""
+        Variable enforce_grad_layout_policy forward_ad functional graph
+        is_multithreading_enabled is_view_replay_enabled profiler profiler_util
+        set_multithreading_enabled variable"""),
+    "utils.data": _words("""
+        ChainDataset DistributedSampler StackDataset distributed get_worker_info"""),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison
+# ---------------------------------------------------------------------------------------------
+
+def _resolve(root, namespace: str):
+    obj = root
+    for part in namespace.split(".") if namespace else ():
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _noise(namespace: str, name: str, obj) -> str | None:
+    """Why a name of PyTorch's namespace is not API at all, or None when it is."""
+    where = "torch" + ("." + namespace if namespace else "")
+    if isinstance(obj, types.ModuleType):
+        if obj.__name__ != f"{where}.{name}" and not obj.__name__.startswith(where + "."):
+            return "a module the namespace's source imports for itself"
+        return None
+    if getattr(obj, "__module__", None) in _TYPING_MODULES:
+        return "typing helper"
+    if isinstance(obj, (dict, str)):
+        return "docstring fragment"
+    if namespace and isinstance(obj, type) and getattr(torch, name, None) is obj:
+        return f"re-export of torch.{name}"
+    return None
+
+
+def _excluded(namespace: str) -> dict[str, str]:
+    return {name: reason for reason, names in EXCLUDED.get(namespace, {}).items()
+            for name in names}
+
+
+def compare(namespace: str) -> dict:
+    """PyTorch's API names of ``namespace`` (less the excluded ones), those npgrad has, and
+    those it lacks."""
+    theirs = _resolve(torch, namespace)
+    ours = _resolve(npgrad, namespace)
+    excluded = _excluded(namespace)
+    names = {n for n in dir(theirs) if not n.startswith("_")
+             and _noise(namespace, n, getattr(theirs, n)) is None and n not in excluded}
+    have = {n for n in dir(ours) if not n.startswith("_")} if ours is not None else set()
+    return {"api": names, "have": names & have, "missing": names - have,
+            "excluded": {n for n in excluded if hasattr(theirs, n)}}
+
+
+def table() -> str:
+    """The coverage table: namespace, names npgrad has, PyTorch's (less exclusions), percent."""
+    rows = ["| namespace | npgrad | PyTorch 2.13 | % | excluded | not yet |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for ns in NAMESPACES:
+        c = compare(ns)
+        pct = 100 * len(c["have"]) / max(len(c["api"]), 1)
+        rows.append(f"| `torch{'.' + ns if ns else ''}` | {len(c['have'])} | {len(c['api'])} | "
+                    f"{pct:.0f}% | {len(c['excluded'])} | {len(c['missing'])} |")
+    return "\n".join(rows)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_every_name_is_there_excluded_or_not_yet(namespace):
+    missing = compare(namespace)["missing"]
+    not_yet = NOT_YET.get(namespace, frozenset())
+    unlisted = sorted(missing - not_yet)
+    assert not unlisted, (f"torch.{namespace}: names neither in npgrad, EXCLUDED nor NOT_YET "
+                          f"(build them, or exclude them with a reason): {unlisted}")
+    done = sorted(not_yet - missing)
+    assert not done, (f"torch.{namespace}: names on NOT_YET that npgrad now has (or PyTorch "
+                      f"lacks): remove them from NOT_YET: {done}")
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_exclusions_name_pytorch_names(namespace):
+    """An exclusion for a name PyTorch does not have is a typo, or a name gone from PyTorch."""
+    theirs = _resolve(torch, namespace)
+    stale = sorted(n for n in _excluded(namespace) if not hasattr(theirs, n))
+    assert not stale, f"torch.{namespace}: excluded names PyTorch does not have: {stale}"
+
+
+def test_print_table(capsys):
+    with capsys.disabled():
+        print("\n" + table())
+
+
+if __name__ == "__main__":
+    if "--not-yet" in sys.argv:  # the current missing names, to paste into NOT_YET
+        for ns in NAMESPACES:
+            print(f'    "{ns}": _words("""{" ".join(sorted(compare(ns)["missing"]))}"""),')
+    else:
+        print(table())
