@@ -196,23 +196,22 @@ NOT_YET: dict[str, frozenset] = {
         autocast_decrement_nesting autocast_increment_nesting bfloat16
         clear_autocast_cache conv_tbc convolution cosine_embedding_loss cpu ctc_loss
         detach_copy diagonal_copy distributed distributions embedding_bag
-        embedding_renorm_ empty_permuted expand_copy feature_alpha_dropout
-        feature_alpha_dropout_ from_dlpack from_file func functional geqrf
-        get_autocast_cpu_dtype get_autocast_dtype get_autocast_gpu_dtype
-        get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru gru_cell
-        hash_tensor hinge_embedding_loss histogramdd hub igamma igammac
-        is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit kl_div
-        legacy_contiguous_format library lobpcg lstm lstm_cell lu lu_solve lu_unpack
-        margin_ranking_loss masked max_pool1d_with_indices monitor multiprocessing
-        native_batch_norm native_channel_shuffle native_dropout native_group_norm
-        native_layer_norm native_norm norm_except_dim orgqr ormqr pca_lowrank
-        permute_copy poisson_nll_loss profiler quasirandom rnn_relu rnn_relu_cell
-        rnn_tanh rnn_tanh_cell segment_reduce select_copy set_autocast_cache_enabled
-        set_autocast_cpu_dtype set_autocast_cpu_enabled set_autocast_dtype
-        set_autocast_enabled set_autocast_gpu_dtype signal slice_copy slice_inverse
-        split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
-        thread_safe_generator to_dlpack torch_version transpose_copy triplet_margin_loss
-        types uint16 uint32 uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
+        embedding_renorm_ empty_permuted expand_copy from_dlpack from_file func
+        functional geqrf get_autocast_cpu_dtype get_autocast_dtype
+        get_autocast_gpu_dtype get_device_module grid_sampler grid_sampler_2d
+        grid_sampler_3d gru hash_tensor hinge_embedding_loss histogramdd hub igamma
+        igammac is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit
+        kl_div legacy_contiguous_format library lobpcg lstm lu lu_solve lu_unpack
+        margin_ranking_loss masked monitor multiprocessing native_batch_norm
+        native_channel_shuffle native_dropout native_group_norm native_layer_norm
+        native_norm norm_except_dim orgqr ormqr pca_lowrank permute_copy
+        poisson_nll_loss profiler quasirandom rnn_relu rnn_tanh segment_reduce
+        select_copy set_autocast_cache_enabled set_autocast_cpu_dtype
+        set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled
+        set_autocast_gpu_dtype signal slice_copy slice_inverse split_copy
+        split_with_sizes_copy squeeze_copy svd_lowrank t_copy thread_safe_generator
+        to_dlpack torch_version transpose_copy triplet_margin_loss types uint16 uint32
+        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
     "Tensor": _words("""
         as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
@@ -236,16 +235,10 @@ NOT_YET: dict[str, frozenset] = {
         Upsample UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
         attention grad parallel"""),
     "nn.functional": _words("""
-        adaptive_max_pool1d_with_indices adaptive_max_pool2d_with_indices
-        adaptive_max_pool3d adaptive_max_pool3d_with_indices affine_grid conv_tbc
-        ctc_loss embedding_bag feature_alpha_dropout fractional_max_pool2d
+        affine_grid conv_tbc ctc_loss embedding_bag fractional_max_pool2d
         fractional_max_pool2d_with_indices fractional_max_pool3d
         fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
-        local_response_norm lp_pool1d lp_pool2d lp_pool3d max_pool1d_with_indices
-        max_pool2d_with_indices max_pool3d_with_indices max_unpool1d max_unpool2d
-        max_unpool3d multi_head_attention_forward multi_margin_loss
-        multilabel_margin_loss multilabel_soft_margin_loss native_channel_shuffle
-        triplet_margin_with_distance_loss upsample upsample_bilinear upsample_nearest"""),
+        multi_head_attention_forward native_channel_shuffle"""),
     "nn.init": _words("""
         constant dirac dirac_ eye kaiming_normal kaiming_uniform normal orthogonal
         sparse sparse_ uniform xavier_normal xavier_uniform"""),

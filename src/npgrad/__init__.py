@@ -85,9 +85,12 @@ from .ops.nn.normalization import (batch_norm_toplevel as batch_norm,  # noqa: F
                                    instance_norm_toplevel as instance_norm,
                                    layer_norm_toplevel as layer_norm)
 from .ops.nn.dropout import (alpha_dropout_, dropout_, feature_dropout,  # noqa: F401
-                             feature_dropout_)
+                             feature_dropout_, feature_alpha_dropout_)
 from .ops.nn.dropout import (alpha_dropout_toplevel as alpha_dropout,  # noqa: F401
-                             dropout_toplevel as dropout, embedding_toplevel as embedding)
+                             dropout_toplevel as dropout, embedding_toplevel as embedding,
+                             feature_alpha_dropout_toplevel as feature_alpha_dropout)
+from .ops.nn.pool import max_pool1d_with_indices  # noqa: F401
+from .ops.nn.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: F401
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401

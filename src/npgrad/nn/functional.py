@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..ops.nn import (activation as _activation, conv as _conv, dropout as _dropout, loss as _loss,
-                      normalization as _normalization, pool as _pool, sampling as _sampling)
+                      lp_pool as _lp_pool, margin_loss as _margin_loss,
+                      normalization as _normalization, pool as _pool, sampling as _sampling,
+                      unpool as _unpool)
 from ..ops.nn.activation import *  # noqa: F401,F403
 from ..ops.nn.dropout import *  # noqa: F401,F403
 from ..ops.nn.normalization import *  # noqa: F401,F403
@@ -17,8 +19,11 @@ from ..ops.creation.random import gumbel_softmax
 from ..ops.nn.conv import *  # noqa: F401,F403
 from ..ops.nn.pool import *  # noqa: F401,F403
 from ..ops.nn.sampling import *  # noqa: F401,F403
+from ..ops.nn.unpool import *  # noqa: F401,F403
+from ..ops.nn.lp_pool import *  # noqa: F401,F403
+from ..ops.nn.margin_loss import *  # noqa: F401,F403
 
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
-__all__ += ["pdist", "gumbel_softmax"]
+__all__ += ["pdist", "gumbel_softmax"] + _unpool.__all__ + _lp_pool.__all__ + _margin_loss.__all__

@@ -439,3 +439,93 @@ with_bf16(SPECS, "nn.functional.linear", "nn.functional.linear-nobias", "nn.func
           "nn.functional.cross_entropy-sum", "nn.functional.cross_entropy-none",
           "nn.functional.cross_entropy-smoothing", "nn.functional.nll_loss",
           "nn.functional.mse_loss")
+
+def unpool(n, output_size=None, kernel=2, stride=None):
+    """``max_unpool{n}d`` of ``max_pool{n}d``'s output and indices."""
+    def run(lib, x):
+        F = lib.nn.functional
+        out, idx = getattr(F, f"max_pool{n}d")(x, kernel, stride, return_indices=True)
+        return getattr(F, f"max_unpool{n}d")(out, idx, kernel, stride, output_size=output_size)
+    return run
+
+
+MLM_TARGET = A(np.array([[3, 0, -1, 1], [1, 1, 2, -1], [0, 1, 2, 3]]))
+
+# The cells take (input, hx, w_ih, w_hh, b_ih, b_hh); hidden size 3, input size 4, batch 2
+# (the top-level cells take batched input only, as PyTorch's; nn.RNNCell unsqueezes)
+CELL = [[(2, 4), (2, 3), (3, 4), (3, 3), (3,), (3,)], [(1, 4), (1, 3), (3, 4), (3, 3), (3,), (3,)]]
+
+
+def cell(name, gates):
+    return [[x, h, (gates * w[0], w[1]), (gates * u[0], u[1]), (gates * b[0],), (gates * c[0],)]
+            for x, h, w, u, b, c in CELL]
+
+
+SPECS += [
+    OpSpec("rnn_tanh_cell", lambda lib, *a: lib.rnn_tanh_cell(*a), cell("rnn_tanh_cell", 1)),
+    OpSpec("rnn_relu_cell", lambda lib, *a: lib.rnn_relu_cell(*a), cell("rnn_relu_cell", 1)),
+    OpSpec("rnn_tanh_cell-nobias", lambda lib, x, h, w, u: lib.rnn_tanh_cell(x, h, w, u),
+           [[(2, 4), (2, 3), (3, 4), (3, 3)]]),
+    OpSpec("lstm_cell", lambda lib, x, h, c, w, u, b, d: lib.stack(
+        lib.lstm_cell(x, (h, c), w, u, b, d)), [[(2, 4), (2, 3), (2, 3), (12, 4), (12, 3),
+                                                 (12,), (12,)]]),
+    OpSpec("gru_cell", lambda lib, *a: lib.gru_cell(*a), cell("gru_cell", 3)),
+    OpSpec("nn.functional.max_unpool1d", unpool(1, kernel=3), [[(2, 3, 7)], [(2, 9)]]),
+    # overlapping windows can pick one input twice: the scatter keeps it once, while the
+    # gradient (a gather, as PyTorch's) reaches both picks, so finite differences disagree
+    OpSpec("nn.functional.max_unpool1d-overlap", unpool(1, kernel=3, stride=2), [[(2, 3, 7)]],
+           gradcheck=False, gradgrad=False),
+    OpSpec("nn.functional.max_unpool2d", unpool(2, output_size=(5, 4)),
+           [[(2, 3, 5, 4)], [(2, 4, 4)]]),
+    OpSpec("nn.functional.max_unpool3d", unpool(3), [[(1, 2, 4, 4, 2)]]),
+    OpSpec("nn.functional.lp_pool1d", lambda lib, x: lib.nn.functional.lp_pool1d(x, 2, 3, 2),
+           [[(2, 3, 7)], [(3, 8)]]),
+    OpSpec("nn.functional.lp_pool2d", lambda lib, x: lib.nn.functional.lp_pool2d(
+        x, 3, (2, 3), ceil_mode=True), [[F((2, 3, 5, 7), 0.2, 2)]]),
+    OpSpec("nn.functional.lp_pool3d", lambda lib, x: lib.nn.functional.lp_pool3d(x, 1.5, 2),
+           [[F((1, 2, 4, 4, 4), 0.2, 2)]]),
+    OpSpec("nn.functional.adaptive_max_pool3d", pool("adaptive_max_pool3d"), [
+        [(1, 2, 5, 4, 3), C(((2, 3, 2),)), C(IDX)], [(2, 4, 4, 4), C((2,)), C({})]]),
+    OpSpec("nn.functional.max_pool2d_with_indices", pool("max_pool2d_with_indices"),
+           [[(1, 2, 4, 4), C((2,)), C({})]],
+           covers=("nn.functional.max_pool1d_with_indices",
+                   "nn.functional.max_pool3d_with_indices", "max_pool1d_with_indices",
+                   "nn.functional.adaptive_max_pool1d_with_indices",
+                   "nn.functional.adaptive_max_pool2d_with_indices",
+                   "nn.functional.adaptive_max_pool3d_with_indices")),
+    OpSpec("nn.functional.local_response_norm", lambda lib, x: lib.nn.functional.
+           local_response_norm(x, 3), [[(2, 5, 4)], [(2, 4, 3, 3)], [(1, 3, 2, 2, 2)]]),
+    OpSpec("nn.functional.local_response_norm-even", lambda lib, x: lib.nn.functional.
+           local_response_norm(x, 4, alpha=0.1, beta=0.5, k=2.0), [[(2, 5, 4)]]),
+    OpSpec("nn.functional.instance_norm-running", lambda lib, x, rm, rv:
+           lib.nn.functional.instance_norm(x, rm, rv, use_input_stats=False), [
+               [(2, 3, 4), RM, RV]]),
+    OpSpec("nn.functional.feature_alpha_dropout", lambda lib, x: lib.nn.functional.
+           feature_alpha_dropout(x, 0.3), [[(2, 3, 4)]]),
+    OpSpec("nn.functional.feature_alpha_dropout-train", lambda lib, x: lib.nn.functional.
+           feature_alpha_dropout(x, 0.3, training=True), [[(2, 3, 4, 4)]], nondet_values=True,
+           grad=False),
+    OpSpec("nn.functional.upsample", lambda lib, x: lib.nn.functional.upsample(
+        x, scale_factor=2, mode="bilinear"), SMALL2D,
+           covers=("nn.functional.upsample_nearest", "nn.functional.upsample_bilinear")),
+    OpSpec("nn.functional.upsample_nearest", lambda lib, x: lib.nn.functional.upsample_nearest(
+        x, size=(4, 5)), SMALL2D),
+    OpSpec("nn.functional.upsample_bilinear", lambda lib, x: lib.nn.functional.
+           upsample_bilinear(x, scale_factor=2), SMALL2D),
+    *_reductions("multi_margin_loss", [[(4, 5), I((4,), 0, 5)], [(5,), I((), 0, 5)]]),
+    OpSpec("nn.functional.multi_margin_loss-p2", lambda lib, x, t, w:
+           lib.nn.functional.multi_margin_loss(x, t, p=2, margin=0.5, weight=w),
+           [[(4, 5), I((4,), 0, 5), F((5,), 0.5, 2, grad=False)]]),
+    *_reductions("multilabel_margin_loss", [[(3, 4), MLM_TARGET],
+                                            [(4,), A(np.array([3, 0, -1, 1]))]]),
+    *_reductions("multilabel_soft_margin_loss", [[(3, 4), F((3, 4), 0, 1)],
+                                                 [(2, 3, 4), F((2, 3, 4), 0, 1)]]),
+    OpSpec("nn.functional.multilabel_soft_margin_loss-weight", lambda lib, x, t, w:
+           lib.nn.functional.multilabel_soft_margin_loss(x, t, w),
+           [[(3, 4), F((3, 4), 0, 1), F((4,), 0.5, 2, grad=False)]]),
+    *_reductions("triplet_margin_with_distance_loss", [[(4, 5), (4, 5), (4, 5)]]),
+    OpSpec("nn.functional.triplet_margin_with_distance_loss-cos", lambda lib, a, p, n:
+           lib.nn.functional.triplet_margin_with_distance_loss(
+               a, p, n, distance_function=lambda u, v: 1 - lib.nn.functional.cosine_similarity(
+                   u, v), margin=0.3, swap=True), [[(4, 5), (4, 5), (4, 5)]]),
+]

@@ -21,7 +21,8 @@ from ..elementwise.binary import where
 from ..indexing.indexing import IndexAdd
 from ...autograd.grad_mode import no_grad
 
-__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "embedding",
+__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+           "feature_alpha_dropout", "embedding",
            "scaled_dot_product_attention"]
 
 
@@ -80,22 +81,37 @@ def dropout3d(input, p: float = 0.5, training: bool = True, inplace: bool = Fals
     return _channel_dropout(input, p, training, inplace, 3)
 
 
-def alpha_dropout(input, p: float = 0.5, training: bool = False,
-                  inplace: bool = False) -> Tensor:
-    """Dropout that keeps SELU's self-normalising mean and variance."""
-    if inplace:  # through apply_, so a graph that saved input keeps its old value
-        return _inplace.apply_(input, alpha_dropout, p, training)
+def _alpha_dropout(input, p: float, training: bool, mask_shape: tuple) -> Tensor:
+    """Alpha dropout with one keep/drop draw per element of ``mask_shape`` (broadcast)."""
     _check_p(p)
     if not training or p == 0.0:
         return input
     alpha_p = -1.7580993408473766
-    keep = default_generator.rng.random(tuple(input.shape)) >= p
+    keep = default_generator.rng.random(mask_shape) >= p
     a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
     b = -a * alpha_p * p
     dt = input._data.dtype
     out = input * Tensor._make((keep * a).astype(dt)) + Tensor._make(
         (~keep * (a * alpha_p) + b).astype(dt))
     return out
+
+
+def alpha_dropout(input, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Dropout that keeps SELU's self-normalising mean and variance."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, alpha_dropout, p, training)
+    return _alpha_dropout(input, p, training, tuple(input.shape))
+
+
+def feature_alpha_dropout(input, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:
+    """Alpha dropout of whole channels: one draw per (sample, channel), as ``dropout2d`` is
+    to ``dropout``."""
+    if inplace:  # through apply_, so a graph that saved input keeps its old value
+        return _inplace.apply_(input, feature_alpha_dropout, p, training)
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    return _alpha_dropout(input, p, training, shape)
 
 
 class Embedding(Primitive):
@@ -203,6 +219,15 @@ def alpha_dropout_toplevel(input: Tensor, p: float, train: builtins.bool) -> Ten
 
 def alpha_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
     return _inplace.apply_(input, alpha_dropout, p, train)
+
+
+def feature_alpha_dropout_toplevel(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    """``torch.feature_alpha_dropout(input, p, train)``."""
+    return feature_alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout_(input: Tensor, p: float, train: builtins.bool) -> Tensor:
+    return _inplace.apply_(input, feature_alpha_dropout, p, train)
 
 
 def feature_dropout(input: Tensor, p: float, train: builtins.bool) -> Tensor:

@@ -15,8 +15,10 @@ from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from .._arguments import Tensor, as_tensor_arg
 from ..linalg.norms import vector_norm
+from .pad import pad
 
-__all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize"]
+__all__ = ["layer_norm", "group_norm", "batch_norm", "instance_norm", "rms_norm", "normalize",
+           "local_response_norm"]
 
 
 def _stats(x: Tensor, dims: tuple, eps: float):
@@ -187,16 +189,49 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats: bool = True, momentum: float = 0.1,
                   eps: float = 1e-5) -> Tensor:
-    """Normalise each channel of each sample over its spatial dims."""
+    """Normalise each channel of each sample over its spatial dims.
+
+    With ``use_input_stats`` the sample's own statistics are used, and running statistics
+    (if given) move towards their mean over the batch; without, the running ones are used.
+    """
     dims = tuple(range(2, input.ndim))
-    xc, rstd = _stats(input, dims, eps)
-    out = xc * rstd
     shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
+    if use_input_stats:
+        xc, rstd = _stats(input, dims, eps)
+        out = xc * rstd
+        if running_mean is not None and running_var is not None:
+            with no_grad():
+                m = momentum if momentum is not None else 0.1
+                running_mean.mul_(1 - m).add_(input.detach().mean(dims).mean(0) * m)
+                var = input.detach().var(dims, correction=1).mean(0)
+                running_var.mul_(1 - m).add_(var * m)
+    else:
+        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """``x / (k + alpha / size * sum of x^2 over a window of size channels)^beta``; the
+    window runs from ``size // 2`` channels before to ``(size - 1) // 2`` after, zero-padded."""
+    input = as_tensor_arg(input, "local_response_norm")
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    c = input.shape[1]
+    sq = input * input
+    before, after = size // 2, (size - 1) // 2
+    padded = sq.reshape(input.shape[0], c, -1)  # (N, C, all spatial positions)
+    padded = pad(padded, (0, 0, before, after))
+    window = sum(padded.narrow(1, j, c) for j in range(size))
+    div = (window.reshape(input.shape) * (alpha / size) + k).pow(beta)
+    return input / div
 
 
 def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:

@@ -28,7 +28,10 @@ from .resample import Resample
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_avg_pool1d",
-           "adaptive_avg_pool2d", "adaptive_avg_pool3d"]
+           "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+           "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d_with_indices"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,3 +486,45 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
 def adaptive_avg_pool3d(input, output_size) -> Tensor:
     """3-D average pooling to ``output_size``."""
     return _adaptive_avg_poolnd(3, "adaptive_avg_pool3d", input, output_size)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """3-D max pooling to an ``output_size`` (None entries keep the input's size)."""
+    return _adaptive_max_poolnd(3, "adaptive_max_pool3d", input, output_size, return_indices)
+
+
+# ---------------------------------------------------------------------------------------------
+# The ``*_with_indices`` forms: the same ops, always returning (output, indices)
+# ---------------------------------------------------------------------------------------------
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """``max_pool1d(..., return_indices=True)``."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """``max_pool2d(..., return_indices=True)``."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """``max_pool3d(..., return_indices=True)``."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    """``adaptive_max_pool1d(..., return_indices=True)``."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    """``adaptive_max_pool2d(..., return_indices=True)``."""
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    """``adaptive_max_pool3d(..., return_indices=True)``."""
+    return adaptive_max_pool3d(input, output_size, True)

@@ -10,6 +10,7 @@ Also ``channel_shuffle``.
 from __future__ import annotations
 
 import math
+import warnings
 from math import prod
 
 import numpy as np
@@ -21,7 +22,7 @@ from .._arguments import as_tensor_arg, describe, Tensor
 from .pool import _adaptive_avg_poolnd
 from .resample import Resample
 
-__all__ = ["interpolate", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
 
 
 def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
@@ -162,6 +163,28 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
                      for L, o, s in zip(size_in, out_sp, scales))
     name = _NAMES[mode].format(n=n) + "Backward0"
     return Resample.apply(input, mats=mats, name=name)
+
+
+def upsample(input, size=None, scale_factor=None, mode: str = "nearest",
+             align_corners=None) -> Tensor:
+    """Deprecated in PyTorch for ``interpolate`` (warns as PyTorch does)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None) -> Tensor:
+    """Deprecated in PyTorch: ``interpolate(..., mode='nearest')``."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None) -> Tensor:
+    """Deprecated in PyTorch: ``interpolate(..., mode='bilinear', align_corners=True)``."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 # ---------------------------------------------------------------------------------------------
