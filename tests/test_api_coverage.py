@@ -217,23 +217,12 @@ NOT_YET: dict[str, frozenset] = {
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
         register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
-        AdaptiveAvgPool3d AdaptiveLogSoftmaxWithLoss AdaptiveMaxPool1d AdaptiveMaxPool3d
-        AvgPool3d CTCLoss ChannelShuffle CircularPad1d CircularPad2d CircularPad3d
-        ConstantPad1d ConstantPad2d ConstantPad3d Container CosineSimilarity
-        CrossMapLRN2d DataParallel EmbeddingBag FeatureAlphaDropout Fold
-        FractionalMaxPool2d FractionalMaxPool3d GRUCell Hardshrink InstanceNorm1d
-        InstanceNorm2d InstanceNorm3d LPPool1d LPPool2d LPPool3d LSTMCell
-        LazyBatchNorm1d LazyBatchNorm2d LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d
-        LazyConvTranspose1d LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d
-        LazyInstanceNorm2d LazyInstanceNorm3d LazyLinear LinearCrossEntropyLoss
-        LinearCrossEntropyOptions LocalResponseNorm MaxPool3d MaxUnpool1d MaxUnpool2d
-        MaxUnpool3d MultiLabelMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss
-        NLLLoss2d PairwiseDistance PixelShuffle PixelUnshuffle RNNCell RNNCellBase RReLU
-        ReflectionPad1d ReflectionPad2d ReflectionPad3d ReplicationPad1d
-        ReplicationPad2d ReplicationPad3d Softmax2d Softshrink SyncBatchNorm Transformer
-        TripletMarginWithDistanceLoss Unfold UninitializedBuffer UninitializedParameter
-        Upsample UpsamplingBilinear2d UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
-        attention grad parallel"""),
+        AdaptiveLogSoftmaxWithLoss CTCLoss CrossMapLRN2d DataParallel EmbeddingBag
+        FractionalMaxPool2d FractionalMaxPool3d LazyBatchNorm1d LazyBatchNorm2d
+        LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d
+        LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d LazyInstanceNorm2d
+        LazyInstanceNorm3d LazyLinear LinearCrossEntropyLoss LinearCrossEntropyOptions
+        Transformer UninitializedBuffer UninitializedParameter attention grad parallel"""),
     "nn.functional": _words("""
         affine_grid conv_tbc ctc_loss embedding_bag fractional_max_pool2d
         fractional_max_pool2d_with_indices fractional_max_pool3d

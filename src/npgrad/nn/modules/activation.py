@@ -252,3 +252,58 @@ class LogSoftmax(_SoftmaxLike):
 class Softmin(_SoftmaxLike):
     """Softmin over ``dim``."""
     fn = staticmethod(F.softmin)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dim -3) of (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D "
+                             f"instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
+class RReLU(Module):
+    """Leaky ReLU with a random slope in [lower, upper] in training (their mean in eval)."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                 inplace: bool = False) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace
+                                                             else "")
+
+
+class _Shrink(Module):
+    fn = None
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input: Tensor) -> Tensor:
+        return type(self).fn(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Hardshrink(_Shrink):
+    """``x`` where ``|x| > lambd``, else 0."""
+    fn = staticmethod(F.hardshrink)
+
+
+class Softshrink(_Shrink):
+    """``x - lambd * sign(x)`` where ``|x| > lambd``, else 0."""
+    fn = staticmethod(F.softshrink)
+
+
+# PyTorch defines MultiheadAttention in activation.py; npgrad keeps it beside the transformer
+# layers in transformer.py, and this import gives it PyTorch's import path too.
+from .transformer import MultiheadAttention  # noqa: E402,F401

@@ -2,6 +2,7 @@
 ``ParameterDict``."""
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from typing import Iterable, Iterator
 
@@ -295,3 +296,16 @@ def _as_param(value):
     if isinstance(value, Tensor):
         return Parameter(value)
     raise TypeError(f"cannot register '{type(value).__name__}' as a parameter")
+
+
+class Container(Module):
+    """PyTorch's deprecated ``nn.Container``: a Module whose keyword arguments become its
+    submodules (it warns, as PyTorch does)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__()
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now "
+                      "implemented in `nn.Module`. Subclass that instead.", FutureWarning,
+                      stacklevel=2)
+        for key, value in kwargs.items():
+            self.add_module(key, value)

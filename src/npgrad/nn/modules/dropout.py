@@ -45,3 +45,8 @@ class Dropout3d(_DropoutNd):
 class AlphaDropout(_DropoutNd):
     """Dropout that keeps SELU's mean and variance."""
     fn = staticmethod(F.alpha_dropout)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels (SELU's saturation value in place of zero)."""
+    fn = staticmethod(F.feature_alpha_dropout)

@@ -19,6 +19,19 @@ def _affine(module: Module, n: int, affine: bool, bias: bool, dtype) -> None:
                               else None)
 
 
+def running_stats(module: Module, n: int, track: bool, dtype) -> None:
+    """The buffers ``running_mean`` (zeros), ``running_var`` (ones) and
+    ``num_batches_tracked``, or None in their place when ``track`` is False."""
+    if track:
+        module.register_buffer("running_mean", zeros(n, dtype=dtype))
+        module.register_buffer("running_var", ones(n, dtype=dtype))
+        module.register_buffer("num_batches_tracked", Tensor._make(np.array(0, np.int64)))
+    else:
+        module.register_buffer("running_mean", None)
+        module.register_buffer("running_var", None)
+        module.register_buffer("num_batches_tracked", None)
+
+
 class LayerNorm(Module):
     """Normalise over the trailing ``normalized_shape`` dims, with a learned scale and shift."""
 
@@ -114,14 +127,7 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine(self, num_features, affine, bias, dtype)
-        if track_running_stats:
-            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", Tensor._make(np.array(0, np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        running_stats(self, num_features, track_running_stats, dtype)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -136,10 +142,13 @@ class _BatchNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input: Tensor) -> Tensor:
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._dims:
             raise ValueError(f"expected {' or '.join(f'{d}D' for d in self._dims)} input "
                              f"(got {input.ndim}D input)")
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked._data += 1
@@ -176,3 +185,18 @@ class BatchNorm3d(_BatchNorm):
     """Batch norm of (N, C, D, H, W) inputs."""
 
     _dims = (5,)
+
+
+class LocalResponseNorm(Module):
+    """Normalise each channel by the squares of its ``size`` neighbouring channels."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                 k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

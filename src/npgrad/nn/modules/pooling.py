@@ -1,4 +1,5 @@
-"""Pooling layers: max, average and adaptive pooling over 1-d and 2-d inputs."""
+"""Pooling layers: max, average, adaptive, power-average (LP) pooling and max unpooling, in
+1, 2 and 3 dims."""
 from __future__ import annotations
 
 from ...tensor import Tensor
@@ -36,6 +37,11 @@ class MaxPool2d(_MaxPoolNd):
     _fn = "max_pool2d"
 
 
+class MaxPool3d(_MaxPoolNd):
+    """Max over sliding windows of (N, C, D, H, W) inputs."""
+    _fn = "max_pool3d"
+
+
 class _AvgPoolNd(Module):
     _fn = ""
 
@@ -64,6 +70,11 @@ class AvgPool1d(_AvgPoolNd):
 class AvgPool2d(_AvgPoolNd):
     """Mean over sliding windows of (N, C, H, W) inputs."""
     _fn = "avg_pool2d"
+
+
+class AvgPool3d(_AvgPoolNd):
+    """Mean over sliding windows of (N, C, D, H, W) inputs."""
+    _fn = "avg_pool3d"
 
 
 class _Adaptive(Module):
@@ -96,3 +107,92 @@ class AdaptiveAvgPool2d(_Adaptive):
 class AdaptiveMaxPool2d(_Adaptive):
     """Max pooling to a fixed output size."""
     _fn = "adaptive_max_pool2d"
+
+
+class AdaptiveAvgPool3d(_Adaptive):
+    """3-d average pooling to a fixed output size."""
+    _fn = "adaptive_avg_pool3d"
+
+
+class AdaptiveMaxPool1d(_Adaptive):
+    """Max pooling to a fixed output length."""
+    _fn = "adaptive_max_pool1d"
+
+
+class AdaptiveMaxPool3d(_Adaptive):
+    """3-d max pooling to a fixed output size."""
+    _fn = "adaptive_max_pool3d"
+
+
+class _MaxUnpoolNd(Module):
+    """Inverse of max pooling: values back at the positions of their indices."""
+
+    _n = 1
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        n = self._n
+        self.kernel_size = _ntuple(kernel_size, n)
+        self.stride = _ntuple(stride if stride is not None else kernel_size, n)
+        self.padding = _ntuple(padding, n)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
+        return getattr(F, f"max_unpool{self._n}d")(input, indices, self.kernel_size,
+                                                   self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _ntuple(value, n: int) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """Inverse of ``MaxPool1d``."""
+    _n = 1
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """Inverse of ``MaxPool2d``."""
+    _n = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """Inverse of ``MaxPool3d``."""
+    _n = 3
+
+
+class _LPPoolNd(Module):
+    """Power-average pooling: the ``norm_type``-norm of each window."""
+
+    _n = 1
+
+    def __init__(self, norm_type: float, kernel_size, stride=None,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.norm_type, self.kernel_size, self.stride = norm_type, kernel_size, stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Tensor) -> Tensor:
+        return getattr(F, f"lp_pool{self._n}d")(input, float(self.norm_type), self.kernel_size,
+                                                self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """Power-average pooling of (N, C, L) inputs."""
+    _n = 1
+
+
+class LPPool2d(_LPPoolNd):
+    """Power-average pooling of (N, C, H, W) inputs."""
+    _n = 2
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling of (N, C, D, H, W) inputs."""
+    _n = 3

@@ -13,6 +13,7 @@ import math
 from ...ops.nn import activation as A
 from ...ops.creation.factories import empty, zeros
 from ...ops.nn.dropout import dropout
+from ...ops.nn import rnn as cells
 from ...ops.shape.joins import cat, stack
 from ...ops.elementwise.trig import sigmoid, tanh
 from ...tensor import Tensor
@@ -213,3 +214,107 @@ class GRU(RNNBase):
         out, finals = self._run(x, states)
         h_n = stack(finals, 0)
         return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells: one time step, the caller loops (nn.RNNCell, nn.LSTMCell, nn.GRUCell)
+# ---------------------------------------------------------------------------------------------
+
+class RNNCellBase(Module):
+    """Parameters ``weight_ih`` (gates * hidden, input), ``weight_hh``, ``bias_ih``,
+    ``bias_hh`` of one cell, initialised uniform in +-1/sqrt(hidden_size) as PyTorch's."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        g = num_chunks * hidden_size
+        self.weight_ih = Parameter(empty(g, input_size, dtype=dtype))
+        self.weight_hh = Parameter(empty(g, hidden_size, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(empty(g, dtype=dtype))
+            self.bias_hh = Parameter(empty(g, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for w in self.parameters():
+            init.uniform_(w, -bound, bound)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if not self.bias:
+            s += ", bias=False"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def _batched(self, input: Tensor, hx, name: str, states: int = 1) -> tuple:
+        """(input, the ``states`` hidden states as a tuple (zeros when ``hx`` is None),
+        whether the input was batched), all 2-d."""
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.ndim}D "
+                             f"instead")
+        batched = input.ndim == 2
+        x = input if batched else input.unsqueeze(0)
+        if hx is None:
+            h0 = zeros(x.shape[0], self.hidden_size, dtype=input.dtype)
+            states = (h0,) * states
+        else:
+            states = tuple(hx) if states > 1 else (hx,)
+            for h in states:
+                if h.ndim != input.ndim:
+                    raise RuntimeError(f"{name}: Expected hidden to be "
+                                       f"{'2D' if batched else '1D'}, got {h.ndim}D instead")
+            if not batched:
+                states = tuple(h.unsqueeze(0) for h in states)
+        return x, states, batched
+
+    def _weights(self) -> tuple:
+        return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
+
+
+class RNNCell(RNNCellBase):
+    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, (h,), batched = self._batched(input, hx, "RNNCell")
+        cell = cells.rnn_tanh_cell if self.nonlinearity == "tanh" else cells.rnn_relu_cell
+        out = cell(x, h, *self._weights())
+        return out if batched else out.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step; ``hx`` is ``(h, c)``, returns the new ``(h, c)``."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input: Tensor, hx=None) -> tuple:
+        x, (h, c), batched = self._batched(input, hx, "LSTMCell", states=2)
+        h, c = cells.lstm_cell(x, (h, c), *self._weights())
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        x, (h,), batched = self._batched(input, hx, "GRUCell")
+        out = cells.gru_cell(x, h, *self._weights())
+        return out if batched else out.squeeze(0)

@@ -20,7 +20,7 @@ from .. import init
 from ..parameter import Parameter
 from .container import ModuleList
 from .dropout import Dropout
-from .linear import Linear
+from .linear import Linear, NonDynamicallyQuantizableLinear
 from .module import Module
 from .normalization import LayerNorm
 from ...dtypes import get_default_dtype, is_float_np, to_dtype
@@ -32,10 +32,6 @@ def _additive(mask: Tensor | None, dtype) -> Tensor | None:
     if mask is None or is_float_np(mask._data.dtype):
         return mask
     return Tensor._make(np.where(mask._data, -np.inf, 0.0).astype(dtype))
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A Linear layer; PyTorch names MultiheadAttention's output projection so (and prints it)."""
 
 
 class MultiheadAttention(Module):
