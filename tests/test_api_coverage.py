@@ -228,9 +228,6 @@ NOT_YET: dict[str, frozenset] = {
         fractional_max_pool2d_with_indices fractional_max_pool3d
         fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
         multi_head_attention_forward native_channel_shuffle"""),
-    "nn.init": _words("""
-        constant dirac dirac_ eye kaiming_normal kaiming_uniform normal orthogonal
-        sparse sparse_ uniform xavier_normal xavier_uniform"""),
     "nn.utils": _words("""
         clip_grads_with_norm_ convert_conv2d_weight_memory_format
         convert_conv3d_weight_memory_format fuse_conv_bn_eval fuse_conv_bn_weights
