@@ -233,10 +233,7 @@ NOT_YET: dict[str, frozenset] = {
         convert_conv3d_weight_memory_format fuse_conv_bn_eval fuse_conv_bn_weights
         fuse_linear_bn_eval fuse_linear_bn_weights fusion get_total_norm init
         memory_format parametrizations parametrize remove_spectral_norm
-        remove_weight_norm rnn skip_init spectral_norm stateless weight_norm"""),
-    "nn.utils.rnn": _words("""
-        PackedSequence PackedSequence_ invert_permutation pack_padded_sequence
-        pack_sequence pad_packed_sequence pad_sequence unpack_sequence unpad_sequence"""),
+        remove_weight_norm skip_init spectral_norm stateless weight_norm"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

@@ -14,12 +14,21 @@ from ...ops.nn import activation as A
 from ...ops.creation.factories import empty, zeros
 from ...ops.nn.dropout import dropout
 from ...ops.nn import rnn as cells
+from ...ops.indexing.indexing import index_select
 from ...ops.shape.joins import cat, stack
 from ...ops.elementwise.trig import sigmoid, tanh
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence, pad_packed_sequence
 from .module import Module
+
+
+def _keep_rows(new, old, n: int):
+    """``new``'s first ``n`` rows over ``old``'s others (a state, or an (h, c) pair)."""
+    if isinstance(new, tuple):
+        return tuple(_keep_rows(a, b, n) for a, b in zip(new, old))
+    return cat([new[:n], old[n:]], 0)
 
 
 class RNNBase(Module):
@@ -83,8 +92,10 @@ class RNNBase(Module):
         """One time step: ``xp`` is the input already projected by ``W_ih`` (+ ``b_ih``)."""
         raise NotImplementedError
 
-    def _run(self, x: Tensor, states: list) -> tuple:
-        """``x`` is (L, N, features); ``states`` one initial state per (layer, direction)."""
+    def _run(self, x: Tensor, states: list, batch_sizes=None) -> tuple:
+        """``x`` is (L, N, features); ``states`` one initial state per (layer, direction).
+        ``batch_sizes`` (packed input, batch sorted by decreasing length): at step t only the
+        first ``batch_sizes[t]`` sequences step, the others keep their state."""
         dirs = 2 if self.bidirectional else 1
         finals = []
         for layer in range(self.num_layers):
@@ -98,7 +109,10 @@ class RNNBase(Module):
                 steps = range(x.shape[0] - 1, -1, -1) if d else range(x.shape[0])
                 hs = [None] * x.shape[0]
                 for t in steps:
-                    state = self._cell(proj[t], state, w_hh, b_hh)
+                    new = self._cell(proj[t], state, w_hh, b_hh)
+                    if batch_sizes is not None and batch_sizes[t] < x.shape[1]:
+                        new = _keep_rows(new, state, int(batch_sizes[t]))
+                    state = new
                     hs[t] = state[0] if isinstance(state, tuple) else state
                 outs.append(stack(hs, 0))
                 finals.append(state)
@@ -106,6 +120,28 @@ class RNNBase(Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = dropout(x, self.dropout, True)
         return x, finals
+
+    def _forward_packed(self, input: PackedSequence, hx):
+        """The layer over a PackedSequence: a PackedSequence of outputs, and the final
+        states in the batch's original order (``hx`` is given in that order too)."""
+        sizes = input.batch_sizes._data
+        x, _ = pad_packed_sequence(PackedSequence(input.data, input.batch_sizes))
+        if x.shape[2] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {x.shape[2]}")
+        order, back = input.sorted_indices, input.unsorted_indices
+        hx = hx if isinstance(hx, tuple) else (hx,) * (2 if self._gates == 4 else 1)
+        states = [self._initial(h if h is None or order is None else index_select(h, 1, order),
+                                x.shape[1], x, True) for h in hx]
+        out, finals = self._run(x, states[0] if len(states) == 1 else list(zip(*states)),
+                                sizes)
+        data = cat([out[t, :int(b)] for t, b in enumerate(sizes)], 0)
+        packed = PackedSequence(data, input.batch_sizes, order, back)
+        finals = [finals] if len(states) == 1 else list(zip(*finals))
+        h_n = [stack(list(f), 0) for f in finals]
+        if back is not None:
+            h_n = [index_select(h, 1, back) for h in h_n]
+        return packed, (h_n[0] if len(h_n) == 1 else tuple(h_n))
 
     def _initial(self, hx, batch: int, like: Tensor, batched: bool):
         dirs = 2 if self.bidirectional else 1
@@ -157,6 +193,8 @@ class RNN(RNNBase):
         return tanh(z) if self.nonlinearity == "tanh" else A.relu(z)
 
     def forward(self, input: Tensor, hx: Tensor | None = None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         states = self._initial(hx, x.shape[1], x, batched)
         out, finals = self._run(x, states)
@@ -180,6 +218,8 @@ class LSTM(RNNBase):
         return sigmoid(o) * tanh(c), c
 
     def forward(self, input: Tensor, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         h0, c0 = (None, None) if hx is None else hx
         hs = self._initial(h0, x.shape[1], x, batched)
@@ -209,6 +249,8 @@ class GRU(RNNBase):
         return (1 - z) * n + z * h
 
     def forward(self, input: Tensor, hx: Tensor | None = None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         states = self._initial(hx, x.shape[1], x, batched)
         out, finals = self._run(x, states)
