@@ -204,14 +204,13 @@ NOT_YET: dict[str, frozenset] = {
         kl_div legacy_contiguous_format library lobpcg lstm lu lu_solve lu_unpack
         margin_ranking_loss masked monitor multiprocessing native_batch_norm
         native_channel_shuffle native_dropout native_group_norm native_layer_norm
-        native_norm norm_except_dim orgqr ormqr pca_lowrank permute_copy
-        poisson_nll_loss profiler quasirandom rnn_relu rnn_tanh segment_reduce
-        select_copy set_autocast_cache_enabled set_autocast_cpu_dtype
-        set_autocast_cpu_enabled set_autocast_dtype set_autocast_enabled
-        set_autocast_gpu_dtype signal slice_copy slice_inverse split_copy
-        split_with_sizes_copy squeeze_copy svd_lowrank t_copy thread_safe_generator
-        to_dlpack torch_version transpose_copy triplet_margin_loss types uint16 uint32
-        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
+        native_norm orgqr ormqr pca_lowrank permute_copy poisson_nll_loss profiler
+        quasirandom rnn_relu rnn_tanh segment_reduce select_copy
+        set_autocast_cache_enabled set_autocast_cpu_dtype set_autocast_cpu_enabled
+        set_autocast_dtype set_autocast_enabled set_autocast_gpu_dtype signal slice_copy
+        slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
+        thread_safe_generator to_dlpack torch_version transpose_copy triplet_margin_loss
+        types uint16 uint32 uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
     "Tensor": _words("""
         as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
@@ -228,12 +227,6 @@ NOT_YET: dict[str, frozenset] = {
         fractional_max_pool2d_with_indices fractional_max_pool3d
         fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
         multi_head_attention_forward native_channel_shuffle"""),
-    "nn.utils": _words("""
-        clip_grads_with_norm_ convert_conv2d_weight_memory_format
-        convert_conv3d_weight_memory_format fuse_conv_bn_eval fuse_conv_bn_weights
-        fuse_linear_bn_eval fuse_linear_bn_weights fusion get_total_norm init
-        memory_format parametrizations parametrize remove_spectral_norm
-        remove_weight_norm skip_init spectral_norm stateless weight_norm"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

@@ -310,3 +310,8 @@ SPECS = [
 ]
 
 with_bf16(SPECS, "matmul", "mm", "bmm", "addmm", "baddbmm")  # (computed in float32 BLAS)
+SPECS += [
+    OpSpec("norm_except_dim", lambda lib, v, p, d: lib.norm_except_dim(v, p, d),
+           [[(3, 4, 2), C(2), C(0)], [(3, 4, 2), C(2), C(1)], [(3, 4, 2), C(2), C(2)],
+            [(3, 4), C(2), C(-1)], [(4, 3), C(3), C(1)]]),
+]

@@ -1,4 +1,5 @@
-"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_``, in place on ``.grad``."""
+"""Gradient clipping: ``clip_grad_norm_`` (= ``get_total_norm`` then ``clip_grads_with_norm_``)
+and ``clip_grad_value_``, in place on ``.grad``."""
 from __future__ import annotations
 
 import math
@@ -15,6 +16,48 @@ def _with_grads(parameters) -> list[Tensor]:
     return [p for p in parameters if p.grad is not None]
 
 
+def _total_norm(arrays: list, norm_type: float) -> float:
+    """The ``norm_type`` norm of all ``arrays`` together (the norm of their norms)."""
+    if not arrays:
+        return 0.0
+    if norm_type == math.inf:
+        return max(float(np.abs(g).max()) if g.size else 0.0 for g in arrays)
+    if norm_type == 2.0 and all(g.dtype in (np.float32, np.float64) for g in arrays):
+        # one BLAS dot per array, accumulating in its dtype as PyTorch's norms do (the
+        # float64 abs/power/sum below makes four passes and a copy)
+        return math.sqrt(sum(float(np.vdot(g, g)) for g in arrays))
+    return sum(float(np.sum(np.abs(g.astype(np.float64)) ** norm_type))
+               for g in arrays) ** (1.0 / norm_type)
+
+
+def get_total_norm(tensors: Iterable[Tensor] | Tensor, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach=None) -> Tensor:
+    """The ``norm_type`` norm of all ``tensors`` together (as if concatenated into one
+    vector), a 0-d tensor of their dtype. NOTE: computed outside the graph (PyTorch's is
+    differentiable; it is used on gradients, which need no graph)."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    arrays = [t._data for t in tensors]
+    norm_type = float(norm_type)
+    total = _total_norm(arrays, norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
+                           "`parameters` is non-finite, so it cannot be clipped. To disable "
+                           "this error and scale the gradients by the non-finite norm anyway, "
+                           "set `error_if_nonfinite=False`")
+    dtype = arrays[0].dtype if arrays else np.float32
+    return Tensor._make(np.array(total, dtype))
+
+
+def clip_grads_with_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
+                          total_norm, foreach=None) -> None:
+    """Scale the gradients by ``min(max_norm / (total_norm + 1e-6), 1)`` in place (the
+    second half of ``clip_grad_norm_``, with a norm computed by ``get_total_norm``)."""
+    params = _with_grads(parameters)
+    coef = min(max_norm / (float(total_norm) + 1e-6), 1.0)
+    for p in params:
+        p.grad._data *= p.grad._data.dtype.type(coef)
+
+
 def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
                     norm_type: float = 2.0, error_if_nonfinite: bool = False,
                     foreach=None) -> Tensor:
@@ -24,27 +67,9 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
     params = _with_grads(parameters)
     if not params:
         return Tensor._make(np.array(0.0, np.float32))
-    norm_type = float(norm_type)
-    grads = [p.grad._data for p in params]
-    if norm_type == math.inf:
-        norms = [np.abs(g).max() if g.size else 0.0 for g in grads]
-        total = max(norms)
-    elif norm_type == 2.0 and all(g.dtype in (np.float32, np.float64) for g in grads):
-        # one BLAS dot per gradient, accumulating in its dtype as PyTorch's norms do (the
-        # float64 abs/power/sum below makes four passes and a copy)
-        total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-    else:
-        total = sum(float(np.sum(np.abs(g.astype(np.float64)) ** norm_type))
-                    for g in grads) ** (1.0 / norm_type)
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
-                           "`parameters` is non-finite, so it cannot be clipped. To disable "
-                           "this error and scale the gradients by the non-finite norm anyway, "
-                           "set `error_if_nonfinite=False`")
-    coef = min(max_norm / (total + 1e-6), 1.0)
-    for p in params:
-        p.grad._data *= p.grad._data.dtype.type(coef)
-    return Tensor._make(np.array(total, grads[0].dtype))
+    total = get_total_norm([p.grad for p in params], norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(params, max_norm, total)
+    return total
 
 
 def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,

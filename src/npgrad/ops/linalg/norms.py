@@ -21,7 +21,8 @@ from ..reduction.reduce import amax, amin, expand_back, reduce_dims
 from ..elementwise.binary import where
 from ..elementwise.unary import sign
 
-__all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist"]
+__all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist",
+           "norm_except_dim"]
 
 
 def _share(a: np.ndarray, value: np.ndarray, dims: tuple, dtype) -> Tensor:
@@ -256,6 +257,18 @@ def dist(input, other, p=2) -> Tensor:
     """The ``p``-norm of ``input - other`` (broadcast)."""
     input, other = as_tensor_arg(input, "dist"), as_tensor_arg(other, "dist")
     return vector_norm(input - other, float(p))
+
+
+def norm_except_dim(v, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 (torch's name)
+    """The ``pow``-norm of each slice ``v.select(dim, i)``, shaped 1 in every other dim (the
+    norm of weight normalisation); ``dim=-1`` means the norm of the whole tensor, as in
+    PyTorch (not the last dim)."""
+    v = as_tensor_arg(v, "norm_except_dim")
+    if dim == -1:
+        return vector_norm(v, float(pow))
+    d = norm_dim(dim, v.ndim, "norm_except_dim")
+    others = tuple(k for k in range(v.ndim) if k != d)
+    return vector_norm(v, float(pow), others, keepdim=True)
 
 
 def renorm(input, p, dim: int, maxnorm) -> Tensor:
