@@ -109,6 +109,15 @@ CASES = {
     "GRUCell": (lambda lib: lib.nn.GRUCell(3, 4),
                 lambda lib, rng, dt: (randn(lib, rng, dt, 2, 3), randn(lib, rng, dt, 2, 4))),
     "GRUCell-nohx": (lambda lib: lib.nn.GRUCell(3, 4), x_(5, 3)),
+    "Transformer": (lambda lib: lib.nn.Transformer(8, 2, 2, 1, 16, dropout=0.0),
+                    lambda lib, rng, dt: (randn(lib, rng, dt, 5, 2, 8),
+                                          randn(lib, rng, dt, 4, 2, 8))),
+    "Transformer-bf-normfirst-masks": (
+        lambda lib: lib.nn.Transformer(8, 2, 1, 2, 16, dropout=0.0, batch_first=True,
+                                       norm_first=True, activation="gelu"),
+        lambda lib, rng, dt: (randn(lib, rng, dt, 2, 5, 8), randn(lib, rng, dt, 2, 4, 8), None,
+                              lib.nn.Transformer.generate_square_subsequent_mask(4),
+                              None, lib.tensor([[False] * 4 + [True], [False] * 5]))),
     "SyncBatchNorm": (lambda lib: lib.nn.SyncBatchNorm(3), x_(4, 3, 2, 2)),
     "SyncBatchNorm-converted": (lambda lib: lib.nn.SyncBatchNorm.convert_sync_batchnorm(
         lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.BatchNorm1d(3))), x_(4, 3)),
