@@ -217,11 +217,8 @@ NOT_YET: dict[str, frozenset] = {
         register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
         AdaptiveLogSoftmaxWithLoss CTCLoss CrossMapLRN2d DataParallel EmbeddingBag
-        FractionalMaxPool2d FractionalMaxPool3d LazyBatchNorm1d LazyBatchNorm2d
-        LazyBatchNorm3d LazyConv1d LazyConv2d LazyConv3d LazyConvTranspose1d
-        LazyConvTranspose2d LazyConvTranspose3d LazyInstanceNorm1d LazyInstanceNorm2d
-        LazyInstanceNorm3d LazyLinear LinearCrossEntropyLoss LinearCrossEntropyOptions
-        Transformer UninitializedBuffer UninitializedParameter attention grad parallel"""),
+        FractionalMaxPool2d FractionalMaxPool3d LinearCrossEntropyLoss
+        LinearCrossEntropyOptions attention grad parallel"""),
     "nn.functional": _words("""
         affine_grid conv_tbc ctc_loss embedding_bag fractional_max_pool2d
         fractional_max_pool2d_with_indices fractional_max_pool3d

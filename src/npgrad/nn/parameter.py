@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import get_default_dtype, to_dtype
 from ..tensor import Tensor
 
 
@@ -58,4 +59,59 @@ class Buffer(Tensor):
         return self
 
     def __init__(self, data: Tensor, *, persistent: bool = True) -> None:
+        pass
+
+
+class UninitializedTensorMixin:
+    """A parameter or buffer whose shape is not known yet (the lazy modules'): it holds no
+    data until ``materialize(shape)`` turns it into an ordinary one."""
+
+    cls_to_become: type = Tensor
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        """Give it (uninitialised) data of ``shape`` and become ``cls_to_become``."""
+        dt = (to_dtype(dtype) if dtype is not None else get_default_dtype()).np
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        self._data = np.empty(shape, dt)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. "
+                           "This error usually happens in `load_state_dict` when trying to load "
+                           "an uninitialized parameter into an initialized one. Call `forward` "
+                           "to initialize the parameters before accessing their attributes.")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter of a lazy module, before its first forward gives it a shape."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
+        return Parameter.__new__(cls, None, requires_grad)
+
+    def __init__(self, requires_grad: bool = True, device=None, dtype=None) -> None:
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer of a lazy module, before its first forward gives it a shape."""
+
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad: bool = False, device=None, dtype=None,
+                persistent: bool = True):
+        self = object.__new__(cls)
+        self._init(np.empty((0,), np.float32))
+        self.persistent = persistent
+        return self
+
+    def __init__(self, requires_grad: bool = False, device=None, dtype=None,
+                 persistent: bool = True) -> None:
         pass

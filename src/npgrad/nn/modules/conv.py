@@ -7,7 +7,9 @@ import math
 from ...ops.creation.factories import empty
 from ...tensor import Tensor
 from .. import functional as F, init
-from ..parameter import Parameter
+from ...autograd.grad_mode import no_grad
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 
@@ -155,3 +157,83 @@ class ConvTranspose2d(_ConvTranspose):
 class ConvTranspose3d(_ConvTranspose):
     """Transposed 3-d convolution."""
     _n, _fn = 3, "conv_transpose3d"
+
+
+class _LazyConvNd(LazyModuleMixin):
+    """A convolution whose ``in_channels`` is read from its first input (dim 1, or dim 0 of
+    unbatched input)."""
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None,
+                 dtype=None) -> None:
+        super().__init__(0, 0, kernel_size, stride=stride, padding=padding, dilation=dilation,
+                         groups=groups, bias=False, padding_mode=padding_mode)
+        self._uninitialized(out_channels, bias)
+
+    def _uninitialized(self, out_channels: int, bias: bool) -> None:
+        self.weight = UninitializedParameter()
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter()
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args) -> None:
+        if self.has_uninitialized_params():
+            batched = input.ndim == self._n + 2
+            self.in_channels = input.shape[1 if batched else 0]
+            if self.in_channels % self.groups:
+                raise ValueError("in_channels must be divisible by groups")
+            g = self.groups
+            shape = ((self.in_channels, self.out_channels // g) if self._transposed
+                     else (self.out_channels, self.in_channels // g)) + self.kernel_size
+            with no_grad():
+                self.weight.materialize(shape)
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self.reset_parameters()
+
+
+class LazyConv1d(_LazyConvNd, Conv1d):
+    """``Conv1d`` with ``in_channels`` from the first input."""
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConvNd, Conv2d):
+    """``Conv2d`` with ``in_channels`` from the first input."""
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConvNd, Conv3d):
+    """``Conv3d`` with ``in_channels`` from the first input."""
+    cls_to_become = Conv3d
+
+
+class _LazyConvTransposeNd(_LazyConvNd):
+    """The transposed convolutions' argument order (``output_padding`` before ``groups``)."""
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups: int = 1, bias: bool = True, dilation=1, padding_mode: str = "zeros",
+                 device=None, dtype=None) -> None:
+        super(_LazyConvNd, self).__init__(0, 0, kernel_size, stride=stride, padding=padding,
+                                          output_padding=output_padding, groups=groups,
+                                          bias=False, dilation=dilation,
+                                          padding_mode=padding_mode)
+        self._uninitialized(out_channels, bias)
+
+
+class LazyConvTranspose1d(_LazyConvTransposeNd, ConvTranspose1d):
+    """``ConvTranspose1d`` with ``in_channels`` from the first input."""
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTransposeNd, ConvTranspose2d):
+    """``ConvTranspose2d`` with ``in_channels`` from the first input."""
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTransposeNd, ConvTranspose3d):
+    """``ConvTranspose3d`` with ``in_channels`` from the first input."""
+    cls_to_become = ConvTranspose3d

@@ -8,7 +8,7 @@ from ...ops.nn import normalization as F
 from ...tensor import Tensor
 from .. import init
 from .module import Module
-from .normalization import _affine, running_stats
+from .normalization import _affine, _LazyNormBase, running_stats
 
 
 class _InstanceNorm(Module):
@@ -77,3 +77,23 @@ class InstanceNorm2d(_InstanceNorm):
 class InstanceNorm3d(_InstanceNorm):
     """Instance norm of (N, C, D, H, W) or (C, D, H, W) inputs."""
     _n = 3
+
+
+# NOTE: PyTorch's lazy instance norms default to affine=True and track_running_stats=True
+# (the batch norms' defaults, not InstanceNorm's), and read num_features from dim 1 even of
+# unbatched input; npgrad's do the same.
+
+
+class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):
+    """``InstanceNorm1d`` with ``num_features`` from the first input."""
+    cls_to_become = InstanceNorm1d
+
+
+class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d):
+    """``InstanceNorm2d`` with ``num_features`` from the first input."""
+    cls_to_become = InstanceNorm2d
+
+
+class LazyInstanceNorm3d(_LazyNormBase, InstanceNorm3d):
+    """``InstanceNorm3d`` with ``num_features`` from the first input."""
+    cls_to_become = InstanceNorm3d
