@@ -194,23 +194,21 @@ NOT_YET: dict[str, frozenset] = {
         AcceleratorError BFloat16Tensor Event FatalError GradScaler OutOfMemoryError
         Stream accelerator affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting bfloat16
-        clear_autocast_cache conv_tbc convolution cosine_embedding_loss cpu ctc_loss
-        detach_copy diagonal_copy distributed distributions embedding_bag
-        embedding_renorm_ empty_permuted expand_copy from_dlpack from_file func
-        functional geqrf get_autocast_cpu_dtype get_autocast_dtype
-        get_autocast_gpu_dtype get_device_module grid_sampler grid_sampler_2d
-        grid_sampler_3d gru hash_tensor hinge_embedding_loss histogramdd hub igamma
-        igammac is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit
-        kl_div legacy_contiguous_format library lobpcg lstm lu lu_solve lu_unpack
-        margin_ranking_loss masked monitor multiprocessing native_batch_norm
-        native_channel_shuffle native_dropout native_group_norm native_layer_norm
-        native_norm orgqr ormqr pca_lowrank permute_copy poisson_nll_loss profiler
+        clear_autocast_cache conv_tbc convolution cpu ctc_loss detach_copy diagonal_copy
+        distributed distributions embedding_bag embedding_renorm_ empty_permuted
+        expand_copy from_dlpack from_file func functional geqrf get_autocast_cpu_dtype
+        get_autocast_dtype get_autocast_gpu_dtype get_device_module grid_sampler
+        grid_sampler_2d grid_sampler_3d gru hash_tensor histogramdd hub igamma igammac
+        is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit
+        legacy_contiguous_format library lobpcg lstm lu lu_solve lu_unpack masked
+        monitor multiprocessing native_batch_norm native_dropout native_group_norm
+        native_layer_norm native_norm orgqr ormqr pca_lowrank permute_copy profiler
         quasirandom rnn_relu rnn_tanh segment_reduce select_copy
         set_autocast_cache_enabled set_autocast_cpu_dtype set_autocast_cpu_enabled
         set_autocast_dtype set_autocast_enabled set_autocast_gpu_dtype signal slice_copy
         slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
-        thread_safe_generator to_dlpack torch_version transpose_copy triplet_margin_loss
-        types uint16 uint32 uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
+        thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
+        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
     "Tensor": _words("""
         as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
@@ -223,7 +221,7 @@ NOT_YET: dict[str, frozenset] = {
         affine_grid conv_tbc ctc_loss embedding_bag fractional_max_pool2d
         fractional_max_pool2d_with_indices fractional_max_pool3d
         fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
-        multi_head_attention_forward native_channel_shuffle"""),
+        multi_head_attention_forward"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

@@ -90,6 +90,13 @@ from .ops.nn.dropout import (alpha_dropout_toplevel as alpha_dropout,  # noqa: F
                              dropout_toplevel as dropout, embedding_toplevel as embedding,
                              feature_alpha_dropout_toplevel as feature_alpha_dropout)
 from .ops.nn.pool import max_pool1d_with_indices  # noqa: F401
+from .ops.nn.sampling import native_channel_shuffle  # noqa: F401
+from .ops.nn.loss import (cosine_embedding_loss_toplevel as cosine_embedding_loss,  # noqa: F401
+                          hinge_embedding_loss_toplevel as hinge_embedding_loss,
+                          kl_div_toplevel as kl_div,
+                          margin_ranking_loss_toplevel as margin_ranking_loss,
+                          poisson_nll_loss_toplevel as poisson_nll_loss,
+                          triplet_margin_loss_toplevel as triplet_margin_loss)
 from .ops.nn.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: F401
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401

@@ -529,3 +529,27 @@ SPECS += [
                a, p, n, distance_function=lambda u, v: 1 - lib.nn.functional.cosine_similarity(
                    u, v), margin=0.3, swap=True), [[(4, 5), (4, 5), (4, 5)]]),
 ]
+
+# The top-level loss forms: reduction as an int (0 none, 1 mean, 2 sum), default 0
+SPECS += [
+    OpSpec("kl_div", lambda lib, x, t, r: lib.kl_div(x, t, r), [
+        [(3, 4), F((3, 4), 0.1, 1), C(0)], [(3, 4), F((3, 4), 0.1, 1), C(1)],
+        [(3, 4), F((3, 4), 0.1, 1), C(2)]]),
+    OpSpec("kl_div-default-logtarget", lambda lib, x, t: lib.kl_div(x, t, log_target=True),
+           [[(3, 4), (3, 4)]]),
+    OpSpec("cosine_embedding_loss", lambda lib, a, b, y: lib.cosine_embedding_loss(a, b, y, 0.2),
+           [[(4, 5), (4, 5), A(np.array([1.0, -1.0, 1.0, -1.0]))]]),
+    OpSpec("hinge_embedding_loss", lambda lib, x, y: lib.hinge_embedding_loss(x, y, 0.5, 2),
+           [[(3, 4), A(np.array([[1.0, -1.0, 1.0, -1.0]] * 3))]]),
+    OpSpec("margin_ranking_loss", lambda lib, a, b, y: lib.margin_ranking_loss(a, b, y, 0.1, 1),
+           [[(5,), (5,), A(np.array([1.0, -1.0, 1.0, -1.0, 1.0]))]]),
+    OpSpec("poisson_nll_loss", lambda lib, x, t: lib.poisson_nll_loss(x, t, False, True, 1e-8, 1),
+           [[F((3, 4), 0.5, 3), F((3, 4), 0, 4)]]),
+    OpSpec("triplet_margin_loss", lambda lib, a, p, n: lib.triplet_margin_loss(a, p, n),
+           [[(4, 5), (4, 5), (4, 5)]]),
+    # PyTorch has no derivative for native_channel_shuffle (npgrad's is channel_shuffle's,
+    # tested there), so values only
+    OpSpec("nn.functional.native_channel_shuffle", fn_sampling("native_channel_shuffle"),
+           [[(2, 6, 3), C((3,)), C({})]], covers=("native_channel_shuffle",), grad=False,
+           gradcheck=False, gradgrad=False),
+]

@@ -542,3 +542,58 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
         stirling = t * log(t) - t + 0.5 * log(2 * math.pi * t)
         loss = loss + where(t > 1, stirling, 0.0)
     return _reduce(loss, _legacy(size_average, reduce, reduction))
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-level forms (torch.kl_div...): reduction as an int (0 none, 1 mean, 2 sum), defaulting
+# to 'none' as PyTorch's top-level functions do, and their own argument orders
+# ---------------------------------------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction_name(reduction) -> str:
+    if isinstance(reduction, bool) or not isinstance(reduction, int):
+        raise TypeError(f"argument 'reduction' must be int, not {type(reduction).__name__}")
+    return _REDUCTIONS[reduction]
+
+
+def kl_div_toplevel(input, target, reduction: int = 0, *, log_target: bool = False) -> Tensor:
+    """``torch.kl_div``."""
+    return kl_div(input, target, reduction=_reduction_name(reduction), log_target=log_target)
+
+
+def cosine_embedding_loss_toplevel(input1, input2, target, margin: float = 0.0,
+                                   reduction: int = 0) -> Tensor:
+    """``torch.cosine_embedding_loss``."""
+    return cosine_embedding_loss(input1, input2, target, margin,
+                                 reduction=_reduction_name(reduction))
+
+
+def hinge_embedding_loss_toplevel(input, target, margin: float = 1.0,
+                                  reduction: int = 0) -> Tensor:
+    """``torch.hinge_embedding_loss``."""
+    return hinge_embedding_loss(input, target, margin, reduction=_reduction_name(reduction))
+
+
+def margin_ranking_loss_toplevel(input1, input2, target, margin: float = 0.0,
+                                 reduction: int = 0) -> Tensor:
+    """``torch.margin_ranking_loss``."""
+    return margin_ranking_loss(input1, input2, target, margin,
+                               reduction=_reduction_name(reduction))
+
+
+def poisson_nll_loss_toplevel(input, target, log_input: bool, full: bool, eps: float,
+                              reduction: int) -> Tensor:
+    """``torch.poisson_nll_loss`` (every argument required, as in PyTorch)."""
+    return poisson_nll_loss(input, target, log_input, full, eps=eps,
+                            reduction=_reduction_name(reduction))
+
+
+def triplet_margin_loss_toplevel(anchor, positive, negative, margin: float = 1.0,
+                                 p: float = 2, eps: float = 1e-6, swap: bool = False,
+                                 reduction: int = 0) -> Tensor:
+    """``torch.triplet_margin_loss``."""
+    return triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                               reduction=_reduction_name(reduction))

@@ -22,7 +22,8 @@ from .._arguments import as_tensor_arg, describe, Tensor
 from .pool import _adaptive_avg_poolnd
 from .resample import Resample
 
-__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+           "native_channel_shuffle"]
 
 
 def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
@@ -349,3 +350,9 @@ def channel_shuffle(input, groups: int) -> Tensor:
                            f"and {groups} groups ({describe(input)}).")
     x = input.reshape(n, groups, c // groups, *rest).transpose(1, 2)
     return x.reshape(n, c, *rest)
+
+
+def native_channel_shuffle(input, groups: int) -> Tensor:
+    """``channel_shuffle`` (PyTorch's kernel-level name for the same op). NOTE: PyTorch's has
+    no derivative; npgrad's is differentiable, as channel_shuffle is."""
+    return channel_shuffle(input, groups)
