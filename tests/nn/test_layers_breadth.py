@@ -118,6 +118,15 @@ CASES = {
         lambda lib, rng, dt: (randn(lib, rng, dt, 2, 5, 8), randn(lib, rng, dt, 2, 4, 8), None,
                               lib.nn.Transformer.generate_square_subsequent_mask(4),
                               None, lib.tensor([[False] * 4 + [True], [False] * 5]))),
+    "EmbeddingBag": (lambda lib: lib.nn.EmbeddingBag(10, 3),
+                     lambda lib, rng, dt: (randint(lib, rng, 10, 4, 5),)),
+    "EmbeddingBag-max-padding-offsets": (
+        lambda lib: lib.nn.EmbeddingBag(10, 3, mode="max", padding_idx=2),
+        lambda lib, rng, dt: (lib.tensor([1, 2, 4, 4, 3, 2, 0, 9]), lib.tensor([0, 2, 2, 5]))),
+    "EmbeddingBag-sum-weights-last": (
+        lambda lib: lib.nn.EmbeddingBag(10, 3, mode="sum", include_last_offset=True),
+        lambda lib, rng, dt: (lib.tensor([1, 2, 4, 4, 3]), lib.tensor([0, 2, 5]),
+                              randn(lib, rng, dt, 5))),
     "SyncBatchNorm": (lambda lib: lib.nn.SyncBatchNorm(3), x_(4, 3, 2, 2)),
     "SyncBatchNorm-converted": (lambda lib: lib.nn.SyncBatchNorm.convert_sync_batchnorm(
         lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.BatchNorm1d(3))), x_(4, 3)),

@@ -553,3 +553,22 @@ SPECS += [
            [[(2, 6, 3), C((3,)), C({})]], covers=("native_channel_shuffle",), grad=False,
            gradcheck=False, gradgrad=False),
 ]
+
+BAG_IDX, BAG_OFF = A(np.array([1, 2, 4, 4, 3, 2, 0])), A(np.array([0, 2, 2, 5]))
+
+
+def bag(**kw):
+    return lambda lib, w, *a: lib.nn.functional.embedding_bag(a[0], w, *a[1:], **kw)
+
+
+SPECS += [
+    OpSpec("nn.functional.embedding_bag", bag(), [[(6, 3), BAG_IDX, BAG_OFF],
+                                                  [(6, 3), A(np.array([[1, 2, 4], [4, 3, 2]]))]]),
+    OpSpec("nn.functional.embedding_bag-sum", bag(mode="sum"), [[(6, 3), BAG_IDX, BAG_OFF]]),
+    # the max picks one row per bag and output column: first order only, as max pooling
+    OpSpec("nn.functional.embedding_bag-max", bag(mode="max", padding_idx=4),
+           [[(6, 3), BAG_IDX, BAG_OFF]], gradgrad=False),
+    OpSpec("nn.functional.embedding_bag-weights", lambda lib, w, i, o, p: lib.nn.functional.
+           embedding_bag(i, w, o, mode="sum", per_sample_weights=p, include_last_offset=True),
+           [[(6, 3), BAG_IDX, A(np.array([0, 2, 2, 5, 7])), (7,)]]),
+]
