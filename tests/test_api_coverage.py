@@ -214,14 +214,13 @@ NOT_YET: dict[str, frozenset] = {
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
         register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
-        AdaptiveLogSoftmaxWithLoss CTCLoss CrossMapLRN2d DataParallel
-        FractionalMaxPool2d FractionalMaxPool3d LinearCrossEntropyLoss
-        LinearCrossEntropyOptions attention grad parallel"""),
+        AdaptiveLogSoftmaxWithLoss CrossMapLRN2d DataParallel FractionalMaxPool2d
+        FractionalMaxPool3d LinearCrossEntropyLoss LinearCrossEntropyOptions attention
+        grad parallel"""),
     "nn.functional": _words("""
-        affine_grid conv_tbc ctc_loss fractional_max_pool2d
-        fractional_max_pool2d_with_indices fractional_max_pool3d
-        fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
-        multi_head_attention_forward"""),
+        affine_grid conv_tbc fractional_max_pool2d fractional_max_pool2d_with_indices
+        fractional_max_pool3d fractional_max_pool3d_with_indices grid_sample grouped_mm
+        linear_cross_entropy multi_head_attention_forward"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

@@ -185,6 +185,18 @@ def test_loss_module_matches_torch(name, reduction):
     assert repr(make(npgrad, reduction)) == repr(make(torch, reduction))
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_ctc_loss_module_matches_torch(reduction):
+    def inputs(lib, rng, dt):
+        x = rng.standard_normal((7, 2, 4))
+        log_probs = x - np.log(np.exp(x).sum(2, keepdims=True))  # a leaf, for its gradient
+        return (lib.tensor(log_probs.astype(dt), requires_grad=True),
+                lib.tensor([[1, 2, 2], [3, 1, 0]]), lib.tensor([7, 5]), lib.tensor([3, 2]))
+    check_module(lambda lib: lib.nn.CTCLoss(blank=0, reduction=reduction), inputs, "float64",
+                 modes=("train",))
+    assert repr(npgrad.nn.CTCLoss()) == repr(torch.nn.CTCLoss())
+
+
 def test_nllloss2d_and_container_warn_as_torch():
     for lib in (npgrad, torch):
         with pytest.warns(FutureWarning, match="NLLLoss2d"):

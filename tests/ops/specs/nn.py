@@ -572,3 +572,23 @@ SPECS += [
            embedding_bag(i, w, o, mode="sum", per_sample_weights=p, include_last_offset=True),
            [[(6, 3), BAG_IDX, A(np.array([0, 2, 2, 5, 7])), (7,)]]),
 ]
+
+CTC_TARGETS = A(np.array([[1, 2, 2], [3, 1, 0], [4, 0, 0]]))
+
+
+def ctc(il, tl, **kw):
+    return lambda lib, x, t: lib.nn.functional.ctc_loss(x.log_softmax(2), t, lib.tensor(il),
+                                                        lib.tensor(tl), **kw)
+
+
+SPECS += [
+    *[OpSpec("nn.functional.ctc_loss" + ("" if r == "mean" else f"-{r}"),
+             ctc([6, 5, 3], [3, 2, 1], reduction=r), [[(6, 3, 5), CTC_TARGETS]])
+      for r in ("mean", "sum", "none")],
+    OpSpec("nn.functional.ctc_loss-concatenated-blank", lambda lib, x, t: lib.nn.functional.
+           ctc_loss(x.log_softmax(2), t, (5, 4), (2, 2), blank=4),
+           [[(5, 2, 5), A(np.array([1, 1, 3, 0]))]]),
+    OpSpec("nn.functional.ctc_loss-zero_infinity", ctc([2, 5, 3], [3, 2, 1], reduction="sum",
+                                                       zero_infinity=True),
+           [[(6, 3, 5), CTC_TARGETS]]),
+]

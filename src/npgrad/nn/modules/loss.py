@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ...ops.nn import loss as F, margin_loss as M
+from ...ops.nn.ctc import ctc_loss
 from .distance import PairwiseDistance
 from ...tensor import Tensor
 from .module import Module
@@ -271,3 +272,17 @@ class TripletMarginWithDistanceLoss(_Loss):
         return M.triplet_margin_with_distance_loss(
             anchor, positive, negative, distance_function=self.distance_function,
             margin=self.margin, swap=self.swap, reduction=self.reduction)
+
+
+class CTCLoss(_Loss):
+    """Connectionist temporal classification loss (see ``nn.functional.ctc_loss``)."""
+
+    def __init__(self, blank: int = 0, reduction: str = "mean",
+                 zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths,
+                target_lengths) -> Tensor:
+        return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
+                        self.reduction, self.zero_infinity)

@@ -1,0 +1,99 @@
+"""Connectionist temporal classification: ``ctc_loss`` (Graves et al., 2006).
+
+The forward (alpha) recursion over the extended label sequence (a blank between labels and
+at both ends), in log space, written as a composite of npgrad ops (``gather``,
+``logsumexp``, ``pad``, ``where``), so its gradient is the engine's. Unreachable states hold
+a large negative number rather than -inf, which keeps every gradient finite (a -inf in all
+the terms of a logsumexp would give nan); an impossible alignment's loss is then set to inf
+(or 0 with ``zero_infinity``), as PyTorch's. NOTE: the gradient of such an infinite loss is
+0 here, where PyTorch's is nan.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._arguments import Tensor, as_tensor_arg
+from ..elementwise.binary import where
+from ..indexing.scatter import gather
+from ..reduction.reduce import logsumexp
+from ..shape.joins import stack
+from .loss import _reduce
+from .pad import pad
+
+__all__ = ["ctc_loss"]
+
+_NEG = -1e30  # "log 0" for unreachable states (see the module docstring)
+
+
+def _lengths(values, n: int, what: str) -> np.ndarray:
+    out = values._data if isinstance(values, Tensor) else np.asarray(values)
+    out = out.astype(np.int64).reshape(-1)
+    if out.size != n:
+        raise RuntimeError(f"ctc_loss: Expected {what} to have size {n}, but got {out.size}")
+    return out
+
+
+def _padded_targets(targets: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:
+    """Targets as (N, S_max): 2-D ones as given, 1-D (concatenated) ones split by length."""
+    if targets.ndim == 2:
+        return targets.astype(np.int64)
+    width = max(int(target_lengths.max(initial=0)), 1)
+    out = np.zeros((target_lengths.size, width), np.int64)
+    start = 0
+    for n, length in enumerate(target_lengths):
+        out[n, :length] = targets[start:start + length]
+        start += length
+    return out
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The negative log likelihood of ``targets`` under ``log_probs`` (T, N, C) summed over
+    every alignment; ``reduction='mean'`` divides each loss by its target length first."""
+    op = "ctc_loss"
+    log_probs = as_tensor_arg(log_probs, op)
+    targets = as_tensor_arg(targets, op)
+    unbatched = log_probs.ndim == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    T, N, C = lp.shape
+    in_len = _lengths(input_lengths, N, "input_lengths")
+    tg_len = _lengths(target_lengths, N, "target_lengths")
+    tg = targets._data.reshape(1, -1) if unbatched and targets.ndim == 1 else targets._data
+    labels = _padded_targets(tg, tg_len)
+    if np.any(in_len > T) or np.any(in_len < 1):
+        raise RuntimeError(f"ctc_loss: Expected input_lengths to be in [1, {T}], got "
+                           f"{in_len.tolist()}")
+    if not 0 <= blank < C:
+        raise RuntimeError(f"ctc_loss: blank must be in label range, got {blank}")
+    S = labels.shape[1]
+    ext = np.full((N, 2 * S + 1), blank, np.int64)
+    ext[:, 1::2] = labels
+    width = ext.shape[1]
+    s = np.arange(width)
+    valid = s[None, :] < (2 * tg_len + 1)[:, None]
+    skip = np.zeros_like(valid)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    skip = Tensor._make(skip & valid)
+    emit = gather(lp, 2, Tensor._make(np.broadcast_to(ext, (T, N, width)).copy()))
+    start = Tensor._make((s[None, :] < 2) & valid)
+    alpha = where(start, emit[0], _NEG)
+    alphas = [alpha]
+    for t in range(1, T):
+        one_back = pad(alpha[:, :-1], (1, 0), value=_NEG)
+        two_back = where(skip, pad(alpha[:, :-2], (2, 0), value=_NEG), _NEG)
+        alpha = logsumexp(stack([alpha, one_back, two_back]), 0) + emit[t]
+        alphas.append(alpha)
+    final = stack(alphas)[Tensor._make(in_len - 1), Tensor._make(np.arange(N))]  # (N, width)
+    rows = Tensor._make(np.arange(N))
+    last = final[rows, Tensor._make(2 * tg_len)]
+    before = where(Tensor._make(tg_len > 0),
+                   final[rows, Tensor._make(np.maximum(2 * tg_len - 1, 0))], _NEG)
+    loss = -logsumexp(stack([last, before]), 0)
+    impossible = Tensor._make(loss._data > -_NEG / 2)
+    loss = where(impossible, 0.0 if zero_infinity else float("inf"), loss)
+    if unbatched:
+        loss = loss.reshape(())
+    if reduction == "mean":
+        divisor = Tensor._make(np.maximum(tg_len, 1).astype(loss._data.dtype))
+        return (loss / (divisor if not unbatched else divisor.reshape(()))).mean()
+    return _reduce(loss, reduction)
