@@ -89,6 +89,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     before = where(Tensor._make(tg_len > 0),
                    final[rows, Tensor._make(np.maximum(2 * tg_len - 1, 0))], _NEG)
     loss = -logsumexp(stack([last, before]), 0)
+    # PyTorch's gradient with respect to log_probs assumes they come from log_softmax: it
+    # carries an extra exp(log_probs) (within each input length), which log_softmax's
+    # backward cancels. The same gradient here, through a term whose value is 0.
+    within = Tensor._make((np.arange(T)[:, None] < in_len[None, :])[..., None])
+    mass = where(within, lp.exp(), 0.0).sum((0, 2))
+    loss = loss + (mass - mass.detach())
     impossible = Tensor._make(loss._data > -_NEG / 2)
     loss = where(impossible, 0.0 if zero_infinity else float("inf"), loss)
     if unbatched:
