@@ -194,7 +194,7 @@ NOT_YET: dict[str, frozenset] = {
         AcceleratorError BFloat16Tensor Event FatalError GradScaler OutOfMemoryError
         Stream accelerator affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting bfloat16
-        clear_autocast_cache conv_tbc convolution cpu ctc_loss detach_copy diagonal_copy
+        clear_autocast_cache convolution cpu ctc_loss detach_copy diagonal_copy
         distributed distributions embedding_bag embedding_renorm_ empty_permuted
         expand_copy from_dlpack from_file func functional geqrf get_autocast_cpu_dtype
         get_autocast_dtype get_autocast_gpu_dtype get_device_module grid_sampler
@@ -216,11 +216,11 @@ NOT_YET: dict[str, frozenset] = {
     "nn": _words("""
         AdaptiveLogSoftmaxWithLoss CrossMapLRN2d DataParallel FractionalMaxPool2d
         FractionalMaxPool3d LinearCrossEntropyLoss LinearCrossEntropyOptions attention
-        grad parallel"""),
+        parallel"""),
     "nn.functional": _words("""
-        affine_grid conv_tbc fractional_max_pool2d fractional_max_pool2d_with_indices
-        fractional_max_pool3d fractional_max_pool3d_with_indices grid_sample grouped_mm
-        linear_cross_entropy multi_head_attention_forward"""),
+        fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d
+        fractional_max_pool3d_with_indices grid_sample grouped_mm linear_cross_entropy
+        multi_head_attention_forward"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

@@ -592,3 +592,13 @@ SPECS += [
                                                        zero_infinity=True),
            [[(6, 3, 5), CTC_TARGETS]]),
 ]
+
+SPECS += [
+    OpSpec("conv_tbc", lambda lib, x, w, b, p: lib.conv_tbc(x, w, b, p),
+           [[(5, 2, 3), (3, 3, 4), (4,), C(1)], [(4, 1, 2), (2, 2, 3), (3,), C(0)]],
+           max_gradcheck_numel=60, covers=("nn.functional.conv_tbc",)),
+    OpSpec("nn.functional.affine_grid", lambda lib, t, s, a: lib.nn.functional.affine_grid(
+        t, s, align_corners=a), [[(2, 2, 3), C((2, 3, 4, 5)), C(False)],
+                                 [(2, 2, 3), C((2, 1, 3, 2)), C(True)],
+                                 [(1, 3, 4), C((1, 2, 2, 3, 2)), C(False)]]),
+]

@@ -34,7 +34,7 @@ from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntup
                            out_size, pad_array, windows)
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-           "conv_transpose3d"]
+           "conv_transpose3d", "conv_tbc"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,3 +491,18 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     """3-D transposed convolution; ``weight`` is (C_in, C_out/groups, kd, kh, kw)."""
     return _conv_transposend(3, "conv_transpose3d", input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
+
+
+def conv_tbc(input, weight, bias, pad: int = 0) -> Tensor:
+    """1-D convolution in the (time, batch, channels) layout: ``input`` (T, B, C_in),
+    ``weight`` (k, C_in, C_out), ``bias`` (C_out), ``pad`` zeros at both ends of time."""
+    input = as_tensor_arg(input, "conv_tbc")
+    if input.ndim != 3 or weight.ndim != 3:
+        raise RuntimeError(f"conv_tbc: Input must have 3 dims: time, batch, in_channel (got "
+                           f"{input.ndim}) and weight 3 dims: kernel, in_channel, out_channel "
+                           f"(got {weight.ndim})")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError(f"conv_tbc: Input dim 2 (input channels) is not == dim 1 in the "
+                           f"weight tensor ({input.shape[2]} vs {weight.shape[1]})")
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return out.permute(2, 0, 1)

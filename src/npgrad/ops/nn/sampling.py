@@ -23,7 +23,7 @@ from .pool import _adaptive_avg_poolnd
 from .resample import Resample
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
-           "native_channel_shuffle"]
+           "native_channel_shuffle", "affine_grid"]
 
 
 def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
@@ -356,3 +356,45 @@ def native_channel_shuffle(input, groups: int) -> Tensor:
     """``channel_shuffle`` (PyTorch's kernel-level name for the same op). NOTE: PyTorch's has
     no derivative; npgrad's is differentiable, as channel_shuffle is."""
     return channel_shuffle(input, groups)
+
+
+def _base_coords(n: int, align_corners: bool) -> np.ndarray:
+    """The normalised [-1, 1] coordinates of ``n`` pixels: their centres, or (with
+    ``align_corners``) from the first pixel's centre to the last's."""
+    if n <= 1:
+        return np.zeros(max(n, 0))
+    if align_corners:
+        return np.linspace(-1.0, 1.0, n)
+    return (np.arange(n) * 2 + 1) / n - 1
+
+
+def affine_grid(theta, size, align_corners=None) -> Tensor:
+    """The sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) of the affine maps ``theta``
+    (N, 2, 3) (or (N, 3, 4)) over an output of ``size`` (N, C, H, W) (or (N, C, D, H, W)),
+    in ``grid_sample``'s normalised coordinates (x first)."""
+    op = "affine_grid"
+    theta = as_tensor_arg(theta, op)
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
+                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
+                      "the old behavior is desired. See the documentation of grid_sample for "
+                      "details.", stacklevel=2)
+        align_corners = False
+    size = tuple(int(s) for s in size)
+    if len(size) not in (4, 5):
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")
+    k = len(size) - 2
+    if theta._data.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got "
+                         f"{theta.dtype}")
+    if tuple(theta.shape) != (size[0], k, k + 1):
+        raise ValueError(f"Expected a batch of {k}D affine matrices of shape Nx{k}x{k + 1} for "
+                         f"size {size}. Got {tuple(theta.shape)}.")
+    spatial = size[2:]
+    axes = [_base_coords(n, align_corners) for n in reversed(spatial)]  # x (last dim) first
+    mesh = np.meshgrid(*reversed(axes), indexing="ij")  # in (D,) H, W order
+    base = np.stack(list(reversed(mesh)) + [np.ones(spatial)], -1)
+    base = Tensor._make(base.reshape(1, -1, k + 1).astype(theta._data.dtype))
+    grid = base @ theta.mT
+    return grid.reshape(size[0], *spatial, k)
