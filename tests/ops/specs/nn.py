@@ -602,3 +602,16 @@ SPECS += [
                                  [(2, 2, 3), C((2, 1, 3, 2)), C(True)],
                                  [(1, 3, 4), C((1, 2, 2, 3, 2)), C(False)]]),
 ]
+
+GRID = F((2, 3, 4, 2), -1.3, 1.3)
+
+SPECS += [
+    *[OpSpec(f"nn.functional.grid_sample-{pm}-{al}", (lambda pm, al: lambda lib, x, g:
+             lib.nn.functional.grid_sample(x, g, "bilinear", pm, al))(pm, al),
+             [[(2, 2, 4, 5), GRID], [(1, 1, 3, 3), F((1, 2, 2, 2), -1.3, 1.3)]])
+      for pm in ("zeros", "border", "reflection") for al in (True, False)],
+    # nearest: piecewise constant in the grid (whose gradient is zero, as PyTorch's)
+    OpSpec("nn.functional.grid_sample-nearest", lambda lib, x, g: lib.nn.functional.grid_sample(
+        x, g, "nearest", "border", False), [[(2, 2, 4, 5), GRID]], gradcheck=False,
+           gradgrad=False),
+]

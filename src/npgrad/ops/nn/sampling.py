@@ -19,11 +19,13 @@ from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
 from .._arguments import as_tensor_arg, describe, Tensor
+from ..elementwise.binary import where
 from .pool import _adaptive_avg_poolnd
 from .resample import Resample
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
-           "native_channel_shuffle", "affine_grid"]
+           "native_channel_shuffle", "affine_grid",
+           "grid_sample"]
 
 
 def _scale(L: int, o: int, scale, align_corners: bool, dtype) -> float:
@@ -398,3 +400,88 @@ def affine_grid(theta, size, align_corners=None) -> Tensor:
     base = Tensor._make(base.reshape(1, -1, k + 1).astype(theta._data.dtype))
     grid = base @ theta.mT
     return grid.reshape(size[0], *spatial, k)
+
+
+# ---------------------------------------------------------------------------------------------
+# grid_sample: values of ``input`` at the normalised (x, y) positions of a grid
+# ---------------------------------------------------------------------------------------------
+
+def _unnormalize(coord: Tensor, size: int, align_corners: bool) -> Tensor:
+    """[-1, 1] to pixel coordinates: -1 and 1 are the corner pixels' centres
+    (``align_corners``) or their outer edges."""
+    if align_corners:
+        return (coord + 1) / 2 * (size - 1)
+    return ((coord + 1) * size - 1) / 2
+
+
+def _reflect(coord: Tensor, low2: int, high2: int) -> Tensor:
+    """Reflect coordinates into [low2 / 2, high2 / 2] (PyTorch's reflect_coordinates)."""
+    if low2 == high2:
+        return coord * 0
+    lo, span = low2 / 2, (high2 - low2) / 2
+    dist = (coord - lo).abs()
+    flips = Tensor._make(np.floor(dist._data / span))
+    extra = dist - flips * span
+    odd = Tensor._make(flips._data % 2 == 1)
+    return where(odd, span - extra + lo, extra + lo)
+
+
+def _source_coord(coord: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    c = _unnormalize(coord, size, align_corners)
+    if padding_mode == "reflection":
+        c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
+    if padding_mode in ("border", "reflection"):
+        c = c.clamp(0, size - 1)
+    return c
+
+
+def _corner(input: Tensor, batch: np.ndarray, y: np.ndarray, x: np.ndarray) -> Tensor:
+    """``input[n, :, y, x]`` as (N, C, Ho, Wo), zero where (y, x) is outside the image."""
+    H, W = input.shape[2], input.shape[3]
+    inside = (y >= 0) & (y < H) & (x >= 0) & (x < W)
+    picked = input[batch, :, np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)]  # (N, Ho, Wo, C)
+    return picked.permute(0, 3, 1, 2) * Tensor._make(inside[:, None].astype(input._data.dtype))
+
+
+def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners=None) -> Tensor:
+    """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) of normalised (x, y)
+    positions in [-1, 1]: 'bilinear' or 'nearest'; outside the image 'zeros', 'border'
+    (the edge) or 'reflection'. NOTE: 4-D input only; npgrad has no 5-D (volumetric) or
+    'bicubic' grid_sample yet."""
+    op = "grid_sample"
+    input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
+                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
+                      "the old behavior is desired. See the documentation of grid_sample for "
+                      "details.", stacklevel=2)
+        align_corners = False
+    if input.ndim != 4 or mode == "bicubic":
+        raise NotImplementedError(f"{op}: npgrad samples 4-D input in 'bilinear' or 'nearest' "
+                                  f"mode only (got {input.ndim}-D input, mode '{mode}')")
+    if grid.ndim != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"{op}: expected grid of shape (N, H_out, W_out, 2) with N = "
+                           f"{input.shape[0]}, but got {list(grid.shape)}")
+    H, W = input.shape[2], input.shape[3]
+    ix = _source_coord(grid[..., 0], W, padding_mode, align_corners)
+    iy = _source_coord(grid[..., 1], H, padding_mode, align_corners)
+    batch = np.arange(input.shape[0])[:, None, None]
+    if mode == "nearest":
+        x, y = np.rint(ix._data).astype(np.int64), np.rint(iy._data).astype(np.int64)
+        # the grid gets a zero gradient (not none), as PyTorch's nearest mode gives it
+        return _corner(input, batch, y, x) + (grid * 0).sum(-1).unsqueeze(1)
+    x0, y0 = np.floor(ix._data).astype(np.int64), np.floor(iy._data).astype(np.int64)
+    wx1 = (ix - Tensor._make(x0.astype(ix._data.dtype))).unsqueeze(1)
+    wy1 = (iy - Tensor._make(y0.astype(iy._data.dtype))).unsqueeze(1)
+    wx0, wy0 = 1 - wx1, 1 - wy1
+    return (_corner(input, batch, y0, x0) * wy0 * wx0
+            + _corner(input, batch, y0, x0 + 1) * wy0 * wx1
+            + _corner(input, batch, y0 + 1, x0) * wy1 * wx0
+            + _corner(input, batch, y0 + 1, x0 + 1) * wy1 * wx1)
