@@ -219,8 +219,7 @@ NOT_YET: dict[str, frozenset] = {
         parallel"""),
     "nn.functional": _words("""
         fractional_max_pool2d fractional_max_pool2d_with_indices fractional_max_pool3d
-        fractional_max_pool3d_with_indices grouped_mm linear_cross_entropy
-        multi_head_attention_forward"""),
+        fractional_max_pool3d_with_indices grouped_mm linear_cross_entropy"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

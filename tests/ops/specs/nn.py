@@ -615,3 +615,25 @@ SPECS += [
         x, g, "nearest", "border", False), [[(2, 2, 4, 5), GRID]], gradcheck=False,
            gradgrad=False),
 ]
+
+
+def mha(**kw):
+    """``multi_head_attention_forward`` with E = 4, 2 heads; the output and the weights."""
+    def run(lib, q, k, v, w_in, b_in, w_out, b_out):
+        out, weights = lib.nn.functional.multi_head_attention_forward(
+            q, k, v, 4, 2, w_in, b_in, None, None, False, 0.0, w_out, b_out, **kw)
+        return (out, weights) if weights is not None else out
+    return run
+
+
+MHA_ARGS = [(3, 2, 4), (5, 2, 4), (5, 2, 4), (12, 4), (12,), (4, 4), (4,)]
+
+SPECS += [
+    OpSpec("nn.functional.multi_head_attention_forward", mha(), [MHA_ARGS],
+           max_gradcheck_numel=200),
+    OpSpec("nn.functional.multi_head_attention_forward-noweights-padmask", lambda lib, *a: mha(
+        need_weights=False, key_padding_mask=lib.tensor([[False] * 4 + [True], [False] * 5]))(
+        lib, *a), [MHA_ARGS]),
+    OpSpec("nn.functional.multi_head_attention_forward-unbatched", mha(
+        average_attn_weights=False), [[(3, 4), (5, 4), (5, 4), (12, 4), (12,), (4, 4), (4,)]]),
+]

@@ -5,16 +5,12 @@ feed-forward, dropout 0.1, sequence-first unless ``batch_first``)."""
 from __future__ import annotations
 
 import copy
-import math
 
 import numpy as np
 
 from ...ops.nn import activation as A
-from ...ops.elementwise.binary import where
-from ...ops.creation.factories import empty, zeros
-from ...ops.nn.dropout import dropout
-from ...ops.shape.joins import cat
-from ...ops.nn.layers import linear
+from ...ops.creation.factories import empty
+from ...ops.nn.attention import multi_head_attention_forward
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -32,6 +28,7 @@ def _additive(mask: Tensor | None, dtype) -> Tensor | None:
     if mask is None or is_float_np(mask._data.dtype):
         return mask
     return Tensor._make(np.where(mask._data, -np.inf, 0.0).astype(dtype))
+from ...dtypes import get_default_dtype, to_dtype
 
 
 class MultiheadAttention(Module):
@@ -89,75 +86,24 @@ class MultiheadAttention(Module):
             init.xavier_normal_(self.bias_k)
             init.xavier_normal_(self.bias_v)
 
-    def _project(self, q, k, v):
-        e = self.embed_dim
-        b = self.in_proj_bias
-        bq, bk, bv = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
-        if self._qkv_same_embed_dim:
-            w = self.in_proj_weight
-            wq, wk, wv = w[:e], w[e:2 * e], w[2 * e:]
-        else:
-            wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        return linear(q, wq, bq), linear(k, wk, bk), linear(v, wv, bv)
-
     def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask=None,
                 need_weights: bool = True, attn_mask=None, average_attn_weights: bool = True,
                 is_causal: bool = False):
         batched = query.ndim == 3
-        if not batched:
-            query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        elif self.batch_first:
+        if batched and self.batch_first:
             query, key, value = (x.transpose(0, 1) for x in (query, key, value))
-        L, N, E = query.shape
-        H, D = self.num_heads, self.head_dim
-        q, k, v = self._project(query, key, value)
-        dt = q._data.dtype
-        attn_mask = _additive(attn_mask, dt)
-        key_padding_mask = _additive(key_padding_mask, dt)
-        if self.bias_k is not None:
-            k = cat([k, self.bias_k.expand(1, N, E)], 0)
-            v = cat([v, self.bias_v.expand(1, N, E)], 0)
-            attn_mask = _pad_last(attn_mask)
-            key_padding_mask = _pad_last(key_padding_mask)
-        # (L, N, E) -> (N, H, L, D)
-        q = q.reshape(L, N, H, D).permute(1, 2, 0, 3)
-        k = k.reshape(k.shape[0], N, H, D).permute(1, 2, 0, 3)
-        v = v.reshape(v.shape[0], N, H, D).permute(1, 2, 0, 3)
-        if self.add_zero_attn:
-            k = cat([k, zeros(N, H, 1, D, dtype=k.dtype)], 2)
-            v = cat([v, zeros(N, H, 1, D, dtype=v.dtype)], 2)
-            attn_mask = _pad_last(attn_mask)
-            key_padding_mask = _pad_last(key_padding_mask)
-        S = k.shape[2]
-        scores = (q @ k.mT) * (1.0 / math.sqrt(D))
-        if attn_mask is not None:
-            if attn_mask.ndim == 3:  # (N * H, L, S)
-                attn_mask = attn_mask.reshape(N, H, L, S)
-            scores = scores + attn_mask
-        if key_padding_mask is not None:
-            scores = scores + key_padding_mask.reshape(N, 1, 1, S)
-        weights = A.softmax(scores, -1)
-        if self.dropout > 0.0 and self.training:
-            weights = dropout(weights, self.dropout, True)
-        out = (weights @ v).permute(2, 0, 1, 3).reshape(L, N, E)
-        out = self.out_proj(out)
-        if self.batch_first and batched:
+        out, weights = multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight,
+            v_proj_weight=self.v_proj_weight, average_attn_weights=average_attn_weights,
+            is_causal=is_causal)
+        if batched and self.batch_first:
             out = out.transpose(0, 1)
-        if not batched:
-            out = out.squeeze(1)
-        if not need_weights:
-            return out, None
-        w = weights.mean(1) if average_attn_weights else weights
-        return out, (w if batched else w.squeeze(0))
-
-
-def _pad_last(mask: Tensor | None) -> Tensor | None:
-    """Allow attention to one more key position (a bias or zero key appended at the end)."""
-    if mask is None:
-        return None
-    return pad(mask, (0, 1))
+        return out, weights
 
 
 def _activation(act):
