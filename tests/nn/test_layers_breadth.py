@@ -127,6 +127,12 @@ CASES = {
         lambda lib: lib.nn.EmbeddingBag(10, 3, mode="sum", include_last_offset=True),
         lambda lib, rng, dt: (lib.tensor([1, 2, 4, 4, 3]), lib.tensor([0, 2, 5]),
                               randn(lib, rng, dt, 5))),
+    "FractionalMaxPool2d": (lambda lib: lib.nn.FractionalMaxPool2d(
+        3, output_ratio=0.5, _random_samples=lib.tensor([[[0.2, 0.8], [0.6, 0.4]]])),
+        x_(1, 2, 9, 8)),
+    "FractionalMaxPool3d": (lambda lib: lib.nn.FractionalMaxPool3d(
+        2, output_size=(2, 3, 2), return_indices=True,
+        _random_samples=lib.tensor([[[0.2, 0.8, 0.5]]])), x_(1, 1, 5, 6, 4)),
     "SyncBatchNorm": (lambda lib: lib.nn.SyncBatchNorm(3), x_(4, 3, 2, 2)),
     "SyncBatchNorm-converted": (lambda lib: lib.nn.SyncBatchNorm.convert_sync_batchnorm(
         lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.BatchNorm1d(3))), x_(4, 3)),

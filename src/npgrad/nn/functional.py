@@ -25,9 +25,11 @@ from ..ops.nn.margin_loss import *  # noqa: F401,F403
 from ..ops.nn.embedding_bag import embedding_bag
 from ..ops.nn.ctc import ctc_loss
 from ..ops.nn.attention import multi_head_attention_forward
+from ..ops.nn.fractional_pool import *  # noqa: F401,F403
+from ..ops.nn import fractional_pool as _fractional_pool
 
 __all__: list = ["linear", "bilinear", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
 __all__ += ["pdist", "gumbel_softmax", "embedding_bag", "ctc_loss",
-            "multi_head_attention_forward"] + _unpool.__all__ + _lp_pool.__all__ + _margin_loss.__all__
+            "multi_head_attention_forward"] + _fractional_pool.__all__ + _unpool.__all__ + _lp_pool.__all__ + _margin_loss.__all__

@@ -637,3 +637,19 @@ SPECS += [
     OpSpec("nn.functional.multi_head_attention_forward-unbatched", mha(
         average_attn_weights=False), [[(3, 4), (5, 4), (5, 4), (12, 4), (12,), (4, 4), (4,)]]),
 ]
+
+FMP2 = A(np.array([[[0.3, 0.7], [0.9, 0.1]], [[0.5, 0.5], [0.05, 0.6]]]))
+FMP3 = A(np.array([[[0.3, 0.7, 0.2], [0.9, 0.1, 0.45]]]))
+
+SPECS += [
+    OpSpec("nn.functional.fractional_max_pool2d", lambda lib, x, s: lib.nn.functional.
+           fractional_max_pool2d(x, (2, 3), output_size=(3, 4), _random_samples=s),
+           [[(2, 2, 6, 9), FMP2]], covers=("nn.functional.fractional_max_pool2d_with_indices",)),
+    OpSpec("nn.functional.fractional_max_pool2d-ratio-indices", lambda lib, x, s: lib.nn.
+           functional.fractional_max_pool2d(x, 2, output_ratio=(0.5, 0.5), return_indices=True,
+                                            _random_samples=s), [[(2, 2, 7, 8), FMP2]]),
+    OpSpec("nn.functional.fractional_max_pool3d", lambda lib, x, s: lib.nn.functional.
+           fractional_max_pool3d_with_indices(x, 2, output_size=(2, 3, 2), _random_samples=s),
+           [[(1, 2, 4, 5, 4), FMP3]],
+           covers=("nn.functional.fractional_max_pool3d_with_indices",)),
+]
