@@ -214,10 +214,9 @@ NOT_YET: dict[str, frozenset] = {
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
         register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
-        CrossMapLRN2d DataParallel LinearCrossEntropyLoss LinearCrossEntropyOptions
-        attention parallel"""),
+        CrossMapLRN2d DataParallel attention parallel"""),
     "nn.functional": _words("""
-        grouped_mm linear_cross_entropy"""),
+        grouped_mm"""),
     "optim": _words("""
         ASGD Adafactor Muon Rprop SparseAdam swa_utils
         swap_in_optimizer_params_and_state"""),

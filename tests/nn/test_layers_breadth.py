@@ -203,6 +203,18 @@ def test_ctc_loss_module_matches_torch(reduction):
     assert repr(npgrad.nn.CTCLoss()) == repr(torch.nn.CTCLoss())
 
 
+@pytest.mark.parametrize("kwargs", [{}, dict(out_features=(2,), bias=True, ignore_index=1,
+                                             reduction="sum")])
+def test_linear_cross_entropy_loss_matches_torch(kwargs):
+    def inputs(lib, rng, dt):
+        shape = (6,) + tuple(kwargs.get("out_features", ()))
+        return randn(lib, rng, dt, 6, 4), lib.tensor(rng.integers(0, 5, shape))
+    check_module(lambda lib: lib.nn.LinearCrossEntropyLoss(4, 5, **kwargs), inputs, "float64",
+                 modes=("train",))
+    assert repr(npgrad.nn.LinearCrossEntropyLoss(4, 5, **kwargs)) == \
+        repr(torch.nn.LinearCrossEntropyLoss(4, 5, **kwargs))
+
+
 def test_nllloss2d_and_container_warn_as_torch():
     for lib in (npgrad, torch):
         with pytest.warns(FutureWarning, match="NLLLoss2d"):

@@ -653,3 +653,12 @@ SPECS += [
            [[(1, 2, 4, 5, 4), FMP3]],
            covers=("nn.functional.fractional_max_pool3d_with_indices",)),
 ]
+
+SPECS += [
+    OpSpec("nn.functional.linear_cross_entropy", lambda lib, x, w, t: lib.nn.functional.
+           linear_cross_entropy(x, w, t), [[(6, 4), (5, 4), I((6,), 0, 5)]]),
+    OpSpec("nn.functional.linear_cross_entropy-kdim", lambda lib, x, w, b, t: lib.nn.functional.
+           linear_cross_entropy(x, w, t, linear_bias=b, reduction="none", ignore_index=2,
+                                label_smoothing=0.1), [[(4, 3), (5, 2, 3), (5, 2),
+                                                        I((4, 2), 0, 5)]]),
+]

@@ -1,4 +1,5 @@
-"""Layer functions of ``nn.functional`` that are plain algebra: ``linear`` and ``bilinear``."""
+"""Layer functions of ``nn.functional`` that are plain algebra: ``linear`` and ``bilinear``, and
+``linear_cross_entropy`` (a linear layer straight into the cross-entropy loss)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,9 @@ from .. import autocast
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor
+from .loss import cross_entropy
 
-__all__ = ["linear", "bilinear"]
+__all__ = ["linear", "bilinear", "linear_cross_entropy"]
 
 
 class Linear(Primitive):
@@ -84,3 +86,24 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
     left = input1.unsqueeze(-2).unsqueeze(-2) @ weight
     out = (left @ input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1)
     return out + bias if bias is not None else out
+
+
+_NO_CLASS = -(2 ** 62)  # an ignore_index no target can equal ("ignore nothing")
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction: str = "mean", ignore_index: int | None = None,
+                         label_smoothing: float = 0.0, options=None) -> Tensor:
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``; a weight of
+    shape (C, d_1, ..., d_K, in) gives K-dimensional logits (N, C, d_1, ..., d_K).
+
+    NOTE: PyTorch can chunk the batch to save memory (``options``); npgrad accepts the options
+    and computes the reference form, which gives the same values."""
+    classes = tuple(linear_weight.shape[:-1])
+    logits = linear(input, linear_weight.reshape(-1, linear_weight.shape[-1]))
+    logits = logits.reshape(*input.shape[:-1], *classes)
+    if linear_bias is not None:
+        logits = logits + linear_bias
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=_NO_CLASS if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
