@@ -214,7 +214,7 @@ NOT_YET: dict[str, frozenset] = {
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
         register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
-        CrossMapLRN2d DataParallel attention parallel"""),
+        CrossMapLRN2d DataParallel parallel"""),
     "nn.functional": _words("""
         grouped_mm"""),
     "optim": _words("""

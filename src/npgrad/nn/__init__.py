@@ -1,5 +1,5 @@
 """``npgrad.nn``: neural-network building blocks, as ``torch.nn``."""
-from . import functional, grad, init, utils  # noqa: F401
+from . import attention, functional, grad, init, utils  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .parameter import (Buffer, Parameter, UninitializedBuffer,  # noqa: F401
                         UninitializedParameter)
