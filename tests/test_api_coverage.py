@@ -195,8 +195,8 @@ NOT_YET: dict[str, frozenset] = {
         Stream accelerator affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting bfloat16
         clear_autocast_cache convolution cpu ctc_loss detach_copy diagonal_copy
-        distributed distributions embedding_bag embedding_renorm_ empty_permuted
-        expand_copy from_dlpack from_file func functional geqrf get_autocast_cpu_dtype
+        distributions embedding_bag embedding_renorm_ empty_permuted expand_copy
+        from_dlpack from_file func functional geqrf get_autocast_cpu_dtype
         get_autocast_dtype get_autocast_gpu_dtype get_device_module grid_sampler
         grid_sampler_2d grid_sampler_3d gru hash_tensor histogramdd hub igamma igammac
         is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit
@@ -212,9 +212,9 @@ NOT_YET: dict[str, frozenset] = {
     "Tensor": _words("""
         as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
         igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
-        register_post_accumulate_grad_hook slice_inverse to_dense triangular_solve"""),
+        slice_inverse to_dense triangular_solve"""),
     "nn": _words("""
-        CrossMapLRN2d DataParallel parallel"""),
+        CrossMapLRN2d"""),
     "nn.functional": _words("""
         grouped_mm"""),
     "optim": _words("""
@@ -234,11 +234,10 @@ NOT_YET: dict[str, frozenset] = {
         shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
         spherical_bessel_j0 zeta"""),
     "autograd": _words("""
-        Variable enforce_grad_layout_policy forward_ad functional graph
-        is_multithreading_enabled is_view_replay_enabled profiler profiler_util
-        set_multithreading_enabled variable"""),
+        enforce_grad_layout_policy forward_ad functional graph is_multithreading_enabled
+        is_view_replay_enabled profiler profiler_util set_multithreading_enabled"""),
     "utils.data": _words("""
-        ChainDataset DistributedSampler StackDataset distributed get_worker_info"""),
+        ChainDataset StackDataset get_worker_info"""),
 }
 
 
