@@ -196,28 +196,26 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 
 NOT_YET: dict[str, frozenset] = {
     "": _words("""
-        AcceleratorError BFloat16Tensor Event FatalError GradScaler OutOfMemoryError
-        Stream accelerator affine_grid_generator alias_copy as_strided_ as_strided_copy
-        autocast_decrement_nesting autocast_increment_nesting bfloat16
-        clear_autocast_cache convolution cpu ctc_loss detach_copy diagonal_copy
-        distributions embedding_bag embedding_renorm_ empty_permuted expand_copy
-        from_dlpack from_file func functional geqrf get_autocast_cpu_dtype
-        get_autocast_dtype get_autocast_gpu_dtype get_device_module grid_sampler
-        grid_sampler_2d grid_sampler_3d gru hash_tensor histogramdd hub igamma igammac
-        is_autocast_cache_enabled is_autocast_cpu_enabled is_distributed jit
-        legacy_contiguous_format library lobpcg lstm lu lu_solve lu_unpack masked
-        monitor multiprocessing native_batch_norm native_dropout native_group_norm
-        native_layer_norm native_norm orgqr ormqr pca_lowrank permute_copy profiler
-        quasirandom rnn_relu rnn_tanh segment_reduce select_copy
-        set_autocast_cache_enabled set_autocast_cpu_dtype set_autocast_cpu_enabled
-        set_autocast_dtype set_autocast_enabled set_autocast_gpu_dtype signal slice_copy
+        AcceleratorError Event FatalError GradScaler OutOfMemoryError Stream accelerator
+        affine_grid_generator alias_copy as_strided_ as_strided_copy
+        autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
+        detach_copy diagonal_copy distributions embedding_bag embedding_renorm_
+        empty_permuted expand_copy from_dlpack from_file func functional geqrf
+        get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
+        histogramdd igamma igammac is_distributed legacy_contiguous_format library
+        lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
+        native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
+        orgqr ormqr pca_lowrank permute_copy profiler quasirandom rnn_relu rnn_tanh
+        segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
         slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
         thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
-        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap"""),
+        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap
+    """),
     "Tensor": _words("""
-        as_strided_ as_subclass bfloat16 geqrf grad_dtype hash_tensor igamma igamma_
-        igammac igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
-        slice_inverse to_dense triangular_solve"""),
+        as_strided_ as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
+        igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
+        slice_inverse to_dense triangular_solve
+    """),
     "nn": _words("""
         CrossMapLRN2d"""),
     "nn.functional": _words("""
@@ -242,7 +240,8 @@ NOT_YET: dict[str, frozenset] = {
         enforce_grad_layout_policy forward_ad functional graph is_multithreading_enabled
         is_view_replay_enabled profiler profiler_util set_multithreading_enabled"""),
     "utils.data": _words("""
-        ChainDataset StackDataset get_worker_info"""),
+        ChainDataset StackDataset
+    """),
 }
 
 

@@ -19,15 +19,6 @@ from .dropout import Dropout
 from .linear import Linear, NonDynamicallyQuantizableLinear
 from .module import Module
 from .normalization import LayerNorm
-from ...dtypes import get_default_dtype, is_float_np, to_dtype
-from ...ops.nn.pad import pad
-
-
-def _additive(mask: Tensor | None, dtype) -> Tensor | None:
-    """A bool mask (True = do not attend, as in MultiheadAttention) as an additive -inf mask."""
-    if mask is None or is_float_np(mask._data.dtype):
-        return mask
-    return Tensor._make(np.where(mask._data, -np.inf, 0.0).astype(dtype))
 from ...dtypes import get_default_dtype, to_dtype
 
 

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ...dtypes import is_float_np
 from .._arguments import Tensor
 from ..creation.factories import zeros
 from ..shape.joins import cat
@@ -23,7 +24,7 @@ __all__ = ["multi_head_attention_forward"]
 
 def _additive(mask: Tensor | None, dtype) -> Tensor | None:
     """A bool mask (True = do not attend) as an additive -inf mask."""
-    if mask is None or mask._data.dtype.kind == "f":
+    if mask is None or is_float_np(mask._data.dtype):
         return mask
     return Tensor._make(np.where(mask._data, -np.inf, 0.0).astype(dtype))
 
