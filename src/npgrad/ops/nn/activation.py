@@ -37,6 +37,35 @@ __all__ = ["relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu"
 
 
 # ---------------------------------------------------------------------------------------------
+# Input checks: PyTorch's activation kernels are floating only, except the ReLU/clamp family
+# ---------------------------------------------------------------------------------------------
+
+def float_kernel_input(input, op: str, kernel: str) -> Tensor:
+    """``input`` as a Tensor of a floating dtype: PyTorch has no integer or bool kernel for
+    ``op`` (``kernel`` names the one it lacks) and raises even for an empty input."""
+    x = as_tensor_arg(input, op)
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_dt.scalar_type_name(x._data.dtype)}' ({op}: input "
+                                  f"{describe(x)})")
+    return x
+
+
+def _clamp_family_input(input, op: str, low=None) -> Tensor:
+    """relu, hardtanh and threshold take integer tensors (and keep their dtype), not bool."""
+    x = as_tensor_arg(input, op)
+    kind = x._data.dtype.kind
+    if kind == "b":
+        raise RuntimeError(f"{op}: Boolean inputs not supported for {op} (input {describe(x)})"
+                           if op == "relu" else
+                           f"{op}: Bool inputs not supported for {op} (input {describe(x)})")
+    if kind == "u" and low is not None and low < 0:
+        raise RuntimeError(f"{op}: cannot do {op} on an unsigned type with negative limits "
+                           f"(input {describe(x)}, min_val {low})")
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
 # ReLU family
 # ---------------------------------------------------------------------------------------------
 
@@ -66,7 +95,7 @@ def relu(input, inplace: bool = False) -> Tensor:
     """``max(input, 0)``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, relu)
-    out = Relu.apply(as_tensor_arg(input, "relu"))
+    out = Relu.apply(_clamp_family_input(input, "relu"))
     return out
 
 
@@ -74,9 +103,15 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     """``input`` where ``input > threshold``, else ``value``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, _threshold, threshold, value)
+    x = as_tensor_arg(input, "threshold")
+    if x._data.dtype.kind == "b":
+        raise NotImplementedError(f"\"threshold_cpu\" not implemented for 'Bool' (threshold: "
+                                  f"input {describe(x)})")
+    # an integer input keeps its dtype, the value truncated into it, as PyTorch
+    value = int(value) if x._data.dtype.kind in "iu" else float(value)
     # (input <= threshold, not > threshold, so a NaN stays NaN with the identity's gradient,
     # as PyTorch)
-    out = where(input <= threshold, float(value), input)
+    out = where(x <= threshold, Tensor._make(np.asarray(value, x._data.dtype)), x)
     return out
 
 
@@ -89,6 +124,9 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,
     and at NaN, as PyTorch's (clamp's is 1 at the bounds and 0 at NaN)."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardtanh, min_val, max_val)
+    input = _clamp_family_input(input, "hardtanh", min_val)
+    if input._data.dtype.kind in "iu":  # integer inputs keep their dtype, bounds truncated
+        min_val, max_val = int(min_val), int(max_val)
     out = where((input <= min_val) | (input >= max_val),
                 input.detach().clamp(min_val, max_val), input)
     return out
@@ -103,6 +141,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
     """``input`` for positive values, ``negative_slope * input`` otherwise."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, leaky_relu, negative_slope)
+    input = float_kernel_input(input, "leaky_relu", "leaky_relu_cpu")
     out = where(input > 0, input, input * negative_slope)
     return out
 
@@ -110,6 +149,8 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
 @autocast.lower_precision
 def prelu(input, weight: Tensor) -> Tensor:
     """Leaky ReLU with a learned slope per channel (dim 1) or a single one."""
+    input = float_kernel_input(input, "prelu", "prelu_cpu")
+    weight = as_tensor_arg(weight, "prelu", "weight")
     w = weight
     if weight.numel() > 1 and input.ndim > 1:
         w = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
@@ -121,6 +162,7 @@ def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool 
     """Randomized leaky ReLU: a random slope in training, the mean slope in eval."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, rrelu, lower, upper, training)
+    input = float_kernel_input(input, "rrelu", "leaky_relu_cpu")
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     slope = default_generator.rng.uniform(lower, upper, input.shape).astype(input._data.dtype)
@@ -132,6 +174,7 @@ def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` if positive, else ``alpha * (exp(input) - 1)``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, elu, alpha)
+    input = float_kernel_input(input, "elu", "elu_cpu")
     # (input <= 0, not > 0, so a NaN takes the identity's gradient, as PyTorch)
     out = where(input <= 0, alpha * (exp(input.clamp(max=0.0)) - 1), input)
     return out
@@ -141,6 +184,7 @@ def selu(input, inplace: bool = False) -> Tensor:
     """Self-normalising ELU with PyTorch's constants."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, selu)
+    input = float_kernel_input(input, "selu", "elu_cpu")
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
     out = scale * elu(input, alpha)
     return out
@@ -150,6 +194,7 @@ def celu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, celu, alpha)
+    input = float_kernel_input(input, "celu", "elu_cpu")
     # (input <= 0, not > 0, so a NaN takes the identity's gradient, as PyTorch)
     out = where(input <= 0, alpha * (exp(input.clamp(max=0.0) / alpha) - 1), input)
     return out
@@ -249,13 +294,14 @@ def gelu(input, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"gelu: approximate argument must be either none or tanh, got "
                            f"'{approximate}'")
-    return Gelu.apply(as_tensor_arg(input, "gelu"), approximate)
+    return Gelu.apply(float_kernel_input(input, "gelu", "GeluKernelImpl"), approximate)
 
 
 def silu(input, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (swish)."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, silu)
+    input = float_kernel_input(input, "silu", "silu_cpu")
     out = input * sigmoid(input)
     return out
 
@@ -292,26 +338,29 @@ class Softplus(Primitive):
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
-    return Softplus.apply(as_tensor_arg(input, "softplus"), beta, threshold)
+    return Softplus.apply(float_kernel_input(input, "softplus", "softplus_cpu"), beta,
+                          threshold)
 
 
 def mish(input, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, mish)
+    input = float_kernel_input(input, "mish", "mish_cpu")
     out = input * tanh(softplus(input))
     return out
 
 
 def logsigmoid(input) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
-    return -softplus(-input)
+    return -softplus(-float_kernel_input(input, "logsigmoid", "log_sigmoid_cpu"))
 
 
 def hardsigmoid(input, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardsigmoid)
+    input = float_kernel_input(input, "hardsigmoid", "hardsigmoid_cpu")
     # outside (-3, 3) the clamped constant without gradient; a NaN stays NaN, as PyTorch
     out = where((input > -3.0) & (input < 3.0), input / 6 + 0.5,
                 input.detach().clamp(-3.0, 3.0) / 6 + 0.5)
@@ -322,6 +371,7 @@ def hardswish(input, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``."""
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, hardswish)
+    input = float_kernel_input(input, "hardswish", "hardswish_cpu")
     # a NaN takes the identity's branch and gradient, as PyTorch; it is kept out of the
     # quadratic, whose zero gradient times NaN would be NaN
     mid = (input > -3.0) & (input < 3.0)
@@ -342,6 +392,7 @@ def tanhshrink(input) -> Tensor:
 
 def softshrink(input, lambd: float = 0.5) -> Tensor:
     """Shrink toward 0 by ``lambd``; 0 inside ``[-lambd, lambd]``."""
+    input = float_kernel_input(input, "softshrink", "softshrink_check")
     # (0 only inside [-lambd, lambd], so a NaN stays NaN with the identity's gradient, as
     # PyTorch)
     inside = (input >= -lambd) & (input <= lambd)
@@ -350,6 +401,7 @@ def softshrink(input, lambd: float = 0.5) -> Tensor:
 
 def hardshrink(input, lambd: float = 0.5) -> Tensor:
     """``x`` outside ``[-lambd, lambd]``, 0 inside."""
+    input = float_kernel_input(input, "hardshrink", "hardshrink_cpu")
     # (0 only inside [-lambd, lambd], so a NaN stays NaN with the identity's gradient, as
     # PyTorch)
     return where((input >= -lambd) & (input <= lambd), 0.0, input)
@@ -357,6 +409,7 @@ def hardshrink(input, lambd: float = 0.5) -> Tensor:
 
 def glu(input, dim: int = -1) -> Tensor:
     """Gated linear unit: split ``dim`` in halves ``a, b`` and return ``a * sigmoid(b)``."""
+    input = float_kernel_input(input, "glu", "glu_cpu")
     d = norm_dim(dim, input.ndim, "glu")
     n = input.shape[d]
     if n % 2:
@@ -459,7 +512,7 @@ class LogSoftmax(Primitive):
 
 
 def _with_dtype(input: Tensor, dtype) -> Tensor:
-    return input if dtype is None else input.to(_dt.to_dtype(dtype))
+    return input if dtype is None else input.to(_dt.dtype_arg(dtype, "softmax"))
 
 
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
