@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ..ops import inplace as _inplace
 from ..random import rng
 from ..tensor import Tensor
 
@@ -20,7 +21,18 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros
            "kaiming_normal", "orthogonal", "sparse"]
 
 
-def _fill(tensor: Tensor, values) -> Tensor:
+def _fill(tensor: Tensor, values, op: str) -> Tensor:
+    """Write ``values`` into ``tensor``, refusing (before any write) an expanded view, where
+    elements share memory, unless every element gets the same one value (as PyTorch, whose
+    constant fills go through fill_)."""
+    if not tensor._data.flags.writeable:
+        if np.ndim(values) == 0 and _inplace._fill_overlapping(tensor._data, values):
+            tensor._bump()
+            return tensor
+        raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
+                           f"written-to tensor refers to a single memory location (a tensor "
+                           f"of shape {tuple(tensor.shape)}). Please clone() the tensor before "
+                           f"performing the operation.")
     tensor._data[...] = values
     tensor._bump()
     return tensor
@@ -63,31 +75,36 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with samples from U(a, b)."""
-    return _fill(tensor, rng(generator).uniform(a, b, tensor.shape))
+    if a > b:
+        raise RuntimeError(f"uniform_: uniform_ expects to return a [from, to) range, but found "
+                           f"from={a} > to={b}")
+    return _fill(tensor, rng(generator).uniform(a, b, tensor.shape), "uniform_")
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with samples from N(mean, std**2)."""
-    return _fill(tensor, rng(generator).normal(mean, std, tensor.shape))
+    if not std >= 0.0:  # (NumPy's ValueError otherwise; a NaN std too)
+        raise RuntimeError(f"normal_: normal expects std >= 0.0, but found std {std}")
+    return _fill(tensor, rng(generator).normal(mean, std, tensor.shape), "normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    return _fill(tensor, val)
+    return _fill(tensor, val, "constant_")
 
 
 def ones_(tensor: Tensor) -> Tensor:
-    return _fill(tensor, 1)
+    return _fill(tensor, 1, "ones_")
 
 
 def zeros_(tensor: Tensor) -> Tensor:
-    return _fill(tensor, 0)
+    return _fill(tensor, 0, "zeros_")
 
 
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, np.eye(*tensor.shape))
+    return _fill(tensor, np.eye(*tensor.shape), "eye_")
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
@@ -133,7 +150,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     while bad.any():
         out[bad] = g.normal(mean, std, int(bad.sum()))
         bad = (out < a) | (out > b)
-    return _fill(tensor, out)
+    return _fill(tensor, out, "trunc_normal_")
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
@@ -151,7 +168,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     q *= np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, gain * q.reshape(tensor.shape))
+    return _fill(tensor, gain * q.reshape(tensor.shape), "orthogonal_")
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
@@ -165,7 +182,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     zeros_per_col = int(math.ceil(sparsity * rows))
     for col in range(cols):
         values[g.permutation(rows)[:zeros_per_col], col] = 0
-    return _fill(tensor, values)
+    return _fill(tensor, values, "sparse_")
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
@@ -181,7 +198,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     for g in range(groups):
         for d in range(min(per_group, tensor.shape[1])):
             values[(g * per_group + d, d) + centre] = 1
-    return _fill(tensor, values)
+    return _fill(tensor, values, "dirac_")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -142,9 +142,10 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
     if weight.ndim != 2:
         raise RuntimeError(f"embedding: 'weight' must be 2-D (got shape {tuple(weight.shape)})")
     indices, n = input._data, weight.shape[0]
-    if indices.dtype.kind not in "iu":
-        raise RuntimeError(f"embedding: expected indices of an integer dtype, got "
-                           f"{indices.dtype}")
+    if indices.dtype not in (np.int64, np.int32):  # (PyTorch's index dtypes: no int16, uint8)
+        raise RuntimeError(f"embedding: Expected tensor for argument #1 'indices' to have one "
+                           f"of the following scalar types: Long, Int; but got "
+                           f"{indices.dtype} (indices of shape {tuple(indices.shape)})")
     # Checked before max_norm renormalises any row, so an error leaves weight unchanged
     # (PyTorch renormalises first). PyTorch has no negative indices here: -1 is out of range
     if indices.size and (indices.min() < 0 or indices.max() >= n):
