@@ -7,6 +7,7 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
+from ..ops._arguments import array_operand
 from ..ops.elementwise import binary as _binary, unary as _unary
 from ..ops.indexing import indexing as _indexing
 from ..ops.linalg import products as _products
@@ -31,7 +32,7 @@ class ArithmeticMethods:
             return _binary.Add._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.add(self, other)
+        return _binary.add(self, array_operand(other))
 
     def __radd__(self, other):
         """``other + self``."""
@@ -39,7 +40,7 @@ class ArithmeticMethods:
             return _binary.Add._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.add(other, self)
+        return _binary.add(array_operand(other), self)
 
     def __sub__(self, other):
         """``self - other``."""
@@ -47,7 +48,7 @@ class ArithmeticMethods:
             return _binary.Sub._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.sub(self, other)
+        return _binary.sub(self, array_operand(other))
 
     def __rsub__(self, other):
         """``other - self``."""
@@ -55,7 +56,7 @@ class ArithmeticMethods:
             return _binary.Sub._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.sub(other, self)
+        return _binary.sub(array_operand(other), self)
 
     def __mul__(self, other):
         """``self * other``."""
@@ -63,7 +64,7 @@ class ArithmeticMethods:
             return _binary.Mul._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.mul(self, other)
+        return _binary.mul(self, array_operand(other))
 
     def __rmul__(self, other):
         """``other * self``."""
@@ -71,7 +72,7 @@ class ArithmeticMethods:
             return _binary.Mul._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.mul(other, self)
+        return _binary.mul(array_operand(other), self)
 
     def __truediv__(self, other):
         """``self / other``."""
@@ -79,7 +80,7 @@ class ArithmeticMethods:
             return _binary.Div._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.div(self, other)
+        return _binary.div(self, array_operand(other))
 
     def __rtruediv__(self, other):
         """``other / self``."""
@@ -87,39 +88,39 @@ class ArithmeticMethods:
             return _binary.Div._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.div(other, self)
+        return _binary.div(array_operand(other), self)
 
     def __floordiv__(self, other):
         """``self // other``."""
-        return _binary.floor_divide(self, other)
+        return _binary.floor_divide(self, array_operand(other))
 
     def __rfloordiv__(self, other):
         """``other // self``."""
-        return _binary.floor_divide(other, self)
+        return _binary.floor_divide(array_operand(other), self)
 
     def __mod__(self, other):
         """``self % other``."""
-        return _binary.remainder(self, other)
+        return _binary.remainder(self, array_operand(other))
 
     def __rmod__(self, other):
         """``other % self``."""
-        return _binary.remainder(other, self)
+        return _binary.remainder(array_operand(other), self)
 
     def __pow__(self, other):
         """``self ** other``."""
-        return _binary.pow(self, other)
+        return _binary.pow(self, array_operand(other))
 
     def __rpow__(self, other):
         """``other ** self``."""
-        return _binary.pow(other, self)
+        return _binary.pow(array_operand(other), self)
 
     def __matmul__(self, other):
         """``self @ other``."""
-        return _products.matmul(self, other)
+        return _products.matmul(self, array_operand(other))
 
     def __rmatmul__(self, other):
         """``other @ self``."""
-        return _products.matmul(other, self)
+        return _products.matmul(array_operand(other), self)
 
     def __neg__(self):
         """``-self``."""
@@ -139,50 +140,50 @@ class ArithmeticMethods:
 
     def __and__(self, other):
         """``self & other``."""
-        return _binary.bitwise_and(self, other)
+        return _binary.bitwise_and(self, array_operand(other))
 
     __rand__ = __and__
 
     def __or__(self, other):
         """``self | other``."""
-        return _binary.bitwise_or(self, other)
+        return _binary.bitwise_or(self, array_operand(other))
 
     __ror__ = __or__
 
     def __xor__(self, other):
         """``self ^ other``."""
-        return _binary.bitwise_xor(self, other)
+        return _binary.bitwise_xor(self, array_operand(other))
 
     __rxor__ = __xor__
 
     def __lshift__(self, other):
         """``self << other``."""
-        return _binary.bitwise_left_shift(self, other)
+        return _binary.bitwise_left_shift(self, array_operand(other))
 
     def __rlshift__(self, other):
         """``other << self``."""
-        return _binary.bitwise_left_shift(other, self)
+        return _binary.bitwise_left_shift(array_operand(other), self)
 
     def __rshift__(self, other):
         """``self >> other``."""
-        return _binary.bitwise_right_shift(self, other)
+        return _binary.bitwise_right_shift(self, array_operand(other))
 
     def __rrshift__(self, other):
         """``other >> self``."""
-        return _binary.bitwise_right_shift(other, self)
+        return _binary.bitwise_right_shift(array_operand(other), self)
 
     def __eq__(self, other):
         """``self == other``."""
         # t == None is False (`x in list` works); t == [1, 2] is False too, as in PyTorch
         if other is None or isinstance(other, _NOT_COMPARED):
             return NotImplemented
-        return _binary.eq(self, other)
+        return _binary.eq(self, array_operand(other))
 
     def __ne__(self, other):
         """``self != other``."""
         if other is None or isinstance(other, _NOT_COMPARED):
             return NotImplemented
-        return _binary.ne(self, other)
+        return _binary.ne(self, array_operand(other))
 
     def __lt__(self, other):
         """``self < other``."""

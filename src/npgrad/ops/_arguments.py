@@ -11,7 +11,8 @@ import numpy as np
 from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
-__all__ = ["Tensor", "as_operand", "as_operands", "as_tensor_arg", "norm_dim", "norm_dims",
+__all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg", "norm_dim",
+           "norm_dims",
            "size_args", "long_tensor", "type_name", "describe"]
 
 
@@ -25,18 +26,27 @@ def type_name(x) -> str:
 
 
 def as_operand(x, op: str, name: str = "other"):
-    """Let a Tensor or a number through; make NumPy arrays into Tensors (``x * array`` works
-    in PyTorch); refuse lists and tuples, as PyTorch does (its operators return
-    NotImplemented for them: see _tensor_methods/arithmetic.py)."""
+    """Let a Tensor or a number (NumPy scalars too) through; refuse lists, tuples and NumPy
+    arrays, as PyTorch's functions do (its forward operators take arrays: see
+    ``array_operand``)."""
     if x.__class__ in _FAST or isinstance(x, (Tensor, numbers.Number)):
         return x
-    if isinstance(x, (np.ndarray, np.generic)):
-        arr = np.array(x)  # a copy, with its own dtype, as tensor(x) would make
-        _dt.from_numpy_dtype(arr.dtype)  # TypeError for a dtype npgrad does not have
-        return Tensor._make(arr)
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, np.generic):
+        return array_operand(x)
+    if isinstance(x, (list, tuple, np.ndarray)):
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(x)}")
     raise TypeError(f"{op}(): expected a Tensor or a number, but got {type_name(x)}")
+
+
+def array_operand(x):
+    """A NumPy array or scalar as a Tensor of its own dtype (anything else unchanged): the
+    operand of a forward operator, as PyTorch's ``x * array`` (``torch.mul(x, array)`` is a
+    TypeError)."""
+    if not isinstance(x, (np.ndarray, np.generic)):
+        return x
+    arr = np.array(x)  # a copy, with its own dtype, as tensor(x) would make
+    _dt.from_numpy_dtype(arr.dtype)  # TypeError for a dtype npgrad does not have
+    return Tensor._make(arr)
 
 
 def as_operands(a, b, op: str) -> tuple:
@@ -61,6 +71,17 @@ def _index(d, op: str) -> int:
     except TypeError:
         raise TypeError(f"{op}(): argument 'dim' must be int or a tuple of ints, not "
                         f"{type(d).__name__}") from None
+
+
+def int_arg(x, op: str, name: str, position: int | None = None) -> int:
+    """An int argument (ints, NumPy ints, 0-d int tensors; not floats, even integral ones,
+    nor bools' look-alikes None or str), as PyTorch's argument parser: TypeError otherwise."""
+    try:
+        return operator.index(x)
+    except TypeError:
+        where = f" (position {position})" if position is not None else ""
+        raise TypeError(f"{op}(): argument '{name}'{where} must be int, not "
+                        f"{type_name(x)}") from None
 
 
 def norm_dim(dim: int, ndim: int, op: str) -> int:
