@@ -141,11 +141,14 @@ def scalar_type_name(np_dtype) -> str:
 
 
 def dtype_arg(d, op: str) -> dtype:
-    """A ``dtype=`` argument: as ``to_dtype``, but a name (``dtype='float32'``) is a
-    TypeError, as in PyTorch."""
-    if isinstance(d, str):
-        raise TypeError(f"{op}(): argument 'dtype' must be torch.dtype, not str ({d!r})")
-    return to_dtype(d)
+    """A ``dtype=`` argument of an op: an npgrad dtype only. As in PyTorch, a name
+    (``dtype='float32'``) or a NumPy dtype is a TypeError (``to_dtype`` takes those, for
+    ``Tensor.type`` and the like)."""
+    if d.__class__ is dtype:
+        return d
+    kind = type(d)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise TypeError(f"{op}(): argument 'dtype' must be torch.dtype, not {name} ({d!r})")
 
 
 def from_numpy_dtype(np_dtype) -> dtype:
@@ -234,11 +237,11 @@ def can_cast_inplace(src: np.dtype, dst: np.dtype) -> _builtins.bool:
     return not (src.kind != "b" and dst.kind == "b")
 
 
-def sum_dtype(a: np.ndarray, dtype=None) -> np.dtype:
+def sum_dtype(a: np.ndarray, dtype=None, op: str = "sum") -> np.dtype:
     """The dtype a sum or product of ``a`` accumulates in: ``dtype`` if given, else int64 for
     integers and bools (PyTorch's rule), else ``a``'s own."""
     if dtype is not None:
-        return to_dtype(dtype).np
+        return dtype_arg(dtype, op).np
     return np.dtype(np.int64) if a.dtype.kind in "iub" else a.dtype
 
 

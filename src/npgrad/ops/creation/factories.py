@@ -20,7 +20,7 @@ from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...backend import as_device
 from ...random import rng
-from .._arguments import size_args as _size_args, Tensor
+from .._arguments import as_tensor_arg, int_arg, size_args as _size_args, Tensor
 from ...tensor import _to_array_like
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye",
@@ -36,6 +36,17 @@ def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
     if requires_grad:
         t.requires_grad = True  # raises for integer dtypes, as PyTorch
     return t
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _short_repr(data) -> str:
+    text = repr(data)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _infer(data):
@@ -61,6 +72,9 @@ def _infer(data):
     if arr.dtype == object or (arr.dtype.kind == "u" and leaf is None):
         raise ValueError("tensor(): could not convert the data (ragged, not numbers, or an "
                          "integer out of int64's range: Overflow when unpacking long long)")
+    if isinstance(_first_leaf(data), str) and not isinstance(data, str):
+        # PyTorch reads a str that comes first in a sequence as one more dimension of data
+        raise ValueError(f"tensor(): too many dimensions 'str' (data {_short_repr(data)})")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"tensor(): unsupported data of dtype {arr.dtype}")
     if leaf is None:  # Python numbers only
@@ -226,35 +240,35 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None,
 
 
 def _like(input: Tensor, dtype, op: str):
-    return _dtype(dtype, op, input._data.dtype)
+    return _dtype(dtype, op, as_tensor_arg(input, op)._data.dtype)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """Zeros with ``input``'s shape and dtype."""
-    return _finish(np.zeros(input._data.shape, _like(input, dtype, "zeros_like")), requires_grad,
-                   device)
+    dt = _like(input, dtype, "zeros_like")  # (checks input first)
+    return _finish(np.zeros(input._data.shape, dt), requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """Ones with ``input``'s shape and dtype."""
-    return _finish(np.ones(input._data.shape, _like(input, dtype, "ones_like")), requires_grad,
-                   device)
+    dt = _like(input, dtype, "ones_like")  # (checks input first)
+    return _finish(np.ones(input._data.shape, dt), requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """An uninitialised tensor with ``input``'s shape and dtype."""
-    return _finish(np.empty(input._data.shape, _like(input, dtype, "empty_like")), requires_grad,
-                   device)
+    dt = _like(input, dtype, "empty_like")  # (checks input first)
+    return _finish(np.empty(input._data.shape, dt), requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """``fill_value`` with ``input``'s shape and dtype."""
-    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype, "full_like")),
-                   requires_grad, device)
+    dt = _like(input, dtype, "full_like")  # (checks input first)
+    return _finish(np.full(input._data.shape, fill_value, dt), requires_grad, device)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +391,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high = 0, low
     if size is None:
         raise TypeError("randint(): missing the 'size' argument")
+    low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high} (randint)")
@@ -387,6 +402,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0..n-1``."""
+    n = int_arg(n, "randperm", "n", 1)
     data = rng(generator).permutation(n).astype(_dtype(dtype, "randperm",
                                                        np.dtype(np.int64)))
     return _finish(data, requires_grad, device)
@@ -395,18 +411,21 @@ def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=F
 def rand_like(input, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """``rand`` with ``input``'s shape and dtype."""
+    input = as_tensor_arg(input, "rand_like")
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """``randn`` with ``input``'s shape and dtype."""
+    input = as_tensor_arg(input, "randn_like")
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None,
                  requires_grad=False, memory_format=None) -> Tensor:
     """``randint`` with ``input``'s shape and dtype."""
+    input = as_tensor_arg(input, "randint_like")
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)

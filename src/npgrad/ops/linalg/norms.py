@@ -101,7 +101,7 @@ def _float_check(input: Tensor, op: str, dtype):
                            f"Got {input.dtype}")
     if dtype is None:
         return None
-    dt = _dt.to_dtype(dtype).np
+    dt = _dt.dtype_arg(dtype, op).np
     if _dt.promote_types(a.dtype, dt) != dt:
         raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
                            f"convertible without narrowing to the specified dtype ({dtype})")

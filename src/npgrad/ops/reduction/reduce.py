@@ -91,7 +91,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noq
 def _mean_dtype(a: np.ndarray, dtype) -> np.dtype:
     """mean's result dtype: floating only, as in PyTorch."""
     if dtype is not None:
-        dt = _dt.to_dtype(dtype).np
+        dt = _dt.dtype_arg(dtype, "mean").np
         if not is_float_np(dt):
             raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be "
                                f"either a floating point or complex dtype. Got: "
@@ -152,7 +152,7 @@ class Prod(Primitive):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim, dtype, name):
-        dt = _dt.sum_dtype(a, dtype)
+        dt = _dt.sum_dtype(a, dtype, "prod")
         ctx.in_shape, ctx.dims, ctx.keepdim, ctx.node_name = a.shape, dims, keepdim, name
         out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=dt))
         ctx.save_for_backward(a, out)

@@ -232,7 +232,7 @@ class Cumsum(Primitive):
     @staticmethod
     def forward(ctx, a, dim, reverse, dtype=None):
         ctx.dim, ctx.reverse = dim, reverse
-        return _scan(np.add, a, dim, reverse, _dt.sum_dtype(a, dtype))
+        return _scan(np.add, a, dim, reverse, _dt.sum_dtype(a, dtype, "cumsum"))
 
     @staticmethod
     def backward(ctx, grad):
@@ -245,7 +245,7 @@ class Cumprod(Primitive):
     @staticmethod
     def forward(ctx, a, dim, reverse, dtype=None):
         ctx.dim, ctx.reverse = dim, reverse
-        out = _scan(np.multiply, a, dim, reverse, _dt.sum_dtype(a, dtype))
+        out = _scan(np.multiply, a, dim, reverse, _dt.sum_dtype(a, dtype, "cumprod"))
         ctx.save_for_backward(a, out)
         return out
 
