@@ -132,6 +132,26 @@ class LBFGS(Optimizer):
             self._write(p, flat[start:start + n].reshape(p.shape))
             start += n
 
+    # L-BFGS's state tensors are flat vectors over all parameters (checked below), not one
+    # value per element of the first parameter
+    _SCALAR_STATE = Optimizer._SCALAR_STATE | {"d", "prev_flat_grad", "H_diag", "al"}
+
+    def _check_step(self) -> None:
+        """The other optimizers' checks (options that are numbers), and L-BFGS's own state:
+        its flat vectors (a loaded state_dict) must have one element per parameter element,
+        or the update would fail halfway through."""
+        super()._check_step()
+        n = sum(p.numel() for p in self._params)
+        state = self.state.get(self._params[0], {})
+        vectors = [(k, state.get(k)) for k in ("d", "prev_flat_grad")]
+        vectors += [(f"{k}[{i}]", v) for k in ("old_dirs", "old_stps")
+                    for i, v in enumerate(state.get(k, []))]
+        for key, v in vectors:
+            shape = tuple(getattr(v, "shape", ()))
+            if v is not None and shape != (n,):
+                raise RuntimeError(f"LBFGS.step(): state '{key}' has shape {shape}, but the "
+                                   f"parameters have {n} elements in all")
+
     def step(self, closure):  # type: ignore[override]
         """One optimisation step (up to ``max_iter`` iterations); returns the first loss."""
         if closure is None:
@@ -150,6 +170,7 @@ class LBFGS(Optimizer):
 
         with enable_grad():
             orig_loss = closure()
+        self._check_step()
         loss = float(orig_loss)
         evals = 1
         state["func_evals"] += 1

@@ -154,10 +154,12 @@ class Div(Primitive):
 
 
 class Remainder(Primitive):
-    node_name = "RemainderBackward0"
+    node_name = "RemainderBackward0"  # RemainderBackward1 when the divisor is a tensor
 
     @staticmethod
     def forward(ctx, a, b):
+        if b.__class__ is np.ndarray:
+            ctx.node_name = "RemainderBackward1"
         ctx.save_for_backward(a, b)
         return _apply_ufunc(np.remainder, "remainder", a, b)
 
@@ -290,7 +292,8 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
     # rounded division has derivative 0 almost everywhere
-    return zero_grad_result(_rounded_div(input, other, rounding_mode), input, other)
+    return zero_grad_result(_rounded_div(input, other, rounding_mode), input, other,
+                            node_name="DivBackward2")
 
 
 def _rounded_div(input, other, rounding_mode: str) -> np.ndarray:

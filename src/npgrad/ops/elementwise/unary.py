@@ -444,8 +444,10 @@ class _ZeroGrad(Primitive):
     node_name = "ZeroGradBackward0"
 
     @staticmethod
-    def forward(ctx, result, *inputs):
+    def forward(ctx, result, *inputs, node_name=None):
         ctx.shapes = [np.shape(x) for x in inputs]
+        if node_name is not None:  # the name of PyTorch's node for the op (DivBackward2)
+            ctx.node_name = node_name
         return result
 
     @staticmethod
@@ -454,11 +456,12 @@ class _ZeroGrad(Primitive):
         return (None,) + tuple(zero for _ in ctx.shapes)
 
 
-def zero_grad_result(out, *inputs) -> Tensor:
-    """Wrap ``out`` computed from ``inputs``; it requires grad (with gradient 0) when they do."""
+def zero_grad_result(out, *inputs, node_name: str | None = None) -> Tensor:
+    """Wrap ``out`` computed from ``inputs``; it requires grad (with gradient 0) when they do,
+    through a node named ``node_name`` (default ZeroGradBackward0)."""
     t = Tensor._make(np.asarray(out))
     if is_float_np(out.dtype) and any(isinstance(x, Tensor) and x._rg for x in inputs):
-        return _ZeroGrad.apply(t, *inputs)
+        return _ZeroGrad.apply(t, *inputs, node_name=node_name)
     return t
 
 
