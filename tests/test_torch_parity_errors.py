@@ -391,6 +391,121 @@ CASES = {
                                         lambda l: l.ones(0, dtype=l.float64),
                                         lambda l: l.ones(2)),
     "cat_empty_2d_bad_dim": case(lambda l, x: l.cat([x], 3), lambda l: l.ones(0, 2)),
+
+    # activations: floating kernels only (NotImplementedError, even when empty), except the
+    # ReLU/clamp family, which keeps integer dtypes and refuses bool
+    **{f"{op}_{name}": case(lambda l, x, op=op: getattr(_f(l), op)(x), make)
+       for op in ("relu", "relu6", "hardtanh", "gelu", "silu", "elu", "selu", "celu",
+                  "softplus", "leaky_relu", "mish", "hardswish", "hardsigmoid", "logsigmoid",
+                  "softshrink", "hardshrink", "glu", "rrelu", "softsign", "tanhshrink",
+                  "sigmoid", "tanh")
+       for name, make in [("int64", lambda l: l.tensor([-2, 1, 3, 4])),
+                          ("bool", lambda l: l.tensor([True, False])),
+                          ("int32_empty", lambda l: l.zeros(0, dtype=l.int32)),
+                          ("uint8", lambda l: l.tensor([1, 2], dtype=l.uint8))]},
+    **{f"{op}_inplace_{name}": case(
+        lambda l, x, op=op: getattr(_f(l), op)(x, inplace=True), make)
+       for op in ("relu", "relu6", "hardtanh", "elu", "selu", "celu", "leaky_relu", "silu",
+                  "mish", "hardswish", "hardsigmoid", "rrelu")
+       for name, make in [("int64", lambda l: l.tensor([-2, 1, 3])),
+                          ("bool", lambda l: l.tensor([True, False]))]},
+    "threshold_int": case(lambda l, x: _f(l).threshold(x, 1.5, 0.7), lambda l: l.tensor([-3, 1, 2])),
+    "threshold_bool": case(lambda l, x: _f(l).threshold(x, 0, 1), lambda l: l.tensor([True])),
+    "hardtanh_int_bounds": case(lambda l, x: _f(l).hardtanh(x, -1.5, 2.5),
+                                lambda l: l.tensor([-3, 0, 1, 5])),
+    "hardtanh_uint8_negative_min": case(lambda l, x: _f(l).hardtanh(x),
+                                        lambda l: l.tensor([1, 2], dtype=l.uint8)),
+    "relu_function_bool": case(lambda l, x: l.relu(x), lambda l: l.tensor([True])),
+    "relu_method_bool": case(lambda l, x: x.relu(), lambda l: l.tensor([True])),
+    "prelu_int": case(lambda l, x, w: _f(l).prelu(x, w), lambda l: l.tensor([1, -2]),
+                      lambda l: l.tensor([1])),
+    # embedding takes int64 and int32 indices only
+    **{f"embedding_{name}_indices": case(lambda l, i, w: _f(l).embedding(i, w), make,
+                                         lambda l: l.ones(3, 2))
+       for name, make in [("int16", lambda l: l.tensor([0, 1], dtype=l.int16)),
+                          ("uint8", lambda l: l.tensor([0, 1], dtype=l.uint8)),
+                          ("int32", lambda l: l.tensor([0, 2], dtype=l.int32)),
+                          ("float", lambda l: l.tensor([0., 1.]))]},
+    # nn.init: PyTorch's argument checks, and expanded views (a constant fill writes them, a
+    # random one refuses them, before any write)
+    "init_normal_negative_std": case(lambda l, x: l.nn.init.normal_(x, std=-1.0),
+                                     lambda l: l.ones(3)),
+    "init_normal_nan_std": case(lambda l, x: l.nn.init.normal_(x, std=math.nan),
+                                lambda l: l.ones(3)),
+    "init_uniform_reversed": case(lambda l, x: l.nn.init.uniform_(x, 1.0, 0.0),
+                                  lambda l: l.ones(3)),
+    **{f"init_{op}_expanded": case(lambda l, x, call=call: (call(l, x[:, :1].expand(2, 3)), x),
+                                   lambda l: l.ones(2, 2))
+       for op, call in [("constant", lambda l, v: l.nn.init.constant_(v, 2.5)),
+                        ("zeros", lambda l, v: l.nn.init.zeros_(v)),
+                        ("ones", lambda l, v: l.nn.init.ones_(v)),
+                        ("normal", lambda l, v: l.nn.init.normal_(v)),
+                        ("uniform", lambda l, v: l.nn.init.uniform_(v)),
+                        ("xavier_uniform", lambda l, v: l.nn.init.xavier_uniform_(v)),
+                        ("xavier_normal", lambda l, v: l.nn.init.xavier_normal_(v)),
+                        ("kaiming_uniform", lambda l, v: l.nn.init.kaiming_uniform_(v)),
+                        ("kaiming_normal", lambda l, v: l.nn.init.kaiming_normal_(v)),
+                        ("trunc_normal", lambda l, v: l.nn.init.trunc_normal_(v)),
+                        ("orthogonal", lambda l, v: l.nn.init.orthogonal_(v))]},
+    # functions take Tensors, not NumPy arrays (the forward and reflected operators do)
+    **{f"{name}_ndarray": case(call, lambda l: l.ones(2)) for name, call in [
+        ("add", lambda l, x: l.add(x, np.ones(2))),
+        ("add_first", lambda l, x: l.add(np.ones(2), x)),
+        ("add_0d", lambda l, x: l.add(x, np.array(2.0))),
+        ("sub", lambda l, x: l.sub(x, np.ones(2))),
+        ("mul", lambda l, x: l.mul(x, np.ones(2))),
+        ("div", lambda l, x: l.div(x, np.ones(2))),
+        ("remainder", lambda l, x: l.remainder(x, np.ones(2))),
+        ("pow", lambda l, x: l.pow(x, np.ones(2))),
+        ("eq", lambda l, x: l.eq(x, np.ones(2))),
+        ("maximum", lambda l, x: l.maximum(x, np.ones(2))),
+        ("method_add", lambda l, x: x.add(np.ones(2))),
+        ("method_mul", lambda l, x: x.mul(np.ones(2))),
+        ("inplace_add", lambda l, x: x.add_(np.ones(2))),
+        ("where", lambda l, x: l.where(x > 0, x, np.ones(2))),
+        ("add_numpy_scalar", lambda l, x: l.add(x, np.float64(2.0))),
+        ("operator_add", lambda l, x: x + np.ones(2)),
+        ("operator_floordiv", lambda l, x: x // np.full(2, 2.0)),
+        ("operator_mod", lambda l, x: x % np.full(2, 2.0)),
+        ("operator_pow", lambda l, x: x ** np.full(2, 2.0)),
+        ("operator_eq", lambda l, x: x == np.ones(2)),
+    ]},
+    "operator_and_ndarray": case(lambda l, x: x & np.ones(2, np.int64),
+                                 lambda l: l.ones(2, dtype=l.int64)),
+    "operator_lshift_ndarray": case(lambda l, x: x << np.ones(2, np.int64),
+                                    lambda l: l.ones(2, dtype=l.int64)),
+    # dtype arguments outside creation: npgrad dtypes only (not names, not NumPy dtypes)
+    **{f"{name}_dtype_{kind}": case(lambda l, x, call=call, d=d: call(l, x, d),
+                                    lambda l: l.ones(2, 3))
+       for name, call in [("sum", lambda l, x, d: x.sum(dtype=d)),
+                          ("prod", lambda l, x, d: l.prod(x, dtype=d)),
+                          ("mean", lambda l, x, d: x.mean(dtype=d)),
+                          ("cumsum", lambda l, x, d: l.cumsum(x, 0, dtype=d)),
+                          ("cumprod", lambda l, x, d: x.cumprod(1, dtype=d)),
+                          ("softmax", lambda l, x, d: x.softmax(0, dtype=d)),
+                          ("log_softmax", lambda l, x, d: _f(l).log_softmax(x, 0, dtype=d)),
+                          ("vector_norm", lambda l, x, d: l.linalg.vector_norm(x, dtype=d)),
+                          ("zeros", lambda l, x, d: l.zeros(2, dtype=d)),
+                          ("zeros_like", lambda l, x, d: l.zeros_like(x, dtype=d))]
+       for kind, d in [("name", "float64"), ("numpy", np.float64)]},
+    # tensor(): a str first in a sequence is one more dimension (ValueError), elsewhere a
+    # TypeError
+    "tensor_list_of_str": case(lambda l: l.tensor(["a"])),
+    "tensor_nested_str": case(lambda l: l.tensor([["a"]])),
+    "tensor_str": case(lambda l: l.tensor("a")),
+    "tensor_number_then_str": case(lambda l: l.tensor([1, "a"])),
+    # integer arguments are ints, not floats
+    "randint_float_bounds": case(lambda l: l.randint(0.5, 3.5, (2,))),
+    "randint_float_high": case(lambda l: l.randint(3.0, (2,))),
+    "randint_float_low": case(lambda l: l.randint(1.0, 3, (2,))),
+    "randint_like_float_high": case(lambda l, x: l.randint_like(x, 3.5), lambda l: l.ones(2)),
+    "randperm_float": case(lambda l: l.randperm(2.5)),
+    "randperm_none": case(lambda l: l.randperm(None)),
+    # the *_like functions take a Tensor
+    **{f"{op}_ndarray": case(lambda l, op=op: getattr(l, op)(np.ones(2)))
+       for op in ("zeros_like", "ones_like", "empty_like", "rand_like", "randn_like")},
+    "randint_like_ndarray": case(lambda l: l.randint_like(np.ones(2), 3)),
+    "full_like_list": case(lambda l: l.full_like([1.0], 2.0)),
 }
 
 
@@ -572,3 +687,87 @@ def test_optimizer_tensor_lr_still_works():
     p.grad = npgrad.ones(2)
     npgrad.optim.SGD([p], lr=npgrad.tensor(0.25)).step()
     np.testing.assert_allclose(p.detach().numpy(), [0.75, 0.75])
+
+
+# ---------------------------------------------------------------------------------------------
+# Backward node names of the division family, as PyTorch names them
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda l, x, y: x / y, lambda l, x, y: l.div(x, 2),
+    lambda l, x, y: l.div(x, y, rounding_mode="trunc"),
+    lambda l, x, y: l.div(x, y, rounding_mode="floor"),
+    lambda l, x, y: l.div(x, 2, rounding_mode="trunc"),
+    lambda l, x, y: x % y, lambda l, x, y: x % 2, lambda l, x, y: l.remainder(x, y),
+    lambda l, x, y: l.remainder(x, 2), lambda l, x, y: x.clone().remainder_(y),
+    lambda l, x, y: l.fmod(x, y), lambda l, x, y: l.fmod(x, 2),
+], ids=["div", "div_scalar", "div_trunc", "div_floor", "div_trunc_scalar", "mod", "mod_scalar",
+        "remainder", "remainder_scalar", "remainder_", "fmod", "fmod_scalar"])
+def test_division_node_names(call):
+    def name(lib):
+        x = lib.tensor([1.5, -2.0, 3.0], requires_grad=True)
+        y = lib.tensor([0.5, 1.5, -2.0], requires_grad=True)
+        return call(lib, x, y).grad_fn.name()
+    assert name(npgrad) == name(torch)
+
+
+# ---------------------------------------------------------------------------------------------
+# LBFGS: the pre-step checks of the other optimizers, and its own flat state
+# ---------------------------------------------------------------------------------------------
+
+def _lbfgs(lib):
+    a = lib.nn.Parameter(lib.tensor([1.0, 2.0]))
+    b = lib.nn.Parameter(lib.tensor([[0.5, -1.0]]))
+    opt = lib.optim.LBFGS([a, b], lr=0.5, max_iter=3)
+
+    def closure():
+        opt.zero_grad()
+        loss = (a ** 2).sum() + (b ** 4).sum()
+        loss.backward()
+        return loss
+    opt.step(closure)
+    return opt, (a, b), closure
+
+
+def _lbfgs_failed_step(lib, spoil):
+    opt, params, closure = _lbfgs(lib)
+    spoil(lib, opt)
+    before = [(p.detach().numpy().copy(), p._version) for p in params]
+    try:
+        opt.step(closure)
+    except Exception as e:  # noqa: BLE001 (the classes are compared)
+        return e, before, [(p.detach().numpy().copy(), p._version) for p in params]
+    return None, before, None
+
+
+def _set_option(key, value):
+    def spoil(lib, opt):
+        opt.param_groups[0][key] = value
+    return spoil
+
+
+def _bad_direction(lib, opt):
+    sd = opt.state_dict()
+    sd["state"][0]["d"] = lib.zeros(5)
+    opt.load_state_dict(sd)
+
+
+@pytest.mark.parametrize("spoil", [_set_option("lr", "0.1"), _set_option("lr", None),
+                                   _set_option("tolerance_grad", "x"), _bad_direction],
+                         ids=["lr_str", "lr_none", "tolerance_str", "state_d_size"])
+def test_lbfgs_failed_step_changes_nothing(spoil):
+    theirs, _, _ = _lbfgs_failed_step(torch, spoil)
+    ours, before, after = _lbfgs_failed_step(npgrad, spoil)
+    assert theirs is not None and ours is not None, (theirs, ours)
+    assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
+    _assert_same(before, after)
+
+
+def test_lbfgs_state_dict_round_trip_still_steps():
+    opt, (a, b), closure = _lbfgs(npgrad)
+    opt.load_state_dict(opt.state_dict())
+    opt.step(closure)
+    ref, (ta, tb), tclosure = _lbfgs(torch)
+    ref.load_state_dict(ref.state_dict())
+    ref.step(tclosure)
+    np.testing.assert_allclose(a.detach().numpy(), ta.detach().numpy(), rtol=1e-5)
