@@ -212,51 +212,51 @@ class ArithmeticMethods:
     # in-place operators: x += y modifies x's data, as in PyTorch
     def __iadd__(self, other):
         """``self += other``."""
-        return _inplace.apply_(self, _binary.add, other)
+        return _inplace.apply_(self, _binary.add, array_operand(other))
 
     def __isub__(self, other):
         """``self -= other``."""
-        return _inplace.apply_(self, _binary.sub, other)
+        return _inplace.apply_(self, _binary.sub, array_operand(other))
 
     def __imul__(self, other):
         """``self *= other``."""
-        return _inplace.apply_(self, _binary.mul, other)
+        return _inplace.apply_(self, _binary.mul, array_operand(other))
 
     def __itruediv__(self, other):
         """``self /= other``."""
-        return _inplace.apply_(self, _binary.div, other)
+        return _inplace.apply_(self, _binary.div, array_operand(other))
 
     def __ifloordiv__(self, other):
         """``self //= other``."""
-        return _inplace.apply_(self, _binary.floor_divide, other)
+        return _inplace.apply_(self, _binary.floor_divide, array_operand(other))
 
     def __imod__(self, other):
         """``self %= other``."""
-        return _inplace.apply_(self, _binary.remainder, other)
+        return _inplace.apply_(self, _binary.remainder, array_operand(other))
 
     def __ipow__(self, other):
         """``self **= other``."""
-        return _inplace.apply_(self, _binary.pow, other)
+        return _inplace.apply_(self, _binary.pow, array_operand(other))
 
     def __iand__(self, other):
         """``self &= other``."""
-        return _inplace.apply_(self, _binary.bitwise_and, other)
+        return _inplace.apply_(self, _binary.bitwise_and, array_operand(other))
 
     def __ior__(self, other):
         """``self |= other``."""
-        return _inplace.apply_(self, _binary.bitwise_or, other)
+        return _inplace.apply_(self, _binary.bitwise_or, array_operand(other))
 
     def __ixor__(self, other):
         """``self ^= other``."""
-        return _inplace.apply_(self, _binary.bitwise_xor, other)
+        return _inplace.apply_(self, _binary.bitwise_xor, array_operand(other))
 
     def __ilshift__(self, other):
         """``self <<= other``."""
-        return _inplace.apply_(self, _binary.bitwise_left_shift, other)
+        return _inplace.apply_(self, _binary.bitwise_left_shift, array_operand(other))
 
     def __irshift__(self, other):
         """``self >>= other``."""
-        return _inplace.apply_(self, _binary.bitwise_right_shift, other)
+        return _inplace.apply_(self, _binary.bitwise_right_shift, array_operand(other))
 
     def add(self, other, *, alpha=1):
         """See :func:`npgrad.add`."""

@@ -20,7 +20,7 @@ import numpy as np
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
 from .. import dtypes as _dt
-from ._arguments import Tensor
+from ._arguments import Tensor, type_name
 from .elementwise.unary import clone, zero_grad_result
 
 __all__ = ["apply_", "fill_", "copy_", "check", "commit", "fill", "zero_", "addmv_", "abs_",
@@ -129,6 +129,9 @@ def _rebase_view(view: Tensor, result: Tensor) -> None:
 def apply_(t: Tensor, fn, *args, **kwargs) -> Tensor:
     """``t.op_(*args)``: compute ``fn(t, *args)`` and write it into ``t``."""
     name = getattr(fn, "__name__", "op") + "_"
+    if not isinstance(t, Tensor):  # (F.elu_(array): PyTorch's TypeError, not AttributeError)
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type_name(t)}")
     check(t, name)
     if not STATE.enabled:
         return commit(t, fn(t, *args, **kwargs), name)

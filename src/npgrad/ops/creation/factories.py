@@ -474,6 +474,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 def multinomial(input, num_samples: int, replacement: bool = False, *,
                 generator=None) -> Tensor:
     """Sample category indices from rows of non-negative weights (1-D or 2-D ``input``)."""
+    input = as_tensor_arg(input, "multinomial")
     # PyTorch's checks in its order and words (integer weights were sampled as floats)
     if not is_float_np(input._data.dtype):
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "

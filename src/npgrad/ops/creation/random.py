@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...dtypes import is_float_np
+from ... import dtypes as _dt
 from ...random import default_generator, rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
+from ..elementwise.binary import check_broadcast
 from ..elementwise.unary import zero_grad_result
 from .factories import check_bernoulli_p
 from ..nn.activation import softmax
@@ -28,9 +30,25 @@ def _fill(t: Tensor, values: np.ndarray, op: str) -> Tensor:
                   any_cast=True)
 
 
+# PyTorch's refusal of a non-floating tensor: its kernel's name (NotImplementedError), or the
+# distribution's name (RuntimeError)
+_KERNELS = {"normal_": "normal_kernel_cpu", "uniform_": "check_uniform_bounds",
+            "log_normal_": "log_normal_cpu"}
+_CONTINUOUS = {"exponential_": "Exponential", "cauchy_": "Cauchy"}
+
+
 def _float_only(t: Tensor, op: str) -> None:
-    if not is_float_np(t._data.dtype):
-        raise RuntimeError(f"{op}: expects a floating point tensor, got {t.dtype}")
+    if is_float_np(t._data.dtype):
+        return
+    if op in _KERNELS:
+        raise NotImplementedError(f"\"{_KERNELS[op]}\" not implemented for "
+                                  f"'{_dt.scalar_type_name(t._data.dtype)}' ({op}: a tensor of "
+                                  f"shape {tuple(t.shape)} and dtype {t.dtype})")
+    if op in _CONTINUOUS:
+        raise RuntimeError(f"{op}: {_CONTINUOUS[op]} distribution is a continuous probability "
+                           f"distribution. dtype must be a floating point but you specified "
+                           f"{_dt.scalar_type_name(t._data.dtype)}")
+    raise RuntimeError(f"{op}: expects a floating point tensor, got {t.dtype}")
 
 
 def _draw(t: Tensor, sample) -> np.ndarray:
@@ -162,6 +180,7 @@ def binomial(count, prob, generator=None) -> Tensor:
     if not is_float_np(c.dtype) or p.dtype != c.dtype:
         raise RuntimeError(f"binomial: expected count and prob of the same floating dtype "
                            f"(got {count.dtype} and {prob.dtype})")
+    check_broadcast("binomial", c, p)
     if np.any((p < 0) | (p > 1)) or np.any(c < 0):
         raise RuntimeError("binomial: expected 0 <= prob <= 1 and count >= 0")
     out = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(c.dtype)

@@ -15,7 +15,7 @@ import numpy as np
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_operand, as_operands, describe
+from .._arguments import Tensor, as_operand, as_operands, as_tensor_arg, describe
 from ..indexing.indexing import nonzero
 from .unary import log, not_differentiable, zero_grad_result
 
@@ -37,6 +37,14 @@ def broadcast_error(op: str, a, b) -> RuntimeError:
                 f"{op}: the size of tensor a ({pa[i]}) must match the size of tensor b "
                 f"({pb[i]}) at non-singleton dimension {i} (shapes {tuple(sa)} and {tuple(sb)})")
     return RuntimeError(f"{op}: shapes {tuple(sa)} and {tuple(sb)} do not broadcast")
+
+
+def check_broadcast(op: str, *arrays) -> None:
+    """Raise PyTorch's error (RuntimeError) where the arrays' shapes do not broadcast."""
+    try:
+        np.broadcast_shapes(*(np.shape(x) for x in arrays))
+    except ValueError:
+        raise broadcast_error(op, *arrays[:2]) from None
 
 
 def _apply_ufunc(ufunc, op: str, a, b):
@@ -289,7 +297,7 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode is None:
         return Div.apply(input, other)
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
     # rounded division has derivative 0 almost everywhere
     return zero_grad_result(_rounded_div(input, other, rounding_mode), input, other,
@@ -469,6 +477,7 @@ def bitwise_right_shift(input, other) -> Tensor:
 
 def bitwise_not(input) -> Tensor:
     """Elementwise ``~``: bit flip for integers, logical not for bools."""
+    input = as_tensor_arg(input, "bitwise_not")
     if is_float_np(input._data.dtype):
         raise NotImplementedError(f"bitwise_not: only integer and bool tensors are supported, "
                                   f"got {describe(input)}")
@@ -502,6 +511,7 @@ def logical_xor(input, other) -> Tensor:
 
 def logical_not(input) -> Tensor:
     """Elementwise logical not, as a bool tensor."""
+    input = as_tensor_arg(input, "logical_not")
     return Tensor._make(np.asarray(np.logical_not(input._data)))
 
 

@@ -8,6 +8,8 @@ import numpy as np
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
+from .binary import check_broadcast
+from .pointwise import float_result
 from .unary import not_differentiable
 
 __all__ = ["frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside"]
@@ -47,9 +49,9 @@ def nextafter(input, other) -> Tensor:
     """The next floating-point value after ``input`` towards ``other`` (no gradient)."""
     input, other = as_tensor_arg(input, "nextafter"), as_tensor_arg(other, "nextafter")
     a, b = input._data, other._data
-    if not is_float_np(a.dtype) or not is_float_np(b.dtype):
-        raise RuntimeError(f"nextafter: not implemented for {describe(input, other)}")
+    float_result("nextafter", a, b)
     dt = _dt.result_type(a, b)
+    check_broadcast("nextafter", a, b)
     return not_differentiable(np.asarray(np.nextafter(a.astype(dt), b.astype(dt))),
                               "nextafter", input, other)
 
@@ -68,12 +70,14 @@ def _int_pair(input, other, op: str):
 def gcd(input, other) -> Tensor:
     """Elementwise greatest common divisor of integer tensors (non-negative)."""
     a, b = _int_pair(input, other, "gcd")
+    check_broadcast("gcd", a, b)
     return Tensor._make(np.asarray(np.gcd(a, b)))
 
 
 def lcm(input, other) -> Tensor:
     """Elementwise least common multiple of integer tensors (non-negative)."""
     a, b = _int_pair(input, other, "lcm")
+    check_broadcast("lcm", a, b)
     return Tensor._make(np.asarray(np.lcm(a, b)))
 
 
@@ -85,6 +89,7 @@ def heaviside(input, values) -> Tensor:
     if a.dtype != v.dtype:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                            f"dtypes ({describe(input, values)})")
+    check_broadcast("heaviside", a, v)
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
     out = np.where(np.isnan(a), a, out) if is_float_np(a.dtype) else out
     return not_differentiable(np.asarray(out, a.dtype), "heaviside", input, values)

@@ -160,14 +160,21 @@ class Atan2(Primitive):
         return (grad * b * recip if need_a else None), (grad * -a * recip if need_b else None)
 
 
+def float_result(op: str, a, b) -> None:
+    """PyTorch's floating-only binary kernels run in the promoted dtype: an integer or bool
+    operand with a float one is fine, two of them are not (NotImplementedError)."""
+    dt = _dt.result_type(a, b)
+    if not is_float_np(dt):
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(dt)}' ({op}: {describe(a, b)})")
+
+
 class Hypot(Primitive):
     node_name = "HypotBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
-        if not is_float_np(a.dtype) or not is_float_np(b.dtype):
-            raise NotImplementedError(f"hypot: only floating tensors are supported, got "
-                                      f"{describe(a, b)}")
+        float_result("hypot", a, b)
         a2, b2 = _dt.promote_binary(a, b)
         try:
             out = np.asarray(np.hypot(a2, b2))
@@ -313,9 +320,7 @@ class LogAddExp(Primitive):
 
     @classmethod
     def forward(cls, ctx, a, b):
-        if not is_float_np(a.dtype) or not is_float_np(b.dtype):
-            raise NotImplementedError(f"{cls.op}: only floating tensors are supported, got "
-                                      f"{describe(a, b)}")
+        float_result(cls.op, a, b)
         ctx.save_for_backward(a, b)
         return np.asarray(_apply_ufunc(cls.ufunc, cls.op, a, b))
 

@@ -467,6 +467,7 @@ def zero_grad_result(out, *inputs, node_name: str | None = None) -> Tensor:
 
 def clone(input) -> Tensor:
     """A copy of ``input`` that stays in the graph."""
+    input = as_tensor_arg(input, "clone")
     return Clone.apply(input)
 
 

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ...dtypes import is_float_np
+from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from .. import inplace
@@ -379,6 +380,11 @@ def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = Fals
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
+    if op == "index_copy" and idx.dtype != np.int64:  # (int64 only, as PyTorch's)
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{_dt.scalar_type_name(idx.dtype)} (index {describe(index)})")
+    if op == "index_fill" and idx.dtype != np.int64:
+        raise IndexError(f"index_fill_(): Expected dtype int64 for index (got {idx.dtype}).")
     if idx.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got {idx.dtype}")
     if idx.ndim > 1:

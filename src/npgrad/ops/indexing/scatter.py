@@ -52,10 +52,9 @@ def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
     if idx.dtype != np.int64:
-        if op == "gather" and idx.dtype == np.int32:
-            idx = idx.astype(np.int64)
-        else:
-            raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {idx.dtype}")
+        if idx.dtype != np.int32:  # (PyTorch's scatter and gather take int32 indices too)
+            raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {idx.dtype}")
+        idx = idx.astype(np.int64)
     shape = input._data.shape
     d = norm_dim(dim, input.ndim, op)
     if max(idx.ndim, 1) != max(len(shape), 1):
@@ -389,8 +388,11 @@ def take_along_dim(input, indices, dim=None) -> Tensor:
     """``gather`` with ``input`` and ``indices`` broadcast against each other except along
     ``dim``; with ``dim=None``, both are read flattened."""
     input = as_tensor_arg(input, "take_along_dim")
-    if not isinstance(indices, Tensor) or indices._data.dtype.kind not in "iu":
-        raise RuntimeError("torch.take_along_dim(): dtype of indices should be int64")
+    indices = as_tensor_arg(indices, "take_along_dim", "indices")
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_dt.scalar_type_name(indices._data.dtype)} (indices "
+                           f"{describe(indices)})")
     if dim is None:
         return take(input.reshape(-1), indices.reshape(-1).to(_dt.int64))
     if input.ndim != indices.ndim:
@@ -442,10 +444,9 @@ def _check_src_shape(op: str, src: Tensor, expected: tuple) -> None:
                            f"src size = {list(src.shape)}, slice size = {list(expected)}")
 
 
-def _same_dtype(op: str, input: Tensor, src: Tensor) -> None:
-    if input._data.dtype != src._data.dtype:
-        raise RuntimeError(f"{op}(): expected src and self to have the same dtype, got "
-                           f"{describe(input, src)}")
+def _in_dtype_of(input: Tensor, src: Tensor) -> Tensor:
+    """``src`` in ``input``'s dtype: the *_scatter ops cast it, as PyTorch's do."""
+    return src if input._data.dtype == src._data.dtype else src.to(input.dtype)
 
 
 def select_scatter(input, src, dim: int, index: int) -> Tensor:
@@ -457,7 +458,7 @@ def select_scatter(input, src, dim: int, index: int) -> Tensor:
         raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "
                          f"{list(input.shape)} at dimension {d}")
     _check_src_shape("select_scatter", src, input.shape[:d] + input.shape[d + 1:])
-    _same_dtype("select_scatter", input, src)
+    src = _in_dtype_of(input, src)
     return index_copy(input, d, long_tensor([index % n]), src.unsqueeze(d))
 
 
@@ -471,7 +472,7 @@ def slice_scatter(input, src, dim: int = 0, start=None, end=None, step: int = 1)
     idx = np.arange(input.shape[d])[slice(start, end, step)]
     _check_src_shape("slice_scatter", src,
                      input.shape[:d] + (len(idx),) + input.shape[d + 1:])
-    _same_dtype("slice_scatter", input, src)
+    src = _in_dtype_of(input, src)
     return index_copy(input, d, long_tensor(idx), src)
 
 
@@ -482,7 +483,7 @@ def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1) 
     src = as_tensor_arg(src, "diagonal_scatter")
     expected = tuple(diagonal(input, offset, dim1, dim2).shape)
     _check_src_shape("diagonal_scatter", src, expected)
-    _same_dtype("diagonal_scatter", input, src)
+    src = _in_dtype_of(input, src)
     d1, d2 = norm_dim(dim1, input.ndim, "diagonal_scatter"), \
         norm_dim(dim2, input.ndim, "diagonal_scatter")
     k = expected[-1]
@@ -504,7 +505,10 @@ def index_reduce(input, dim: int, index, source, reduce: str, *,
                            f"amin but got {reduce}.")
     d = norm_dim(dim, max(input.ndim, 1), "index_reduce")
     index = as_tensor_arg(index, "index_reduce")
-    if index.ndim > 1 or index._data.dtype.kind not in "iu":
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{_dt.scalar_type_name(index._data.dtype)} (index {describe(index)})")
+    if index.ndim > 1:
         raise IndexError("index_reduce_(): Index is supposed to be a vector of integers")
     if source.ndim and source.shape[d] != index.numel():
         raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
@@ -525,6 +529,6 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
     src = as_tensor_arg(src, "as_strided_scatter")
     idx = _strided_index(input, size, stride, storage_offset, "as_strided_scatter")
     _check_src_shape("as_strided_scatter", src, idx.shape)
-    _same_dtype("as_strided_scatter", input, src)
+    src = _in_dtype_of(input, src)
     out = index_put(input.reshape(-1), (long_tensor(idx.reshape(-1)),), src.reshape(-1))
     return out.reshape(input.shape)

@@ -235,6 +235,7 @@ def _pieces(input: Tensor, d: int, sizes, node: str = "SplitBackward0") -> tuple
 def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or pieces of the given
     sizes (a list that must add up to the dimension's size)."""
+    tensor = as_tensor_arg(tensor, "split")
     if tensor.ndim == 0:
         raise RuntimeError("split: split expects at least a 1-dimensional tensor")
     d = norm_dim(dim, tensor.ndim, "split")
@@ -262,6 +263,7 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 def chunk(input, chunks: int, dim: int = 0) -> tuple:
     """At most ``chunks`` pieces of equal size ``ceil(n / chunks)`` (the last may be smaller)."""
+    input = as_tensor_arg(input, "chunk")
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -276,6 +278,7 @@ def chunk(input, chunks: int, dim: int = 0) -> tuple:
 def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
     """Split into ``sections`` pieces as equal as possible (the first ``n % sections`` one
     longer), or at the given indices."""
+    input = as_tensor_arg(input, "tensor_split")
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")
@@ -310,16 +313,19 @@ def _split_along(input, arg, dim: int, min_ndim: int, op: str) -> tuple:
 
 def hsplit(input, indices_or_sections) -> tuple:
     """``tensor_split`` along dim 1 (dim 0 for vectors); equal sections must divide evenly."""
+    input = as_tensor_arg(input, "hsplit")
     return _split_along(input, indices_or_sections, 0 if input.ndim == 1 else 1, 1, "hsplit")
 
 
 def vsplit(input, indices_or_sections) -> tuple:
     """``tensor_split`` along dim 0 of an at least 2-D tensor."""
+    input = as_tensor_arg(input, "vsplit")
     return _split_along(input, indices_or_sections, 0, 2, "vsplit")
 
 
 def dsplit(input, indices_or_sections) -> tuple:
     """``tensor_split`` along dim 2 of an at least 3-D tensor."""
+    input = as_tensor_arg(input, "dsplit")
     return _split_along(input, indices_or_sections, 2, 3, "dsplit")
 
 
@@ -367,6 +373,7 @@ class Unbind(Primitive):
 
 def unbind(input, dim: int = 0) -> tuple:
     """The slices along ``dim``, as a tuple of tensors."""
+    input = as_tensor_arg(input, "unbind")
     if input.ndim == 0:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = norm_dim(dim, input.ndim, "unbind")

@@ -131,6 +131,7 @@ def flip(input, dims) -> Tensor:
 
 def fliplr(input) -> Tensor:
     """Flip left-right: reverse dimension 1 (at least 2-D input)."""
+    input = as_tensor_arg(input, "fliplr")
     if input.ndim < 2:
         raise RuntimeError(f"fliplr: Input must be >= 2-d (got shape {tuple(input.shape)}).")
     return flip(input, (1,))
@@ -138,6 +139,7 @@ def fliplr(input) -> Tensor:
 
 def flipud(input) -> Tensor:
     """Flip up-down: reverse dimension 0 (at least 1-D input)."""
+    input = as_tensor_arg(input, "flipud")
     if input.ndim < 1:
         raise RuntimeError("flipud: Input must be >= 1-d.")
     return flip(input, (0,))

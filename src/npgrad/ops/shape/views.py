@@ -173,6 +173,7 @@ def ravel(input) -> Tensor:
 
 def unflatten(input, dim: int, sizes) -> Tensor:
     """Split dimension ``dim`` into ``sizes`` (one of them may be -1)."""
+    input = as_tensor_arg(input, "unflatten")
     shape = input._data.shape
     d = norm_dim(dim, len(shape), "unflatten")
     sizes = size_args((sizes,), "unflatten")
@@ -190,6 +191,7 @@ def unflatten(input, dim: int, sizes) -> Tensor:
 
 def squeeze(input, dim=None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or those in ``dim``: an int or a tuple)."""
+    input = as_tensor_arg(input, "squeeze")
     shape = input._data.shape
     if dim is None:
         dims, cls = {i for i, s in enumerate(shape) if s == 1}, Squeeze
@@ -207,6 +209,7 @@ def squeeze(input, dim=None) -> Tensor:
 
 def unsqueeze(input, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``."""
+    input = as_tensor_arg(input, "unsqueeze")
     n = input.ndim + 1
     d = norm_dim(dim, n, "unsqueeze")
     shape = list(input._data.shape)
@@ -242,6 +245,7 @@ class TransposeT(Permute):
 
 def permute(input, *args, dims=None) -> Tensor:
     """Reorder dimensions: ``x.permute(2, 0, 1)``, ``permute(x, (2, 0, 1))``."""
+    input = as_tensor_arg(input, "permute")
     if dims is not None:
         args = (dims,)
     if not args:
@@ -259,6 +263,7 @@ def permute(input, *args, dims=None) -> Tensor:
 
 def transpose(input, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions."""
+    input = as_tensor_arg(input, "transpose")
     n = input.ndim
     d0, d1 = norm_dim(dim0, n, "transpose"), norm_dim(dim1, n, "transpose")
     if n == 0:
@@ -273,6 +278,7 @@ swapaxes = swapdims = transpose
 
 def t(input) -> Tensor:
     """Transpose a tensor of at most 2 dimensions."""
+    input = as_tensor_arg(input, "t")
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
@@ -281,6 +287,7 @@ def t(input) -> Tensor:
 
 def adjoint(input) -> Tensor:
     """The transpose of the last two dimensions (``x.mT``; real tensors have no conjugate)."""
+    input = as_tensor_arg(input, "adjoint")
     if input.ndim < 2:
         raise RuntimeError(f"adjoint: tensor.mT and adjoint() are only supported on matrices "
                            f"or batches of matrices. Got {input.ndim}-D tensor.")
@@ -294,6 +301,7 @@ def _dim_list(dims, n: int) -> list:
 
 def movedim(input, source, destination) -> Tensor:
     """Move dimensions ``source`` (an int or a tuple) to positions ``destination``."""
+    input = as_tensor_arg(input, "movedim")
     n = input.ndim
     src, dst = _dim_list(source, n), _dim_list(destination, n)
     if len(src) != len(dst):
@@ -403,6 +411,7 @@ def broadcast_tensors(*tensors) -> tuple:
 
 def narrow(input, dim: int, start, length: int) -> Tensor:
     """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
+    input = as_tensor_arg(input, "narrow")
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, input.ndim, "narrow")
@@ -423,6 +432,7 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
 
 def select(input, dim: int, index: int) -> Tensor:
     """The slice at ``index`` of dimension ``dim``, without that dimension (a view)."""
+    input = as_tensor_arg(input, "select")
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, input.ndim, "select")
