@@ -13,7 +13,8 @@ import numpy as np
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
-from .._arguments import Tensor, as_tensor_arg
+from ... import dtypes as _dt
+from .._arguments import Tensor, as_tensor_arg, describe, type_name
 from ..linalg.norms import vector_norm
 from .pad import pad
 
@@ -152,6 +153,44 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     return out
 
 
+def _check_batch_norm(input, running_mean, running_var, weight, bias, training) -> Tensor:
+    """PyTorch's checks of batch_norm's arguments, in its order, all made before the running
+    statistics are updated (so that a failed call changes nothing)."""
+    if training and (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: running_mean and running_var must either both be None or "
+                         "neither be None")
+    input = as_tensor_arg(input, "batch_norm")
+    # (the positions of torch.batch_norm's arguments, as PyTorch's messages give them)
+    params = [("weight", 2, weight), ("bias", 3, bias), ("running_mean", 4, running_mean),
+              ("running_var", 5, running_var)]
+    for name, position, t in params:
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"batch_norm(): argument '{name}' (position {position}) must be "
+                            f"Tensor, not {type_name(t)}")
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"batch_norm\" not implemented for "
+                                  f"'{_dt.scalar_type_name(a.dtype)}' (batch_norm: input "
+                                  f"{describe(input)})")
+    if not training and (running_mean is None or running_var is None):
+        raise RuntimeError("batch_norm: running_mean must be defined in evaluation mode")
+    c = input.shape[1] if input.ndim > 1 else input.shape[0]
+    for name, _, t in params:
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"batch_norm: {name} should contain {c} elements not "
+                               f"{t.numel()} ({name} of shape {tuple(t.shape)}, input of shape "
+                               f"{tuple(input.shape)})")
+    for name, _, t in params:
+        # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
+        if t is not None and t._data.dtype != a.dtype and not (
+                a.dtype == np.float16 and t._data.dtype == np.float32):
+            raise RuntimeError(f"batch_norm: expected scalar type "
+                               f"{_dt.scalar_type_name(a.dtype)} but found "
+                               f"{_dt.scalar_type_name(t._data.dtype)} ({name} {describe(t)}, "
+                               f"input {describe(input)})")
+    return input
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (dim 1) over the batch and spatial dims.
@@ -160,6 +199,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
     (``running = (1 - momentum) * running + momentum * batch``, with the unbiased variance);
     in eval the running statistics are used.
     """
+    input = _check_batch_norm(input, running_mean, running_var, weight, bias, training)
     c = input.shape[1] if input.ndim > 1 else input.shape[0]
     dims = (0,) + tuple(range(2, input.ndim))
     shape = (1, c) + (1,) * (input.ndim - 2)
