@@ -7,6 +7,7 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
+from ..ops._arguments import as_tensor_arg
 from ..ops.shape import diag as _diag, joins as _joins, tiling as _tiling, views as _views
 from ..tensor import Tensor
 
@@ -24,7 +25,7 @@ class ShapeMethods:
 
     def view_as(self, other):
         """``self.view(other.shape)``."""
-        return _views.view(self, other.shape)
+        return _views.view(self, as_tensor_arg(other, "view_as", "other").shape)
 
     def reshape_as(self, other):
         """See :func:`npgrad.reshape`."""
@@ -50,7 +51,7 @@ class ShapeMethods:
 
     def expand_as(self, other):
         """``self.expand(other.shape)``."""
-        return _views.expand(self, other.shape)
+        return _views.expand(self, as_tensor_arg(other, "expand_as", "other").shape)
 
     def squeeze(self, dim=None):
         """See :func:`npgrad.squeeze`."""

@@ -479,6 +479,8 @@ def equal(input, other) -> bool:
 def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor:
     """``input + value * tensor1 * tensor2`` (broadcasting), as optimizers use it."""
     input = as_tensor_arg(input, "addcmul")
+    tensor1 = as_tensor_arg(tensor1, "addcmul", "tensor1")
+    tensor2 = as_tensor_arg(tensor2, "addcmul", "tensor2")
     prod = tensor1 * tensor2
     return input + (prod if value == 1 else value * prod)
 

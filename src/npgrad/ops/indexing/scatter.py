@@ -170,6 +170,7 @@ def scatter_add(input, dim: int, index, src) -> Tensor:
     """``input`` with ``src[i][j][k]`` added at ``[index[i][j][k]][j][k]`` (``dim=0``);
     repeated positions add up."""
     input = as_tensor_arg(input, "scatter_add")
+    src = as_tensor_arg(src, "scatter_add", "src")
     _check_src(input, src, "scatter_add")
     _, lin = _flat_positions(input, dim, index, "scatter_add", src)
     return ScatterAdd.apply(input, _src_region(src, index.shape), lin=lin)
