@@ -20,7 +20,7 @@ import numpy as np
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim, type_name
 from .. import inplace
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
@@ -364,7 +364,12 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     input = as_tensor_arg(input, "index_put")
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' must be tuple of Tensors")
-    if isinstance(values, Tensor) and values._data.dtype != input._data.dtype:
+    for k, index in enumerate(indices):
+        if index is not None and not isinstance(index, Tensor):
+            raise TypeError(f"index_put(): expected Tensor as element {k} in argument 1, but "
+                            f"got {type_name(index)}")
+    values = as_tensor_arg(values, "index_put", "values")
+    if values._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_put(): values and self must have the same dtype, got "
                            f"{describe(values, input)}")
     return IndexPut.apply(input, as_value(values, input), key=norm_key(tuple(indices)),

@@ -367,7 +367,8 @@ def put(input, index, source, accumulate: bool = False) -> Tensor:
     """``input`` with ``source`` written (or added) at the flat positions ``index``."""
     input = as_tensor_arg(input, "put")
     idx = _flat_index(input, index, "put")
-    if not isinstance(source, Tensor) or source._data.dtype != input._data.dtype:
+    source = as_tensor_arg(source, "put", "source")
+    if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"put_(): self and source expected to have the same dtype, got "
                            f"{describe(input, source)}")
     if source.numel() != idx.size:
@@ -506,6 +507,7 @@ def index_reduce(input, dim: int, index, source, reduce: str, *,
                            f"amin but got {reduce}.")
     d = norm_dim(dim, max(input.ndim, 1), "index_reduce")
     index = as_tensor_arg(index, "index_reduce")
+    source = as_tensor_arg(source, "index_reduce", "source")
     if index._data.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
                            f"{_dt.scalar_type_name(index._data.dtype)} (index {describe(index)})")

@@ -14,7 +14,7 @@ from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from ... import dtypes as _dt
-from .._arguments import Tensor, as_tensor_arg, describe, type_name
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg, type_name
 from ..linalg.norms import vector_norm
 from .pad import pad
 
@@ -116,10 +116,47 @@ def _normalized(input: Tensor, normalized_shape, op: str) -> int:
     return len(shape)
 
 
+def _check_affine(op: str, kernel: str, input: Tensor, params: list, shape=None) -> None:
+    """PyTorch's checks of a normalization's ``weight`` and ``bias`` (``params``: (name,
+    position, value)): Tensors, of ``shape`` where given (else one element per channel), of
+    the input's floating dtype."""
+    for name, position, t in params:
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, "
+                            f"not {type_name(t)}")
+    a = input._data
+    if a.dtype.kind != "f":
+        if any(t is not None for _, _, t in params):
+            raise RuntimeError(f"{op}: mixed dtype (CPU): all inputs must share same datatype "
+                               f"(input {describe(input)})")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_dt.scalar_type_name(a.dtype)}' ({op}: input "
+                                  f"{describe(input)})")
+    for name, _, t in params:
+        if t is None:
+            continue
+        if shape is not None and tuple(t.shape) != tuple(shape):
+            raise RuntimeError(f"{op}: Expected {name} to be of same shape as normalized_shape, "
+                               f"but got {name} of shape {list(t.shape)} and normalized_shape "
+                               f"= {list(shape)}")
+        if shape is None and t.numel() != input.shape[1]:
+            raise RuntimeError(f"{op}: Expected {name} to be a vector of size equal to the "
+                               f"number of channels in input, but got {name} of shape "
+                               f"{list(t.shape)} and input of shape {list(input.shape)}")
+        # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
+        if t._data.dtype != a.dtype and not (a.dtype == np.float16 and
+                                              t._data.dtype == np.float32):
+            raise RuntimeError(f"{op}: expected scalar type {_dt.scalar_type_name(a.dtype)} "
+                               f"but found {_dt.scalar_type_name(t._data.dtype)} ({name} "
+                               f"{describe(t)}, input {describe(input)})")
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last ``len(normalized_shape)`` dims, then scale and shift."""
     input = as_tensor_arg(input, "layer_norm")
     n = _normalized(input, normalized_shape, "layer_norm")
+    _check_affine("layer_norm", "LayerNormKernelImpl", input,
+                  [("weight", 3, weight), ("bias", 4, bias)], input.shape[input.ndim - n:])
     return LayerNorm.apply(input, weight, bias, n, eps)
 
 
@@ -137,6 +174,13 @@ def rms_norm(input, normalized_shape, weight=None, eps: float | None = None) -> 
 
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Normalise each group of ``C / num_groups`` channels (dim 1) per sample."""
+    input = as_tensor_arg(input, "group_norm")
+    if input.ndim < 2:
+        raise RuntimeError(f"group_norm: Expected at least 2 dimensions for input tensor but "
+                           f"received {input.ndim}")
+    num_groups = int_arg(num_groups, "group_norm", "num_groups", 2)
+    _check_affine("group_norm", "GroupNormKernelImpl", input,
+                  [("weight", 3, weight), ("bias", 4, bias)])
     n, c = input.shape[0], input.shape[1]
     if c % num_groups:
         raise RuntimeError(f"group_norm: expected number of channels in input to be divisible "
