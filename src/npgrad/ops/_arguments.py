@@ -107,10 +107,16 @@ def size_args(size, op: str) -> tuple:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` and return ``(2, 3)``."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    try:
-        out = tuple(int(s) for s in size)
-    except TypeError:
-        raise TypeError(f"{op}(): size must be a tuple of ints, but got {size!r}") from None
+    # (operator.index: ints, NumPy ints and 0-d int tensors; a float is a TypeError, as in
+    # PyTorch, not truncated)
+    out = []
+    for s in size:
+        try:
+            out.append(operator.index(s))
+        except TypeError:
+            raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element "
+                            f"of type {type_name(s)} (size {size!r})") from None
+    out = tuple(out)
     if any(s < 0 for s in out if s != -1):
         raise RuntimeError(f"{op}: negative dimension in size {out}")
     return out

@@ -11,13 +11,14 @@ Also ``detach`` and the markers of results without a gradient (``zero_grad_resul
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe
+from .._arguments import Tensor, as_tensor_arg, describe, type_name
 
 __all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "signbit", "square",
            "reciprocal", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt",
@@ -381,9 +382,19 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A002 (PyTorch's names)
     """Clamp every element into ``[min, max]``; either bound may be a number or a tensor, and
     either may be omitted (not both)."""
     input = as_tensor_arg(input, "clamp")
+    _bound(min, "clamp", "min", True)
+    _bound(max, "clamp", "max", True)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     return Clamp.apply(input, min, max)
+
+
+def _bound(value, op: str, name: str, optional: bool = False) -> None:
+    """A bound of clamp: a number or a Tensor (or None where ``optional``), as PyTorch."""
+    if value is None and optional or isinstance(value, (Tensor, numbers.Number)):
+        return
+    raise TypeError(f"{op}(): argument '{name}' must be Number or Tensor, not "
+                    f"{type_name(value)}")
 
 
 class ClampMin(Clamp):
@@ -396,11 +407,13 @@ class ClampMax(Clamp):
 
 def clamp_min(input, min) -> Tensor:  # noqa: A002
     """``clamp(input, min=min)``."""
+    _bound(min, "clamp_min", "min")
     return ClampMin.apply(as_tensor_arg(input, "clamp_min"), min, None)
 
 
 def clamp_max(input, max) -> Tensor:  # noqa: A002
     """``clamp(input, max=max)``."""
+    _bound(max, "clamp_max", "max")
     return ClampMax.apply(as_tensor_arg(input, "clamp_max"), None, max)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import autocast
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .._arguments import Tensor, as_tensor_arg, int_arg, norm_dim
 from ... import dtypes as _dt
 from .joins import cat
 from ..creation.factories import empty
@@ -63,14 +63,14 @@ def tril(input, diagonal: int = 0) -> Tensor:
     """The lower triangle (on and below the ``diagonal``-th diagonal) of the last two dims."""
     input = as_tensor_arg(input, "tril")
     _check_matrix(input, "tril")
-    return Tril.apply(input, diagonal=int(diagonal))
+    return Tril.apply(input, diagonal=int_arg(diagonal, "tril", "diagonal"))
 
 
 def triu(input, diagonal: int = 0) -> Tensor:
     """The upper triangle (on and above the ``diagonal``-th diagonal) of the last two dims."""
     input = as_tensor_arg(input, "triu")
     _check_matrix(input, "triu")
-    return Triu.apply(input, diagonal=int(diagonal))
+    return Triu.apply(input, diagonal=int_arg(diagonal, "triu", "diagonal"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +137,8 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The ``offset``-th diagonal of dims ``dim1, dim2``, as the last dimension (a view)."""
     input = as_tensor_arg(input, "diagonal")
     d1, d2 = _diag_dims(input.ndim, dim1, dim2, "diagonal")
-    return Diagonal.apply(input, offset=int(offset), dim1=d1, dim2=d2)
+    return Diagonal.apply(input, offset=int_arg(offset, "diagonal", "offset"), dim1=d1,
+                          dim2=d2)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -145,7 +146,8 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor
     input = as_tensor_arg(input, "diag_embed")
     n = input.ndim + 1
     d1, d2 = _diag_dims(n, dim1, dim2, "diag_embed")
-    size = (input._data.shape[-1] if input.ndim else 1) + abs(int(offset))
+    size = (input._data.shape[-1] if input.ndim else 1) + abs(int_arg(offset, "diag_embed",
+                                                                      "offset"))
     shape = list(input._data.shape[:-1])
     for d in sorted((d1, d2)):
         shape.insert(d, size)

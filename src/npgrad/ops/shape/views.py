@@ -17,7 +17,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, long_tensor, norm_dim, size_args, Tensor
+from .._arguments import as_tensor_arg, int_arg, long_tensor, norm_dim, size_args, Tensor
 from ...tensor import Size
 from ..indexing.indexing import getitem
 from ..inplace import check
@@ -415,7 +415,7 @@ def narrow(input, dim: int, start, length: int) -> Tensor:
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, input.ndim, "narrow")
-    start, length = int(start), int(length)
+    start, length = int_arg(start, "narrow", "start"), int_arg(length, "narrow", "length")
     size = input._data.shape[d]
     if not -size <= start <= size:
         raise IndexError(f"narrow: start out of range (expected to be in range of [{-size}, "
@@ -436,7 +436,7 @@ def select(input, dim: int, index: int) -> Tensor:
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, input.ndim, "select")
-    size, index = input._data.shape[d], int(index)
+    size, index = input._data.shape[d], int_arg(index, "select", "index")
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(input.shape)} at dimension {d}")
