@@ -409,7 +409,8 @@ CASES = {
                   "mish", "hardswish", "hardsigmoid", "rrelu")
        for name, make in [("int64", lambda l: l.tensor([-2, 1, 3])),
                           ("bool", lambda l: l.tensor([True, False]))]},
-    "threshold_int": case(lambda l, x: _f(l).threshold(x, 1.5, 0.7), lambda l: l.tensor([-3, 1, 2])),
+    "threshold_int": case(lambda l, x: _f(l).threshold(x, 1.5, 0.7),
+                          lambda l: l.tensor([-3, 1, 2])),
     "threshold_bool": case(lambda l, x: _f(l).threshold(x, 0, 1), lambda l: l.tensor([True])),
     "hardtanh_int_bounds": case(lambda l, x: _f(l).hardtanh(x, -1.5, 2.5),
                                 lambda l: l.tensor([-3, 0, 1, 5])),

@@ -11,9 +11,8 @@ import numpy as np
 from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
-__all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg", "norm_dim",
-           "norm_dims",
-           "size_args", "long_tensor", "type_name", "describe"]
+__all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
+           "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name", "describe"]
 
 
 _FAST = (Tensor, float, int, bool)
