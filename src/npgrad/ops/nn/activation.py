@@ -44,7 +44,7 @@ def float_kernel_input(input, op: str, kernel: str) -> Tensor:
     """``input`` as a Tensor of a floating dtype: PyTorch has no integer or bool kernel for
     ``op`` (``kernel`` names the one it lacks) and raises even for an empty input."""
     x = as_tensor_arg(input, op)
-    if x._data.dtype.kind != "f":
+    if not is_float_np(x._data.dtype):
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                   f"'{_dt.scalar_type_name(x._data.dtype)}' ({op}: input "
                                   f"{describe(x)})")

@@ -125,7 +125,7 @@ def _check_affine(op: str, kernel: str, input: Tensor, params: list, shape=None)
             raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, "
                             f"not {type_name(t)}")
     a = input._data
-    if a.dtype.kind != "f":
+    if not _dt.is_float_np(a.dtype):
         if any(t is not None for _, _, t in params):
             raise RuntimeError(f"{op}: mixed dtype (CPU): all inputs must share same datatype "
                                f"(input {describe(input)})")
@@ -144,7 +144,7 @@ def _check_affine(op: str, kernel: str, input: Tensor, params: list, shape=None)
                                f"number of channels in input, but got {name} of shape "
                                f"{list(t.shape)} and input of shape {list(input.shape)}")
         # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
-        if t._data.dtype != a.dtype and not (a.dtype == np.float16 and
+        if t._data.dtype != a.dtype and not (a.dtype in (np.float16, _dt.BF16_NP) and
                                               t._data.dtype == np.float32):
             raise RuntimeError(f"{op}: expected scalar type {_dt.scalar_type_name(a.dtype)} "
                                f"but found {_dt.scalar_type_name(t._data.dtype)} ({name} "
@@ -212,7 +212,7 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training) 
             raise TypeError(f"batch_norm(): argument '{name}' (position {position}) must be "
                             f"Tensor, not {type_name(t)}")
     a = input._data
-    if a.dtype.kind != "f":
+    if not _dt.is_float_np(a.dtype):
         raise NotImplementedError(f"\"batch_norm\" not implemented for "
                                   f"'{_dt.scalar_type_name(a.dtype)}' (batch_norm: input "
                                   f"{describe(input)})")
@@ -227,7 +227,7 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training) 
     for name, _, t in params:
         # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
         if t is not None and t._data.dtype != a.dtype and not (
-                a.dtype == np.float16 and t._data.dtype == np.float32):
+                a.dtype in (np.float16, _dt.BF16_NP) and t._data.dtype == np.float32):
             raise RuntimeError(f"batch_norm: expected scalar type "
                                f"{_dt.scalar_type_name(a.dtype)} but found "
                                f"{_dt.scalar_type_name(t._data.dtype)} ({name} {describe(t)}, "
