@@ -230,3 +230,34 @@ def test_backward_without_derivative_raises_as_torch(fn, grad_of):
         assert our_grads == their_grads
     else:
         np.testing.assert_array_equal(our_grads, their_grads)
+
+
+# -- found by the differential fuzzer (tests/fuzz) -------------------------------------------
+
+def test_scatter_add_into_a_transposed_input():
+    """scatter_add copied a non-contiguous input in its own (Fortran) order, so the adds went
+    to a temporary and the result was the input unchanged."""
+    x = np.arange(12.0).reshape(3, 4)
+    index, src = np.array([[1, 2, 0], [0, 0, 1]]), np.ones((2, 3))
+    ours, theirs = (_np(lib.scatter_add(lib.tensor(x.T.copy()).t(), 0, lib.tensor(index),
+                                        lib.tensor(src))) for lib in (npgrad, torch))
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_backward_from_two_roots_where_one_feeds_the_other():
+    """``backward([w, f(v)])`` with ``w, v`` from one node: that node must wait for the
+    gradient coming through ``f`` (it ran first, and the gradient of ``v`` was lost)."""
+    x = np.array([[0.5, -0.9, -1.8], [-1.9, 1.2, 1.6], [0.4, 0.9, 0.2]])
+    grads = []
+    for lib in (npgrad, torch):
+        a = lib.tensor(x, requires_grad=True)
+        w, v = lib.linalg.eigh(a @ a.mT + 3 * lib.eye(3, dtype=a.dtype))
+        lib.autograd.backward([w, v * v[:1, :]], [lib.ones(3, dtype=a.dtype),
+                                                  lib.ones(3, 3, dtype=a.dtype)])
+        grads.append(_np(a.grad))
+        b = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = b * 2
+        lib.autograd.backward([y, y.sum() * 3], [lib.ones(2), lib.tensor(1.0)])  # y feeds
+        grads.append(_np(b.grad))
+    np.testing.assert_allclose(grads[0], grads[2], rtol=1e-10)
+    np.testing.assert_array_equal(grads[1], grads[3])

@@ -24,19 +24,28 @@ from .grad_mode import ANOMALY, STATE, set_grad_enabled
 
 
 def _postorder(roots) -> list:
-    """Every node reachable from ``roots``, children before parents (iteratively)."""
-    order, seen = [], set(roots)
-    stack = [(r, iter(r.next_functions)) for r in roots]
-    while stack:
-        node, children = stack[-1]
-        for child, _ in children:
-            if child is not None and child not in seen:
-                seen.add(child)
-                stack.append((child, iter(child.next_functions)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+    """Every node reachable from ``roots``, children before parents (iteratively).
+
+    One depth-first search per root not yet reached: a root may feed another (``w, v =
+    eigh(a)`` with roots ``w`` and ``v * v``), so it must wait in the post-order like any
+    node rather than be marked as seen from the start (it would run before the gradient from
+    the other root arrived)."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 

@@ -137,7 +137,7 @@ class ScatterAdd(Primitive):
     @staticmethod
     def forward(ctx, a, src, lin):
         ctx.lin = lin
-        out = np.array(a, copy=True)  # C-contiguous, so its reshape(-1) is a view
+        out = np.array(a, order="C", copy=True)  # C order, so its reshape(-1) is a view
         np.add.at(out.reshape(-1), lin.reshape(-1), np.broadcast_to(src, lin.shape).reshape(-1))
         return out
 
