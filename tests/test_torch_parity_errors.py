@@ -510,6 +510,36 @@ CASES = {
 }
 
 
+# found by the differential fuzzer (tests/fuzz): activations whose PyTorch kernels are
+# floating only refuse integer and bool inputs (empty ones too); relu, hardtanh and
+# threshold keep integer dtypes and refuse bool
+_FLOAT_ONLY = ("elu", "selu", "celu", "gelu", "silu", "mish", "hardswish", "hardsigmoid",
+               "leaky_relu", "softplus", "softshrink", "hardshrink", "logsigmoid", "rrelu")
+CASES.update({f"{name}_{dt}{'_empty' if n == 0 else ''}": case(
+    (lambda name: lambda l, x: getattr(_f(l), name)(x))(name),
+    (lambda dt, n: lambda l: l.ones(n, dtype=getattr(l, dt)))(dt, n))
+    for name in _FLOAT_ONLY for dt in ("int64", "bool", "uint8") for n in (3, 0)})
+CASES.update({
+    "glu_int": case(lambda l, x: _f(l).glu(x, 0), lambda l: l.tensor([1, 2])),
+    "relu_bool": case(lambda l, x: _f(l).relu(x), lambda l: l.tensor([True, False])),
+    "relu6_bool": case(lambda l, x: _f(l).relu6(x), lambda l: l.tensor([True, False])),
+    "relu6_int": case(lambda l, x: _f(l).relu6(x), lambda l: l.tensor([-3, 2, 9])),
+    "hardtanh_int": case(lambda l, x: _f(l).hardtanh(x, -1.5, 1.5),
+                         lambda l: l.tensor([1, 0, 2, -3])),
+    "hardtanh_uint8_negative_limit": case(lambda l, x: _f(l).hardtanh(x),
+                                          lambda l: l.tensor([1, 0, 2], dtype=l.uint8)),
+    "threshold_int": case(lambda l, x: _f(l).threshold(x, 0.5, 2.7),
+                          lambda l: l.tensor([1, 0, 2, -3])),
+    "threshold_bool": case(lambda l, x: _f(l).threshold(x, 0.5, 2),
+                           lambda l: l.tensor([True, False])),
+    # sum_to_size sums integers in int64 (NumPy's uint8 sum is uint64, not an npgrad dtype)
+    "sum_to_size_uint8": case(lambda l, x: x.sum_to_size(1, 3),
+                              lambda l: l.ones(2, 3, dtype=l.uint8)),
+    "sum_to_size_int32_no_sum": case(lambda l, x: x.sum_to_size(2, 3),
+                                     lambda l: l.ones(2, 3, dtype=l.int32)),
+})
+
+
 def _iop(x, op: str, other):
     """``x op= other`` (an augmented assignment, not a call of ``__iop__``)."""
     scope = {"x": x, "other": other}

@@ -127,7 +127,8 @@ class SumToSize(Primitive):
                                f"{list(a.shape)}")
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
                                           if s == 1 and a.shape[lead + i] != 1)
-        out = a.sum(axis=axes, keepdims=True) if axes else a
+        # (integers and bools sum in int64, as PyTorch's sum: NumPy's uint8 sum is uint64)
+        out = a.sum(axis=axes, keepdims=True, dtype=_dt.sum_dtype(a)) if axes else a
         return out.reshape(shape)
 
     @staticmethod
