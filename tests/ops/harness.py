@@ -91,6 +91,10 @@ class OpSpec:
     gradcheck_eps: float = 1e-6
     seed: int = 0
     extra: dict = field(default_factory=dict)
+    # the op picks one of tied values (sort, topk, median...): on inputs with ties its index
+    # outputs and gradients are an arbitrary choice, which the fuzzer (tests/fuzz) then
+    # leaves uncompared (its values are still compared)
+    tie_breaking: bool = False
 
 
 def with_bf16(specs: list, *names: str) -> None:

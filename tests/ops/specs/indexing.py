@@ -225,12 +225,12 @@ SPECS = [
         [(6,), C(3), C(-1), C(True)], [(3, 5), C(2), C(0), C(False)],
         [(2, 3, 4), C(4), C(2), C(True)], [(), C(1), C(0), C(True)],
         [(3, 4), C(0), C(1), C(True)], [(0, 4), C(2), C(1), C(False)],
-    ], covers=("Tensor.topk",)),
+    ], covers=("Tensor.topk",), tie_breaking=True),
     OpSpec("kthvalue", lambda lib, x, k, d, keep: lib.kthvalue(x, k, d, keep), [
         [(6,), C(3), C(-1), C(False)], [(3, 5), C(2), C(0), C(True)],
         [(2, 3, 4), C(4), C(2), C(False)], [(), C(1), C(0), C(False)],
         [(4, 0), C(1), C(0), C(False)],
-    ], covers=("Tensor.kthvalue",)),
+    ], covers=("Tensor.kthvalue",), tie_breaking=True),
     OpSpec("unique", lambda lib, x: lib.unique(x, return_inverse=True, return_counts=True), [
         [I((3, 5), 0, 4)], [I((0,))], [I((), 0, 3)], [B((6,))],
         [A(np.array([2.5, -1.0, 2.5, 0.0]))],

@@ -1,0 +1,459 @@
+"""Runs a drawn ``Variant`` in npgrad and in PyTorch and compares everything observable.
+
+Forward: the exception class when PyTorch raises (npgrad must raise an instance of the same
+built-in class), else the number of outputs, each output's type, shape, dtype,
+``requires_grad`` and values (NaN at the same places, infinities of the same sign, finite
+values within the dtype's tolerance). Backward: the same upstream gradient in both libraries,
+the exception class when PyTorch's backward raises, else every leaf's gradient (a missing
+gradient counts as zeros). Second order, where the spec says the op is twice differentiable:
+the gradients of ``sum(grad * v)`` for a random ``v``.
+
+A difference raises ``Mismatch`` (an ``AssertionError``) with a kind (``values``, ``dtype``,
+``raises``...) that the long mode counts. ``DELIBERATE`` lists the differences npgrad keeps on
+purpose (README, "Deliberate differences from PyTorch"); they are counted, not raised.
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import math
+import os
+import signal
+import threading
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+
+import npgrad
+
+from ..ops.harness import same_dtype
+from .strategies import TensorArg, Variant
+
+# (atol, rtol) of forward values per dtype, written once; gradients get GRAD_FACTOR times
+# more (one more chain of rounding), float16 is compared in float64 after its own rounding
+TOLERANCES = {"float16": (1e-2, 1e-2), "float32": (1e-4, 1e-4), "float64": (1e-7, 1e-6),
+              "complex64": (1e-4, 1e-4), "complex128": (1e-7, 1e-6)}
+GRAD_FACTOR = 10
+CASE_TIMEOUT_S = 30.0
+
+
+class Mismatch(AssertionError):
+    """npgrad answered differently from PyTorch; ``kind`` classifies the difference."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail = kind, detail
+
+
+class CaseTimeout(BaseException):
+    """One case ran longer than ``CASE_TIMEOUT_S`` (a BaseException: ops must not catch it)."""
+
+
+@dataclass(frozen=True)
+class Deliberate:
+    """A PyTorch behaviour npgrad does not copy, documented in the README."""
+
+    specs: tuple                             # the specs' names, () for every spec
+    kind: str                                # the mismatch kind it explains
+    when: Callable[[Variant, str], bool]     # exactly which variants (and mismatch details)
+    readme: str                              # the README entry ("Deliberate differences")
+
+
+_BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
+                "nn.functional.batch_norm-no-affine")
+
+DELIBERATE: list[Deliberate] = [
+    Deliberate((), "gradgrad accepted",
+               lambda v, detail: "derivative for" in detail and "not implemented" in detail,
+               "Second derivatives where PyTorch's backward kernel has none"),
+    Deliberate((), "forward accepted",
+               lambda v, detail: "not implemented for 'Half'" in detail,
+               "float16 where PyTorch's CPU build has no Half kernel"),
+    Deliberate((), "backward accepted",
+               lambda v, detail: "not implemented for 'Half'" in detail,
+               "float16 where PyTorch's CPU build has no Half kernel"),
+    Deliberate(_BATCH_NORMS, "forward raises",
+               lambda v, detail: any(isinstance(a, TensorArg) and a.layout == "expanded"
+                                     for a in v.args[1:3]) and "read-only" in detail,
+               "In-place writes into expanded tensors"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting (the long mode's report)
+# ---------------------------------------------------------------------------------------------
+
+STATS: Counter = Counter()
+FOUND: dict = {}   # (spec, kind) -> {"count": n, "example": str}
+
+
+def record(variant: Variant, kind: str, detail: str) -> None:
+    key = f"{variant.spec.name} | {kind}"
+    entry = FOUND.setdefault(key, {"count": 0, "example": f"{variant!r}: {detail}"})
+    entry["count"] += 1
+    STATS[f"mismatch {kind}"] += 1
+
+
+def summary() -> dict:
+    kinds = Counter()
+    for key, entry in FOUND.items():
+        kinds[key.split(" | ")[1]] += 1
+    return {"cases": STATS["cases"], "specs": STATS["specs"],
+            "deliberate": STATS["deliberate"],
+            "mismatching cases": sum(v for k, v in STATS.items() if k.startswith("mismatch ")),
+            "mismatch classes (spec, kind)": len(FOUND), "classes by kind": dict(kinds),
+            "classes": dict(sorted(FOUND.items()))}
+
+
+def write_summary(path: str) -> None:
+    with open(path, "w") as f:
+        json.dump(summary(), f, indent=1, default=str)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the inputs in one library
+# ---------------------------------------------------------------------------------------------
+
+def materialize(lib, arg: TensorArg):
+    """(leaf, view): the leaf holds the values in the drawn layout, the view is what the op
+    sees (the same values)."""
+    v = arg.values
+    if arg.layout == "transposed":
+        base = np.ascontiguousarray(v.transpose())
+        view = lambda b: b.permute(*reversed(range(v.ndim)))  # noqa: E731
+    elif arg.layout == "sliced":
+        base = np.repeat(v, 2, axis=0)
+        view = lambda b: b[::2]  # noqa: E731
+    elif arg.layout == "expanded":
+        base = np.ascontiguousarray(v.take([0], axis=arg.axis))
+        view = lambda b: b.expand(*v.shape)  # noqa: E731
+    else:
+        base = v
+        view = lambda b: b  # noqa: E731
+    leaf = lib.tensor(np.array(base))
+    if arg.grad:
+        leaf.requires_grad_(True)
+    return leaf, view(leaf)
+
+
+def _run(lib, variant: Variant):
+    """(leaves, outputs, error) of the op in ``lib``."""
+    leaves, args = [], []
+    for a in variant.args:
+        if isinstance(a, TensorArg):
+            leaf, x = materialize(lib, a)
+            leaves.append(leaf)
+            args.append(x)
+        else:
+            leaves.append(None)
+            args.append(a.value)
+    try:
+        out = variant.spec.fn(lib, *args)
+    except Exception as e:  # noqa: BLE001 (any exception is an answer to compare)
+        return leaves, None, e
+    return leaves, tuple(out) if isinstance(out, (tuple, list)) else (out,), None
+
+
+def builtin_class(exc: BaseException) -> type:
+    """The built-in exception class PyTorch's exception is (``LinAlgError`` -> RuntimeError)."""
+    for cls in type(exc).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls
+    return Exception
+
+
+def _same_error(stage: str, ours, theirs) -> None:
+    """Both raised or neither; when PyTorch raised, npgrad raised the same built-in class."""
+    if theirs is None and ours is None:
+        return
+    if theirs is None:
+        raise Mismatch(f"{stage} raises", f"{type(ours).__name__}: {str(ours)[:200]}")
+    if ours is None:
+        raise Mismatch(f"{stage} accepted",
+                       f"torch raises {type(theirs).__name__}: {str(theirs)[:200]}")
+    cls = builtin_class(theirs)
+    if not isinstance(ours, cls):
+        raise Mismatch(f"{stage} exception class",
+                       f"{type(ours).__name__} ({str(ours)[:120]}) where torch raises "
+                       f"{cls.__name__} ({str(theirs)[:120]})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing values
+# ---------------------------------------------------------------------------------------------
+
+def tolerance(spec, dtype: str, factor: float = 1.0) -> tuple:
+    """The dtype's tolerance, widened by the spec's own for the low-precision dtypes."""
+    atol, rtol = TOLERANCES.get(dtype, (0.0, 0.0))
+    if dtype not in ("float64", "complex128"):
+        atol = max(atol, spec.atol or 0.0)
+        rtol = max(rtol, spec.rtol or 0.0)
+    return atol * factor, rtol * factor
+
+
+def compare_arrays(ours: np.ndarray, theirs: np.ndarray, atol: float, rtol: float) -> str | None:
+    """Why the arrays differ, or None: NaN places, infinities (signed), finite closeness."""
+    if ours.shape != theirs.shape:
+        return f"shape {ours.shape} != torch {theirs.shape}"
+    if theirs.dtype.kind not in "fc":
+        if not np.array_equal(ours, theirs):
+            bad = np.argwhere(ours != theirs)[:3].tolist()
+            return f"at {bad}: {ours[tuple(np.array(bad).T)]} != torch " \
+                   f"{theirs[tuple(np.array(bad).T)]}"
+        return None
+    a, b = ours.astype(np.complex128 if theirs.dtype.kind == "c" else np.float64), \
+        theirs.astype(np.complex128 if theirs.dtype.kind == "c" else np.float64)
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    if not np.array_equal(nan_a, nan_b):
+        k = np.argwhere(nan_a != nan_b)[0]
+        return f"NaN at {k.tolist()}: {a[tuple(k)]} vs torch {b[tuple(k)]}"
+    inf = np.isinf(a) | np.isinf(b)
+    if not np.array_equal(a[inf], b[inf]):
+        k = np.argwhere(inf & (a != b))[0]
+        return f"inf at {k.tolist()}: {a[tuple(k)]} vs torch {b[tuple(k)]}"
+    fin = ~(nan_a | inf)
+    err = np.abs(a[fin] - b[fin])
+    bad = err > atol + rtol * np.abs(b[fin])
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        return (f"{int(bad.sum())} of {bad.size} differ, e.g. {a[fin][i]!r} vs torch "
+                f"{b[fin][i]!r} (atol {atol:g}, rtol {rtol:g})")
+    return None
+
+
+def _same_plain(ours, theirs) -> bool:
+    """Non-tensor outputs (numbers, sizes, bools) equal, NaN equal to NaN."""
+    if isinstance(theirs, float) and isinstance(ours, (int, float)):
+        if math.isnan(theirs):
+            return math.isnan(ours)
+        return math.isclose(ours, theirs, rel_tol=1e-6, abs_tol=1e-7) or ours == theirs
+    if isinstance(theirs, (tuple, list)) and isinstance(ours, (tuple, list)):
+        return len(ours) == len(theirs) and all(map(_same_plain, ours, theirs))
+    try:
+        return bool(ours == theirs)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _to_np(t) -> np.ndarray:
+    """A tensor's values (torch's zero gradients may be ZeroTensors, which .numpy() refuses)."""
+    if isinstance(t, torch.Tensor):
+        if t._is_zerotensor():
+            return np.zeros(tuple(t.shape), str(t.dtype).split(".")[-1])
+        return t.detach().resolve_conj().resolve_neg().numpy()
+    return np.asarray(t.detach()._data)
+
+
+def _dtype_name(t) -> str:
+    return str(t.dtype).split(".")[-1]
+
+
+def has_ties(variant: Variant) -> bool:
+    """Whether the op may see tied values: repeated values in an argument, or a changed
+    shape (a spec's fixed arrays broadcast against it repeat)."""
+    if any(" shape " in note for note in variant.notes):
+        return True
+    for a in variant.args:
+        if isinstance(a, TensorArg):
+            v = a.values.reshape(-1)
+            if v.dtype.kind == "f":
+                v = v[~np.isnan(v)]
+            if np.unique(v).size != v.size:
+                return True
+    return False
+
+
+def compare_outputs(variant: Variant, ours: tuple, theirs: tuple, ties: bool = False) -> None:
+    """Each output; with ``ties`` (a tie-breaking op on tied values) not the index outputs."""
+    spec = variant.spec
+    if len(ours) != len(theirs):
+        raise Mismatch("outputs", f"{len(ours)} outputs, torch {len(theirs)}")
+    for k, (o, t) in enumerate(zip(ours, theirs)):
+        if not isinstance(t, torch.Tensor):
+            if isinstance(o, npgrad.Tensor) or not _same_plain(o, t):
+                raise Mismatch("plain values", f"output {k}: {o!r} != torch {t!r}")
+            continue
+        if not isinstance(o, npgrad.Tensor):
+            raise Mismatch("output type", f"output {k} is {type(o).__name__}")
+        if tuple(o.shape) != tuple(t.shape):
+            raise Mismatch("shape", f"output {k}: {tuple(o.shape)} != torch {tuple(t.shape)}")
+        if not same_dtype(o, t):
+            raise Mismatch("dtype", f"output {k}: {o.dtype} != torch {t.dtype}")
+        if o.requires_grad != t.requires_grad:
+            raise Mismatch("requires_grad",
+                           f"output {k}: {o.requires_grad} != torch {t.requires_grad}")
+        if spec.nondet_values or (ties and not (t.is_floating_point() or t.is_complex())):
+            continue
+        why = compare_arrays(_to_np(o), _to_np(t), *tolerance(spec, _dtype_name(t)))
+        if why:
+            raise Mismatch("values", f"output {k}: {why}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients
+# ---------------------------------------------------------------------------------------------
+
+def _grad_pairs(ours: tuple, theirs: tuple) -> list:
+    return [(o, t) for o, t in zip(ours, theirs)
+            if isinstance(t, torch.Tensor) and t.requires_grad and isinstance(o, npgrad.Tensor)
+            and (t.is_floating_point() or t.is_complex())]
+
+
+def _upstream(pairs: list, rng: np.random.Generator) -> list:
+    return [rng.standard_normal(tuple(t.shape)).astype(_dtype_name(t)) for _, t in pairs]
+
+
+def compare_grads(variant: Variant, ours: list, theirs: list, leaves_t: list, what: str) -> None:
+    """Gradients per argument (None counts as zeros of the leaf's shape)."""
+    for i, (ga, gb, leaf) in enumerate(zip(ours, theirs, leaves_t)):
+        if leaf is None or not leaf.requires_grad:
+            continue
+        if gb is not None and ga is not None and not same_dtype(ga, gb):
+            raise Mismatch(f"{what} dtype", f"input {i}: {ga.dtype} != torch {gb.dtype}")
+        a = np.zeros(tuple(leaf.shape)) if ga is None else _to_np(ga)
+        b = np.zeros(tuple(leaf.shape)) if gb is None else _to_np(gb)
+        why = compare_arrays(a, b, *tolerance(variant.spec, _dtype_name(leaf), GRAD_FACTOR))
+        if why:
+            raise Mismatch(f"{what} values", f"input {i}: {why}")
+
+
+def _check_backward(variant: Variant, run_o, run_t, rng: np.random.Generator) -> None:
+    (leaves_o, outs_o, _), (leaves_t, outs_t, _) = run_o, run_t
+    pairs = _grad_pairs(outs_o, outs_t)
+    if not pairs or not any(leaf is not None and leaf.requires_grad for leaf in leaves_t):
+        return
+    gs = _upstream(pairs, rng)
+    errors = []
+    for lib, idx in ((npgrad, 0), (torch, 1)):
+        try:
+            lib.autograd.backward([p[idx] for p in pairs], [lib.tensor(g) for g in gs])
+            errors.append(None)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+    _same_error("backward", *errors)
+    if errors[1] is not None:
+        return
+    compare_grads(variant, [None if x is None else x.grad for x in leaves_o],
+                  [None if x is None else x.grad for x in leaves_t], leaves_t, "grad")
+
+
+def _second_order(lib, variant: Variant, rng_seed: int):
+    """The gradients of ``sum(grad * v)``: (leaves, grads) or raises."""
+    leaves, outs, err = _run(lib, variant)
+    if err is not None:
+        raise err
+    rng = np.random.default_rng(rng_seed)
+    pairs = [o for o in outs if isinstance(o, lib.Tensor) and o.requires_grad
+             and o.is_floating_point()]
+    diff = [x for x in leaves if x is not None and x.requires_grad]
+    if not pairs or not diff:
+        return leaves, [None] * len(leaves)
+    gs = [lib.tensor(rng.standard_normal(tuple(o.shape)).astype(_dtype_name(o))) for o in pairs]
+    first = lib.autograd.grad(pairs, diff, gs, create_graph=True, allow_unused=True)
+    terms = []
+    for x, g in zip(diff, first):
+        # (one v per input, drawn whether or not its gradient is differentiable, so both
+        # libraries use the same v's)
+        v = rng.standard_normal(tuple(x.shape)).astype(_dtype_name(x))
+        if g is not None and g.requires_grad:
+            terms.append((g * lib.tensor(v)).sum())
+    second = [None] * len(diff)
+    if terms:
+        second = lib.autograd.grad(sum(terms), diff, allow_unused=True)
+    it = iter(second)
+    return leaves, [next(it) if x is not None and x.requires_grad else None for x in leaves]
+
+
+def _check_gradgrad(variant: Variant) -> None:
+    results = []
+    for lib in (npgrad, torch):
+        try:
+            results.append((_second_order(lib, variant, variant.seed + 7), None))
+        except Exception as e:  # noqa: BLE001
+            results.append((None, e))
+    _same_error("gradgrad", results[0][1], results[1][1])
+    if results[1][1] is not None:
+        return
+    (_, ours), (leaves_t, theirs) = results[0][0], results[1][0]
+    compare_grads(variant, ours, theirs, leaves_t, "gradgrad")
+
+
+# ---------------------------------------------------------------------------------------------
+# One case
+# ---------------------------------------------------------------------------------------------
+
+def _deliberate(variant: Variant, kind: str, detail: str) -> Deliberate | None:
+    for d in DELIBERATE:
+        if (not d.specs or variant.spec.name in d.specs) and kind == d.kind \
+                and d.when(variant, detail):
+            return d
+    return None
+
+
+def _alarm(_signum, _frame):
+    raise CaseTimeout(f"a case ran over {CASE_TIMEOUT_S} s")
+
+
+def _compare(variant: Variant) -> None:
+    try:
+        _compare_all(variant)
+    except (Mismatch, CaseTimeout):
+        raise
+    except Exception as e:  # noqa: BLE001 (npgrad broke while being compared: a finding too)
+        raise Mismatch("crash", f"{type(e).__name__}: {str(e)[:200]}") from None
+
+
+def _compare_all(variant: Variant) -> None:
+    run_o, run_t = _run(npgrad, variant), _run(torch, variant)
+    _same_error("forward", run_o[2], run_t[2])
+    if run_t[2] is not None:
+        return
+    ties = variant.spec.tie_breaking and has_ties(variant)
+    compare_outputs(variant, run_o[1], run_t[1], ties)
+    if variant.spec.grad and not variant.spec.nondet_values and not ties:
+        _check_backward(variant, run_o, run_t, np.random.default_rng(variant.seed + 3))
+        if variant.gradgrad and variant.float_dtype in ("float32", "float64"):
+            _check_gradgrad(variant)
+
+
+def check_variant(variant: Variant, raise_mismatch: bool = True) -> None:
+    """Compares one variant; a mismatch raises (or, with ``raise_mismatch=False``, is
+    recorded for the long mode's summary). Deliberate differences are counted and pass."""
+    STATS["cases"] += 1
+    if not raise_mismatch and STATS["cases"] % 2000 == 0:
+        write_summary(summary_path())  # a long run's counts survive a kill
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, CASE_TIMEOUT_S)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            torch.manual_seed(variant.seed % 2 ** 31)
+            npgrad.manual_seed(variant.seed % 2 ** 31)
+            _compare(variant)
+    except Mismatch as m:
+        if _deliberate(variant, m.kind, m.detail):
+            STATS["deliberate"] += 1
+            return
+        if not raise_mismatch:
+            record(variant, m.kind, m.detail)
+            return
+        raise AssertionError(f"{variant.describe()}\n{m}") from None
+    except CaseTimeout as t:
+        if not raise_mismatch:
+            record(variant, "timeout", str(t))
+            return
+        raise AssertionError(f"{variant.describe()}\n{t}") from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def summary_path() -> str:
+    return os.environ.get("NPGRAD_FUZZ_SUMMARY", "/tmp/npgrad_fuzz_summary.json")
