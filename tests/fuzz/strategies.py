@@ -42,8 +42,10 @@ def float_specials(dtype: str) -> list:
 
 
 def int_specials(dtype: str) -> list:
+    """Integer extremes; not the minimum itself: PyTorch's integer kernels trap on it (lcm of
+    INT64_MIN and INT64_MAX, like INT_MIN // -1, kills the process with SIGFPE)."""
     info = np.iinfo(dtype)
-    return [0, -1, 1, int(info.min), int(info.max)]
+    return [0, -1, 1, int(info.min) + 1, int(info.max)]
 
 
 @dataclass
