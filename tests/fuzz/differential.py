@@ -80,6 +80,9 @@ DELIBERATE: list[Deliberate] = [
                lambda v, detail: any(isinstance(a, TensorArg) and a.layout == "expanded"
                                      for a in v.args[1:3]) and "read-only" in detail,
                "In-place writes into expanded tensors"),
+    Deliberate(("nn.functional.local_response_norm",), "forward accepted",
+               lambda v, detail: "view size is not compatible" in detail,
+               "local_response_norm of a non-contiguous 5-D input"),
 ]
 
 

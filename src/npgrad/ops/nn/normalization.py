@@ -15,6 +15,7 @@ from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from ... import dtypes as _dt
 from .._arguments import Tensor, as_tensor_arg, describe, int_arg, type_name
+from .activation import float_kernel_input
 from ..linalg.norms import vector_norm
 from .pad import pad
 
@@ -303,6 +304,9 @@ def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.7
     """``x / (k + alpha / size * sum of x^2 over a window of size channels)^beta``; the
     window runs from ``size // 2`` channels before to ``(size - 1) // 2`` after, zero-padded."""
     input = as_tensor_arg(input, "local_response_norm")
+    if input.ndim >= 3:  # (PyTorch sums the window with an average pool, floating only)
+        kernel = "avg_pool2d" if input.ndim == 3 else "avg_pool3d_out_frame"
+        input = float_kernel_input(input, "local_response_norm", kernel)
     if input.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
                          f"dimensions)")
