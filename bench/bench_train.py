@@ -29,13 +29,15 @@ from common import Bench, run, timed
 def _setup(lib, kind: str):
     import torch
     torch.manual_seed(0)
-    make = {"mlp": models.mlp, "cnn": models.cnn, "gpt": models.gpt}[kind]
+    make = {"mlp": models.mlp, "cnn": models.cnn, "gpt": models.gpt,
+            "gpt-tanh": lambda lib: models.gpt(lib, gelu="tanh"),
+            "gpt-mingpt": lambda lib: models.gpt(lib, gelu="mingpt")}[kind]
     model = make(torch)
     if lib is not torch:
         ours = make(lib)
         models.same_weights(ours, model, torch)
         model = ours
-    opt = (lib.optim.AdamW if kind == "gpt" else lib.optim.Adam)(model.parameters(), lr=1e-3)
+    opt = (lib.optim.AdamW if kind.startswith("gpt") else lib.optim.Adam)(model.parameters(), lr=1e-3)
     x, y = models.batches(kind, np.random.default_rng(0))
     x, y = lib.tensor(x), lib.tensor(y)
 
@@ -62,6 +64,8 @@ BENCHES = [
     Bench(("MLP 64-256-256-10 step, batch 64",), "ms", step_bench("mlp"), 20),
     Bench(("CNN two-conv step, batch 32",), "ms", step_bench("cnn"), 5),
     Bench(("GPT 4x128 step, batch 16 ctx 64",), "ms", step_bench("gpt"), 3),
+    Bench(("GPT step, GELU(approximate='tanh')",), "ms", step_bench("gpt-tanh"), 3),
+    Bench(("GPT step, minGPT's GELU with pow(x, 3.0)",), "ms", step_bench("gpt-mingpt"), 3),
 ]
 
 _MEMORY_SCRIPT = """

@@ -21,10 +21,24 @@ def cnn(lib):
 
 
 def gpt(lib, vocab: int = 65, width: int = 128, layers: int = 4, heads: int = 4,
-        context: int = 64):
+        context: int = 64, gelu: str = "exact"):
     """A small GPT: token + position embeddings, pre-norm blocks of causal self-attention
-    (written with matmul, masked_fill and softmax) and an MLP, then a linear head."""
+    (written with matmul, masked_fill and softmax) and an MLP, then a linear head.
+
+    ``gelu``: the MLP's activation, ``"exact"`` (``nn.GELU()``), ``"tanh"`` (GPT-2's
+    ``nn.GELU(approximate='tanh')``) or ``"mingpt"`` (minGPT's formula written out with
+    ``torch.tanh`` and ``torch.pow(x, 3.0)``)."""
     nn, F = lib.nn, lib.nn.functional
+
+    class NewGELU(nn.Module):
+        """minGPT's GELU, as its model.py writes it."""
+
+        def forward(self, x):
+            return 0.5 * x * (1.0 + lib.tanh(math.sqrt(2.0 / math.pi)
+                                             * (x + 0.044715 * lib.pow(x, 3.0))))
+
+    activation = {"exact": nn.GELU, "tanh": lambda: nn.GELU(approximate="tanh"),
+                  "mingpt": NewGELU}[gelu]
 
     class Attention(nn.Module):
         def __init__(self):
@@ -49,7 +63,7 @@ def gpt(lib, vocab: int = 65, width: int = 128, layers: int = 4, heads: int = 4,
             super().__init__()
             self.ln1, self.ln2 = nn.LayerNorm(width), nn.LayerNorm(width)
             self.attn = Attention()
-            self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),
+            self.mlp = nn.Sequential(nn.Linear(width, 4 * width), activation(),
                                      nn.Linear(4 * width, width))
 
         def forward(self, x):

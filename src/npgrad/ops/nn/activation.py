@@ -224,8 +224,58 @@ class NormCdf(Primitive):
         return grad * exp(-0.5 * x * x) * _INV_SQRT_2PI
 
 
+_GELU_KAPPA = 0.044715  # the tanh form's cubic coefficient
+
+
+def _tanh_gelu(x: np.ndarray) -> tuple:
+    """The tanh GELU ``0.5 x (1 + tanh(u))``, ``u = sqrt(2/pi) (x + 0.044715 x^3)``, and its
+    derivative ``0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)``, in one
+    pass over NumPy arrays (``x ** 3`` as ``x * x * x``: NumPy's ``pow`` is slow on negative
+    floats). ``_tanh_gelu_derivative`` is the same derivative in npgrad ops, operation for
+    operation, so the two agree to the bit."""
+    if x.ndim == 0:  # (NumPy's arithmetic gives scalars for 0-d arrays, which can't be out=)
+        out, derivative = _tanh_gelu(x.reshape(1))
+        return out.reshape(()), derivative.reshape(())
+    x3 = x * x
+    x3 *= x
+    x3 *= _GELU_KAPPA
+    x3 += x
+    x3 *= _SQRT_2_OVER_PI
+    t = np.tanh(x3, out=x3)
+    half_x = 0.5 * x
+    one_plus_t = 1 + t
+    out = half_x * one_plus_t
+    slope = 3 * _GELU_KAPPA * x
+    slope *= x
+    slope += 1
+    t *= t
+    np.subtract(1, t, out=t)  # 1 - t^2
+    half_x *= t
+    half_x *= _SQRT_2_OVER_PI
+    half_x *= slope
+    one_plus_t *= 0.5
+    one_plus_t += half_x
+    return out, one_plus_t
+
+
+def _tanh_gelu_derivative(x: Tensor) -> Tensor:
+    """The tanh GELU's derivative in npgrad ops (differentiable again)."""
+    t = tanh(_SQRT_2_OVER_PI * (x + _GELU_KAPPA * (x * x * x)))
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
+        1 + 3 * _GELU_KAPPA * x * x)
+
+
+def _tanh_gelu_second_derivative(x: Tensor) -> Tensor:
+    """``(1 - t^2) (u' + 0.5 x (u'' - 2 t u'^2))`` with ``u = sqrt(2/pi) (x + k x^3)``."""
+    t = tanh(_SQRT_2_OVER_PI * (x + _GELU_KAPPA * (x * x * x)))
+    du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * x * x)
+    ddu = (6 * _SQRT_2_OVER_PI * _GELU_KAPPA) * x
+    return (1 - t * t) * (du + 0.5 * x * (ddu - 2 * t * du * du))
+
+
 class Gelu(Primitive):
-    """Fused GELU: one pass forward, derivative ``Phi(x) + x phi(x)`` in npgrad ops."""
+    """Fused GELU: one pass forward, which also computes the derivative (``Phi(x) + x phi(x)``,
+    or the tanh form's) for :class:`GeluBackward`."""
 
     node_name = "GeluBackward0"
 
@@ -235,8 +285,8 @@ class Gelu(Primitive):
         ctx.approximate = approximate
         x = float_input(a)
         if approximate == "tanh":
-            return (0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
-                    ).astype(x.dtype)
+            out, ctx.derivative = _tanh_gelu(x)
+            return out
         if x.dtype != np.float32:
             cdf, pdf = norm_cdf_pdf(x)
             ctx.derivative = cdf + x * pdf
@@ -258,30 +308,30 @@ class Gelu(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        if ctx.approximate == "tanh":
-            inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
-            t = tanh(inner)
-            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (
-                1 + 3 * 0.044715 * x * x)
-            return grad * d, None
-        return GeluBackward.apply(grad, x, derivative=ctx.derivative), None
+        return GeluBackward.apply(grad, x, derivative=ctx.derivative,
+                                  approximate=ctx.approximate), None
 
 
 class GeluBackward(Primitive):
-    """``grad * (Phi(x) + x phi(x))`` in one pass (the derivative comes from Gelu's forward);
-    its own backward is written in npgrad ops, so GELU stays differentiable to any order."""
+    """``grad * gelu'(x)`` in one pass (the derivative comes from Gelu's forward); its own
+    backward is written in npgrad ops, so GELU stays differentiable to any order."""
 
     node_name = "GeluBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, grad, x, derivative):
+    def forward(ctx, grad, x, derivative, approximate="none"):
         ctx.save_for_backward(grad, x)
+        ctx.approximate = approximate
         return np.multiply(grad, derivative, dtype=derivative.dtype)
 
     @staticmethod
     def backward(ctx, gg):
         grad, x = ctx.saved_tensors
         need_grad, need_x = ctx.needs_input_grad
+        if ctx.approximate == "tanh":
+            g_grad = gg * _tanh_gelu_derivative(x) if need_grad else None
+            g_x = gg * grad * _tanh_gelu_second_derivative(x) if need_x else None
+            return g_grad, g_x
         pdf = exp(-0.5 * x * x) * _INV_SQRT_2PI
         g_grad = gg * (NormCdf.apply(x) + x * pdf) if need_grad else None
         # d/dx (Phi + x phi) = 2 phi - x^2 phi
