@@ -108,6 +108,8 @@ class ArithmeticMethods:
 
     def __pow__(self, other):
         """``self ** other``."""
+        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
+            return _binary.Pow._apply2(self, other)
         return _binary.pow(self, array_operand(other))
 
     def __rpow__(self, other):

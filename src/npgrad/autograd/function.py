@@ -428,9 +428,12 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
     db = b._data if b_is_t else b
     out = None
     fast = cls.float_ufunc  # (other operands, bools among them, go to forward)
-    if fast is not None and da.__class__ is np.ndarray and da.dtype.kind == "f" and (
-            db.__class__ is np.ndarray and db.dtype is da.dtype
-            or db.__class__ is float or db.__class__ is int):
+    if fast is not None and (
+            da.__class__ is np.ndarray and da.dtype.kind == "f" and (
+                db.__class__ is np.ndarray and db.dtype is da.dtype
+                or db.__class__ is float or db.__class__ is int)
+            or (da.__class__ is float or da.__class__ is int)  # (1 - x in backward passes)
+            and db.__class__ is np.ndarray and db.dtype.kind == "f"):
         try:
             out = fast(da, db)
         except ValueError:  # shapes that don't broadcast: forward raises the op's error
@@ -561,11 +564,13 @@ class Primitive(Function):
     common cases, and apply then saves it directly (cheaper than ``save_for_backward`` in
     forward, which must find each array among the inputs and outputs; this is how PyTorch's
     built-ins declare their saved values too): ``"output"``, the op's one output;
-    ``"bilinear"``, the two inputs of a product, each saved only when the other input
-    requires grad (d/da needs b, d/db needs a), so that nothing unneeded is kept alive.
+    ``"input"``, the op's one input; ``"bilinear"``, the two inputs of a product, each saved
+    only when the other input requires grad (d/da needs b, d/db needs a), so that nothing
+    unneeded is kept alive; ``"quotient"``, the two inputs of ``a / b``, ``a`` only when
+    ``b`` requires grad (d/da needs b, d/db needs a and b).
 
     ``float_ufunc`` is the NumPy ufunc that *is* the op's forward for floating arrays of one
-    dtype (with a Python number as the second operand, too): apply then calls it directly,
+    dtype (with a Python number as either operand, too): apply then calls it directly,
     the hot path of elementwise arithmetic; ``forward`` still handles everything else.
     """
 
@@ -644,14 +649,17 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
 
 def _save_declared(ctx, args, out: Tensor) -> None:
     """Save what the op's ``saves`` declares (see :class:`Primitive`) for its output ``out``."""
-    if ctx.saves == "output":
+    saves = ctx.saves
+    if saves == "output":
         vc = out._vc = VersionCounter()  # (a new tensor: it has no counter yet)
         ctx._saved = [(1, (out._data, 0), vc, 0)]
-    else:  # "bilinear": d/da needs b and d/db needs a
+    elif saves == "input":
+        ctx._saved = [_input_entry(args[0])]
+    else:  # "bilinear" (d/da needs b, d/db needs a) or "quotient" (d/db needs b too)
         a, b = args
         need_a, need_b = ctx.needs_input_grad
         ctx._saved = [_input_entry(a) if need_b else _SAVED_NONE,
-                      _input_entry(b) if need_a else _SAVED_NONE]
+                      _input_entry(b) if need_a or saves == "quotient" else _SAVED_NONE]
 
 
 def _input_entry(x) -> tuple:

@@ -139,10 +139,11 @@ class Mul(Primitive):
 
 class Div(Primitive):
     node_name = "DivBackward0"
+    float_ufunc = np.true_divide
+    saves = "quotient"  # d/da needs b, d/db needs a and b
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
         dt = _dt.result_type(a, b)
         if not is_float_np(dt):  # true division of integers gives the default float dtype
             dt = _dt.get_default_dtype().np
@@ -185,6 +186,11 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
+        if b.__class__ is float or b.__class__ is int:
+            n = _small_int_exponent(a, b)
+            if n is not None:  # a float array to a small power (x ** 2): no promotion needed
+                ctx.save_for_backward(a, b)  # (the output serves only d/d exponent)
+                return _power_by_products(a, n)
         if b.__class__ is np.ndarray:
             ctx.node_name = "PowBackward1" if a.__class__ is np.ndarray else "PowBackward2"
         if _is_bool(a) and _is_bool(b):
@@ -218,7 +224,7 @@ class Pow(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b, out = ctx.saved_tensors
+        a, b, *out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         ga = gb = None
         if need_a:
@@ -228,6 +234,7 @@ class Pow(Primitive):
             else:
                 ga = grad * b * a ** (b - 1) if b != 0 else grad * 0.0
         if need_b:
+            out = out[0]
             # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0).
             if isinstance(a, Tensor):
                 gb = where((a == 0) & (b >= 0), 0.0, grad * out * log(a))

@@ -21,25 +21,26 @@ __all__ = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", 
 
 
 class _Unary(Primitive):
-    """A float-valued function of one input that saves the input for its backward."""
+    """A float-valued function of one input, the NumPy ufunc ``ufunc``, that saves the input
+    for its backward."""
 
     ufunc = None
+    saves = "input"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.forward.__func__ is _Unary.forward.__func__ and cls.ufunc is not None:
+            cls.float_ufunc = cls.ufunc  # (floating input: apply calls the ufunc directly)
 
     @classmethod
     def forward(cls, ctx, a):
-        ctx.save_for_backward(a)
         return cls.ufunc(float_input(a))
 
 
-class _UnaryOut(Primitive):
+class _UnaryOut(_Unary):
     """The same, for functions whose derivative is cheaper from the output (tan, tanh...)."""
 
-    ufunc = None
     saves = "output"
-
-    @classmethod
-    def forward(cls, ctx, a):
-        return cls.ufunc(float_input(a))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,7 +203,6 @@ class Cosh(_Unary):
 
 class Tanh(_UnaryOut):
     node_name, ufunc = "TanhBackward0", np.tanh
-    float_ufunc = ufunc  # (forward is the ufunc itself on floating input)
 
     @staticmethod
     def backward(ctx, grad):
