@@ -12,7 +12,12 @@ reset there through /proc/self/clear_refs, and glibc's malloc_trim first returns
 warm-up's freed memory, which the measured run could otherwise reuse unseen; elsewhere the
 lifetime peak is used). Medians of 3 processes.
 
-    python bench/bench_train.py [--rounds 5] [--no-memory]
+Busy machine (``--busy``): the MLP and GPT steps again, first as they are and then while
+another process keeps one core busy (a Python loop), interleaved per library; the table shows
+each library's slowdown (busy / quiet). On a shared machine "quiet" means "without the extra
+process", so compare the two libraries' slowdowns, measured in the same run.
+
+    python bench/bench_train.py [--rounds 5] [--no-memory] [--busy]
 """
 from __future__ import annotations
 
@@ -144,11 +149,34 @@ def memory_table(rounds: int = 3) -> None:
         print(f"{kind:44s} {ours:10.1f} {theirs:10.1f} {ratio}")
 
 
+BUSY_BENCHES = [b for b in BENCHES if b.labels[0].startswith(("MLP", "GPT 4x128"))]
+
+
+def busy_table(rounds: int) -> None:
+    """Each library's MLP and GPT step times without and with another process spinning on
+    one core, and the slowdown."""
+    quiet = run(BUSY_BENCHES, rounds, "\nwithout the busy process")
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        busy = run(BUSY_BENCHES, rounds, "\nwith one core kept busy by another process")
+    finally:
+        spinner.kill()
+        spinner.wait()
+    print(f"\n{'slowdown, busy / quiet':44s} {'npgrad':>10s} {'torch':>10s}")
+    for label, (ours, theirs) in busy.items():
+        print(f"{label:44s} {ours / quiet[label][0]:9.2f}x {theirs / quiet[label][1]:9.2f}x")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--busy", action="store_true",
+                        help="only the busy-machine case (MLP and GPT steps)")
     args = parser.parse_args()
+    if args.busy:
+        busy_table(args.rounds)
+        sys.exit()
     run(BENCHES, args.rounds, "training steps")
     if not args.no_memory:
         memory_table()
