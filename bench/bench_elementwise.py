@@ -128,61 +128,65 @@ def _time(fn, repeat: int) -> float:
     return (clock() - t0) / repeat
 
 
-def run(names: list, rounds: int, sizes: tuple) -> dict:
-    """{(name, size, sign): (npgrad us, torch us)}: medians over ``rounds`` - 1 timed rounds."""
+def time_op(name: str, rounds: int, sizes: tuple) -> dict:
+    """{(size, sign): (npgrad us, torch us)} of one op: medians over ``rounds`` - 1 timed
+    rounds (the first is a warm-up), the two libraries alternating; an error's text instead
+    of a time where a library refuses the inputs."""
+    fn = OPS[name]
     samples: dict = {}
     for r in range(rounds):
-        for name in names:
-            fn = OPS[name]
-            for n in sizes:
-                for sign in SIGNS:
-                    x0 = _values(sign, n)
-                    y0 = np.roll(x0, 1)
-                    for lib in ((npgrad, torch) if r % 2 == 0 else (torch, npgrad)):
-                        x, y = lib.tensor(x0), lib.tensor(y0)
-                        try:
-                            fn(lib, x, y)
-                        except Exception as e:  # an op one library lacks for these inputs
-                            samples[(name, n, sign, lib.__name__)] = [repr(e)[:60]]
-                            continue
-                        if r == 0:
-                            continue  # warm-up round
-                        repeat = max(1, int(3e5 // n))
-                        samples.setdefault((name, n, sign, lib.__name__), []).append(
-                            _time(lambda: fn(lib, x, y), repeat) * 1e6)
-    return {
-        (name, n, sign): tuple(_median(samples.get((name, n, sign, lib), []))
-                               for lib in ("npgrad", "torch"))
-        for name in names for n in sizes for sign in SIGNS}
+        for n in sizes:
+            for sign in SIGNS:
+                x0 = _values(sign, n)
+                y0 = np.roll(x0, 1)
+                for lib in ((npgrad, torch) if r % 2 == 0 else (torch, npgrad)):
+                    x, y = lib.tensor(x0), lib.tensor(y0)
+                    key = (n, sign, lib.__name__)
+                    try:
+                        fn(lib, x, y)
+                    except Exception as e:  # an op one library lacks for these inputs
+                        samples[key] = repr(e)[:40]
+                        continue
+                    if r == 0:
+                        continue  # warm-up round
+                    repeat = max(1, int(3e5 // n))
+                    samples.setdefault(key, []).append(
+                        _time(lambda: fn(lib, x, y), repeat) * 1e6)
+    return {(n, sign): tuple(_median(samples.get((n, sign, lib), []))
+                             for lib in ("npgrad", "torch"))
+            for n in sizes for sign in SIGNS}
 
 
-def _median(values: list):
-    if values and isinstance(values[0], str):
-        return values[0]
+def _median(values):
+    if isinstance(values, str):
+        return values
     return statistics.median(values) if values else float("nan")
 
 
-def report(table: dict, names: list, sizes: tuple) -> None:
+def run(names: list, rounds: int, sizes: tuple) -> None:
+    """Time each op and print its rows as it goes, then the ops over 3x PyTorch."""
     print(f"elementwise and reduction ops, float32: npgrad {npgrad.__version__} vs torch "
           f"{torch.__version__}, {common.THREADS} thread(s); microseconds of "
-          f"{'CPU' if CLOCK[0] is time.process_time else 'wall'} time (medians) and ratios per "
-          f"sign of the inputs")
-    head = "".join(f" {s[:3] + ' np/torch us':>22s} {'x':>5s}" for s in SIGNS)
-    print(f"{'op':32s} {'n':>7s}{head}")
+          f"{'CPU' if CLOCK[0] is time.process_time else 'wall'} time (medians of "
+          f"{rounds - 1} rounds) and ratios, per sign of the inputs")
+    head = "".join(f" {s[:3] + ' npgrad/torch us':>26s} {'x':>5s}" for s in SIGNS)
+    print(f"{'op':32s} {'n':>7s}{head}", flush=True)
     slow = {}
     for name in names:
+        table = time_op(name, rounds, sizes)
         for n in sizes:
             cells = []
             for sign in SIGNS:
-                ours, theirs = table[(name, n, sign)]
+                ours, theirs = table[(n, sign)]
                 if isinstance(ours, str) or isinstance(theirs, str):
-                    cells.append(f" {'error: ' + (ours if isinstance(ours, str) else theirs)[:20]:>28s}")
+                    error = ours if isinstance(ours, str) else theirs
+                    cells.append(f" {'error: ' + error[:25]:>32s}")
                     continue
                 ratio = ours / theirs
                 if n == max(sizes) and ratio > 3:
                     slow[name] = max(slow.get(name, 0), ratio)
-                cells.append(f" {ours:10.1f} /{theirs:10.1f} {ratio:5.1f}")
-            print(f"{name:32s} {n:7.0e}{''.join(cells)}")
+                cells.append(f" {ours:12.1f} /{theirs:12.1f} {ratio:5.1f}")
+            print(f"{name:32s} {n:7.0e}{''.join(cells)}", flush=True)
     print(f"\nover 3x PyTorch at {max(sizes):.0e} elements ({len(slow)}):")
     for name, ratio in sorted(slow.items(), key=lambda kv: -kv[1]):
         print(f"  {name:32s} {ratio:5.1f}x  {EXPLAINED.get(name, 'UNEXPLAINED')}")
@@ -204,4 +208,4 @@ if __name__ == "__main__":
             CLOCK[0] = time.process_time
     chosen = [n for n in OPS if not args.only or any(s in n for s in args.only)]
     sizes = tuple(int(s) for s in args.size) if args.size else SIZES
-    report(run(chosen, args.rounds, sizes), chosen, sizes)
+    run(chosen, args.rounds, sizes)
