@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import npgrad
+
 from .harness import check_module, randint, randn
 
 
@@ -230,3 +232,12 @@ def test_inplace_activation_on_a_saved_input_matches_torch(name, args):
         (y * y).sum().backward()
         grads.append(x.grad.tolist())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+def test_rnn_flatten_parameters_is_a_no_op_as_on_pytorch_cpu():
+    # (pytorch/examples' word_language_model calls it after torch.load)
+    for cls in (npgrad.nn.RNN, npgrad.nn.LSTM, npgrad.nn.GRU):
+        m = cls(3, 4)
+        before = {k: v.detach().clone() for k, v in m.state_dict().items()}
+        assert m.flatten_parameters() is None
+        assert all(npgrad.equal(v, before[k]) for k, v in m.state_dict().items())

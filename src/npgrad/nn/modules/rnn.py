@@ -67,6 +67,10 @@ class RNNBase(Module):
         for w in self.parameters():
             init.uniform_(w, -bound, bound)
 
+    def flatten_parameters(self) -> None:
+        """Nothing to do: PyTorch packs the weights into one buffer for cuDNN only (on the CPU
+        its call is a no-op too); programs call it after loading or moving a model."""
+
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         if self.num_layers != 1:
