@@ -6,12 +6,10 @@ import warnings
 
 from ...ops.nn import normalization as F
 from ...tensor import Tensor
-from .. import init
-from .module import Module
-from .normalization import _affine, _LazyNormBase, running_stats
+from .normalization import _LazyNormBase, _NormBase
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     """Shared by InstanceNorm1d/2d/3d: ``_n`` spatial dims; input (N, C, *S) or (C, *S)."""
 
     _n = 1
@@ -19,24 +17,9 @@ class _InstanceNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device=None,
                  dtype=None, *, bias: bool = True) -> None:
-        super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        _affine(self, num_features, affine, bias, dtype)
-        running_stats(self, num_features, track_running_stats, dtype)
-
-    def reset_running_stats(self) -> None:
-        if self.track_running_stats:
-            self.running_mean.zero_()
-            self.running_var.fill_(1)
-            self.num_batches_tracked.zero_()
-
-    def reset_parameters(self) -> None:
-        self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        # (BatchNorm's, with neither affine parameters nor running statistics by default)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
 
     def forward(self, input: Tensor) -> Tensor:
         n = self._n

@@ -117,10 +117,9 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class _BatchNorm(Module):
-    """Batch normalisation over dim 1, with running statistics for eval mode."""
-
-    _dims: tuple = ()
+class _NormBase(Module):
+    """What batch and instance normalisation share (PyTorch's ``_NormBase``): the affine
+    parameters, the running statistics and their resets."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device=None,
@@ -143,6 +142,12 @@ class _BatchNorm(Module):
             init.ones_(self.weight)
             if self.bias is not None:
                 init.zeros_(self.bias)
+
+
+class _BatchNorm(_NormBase):
+    """Batch normalisation over dim 1, with running statistics for eval mode."""
+
+    _dims: tuple = ()
 
     def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._dims:
