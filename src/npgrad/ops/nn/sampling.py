@@ -370,18 +370,25 @@ def _base_coords(n: int, align_corners: bool) -> np.ndarray:
     return (np.arange(n) * 2 + 1) / n - 1
 
 
+def _align_corners_or_warn(align_corners: bool | None) -> bool:
+    """``align_corners`` of grid_sample/affine_grid: None means False, with PyTorch's warning
+    that the default changed in 1.3.0."""
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
+                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
+                      "the old behavior is desired. See the documentation of grid_sample for "
+                      "details.", stacklevel=3)
+        return False
+    return align_corners
+
+
 def affine_grid(theta, size, align_corners=None) -> Tensor:
     """The sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) of the affine maps ``theta``
     (N, 2, 3) (or (N, 3, 4)) over an output of ``size`` (N, C, H, W) (or (N, C, D, H, W)),
     in ``grid_sample``'s normalised coordinates (x first)."""
     op = "affine_grid"
     theta = as_tensor_arg(theta, op)
-    if align_corners is None:
-        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
-                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
-                      "the old behavior is desired. See the documentation of grid_sample for "
-                      "details.", stacklevel=2)
-        align_corners = False
+    align_corners = _align_corners_or_warn(align_corners)
     size = tuple(int(s) for s in size)
     if len(size) not in (4, 5):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
@@ -457,12 +464,7 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                          f"'border', or 'reflection', but got: '{padding_mode}'")
-    if align_corners is None:
-        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
-                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
-                      "the old behavior is desired. See the documentation of grid_sample for "
-                      "details.", stacklevel=2)
-        align_corners = False
+    align_corners = _align_corners_or_warn(align_corners)
     if input.ndim != 4 or mode == "bicubic":
         raise NotImplementedError(f"{op}: npgrad samples 4-D input in 'bilinear' or 'nearest' "
                                   f"mode only (got {input.ndim}-D input, mode '{mode}')")
