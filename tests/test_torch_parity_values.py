@@ -261,3 +261,15 @@ def test_backward_from_two_roots_where_one_feeds_the_other():
         grads.append(_np(b.grad))
     np.testing.assert_allclose(grads[0], grads[2], rtol=1e-10)
     np.testing.assert_array_equal(grads[1], grads[3])
+
+
+def test_index_fill_value_gradient_counts_a_repeated_index_once():
+    """(found by the fuzzer's long mode: the value's gradient summed a repeated slice twice)"""
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.zeros(2, 3, requires_grad=True)
+        v = lib.tensor(2.0, requires_grad=True)
+        y = x.index_fill(1, lib.tensor([0, 2, 0]), v)
+        (y * lib.arange(6.0).reshape(2, 3)).sum().backward()
+        grads.append((v.grad.item(), x.grad.tolist()))
+    assert grads[0] == grads[1] == (10.0, [[0.0, 1.0, 0.0], [0.0, 4.0, 0.0]])

@@ -461,6 +461,9 @@ def index_fill(input, dim: int, index, value) -> Tensor:
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")
+    if key:  # each slice once: a repeated index must not count the value's gradient twice
+        n = input._data.shape[d]
+        key = key[:-1] + (np.unique(np.where(key[-1] < 0, key[-1] + n, key[-1])),)
     return IndexPut.apply(input, as_value(value, input), key=key, op="index_fill",
                           node="IndexFillBackward1" if isinstance(value, Tensor)
                           else "IndexFillBackward0")
