@@ -802,3 +802,17 @@ def test_lbfgs_state_dict_round_trip_still_steps():
     ref.load_state_dict(ref.state_dict())
     ref.step(tclosure)
     np.testing.assert_allclose(a.detach().numpy(), ta.detach().numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["svd", "svdvals", "pinv", "matrix_rank", "matrix_norm"])
+def test_svd_of_non_finite_input_raises_pytorchs_linalg_error(name):
+    """(found by the fuzzer's long mode: NumPy's LinAlgError, a ValueError, leaked)"""
+    errors = []
+    for lib in (npgrad, torch):
+        x = lib.tensor([[float("nan"), 1.0, 2.0], [3.0, 4.0, 5.0]], dtype=lib.float64)
+        fn = getattr(lib.linalg, name)
+        with pytest.raises(RuntimeError) as info:
+            fn(x, "nuc") if name == "matrix_norm" else fn(x)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+    assert isinstance(info.value, torch.linalg.LinAlgError)

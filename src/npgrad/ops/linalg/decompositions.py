@@ -21,7 +21,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import _const, _eye, _matrix, inv, LinAlgError, Solve
+from .solvers import _const, _eye, _matrix, inv, LinAlgError, np_svd, Solve
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
@@ -223,7 +223,7 @@ class SVD(Primitive):
 
     @staticmethod
     def forward(ctx, a, full_matrices):
-        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        u, s, vh = np_svd(a, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 
@@ -311,7 +311,7 @@ class Pinv(Primitive):
             winv = np.where(keep, 1 / np.where(keep, w, 1), 0)
             out = (q * winv[..., None, :]) @ np.swapaxes(q, -1, -2)
         else:
-            u, s, vh = np.linalg.svd(a, full_matrices=False)
+            u, s, vh = np_svd(a, full_matrices=False)
             tol = _tolerance(s[..., 0], atol, rtol, m, n, a.dtype)
             keep = s > tol[..., None]
             sinv = np.where(keep, 1 / np.where(keep, s, 1), 0)
@@ -359,7 +359,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     m, n = a.shape[-2:]
     if a.size == 0:
         return Tensor._make(np.zeros(a.shape[:-2], np.int64))
-    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np_svd(a, compute_uv=False)
     atol = atol._data if isinstance(atol, Tensor) else atol
     rtol = rtol._data if isinstance(rtol, Tensor) else rtol
     tol_ = _tolerance(s.max(-1), atol, rtol, m, n, a.dtype)
@@ -412,7 +412,7 @@ def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     empty = np.zeros((0,), A._data.dtype)
     rank = (matrix_rank(A, rtol=rcond) if driver != "gels"
             else Tensor._make(np.zeros((0,), np.int64)))
-    sv = (Tensor._make(np.linalg.svd(A._data, compute_uv=False)) if driver in ("gelsd", "gelss")
+    sv = (Tensor._make(np_svd(A._data, compute_uv=False)) if driver in ("gelsd", "gelss")
           else Tensor._make(empty))
     full = driver == "gels" or bool(np.all(rank._data == n))
     if driver != "gelsy" and m > n and full:

@@ -35,6 +35,15 @@ class LinAlgError(RuntimeError):
     """A matrix had no solution or factorisation (``torch.linalg.LinAlgError``)."""
 
 
+def np_svd(a: np.ndarray, **kwargs):
+    """NumPy's SVD, its failure (non-finite input) raised as PyTorch's ``LinAlgError``."""
+    try:
+        return np.linalg.svd(a, **kwargs)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input "
+                          "matrix contained non-finite values.") from None
+
+
 linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
 
 
