@@ -397,6 +397,14 @@ def _deliberate(variant: Variant, kind: str, detail: str) -> Deliberate | None:
     return None
 
 
+def _crashes_torch_backward(variant: Variant) -> bool:
+    """Cases whose backward kills PyTorch 2.13's process (a segmentation fault, which no
+    exception handler survives): pdist of an input with no rows. Forward is still compared;
+    npgrad's backward of these is checked by the op spec's cases."""
+    return variant.spec.name == "pdist" and any(
+        isinstance(a, TensorArg) and a.values.size == 0 for a in variant.args)
+
+
 def _alarm(_signum, _frame):
     raise CaseTimeout(f"a case ran over {CASE_TIMEOUT_S} s")
 
@@ -417,6 +425,9 @@ def _compare_all(variant: Variant) -> None:
         return
     ties = variant.spec.tie_breaking and has_ties(variant)
     compare_outputs(variant, run_o[1], run_t[1], ties)
+    if _crashes_torch_backward(variant):
+        STATS["torch crash avoided"] += 1
+        return
     if variant.spec.grad and not variant.spec.nondet_values and not ties:
         _check_backward(variant, run_o, run_t, np.random.default_rng(variant.seed + 3))
         if variant.gradgrad and variant.float_dtype in ("float32", "float64"):
