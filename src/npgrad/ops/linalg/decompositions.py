@@ -21,7 +21,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import _const, _eye, _matrix, inv, LinAlgError, np_svd, Solve
+from .solvers import _const, _eye, _matrix, inv, lapack, np_svd, Solve
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
@@ -60,11 +60,8 @@ class Cholesky(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        try:
-            out = np.linalg.cholesky(a)
-        except np.linalg.LinAlgError:
-            raise LinAlgError("linalg.cholesky: The factorization could not be completed "
-                              "because the input is not positive-definite.") from None
+        out = lapack(np.linalg.cholesky, a, failure="linalg.cholesky: The factorization could "
+                     "not be completed because the input is not positive-definite.")
         ctx.save_for_backward(out)
         return out
 

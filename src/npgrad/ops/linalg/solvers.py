@@ -35,13 +35,19 @@ class LinAlgError(RuntimeError):
     """A matrix had no solution or factorisation (``torch.linalg.LinAlgError``)."""
 
 
-def np_svd(a: np.ndarray, **kwargs):
-    """NumPy's SVD, its failure (non-finite input) raised as PyTorch's ``LinAlgError``."""
+def lapack(routine, *args, failure: str, **kwargs):
+    """``routine(*args, **kwargs)``, a NumPy linear-algebra routine, whose LinAlgError is
+    raised as PyTorch's ``LinAlgError`` with PyTorch's message ``failure``."""
     try:
-        return np.linalg.svd(a, **kwargs)
+        return routine(*args, **kwargs)
     except np.linalg.LinAlgError:
-        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input "
-                          "matrix contained non-finite values.") from None
+        raise LinAlgError(failure) from None
+
+
+def np_svd(a: np.ndarray, **kwargs):
+    """NumPy's SVD; its failure (non-finite input) raised as PyTorch's."""
+    return lapack(np.linalg.svd, a, failure="linalg.svd: The algorithm failed to converge "
+                  "because the input matrix contained non-finite values.", **kwargs)
 
 
 linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
@@ -81,11 +87,8 @@ class Inv(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        try:
-            out = np.linalg.inv(a)
-        except np.linalg.LinAlgError:
-            raise LinAlgError("linalg.inv: The input matrix is singular, the inversion could "
-                              "not be completed.") from None
+        out = lapack(np.linalg.inv, a, failure="linalg.inv: The input matrix is singular, the "
+                     "inversion could not be completed.")
         ctx.save_for_backward(out)
         return out
 
@@ -166,11 +169,8 @@ class Solve(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        try:
-            out = np.linalg.solve(a, b)
-        except np.linalg.LinAlgError:
-            raise LinAlgError("linalg.solve: The solver failed because the input matrix is "
-                              "singular.") from None
+        out = lapack(np.linalg.solve, a, b, failure="linalg.solve: The solver failed because "
+                     "the input matrix is singular.")
         ctx.save_for_backward(a, out)
         return out
 
