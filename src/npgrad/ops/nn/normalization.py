@@ -173,6 +173,30 @@ def rms_norm(input, normalized_shape, weight=None, eps: float | None = None) -> 
     return out * weight if weight is not None else out
 
 
+def _scale_shift(out: Tensor, weight, bias, shape: tuple) -> Tensor:
+    """``out * weight + bias``, the per-channel parameters (either may be None) reshaped to
+    ``shape`` to broadcast along dim 1."""
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def _normalize_by_running(input: Tensor, running_mean, running_var, eps: float,
+                          shape: tuple) -> Tensor:
+    """Eval mode of batch and instance norm: the running statistics instead of the input's."""
+    return (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
+
+
+def _update_running(running_mean, running_var, mean: Tensor, var: Tensor, momentum) -> None:
+    """Move the running statistics towards ``mean`` and the unbiased ``var``, in place."""
+    with no_grad():
+        m = momentum if momentum is not None else 0.1
+        running_mean.mul_(1 - m).add_(mean * m)
+        running_var.mul_(1 - m).add_(var * m)
+
+
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Normalise each group of ``C / num_groups`` channels (dim 1) per sample."""
     input = as_tensor_arg(input, "group_norm")
@@ -191,11 +215,7 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     xc, rstd = _stats(x, (2,), eps)
     out = (xc * rstd).reshape(input.shape)
     shape = (1, c) + (1,) * (input.ndim - 2)
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+    return _scale_shift(out, weight, bias, shape)
 
 
 def _check_batch_norm(input, running_mean, running_var, weight, bias, training) -> Tensor:
@@ -256,19 +276,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,
         xc, rstd = _stats(input, dims, eps)
         out = xc * rstd
         if running_mean is not None and running_var is not None:
-            with no_grad():
-                mean = input.detach().mean(dims)
-                var = input.detach().var(dims, correction=1)
-                m = momentum if momentum is not None else 0.1
-                running_mean.mul_(1 - m).add_(mean * m)
-                running_var.mul_(1 - m).add_(var * m)
+            _update_running(running_mean, running_var, input.detach().mean(dims),
+                            input.detach().var(dims, correction=1), momentum)
     else:
-        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+        out = _normalize_by_running(input, running_mean, running_var, eps, shape)
+    return _scale_shift(out, weight, bias, shape)
 
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
@@ -285,18 +297,12 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         xc, rstd = _stats(input, dims, eps)
         out = xc * rstd
         if running_mean is not None and running_var is not None:
-            with no_grad():
-                m = momentum if momentum is not None else 0.1
-                running_mean.mul_(1 - m).add_(input.detach().mean(dims).mean(0) * m)
-                var = input.detach().var(dims, correction=1).mean(0)
-                running_var.mul_(1 - m).add_(var * m)
+            # (the per-sample statistics averaged over the batch)
+            _update_running(running_mean, running_var, input.detach().mean(dims).mean(0),
+                            input.detach().var(dims, correction=1).mean(0), momentum)
     else:
-        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+        out = _normalize_by_running(input, running_mean, running_var, eps, shape)
+    return _scale_shift(out, weight, bias, shape)
 
 
 def local_response_norm(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
