@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from . import dtypes as _dt
+from .backend import to_host
 
 
 LINEWIDTH, THRESHOLD, EDGEITEMS, PRECISION = 80, 1000, 3, 4
@@ -133,10 +134,10 @@ def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
 
 def tensor_repr(t, prefix: str = "tensor(") -> str:
     """The PyTorch-style repr of a Tensor."""
-    a = t._data
+    a = to_host(t._data)  # (printing is one of the copies from a device)
     indent = len(prefix)
     dt = _dt.from_numpy_dtype(a.dtype)
-    suffixes = []
+    suffixes = [] if a is t._data else [f"device='{t.device}'"]
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")

@@ -1,8 +1,11 @@
 """The array backend: the one place that knows which array module holds a tensor's data.
 
-Ops never branch on the device; they ask :func:`array_module` for ``xp`` and call
-``xp.exp`` and friends. Today only NumPy (the ``'cpu'`` device) exists; a CuPy backend
-slots in here (the only file that may import cupy).
+A tensor's device is the type of its data: a NumPy array is on the CPU, a CuPy array on a
+CUDA device. Ops never branch on the device. NumPy's functions and ufuncs run on CuPy arrays
+by themselves (``np.exp(x)``, ``np.sum(x)`` dispatch through ``__array_ufunc__`` and
+``__array_function__``); where an op *makes* an array, it asks :func:`array_module` for ``xp``
+(``numpy`` or ``cupy``) and calls ``xp.zeros`` and friends. This is the only file that
+imports cupy (or the fake device that stands for it in tests: ``_fake_device``).
 """
 from __future__ import annotations
 
@@ -52,39 +55,178 @@ class device:
 CPU = device("cpu")
 
 
+# ---------------------------------------------------------------------------------------------
+# The CUDA array module
+#
+# CuPy when it is installed and sees a GPU; the fake device (``_fake_device``, NumPy behind
+# CuPy's wall) when NPGRAD_FAKE_CUDA=1 or a test installs it; otherwise none, and npgrad is a
+# CPU-only build. Found on first use, so ``import npgrad`` never imports CuPy.
+# ---------------------------------------------------------------------------------------------
+
+_UNSET = object()
+_cuda = _UNSET            # the CUDA array module, None when there is none
+devices_used = False      # whether any array was ever put on a CUDA device (ops then check
+                          # their tensors' devices: see autograd.function.same_device)
+_cuda_devices: dict = {}  # index -> device('cuda', index), so tensor.device is cheap
+
+
+def _find_cuda_module():
+    if os.environ.get("NPGRAD_FAKE_CUDA") == "1":
+        from . import _fake_device  # only on request: the test-only stand-in for CuPy
+        return _fake_device.module()
+    if os.environ.get("NPGRAD_NO_CUDA") == "1":
+        return None
+    try:
+        import cupy  # the optional GPU backend (the ``gpu`` extra); imported on first use
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return cupy
+    except Exception:  # not installed, no driver, no device: a CPU-only build
+        pass
+    return None
+
+
+def cuda_module():
+    """The array module of CUDA tensors (``cupy``), or None in a CPU-only build."""
+    global _cuda
+    if _cuda is _UNSET:
+        _cuda = _find_cuda_module()
+    return _cuda
+
+
+def use_cuda_module(module) -> None:
+    """Make ``module`` (CuPy, the fake device's module, or None) hold CUDA tensors from now on:
+    how tests switch the fake device on and off in one process."""
+    global _cuda
+    _cuda = module
+    _cuda_devices.clear()
+
+
+def cuda_device(index: int) -> device:
+    d = _cuda_devices.get(index)
+    if d is None:
+        d = _cuda_devices[index] = device("cuda", index)
+    return d
+
+
+def current_cuda_index() -> int:
+    return cuda_module().cuda.Device().id
+
+
 def as_device(d) -> device:
-    """Normalise a ``device=`` argument (None, a string or a device) and check it exists."""
+    """Normalise a ``device=`` argument (None, a string, an int or a device) and check it
+    exists. ``'cuda'`` means the current CUDA device, as in PyTorch."""
     if d is None or d is CPU:
         return CPU
+    if isinstance(d, int) and not isinstance(d, bool):
+        d = device("cuda", d)
     d = device(d)
-    if d.type != "cpu":
+    if d.type == "cpu":
+        return CPU
+    xp = cuda_module()
+    if xp is None:
         # a CPU-only PyTorch build answers any use of a CUDA device so (torch.zeros(2,
         # device='cuda'), x.cuda(), model.to('cuda')); programs and tests catch exactly this
         raise AssertionError("Torch not compiled with CUDA enabled")
-    return CPU
+    index = current_cuda_index() if d.index is None else d.index
+    count = cuda_device_count()
+    if not 0 <= index < count:
+        raise RuntimeError(f"CUDA error: invalid device ordinal (device {index} of {count})")
+    return cuda_device(index)
 
 
-def array_module(data=None):
-    """The array module (``numpy``) for an array, in the style of ``cupy.get_array_module``."""
+def device_of(data) -> device:
+    """The device an array lives on: the CPU for NumPy data, else its CUDA device."""
+    if type(data) is np.ndarray or isinstance(data, (np.generic, int, float, bool)):
+        return CPU
+    return cuda_device(data.device.id)
+
+
+def is_device_array(data) -> bool:
+    """Whether ``data`` is a CUDA array (CuPy's, or the fake device's)."""
+    xp = _cuda if _cuda is not _UNSET else None
+    return xp is not None and type(data) is xp.ndarray
+
+
+def is_array(x) -> bool:
+    """Whether ``x`` is an array of either kind: NumPy's (host) or the CUDA module's."""
+    return type(x) is np.ndarray or is_device_array(x)
+
+
+def as_array(x, dtype=None):
+    """``np.asarray`` that keeps device arrays on their device: an op's raw result as an
+    array (NumPy scalars, what NumPy gives for 0-d arithmetic, become 0-d arrays)."""
+    if is_device_array(x):
+        return x if dtype is None or x.dtype == dtype else x.astype(dtype)
+    return np.asarray(x, dtype)
+
+
+def array_module(*arrays):
+    """The array module for arrays, in the style of ``cupy.get_array_module``: the CUDA
+    module if any of them is a device array, else NumPy."""
+    for a in arrays:
+        if type(a) is not np.ndarray and is_device_array(a):
+            return _cuda
     return np
+
+
+def to_device(data, dev: device):
+    """``data`` (a NumPy or device array) on device ``dev``: the array itself when it is
+    there already, else a copy across (host to device, device to host, device to device)."""
+    if dev.type == "cpu":
+        return cuda_module().asnumpy(data) if is_device_array(data) else np.asarray(data)
+    global devices_used
+    devices_used = True
+    xp = cuda_module()
+    if type(data) is xp.ndarray and data.device.id == dev.index:
+        return data
+    with xp.cuda.Device(dev.index):
+        return xp.asarray(data) if type(data) is np.ndarray else xp.array(data, copy=True)
+
+
+def on_device_of(data, ref):
+    """Host data (a constant array an op built with NumPy: a mask, a matrix, indices) on the
+    device of array ``ref``: ``data`` itself when ``ref`` is on the CPU."""
+    if type(ref) is np.ndarray or not is_device_array(ref):
+        return data
+    return to_device(data, device_of(ref))
+
+
+def ascontiguous(x, dtype=None):
+    """``np.ascontiguousarray`` on either device (NumPy's does not dispatch)."""
+    if type(x) is np.ndarray or not is_device_array(x):
+        return np.ascontiguousarray(x, dtype)
+    return array_module(x).ascontiguousarray(x, dtype)
+
+
+def as_strided(x, shape, strides):
+    """A view of ``x`` with the given shape and byte strides, on either device (NumPy's
+    ``as_strided`` would make a host array of device memory)."""
+    if type(x) is np.ndarray:
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=True)
+    return array_module(x).lib.stride_tricks.as_strided(x, shape, strides)
+
+
+def to_host(data):
+    """A NumPy array of ``data`` (copied from the device when it is a device array)."""
+    return to_device(data, CPU) if is_device_array(data) else np.asarray(data)
 
 
 # ---------------------------------------------------------------------------------------------
 # Accelerator queries
 #
-# npgrad.cuda, npgrad.backends and the amp classes ask these and nothing else, so a CuPy
-# backend changes their answers here. Today npgrad is a CPU-only build: no CUDA array module,
-# no device, no allocator, which is what a CPU-only PyTorch build answers.
+# npgrad.cuda, npgrad.backends and the amp classes ask these and nothing else. Without a CUDA
+# array module they answer as a CPU-only PyTorch build: no device, no allocator.
 # ---------------------------------------------------------------------------------------------
 
 def cuda_is_built() -> bool:
     """Whether npgrad has a CUDA array module at all (PyTorch: compiled with CUDA)."""
-    return False
+    return cuda_module() is not None
 
 
 def cuda_device_count() -> int:
     """How many CUDA devices the array backend sees (0 without a CUDA array module)."""
-    return 0
+    xp = cuda_module()
+    return 0 if xp is None else int(xp.cuda.runtime.getDeviceCount())
 
 
 def cuda_is_available() -> bool:
@@ -95,7 +237,30 @@ def cuda_is_available() -> bool:
 def cuda_memory_stats(index: int | None = None) -> dict:
     """The CUDA allocator's statistics for one device as a nested dict, in the shape of
     ``torch.cuda.memory_stats_as_nested_dict``: empty while no allocator exists."""
-    return {}
+    xp = cuda_module()
+    if xp is None:
+        return {}
+    pool = xp.get_default_memory_pool()
+    used, reserved = int(pool.used_bytes()), int(pool.total_bytes())
+    _peaks["allocated"] = max(_peaks["allocated"], used)
+    _peaks["reserved"] = max(_peaks["reserved"], reserved)
+    return {"allocated_bytes": {"all": {"current": used, "peak": _peaks["allocated"]}},
+            "reserved_bytes": {"all": {"current": reserved, "peak": _peaks["reserved"]}}}
+
+
+_peaks = {"allocated": 0, "reserved": 0}
+
+
+def cuda_reset_peak_memory() -> None:
+    """Forget the peaks ``cuda_memory_stats`` reports (``reset_peak_memory_stats``)."""
+    _peaks["allocated"] = _peaks["reserved"] = 0
+
+
+def cuda_empty_cache() -> None:
+    """Give the CUDA memory pool's free blocks back to the driver (``empty_cache``)."""
+    xp = cuda_module()
+    if xp is not None:
+        xp.get_default_memory_pool().free_all_blocks()
 
 
 # ---------------------------------------------------------------------------------------------

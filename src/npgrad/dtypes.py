@@ -15,6 +15,8 @@ import builtins as _builtins
 import ml_dtypes as _ml_dtypes
 import numpy as np
 
+from .backend import is_device_array
+
 
 class dtype:
     """The data type of a Tensor, e.g. ``npgrad.float32``."""
@@ -219,7 +221,7 @@ def result_type(*operands):
     """
     dim = zero = wrapped = None
     for x in operands:
-        if isinstance(x, np.ndarray):
+        if isinstance(x, np.ndarray) or is_device_array(x):
             if x.ndim:
                 dim = x.dtype if dim is None else promote_types(dim, x.dtype)
             else:
@@ -273,7 +275,8 @@ def wrap_ints(a, b):
     """Python ints that overflow the other operand's integer dtype, wrapped into it (two's
     complement, as PyTorch does: ``uint8_tensor - 1`` wraps where NumPy raises)."""
     def wrap(x, other):
-        if isinstance(x, _builtins.int) and isinstance(other, np.ndarray) \
+        if isinstance(x, _builtins.int) and (isinstance(other, np.ndarray)
+                                             or is_device_array(other)) \
                 and other.dtype.kind in "iu":
             lo, hi = _INT_RANGE[other.dtype]
             if lo <= x <= hi:
@@ -285,7 +288,7 @@ def wrap_ints(a, b):
 
 
 def _cast(x, dt):
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray) or is_device_array(x):
         return x if x.dtype == dt else x.astype(dt)
     if is_float_np(dt):
         return _builtins.float(x)

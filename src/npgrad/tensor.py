@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _formatting
 from . import dtypes as _dt
-from .backend import CPU, as_device
+from .backend import CPU, as_device, device_of, is_device_array, to_device
 
 _INT_TYPES = (builtins.int, np.integer)
 _NUMBERS = (builtins.float, builtins.int, builtins.bool)  # Python numbers, which ops take as is
@@ -51,7 +51,7 @@ class Tensor:
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
-        as_device(device)
+        device = as_device(device)
         dt = _dt.to_dtype(dtype).np if dtype is not None else _dt.get_default_dtype().np
         if args and all(isinstance(a, _INT_TYPES) for a in args):
             data = np.empty(args, dt)
@@ -61,7 +61,7 @@ class Tensor:
             data = np.empty((0,), dt)
         else:
             raise TypeError(f"Tensor(): invalid arguments {args!r}")
-        self._init(data)
+        self._init(data if device is CPU else to_device(data, device))
         if requires_grad:
             self.requires_grad = True
 
@@ -112,13 +112,13 @@ class Tensor:
 
     @property
     def device(self):
-        """The device the data lives on (always ``cpu``)."""
-        return CPU
+        """The device the data lives on: ``cpu`` for NumPy data, ``cuda:N`` for CuPy's."""
+        return CPU if type(self._data) is np.ndarray else device_of(self._data)
 
     @property
     def is_cuda(self) -> builtins.bool:
-        """False: npgrad tensors live in host memory."""
-        return False
+        """Whether the data lives on a CUDA device."""
+        return type(self._data) is not np.ndarray and self.device.type == "cuda"
 
     @property
     def ndim(self) -> builtins.int:
@@ -242,8 +242,9 @@ class Tensor:
         return st if dim is None else st[_dim(dim, self.ndim, "stride")]
 
     def get_device(self) -> builtins.int:
-        """-1: the index of the CUDA device a tensor is on, for a CPU tensor."""
-        return -1
+        """The index of the CUDA device the tensor is on; -1 for a CPU tensor."""
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
 
     def __len__(self) -> builtins.int:
         """The size of dimension 0; an error for a 0-d tensor."""
@@ -290,10 +291,18 @@ class Tensor:
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
+        if is_device_array(self._data):
+            if not force:
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. "
+                                f"Use Tensor.cpu() to copy the tensor to host memory first.")
+            return to_device(self._data, CPU)
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        """The data as a NumPy array, so ``np.asarray(t)`` works (no copy unless a dtype asks)."""
+        """The data as a NumPy array, so ``np.asarray(t)`` works (no copy unless a dtype asks).
+        A CUDA tensor raises PyTorch's TypeError: copies to the host are asked for."""
+        if is_device_array(self._data):
+            self.detach().numpy()  # raises PyTorch's TypeError naming the device
         return self._data if dtype is None else self._data.astype(dtype)
 
     def item(self):

@@ -6,7 +6,7 @@ See the package docstring for how they become methods of :class:`npgrad.Tensor`.
 from __future__ import annotations
 
 from .. import _tensortype, dtypes as _dt
-from ..backend import as_device, device as _device_type
+from ..backend import CPU, as_device, device as _device_type
 from ..ops.elementwise import unary as _unary
 from ..tensor import Tensor
 
@@ -27,14 +27,15 @@ class ConversionMethods:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, (str, _device_type)):
+            elif isinstance(a, (str, _device_type)) or type(a) is int:  # x.to(0): cuda:0
                 device = a
             elif a is not None:
                 dtype = a
-        as_device(device)
-        if dtype is None or _dt.to_dtype(dtype).np == self._data.dtype:
-            return self.clone() if copy else self
-        return _unary.cast(self, _dt.to_dtype(dtype))
+        device = as_device(device) if device is not None else None
+        out = self if device is None else _unary.move(self, device)
+        if dtype is not None and _dt.to_dtype(dtype).np != out._data.dtype:
+            return _unary.cast(out, _dt.to_dtype(dtype))
+        return out.clone() if copy and out is self else out
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         """Without arguments, PyTorch's legacy type name (``'torch.FloatTensor'``); else the
@@ -45,13 +46,17 @@ class ConversionMethods:
         return self.to(_tensortype.dtype_of(dtype))
 
     def cpu(self) -> "Tensor":
-        """``self``: npgrad tensors live in host memory."""
-        return self
+        """A copy in host memory (``self`` when it is there already)."""
+        return _unary.move(self, CPU)
 
-    def cuda(self, device=None) -> "Tensor":
-        """RuntimeError, as in a CPU-only PyTorch build: npgrad has no CUDA device yet."""
-        as_device("cuda")
-        return self
+    def cuda(self, device=None, non_blocking: bool = False) -> "Tensor":
+        """A copy on a CUDA device (the current one by default; ``self`` when it is there).
+        Without CUDA, PyTorch's CPU-only build's AssertionError."""
+        if device is None:
+            device = "cuda"
+        elif isinstance(device, int):
+            device = f"cuda:{device}"
+        return _unary.move(self, as_device(device))
 
     def float(self) -> "Tensor":
         """``self.to(npgrad.float32)``."""

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ..backend import device_of, to_device
 from ..dtypes import is_float_np
 from ..tensor import Tensor
 from .function import AccumulateGrad, Function, edge
@@ -257,7 +258,7 @@ def _materialize(node, buf) -> list:
     out = []
     for g, m in zip(buf, node._out_meta):
         if g is None and m is not None:
-            g = Tensor._make(np.zeros(m[0], m[1]))
+            g = Tensor._make(m[2].zeros(m[0], m[1]))
         out.append(g)
     return out
 
@@ -326,9 +327,9 @@ def _roots(outputs, grad_outputs, caller: str) -> list:
             if t._data.size != 1:
                 raise RuntimeError(f"grad can be implicitly created only for scalar outputs "
                                    f"(got an output of shape {tuple(t.shape)})")
-            g = Tensor._make(np.ones(t._data.shape, t._data.dtype))
+            g = Tensor._make(np.ones_like(t._data))
         elif not isinstance(g, Tensor):
-            g = Tensor._make(np.asarray(g, t._data.dtype))
+            g = Tensor._make(to_device(np.asarray(g, t._data.dtype), device_of(t._data)))
         elif g._data.shape != t._data.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{tuple(g.shape)} and output[{i}] has a shape of "

@@ -22,6 +22,8 @@ import weakref
 
 import numpy as np
 
+from .. import backend as _backend
+from ..backend import array_module, as_array, device_of, is_device_array
 from ..dtypes import BF16_NP as _BF16, dtype as _Dtype, is_float_np as _is_float
 from ..dtypes import result_type as _result_type
 from ..tensor import _NUMBERS, Tensor, VersionCounter
@@ -223,7 +225,7 @@ class Function(Node):
             if obj._version != version:
                 raise RuntimeError(_modified_message(self, entry))
             return obj
-        if obj.__class__ is np.ndarray:
+        if obj.__class__ is np.ndarray or is_device_array(obj):
             return Tensor._make(obj)
         return obj
 
@@ -329,7 +331,8 @@ class Function(Node):
                 o.grad_fn, o._output_nr, o._rg = ctx, i, True
             wrapped.append(o)
         ctx._n_outputs = len(outs)
-        ctx._out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+        ctx._out_meta = [(o._data.shape, o._data.dtype, array_module(o._data))
+                         if isinstance(o, Tensor) else None
                          for o in wrapped]
         ctx._record(edge_args, [o if isinstance(o, Tensor) else None for o in wrapped], args)
         return wrapped[0] if single else tuple(wrapped)
@@ -440,6 +443,8 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
             pass
     if out is None and (a_is_t and da.dtype is _BF16 or b_is_t and db.dtype is _BF16):
         return _apply_any(cls, (a, b), _NO_KWARGS)
+    if _backend.devices_used and a_is_t and b_is_t and da.__class__ is not db.__class__:
+        da, db = same_device((da, db))
     if not STATE.enabled or not (a_is_t and a._rg or b_is_t and b._rg):
         if out is None:  # (no graph: every op inside a backward pass)
             out = cls.forward(_new(cls), da, db)
@@ -506,6 +511,8 @@ def _apply_any(cls, args, kwargs):
             needs.append(False)
     forward = _forward_bf16 if bf16 and not cls.is_view and not cls.bf16_native \
         else cls.forward
+    if _backend.devices_used:
+        raw = same_device(raw, [isinstance(a, Tensor) for a in args])
     if edges is None:
         return _wrap_plain(cls, forward(ctx, *raw, **kwargs), args, kwargs)
     ctx.next_functions, ctx._in_meta = tuple(edges), meta
@@ -514,6 +521,26 @@ def _apply_any(cls, args, kwargs):
         ctx._trace = forward_trace()
     out = forward(ctx, *raw, **kwargs)
     return _wrap_recorded(ctx, cls, out, args, raw, kwargs)
+
+
+def same_device(raw, is_tensor=None) -> list:
+    """The arrays of an op's tensors, checked to be on one device as PyTorch checks them: a
+    0-d CPU tensor goes along with CUDA tensors (as a scalar, which either device takes);
+    any other mix is PyTorch's RuntimeError. ``is_tensor`` marks which of ``raw`` came
+    from tensors (other arrays are the op's own constants); all of them by default."""
+    devices = {device_of(r) for k, r in enumerate(raw) if (is_tensor is None or is_tensor[k])
+               and (r.__class__ is np.ndarray or is_device_array(r))}
+    if len(devices) < 2:
+        return raw
+    out = list(raw)
+    for k, r in enumerate(raw):
+        if (is_tensor is None or is_tensor[k]) and r.__class__ is np.ndarray:
+            if r.ndim:
+                cuda = next(d for d in devices if d.type == "cuda")
+                raise RuntimeError("Expected all tensors to be on the same device, but found "
+                                   f"at least two devices, {cuda} and cpu!")
+            out[k] = r[()]  # (a NumPy scalar)
+    return out
 
 
 # bfloat16 inputs: NumPy has bfloat16 arrays (ml_dtypes) but no fast or accurate loops for them
@@ -604,13 +631,13 @@ def _wrap_plain(cls, out, args, kwargs):
     """The Tensors of an op's forward result when no graph is recorded."""
     if out.__class__ is not tuple:
         if out.__class__ is not np.ndarray:  # NumPy gives scalars for 0-d arithmetic
-            out = np.asarray(out)
+            out = as_array(out)
         t = _new(Tensor)  # (Tensor._make, inlined)
         t._data, t._rg, t.grad_fn = out, False, None
         if cls.is_view:
             _link_view(t, args, cls, kwargs)
         return t
-    return tuple([_make(o if o.__class__ is np.ndarray else np.asarray(o)) for o in out])
+    return tuple([_make(o if o.__class__ is np.ndarray else as_array(o)) for o in out])
 
 
 def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
@@ -641,7 +668,7 @@ def _wrap_recorded(ctx, cls, out, args, raw, kwargs):
             diff = True
     if diff:
         ctx._n_outputs = len(outs)
-        ctx._out_meta = [(o._data.shape, o._data.dtype) for o in outs]
+        ctx._out_meta = [(o._data.shape, o._data.dtype, array_module(o._data)) for o in outs]
         if ctx._to_save is not None:
             ctx._save(args, raw, outs)
     return outs
@@ -673,7 +700,9 @@ def _input_entry(x) -> tuple:
 def _as_array(ctx, scalar) -> np.ndarray:
     """Wrap a NumPy scalar output as a 0-d array, and let a saved reference to the scalar
     point at the array, so it is matched to the output (double backward stays connected)."""
-    out = np.asarray(scalar)
+    out = as_array(scalar)
+    if out is scalar:  # (a device array)
+        return out
     saved = ctx._to_save
     if saved is not None:
         ctx._to_save = tuple([out if s is scalar else s for s in saved])
@@ -704,7 +733,7 @@ def _modified_message(node, entry) -> str:
         gf = getattr(obj, "grad_fn", None)
         what = f"output {obj._output_nr} of {gf.name()}" if gf is not None else "a leaf tensor"
     now = vc.v if kind == 1 else obj._version
-    desc = f"[{np.asarray(arr).dtype} tensor of shape {tuple(np.shape(arr))}]"
+    desc = f"[{arr.dtype} tensor of shape {tuple(arr.shape)}]"
     return (f"one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {desc}, which is {what}, is at version {now}; expected "
             f"version {version} instead (it was saved by {node.name()}). Hint: the in-place "

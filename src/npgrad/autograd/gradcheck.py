@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import device_of, to_device, to_host
 from ..tensor import Tensor
 from .engine import grad as _grad
 
@@ -39,9 +40,9 @@ def _numerical_jacobians(func, inputs, diff_idx, eps: float) -> list:
             orig = x[idx].item()
             try:
                 x[idx] = orig + eps
-                plus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+                plus = [_host64(o) for o in _outputs(func, inputs)]
                 x[idx] = orig - eps
-                minus = [o._data.astype(np.float64).ravel() for o in _outputs(func, inputs)]
+                minus = [_host64(o) for o in _outputs(func, inputs)]
             finally:
                 x[idx] = orig
             if len(plus) != len(cols) or len(minus) != len(cols):
@@ -51,6 +52,11 @@ def _numerical_jacobians(func, inputs, diff_idx, eps: float) -> list:
                 c[k] = (p - m) / (2 * eps)
         jac.append(cols)
     return jac
+
+
+def _host64(t: Tensor) -> np.ndarray:
+    """A tensor's values as a flat float64 NumPy array (copied from its device)."""
+    return to_host(t._data).astype(np.float64).ravel()
 
 
 def _analytical_jacobians(func, inputs, diff_idx) -> list:
@@ -63,10 +69,11 @@ def _analytical_jacobians(func, inputs, diff_idx) -> list:
         for k in range(o.numel()):
             seed = np.zeros(o._data.shape, o._data.dtype)
             seed.reshape(-1)[k] = 1
+            seed = to_device(seed, device_of(o._data))
             grads = _grad(o, targets, Tensor._make(seed), retain_graph=True, allow_unused=True)
             for ti, g in enumerate(grads):
                 if g is not None:
-                    jac[ti][oi][:, k] = g._data.astype(np.float64).ravel()
+                    jac[ti][oi][:, k] = _host64(g)
     return jac
 
 
@@ -124,8 +131,9 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
     outs = _outputs(func, inputs)
     if grad_outputs is None:
         rs = np.random.default_rng(0)
-        grad_outputs = tuple(Tensor._make(rs.standard_normal(o._data.shape).astype(o._data.dtype))
-                             .requires_grad_() for o in outs)
+        grad_outputs = tuple(Tensor._make(to_device(
+            rs.standard_normal(o._data.shape).astype(o._data.dtype), device_of(o._data)))
+            .requires_grad_() for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
 

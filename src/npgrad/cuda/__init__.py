@@ -11,8 +11,9 @@ CuPy backend makes these answers real in one place.
 """
 from __future__ import annotations
 
+from .. import backend as _backend
 from .._tensortype import make_types as _make_types
-from . import amp, memory, random
+from . import amp, memory, random, streams
 from ._runtime import device_count, is_available, is_initialized
 from ._runtime import device_index as _device_index
 from ._runtime import lazy_init as _lazy_init, missing_binding as _missing_binding
@@ -21,10 +22,14 @@ from .memory import (empty_cache, max_memory_allocated, max_memory_cached,
                      memory_stats, memory_stats_as_nested_dict, reset_accumulated_memory_stats,
                      reset_max_memory_allocated, reset_max_memory_cached,
                      reset_peak_memory_stats)
+from .streams import (Event, Stream, StreamContext, current_stream, default_stream,
+                      set_stream, stream)
 from .random import (get_rng_state, get_rng_state_all, initial_seed, manual_seed,
                      manual_seed_all, seed, seed_all, set_rng_state, set_rng_state_all)
 
-__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor",
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "Event",
+           "Stream", "StreamContext", "current_stream", "default_stream", "set_stream",
+           "stream", "streams",
            "FloatTensor", "HalfTensor", "IntTensor", "LongTensor", "OutOfMemoryError",
            "ShortTensor", "amp", "current_device",
            "device", "device_count", "device_of", "empty_cache", "get_arch_list",
@@ -63,45 +68,79 @@ def init() -> None:
 def current_device() -> int:
     """The index of the current CUDA device: ``AssertionError`` without CUDA."""
     _lazy_init()
-    return 0
+    return _backend.current_cuda_index()
 
 
 def set_device(device) -> None:
-    """Select the current CUDA device. A negative index does nothing (as in PyTorch); any
-    other raises what PyTorch's CPU build raises (``ValueError`` for a bad argument,
+    """Select the current CUDA device. A negative index does nothing (as in PyTorch); without
+    CUDA any other raises what PyTorch's CPU build raises (``ValueError`` for a bad argument,
     ``AttributeError`` for a device it cannot reach)."""
     index = _device_index(device)
-    if index >= 0:
+    if index < 0:
+        return
+    if not _backend.cuda_is_built():
         raise _missing_binding("_cuda_setDevice")
+    _backend.as_device(index)  # (checks the ordinal)
+    _backend.cuda_module().cuda.Device(index).use()
+
+
+def _dev(device):
+    """The backend's ``cupy.cuda.Device`` for a device argument (None: the current one)."""
+    _lazy_init()
+    index = _device_index(device, optional=True)
+    return _backend.cuda_module().cuda.Device(current_device() if index is None else index)
 
 
 def synchronize(device=None) -> None:
     """Wait for the device's work to finish: ``AssertionError`` without CUDA (PyTorch's
     CPU build raises it too, so programs guard it with ``is_available()``)."""
-    _lazy_init()
+    _dev(device).synchronize()
+
+
+def get_device_properties(device=None) -> "_DeviceProperties":
+    """The device's properties (name, total_memory, major, minor, multi_processor_count):
+    ``AssertionError`` without CUDA."""
+    index = _dev(device).id
+    props = _backend.cuda_module().cuda.runtime.getDeviceProperties(index)
+    return _DeviceProperties(props)
+
+
+class _DeviceProperties:
+    """``torch.cuda.get_device_properties(...)``'s answer, from the CUDA runtime's."""
+
+    def __init__(self, props: dict) -> None:
+        name = props["name"]
+        self.name = name.decode() if isinstance(name, bytes) else str(name)
+        self.total_memory = int(props["totalGlobalMem"])
+        self.major, self.minor = int(props["major"]), int(props["minor"])
+        self.multi_processor_count = int(props["multiProcessorCount"])
+
+    def __repr__(self) -> str:
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, "
+                f"minor={self.minor}, total_memory={self.total_memory >> 20}MB, "
+                f"multi_processor_count={self.multi_processor_count})")
 
 
 def get_device_name(device=None) -> str:
     """The device's name: ``AssertionError`` without CUDA."""
-    _lazy_init()
-    return ""
+    return get_device_properties(device).name
 
 
 def get_device_capability(device=None) -> tuple[int, int]:
     """The device's compute capability: ``AssertionError`` without CUDA."""
-    _lazy_init()
-    return (0, 0)
-
-
-def get_device_properties(device=None):
-    """The device's properties: ``AssertionError`` without CUDA."""
-    _lazy_init()
+    p = get_device_properties(device)
+    return (p.major, p.minor)
 
 
 def mem_get_info(device=None) -> tuple[int, int]:
-    """Free and total device memory: ``AssertionError`` without CUDA."""
-    _lazy_init()
-    return (0, 0)
+    """Free and total device memory in bytes: ``AssertionError`` without CUDA."""
+    with _dev(device):
+        runtime = _backend.cuda_module().cuda.runtime
+        if hasattr(runtime, "memGetInfo"):
+            free, total = runtime.memGetInfo()
+            return (int(free), int(total))
+    total = get_device_properties(device).total_memory
+    return (total, total)
 
 
 def ipc_collect() -> None:
@@ -110,18 +149,22 @@ def ipc_collect() -> None:
 
 
 def get_arch_list() -> list[str]:
-    """The CUDA architectures the build supports: none."""
-    return []
+    """The CUDA architectures the build supports: none without CUDA."""
+    if not is_available():
+        return []
+    major, minor = get_device_capability()
+    return [f"sm_{major}{minor}"]
 
 
 def is_bf16_supported(including_emulation: bool = True) -> bool:
-    """Whether the current device supports bfloat16: False without CUDA (as in PyTorch)."""
+    """Whether bfloat16 tensors work on the device: False (CuPy has no bfloat16; PyTorch's
+    CPU build also answers False)."""
     return False
 
 
 def is_tf32_supported() -> bool:
-    """Whether the current device supports TF32 matmuls: False without CUDA."""
-    return False
+    """Whether the current device supports TF32 matmuls (compute capability 8.0 or more)."""
+    return is_available() and get_device_capability()[0] >= 8
 
 
 class device:
@@ -134,11 +177,16 @@ class device:
         self.prev_idx = -1
 
     def __enter__(self) -> None:
-        if self.idx < 0:  # PyTorch's _exchange_device: no device to change to
+        if self.idx is None or self.idx < 0:  # PyTorch's _exchange_device: nothing to change
             return
-        raise RuntimeError("PyTorch was compiled without CUDA support")
+        if not _backend.cuda_is_built():
+            raise RuntimeError("PyTorch was compiled without CUDA support")
+        self.prev_idx = current_device()
+        set_device(self.idx)
 
     def __exit__(self, *exc) -> bool:
+        if self.prev_idx >= 0:
+            set_device(self.prev_idx)
         return False
 
 

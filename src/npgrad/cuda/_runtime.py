@@ -8,8 +8,7 @@ a device raise ``AssertionError('Torch not compiled with CUDA enabled')`` as PyT
 """
 from __future__ import annotations
 
-from ..backend import cuda_device_count, cuda_is_available, cuda_is_built
-from ..backend import device as _device
+from ..backend import cuda_device_count, cuda_is_available, cuda_is_built, device as _device
 
 NOT_COMPILED = "Torch not compiled with CUDA enabled"
 

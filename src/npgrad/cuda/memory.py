@@ -1,7 +1,8 @@
 """``npgrad.cuda.memory``: the CUDA caching allocator's statistics, as PyTorch's CPU build
-reports them (nothing allocated: zeros and empty dicts). The "reset" functions raise the
-``AttributeError`` the CPU build raises (its C library lacks the binding they call), and the
-renamed ``*_cached`` forms warn as PyTorch's do.
+reports them without CUDA (nothing allocated: zeros and empty dicts; the "reset" functions
+raise the ``AttributeError`` the CPU build raises, its C library lacking the binding they
+call), and from CuPy's memory pool with CUDA. The renamed ``*_cached`` forms warn as
+PyTorch's do.
 
 The numbers come from ``npgrad.backend.cuda_memory_stats``, which a CuPy backend fills.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import collections
 import warnings
 
-from ..backend import cuda_memory_stats
+from ..backend import cuda_empty_cache, cuda_is_built, cuda_memory_stats, cuda_reset_peak_memory
 from ._runtime import device_index, missing_binding
 
 __all__ = ["empty_cache", "max_memory_allocated", "max_memory_cached", "max_memory_reserved",
@@ -20,7 +21,9 @@ __all__ = ["empty_cache", "max_memory_allocated", "max_memory_cached", "max_memo
 
 
 def empty_cache() -> None:
-    """Release the allocator's cached blocks: nothing is cached without CUDA."""
+    """Release the allocator's cached blocks (CuPy's memory pool's free blocks); nothing is
+    cached without CUDA."""
+    cuda_empty_cache()
 
 
 def memory_stats_as_nested_dict(device=None) -> dict:
@@ -82,13 +85,16 @@ def reset_peak_memory_stats(device=None) -> None:
     """Reset the "peak" statistics: PyTorch's CPU build raises ``AttributeError`` here (its
     C library has no such binding), so programs call it under ``is_available()``."""
     device_index(device, optional=True)
-    raise missing_binding("_cuda_resetPeakMemoryStats")
+    if not cuda_is_built():
+        raise missing_binding("_cuda_resetPeakMemoryStats")
+    cuda_reset_peak_memory()
 
 
 def reset_accumulated_memory_stats(device=None) -> None:
     """Reset the accumulated statistics: ``AttributeError`` as in PyTorch's CPU build."""
     device_index(device, optional=True)
-    raise missing_binding("_cuda_resetAccumulatedMemoryStats")
+    if not cuda_is_built():
+        raise missing_binding("_cuda_resetAccumulatedMemoryStats")
 
 
 def reset_max_memory_allocated(device=None) -> None:

@@ -36,7 +36,8 @@ class SGD(Optimizer):
             if mom:
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = Tensor._make(np.array(g, p._data.dtype))
+                    buf = Tensor._make(g.astype(p._data.dtype, copy=True))
+                    state["momentum_buffer"] = buf
                 else:
                     b = buf._data
                     b *= mom

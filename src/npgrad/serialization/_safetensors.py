@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import to_host
 from ..dtypes import BF16_NP
 from ..tensor import Tensor
 
@@ -41,7 +42,7 @@ def _encode(obj, path: str, tensors: dict):
         name = path or "tensor"
         while name in tensors:
             name += "_"
-        tensors[name] = obj._data if isinstance(obj, Tensor) else obj
+        tensors[name] = to_host(obj._data) if isinstance(obj, Tensor) else obj  # (host bytes)
         return {"__tensor__" if isinstance(obj, Tensor) else "__ndarray__": name}
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj

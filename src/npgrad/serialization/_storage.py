@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import CPU, device
+from ..backend import CPU, device, to_device
 from ..nn.parameter import Parameter
 from ..tensor import Tensor
 from ._errors import CheckpointError
@@ -75,10 +75,11 @@ class Storage:
 
     def __init__(self, array: np.ndarray, location: str = "cpu") -> None:
         self.array, self.location = array, location
+        self.target = CPU  # where its tensors go (map_location, or where it was saved)
 
     @property
     def device(self) -> device:
-        return CPU
+        return self.target
 
     @property
     def dtype(self):
@@ -128,8 +129,10 @@ def _strided(storage, offset, size, stride) -> np.ndarray:
 
 
 def rebuild_tensor(storage, offset, size, stride) -> Tensor:
-    """``torch._utils._rebuild_tensor``: a strided view of a storage."""
-    return Tensor._make(_strided(storage, offset, size, stride))
+    """``torch._utils._rebuild_tensor``: a strided view of a storage (a copy of it on the
+    storage's target device, when that is a CUDA device)."""
+    data = _strided(storage, offset, size, stride)
+    return Tensor._make(data if storage.target is CPU else to_device(data, storage.target))
 
 
 def rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks,

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..backend import device
+from ..backend import CPU, as_device, cuda_is_available, device, is_device_array, to_host
 from ..nn.parameter import Parameter
 from ..tensor import Size, Tensor
 from ._errors import CheckpointError
@@ -49,15 +49,19 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, struct.error, 
 # map_location
 # ---------------------------------------------------------------------------------------------
 
-def _on_cpu(location: str) -> None:
-    """Refuse a storage whose device npgrad does not have, with PyTorch's CPU-build error."""
+def _on_cpu(location: str):
+    """The device a storage saved on ``location`` is restored to: the CPU, or a CUDA device
+    when npgrad has one; else PyTorch's CPU-build error."""
     if location.startswith("cuda"):
+        if cuda_is_available():
+            return as_device(location)
         raise RuntimeError(
             "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
             "False. If you are running on a CPU-only machine, please use torch.load with "
             "map_location=torch.device('cpu') to map your storages to the CPU.")
     if location.split(":")[0] != "cpu":
         raise CheckpointError(f"don't know how to restore data location of {location!r}")
+    return CPU
 
 
 def _relocate(storage: Storage, location: str, map_location) -> Storage:
@@ -65,7 +69,7 @@ def _relocate(storage: Storage, location: str, map_location) -> Storage:
     if callable(map_location):
         moved = map_location(storage, location)
         if moved is None:  # PyTorch then restores it to where it was saved
-            _on_cpu(location)
+            storage.target = _on_cpu(location)
             return storage
         if not isinstance(moved, Storage):
             raise TypeError(f"map_location returned a {type(moved).__name__}, not a storage")
@@ -75,7 +79,7 @@ def _relocate(storage: Storage, location: str, map_location) -> Storage:
     elif map_location is not None:
         location = str(device(map_location) if not isinstance(map_location, str)
                        else map_location)
-    _on_cpu(str(location))
+    storage.target = _on_cpu(str(location))
     return storage
 
 
@@ -324,6 +328,7 @@ class _StorageRef:
 
     def __init__(self, key: str, dtype: np.dtype, data: np.ndarray) -> None:
         self.key, self.dtype, self.data = key, dtype, data  # data: uint8, little-endian
+        self.location = "cpu"
         self.numel = data.size // dtype.itemsize
 
 
@@ -408,15 +413,20 @@ class _TorchPickler(pickle._Pickler):
         if type(obj) is not _StorageRef:
             return None
         storage_type = _STORAGE_TYPES[_dt.from_numpy_dtype(obj.dtype).name]
-        pid = ("storage", storage_type, obj.key, "cpu", obj.numel)
+        pid = ("storage", storage_type, obj.key, obj.location, obj.numel)
         return pid + (None,) if self.legacy else pid
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
             if isinstance(obj, Parameter):
-                return (_REBUILD_PARAMETER, (Tensor._make(obj._data), obj.requires_grad,
+                return (_REBUILD_PARAMETER, (obj.detach(), obj.requires_grad,
                                              collections.OrderedDict()))
-            ref, offset, strides = self.table.place(obj._data)
+            data = obj._data
+            if is_device_array(data):  # (written as host bytes, under the device's name)
+                data = to_host(data)
+            ref, offset, strides = self.table.place(data)
+            if data is not obj._data:
+                ref.location = str(obj.device)
             return (_REBUILD_TENSOR, (ref, offset, tuple(obj.shape), strides, obj.requires_grad,
                                       collections.OrderedDict()))
         kind = type(obj)

@@ -14,7 +14,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ..._tensortype import dtype_of
 from ...autograd.grad_mode import no_grad
-from ...backend import as_device
+from ...backend import as_device, to_device
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 
@@ -343,14 +343,19 @@ class Module:
                 dtype = a
             elif a is not None:
                 device = a
-        as_device(device)
-        if dtype is None:
-            return self
-        dt = _dt.to_dtype(dtype)
-        if not dt.is_floating_point:
+        device = as_device(device) if device is not None else None
+        dt = None if dtype is None else _dt.to_dtype(dtype)
+        if dt is not None and not dt.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
                             f"desired dtype={dt}")
-        return self._apply_to_tensors(lambda a: a.astype(dt.np) if _dt.is_float_np(a.dtype) else a)
+        if dt is None and device is None:
+            return self
+
+        def convert(a):
+            if dt is not None and _dt.is_float_np(a.dtype):
+                a = a.astype(dt.np)
+            return a if device is None else to_device(a, device)
+        return self._apply_to_tensors(convert)
 
     def float(self) -> "Module":
         return self.to(_dt.float32)
@@ -372,11 +377,12 @@ class Module:
         return self._apply_to_tensors(lambda a: a.astype(dt.np))
 
     def cpu(self) -> "Module":
-        return self
+        """Move every parameter and buffer to host memory."""
+        return self.to("cpu")
 
     def cuda(self, device=None) -> "Module":
-        as_device("cuda")
-        return self
+        """Move every parameter and buffer to a CUDA device (the current one by default)."""
+        return self.to(f"cuda:{device}" if isinstance(device, int) else device or "cuda")
 
     # -- state dict ---------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix: str = "",

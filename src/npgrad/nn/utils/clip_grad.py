@@ -7,6 +7,7 @@ from typing import Iterable
 
 import numpy as np
 
+from ...backend import on_device_of
 from ...tensor import Tensor
 
 
@@ -44,8 +45,10 @@ def get_total_norm(tensors: Iterable[Tensor] | Tensor, norm_type: float = 2.0,
                            "`parameters` is non-finite, so it cannot be clipped. To disable "
                            "this error and scale the gradients by the non-finite norm anyway, "
                            "set `error_if_nonfinite=False`")
-    dtype = arrays[0].dtype if arrays else np.float32
-    return Tensor._make(np.array(total, dtype))
+    if not arrays:
+        return Tensor._make(np.array(total, np.float32))
+    # (on the gradients' device, as PyTorch's; the sum above came to the host as a number)
+    return Tensor._make(on_device_of(np.array(total, arrays[0].dtype), arrays[0]))
 
 
 def clip_grads_with_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,

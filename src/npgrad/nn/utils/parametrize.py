@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import numpy as np
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
@@ -50,7 +49,7 @@ def _register(module: Module, name: str, value: Tensor) -> None:
 def _overwrite(target: Tensor, value: Tensor) -> None:
     """``target`` takes ``value``'s data (its shape too), keeping its identity, so optimizers
     that hold it keep working (PyTorch's ``Tensor.set_``)."""
-    target._data = np.array(value._data, dtype=value._data.dtype)
+    target._data = value._data.copy()
     target._bump()
 
 
