@@ -143,14 +143,15 @@ def _make_arrays(case, dtype: str, rng: np.random.Generator) -> list:
     return out
 
 
-def build(lib, arrays, requires_grad: bool = True, dtype: str = "") -> list:
-    """Tensors (or constants) of ``lib`` from the NumPy values."""
+def build(lib, arrays, requires_grad: bool = True, dtype: str = "", device: str = "cpu") -> list:
+    """Tensors (or constants) of ``lib`` from the NumPy values, on ``device`` (npgrad's)."""
     args = []
     for kind, val, grad in arrays:
         if kind == "const":
             args.append(val)
             continue
-        t = lib.tensor(np.array(val))
+        t = lib.tensor(np.array(val)) if lib is torch else \
+            lib.tensor(np.array(val), device=device)
         if kind == "float" and dtype == BF16:
             t = t.to(lib.bfloat16)
         if kind == "float" and grad and requires_grad:
@@ -167,7 +168,7 @@ def _to_np(t) -> np.ndarray:
     if isinstance(t, torch.Tensor):
         t = t.detach()
         return (t.float() if t.dtype == torch.bfloat16 else t).numpy()
-    a = np.asarray(t.detach()._data) if isinstance(t, npgrad.Tensor) else np.asarray(t)
+    a = t.detach().cpu()._data if isinstance(t, npgrad.Tensor) else np.asarray(t)
     return a.astype(np.float32) if a.dtype == npgrad.dtypes.BF16_NP else a
 
 
@@ -200,11 +201,14 @@ def same_dtype(ours, theirs) -> bool:
 # The checks
 # ---------------------------------------------------------------------------------------------
 
-def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
+def check_against_torch(spec: OpSpec, case, dtype: str, device: str = "cpu") -> None:
+    """Forward values, dtypes, shapes and gradients of one case against PyTorch's; on
+    ``device`` ('cuda': the fake device), every result and gradient must be on it too."""
     rng = np.random.default_rng(spec.seed)
     arrays = _make_arrays(case, dtype, rng)
     atol, rtol = tolerances(spec, dtype)
-    ours_in, theirs_in = build(npgrad, arrays, dtype=dtype), build(torch, arrays, dtype=dtype)
+    ours_in = build(npgrad, arrays, dtype=dtype, device=device)
+    theirs_in = build(torch, arrays, dtype=dtype)
     ours = _tuple(spec.fn(npgrad, *ours_in))
     theirs = _tuple(spec.fn(torch, *theirs_in))
     assert len(ours) == len(theirs), f"{spec.name}: {len(ours)} outputs, torch {len(theirs)}"
@@ -213,6 +217,9 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
             assert o == t, f"{spec.name} output {k}: {o!r} != torch {t!r}"
             continue
         assert isinstance(o, npgrad.Tensor), f"{spec.name} output {k} is {type(o).__name__}"
+        if any(isinstance(a, npgrad.Tensor) for a in ours_in):  # (else made by the op itself)
+            assert o.device.type == device, \
+                f"{spec.name} output {k} is on {o.device}, not {device}"
         assert tuple(o.shape) == tuple(t.shape), \
             f"{spec.name} output {k}: shape {tuple(o.shape)} != torch {tuple(t.shape)}"
         assert same_dtype(o, t), f"{spec.name} output {k}: dtype {o.dtype} != torch {t.dtype}"
@@ -229,7 +236,7 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
     loss_o, loss_t = 0, 0
     for o, t in pairs:
         g = _values(rng.standard_normal(tuple(t.shape)), dtype)
-        loss_o = loss_o + (o * npgrad.tensor(g).to(o.dtype)).sum()
+        loss_o = loss_o + (o * npgrad.tensor(g, device=o.device).to(o.dtype)).sum()
         loss_t = loss_t + (t * torch.tensor(g).to(t.dtype)).sum()
     loss_o.backward()
     loss_t.backward()
@@ -242,6 +249,7 @@ def check_against_torch(spec: OpSpec, case, dtype: str) -> None:
                 f"{spec.name}: input {i} has a gradient, torch has none"
             continue
         assert ga is not None, f"{spec.name}: input {i} got no gradient (torch did)"
+        assert ga.device == a.device, f"{spec.name}: grad {i} is on {ga.device}, not {a.device}"
         assert same_dtype(ga, gb), f"{spec.name}: grad {i} dtype {ga.dtype} != {gb.dtype}"
         k = _BF16_GRAD if dtype == BF16 else 10
         assert_close(ga, gb, atol * k, rtol * k, f"{spec.name} grad of input {i} ({dtype})")
@@ -257,10 +265,10 @@ def _small(spec: OpSpec, case) -> bool:
     return 0 < n <= spec.max_gradcheck_numel
 
 
-def check_gradcheck(spec: OpSpec, case, second_order: bool) -> None:
+def check_gradcheck(spec: OpSpec, case, second_order: bool, device: str = "cpu") -> None:
     rng = np.random.default_rng(spec.seed + 1)
     arrays = _make_arrays(case, "float64", rng)
-    args = build(npgrad, arrays)
+    args = build(npgrad, arrays, device=device)
     diff = [i for i, a in enumerate(args) if isinstance(a, npgrad.Tensor) and a.requires_grad]
 
     def f(*xs):

@@ -8,6 +8,7 @@ import operator
 
 import numpy as np
 
+from ..backend import as_array
 from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
@@ -136,4 +137,4 @@ def describe(*xs) -> str:
 
 def long_tensor(a) -> Tensor:
     """Integer results (indices, counts) as an int64 Tensor, PyTorch's index dtype."""
-    return Tensor._make(np.asarray(a, np.int64))
+    return Tensor._make(as_array(a, np.int64))

@@ -17,6 +17,7 @@ import sys
 
 import numpy as np
 
+from ..backend import as_array
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
 from .. import dtypes as _dt
@@ -156,7 +157,7 @@ def fill_(t: Tensor, value) -> Tensor:
                                f"with {value.ndim} dimensions.")
         result = value.to(t.dtype).expand(t.shape)
     else:
-        result = Tensor._make(np.full(t._data.shape, value, t._data.dtype))
+        result = Tensor._make(np.full_like(t._data, value))
         if not t._data.flags.writeable and _fill_overlapping(t._data, result._data):
             result = Tensor._make(t._data)  # (written: commit only records it)
     return commit(t, result, "fill_", any_cast=True)
@@ -179,7 +180,7 @@ def copy_(t: Tensor, src) -> Tensor:
     """Copy ``src`` (broadcast, any dtype) into ``t``."""
     check(t, "copy_")
     if not isinstance(src, Tensor):
-        src = Tensor._make(np.asarray(src))
+        src = Tensor._make(as_array(src))
     try:
         np.broadcast_shapes(src._data.shape, t._data.shape)
         if np.broadcast_shapes(src._data.shape, t._data.shape) != t._data.shape:

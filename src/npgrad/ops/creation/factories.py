@@ -16,9 +16,9 @@ import warnings
 
 import numpy as np
 
+from ...backend import array_module, as_array, as_device, CPU, cuda_module, to_device
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
-from ...backend import as_device
 from ...random import rng
 from .._arguments import as_tensor_arg, int_arg, size_args as _size_args, Tensor
 from ...tensor import _to_array_like
@@ -31,11 +31,19 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
-    as_device(device)
+    """A new leaf of ``data`` on ``device`` (copied there when made elsewhere)."""
+    device = as_device(device)
+    if device is not CPU or type(data) is not np.ndarray:
+        data = to_device(data, device)
     t = Tensor._make(data)
     if requires_grad:
         t.requires_grad = True  # raises for integer dtypes, as PyTorch
     return t
+
+
+def _module(device):
+    """The array module that makes arrays on ``device`` (NumPy, or CuPy for 'cuda')."""
+    return np if as_device(device) is CPU else cuda_module()
 
 
 def _first_leaf(data):
@@ -58,10 +66,10 @@ def _infer(data):
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (np.ndarray, np.generic)):
-        return np.asarray(data)
+        return as_array(data)
     leaf = _leaf_dtype(data)
     try:
-        arr = np.asarray(_to_array_like(data))
+        arr = as_array(_to_array_like(data))
     except (ValueError, OverflowError):
         arr = None
     if arr is None or arr.dtype == object:
@@ -117,7 +125,7 @@ def _leaf_dtype(data):
             elif isinstance(x, Tensor):
                 found.append(x._data.dtype)
             elif isinstance(x, (np.ndarray, np.generic)):
-                found.append(np.asarray(x).dtype)
+                found.append(as_array(x).dtype)
             else:
                 py_types.add(type(x))
     if not found:
@@ -138,12 +146,15 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     >>> npgrad.tensor([1., 2.], requires_grad=True)
     tensor([1., 2.], requires_grad=True)
     """
+    if isinstance(data, Tensor) and device is None:
+        device = data.device  # (PyTorch: a tensor's copy stays on its device)
     arr = _infer(data)
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
         # Python numbers go straight to the asked dtype (not through float32 first)
         arr = np.array(_to_array_like(data), _dt.dtype_arg(dtype, "tensor").np)
     else:
-        arr = np.array(arr, _dt.dtype_arg(dtype, "tensor").np if dtype is not None else None)
+        arr = array_module(arr).array(arr, _dt.dtype_arg(dtype, "tensor").np
+                                      if dtype is not None else None)
     _dt.from_numpy_dtype(arr.dtype)
     return _finish(arr, requires_grad, device)
 
@@ -199,21 +210,21 @@ def _dtype(dtype, op: str, default=None) -> np.dtype:
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return _finish(np.zeros(size_args(size, "zeros"), _dtype(dtype, "zeros")), requires_grad,
-                   device)
+    return _finish(_module(device).zeros(size_args(size, "zeros"), _dtype(dtype, "zeros")),
+                   requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return _finish(np.ones(size_args(size, "ones"), _dtype(dtype, "ones")), requires_grad,
-                   device)
+    return _finish(_module(device).ones(size_args(size, "ones"), _dtype(dtype, "ones")),
+                   requires_grad, device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False,
           memory_format=None) -> Tensor:
     """An uninitialised tensor."""
-    return _finish(np.empty(size_args(size, "empty"), _dtype(dtype, "empty")), requires_grad,
-                   device)
+    return _finish(_module(device).empty(size_args(size, "empty"), _dtype(dtype, "empty")),
+                   requires_grad, device)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -227,7 +238,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
             dtype = _dt.int64
     size = size_args((size,) if isinstance(size, (builtins.int, np.integer)) else tuple(size),
                      "full")
-    return _finish(np.full(size, fill_value, _dtype(dtype, "full")), requires_grad, device)
+    return _finish(_module(device).full(size, fill_value, _dtype(dtype, "full")), requires_grad,
+                   device)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None,
@@ -236,7 +248,7 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None,
     for name, k in (("n", n), ("m", m)):
         if k is not None and k < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {k} (eye)")
-    return _finish(np.eye(n, m, dtype=_dtype(dtype, "eye")), requires_grad, device)
+    return _finish(_module(device).eye(n, m, dtype=_dtype(dtype, "eye")), requires_grad, device)
 
 
 def _like(input: Tensor, dtype, op: str):
@@ -247,28 +259,29 @@ def zeros_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """Zeros with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "zeros_like")  # (checks input first)
-    return _finish(np.zeros(input._data.shape, dt), requires_grad, device)
+    return _finish(np.zeros_like(input._data, dt), requires_grad, device or input.device)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """Ones with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "ones_like")  # (checks input first)
-    return _finish(np.ones(input._data.shape, dt), requires_grad, device)
+    return _finish(np.ones_like(input._data, dt), requires_grad, device or input.device)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """An uninitialised tensor with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "empty_like")  # (checks input first)
-    return _finish(np.empty(input._data.shape, dt), requires_grad, device)
+    return _finish(np.empty_like(input._data, dt), requires_grad, device or input.device)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """``fill_value`` with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "full_like")  # (checks input first)
-    return _finish(np.full(input._data.shape, fill_value, dt), requires_grad, device)
+    return _finish(np.full_like(input._data, fill_value, dt), requires_grad,
+                   device or input.device)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +373,7 @@ def _float_sample(draw, size, dtype, op: str) -> np.ndarray:
         if always or math.prod(size):
             raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                       f"'{_dt.scalar_type_name(dt)}' ({op}: dtype {dt})")
-        return np.empty(size, dt)
+        return np.empty(size, dt)  # (no samples: moved to the device by _finish)
     if dt in (np.float32, np.float64):
         return draw(size, dt)
     return draw(size, np.float32).astype(dt)
@@ -368,7 +381,7 @@ def _float_sample(draw, size, dtype, op: str) -> np.ndarray:
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform samples from [0, 1)."""
-    g = rng(generator)
+    g = rng(generator, as_device(device))
     data = _float_sample(lambda s, d: g.random(s, dtype=d), size_args(size, "rand"), dtype,
                          "rand")
     return _finish(data, requires_grad, device)
@@ -376,7 +389,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal samples."""
-    g = rng(generator)
+    g = rng(generator, as_device(device))
     data = _float_sample(lambda s, d: g.standard_normal(s, dtype=d), size_args(size, "randn"),
                          dtype, "randn")
     return _finish(data, requires_grad, device)
@@ -395,7 +408,8 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high} (randint)")
-    data = rng(generator).integers(low, high, size=tuple(size), dtype=np.int64)
+    data = rng(generator, as_device(device)).integers(low, high, size=tuple(size),
+                                                      dtype=np.int64)
     return _finish(data.astype(_dtype(dtype, "randint", np.dtype(np.int64))), requires_grad,
                    device)
 
@@ -403,7 +417,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0..n-1``."""
     n = int_arg(n, "randperm", "n", 1)
-    data = rng(generator).permutation(n).astype(_dtype(dtype, "randperm",
+    data = rng(generator, as_device(device)).permutation(n).astype(_dtype(dtype, "randperm",
                                                        np.dtype(np.int64)))
     return _finish(data, requires_grad, device)
 
@@ -412,14 +426,16 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """``rand`` with ``input``'s shape and dtype."""
     input = as_tensor_arg(input, "rand_like")
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                device=device or input.device)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
     """``randn`` with ``input``'s shape and dtype."""
     input = as_tensor_arg(input, "randn_like")
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                device=device or input.device)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None,
@@ -428,7 +444,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None,
     input = as_tensor_arg(input, "randint_like")
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype,
+                   device=device or input.device)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
@@ -445,7 +462,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     dt = next((x.dtype for x in (mean, std) if isinstance(x, Tensor)), None)
     data = randn(*shape, generator=generator, dtype=dtype or dt)._data * s + m
-    return _finish(np.asarray(data, _dtype(dtype or dt, "normal")), requires_grad, device)
+    return _finish(as_array(data, _dtype(dtype or dt, "normal")), requires_grad, device)
 
 
 def check_bernoulli_p(p) -> None:
@@ -467,7 +484,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
     check_bernoulli_p(input if p is None else p)
     prob = input._data if p is None else p
-    draw = rng(generator).random(input._data.shape)
+    draw = rng(generator, input._data).random(input._data.shape)
     return Tensor._make((draw < prob).astype(input._data.dtype))
 
 
@@ -493,14 +510,14 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,
     totals = rows.sum(axis=1, keepdims=True)
     if np.any(totals <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    g = rng(generator)
+    g = rng(generator, w)
     n_rows, k = rows.shape
     if replacement:
         # inverse CDF, all rows in one searchsorted: row r's CDF is shifted to [r, r + 1]
         # (dividing by the row's last cumsum makes its last nonzero category exactly 1)
         cdf = np.cumsum(rows, axis=1)
         cdf = cdf / cdf[:, -1:]
-        shift = np.arange(n_rows)[:, None]
+        shift = array_module(w).arange(n_rows)[:, None]
         u = g.random((n_rows, num_samples))
         out = np.searchsorted((cdf + shift).ravel(), (u + shift).ravel(), side="right")
         out = out.reshape(n_rows, num_samples) - shift * k

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
-from ...random import default_generator, rng
+from ...random import rng
 from .._arguments import Tensor, as_tensor_arg
 from ..inplace import check, commit
 from ..elementwise.binary import check_broadcast
@@ -26,7 +27,7 @@ __all__ = ["poisson", "binomial"]
 
 def _fill(t: Tensor, values: np.ndarray, op: str) -> Tensor:
     check(t, op)
-    return commit(t, Tensor._make(np.asarray(values).astype(t._data.dtype, copy=False)), op,
+    return commit(t, Tensor._make(as_array(values).astype(t._data.dtype, copy=False)), op,
                   any_cast=True)
 
 
@@ -66,12 +67,12 @@ def uniform_(t: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None) 
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={from_} > to={to}")
-    g = rng(generator)
+    g = rng(generator, t._data)
     u = g.random(t._data.shape)
     out = (from_ + (to - from_) * u).astype(t._data.dtype)
     # rounding into float32 can land on ``to``: keep the interval half-open
-    out = np.where(out >= to, np.nextafter(t._data.dtype.type(to), t._data.dtype.type(from_)),
-                   out) if to > from_ else out
+    top = np.nextafter(t._data.dtype.type(to), t._data.dtype.type(from_))
+    out = np.where(out >= to, top, out) if to > from_ else out
     return _fill(t, out, "uniform_")
 
 
@@ -80,7 +81,7 @@ def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -
     _float_only(t, "normal_")
     if not std >= 0:  # NaN too, as PyTorch (format 'g' prints as C++ does)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {format(std, 'g')}")
-    return _fill(t, rng(generator).normal(mean, std, t._data.shape), "normal_")
+    return _fill(t, rng(generator, t._data).normal(mean, std, t._data.shape), "normal_")
 
 
 def exponential_(t: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
@@ -88,7 +89,8 @@ def exponential_(t: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
     _float_only(t, "exponential_")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return _fill(t, rng(generator).standard_exponential(t._data.shape) / lambd, "exponential_")
+    draw = rng(generator, t._data).standard_exponential(t._data.shape)
+    return _fill(t, draw / lambd, "exponential_")
 
 
 def cauchy_(t: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
@@ -96,7 +98,8 @@ def cauchy_(t: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=Non
     _float_only(t, "cauchy_")
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-    return _fill(t, median + sigma * rng(generator).standard_cauchy(t._data.shape), "cauchy_")
+    draw = rng(generator, t._data).standard_cauchy(t._data.shape)
+    return _fill(t, median + sigma * draw, "cauchy_")
 
 
 def log_normal_(t: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
@@ -104,7 +107,7 @@ def log_normal_(t: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=Non
     _float_only(t, "log_normal_")
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-    return _fill(t, rng(generator).lognormal(mean, std, t._data.shape), "log_normal_")
+    return _fill(t, rng(generator, t._data).lognormal(mean, std, t._data.shape), "log_normal_")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +119,7 @@ def bernoulli_(t: Tensor, p=0.5, *, generator=None) -> Tensor:
     0."""
     check_bernoulli_p(p)
     prob = p._data if isinstance(p, Tensor) else p
-    draw = rng(generator).random(t._data.shape)
+    draw = rng(generator, t._data).random(t._data.shape)
     return _fill(t, draw < prob, "bernoulli_")
 
 
@@ -125,7 +128,7 @@ def geometric_(t: Tensor, p: float, *, generator=None) -> Tensor:
     ...)."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-    return _fill(t, rng(generator).geometric(p, t._data.shape), "geometric_")
+    return _fill(t, rng(generator, t._data).geometric(p, t._data.shape), "geometric_")
 
 
 def _dtype_top(dt: np.dtype) -> int:
@@ -150,7 +153,8 @@ def random_(t: Tensor, from_=0, to=None, *, generator=None) -> Tensor:
                            f">= to={hi}")
     if t._data.dtype.kind in "iub" and hi > top:
         raise RuntimeError(f"random_ expects 'to' to be within the range of {t.dtype}")
-    return _fill(t, rng(generator).integers(int(from_), hi, t._data.shape, dtype=np.int64,
+    g = rng(generator, t._data)
+    return _fill(t, g.integers(int(from_), hi, t._data.shape, dtype=np.int64,
                                             endpoint=to is None and is_float_np(t._data.dtype)),
                  "random_")
 
@@ -168,7 +172,7 @@ def poisson(input, generator=None) -> Tensor:
         raise RuntimeError(f"poisson: \"poisson_cpu\" not implemented for '{input.dtype}'")
     if np.any(lam < 0) or np.any(np.isnan(lam)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    out = rng(generator).poisson(lam.astype(np.float64)).astype(lam.dtype)
+    out = rng(generator, lam).poisson(lam.astype(np.float64)).astype(lam.dtype)
     return zero_grad_result(out, input)
 
 
@@ -183,8 +187,8 @@ def binomial(count, prob, generator=None) -> Tensor:
     check_broadcast("binomial", c, p)
     if np.any((p < 0) | (p > 1)) or np.any(c < 0):
         raise RuntimeError("binomial: expected 0 <= prob <= 1 and count >= 0")
-    out = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(c.dtype)
-    return zero_grad_result(np.asarray(out), count, prob)
+    out = rng(generator, c).binomial(c.astype(np.int64), p.astype(np.float64)).astype(c.dtype)
+    return zero_grad_result(as_array(out), count, prob)
 
 
 def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-10,
@@ -193,7 +197,7 @@ def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-1
     with Gumbel noise ``g``; with ``hard`` the one-hot argmax in the forward pass and the soft
     sample's gradient (straight-through)."""
     logits = as_tensor_arg(logits, "gumbel_softmax")
-    noise = -np.log(default_generator.rng.standard_exponential(logits._data.shape))
+    noise = -np.log(rng(None, logits._data).standard_exponential(logits._data.shape))
     y = softmax((logits + Tensor._make(noise.astype(logits._data.dtype))) / tau, dim)
     if not hard:
         return y

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import ascontiguous
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from .._arguments import Tensor
@@ -32,7 +33,7 @@ def _window(op: str, window_length: int, periodic: bool, dtype, requires_grad: b
         m = window_length + 1 if periodic else window_length
         x = np.arange(m) / (m - 1)  # 0..1 over the symmetric window
         w = shape_fn(x)[:window_length]
-    t = Tensor._make(np.ascontiguousarray(w.astype(d)))
+    t = Tensor._make(ascontiguous(w.astype(d)))
     return t.requires_grad_(True) if requires_grad else t
 
 

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...backend import as_array, is_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -218,7 +219,7 @@ class Pow(Primitive):
             out = np.power(*_dt.wrap_ints(a2, b2))
         # 0-d operands give a NumPy scalar: save the array that becomes the output, so the
         # saved output stays connected for double backward
-        out = np.asarray(out)
+        out = as_array(out)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -290,12 +291,12 @@ def _power_by_products(a: np.ndarray, n: int) -> np.ndarray:
 def _int_pow_negative(ctx, a, b, a2, b2):
     """Integer powers with negative exponent tensors, as PyTorch: 1/a**|b| truncated (1 for
     a = 1, +-1 for a = -1, else 0); NumPy refuses them."""
-    a2 = np.asarray(a2, b2.dtype) if a2.__class__ is not np.ndarray else a2
+    a2 = as_array(a2, b2.dtype) if a2.__class__ is not np.ndarray else a2
     neg = b2 < 0
     out = np.power(a2, np.where(neg, 0, b2))
     sign = np.where(b2 % 2 == 0, 1, -1)
     small = np.where(a2 == 1, 1, np.where(a2 == -1, sign, 0)).astype(out.dtype)
-    out = np.asarray(np.where(neg, small, out))
+    out = as_array(np.where(neg, small, out))
     ctx.save_for_backward(a, b, out)
     return out
 
@@ -359,16 +360,16 @@ def _rounded_div(input, other, rounding_mode: str) -> np.ndarray:
     if rounding_mode == "floor":
         _no_bool("floor_divide", a, b)
     a, b = _dt.promote_binary(a, b)
-    if np.asarray(a).dtype.kind in "iub":
+    if as_array(a).dtype.kind in "iub":
         _zero_division("div", a, b)
     if rounding_mode == "floor":
         out = _apply_ufunc(np.floor_divide, "div", a, b)
-    elif np.asarray(a).dtype.kind in "iub":
+    elif as_array(a).dtype.kind in "iub":
         q = _apply_ufunc(np.floor_divide, "div", a, b)
         out = q + ((q < 0) & (q * b != a))
     else:
         out = np.trunc(_apply_ufunc(np.true_divide, "div", a, b))
-    return np.asarray(out)
+    return as_array(out)
 
 
 def floor_divide(input, other) -> Tensor:
@@ -390,7 +391,7 @@ def remainder(input, other) -> Tensor:
         _zero_division("remainder", a, b)
     if not isinstance(input, Tensor):
         # number % tensor: PyTorch has no derivative (backward raises), not d/db = -floor(a/b)
-        out = np.asarray(_apply_ufunc(np.remainder, "remainder", a, b))
+        out = as_array(_apply_ufunc(np.remainder, "remainder", a, b))
         return not_differentiable(out, "remainder", other)
     return Remainder.apply(input, other)
 
@@ -426,7 +427,7 @@ def _compare(ufunc, op: str, a, b) -> Tensor:
     if ra.__class__ is int or rb.__class__ is int:
         # PyTorch casts the number to the tensor's integer dtype first (uint8 < -1 is True)
         ra, rb = _dt.wrap_ints(ra, rb)
-    return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
+    return Tensor._make(as_array(_apply_ufunc(ufunc, op, ra, rb)))
 
 
 def eq(input, other) -> Tensor:
@@ -478,7 +479,7 @@ def _bitwise(ufunc, op: str, a, b) -> Tensor:
         if isinstance(x, float) or (isinstance(x, np.ndarray) and is_float_np(x.dtype)):
             raise NotImplementedError(f"{op}: only integer and bool tensors are supported, "
                                       f"got {describe(ra, rb)}")
-    return Tensor._make(np.asarray(_apply_ufunc(ufunc, op, ra, rb)))
+    return Tensor._make(as_array(_apply_ufunc(ufunc, op, ra, rb)))
 
 
 def bitwise_and(input, other) -> Tensor:
@@ -505,10 +506,10 @@ def _shift(ufunc, op: str, a, b) -> Tensor:
     # PyTorch: a shift by a negative amount or by the width or more gives 0 (a right shift
     # of a negative number gives -1); NumPy leaves those to the C compiler
     bits = out.dtype.itemsize * 8
-    amount = np.asarray(rb)
+    amount = as_array(rb)
     bad = (amount < 0) | (amount >= bits)
     if np.any(bad):
-        fill = 0 if ufunc is np.left_shift else np.where(np.asarray(ra) < 0, -1, 0)
+        fill = 0 if ufunc is np.left_shift else np.where(as_array(ra) < 0, -1, 0)
         out = np.where(bad, fill, out).astype(out.dtype)
     return Tensor._make(out)
 
@@ -537,7 +538,7 @@ def _logical(ufunc, op: str, a, b) -> Tensor:
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
     try:
-        return Tensor._make(np.asarray(ufunc(ra, rb)))
+        return Tensor._make(as_array(ufunc(ra, rb)))
     except ValueError:
         raise broadcast_error(op, ra, rb) from None
 
@@ -560,7 +561,7 @@ def logical_xor(input, other) -> Tensor:
 def logical_not(input) -> Tensor:
     """Elementwise logical not, as a bool tensor."""
     input = as_tensor_arg(input, "logical_not")
-    return Tensor._make(np.asarray(np.logical_not(input._data)))
+    return Tensor._make(as_array(np.logical_not(input._data)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,12 +576,12 @@ class Where(Primitive):
         if cond.dtype.kind != "b":
             raise RuntimeError(f"where: expected condition to be a bool tensor, got {cond.dtype}")
         ctx.cond = cond
-        if x.__class__ is not np.ndarray and y.__class__ is not np.ndarray:
+        if not is_array(x) and not is_array(y):
             dt = _dt.result_type(x, y)  # two numbers: the default dtype, not NumPy's float64
-            x, y = np.asarray(x, dt), np.asarray(y, dt)
+            x, y = dt.type(x), dt.type(y)  # (scalars, which meet arrays on any device)
         x, y = _dt.promote_binary(x, y)
         try:
-            return np.asarray(np.where(cond, x, y))
+            return as_array(np.where(cond, x, y))
         except ValueError:
             raise RuntimeError(f"where: shapes {describe(cond, x, y)} do not broadcast") \
                 from None

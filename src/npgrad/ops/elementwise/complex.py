@@ -9,6 +9,7 @@ import builtins
 
 import numpy as np
 
+from ...backend import as_array
 from ...dtypes import is_float_np
 from ...tensor import Tensor
 from .._arguments import as_tensor_arg
@@ -50,4 +51,4 @@ def angle(input) -> Tensor:
     x = float_input(input._data)
     out = np.where(x < 0, x.dtype.type(np.pi), x.dtype.type(0))
     out = np.where(np.isnan(x), x, out) if is_float_np(x.dtype) else out
-    return zero_grad_result(np.asarray(out, x.dtype), input)
+    return zero_grad_result(as_array(out, x.dtype), input)

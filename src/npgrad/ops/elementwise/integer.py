@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from .._arguments import Tensor, as_operand, as_tensor_arg, describe
@@ -31,7 +32,7 @@ def frexp(input):
     _, e = np.frexp(a)
     e = e.astype(np.int32)
     # mantissa = input * 2**-e: exact in floating point, and gives the gradient for free
-    mantissa = input * Tensor._make(np.ldexp(np.ones((), a.dtype), -e).astype(a.dtype))
+    mantissa = input * Tensor._make(np.ldexp(np.ones_like(a, shape=()), -e).astype(a.dtype))
     return frexp_type(mantissa, Tensor._make(e))
 
 
@@ -52,13 +53,13 @@ def nextafter(input, other) -> Tensor:
     float_result("nextafter", a, b)
     dt = _dt.result_type(a, b)
     check_broadcast("nextafter", a, b)
-    return not_differentiable(np.asarray(np.nextafter(a.astype(dt), b.astype(dt))),
+    return not_differentiable(as_array(np.nextafter(a.astype(dt), b.astype(dt))),
                               "nextafter", input, other)
 
 
 def _int_pair(input, other, op: str):
     input, other = as_tensor_arg(input, op), as_operand(other, op)
-    b = other._data if isinstance(other, Tensor) else np.asarray(other)
+    b = other._data if isinstance(other, Tensor) else as_array(other)
     a = input._data
     if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
         raise RuntimeError(f"{op}: only integer tensors are supported (got "
@@ -71,14 +72,14 @@ def gcd(input, other) -> Tensor:
     """Elementwise greatest common divisor of integer tensors (non-negative)."""
     a, b = _int_pair(input, other, "gcd")
     check_broadcast("gcd", a, b)
-    return Tensor._make(np.asarray(np.gcd(a, b)))
+    return Tensor._make(as_array(np.gcd(a, b)))
 
 
 def lcm(input, other) -> Tensor:
     """Elementwise least common multiple of integer tensors (non-negative)."""
     a, b = _int_pair(input, other, "lcm")
     check_broadcast("lcm", a, b)
-    return Tensor._make(np.asarray(np.lcm(a, b)))
+    return Tensor._make(as_array(np.lcm(a, b)))
 
 
 def heaviside(input, values) -> Tensor:
@@ -92,4 +93,4 @@ def heaviside(input, values) -> Tensor:
     check_broadcast("heaviside", a, v)
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
     out = np.where(np.isnan(a), a, out) if is_float_np(a.dtype) else out
-    return not_differentiable(np.asarray(out, a.dtype), "heaviside", input, values)
+    return not_differentiable(as_array(out, a.dtype), "heaviside", input, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_array, is_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -28,7 +29,7 @@ def _tensor_other(x, op: str, name: str = "other") -> Tensor:
 
 
 def _mask(m) -> Tensor:
-    return Tensor._make(np.asarray(m))
+    return Tensor._make(as_array(m))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ class _MinMax(Primitive):
     @classmethod
     def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.asarray(_apply_ufunc(cls.ufunc, cls.op, a, b))
+        return as_array(_apply_ufunc(cls.ufunc, cls.op, a, b))
 
 
 class Maximum(_MinMax):
@@ -133,7 +134,8 @@ def _float_pair(a, b):
     dt = _dt.result_type(a, b)
     if not is_float_np(dt):
         dt = _dt.get_default_dtype().np
-    return np.asarray(a, dt), np.asarray(b, dt)
+    # (a number becomes a NumPy scalar, which meets arrays on any device)
+    return tuple(as_array(x, dt) if is_array(x) else dt.type(x) for x in (a, b))
 
 
 class Atan2(Primitive):
@@ -177,7 +179,7 @@ class Hypot(Primitive):
         float_result("hypot", a, b)
         a2, b2 = _dt.promote_binary(a, b)
         try:
-            out = np.asarray(np.hypot(a2, b2))
+            out = as_array(np.hypot(a2, b2))
         except ValueError:
             raise broadcast_error("hypot", a, b) from None
         ctx.save_for_backward(a, b, out)
@@ -278,7 +280,7 @@ class Lerp(Primitive):
         try:
             # PyTorch's two-sided formula: exact at both ends (w = 0 gives a, w = 1 gives b)
             d = b - a
-            return np.asarray(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)))
+            return as_array(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)))
         except ValueError:
             raise RuntimeError(f"lerp: shapes {describe(a, b, w)} do not broadcast") from None
 
@@ -322,7 +324,7 @@ class LogAddExp(Primitive):
     def forward(cls, ctx, a, b):
         float_result(cls.op, a, b)
         ctx.save_for_backward(a, b)
-        return np.asarray(_apply_ufunc(cls.ufunc, cls.op, a, b))
+        return as_array(_apply_ufunc(cls.ufunc, cls.op, a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -367,7 +369,7 @@ class Xlogy(Primitive):
         ctx.save_for_backward(x, y)
         x2, y2 = _float_pair(x, y)
         try:
-            out = np.asarray(x2 * np.log(y2))
+            out = as_array(x2 * np.log(y2))
         except ValueError:
             raise broadcast_error("xlogy", x, y) from None
         # 0 * log(0) is 0 here (the limit), but a nan y stays nan
@@ -407,7 +409,7 @@ class Copysign(Primitive):
             ctx.node_name = "CopysignBackward1"
         a2, b2 = _float_pair(a, b)
         try:
-            out = np.asarray(np.copysign(a2, b2))
+            out = as_array(np.copysign(a2, b2))
         except ValueError:
             raise broadcast_error("copysign", a, b) from None
         ctx.save_for_backward(a, out)
@@ -450,13 +452,13 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,
         raise broadcast_error("isclose", a, b) from None
     if not is_float_np(a.dtype):
         if a.dtype.kind == "b" or (rtol == 0 and atol == 0):
-            return Tensor._make(np.asarray(eq))
+            return Tensor._make(as_array(eq))
         a, b = a.astype(np.float64), b.astype(np.float64)
     close = eq | (np.abs(a - b) <= atol + rtol * np.abs(b))
     close &= np.isfinite(a) & np.isfinite(b) | eq  # inf only matches itself
     if equal_nan:
         close |= np.isnan(a) & np.isnan(b)
-    return Tensor._make(np.asarray(close))
+    return Tensor._make(as_array(close))
 
 
 def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_array
 from ...dtypes import BF16_NP, bfloat16, finfo, is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -124,7 +125,7 @@ def _classify(test, input, op: str, default: bool) -> Tensor:
     a = as_tensor_arg(input, op)._data
     if not is_float_np(a.dtype):  # integers and bools are always finite
         return Tensor._make(np.full(a.shape, default))
-    return Tensor._make(np.asarray(test(a)))
+    return Tensor._make(as_array(test(a)))
 
 
 def isnan(input) -> Tensor:

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ...backend import as_array, ascontiguous, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_operand, as_tensor_arg, Tensor
@@ -133,8 +134,8 @@ def norm_cdf_pdf(x: np.ndarray) -> tuple:
         return 0.5 * (1.0 + _erf(x * (1 / math.sqrt(2)), False)), pdf
     if x.dtype != np.float32:  # half precisions compute in float32
         return tuple(r.astype(x.dtype) for r in norm_cdf_pdf(x.astype(np.float32)))
-    flat = np.ascontiguousarray(x).reshape(-1)
-    cdf, pdf = np.empty(x.shape, np.float32), np.empty(x.shape, np.float32)
+    flat = ascontiguous(x).reshape(-1)
+    cdf, pdf = np.empty_like(x, np.float32), np.empty_like(x, np.float32)
     cdf_flat, pdf_flat = cdf.reshape(-1), pdf.reshape(-1)
     for i in range(0, flat.size, BLOCK):
         cdf_pdf_block(flat[i:i + BLOCK], cdf_flat[i:i + BLOCK], pdf_flat[i:i + BLOCK])
@@ -181,7 +182,7 @@ def _erf(a: np.ndarray, complement: bool) -> np.ndarray:
     ax = np.abs(x)
     small = ax < 2.0  # nan lands in neither region and stays nan
     big = ax >= 2.0
-    out = np.full(x.shape, np.nan)
+    out = np.full_like(x, np.nan)
     out[small] = _erf_series(x[small])
     tail = _erfc_cf(ax[big])                              # erfc(|x|)
     if complement:
@@ -482,12 +483,13 @@ class _BesselI(Primitive):
         ctx.save_for_backward(a)
         x = float_input(a)
         ax = np.abs(x).astype(np.float64)[..., None]
-        out = np.mean(np.exp(ax * (_BesselI._T - 1)) * _BesselI._COS_N[n], axis=-1)
+        t, cos_n = on_device_of(_BesselI._T, ax), on_device_of(_BesselI._COS_N[n], ax)
+        out = np.mean(np.exp(ax * (t - 1)) * cos_n, axis=-1)
         if not scaled:
             out = out * np.exp(ax[..., 0])
         if n == 1:
             out = np.sign(x) * out
-        return np.asarray(out.astype(x.dtype))
+        return as_array(out.astype(x.dtype))
 
     @staticmethod
     def backward(ctx, grad):

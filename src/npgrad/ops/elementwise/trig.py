@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ...backend import as_array
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from .unary import float_input, rsqrt
@@ -313,7 +314,7 @@ class Logit(Primitive):
         else:
             out, fill = (x < eps) | (x > 1 - eps), 0.0
         g = grad / (a * (1 - a))
-        return (where(Tensor._make(np.asarray(out)), fill, g) if np.any(out) else g), None
+        return (where(Tensor._make(as_array(out)), fill, g) if np.any(out) else g), None
 
 
 def sigmoid(input) -> Tensor:

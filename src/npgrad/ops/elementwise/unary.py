@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from ...backend import as_array, device_of, to_device
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -116,7 +117,7 @@ def sgn(input) -> Tensor:
 def signbit(input) -> Tensor:
     """True where the sign bit is set (negative numbers, -0.0 and negative nan)."""
     a = as_tensor_arg(input, "signbit")._data
-    return Tensor._make(np.asarray(np.signbit(a) if a.dtype.kind != "b" else np.zeros_like(a)))
+    return Tensor._make(as_array(np.signbit(a) if a.dtype.kind != "b" else np.zeros_like(a)))
 
 
 def positive(input) -> Tensor:
@@ -450,6 +451,21 @@ class Cast(Primitive):
         return grad, None  # the engine casts the gradient back to the input's dtype
 
 
+class ToDevice(Primitive):
+    """A copy on another device (host to CUDA, CUDA to host); the gradient goes back."""
+
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, device):
+        ctx.source = device_of(a)
+        return to_device(a, device)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ToDevice.apply(grad, ctx.source), None
+
+
 class _ZeroGrad(Primitive):
     """Attach a precomputed result whose derivative is zero almost everywhere (rounding,
     sign) to the graph, so that it requires grad like PyTorch's result does."""
@@ -472,7 +488,7 @@ class _ZeroGrad(Primitive):
 def zero_grad_result(out, *inputs, node_name: str | None = None) -> Tensor:
     """Wrap ``out`` computed from ``inputs``; it requires grad (with gradient 0) when they do,
     through a node named ``node_name`` (default ZeroGradBackward0)."""
-    t = Tensor._make(np.asarray(out))
+    t = Tensor._make(as_array(out))
     if is_float_np(out.dtype) and any(isinstance(x, Tensor) and x._rg for x in inputs):
         return _ZeroGrad.apply(t, *inputs, node_name=node_name)
     return t
@@ -482,6 +498,13 @@ def clone(input) -> Tensor:
     """A copy of ``input`` that stays in the graph."""
     input = as_tensor_arg(input, "clone")
     return Clone.apply(input)
+
+
+def move(input: Tensor, device) -> Tensor:
+    """``input`` on ``device`` (a ``device``, already checked): itself when it is there."""
+    if device_of(input._data) == device:
+        return input
+    return ToDevice.apply(input, device)
 
 
 def cast(input, dtype) -> Tensor:

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ...backend import array_module, as_array, is_array, is_device_array, on_device_of
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -42,8 +43,10 @@ def _sequence_as_tuple(seq: list) -> bool:
                or k is Ellipsis for k in seq)
 
 
-def norm_key(key) -> tuple:
-    """Turn a user's key into a NumPy key tuple: tensors and lists become arrays."""
+def norm_key(key, like=None) -> tuple:
+    """Turn a user's key into a NumPy key tuple: tensors and lists become arrays, on the
+    device of ``like`` (the array indexed: CPU index tensors index CUDA tensors, as in
+    PyTorch)."""
     if isinstance(key, list) and _sequence_as_tuple(key):
         key = tuple(key)
     if not isinstance(key, tuple):
@@ -54,7 +57,7 @@ def norm_key(key) -> tuple:
             k = k._data
         elif isinstance(k, list):
             try:
-                k = np.asarray(k) if k else np.zeros(0, np.int64)
+                k = as_array(k) if k else np.zeros(0, np.int64)  # (moved to like's device below)
             except ValueError:
                 raise IndexError("index: ragged lists cannot be used as indices") from None
             if k.dtype == object:
@@ -72,7 +75,7 @@ def norm_key(key) -> tuple:
         elif isinstance(k, str):  # PyTorch tries to make a tensor of it: a TypeError
             raise TypeError(f"index: a str is not a valid index ({k!r}); only integers, slices "
                             f"(`:`), ellipsis (`...`), None and integer or bool tensors are")
-        if isinstance(k, np.ndarray):
+        if is_array(k):
             if k.dtype == np.uint8:  # a byte tensor is a (deprecated) mask
                 k = k.astype(bool)
             elif k.dtype.kind != "b" and k.dtype not in (np.int32, np.int64):
@@ -80,16 +83,18 @@ def norm_key(key) -> tuple:
                                  f"tensors (got {k.dtype})")
             elif k.ndim == 0 and k.dtype.kind != "b":
                 k = int(k)  # a 0-d integer tensor indexes like an int, as in PyTorch
+            if like is not None and is_array(k):
+                k = on_device_of(k, like)
         out.append(k)
     return tuple(out)
 
 
 def _is_basic(key) -> bool:
-    return not any(isinstance(k, np.ndarray) for k in key)
+    return not any(is_array(k) for k in key)
 
 
 def _has_int_array(key) -> bool:
-    return any(isinstance(k, np.ndarray) and k.dtype.kind != "b" for k in key)
+    return any(is_array(k) and k.dtype.kind != "b" for k in key)
 
 
 def _is_int(k) -> bool:
@@ -100,13 +105,13 @@ def _split_ints(key) -> tuple:
     """PyTorch applies integer entries first, as selects, and only then the advanced indices
     (``x[1, :, [0, 1]]`` is ``x[1][:, [0, 1]]``); NumPy treats them together. Split such a key
     into a basic key and the advanced rest (``(None, key)`` when there is nothing to split)."""
-    if not (any(_is_int(k) for k in key) and any(isinstance(k, np.ndarray) for k in key)):
+    if not (any(_is_int(k) for k in key) and any(is_array(k) for k in key)):
         return None, key
     first, rest = [], []
     for k in key:
         if _is_int(k):
             first.append(k)
-        elif isinstance(k, np.ndarray):
+        elif is_array(k):
             first.extend([_FULL] * max(k.ndim if k.dtype.kind == "b" else 1, 1))
             rest.append(k)
         elif k is None:
@@ -136,7 +141,7 @@ def _index_error(e: Exception, op: str, shape) -> IndexError:
 def _single_array_dim(key, ndim: int):
     """The dim ``d`` when ``key`` is ``(:, ..., :, idx, :, ...)`` (Ellipsis allowed) with one
     integer array ``idx`` and full slices elsewhere: the common case worth a fast path."""
-    arrays = [i for i, k in enumerate(key) if isinstance(k, np.ndarray)]
+    arrays = [i for i, k in enumerate(key) if is_array(k)]
     if len(arrays) != 1 or key[arrays[0]].dtype.kind == "b":
         return None
     ellipsis = [i for i, k in enumerate(key) if k is Ellipsis]
@@ -162,7 +167,7 @@ def _index_add_into(out: np.ndarray, key, g) -> None:
         return
     d = _single_array_dim(key, out.ndim)
     if d is None:
-        if len(key) == out.ndim and all(isinstance(k, np.ndarray) and k.dtype.kind != "b"
+        if len(key) == out.ndim and all(is_array(k) and k.dtype.kind != "b"
                                         for k in key):
             # one integer array per dim (x[i, j], scatter, put): flat positions, 1-D add.at
             idx = np.broadcast_arrays(*[np.where(k < 0, k + n, k)
@@ -176,13 +181,14 @@ def _index_add_into(out: np.ndarray, key, g) -> None:
     # One integer array on dim d: add along flat positions with a 1-D np.add.at, which NumPy
     # runs several times faster than the multi-dimensional form (bench: 10,000 rows of 64).
     shape = out.shape
-    idx0 = next(k for k in key if isinstance(k, np.ndarray))
+    idx0 = next(k for k in key if is_array(k))
     idx = idx0.reshape(-1).astype(np.int64)
     n = shape[d]
     idx = np.where(idx < 0, idx + n, idx)
     outer, inner = int(np.prod(shape[:d])), int(np.prod(shape[d + 1:]))
-    lin = ((np.arange(outer)[:, None, None] * n + idx[None, :, None]) * inner
-           + np.arange(inner)[None, None, :])
+    xp = array_module(idx)
+    lin = ((xp.arange(outer)[:, None, None] * n + idx[None, :, None]) * inner
+           + xp.arange(inner)[None, None, :])
     g = np.broadcast_to(g, shape[:d] + idx0.shape + shape[d + 1:])
     flat = out.reshape(-1)  # out is a fresh contiguous array: this is a view
     np.add.at(flat, lin.reshape(-1), g.reshape(-1))
@@ -203,7 +209,7 @@ class GetItem(Primitive):
             out = _read(a, key)
         except IndexError as e:
             raise _index_error(e, op, a.shape) from None
-        if out.__class__ is not np.ndarray and _is_basic(key):
+        if out.__class__ is not np.ndarray and not is_device_array(out) and _is_basic(key):
             # a 0-d view, not a NumPy scalar (so x[0].add_(1) writes x)
             out = a[key + (None,)].reshape(())
         if _is_basic(key) and type(ctx) is GetItem:
@@ -235,7 +241,7 @@ class IndexAdd(Primitive):
     @staticmethod
     def forward(ctx, g, key, shape):
         ctx.key = key
-        out = np.zeros(shape, g.dtype)
+        out = np.zeros_like(g, shape=shape)
         _index_add_into(out, key, g)
         return out
 
@@ -250,7 +256,7 @@ class IndexSelect(GetItem):
 
 def getitem(input, key) -> Tensor:
     """``input[key]`` with PyTorch's indexing rules."""
-    return GetItem.apply(input, key=norm_key(key))
+    return GetItem.apply(input, key=norm_key(key, input._data))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,14 +319,16 @@ class ZeroAt(Primitive):
 def as_value(value, input: Tensor):
     """A written value in ``input``'s dtype: a Tensor (cast in the graph) or an array."""
     if isinstance(value, Tensor):
+        if value._data.ndim == 0 and value.device != input.device:
+            value = value.to(input.device)  # (a 0-d tensor writes anywhere, as in PyTorch)
         return value if value._data.dtype == input._data.dtype else value.to(input.dtype)
-    return np.asarray(value, input._data.dtype)
+    return on_device_of(as_array(value, input._data.dtype), input._data)
 
 
 def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value`` in place; differentiable in ``value`` (and in ``input`` elsewhere)."""
     inplace.check(input, "setitem")
-    key = norm_key(key)
+    key = norm_key(key, input._data)
     result = SetItem.apply(input, as_value(value, input), key=key)
     inplace.commit(input, result, "setitem")
 
@@ -335,7 +343,7 @@ class IndexPut(Primitive):
         ctx.key, ctx.v_shape, ctx.accumulate = key, np.shape(v), accumulate
         if node is not None:
             ctx.node_name = node
-        out = np.array(a, copy=True)
+        out = a.copy()
         try:
             if accumulate:
                 _index_add_into(out, key, v)  # each path broadcasts v itself
@@ -372,7 +380,7 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     if values._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_put(): values and self must have the same dtype, got "
                            f"{describe(values, input)}")
-    return IndexPut.apply(input, as_value(values, input), key=norm_key(tuple(indices)),
+    return IndexPut.apply(input, as_value(values, input), key=norm_key(tuple(indices), input._data),
                           accumulate=accumulate)
 
 
@@ -440,7 +448,7 @@ def index_add(input, dim: int, index, source, *, alpha=1) -> Tensor:
     d, key = _dim_index(input, dim, index, "index_add")
     _check_source(input, source, d, index.numel(), "index_add")
     if alpha != 1:
-        source = source * np.asarray(alpha).astype(input._data.dtype)
+        source = source * as_array(alpha).astype(input._data.dtype)
     return IndexPut.apply(input, source, key=key, accumulate=True, op="index_add",
                           node="IndexAddBackward0")
 
@@ -481,7 +489,7 @@ def nonzero(input, *, as_tuple: bool = False):
     if as_tuple:
         return tuple(Tensor._make(i.astype(np.int64)) for i in idx)
     if input.ndim == 0:
-        return Tensor._make(np.zeros((idx[0].size, 0), np.int64))
+        return Tensor._make(np.zeros_like(idx[0], np.int64, shape=(idx[0].size, 0)))
     return Tensor._make(np.stack(idx, axis=1).astype(np.int64))
 
 
@@ -505,7 +513,7 @@ def unravel_index(indices, shape) -> tuple:
         raise RuntimeError(f"index out of bounds for a tensor of shape {tuple(shape)} "
                            f"({n} elements)")
     coords = np.unravel_index(np.where(a < 0, a + n, a), shape) if shape else ()
-    return tuple(Tensor._make(np.asarray(c, np.int64)) for c in coords)
+    return tuple(Tensor._make(as_array(c, np.int64)) for c in coords)
 
 
 def nonzero_static(input, *, size: int, fill_value: int = -1) -> Tensor:
@@ -514,6 +522,6 @@ def nonzero_static(input, *, size: int, fill_value: int = -1) -> Tensor:
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
     nz = np.argwhere(input._data)[:size]
-    pad = np.full((size - len(nz), max(input.ndim, 1) if input.ndim else 0), fill_value,
-                  np.int64)
+    pad = np.full_like(nz, fill_value, np.int64,
+                       shape=(size - len(nz), max(input.ndim, 1) if input.ndim else 0))
     return Tensor._make(np.concatenate([nz.astype(np.int64).reshape(-1, pad.shape[1]), pad]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import array_module, as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -41,7 +42,7 @@ def flat_positions(shape: tuple, dim: int, idx: np.ndarray) -> np.ndarray:
     lin = idx * int(strides[dim])
     for k in range(idx.ndim):
         if k != dim:
-            span = np.arange(idx.shape[k]) * int(strides[k])
+            span = array_module(idx).arange(idx.shape[k]) * int(strides[k])
             lin = lin + span.reshape((-1,) + (1,) * (idx.ndim - 1 - k))
     return lin
 
@@ -120,7 +121,7 @@ class ScatterAddFlat(Primitive):
     @staticmethod
     def forward(ctx, g, lin, shape):
         ctx.lin = lin
-        out = np.zeros(int(np.prod(shape)), g.dtype)
+        out = np.zeros_like(g, shape=(int(np.prod(shape)),))
         np.add.at(out, lin.reshape(-1), np.broadcast_to(g, lin.shape).reshape(-1))
         return out.reshape(shape)
 
@@ -137,7 +138,7 @@ class ScatterAdd(Primitive):
     @staticmethod
     def forward(ctx, a, src, lin):
         ctx.lin = lin
-        out = np.array(a, order="C", copy=True)  # C order, so its reshape(-1) is a view
+        out = a.copy(order="C")  # C order, so its reshape(-1) is a view
         np.add.at(out.reshape(-1), lin.reshape(-1), np.broadcast_to(src, lin.shape).reshape(-1))
         return out
 
@@ -189,14 +190,14 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Ten
             raise RuntimeError(f"scatter(): reduce argument must be either add or multiply, "
                                f"got {reduce}")
         if not isinstance(src, Tensor):
-            src = Tensor._make(np.full(tuple(index.shape), src, input._data.dtype))
+            src = Tensor._make(np.full_like(input._data, src, shape=tuple(index.shape)))
         return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
     _check_src(input, src, "scatter")
     _, lin = _flat_positions(input, dim, index, "scatter", src)
     if isinstance(src, Tensor):
         v = _src_region(src, index.shape).reshape(-1)
     else:
-        v = np.asarray(src, input._data.dtype)
+        v = as_array(src, input._data.dtype)
     base = input if input.ndim else input.reshape(1)
     out = IndexPut.apply(base, v, key=_nd_key(lin, base._data.shape), op="scatter",
                          node="ScatterBackward0" if isinstance(src, Tensor)
@@ -233,7 +234,7 @@ class ScatterReduce(Primitive):
         ctx.lin, ctx.reduce, ctx.include_self = lin, reduce, include_self
         flat_lin = lin.reshape(-1)
         s = np.broadcast_to(src, lin.shape).reshape(-1)
-        out = np.array(a, copy=True).reshape(-1)
+        out = a.copy().reshape(-1)
         counts = np.bincount(flat_lin, minlength=out.size)
         touched = counts > 0
         if not include_self:
@@ -298,7 +299,7 @@ def _prod_grads(ctx, grad: Tensor) -> tuple:
     zeros = zeros.reshape(a.shape)
     a_safe = where(Tensor._make(a_zero), 1.0, a)
     src_safe = where(Tensor._make(src_zero), 1.0, src)
-    start = a_safe if include_self else Tensor._make(np.ones(a.shape, a._data.dtype))
+    start = a_safe if include_self else Tensor._make(np.ones_like(a._data))
     prod_nz = ScatterReduce.apply(start, src_safe, lin=lin, reduce="prod", include_self=True)
 
     def others(x_safe, x_zero, z, p):
@@ -432,7 +433,8 @@ def one_hot(tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("Class values must be non-negative.")
     if idx.size and idx.max() >= num_classes:
         raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
-    return Tensor._make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    classes = array_module(idx).arange(num_classes)
+    return Tensor._make((idx[..., None] == classes).astype(np.int64))
 
 
 # ---------------------------------------------------------------------------------------------

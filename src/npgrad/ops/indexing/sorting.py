@@ -13,6 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ...backend import array_module, as_array, ascontiguous
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, long_tensor, norm_dim, Tensor
@@ -67,7 +68,8 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
     (PyTorch's ``stable=True``), so equal elements keep their order."""
     input, d = _sort_input(input, "sort", dim)
     if input.ndim == 0:
-        v, i = _select(input.reshape(1), 0, np.zeros(1, np.int64), "SortBackward0")
+        v, i = _select(input.reshape(1), 0, np.zeros_like(input._data, np.int64, shape=(1,)),
+                       "SortBackward0")
         return SortResult(v.reshape(()), i.reshape(()))
     idx = _argsort(input._data, d, descending)
     return SortResult(*_select(input, d, idx, "SortBackward0"))
@@ -77,7 +79,7 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     """The indices that sort ``input`` along ``dim`` (stable)."""
     input, d = _sort_input(input, "argsort", dim)
     if input.ndim == 0:
-        return Tensor._make(np.zeros((), np.int64))
+        return Tensor._make(np.zeros_like(input._data, np.int64))
     return Tensor._make(_argsort(input._data, d, descending).astype(np.int64))
 
 
@@ -95,9 +97,10 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, dimension {d} of "
                            f"size {n})")
     if input.ndim == 0:
-        v, i = _select(input.reshape(1), 0, np.zeros(k, np.int64), "TopkBackward0")
+        v, i = _select(input.reshape(1), 0, np.zeros_like(input._data, np.int64, shape=(k,)),
+                       "TopkBackward0")
         return TopkResult(v.reshape(()) if k else v, i.reshape(()) if k else i)
-    idx = np.take(_argsort(input._data, d, largest), np.arange(k), axis=d)
+    idx = np.take(_argsort(input._data, d, largest), array_module(input._data).arange(k), axis=d)
     return TopkResult(*_select(input, d, idx, "TopkBackward0"))
 
 
@@ -109,7 +112,8 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueRes
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} "
                            f"(k={k}, size {n})")
     if input.ndim == 0:
-        v, i = _select(input.reshape(1), 0, np.zeros(1, np.int64), "KthvalueBackward0")
+        v, i = _select(input.reshape(1), 0, np.zeros_like(input._data, np.int64, shape=(1,)),
+                       "KthvalueBackward0")
         return KthvalueResult(v.reshape(()), i.reshape(()))
     idx = np.take(_argsort(input._data, d, False), [k - 1], axis=d)
     lin = flat_positions(input._data.shape, d, idx)
@@ -155,12 +159,13 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
             raise RuntimeError("unique(): There are 0 sized dimensions, and they aren't "
                                "selected, so unique cannot be applied")
         if a.shape[d] == 0:
-            values, inverse, counts = a, np.zeros(0, np.int64), np.zeros(0, np.int64)
+            inverse = counts = np.zeros_like(a, np.int64, shape=(0,))
+            values = a
         else:
             values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True,
                                                 axis=d)
             inverse = inverse.reshape(-1)
-    out = _Unique.apply(input, values=np.ascontiguousarray(values))
+    out = _Unique.apply(input, values=ascontiguous(values))
     extra = []
     if return_inverse:
         extra.append(Tensor._make(inverse.astype(np.int64)))
@@ -179,13 +184,14 @@ def _search_rows(seq: np.ndarray, vals: np.ndarray, right: bool) -> np.ndarray:
     rows, n = seq.shape
     m = vals.shape[1]
     keys = np.concatenate([seq, vals], axis=1).reshape(-1)
-    row = np.repeat(np.arange(rows), n + m)
-    is_val = np.tile(np.r_[np.zeros(n, bool), np.ones(m, bool)], rows)
+    xp = array_module(seq)
+    row = xp.repeat(xp.arange(rows), n + m)
+    is_val = xp.tile(xp.concatenate([xp.zeros(n, bool), xp.ones(m, bool)]), rows)
     # among equal keys, values sort before sequence elements (left) or after them (right)
     tie = is_val if right else ~is_val
     order = np.lexsort((tie, keys, row))
     seq_before = np.cumsum(~is_val[order])  # sequence elements at or before each position
-    out = np.empty(rows * (n + m), np.int64)
+    out = xp.empty(rows * (n + m), np.int64)
     out[order] = seq_before - row[order] * n
     return out.reshape(rows, n + m)[:, n:]
 
@@ -205,7 +211,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
         right = side == "right"
     seq = as_tensor_arg(sorted_sequence, "searchsorted")._data
     scalar = not isinstance(input, Tensor)
-    vals = np.asarray(input._data if not scalar else input)
+    vals = as_array(input._data if not scalar else input)
     if scalar and seq.ndim != 1:
         raise RuntimeError(f"{op}: input value can be a scalar only when boundaries tensor "
                            f"dimension is 1, but we got boundaries tensor dim({seq.ndim}) and "
@@ -222,7 +228,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
             out = _search_rows(seq[None], vals.reshape(1, -1), right).reshape(vals.shape)
         else:
             out = np.searchsorted(seq, vals, side="right" if right else "left")
-        return Tensor._make(np.asarray(out, dt))
+        return Tensor._make(as_array(out, dt))
     if vals.ndim != seq.ndim or vals.shape[:-1] != seq.shape[:-1]:
         raise RuntimeError(f"{op}: boundaries tensor should be 1 dimension or the first N-1 "
                            f"dimensions of boundaries tensor and input value tensor must "
@@ -248,11 +254,11 @@ def isin(elements, test_elements, *, assume_unique: bool = False,
          invert: bool = False) -> Tensor:
     """True where an element of ``elements`` is in ``test_elements`` (either may be a
     number)."""
-    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
-    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    a = elements._data if isinstance(elements, Tensor) else as_array(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else as_array(test_elements)
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin(): expected at least one Tensor argument")
-    return Tensor._make(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+    return Tensor._make(as_array(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
 
 
 def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False,
@@ -272,13 +278,14 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
         changed = np.any(x[1:] != x[:-1], axis=1)
         shape_inv = (a.shape[d],)
     n = x.shape[0]
-    start = np.concatenate([[True], changed]) if n else np.zeros(0, bool)
+    start = np.concatenate([np.ones_like(changed, shape=(1,)), changed]) if n else \
+        np.zeros_like(x, bool, shape=(0,))
     first = np.flatnonzero(start)
     if dim is None:
         values = x[first]
     else:
         values = np.moveaxis(np.take(a, first, axis=d), d, d)
-    out = [Tensor._make(np.ascontiguousarray(values))]
+    out = [Tensor._make(ascontiguous(values))]
     if return_inverse:
         out.append(long_tensor((np.cumsum(start) - 1).reshape(shape_inv)))
     if return_counts:

@@ -15,6 +15,7 @@ import builtins
 
 import numpy as np
 
+from ...backend import as_array, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
@@ -95,7 +96,7 @@ class QR(Primitive):
         ctx.mode = mode
         if mode == "r":
             r = np.linalg.qr(a, mode="r")
-            return np.zeros((0,), a.dtype), r
+            return np.zeros_like(a, shape=(0,)), r
         q, r = np.linalg.qr(a, mode=mode)
         ctx.save_for_backward(a, q, r)
         return q, r
@@ -121,7 +122,7 @@ class QR(Primitive):
         if gv is not None:
             gq = y @ gv.mT if gq is None else gq + y @ gv.mT
         gx = _qr_backward_tall(q, r[..., :, :m], gq, gu)
-        gy = q @ gv if gv is not None else Tensor._make(np.zeros(y.shape, y._data.dtype))
+        gy = q @ gv if gv is not None else Tensor._make(np.zeros_like(y._data))
         return cat([gx, gy], -1)
 
 
@@ -300,7 +301,7 @@ class Pinv(Primitive):
     def forward(ctx, a, atol, rtol, hermitian):
         m, n = a.shape[-2:]
         if a.size == 0:
-            out = np.zeros(a.shape[:-2] + (n, m), a.dtype)
+            out = np.zeros_like(a, shape=a.shape[:-2] + (n, m))
         elif hermitian:
             w, q = np.linalg.eigh(a)
             tol = _tolerance(np.abs(w).max(-1), atol, rtol, m, n, a.dtype)
@@ -334,7 +335,7 @@ def _tolerance(smax, atol, rtol, m: int, n: int, dtype) -> np.ndarray:
     if rtol is None:
         rtol = np.finfo(dtype).eps * max(m, n) if atol is None else 0.0
     atol = 0.0 if atol is None else atol
-    return np.maximum(np.asarray(atol), np.asarray(rtol) * smax)
+    return np.maximum(on_device_of(as_array(atol), smax), on_device_of(as_array(rtol), smax) * smax)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
@@ -360,7 +361,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     atol = atol._data if isinstance(atol, Tensor) else atol
     rtol = rtol._data if isinstance(rtol, Tensor) else rtol
     tol_ = _tolerance(s.max(-1), atol, rtol, m, n, a.dtype)
-    return Tensor._make(np.asarray((s > tol_[..., None]).sum(-1), np.int64))
+    return Tensor._make(as_array((s > tol_[..., None]).sum(-1), np.int64))
 
 
 @autocast.float32
@@ -446,7 +447,7 @@ class _PNormLast(Primitive):
             out = np.sqrt((a * a).sum(-1))
         else:
             out = (a ** p).sum(-1) ** (1 / p)
-        out = np.asarray(out, d.dtype)
+        out = as_array(out, d.dtype)
         ctx.save_for_backward(d, out)
         return out
 
@@ -457,7 +458,7 @@ class _PNormLast(Primitive):
         d, out = ctx.saved_tensors
         p, g = ctx.p, grad.unsqueeze(-1)
         if p == 0:
-            return Tensor._make(np.zeros(d.shape, d._data.dtype))
+            return Tensor._make(np.zeros_like(d._data))
         if p == 1:
             return g * d.sign()
         dist = out.unsqueeze(-1)

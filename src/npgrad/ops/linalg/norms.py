@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 
+from ...backend import as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -61,7 +62,7 @@ class VectorNorm(Primitive):
         else:
             out = np.sum(ab ** x.dtype.type(ord), axis=dims, keepdims=keepdim)
             out = out ** x.dtype.type(1 / ord)
-        out = np.asarray(out, x.dtype)
+        out = as_array(out, x.dtype)
         ctx.save_for_backward(a, out)
         return out
 

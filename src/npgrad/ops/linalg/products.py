@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...backend import as_array, ascontiguous
 from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
@@ -152,7 +153,7 @@ class Dot(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.asarray(np.dot(a, b))
+        return as_array(np.dot(a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -277,7 +278,7 @@ def _add_scaled(op: str, input, prod: Tensor, beta, alpha) -> Tensor:
     if beta == 0:
         # NOTE: as PyTorch, beta=0 ignores input (nan and inf in it do not propagate) and
         # gives it a zero gradient
-        return prod + where(Tensor._make(np.zeros(inp._data.shape, bool)), inp, 0)
+        return prod + where(Tensor._make(np.zeros_like(inp._data, bool)), inp, 0)
     return prod + (inp if beta == 1 else inp * beta)
 
 
@@ -328,7 +329,7 @@ class Einsum(Primitive):
             out = _contract_pair(equation, *arrays)
             if out is not None:
                 return out
-        return np.asarray(np.einsum(equation, *arrays, optimize=len(arrays) > 1))
+        return as_array(np.einsum(equation, *arrays, optimize=len(arrays) > 1))
 
     @staticmethod
     def backward(ctx, grad):
@@ -387,17 +388,17 @@ def _contract_pair(equation: str, a: np.ndarray, b: np.ndarray):
     bm = b.transpose(perm_b).reshape(shape_b)
     order_a, order_b = _order(am), _order(bm)
     if order_a is None:
-        am = np.ascontiguousarray(am)
+        am = ascontiguous(am)
     # OpenBLAS's threaded sgemm with only the right operand transposed stalls for 10-700 ms
     # on a busy machine in NumPy's batched loop (seen at 32x(64x96 @ 96x128), 2 threads);
     # the other orientations don't: copy it then.
     if order_b is None or (order_b == "F" and order_a != "F" and bm.ndim > 2):
-        bm = np.ascontiguousarray(bm)
+        bm = ascontiguous(bm)
     res = np.matmul(am, bm)
     res = res.reshape(res_shape)
     if res_perm is None:
         return res
-    return np.ascontiguousarray(res.transpose(res_perm))
+    return ascontiguous(res.transpose(res_perm))
 
 
 @lru_cache(maxsize=1024)
@@ -458,9 +459,9 @@ def _bmm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """np.matmul, with stacks of matrices made contiguous first: NumPy's batched loop falls
     off BLAS for transposed stacks (200x slower at attention sizes), a copy is O(n)."""
     if a.ndim > 2 and not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a)
+        a = ascontiguous(a)
     if b.ndim > 2 and not b.flags.c_contiguous:
-        b = np.ascontiguousarray(b)
+        b = ascontiguous(b)
     return np.matmul(a, b)
 
 

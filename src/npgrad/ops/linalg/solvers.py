@@ -16,6 +16,7 @@ import builtins
 
 import numpy as np
 
+from ...backend import as_array
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
@@ -113,7 +114,7 @@ class Det(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.linalg.det(a))
+        out = as_array(np.linalg.det(a))
         ctx.save_for_backward(a, out)
         return out
 
@@ -142,7 +143,7 @@ class Slogdet(Primitive):
     def forward(ctx, a):
         sign, logabs = np.linalg.slogdet(a)
         ctx.save_for_backward(a)
-        return np.asarray(sign), np.asarray(logabs)
+        return as_array(sign), as_array(logabs)
 
     @staticmethod
     def backward(ctx, g_sign, g_logabs):
@@ -347,7 +348,7 @@ class MatrixExp(Primitive):
         # the Frechet derivative's adjoint: exp([[A^T, G], [0, A^T]]) has it top right
         (a,) = ctx.saved_tensors
         n = a.shape[-1]
-        zero = Tensor._make(np.zeros(a.shape, a._data.dtype))
+        zero = Tensor._make(np.zeros_like(a._data))
         block = cat([cat([a.mT, grad], -1), cat([zero, a.mT], -1)], -2)
         return MatrixExp.apply(block)[..., :n, n:]
 

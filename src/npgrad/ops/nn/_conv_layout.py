@@ -8,7 +8,10 @@ from math import prod
 from typing import NamedTuple
 
 import numpy as np
+
+from ...backend import as_strided as strided_view, ascontiguous
 from numpy.lib.stride_tricks import as_strided
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def pad_array(x: np.ndarray, pads: tuple, value=0) -> np.ndarray:
         return x
     n = len(pads)
     shape = x.shape[:-n] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[-n:], pads))
-    out = np.full(shape, value, x.dtype)
+    out = np.full_like(x, value, shape=shape)
     out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[-n:], pads))] = x
     return out
 
@@ -63,6 +66,8 @@ def pad_array(x: np.ndarray, pads: tuple, value=0) -> np.ndarray:
 def _strided(base: np.ndarray, shape: tuple, strides: tuple) -> np.ndarray:
     """A read-only view of ``base``'s memory (as ``as_strided``; for a contiguous ``base``
     built directly, which costs a third of ``as_strided``'s call overhead)."""
+    if type(base) is not np.ndarray:
+        return strided_view(base, shape, strides)
     if not base.flags.c_contiguous:
         return as_strided(base, shape, strides, writeable=False)
     view = np.ndarray(shape, base.dtype, buffer=base, strides=strides)
@@ -86,7 +91,7 @@ def im2col(x: np.ndarray, kernel: tuple, out_sp: tuple, geom: Geom) -> np.ndarra
     n = len(kernel)
     win = windows(pad_array(x, geom.pads), out_sp, kernel, geom.stride, geom.dilation)
     order = (0, 1) + tuple(range(2 + n, 2 + 2 * n)) + tuple(range(2, 2 + n))
-    return np.ascontiguousarray(win.transpose(order))
+    return ascontiguous(win.transpose(order))
 
 
 def col2im(cols: np.ndarray, size: tuple, geom: Geom) -> np.ndarray:
@@ -95,7 +100,7 @@ def col2im(cols: np.ndarray, size: tuple, geom: Geom) -> np.ndarray:
     n = len(size)
     kernel, out_sp = cols.shape[2:2 + n], cols.shape[2 + n:]
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, geom.pads))
-    out = np.zeros(cols.shape[:2] + padded, cols.dtype)
+    out = np.zeros_like(cols, shape=cols.shape[:2] + padded)
     # A loop over the kernel's offsets (9 for 3x3), each a strided add over all positions:
     # a vectorised scatter-add (np.add.at) of overlapping windows is several times slower.
     for k in np.ndindex(*kernel):
@@ -108,7 +113,7 @@ def col2im(cols: np.ndarray, size: tuple, geom: Geom) -> np.ndarray:
 def _crop(out: np.ndarray, size: tuple, pads: tuple) -> np.ndarray:
     if out.shape[2:] == tuple(size):
         return out
-    return np.ascontiguousarray(
+    return ascontiguous(
         out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))])
 
 
@@ -243,10 +248,10 @@ class Windows:
         """``(N, O, *out_sp)`` to ``(N, O, length)`` (zeros in the extra flat columns)."""
         N, O = y.shape[:2]
         if self.flat and y.ndim > 3:
-            buf = np.zeros((N, O, self.out_sp[0]) + self.padded[1:], y.dtype)
+            buf = np.zeros_like(y, shape=(N, O, self.out_sp[0]) + self.padded[1:])
             buf[(Ellipsis,) + tuple(slice(o) for o in self.out_sp[1:])] = y
         else:
-            buf = np.ascontiguousarray(y)
+            buf = ascontiguous(y)
         return buf.reshape(N, O, self.length)
 
     def unpack(self, out: np.ndarray, bias=None) -> np.ndarray:
@@ -259,7 +264,7 @@ class Windows:
         else:
             out = out.reshape((N, O) + self.out_sp)
         if bias is None:
-            return np.ascontiguousarray(out)
+            return ascontiguous(out)
         if out.flags.c_contiguous:
             out += bias.reshape(bias_shape(len(self.out_sp)))
             return out
@@ -311,7 +316,7 @@ class Windows:
         if bias is not None:
             return np.add(img, bias.reshape(bias_shape(len(self.size))), out=out, order="C")
         if out is None:
-            return np.ascontiguousarray(img)
+            return ascontiguous(img)
         np.copyto(out, img)
         return out
 
@@ -452,7 +457,7 @@ class Taps:
         # tap t's rows start at (t_flat * Cg) rows + copy_start - sum_d t_d * step_d
         tap_strides = tuple(prod(self.tap_shape[a + 1:]) * Cg * row - st * item
                             for a, st in enumerate(self.steps))
-        dst = as_strided(cols[..., self.copy_start:],
+        dst = strided_view(cols[..., self.copy_start:],
                          (n, g) + self.tap_shape + (Cg, self.flat_size),
                          cols.strides[:2] + tap_strides + (row, item))
         np.copyto(dst, x.reshape((n, g) + (1,) * taps + (Cg, self.flat_size)))

@@ -20,8 +20,8 @@ def _ones(n: int, dtype) -> np.ndarray:
 def sum_last(x: np.ndarray) -> np.ndarray:
     """``x.sum(axis=-1, keepdims=True)``."""
     n = x.shape[-1] if x.ndim else 0
-    if x.dtype not in _BLAS or x.size == 0 or n < 2:
-        return x.sum(axis=-1, keepdims=True)
+    if x.dtype not in _BLAS or x.size == 0 or n < 2 or type(x) is not np.ndarray:
+        return x.sum(axis=-1, keepdims=True)  # (the BLAS trick below is for the CPU)
     rows = x.size // n
     return np.matmul(x.reshape(rows, n), _ones(n, x.dtype)).reshape(x.shape[:-1] + (1,))
 
@@ -40,8 +40,8 @@ def sum_lead(x: np.ndarray, k: int) -> np.ndarray:
     if k == 0:
         return x.copy()
     rows = int(np.prod(x.shape[:k]))
-    if x.dtype not in _BLAS or x.size == 0 or rows < 2:
-        return x.sum(axis=tuple(range(k)))
+    if x.dtype not in _BLAS or x.size == 0 or rows < 2 or type(x) is not np.ndarray:
+        return x.sum(axis=tuple(range(k)))  # (the BLAS trick below is for the CPU)
     return np.matmul(_ones(rows, x.dtype), x.reshape(rows, x.size // rows)).reshape(x.shape[k:])
 
 

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ...backend import as_array, ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
@@ -111,7 +112,7 @@ def threshold(input, threshold: float, value: float, inplace: bool = False) -> T
     value = int(value) if x._data.dtype.kind in "iu" else float(value)
     # (input <= threshold, not > threshold, so a NaN stays NaN with the identity's gradient,
     # as PyTorch)
-    out = where(x <= threshold, Tensor._make(np.asarray(value, x._data.dtype)), x)
+    out = where(x <= threshold, Tensor._make(as_array(value, x._data.dtype)), x)
     return out
 
 
@@ -293,8 +294,8 @@ class Gelu(Primitive):
             return x * cdf
         # Speed: by cache-sized blocks; the derivative Phi + x phi costs two passes here
         # against a second erf in backward (kept as a constant for GeluBackward's forward)
-        flat = np.ascontiguousarray(x).reshape(-1)
-        out, deriv = np.empty(x.shape, np.float32), np.empty(x.shape, np.float32)
+        flat = ascontiguous(x).reshape(-1)
+        out, deriv = np.empty_like(x, np.float32), np.empty_like(x, np.float32)
         out_flat, deriv_flat = out.reshape(-1), deriv.reshape(-1)
         for i in range(0, flat.size, _special.BLOCK):
             xs, cdf, pdf = (a[i:i + _special.BLOCK] for a in (flat, out_flat, deriv_flat))

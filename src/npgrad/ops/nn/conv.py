@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
@@ -30,6 +31,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
+from . import _conv_device as _device
 from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
                            out_size, pad_array, windows)
 
@@ -83,7 +85,7 @@ def _convolve(x: np.ndarray, w: np.ndarray, b, geom: Geom, out_sp=None) -> np.nd
     def run(blocks):  # one thread's samples, with its own columns buffer
         nb = _largest(blocks)
         buf = lay.new_columns(nb, g, C, b is not None, x.dtype)
-        tmp = np.empty((nb,) + out.shape[1:], out.dtype) if len(mats) > 1 else None
+        tmp = np.empty_like(out, shape=(nb,) + out.shape[1:]) if len(mats) > 1 else None
         for n0, n1 in blocks:
             cols = buf[:n1 - n0]
             lay.fill(cols, x[n0:n1])
@@ -126,7 +128,7 @@ def _weight_grad_taps(x: np.ndarray, y: np.ndarray, geom: Geom, kernel: tuple) -
     acc = _total(accs, (M, g, K, O // g), dtype)
     # (M, g, taps, C/g, O/g) -> (g, O/g, C/g, M, taps) = (O, C/g, *kernel)
     acc = acc.reshape(M, g, lay.taps, C // g, O // g).transpose(1, 4, 3, 0, 2)
-    return np.ascontiguousarray(acc).reshape((O, C // g) + kernel)
+    return ascontiguous(acc).reshape((O, C // g) + kernel)
 
 
 def _transposed_as_convolution(geom: Geom, kernel: tuple, in_sp: tuple, size: tuple):
@@ -168,6 +170,8 @@ class Convolution(Primitive):
     def forward(ctx, x, w, b, geom, out_sp=None):
         ctx.save_for_backward(x, w)
         ctx.geom = geom
+        if type(x) is not np.ndarray:  # a device array
+            return _device.convolve(x, w, b, geom, out_sp)
         return _convolve(x, w, b, geom, out_sp)
 
     @staticmethod
@@ -179,7 +183,7 @@ class Convolution(Primitive):
         # both start from the same packed copy of grad, unless the weight gradient runs on
         # Taps (which reads grad as it is)
         taps = Taps.fits(x.shape[2:], ctx.geom, grad.shape[2:])
-        if need_x and need_w and not taps:
+        if need_x and need_w and not taps and type(grad._data) is np.ndarray:
             lay = Windows.of(x.shape[2:], w.shape[2:], ctx.geom, grad.shape[2:])
             packed = lay.pack(grad._data)
         if need_x:
@@ -203,6 +207,8 @@ class ConvTransposeData(Primitive):
     def forward(ctx, y, w, b, geom, size, packed=None):
         ctx.save_for_backward(y, w)
         ctx.geom = geom
+        if type(y) is not np.ndarray:  # a device array
+            return _device.transpose_data(y, w, b, geom, size)
         # As a convolution (on Taps: no col2im), when its matmuls have rows enough to run
         # well (see _TRANSPOSED_ROWS).
         flipped = (_transposed_as_convolution(geom, w.shape[2:], y.shape[2:], size)
@@ -215,7 +221,7 @@ class ConvTransposeData(Primitive):
         # each group's weight as (columns, O/g); a column is (offset, channel) in the flat
         # layout (see add_cols), (channel, offset) for col2im
         wt = w.reshape(g, Og, Cg, kk).transpose((0, 3, 2, 1) if lay.flat else (0, 2, 3, 1))
-        wt = np.ascontiguousarray(wt).reshape(g, Cg * kk, Og)
+        wt = ascontiguous(wt).reshape(g, Cg * kk, Og)
         yp = lay.pack(y) if packed is None else packed
         dtype = np.result_type(y, w)
         out = np.empty((N, C) + tuple(size), dtype)
@@ -262,6 +268,8 @@ class ConvWeightGrad(Primitive):
     def forward(ctx, x, y, geom, kernel, packed=None):
         ctx.save_for_backward(x, y)
         ctx.geom = geom
+        if type(x) is not np.ndarray:  # a device array
+            return _device.weight_grad(x, y, geom, tuple(kernel))
         g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
         if Taps.fits(x.shape[2:], geom, y.shape[2:]):
             return _weight_grad_taps(x, y, geom, tuple(kernel))
@@ -286,7 +294,7 @@ class ConvWeightGrad(Primitive):
 
         accs = parallel_chunks(lay.blocks(N, C, x.itemsize, num_threads()), run)
         acc = _total(accs, (g, ckk, O // g), dtype)
-        return np.ascontiguousarray(acc.transpose(0, 2, 1)).reshape((O, C // g) + tuple(kernel))
+        return ascontiguous(acc.transpose(0, 2, 1)).reshape((O, C // g) + tuple(kernel))
 
     @staticmethod
     def backward(ctx, grad):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_array
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.binary import where
 from ..indexing.scatter import gather
@@ -26,7 +27,7 @@ _NEG = -1e30  # "log 0" for unreachable states (see the module docstring)
 
 
 def _lengths(values, n: int, what: str) -> np.ndarray:
-    out = values._data if isinstance(values, Tensor) else np.asarray(values)
+    out = values._data if isinstance(values, Tensor) else as_array(values)
     out = out.astype(np.int64).reshape(-1)
     if out.size != n:
         raise RuntimeError(f"ctc_loss: Expected {what} to have size {n}, but got {out.size}")

@@ -11,9 +11,10 @@ import math
 
 import numpy as np
 
+from ...backend import as_array
 from .. import autocast
 from ...autograd.function import Primitive
-from ...random import default_generator
+from ...random import rng
 from .. import inplace as _inplace
 from .._arguments import Tensor, as_tensor_arg
 from .activation import softmax
@@ -35,12 +36,13 @@ def _check_p(p: float) -> None:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _keep_mask(shape: tuple, p: float, dtype) -> Tensor:
-    """1/(1-p) where kept, 0 where dropped (the scaled mask), as a constant tensor."""
+def _keep_mask(shape: tuple, p: float, like: np.ndarray) -> Tensor:
+    """1/(1-p) where kept, 0 where dropped (the scaled mask), as a constant tensor of
+    ``like``'s dtype, drawn on its device."""
     if p == 1.0:
-        return Tensor._make(np.zeros(shape, dtype))
-    keep = default_generator.rng.random(shape) >= p
-    return Tensor._make((keep * (1.0 / (1.0 - p))).astype(dtype))
+        return Tensor._make(np.zeros_like(like, shape=shape))
+    keep = rng(None, like).random(shape) >= p
+    return Tensor._make((keep * (1.0 / (1.0 - p))).astype(like.dtype))
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -50,7 +52,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     _check_p(p)
     if not training or p == 0.0:
         return input
-    out = input * _keep_mask(tuple(input.shape), p, input._data.dtype)
+    out = input * _keep_mask(tuple(input.shape), p, input._data)
     return out
 
 
@@ -62,7 +64,7 @@ def _channel_dropout(input, p: float, training: bool, inplace: bool, spatial: in
         return input
     batched = input.ndim == spatial + 2
     shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
-    out = input * _keep_mask(shape, p, input._data.dtype)
+    out = input * _keep_mask(shape, p, input._data)
     return out
 
 
@@ -87,7 +89,7 @@ def _alpha_dropout(input, p: float, training: bool, mask_shape: tuple) -> Tensor
     if not training or p == 0.0:
         return input
     alpha_p = -1.7580993408473766
-    keep = default_generator.rng.random(mask_shape) >= p
+    keep = rng(None, input._data).random(mask_shape) >= p
     a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
     b = -a * alpha_p * p
     dt = input._data.dtype
@@ -129,7 +131,7 @@ class Embedding(Primitive):
     @staticmethod
     def backward(ctx, grad):
         if ctx.padding_idx is not None:
-            keep = Tensor._make(np.asarray(ctx.indices != ctx.padding_idx)[..., None])
+            keep = Tensor._make(as_array(ctx.indices != ctx.padding_idx)[..., None])
             grad = where(keep, grad, 0.0)
         return IndexAdd.apply(grad, key=(ctx.indices,), shape=ctx.shape), None, None
 
@@ -188,7 +190,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
         if attn_mask is not None:
             raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be "
                                "set when is_causal=True")
-        causal = Tensor._make(np.tril(np.ones((L, S), bool)))
+        causal = Tensor._make(np.tril(np.ones_like(scores._data, bool, shape=(L, S))))
         scores = where(causal, scores, -math.inf)
     if attn_mask is not None:
         if attn_mask._data.dtype.kind == "b":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import array_module
 from .._arguments import Tensor, as_tensor_arg
 from ..creation.factories import zeros
 from ..indexing.indexing import index_add
@@ -29,7 +30,8 @@ def _bags(op: str, input: Tensor, offsets, include_last_offset: bool) -> tuple:
                              "is a mini-batch of fixed length sequences. However, found offsets "
                              f"of type {type(offsets).__name__}")
         n_bags, length = idx.shape
-        return idx.reshape(-1), np.repeat(np.arange(n_bags), length), n_bags
+        xp = array_module(idx)
+        return idx.reshape(-1), xp.repeat(xp.arange(n_bags), length), n_bags
     if input.ndim != 1:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
                          f"{input.ndim}")
@@ -43,11 +45,12 @@ def _bags(op: str, input: Tensor, offsets, include_last_offset: bool) -> tuple:
     if include_last_offset:
         ends, starts = starts[1:], starts[:-1]
     else:
-        ends = np.append(starts[1:], idx.size)
+        ends = np.concatenate([starts[1:], np.full_like(starts, idx.size, shape=(1,))])
     if starts.size and (np.any(ends < starts) or ends[-1] > idx.size):
         raise RuntimeError(f"{op}: offsets must be non-decreasing and at most the number of "
                            f"indices ({idx.size})")
-    bag = np.repeat(np.arange(starts.size), ends - starts)
+    xp = array_module(starts)
+    bag = xp.repeat(xp.arange(starts.size), ends - starts)
     return idx[:bag.size], bag, starts.size
 
 
@@ -72,7 +75,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float =
                              f"is not None, then it must have the same shape as the input "
                              f"({tuple(input.shape)})")
     flat, bag, n_bags = _bags(op, input, offsets, include_last_offset)
-    keep = np.ones(flat.shape, bool)
+    keep = np.ones_like(flat, bool)
     if padding_idx is not None:
         pad = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
         keep = flat != pad

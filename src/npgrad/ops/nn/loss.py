@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from ...backend import array_module, as_array
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
@@ -143,7 +144,7 @@ def _targets(input: np.ndarray, target: np.ndarray, weight, ignore_index: int, o
         raise IndexError(f"{op}: Target {t[valid][(t[valid] < 0) | (t[valid] >= n_classes)][0]}"
                          f" is out of bounds for {n_classes} classes")
     t = np.where(valid, t, 0)
-    w = np.ones(n_classes, input.dtype) if weight is None else \
+    w = np.ones_like(input, shape=(n_classes,)) if weight is None else \
         weight.reshape(-1).astype(input.dtype)
     return t, valid, w, w[t] * valid
 
@@ -167,7 +168,8 @@ class CrossEntropy(Primitive):
             logp -= np.log(_rowops.sum_last(np.exp(logp)))
             ctx.logp = logp  # backward's softmax is exp(logp)
         m, c = rows.shape
-        nll = -logp[np.arange(m), t] * wt
+        rows_ = array_module(logp).arange(m)
+        nll = -logp[rows_, t] * wt
         smooth = -(logp * w).sum(axis=1) * valid if smoothing else 0.0
         if reduction == "mean":
             # As PyTorch: each term over the targets' total weight, so a total of 0 (every
@@ -178,11 +180,12 @@ class CrossEntropy(Primitive):
                 out = (1 - smoothing) * (nll.sum() / denom)
                 if smoothing:
                     out = out + smoothing / c * (np.sum(smooth) / denom)
-                nll_coef = np.full(m, (1 - smoothing) / denom, x.dtype)
-                sm_coef = np.full(m, smoothing / c / denom if smoothing else 0.0, x.dtype)
+                nll_coef = np.full_like(x, (1 - smoothing) / denom, shape=(m,))
+                sm_coef = np.full_like(x, smoothing / c / denom if smoothing else 0.0,
+                                       shape=(m,))
         else:
-            nll_coef = np.full(m, 1 - smoothing, x.dtype)
-            sm_coef = np.full(m, smoothing / c, x.dtype)
+            nll_coef = np.full_like(x, 1 - smoothing, shape=(m,))
+            sm_coef = np.full_like(x, smoothing / c, shape=(m,))
             per_row = (1 - smoothing) * nll + smoothing / c * smooth
             out = per_row.sum() if reduction == "sum" else per_row.reshape(
                 (x.shape[0],) + x.shape[2:] if x.ndim > 1 else ())
@@ -193,9 +196,9 @@ class CrossEntropy(Primitive):
             a = nll_coef * wt + sm_coef * w.sum()
             ctx.a = np.where(valid, a, 0).astype(x.dtype)
             b = sm_coef[:, None] * w
-            b[np.arange(m), t] += nll_coef * wt
+            b[array_module(b).arange(m), t] += nll_coef * wt
             ctx.b = np.where(valid[:, None], b, 0).astype(x.dtype)
-        return np.asarray(out, x.dtype)
+        return as_array(out, x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -512,7 +515,7 @@ def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:
     """``0.5 (log var + (input - target)**2 / var)`` (+ ``0.5 log 2 pi`` with ``full``)."""
     if isinstance(var, (int, float)):
-        var = Tensor._make(np.full(input.shape, float(var), input._data.dtype))
+        var = Tensor._make(np.full_like(input._data, float(var)))
     if tuple(var.shape) != tuple(input.shape):
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import array_module
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.pointwise import minimum
 from ..indexing.scatter import gather
@@ -54,7 +55,8 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
         hinge = hinge * hinge
     if weight is not None:
         hinge = hinge * as_tensor_arg(weight, op)[Tensor._make(labels)].unsqueeze(1)
-    others = Tensor._make((np.arange(c) != labels[:, None]).astype(x._data.dtype))
+    classes = array_module(labels).arange(c)
+    others = Tensor._make((classes != labels[:, None]).astype(x._data.dtype))
     loss = (hinge * others).sum(1) / c
     if input.ndim == 1:
         loss = loss.reshape(())
@@ -78,7 +80,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None,
     listed = np.cumprod(labels >= 0, axis=1).astype(bool)
     if ((labels >= c) & listed).any():
         raise RuntimeError(f"{op}: argument #2 'target' is out of range")
-    counts = np.zeros((n, c))
+    counts = np.zeros_like(labels, np.float64, shape=(n, c))
     np.add.at(counts, (np.nonzero(listed)[0], labels[listed]), 1)
     pair = counts[:, :, None] * (counts == 0)[:, None, :]  # (sample, target j, non-target i)
     hinge = relu(1 - x.unsqueeze(2) + x.unsqueeze(1))

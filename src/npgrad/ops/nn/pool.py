@@ -19,6 +19,7 @@ from math import prod
 
 import numpy as np
 
+from ...backend import array_module, as_array, ascontiguous, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
@@ -99,7 +100,7 @@ def _rows(win: np.ndarray, n: int) -> np.ndarray:
     """A window view ``(*lead, *out, *kernel)`` as a contiguous ``(prod(kernel), -1)`` array."""
     order = tuple(range(win.ndim - n, win.ndim)) + tuple(range(win.ndim - n))
     kk = prod(win.shape[win.ndim - n:])
-    return np.ascontiguousarray(win.transpose(order)).reshape(kk, win.size // max(kk, 1))
+    return ascontiguous(win.transpose(order)).reshape(kk, win.size // max(kk, 1))
 
 
 def _argmax_rows(rows: np.ndarray) -> tuple:
@@ -109,7 +110,7 @@ def _argmax_rows(rows: np.ndarray) -> tuple:
     # short axis is several times slower. Small offsets count in uint8 to save bandwidth.
     best = rows.max(axis=0)
     kind = np.uint8 if rows.shape[0] < 256 else np.int64
-    idx = np.zeros(best.shape, kind)
+    idx = np.zeros_like(best, kind)
     found = rows[0] == best
     hit = np.empty_like(found)
     for k in range(1, rows.shape[0]):
@@ -141,7 +142,8 @@ def _flat_index(positions: list, size: tuple) -> np.ndarray:
 def _global_index(idx: np.ndarray, n: int, plane: int) -> np.ndarray:
     rows = prod(idx.shape[:idx.ndim - n])
     per_row = idx.reshape(rows, idx.size // max(rows, 1))
-    return (np.arange(rows, dtype=np.int64)[:, None] * plane + per_row).ravel()
+    rows_ = array_module(idx).arange(rows, dtype=np.int64)
+    return (rows_[:, None] * plane + per_row).ravel()
 
 
 class PoolScatter(Primitive):
@@ -155,7 +157,7 @@ class PoolScatter(Primitive):
         if gidx is None:
             gidx = _global_index(idx, n, prod(shape[len(shape) - n:]))
         ctx.idx, ctx.n, ctx.unique, ctx.gidx = idx, n, unique, gidx
-        out = np.zeros(prod(shape), g.dtype)
+        out = np.zeros_like(g, shape=(prod(shape),))
         if unique:
             out[gidx] = g.ravel()
         else:
@@ -210,6 +212,8 @@ class MaxPool(Primitive):
         best, k = _argmax_rows(_rows(win, n))
         lead = x.shape[:x.ndim - n]
         shift, base, starts = _window_index(size, kernel, stride, padding, dilation, out_sp)
+        shift, base = on_device_of(shift, x), on_device_of(base, x)  # (made on the host)
+        starts = [on_device_of(st, x) for st in starts]
         idx = shift[k].reshape(lead + out_sp) + base
         if np.any(best == low):  # a window of -inf only: PyTorch points at its first element
             ks = np.unravel_index(k.reshape(lead + out_sp), kernel)
@@ -276,7 +280,7 @@ def _divisor(size, kernel, stride, padding, out_sp, count_include_pad, divisor_o
     """Each output's divisor, shaped to broadcast over ``out_sp``, as PyTorch counts it: the
     window clipped to the padded input, or to the input alone without ``count_include_pad``."""
     if divisor_override:
-        return np.asarray(int(divisor_override))
+        return as_array(int(divisor_override))
     n, div = len(size), np.ones((1,) * len(size), np.int64)
     for d, (L, k, s, p, o) in enumerate(zip(size, kernel, stride, padding, out_sp)):
         start = np.arange(o) * s - p
@@ -287,6 +291,7 @@ def _divisor(size, kernel, stride, padding, out_sp, count_include_pad, divisor_o
 
 
 def _divide(total: np.ndarray, div: np.ndarray) -> np.ndarray:
+    div = on_device_of(div, total)  # (the divisors are made on the host)
     if is_float_np(total.dtype):
         return (total / div).astype(total.dtype, copy=False)
     return (np.trunc(total / div)).astype(total.dtype)  # integers: C++'s truncating division

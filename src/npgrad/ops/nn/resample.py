@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import ascontiguous, on_device_of
 from ...autograd.function import Primitive
 
 
@@ -13,6 +14,7 @@ def apply_mats(x: np.ndarray, mats: tuple) -> np.ndarray:
     """Multiply the trailing ``len(mats)`` dims of ``x`` by one (out, in) matrix each."""
     n = len(mats)
     for i, m in enumerate(mats):
+        m = on_device_of(m, x)  # (the matrices are built on the host)
         axis = x.ndim - n + i
         if axis == x.ndim - 1:
             x = x @ m.T
@@ -20,7 +22,7 @@ def apply_mats(x: np.ndarray, mats: tuple) -> np.ndarray:
             x = m @ x
         else:
             x = np.moveaxis(m @ np.moveaxis(x, axis, -2), -2, axis)
-    return np.ascontiguousarray(x)
+    return ascontiguous(x)
 
 
 class Resample(Primitive):

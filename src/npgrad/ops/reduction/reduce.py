@@ -10,6 +10,7 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
+from ...backend import as_array, ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
@@ -155,7 +156,7 @@ class Prod(Primitive):
     def forward(ctx, a, dims, keepdim, dtype, name):
         dt = _dt.sum_dtype(a, dtype, "prod")
         ctx.in_shape, ctx.dims, ctx.keepdim, ctx.node_name = a.shape, dims, keepdim, name
-        out = np.asarray(np.prod(a, axis=dims, keepdims=keepdim, dtype=dt))
+        out = as_array(np.prod(a, axis=dims, keepdims=keepdim, dtype=dt))
         ctx.save_for_backward(a, out)
         return out
 
@@ -178,7 +179,7 @@ def _shifted(a: Tensor, dim: int, step: int) -> Tensor:
     pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
     index = np.broadcast_to(np.clip(pos - step, 0, n - 1), a.shape)
     free = Tensor._make(np.broadcast_to(pos == (0 if step > 0 else n - 1), a.shape))
-    return where(free, 1.0, TakeAlong.apply(a, index=np.ascontiguousarray(index), dim=dim,
+    return where(free, 1.0, TakeAlong.apply(a, index=ascontiguous(index), dim=dim,
                                             keepdim=True))
 
 
@@ -187,7 +188,7 @@ def prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     from exclusive cumulative products: no division, so exact with zeros and differentiable
     again."""
     if not dims or a.numel() == 0:
-        return Tensor._make(np.ones(a.shape, a._data.dtype)) if not dims else a
+        return Tensor._make(np.ones_like(a._data)) if not dims else a
     x = a.reshape(-1) if len(dims) > 1 else a
     d = 0 if len(dims) > 1 else dims[0]
     left = Cumprod.apply(_shifted(x, d, 1), dim=d, reverse=False)
@@ -249,7 +250,7 @@ class PutAlong(Primitive):
     def forward(ctx, g, index, dim, keepdim, shape):
         ctx.index, ctx.dim, ctx.keepdim = index, dim, keepdim
         g = g.reshape(index.shape) if (keepdim or not shape) else np.expand_dims(g, dim)
-        out = np.zeros(shape or (1,), g.dtype)
+        out = np.zeros_like(g, shape=shape or (1,))
         if index.shape[dim] == 1:  # one index per slice: no repeats, a plain write
             np.put_along_axis(out, index, g, dim)
         else:
@@ -301,7 +302,7 @@ class Extreme(Primitive):
     def forward(ctx, a, dims, keepdim, largest, name, nan_ties):
         ctx.dims, ctx.keepdim, ctx.in_shape, ctx.nan_ties = dims, keepdim, a.shape, nan_ties
         ctx.node_name = name
-        out = np.asarray((np.max if largest else np.min)(a, axis=dims, keepdims=keepdim))
+        out = as_array((np.max if largest else np.min)(a, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -395,11 +396,11 @@ def _argext(input, dim, keepdim: bool, largest: bool, op: str) -> Tensor:
         if a.size == 0:
             raise IndexError(f"{op}(): Expected reduction dim to be specified for "
                              f"input.numel() == 0.")
-        out = np.asarray(find(a.reshape(-1)))
+        out = as_array(find(a.reshape(-1)))
         return Tensor._make(out.reshape((1,) * a.ndim) if keepdim else out)
     d = index_dim(input, dim, op)
     out = find(a.reshape(a.shape or (1,)), axis=d, keepdims=keepdim)
-    return Tensor._make(np.asarray(out).reshape(() if a.ndim == 0 else out.shape))
+    return Tensor._make(as_array(out).reshape(() if a.ndim == 0 else out.shape))
 
 
 def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
@@ -424,7 +425,7 @@ def _logic(fn, input, dim, keepdim: bool, op: str) -> Tensor:
     dims = tuple(range(a.ndim)) if dim is None else norm_dims(dim, a.ndim, op)
     if not a.ndim:
         dims = ()
-    out = np.asarray(fn(a, axis=dims, keepdims=keepdim))
+    out = as_array(fn(a, axis=dims, keepdims=keepdim))
     return Tensor._make(out.astype(np.uint8) if a.dtype == np.uint8 else out)
 
 
@@ -442,7 +443,7 @@ def count_nonzero(input, dim=None) -> Tensor:
     """The number of nonzero elements over ``dim`` (all dims when None), as int64."""
     input = as_tensor_arg(input, "count_nonzero")
     dims = reduce_dims(dim, input.ndim, "count_nonzero")
-    return Tensor._make(np.asarray(np.sum(input._data != 0, axis=dims, dtype=np.int64)))
+    return Tensor._make(as_array(np.sum(input._data != 0, axis=dims, dtype=np.int64)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,7 +464,7 @@ class LogSumExp(Primitive):
         out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         if not keepdim:
             out = np.squeeze(out, dims)
-        out = np.asarray(out)
+        out = as_array(out)
         ctx.save_for_backward(a, out)
         return out
 

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ...backend import array_module, as_array, ascontiguous
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
@@ -145,7 +146,7 @@ def _gradient_1d(f: Tensor, x: np.ndarray, d: int, edge_order: int) -> Tensor:
     shape[d] = -1
 
     def coef(c):
-        return Tensor._make(np.asarray(c, f._data.dtype).reshape(shape))
+        return Tensor._make(as_array(c, f._data.dtype).reshape(shape))
 
     def part(start, length):
         return f.narrow(d, start, length)
@@ -223,7 +224,7 @@ def _scan(ufunc, a, dim: int, reverse: bool, dtype: np.dtype):
     out = ufunc.accumulate(np.flip(a, dim) if reverse else a, axis=dim, dtype=wide or dtype)
     if wide is not None:
         out = out.astype(dtype)
-    return np.ascontiguousarray(np.flip(out, dim)) if reverse else out
+    return ascontiguous(np.flip(out, dim)) if reverse else out
 
 
 class Cumsum(Primitive):
@@ -271,7 +272,7 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     if not np.any(x == 0):
         return later(grad * out) / a
     n = x.shape[dim]
-    pos = np.arange(n).reshape((n,) + (1,) * (x.ndim - dim - 1))
+    pos = array_module(x).arange(n).reshape((n,) + (1,) * (x.ndim - dim - 1))
     order = np.broadcast_to(n - 1 - pos if reverse else pos, x.shape)  # position in scan order
     first = np.min(np.where(x == 0, order, n), axis=dim, keepdims=True)
     before, at = Tensor._make(order < first), Tensor._make(order == first)

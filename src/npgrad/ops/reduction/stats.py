@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...backend import array_module, as_array, ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
@@ -53,7 +54,7 @@ class Var(Primitive):
         if std:
             ctx.node_name = "StdBackward0"
             out = np.sqrt(out)
-        out = np.asarray(out)
+        out = as_array(out)
         ctx.save_for_backward(a, out)
         return out
 
@@ -147,10 +148,10 @@ class Median(Extreme):
         ctx.nan_ties = True
         flat = a.reshape(-1)
         if flat.size == 0 or (is_float_np(a.dtype) and np.isnan(flat).any()):
-            out = np.asarray(np.nan).astype(a.dtype)  # empty integers: nan cast, as PyTorch
+            out = as_array(np.nan).astype(a.dtype)  # empty integers: nan cast, as PyTorch
         else:
             k = (flat.size - 1) // 2
-            out = np.asarray(np.partition(flat, k)[k])
+            out = as_array(np.partition(flat, k)[k])
         ctx.save_for_backward(a, out)
         return out
 
@@ -199,10 +200,10 @@ def _cum_extreme(input, dim: int, largest: bool, op: str):
     if is_float_np(a.dtype):
         hit |= np.isnan(a)
     n = a.shape[d]
-    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - d - 1))
+    pos = array_module(a).arange(n).reshape((n,) + (1,) * (a.ndim - d - 1))
     index = np.maximum.accumulate(np.where(hit, pos, 0), axis=d) if n else \
-        np.zeros(a.shape, np.int64)
-    index = np.ascontiguousarray(index, dtype=np.int64)
+        np.zeros_like(a, np.int64)
+    index = ascontiguous(index, dtype=np.int64)
     values = TakeAlong.apply(input, index=index, dim=d, keepdim=True,
                              name="CummaxBackward0" if largest else "CumminBackward0")
     return kind(values, Tensor._make(index))
@@ -262,7 +263,7 @@ def nanmedian(input, dim=None, keepdim: bool = False):
     if dim is None:
         flat = input.reshape(-1)
         if flat.shape[0] == 0:
-            return Tensor._make(np.asarray(np.nan, a.dtype)) if is_float_np(a.dtype) else \
+            return Tensor._make(as_array(np.nan, a.dtype)) if is_float_np(a.dtype) else \
                 flat.sum()
         idx = _nanmedian_index(flat._data, 0)
         return TakeAlong.apply(flat, index=idx, dim=0, keepdim=False,
@@ -304,7 +305,7 @@ def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool
         raise ValueError(f"{op}() interpolation must be one of linear, lower, higher, midpoint "
                          f"or nearest. Got {interpolation}")
     scalar_q = not isinstance(q, Tensor)
-    qa = np.asarray(q._data if isinstance(q, Tensor) else q, dtype=input._data.dtype)
+    qa = as_array(q._data if isinstance(q, Tensor) else q, dtype=input._data.dtype)
     if qa.ndim > 1:
         raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
     if np.any((qa < 0) | (qa > 1)):
@@ -327,7 +328,7 @@ def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool
     n = xs.shape[d]
     nan = np.isnan(xs._data)
     n_valid = (~nan).sum(axis=d, keepdims=True) if ignore_nan else \
-        np.full(nan.any(axis=d, keepdims=True).shape, n)
+        np.full_like(nan, n, np.int64, shape=nan.any(axis=d, keepdims=True).shape)
     qv = qa.reshape(-1)
     # positions (q, *slice dims with d kept as 1): rank = q * (n_valid - 1)
     # in the input's dtype, as PyTorch (0.4 * 5 is exactly 2 in float32, not in float64)
@@ -380,8 +381,8 @@ def mode(input, dim: int = -1, keepdim: bool = False):
     order = np.argsort(a1, axis=d, kind="stable")
     s = np.take_along_axis(a1, order, axis=d)
     n = s.shape[d]
-    pos = np.arange(n).reshape([-1 if k == d else 1 for k in range(s.ndim)])
-    start = np.ones(s.shape, bool)
+    pos = array_module(s).arange(n).reshape([-1 if k == d else 1 for k in range(s.ndim)])
+    start = np.ones_like(s, bool)
     if n > 1:
         # a run of equal values starts where the sorted value changes (nans equal each other)
         same = np.take(s, range(1, n), axis=d) == np.take(s, range(n - 1), axis=d)
@@ -435,7 +436,7 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
         aweights = _check_weights(aweights, "aweights", "f", "floating point", n_obs)
         w = aweights if w is None else w * aweights
     if w is None:
-        w_sum = Tensor._make(np.asarray(n_obs, x._data.dtype))
+        w_sum = Tensor._make(as_array(n_obs, x._data.dtype))
         avg = x.mean(1)
         norm = w_sum - correction
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import as_strided
 from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, int_arg, norm_dim
@@ -87,6 +88,8 @@ def diagonal_view(a: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
     if length:
         b = b[..., max(-offset, 0):, max(offset, 0):]
     step = b.strides[-2] + b.strides[-1]
+    if type(b) is not np.ndarray:
+        return as_strided(b, b.shape[:-2] + (length,), b.strides[:-2] + (step,))
     return np.lib.stride_tricks.as_strided(b, b.shape[:-2] + (length,), b.strides[:-2] + (step,),
                                            writeable=b.flags.writeable)
 
@@ -113,7 +116,7 @@ class DiagonalScatter(Primitive):
     @staticmethod
     def forward(ctx, g, shape, offset, dim1, dim2):
         ctx.args = dict(offset=offset, dim1=dim1, dim2=dim2)
-        out = np.zeros(shape, g.dtype)
+        out = np.zeros_like(g, shape=shape)
         diagonal_view(out, offset, dim1, dim2)[...] = g
         return out
 
@@ -183,7 +186,7 @@ def fill_diagonal(input, fill_value, wrap: bool = False) -> Tensor:
         raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
     if input.ndim > 2 and len(set(input.shape)) != 1:
         raise RuntimeError("fill_diagonal_: all dimensions of input must be of equal length")
-    mask = np.zeros(input.shape, bool)
+    mask = np.zeros_like(input._data, bool)
     np.fill_diagonal(mask, True, wrap=wrap)
     return where(Tensor._make(mask), fill_value, input).to(input.dtype)
 

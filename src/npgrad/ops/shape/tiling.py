@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from ...backend import array_module, as_array
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
 from ..indexing.indexing import getitem
@@ -76,14 +77,15 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         if (counts < 0).any():
             raise RuntimeError("repeat_interleave: repeats can not be negative")
         counts = counts.reshape(-1)
-        return Tensor._make(np.repeat(np.arange(counts.shape[0], dtype=np.int64), counts))
+        xp = array_module(counts)
+        return Tensor._make(xp.repeat(xp.arange(counts.shape[0], dtype=np.int64), counts))
     input = as_tensor_arg(input, "repeat_interleave")
     if dim is None:
         input, d = flatten(input), 0
     else:
         d = norm_dim(dim, input.ndim, "repeat_interleave")
     n = input._data.shape[d] if input.ndim else 1
-    counts = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
+    counts = repeats._data if isinstance(repeats, Tensor) else as_array(repeats)
     if counts.ndim > 1 or counts.dtype.kind not in "iu":
         raise RuntimeError("repeat_interleave: repeats must be an int or a 0-dim or 1-dim int "
                            "tensor")
@@ -93,7 +95,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
                            f"input.size({d}) = {n}")
     if (counts < 0).any():
         raise RuntimeError("repeat_interleave: Repeats must be non-negative")
-    idx = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(counts.reshape(-1), (n,)))
+    xp = array_module(counts)
+    idx = xp.repeat(xp.arange(n, dtype=np.int64), np.broadcast_to(counts.reshape(-1), (n,)))
     if output_size is not None and output_size != idx.shape[0]:
         raise RuntimeError(f"repeat_interleave: output_size ({output_size}) does not match the "
                            f"total of the repeats ({idx.shape[0]})")
@@ -235,7 +238,7 @@ class UnfoldAdjoint(Primitive):
         ctx.args = dict(dim=dim, size=size, step=step)
         if not shape:
             return g.reshape(())
-        out = np.zeros(shape, g.dtype)
+        out = np.zeros_like(g, shape=shape)
         count = g.shape[dim]
         lead = (slice(None),) * dim
         for k in range(size):  # one vectorised add per position inside the window
