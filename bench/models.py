@@ -81,7 +81,7 @@ def gpt(lib, vocab: int = 65, width: int = 128, layers: int = 4, heads: int = 4,
 
         def forward(self, idx):
             T = idx.shape[1]
-            x = self.tok(idx) + self.pos(lib.arange(T))
+            x = self.tok(idx) + self.pos(lib.arange(T, device=idx.device))
             return self.head(self.ln(self.blocks(x)))
 
     return GPT()

@@ -92,7 +92,7 @@ class GPT(nn.Module):
 
     def forward(self, idx, targets=None):
         T = idx.shape[1]
-        x = self.blocks(self.tok_emb(idx) + self.pos_emb(torch.arange(T)))
+        x = self.blocks(self.tok_emb(idx) + self.pos_emb(torch.arange(T, device=idx.device)))
         if targets is None:  # generating: only the last position's next-char logits are needed
             return self.head(self.ln_f(x[:, -1:])), None
         logits = self.head(self.ln_f(x))
@@ -118,20 +118,23 @@ class GPT(nn.Module):
 # Data, evaluation, training
 # ---------------------------------------------------------------------------------------------
 
-def get_batch(data, batch_size: int, context: int, generator=None):
-    """``batch_size`` random windows of the text and the same windows shifted by one."""
+def get_batch(data, batch_size: int, context: int, generator=None, device="cpu"):
+    """``batch_size`` random windows of the text and the same windows shifted by one, drawn
+    on the CPU (the same batches on every device) and moved to ``device``."""
     starts = torch.randint(len(data) - context - 1, (batch_size,), generator=generator)
     offsets = starts[:, None] + torch.arange(context + 1)
-    chunk = data[offsets]
+    chunk = data[offsets].to(device)
     return chunk[:, :-1], chunk[:, 1:]
 
 
 @torch.no_grad()
-def evaluate(model, data, batch_size: int, context: int, batches: int = 20) -> float:
+def evaluate(model, data, batch_size: int, context: int, batches: int = 20,
+             device="cpu") -> float:
     """Mean cross-entropy per character over ``batches`` fixed held-out batches."""
     model.eval()
     g = torch.Generator().manual_seed(1234)
-    losses = [model(*get_batch(data, batch_size, context, g))[1].item() for _ in range(batches)]
+    losses = [model(*get_batch(data, batch_size, context, g, device))[1].item()
+              for _ in range(batches)]
     model.train()
     return sum(losses) / len(losses)
 
@@ -172,9 +175,9 @@ def save_graph(path_stem: str, model, xb, yb) -> str:
 
 
 def sample(model, data: TinyShakespeare, prompt: str, chars: int, temperature: float,
-           top_k: int | None) -> str:
-    idx = data.encode(prompt or "\n")[None]
-    return data.decode(model.generate(idx, chars, temperature, top_k)[0])
+           top_k: int | None, device="cpu") -> str:
+    idx = data.encode(prompt or "\n")[None].to(device)
+    return data.decode(model.generate(idx, chars, temperature, top_k)[0].cpu())
 
 
 def make_progress(total: int, quiet: bool):
@@ -213,6 +216,8 @@ def main(argv=None) -> dict:
     p.add_argument("--sample", metavar="CHECKPOINT",
                    help="skip training: generate from a saved checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                   help="where the model trains: cpu, or cuda (a GPU through CuPy)")
     args = p.parse_args(argv)
     # launched on several processes (WORLD_SIZE > 1): data-parallel training
     parallel = int(os.environ.get("WORLD_SIZE", "1")) > 1 and not args.sample
@@ -227,13 +232,14 @@ def main(argv=None) -> dict:
         ckpt = torch.load(args.sample)
         model = GPT(data.vocab_size, **ckpt["config"])
         model.load_state_dict(ckpt["model"])
-        model.eval()
-        text = sample(model, data, args.prompt, args.chars, args.temperature, args.top_k)
+        model.to(args.device).eval()
+        text = sample(model, data, args.prompt, args.chars, args.temperature, args.top_k,
+                      args.device)
         print(text)
         return {"sample": text}
 
     config = dict(context=args.context, width=args.width, layers=args.layers, heads=args.heads)
-    model = GPT(data.vocab_size, **config)
+    model = GPT(data.vocab_size, **config).to(args.device)
     n_params = sum(p.numel() for p in model.parameters())
     say(f"GPT: {args.layers} layers, {args.heads} heads, width {args.width}, context "
           f"{args.context}: {n_params / 1e6:.2f}M parameters; {len(data.train_data):,} training "
@@ -251,7 +257,7 @@ def main(argv=None) -> dict:
     bar = make_progress(args.steps, args.quiet or rank > 0)
     start = time.perf_counter()
     for step in range(1, args.steps + 1):
-        xb, yb = get_batch(data.train_data, args.batch_size, args.context)
+        xb, yb = get_batch(data.train_data, args.batch_size, args.context, device=args.device)
         _, loss = net(xb, yb)
         optimizer.zero_grad()
         loss.backward()
@@ -263,7 +269,7 @@ def main(argv=None) -> dict:
         if rank == 0 and (step % eval_every == 0 or step == args.steps):
             val_steps.append(step)
             val_losses.append(evaluate(model, data.val_data, args.batch_size, args.context,
-                                       args.eval_batches))
+                                       args.eval_batches, args.device))
         if bar is not None:
             bar.update(1)
             post = {"loss": f"{train_losses[-1]:.3f}"}
@@ -293,7 +299,8 @@ def main(argv=None) -> dict:
     graph_path = save_graph(os.path.join(args.out, "graph"), model, xb, yb)
 
     model.eval()
-    text = sample(model, data, args.prompt, args.chars, args.temperature, args.top_k)
+    text = sample(model, data, args.prompt, args.chars, args.temperature, args.top_k,
+                  args.device)
     print("\n--- generated (temperature %.2g, top-k %s) ---\n%s\n---" % (
         args.temperature, args.top_k, text))
     print(f"\noutput folder: {os.path.abspath(args.out)}")
