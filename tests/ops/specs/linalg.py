@@ -11,11 +11,11 @@ BINARY = [[(3,), (3,)], [(2, 3), (3,)], [(2, 1, 4), (3, 1)], [(), (2, 2)], [(0, 
 
 
 def _wc(lib, x):
-    return x + x.shape[-1] * lib.eye(x.shape[-1], dtype=x.dtype)
+    return x + x.shape[-1] * lib.eye(x.shape[-1], dtype=x.dtype, device=x.device)
 
 
 def _spd(lib, x):
-    return x @ x.mT + x.shape[-1] * lib.eye(x.shape[-1], dtype=x.dtype)
+    return x @ x.mT + x.shape[-1] * lib.eye(x.shape[-1], dtype=x.dtype, device=x.device)
 
 
 def _eigh(lib, x, uplo="L"):

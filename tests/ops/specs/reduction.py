@@ -68,25 +68,25 @@ SPECS = [
     # -- nan-aware reductions ----------------------------------------------------------------
     OpSpec("nansum", lambda lib, x: (lib.nansum(x), x.nansum(1), x.nansum((0, 1), True)),
            [[(2, 3)], [(2, 3, 4)], [(0, 3)]], covers=("Tensor.nansum",)),
-    OpSpec("nansum-nan", lambda lib, x: (withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype))
+    OpSpec("nansum-nan", lambda lib, x: (withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype, device=x.device))
                                          .nansum(1)), [[(3, 4)]], gradcheck=False),
     OpSpec("nansum-int", lambda lib, x: lib.nansum(x, 0), [[I((3, 2))]], grad=False),
     OpSpec("nanmean", lambda lib, x: (lib.nanmean(x), x.nanmean(0), x.nanmean(-1, True)),
            [[(2, 3)], [(2, 3, 4)], [()]], covers=("Tensor.nanmean",)),
-    OpSpec("nanmean-nan", lambda lib, x: withnan(x, lib.tensor(SOME_NAN.array, dtype=x.dtype))
+    OpSpec("nanmean-nan", lambda lib, x: withnan(x, lib.tensor(SOME_NAN.array, dtype=x.dtype, device=x.device))
            .nanmean(1), [[(3, 4)]], gradcheck=False),
     OpSpec("nanmedian", lambda lib, x: (lib.nanmedian(x), *x.nanmedian(1), *x.nanmedian(0, True)),
            [[(3, 4)], [(2, 5)], [(1, 1)]], covers=("Tensor.nanmedian",), tie_breaking=True),
     OpSpec("nanmedian-nan",
-           lambda lib, x: (*withnan(x, lib.tensor(SOME_NAN.array, dtype=x.dtype)).nanmedian(1),
-                           withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype)).nanmedian()),
+           lambda lib, x: (*withnan(x, lib.tensor(SOME_NAN.array, dtype=x.dtype, device=x.device)).nanmedian(1),
+                           withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype, device=x.device)).nanmedian()),
            [[(3, 4)]], gradcheck=False, tie_breaking=True),
     OpSpec("aminmax", lambda lib, x: (*lib.aminmax(x), *x.aminmax(dim=1),
                                       *x.aminmax(dim=0, keepdim=True)),
            [[(2, 3)], [(3, 4)]], covers=("Tensor.aminmax",)),
     OpSpec("aminmax-0d", lambda lib, x: lib.aminmax(x), [[()]]),
     OpSpec("quantile", lambda lib, x: (lib.quantile(x, 0.3), x.quantile(0.5, dim=1),
-                                       x.quantile(lib.tensor([0.0, 0.25, 1.0], dtype=x.dtype),
+                                       x.quantile(lib.tensor([0.0, 0.25, 1.0], dtype=x.dtype, device=x.device),
                                                   dim=0, keepdim=True)),
            [[(3, 4)], [(5, 2)]], covers=("Tensor.quantile",)),
     OpSpec("quantile-interpolation",
@@ -94,13 +94,13 @@ SPECS = [
                                 for m in ("lower", "higher", "midpoint", "nearest")),
            [[(2, 6)], [(3, 5)]]),
     OpSpec("quantile-nan", lambda lib, x: lib.quantile(
-        withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype)), 0.6, dim=1), [[(3, 4)]],
+        withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype, device=x.device)), 0.6, dim=1), [[(3, 4)]],
            gradcheck=False),
     OpSpec("nanquantile", lambda lib, x: (lib.nanquantile(x, 0.3), x.nanquantile(0.7, 1)),
            [[(3, 4)], [(2, 5)]], covers=("Tensor.nanquantile",)),
     OpSpec("nanquantile-nan", lambda lib, x: lib.nanquantile(
-        withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype)),
-        lib.tensor([0.2, 0.5], dtype=x.dtype), dim=1), [[(3, 4)]], gradcheck=False),
+        withnan(x, lib.tensor(WITH_NAN.array, dtype=x.dtype, device=x.device)),
+        lib.tensor([0.2, 0.5], dtype=x.dtype, device=x.device), dim=1), [[(3, 4)]], gradcheck=False),
     OpSpec("mode", lambda lib, x: (*lib.mode(x), *x.mode(0, True)),
            [[A([[1.0, 2.0, 2.0, 3.0, 3.0, 1.0], [5.0, 5.0, 4.0, 4.0, 0.0, 0.0]])],
             [A([[2.0, 2.0, 1.0], [7.0, -1.0, 7.0], [0.5, 0.25, 0.25]])], [A([3.0])]],
@@ -143,7 +143,7 @@ SPECS = [
                                                       lib.cumulative_trapezoid(y, dx=2, dim=0)),
            [[(3, 4), (4,)], [(2, 5), (2, 5)]]),
     OpSpec("histogram", lambda lib, x, w: (*lib.histogram(x, 4), *x.histogram(
-        lib.tensor([-2.0, -0.5, 0.0, 3.0], dtype=x.dtype)), *lib.histogram(
+        lib.tensor([-2.0, -0.5, 0.0, 3.0], dtype=x.dtype, device=x.device)), *lib.histogram(
         x, 3, range=(-1.0, 1.0), weight=w, density=True)),
            [[(12,), F((12,), 0, 1, grad=False)], [(3, 4), F((3, 4), 0, 1, grad=False)]],
            grad=False, covers=("Tensor.histogram",)),

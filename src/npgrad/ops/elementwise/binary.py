@@ -168,7 +168,7 @@ class Remainder(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        if b.__class__ is np.ndarray:
+        if is_array(b):
             ctx.node_name = "RemainderBackward1"
         ctx.save_for_backward(a, b)
         return _apply_ufunc(np.remainder, "remainder", a, b)
@@ -192,20 +192,20 @@ class Pow(Primitive):
             if n is not None:  # a float array to a small power (x ** 2): no promotion needed
                 ctx.save_for_backward(a, b)  # (the output serves only d/d exponent)
                 return _power_by_products(a, n)
-        if b.__class__ is np.ndarray:
-            ctx.node_name = "PowBackward1" if a.__class__ is np.ndarray else "PowBackward2"
+        if is_array(b):
+            ctx.node_name = "PowBackward1" if is_array(a) else "PowBackward2"
         if _is_bool(a) and _is_bool(b):
             # PyTorch: bool ** True is the bool tensor, ** False all True; no bool kernel
-            if b.__class__ is not bool or a.__class__ is not np.ndarray:
+            if b.__class__ is not bool or not is_array(a):
                 raise NotImplementedError(f"pow: not implemented for 'Bool' operands "
                                           f"({describe(a, b)})")
             return a.copy() if b else np.ones_like(a)
         a2, b2 = _dt.promote_binary(a, b)
-        if b2.__class__ is not np.ndarray and a2.__class__ is np.ndarray \
+        if not is_array(b2) and is_array(a2) \
                 and a2.dtype.kind in "iu" and b2 < 0:
             raise RuntimeError("pow: integers to negative integer powers are not allowed "
                                f"({describe(a, b)})")
-        if b2.__class__ is np.ndarray and b2.dtype.kind == "i" and np.any(b2 < 0):
+        if is_array(b2) and b2.dtype.kind == "i" and np.any(b2 < 0):
             try:
                 return _int_pow_negative(ctx, a, b, a2, b2)
             except ValueError:
@@ -260,9 +260,9 @@ _PRODUCT_EXPONENTS = range(-2, 4)
 def _small_int_exponent(a, b) -> int | None:
     """The exponent as an int when ``a ** b`` is computed by products: ``a`` a float array
     and ``b`` a number (or 0-d array) whose value is in ``_PRODUCT_EXPONENTS``."""
-    if a.__class__ is not np.ndarray or a.dtype.kind != "f":
+    if not is_array(a) or a.dtype.kind != "f":
         return None
-    if b.__class__ is np.ndarray:
+    if is_array(b):
         if b.ndim != 0 or b.dtype.kind not in "iuf":
             return None
         b = b.item()
@@ -291,7 +291,7 @@ def _power_by_products(a: np.ndarray, n: int) -> np.ndarray:
 def _int_pow_negative(ctx, a, b, a2, b2):
     """Integer powers with negative exponent tensors, as PyTorch: 1/a**|b| truncated (1 for
     a = 1, +-1 for a = -1, else 0); NumPy refuses them."""
-    a2 = as_array(a2, b2.dtype) if a2.__class__ is not np.ndarray else a2
+    a2 = as_array(a2, b2.dtype) if not is_array(a2) else a2
     neg = b2 < 0
     out = np.power(a2, np.where(neg, 0, b2))
     sign = np.where(b2 % 2 == 0, 1, -1)

@@ -214,7 +214,7 @@ class Fmod(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        if b.__class__ is np.ndarray:
+        if is_array(b):
             ctx.node_name = "FmodBackward1"
         a2, b2 = _dt.promote_binary(a, b)
         if np.result_type(a2).kind in "iub":
@@ -271,7 +271,7 @@ class Lerp(Primitive):
 
     @staticmethod
     def forward(ctx, a, b, w):
-        if w.__class__ is np.ndarray:
+        if is_array(w):
             ctx.node_name = "LerpBackward1"
             ctx.save_for_backward(a, b, w)
             w = w.astype(a.dtype, copy=False)
@@ -362,9 +362,9 @@ class Xlogy(Primitive):
 
     @staticmethod
     def forward(ctx, x, y):
-        if x.__class__ is not np.ndarray:
+        if not is_array(x):
             ctx.node_name = "XlogyBackward1"
-        elif y.__class__ is not np.ndarray:
+        elif not is_array(y):
             ctx.node_name = "XlogyBackward2"
         ctx.save_for_backward(x, y)
         x2, y2 = _float_pair(x, y)
@@ -405,7 +405,7 @@ class Copysign(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        if b.__class__ is not np.ndarray:
+        if not is_array(b):
             ctx.node_name = "CopysignBackward1"
         a2, b2 = _float_pair(a, b)
         try:

@@ -124,7 +124,7 @@ fix = trunc
 def _classify(test, input, op: str, default: bool) -> Tensor:
     a = as_tensor_arg(input, op)._data
     if not is_float_np(a.dtype):  # integers and bools are always finite
-        return Tensor._make(np.full(a.shape, default))
+        return Tensor._make(np.full_like(a, default, bool))
     return Tensor._make(as_array(test(a)))
 
 

@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from ...backend import as_array, device_of, to_device
+from ...backend import as_array, device_of, is_array, to_device
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -343,7 +343,7 @@ class Clamp(Primitive):
     @classmethod
     def forward(cls, ctx, a, lo, hi):
         ctx.save_for_backward(a, lo, hi)
-        ctx.node_name = cls.names[all(x.__class__ is np.ndarray for x in (lo, hi)
+        ctx.node_name = cls.names[all(is_array(x) for x in (lo, hi)
                                       if x is not None)]
         dt = _dt.result_type(a, lo, hi)
         a, lo, hi = (_dt._cast(x, dt) if x is not None else None for x in (a, lo, hi))

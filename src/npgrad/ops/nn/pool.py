@@ -326,7 +326,8 @@ class AvgPoolAdjoint(Primitive):
         ctx.args = dict(kernel=kernel, stride=stride, pads=pads, out_sp=out_sp, div=div)
         lead = g.shape[:g.ndim - n]
         rows = prod(lead)
-        gd = (g / div).astype(g.dtype, copy=False).reshape((rows, 1) + (1,) * n + out_sp)
+        gd = (g / on_device_of(div, g)).astype(g.dtype, copy=False)
+        gd = gd.reshape((rows, 1) + (1,) * n + out_sp)
         cols = np.broadcast_to(gd, (rows, 1) + tuple(kernel) + tuple(out_sp))
         out = col2im(cols, tuple(size), Geom(stride, pads, (1,) * n))
         return out.reshape(lead + tuple(size))
