@@ -12,6 +12,7 @@ had in forward, and cast to that input's dtype.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import warnings
 
@@ -98,15 +99,39 @@ def _check_nan(node, grads) -> None:
                 f"Traceback of forward call that caused the error:\n{trace}")
 
 
-# Whether each pass running now (innermost last) accumulates into every leaf it reaches, as
-# ``backward()`` without ``inputs`` does: a reentrant checkpoint can only run inside such a pass
-_ACCUMULATING: list = []
+class _Pass:
+    """A backward pass running now: whether it accumulates into every leaf it reaches (as
+    ``backward()`` without ``inputs`` does: a reentrant checkpoint can only run inside such a
+    pass), and, once known, the nodes it visits and those it needs (for hooks that ask which
+    nodes will run, ``autograd.graph.register_multi_grad_hook``)."""
+
+    __slots__ = ("id", "accumulate", "order", "needed", "_nodes")
+    _count = 0
+
+    def __init__(self, accumulate: bool) -> None:
+        _Pass._count += 1
+        self.id, self.accumulate = _Pass._count, accumulate
+        self.order, self.needed, self._nodes = (), None, None
+
+    def will_run(self, node) -> bool:
+        """Whether ``node`` is reached by this pass and needed by its targets."""
+        if self._nodes is None:
+            self._nodes = set(self.order)
+        return node in self._nodes and (self.needed is None or node in self.needed)
+
+
+_PASSES: list = []  # the passes running now, innermost last
+
+
+def current_pass():
+    """The innermost backward pass running now, or None outside backward."""
+    return _PASSES[-1] if _PASSES else None
 
 
 def checkpoint_valid() -> bool:
     """Whether the backward pass running now is a plain ``backward()`` (PyTorch's
     ``torch.autograd._is_checkpoint_valid``): not ``autograd.grad`` nor ``inputs=``."""
-    return not _ACCUMULATING or _ACCUMULATING[-1]
+    return not _PASSES or _PASSES[-1].accumulate
 
 
 def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
@@ -117,16 +142,17 @@ def run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     paused = gc.isenabled()
     if paused:
         gc.disable()
-    _ACCUMULATING.append(accumulate)
+    this = _Pass(accumulate)
+    _PASSES.append(this)
     try:
-        return _run_backward(roots, retain_graph, create_graph, targets, accumulate)
+        return _run_backward(this, roots, retain_graph, create_graph, targets, accumulate)
     finally:
-        _ACCUMULATING.pop()
+        _PASSES.pop()
         if paused:
             gc.enable()
 
 
-def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
+def _run_backward(this: _Pass, roots, retain_graph: bool, create_graph: bool, targets=None,
                   accumulate: bool = True) -> dict:
     """Backpropagate ``roots`` (a list of ``((node, output_nr), grad)``).
 
@@ -141,8 +167,11 @@ def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     order = _postorder(list(buffers))
     target_nodes = {n for n, _ in targets} if targets is not None else None
     needed = _needed(order, target_nodes) if targets is not None else None
+    this.order, this.needed = order, needed
     captured: dict = {}
     run = _run_node_anomaly if ANOMALY.enabled else _run_node
+    if NODE_WRAPPERS:  # (the profiler times each node)
+        run = _wrapped(run)
     with set_grad_enabled(create_graph):
         for node in reversed(order):
             buf = buffers.pop(node, None)
@@ -174,6 +203,20 @@ def _run_backward(roots, retain_graph: bool, create_graph: bool, targets=None,
     return captured
 
 
+# Wrappers around each node's backward: ``wrapper(node, run)`` calls ``run()`` (the profiler's
+# timing); read once per pass, so an empty list costs nothing per node
+NODE_WRAPPERS: list = []
+
+
+def _wrapped(run):
+    def run_wrapped(node, buf, buffers, retain_graph: bool) -> None:
+        call = functools.partial(run, node, buf, buffers, retain_graph)
+        for wrapper in NODE_WRAPPERS:
+            call = functools.partial(wrapper, node, call)
+        call()
+    return run_wrapped
+
+
 def _run_node_anomaly(node, buf, buffers, retain_graph: bool) -> None:
     """Anomaly mode: an error in a node's backward also shows where forward created it."""
     try:
@@ -203,6 +246,8 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         if len(grads) < len(edges) or any(g is not None for g in grads[len(edges):]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                f"gradients (expected {len(edges)}, got {len(grads)})")
+    if node._post_hooks:
+        grads = _run_post_hooks(node, grads, buf)
     if ANOMALY.enabled and ANOMALY.check_nan:
         _check_nan(node, grads)
     i = -1  # (a counter, not enumerate: enumerate's nested tuples cost 3.5% of a backward)
@@ -228,9 +273,6 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         else:
             old = cbuf[nr]
             cbuf[nr] = g if old is None else _sum(old, g)
-    if node._post_hooks:
-        for hook in node._post_hooks:
-            hook(grads, tuple(buf))
     if not retain_graph and node._saved is not None:
         node._saved, node._freed = None, True  # (Function._release, inlined)
 
@@ -281,6 +323,21 @@ def _run_pre_hooks(node, buf) -> None:
     for nr, hooks in node._pre_hooks.items():
         if buf[nr] is not None:
             buf[nr] = _call_hooks(hooks, buf[nr])
+
+
+def _run_post_hooks(node, grads: tuple, buf) -> tuple:
+    """``node.register_hook(hook(grad_inputs, grad_outputs) -> tuple | None)``: a returned
+    tuple replaces the gradients the node passes on."""
+    for hook in list(node._post_hooks):
+        out = hook(grads, tuple(buf))
+        if out is not None:
+            out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+            if len(out) != len(grads):
+                name = getattr(hook, "__name__", type(hook).__name__)
+                raise RuntimeError(f"hook '{name}' has returned an incorrect number of values "
+                                   f"(got {len(out)}, but expected {len(grads)})")
+            grads = out
+    return grads
 
 
 def _run_node_pre_hooks(node, buf) -> None:
@@ -394,16 +451,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         allow_unused = materialize_grads
     if retain_graph is None:
         retain_graph = create_graph
-    single = isinstance(inputs, Tensor)
+    single = isinstance(inputs, Tensor) or hasattr(inputs, "output_nr")  # (or a GradientEdge)
     inputs = (inputs,) if single else tuple(inputs)
+    edges = []
     for i, t in enumerate(inputs):
+        if isinstance(t, tuple) and hasattr(t, "output_nr"):  # an autograd.graph.GradientEdge
+            edges.append((t[0], t[1]))
+            continue
         if not isinstance(t, Tensor):
             raise TypeError(f"grad: inputs[{i}] is a {type(t).__name__}, not a Tensor")
         if not t._rg:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad "
                                f"(inputs[{i}])")
+        edges.append(edge(t))
     roots = _roots(outputs, grad_outputs, "grad")
-    edges = [edge(t) for t in inputs]
     captured = run_backward(roots, retain_graph, create_graph, targets=set(edges),
                             accumulate=False)
     result = []
@@ -414,7 +475,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                 raise RuntimeError(f"One of the differentiated Tensors (inputs[{i}]) appears "
                                    "to not have been used in the graph. Set allow_unused=True "
                                    "if this is the desired behavior.")
-            if materialize_grads:
+            if materialize_grads and isinstance(t, Tensor):
                 g = Tensor._make(np.zeros_like(t._data))
         elif not create_graph:
             g = g.detach()

@@ -28,7 +28,7 @@ from ..dtypes import BF16_NP as _BF16, dtype as _Dtype, is_float_np as _is_float
 from ..dtypes import result_type as _result_type
 from ..tensor import _NUMBERS, Tensor, VersionCounter
 from .anomaly_mode import forward_trace
-from .grad_mode import ANOMALY, STATE, no_grad
+from .grad_mode import ANOMALY, SAVED_HOOKS, STATE, no_grad
 
 
 _FREED_MSG = (
@@ -59,8 +59,17 @@ class Node:
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
         return type(self).__name__
 
+    @property
+    def metadata(self) -> dict:
+        """A dict for any data the user wants to keep on the node (empty at first)."""
+        meta = self.__dict__.get("_metadata")
+        if meta is None:
+            meta = self._metadata = {}
+        return meta
+
     def register_hook(self, hook):
-        """Register ``hook(grad_inputs, grad_outputs)``, called after this node's backward."""
+        """Register ``hook(grad_inputs, grad_outputs) -> tuple | None``, called after this
+        node's backward; a returned tuple replaces ``grad_inputs``."""
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(hook)
@@ -213,9 +222,14 @@ class Function(Node):
     #           tensor's counter, once made, is never replaced, so the number suffices);
     #   kind 1, one of our outputs, kept as (array, output_nr) so that the node does not keep
     #           its output Tensor alive (no reference cycle), checked against its counter;
-    #   kind 2, anything else (a Tensor among them is checked like an input).
+    #   kind 2, anything else (a Tensor among them is checked like an input);
+    #   kind 3, what a ``saved_tensors_hooks`` pack hook returned: (3, packed, unpack hook,
+    #           (grad_fn or None for this node, output_nr, leaf's AccumulateGrad, requires
+    #           grad)); not version-checked, as in PyTorch (the tensor may live elsewhere).
     def _unpack(self, entry):
         kind, obj, vc, version = entry
+        if kind == 3:
+            return _unpack_hooked(self, entry)
         if kind == 1:  # one of our own outputs: rebuild it, without keeping a cycle alive
             if vc.v != version:
                 raise RuntimeError(_modified_message(self, entry))
@@ -274,6 +288,8 @@ class Function(Node):
             else:
                 saved.append(self._save_other(obj, outputs))
         self._saved = saved
+        if SAVED_HOOKS.stack:
+            _pack_saved(self)
 
     @staticmethod
     def _save_other(obj, outputs) -> tuple:
@@ -627,6 +643,48 @@ class Primitive(Function):
         return _apply_any(cls, args, kwargs)
 
 
+# ---------------------------------------------------------------------------------------------
+# Dispatch wrappers: forward-mode AD and the profiler see every op call. While none is set,
+# ops run exactly as above (nothing on their path checks for wrappers); setting one replaces
+# the ``apply`` entry points of Primitive and Function by ``_dispatch``, which calls the
+# wrappers (first added, outermost) around the plain ``apply``.
+# ---------------------------------------------------------------------------------------------
+
+_WRAPPERS: list = []
+_PLAIN_PRIMITIVE = Primitive.__dict__["apply"].__func__
+_PLAIN_FUNCTION = Function.__dict__["apply"].__func__
+_ENTRY_POINTS = ((Primitive, "apply"), (Primitive, "_apply1"), (Primitive, "_apply2"),
+                 (Function, "apply"))
+_PLAIN_ENTRIES = {(c, n): c.__dict__[n] for c, n in _ENTRY_POINTS}
+
+
+def add_dispatch_wrapper(wrapper) -> None:
+    """Route every op through ``wrapper(cls, args, kwargs, call)``, which returns the op's
+    result; ``call(args, kwargs)`` runs the op (and the wrappers added after this one)."""
+    _WRAPPERS.append(wrapper)
+    for c, n in _ENTRY_POINTS:
+        setattr(c, n, classmethod(_dispatch))
+
+
+def remove_dispatch_wrapper(wrapper) -> None:
+    """Undo :func:`add_dispatch_wrapper`; with no wrapper left, ops take their plain path."""
+    _WRAPPERS.remove(wrapper)
+    if not _WRAPPERS:
+        for (c, n), entry in _PLAIN_ENTRIES.items():
+            setattr(c, n, entry)
+
+
+def _dispatch(cls, *args, **kwargs):
+    plain = _PLAIN_PRIMITIVE if issubclass(cls, Primitive) else _PLAIN_FUNCTION
+    wrappers = tuple(_WRAPPERS)
+
+    def run(i, a, k):
+        if i == len(wrappers):
+            return plain(cls, *a, **k)
+        return wrappers[i](cls, a, k, lambda a2, k2: run(i + 1, a2, k2))
+    return run(0, args, kwargs)
+
+
 def _wrap_plain(cls, out, args, kwargs):
     """The Tensors of an op's forward result when no graph is recorded."""
     if out.__class__ is not tuple:
@@ -687,6 +745,60 @@ def _save_declared(ctx, args, out: Tensor) -> None:
         need_a, need_b = ctx.needs_input_grad
         ctx._saved = [_input_entry(a) if need_b else _SAVED_NONE,
                       _input_entry(b) if need_a or saves == "quotient" else _SAVED_NONE]
+    if SAVED_HOOKS.stack:
+        _pack_saved(ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved-tensor hooks (autograd.graph.saved_tensors_hooks): the innermost pack hook sees each
+# saved tensor when the op records, and its unpack hook gives it back to saved_tensors. As in
+# PyTorch, what unpack returns is re-attached to the saved tensor's place in the graph (same
+# grad_fn, or the same leaf's accumulator) so double backward still reaches the inputs.
+# ---------------------------------------------------------------------------------------------
+
+def _pack_saved(node) -> None:
+    """Replace the node's saved tensors by what the innermost pack hook makes of them."""
+    pack, unpack = SAVED_HOOKS.stack[-1]
+    packed = []
+    with no_grad():  # (PyTorch runs pack hooks with grad mode off)
+        for entry in node._saved:
+            kind, obj = entry[0], entry[1]
+            if kind == 1:
+                t = Tensor._make_result(obj[0], node, obj[1], entry[2])
+                info = (None, obj[1], None, True)
+            elif isinstance(obj, Tensor):
+                info = (obj.grad_fn, obj._output_nr,
+                        edge(obj)[0] if obj._rg and obj.grad_fn is None else None, obj._rg)
+                t = obj
+            elif obj.__class__ is np.ndarray:  # an intermediate array forward saved
+                t, info = Tensor._make(obj), (None, 0, None, False)
+            else:  # None, a number or another constant: not a tensor, not packed
+                packed.append(entry)
+                continue
+            packed.append((3, pack(t), unpack, info))
+    node._saved = packed
+
+
+def _unpack_hooked(node, entry) -> Tensor:
+    """A saved tensor given back by its unpack hook, in its place in the graph."""
+    _, packed, unpack, (grad_fn, output_nr, acc, requires_grad) = entry
+    t = unpack(packed)
+    if not isinstance(t, Tensor):
+        raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                        f"result of type {type(t).__name__}")
+    if not requires_grad:
+        return t
+    if grad_fn is None and acc is None:
+        grad_fn = node  # one of the node's own outputs
+    if t._rg and (t.grad_fn is grad_fn if acc is None else edge(t)[0] is acc):
+        return t  # already in its place (a pack hook that keeps the tensor itself)
+    out = Tensor._make(t._data)
+    out._rg = True
+    if acc is None:
+        out.grad_fn, out._output_nr = grad_fn, output_nr
+    else:  # a leaf: a new leaf that accumulates into the same one, as PyTorch's
+        out._acc = weakref.ref(acc)
+    return out
 
 
 def _input_entry(x) -> tuple:

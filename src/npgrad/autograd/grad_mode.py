@@ -33,6 +33,23 @@ class _Anomaly:
 ANOMALY = _Anomaly()
 
 
+class _SavedHooks:
+    """``autograd.graph.saved_tensors_hooks``' state: ``stack`` holds the ``(pack, unpack)``
+    pairs entered (innermost last; only it applies), ``disabled`` the error message of an
+    active ``disable_saved_tensors_hooks``. Process-wide, unlike PyTorch's per-thread stack:
+    every op that saves a tensor reads it, and a plain object is read faster than a
+    thread-local one (as ``ANOMALY``)."""
+
+    __slots__ = ("stack", "disabled")
+
+    def __init__(self) -> None:
+        self.stack: list = []
+        self.disabled: str | None = None
+
+
+SAVED_HOOKS = _SavedHooks()
+
+
 def is_grad_enabled() -> bool:
     """True when operations record a graph for autograd."""
     return STATE.enabled
@@ -170,3 +187,83 @@ class set_grad_enabled(_GradMode):
 def is_inference_mode_enabled() -> builtins.bool:
     """False: ``inference_mode`` is ``no_grad`` in npgrad and is not tracked separately."""
     return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine settings that npgrad's single-threaded, NumPy-only engine accepts but does not need
+# ---------------------------------------------------------------------------------------------
+
+class _EngineFlags(threading.local):
+    multithreading = True
+    grad_layout_enforced = True
+
+
+_ENGINE_FLAGS = _EngineFlags()
+
+
+class _FlagSetter:
+    """Base of PyTorch's flag-setting context managers (``set_multithreading_enabled``...):
+    the flag changes as soon as the object is made, ``with`` restores the old value on exit,
+    and as a decorator each call runs under a fresh copy (PyTorch's behaviour, quirks kept)."""
+
+    _flag = ""
+
+    def __init__(self, mode: builtins.bool) -> None:
+        self.prev = getattr(_ENGINE_FLAGS, self._flag)
+        setattr(_ENGINE_FLAGS, self._flag, builtins.bool(mode))
+        self.mode = mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        setattr(_ENGINE_FLAGS, self._flag, self.prev)
+
+    def clone(self):
+        """A copy of this context manager (made anew, so it sets the flag again)."""
+        return self.__class__(self.mode)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class set_multithreading_enabled(_FlagSetter):
+    """Enable or disable multithreaded backward (a function, context manager or decorator).
+
+    npgrad's backward always runs on the calling thread, so the flag is only recorded and
+    reported by :func:`is_multithreading_enabled`."""
+
+    _flag = "multithreading"
+
+
+def is_multithreading_enabled() -> builtins.bool:
+    """Whether multithreaded backward is enabled (see :class:`set_multithreading_enabled`)."""
+    return _ENGINE_FLAGS.multithreading
+
+
+class enforce_grad_layout_policy(_FlagSetter):
+    """Whether accumulated gradients must follow their parameter's memory layout.
+
+    npgrad makes every accumulated gradient a new C-contiguous array (its parameters are
+    C-contiguous too), so the flag is only recorded."""
+
+    _flag = "grad_layout_enforced"
+
+    def __init__(self, enable: builtins.bool = True) -> None:
+        super().__init__(enable)
+
+    def __call__(self, fn):
+        setattr(_ENGINE_FLAGS, self._flag, self.prev)  # (as a decorator: no change now)
+        return super().__call__(fn)
+
+
+def is_view_replay_enabled() -> builtins.bool:
+    """True: after an in-place change to a view, npgrad always recomputes the view by
+    replaying the ops that made it (its grad_fn is then e.g. ``SliceBackward0``), which is
+    what PyTorch does only with view replay enabled (its default is ``AsStridedBackward0``,
+    and this returns False there)."""
+    return True
