@@ -200,16 +200,16 @@ NOT_YET: dict[str, frozenset] = {
         affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
         detach_copy diagonal_copy distributions embedding_bag embedding_renorm_
-        empty_permuted expand_copy from_dlpack from_file func functional geqrf
+        empty_permuted expand_copy from_dlpack from_file functional geqrf
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         histogramdd igamma igammac is_distributed legacy_contiguous_format library
         lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
         native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
-        orgqr ormqr pca_lowrank permute_copy profiler quasirandom rnn_relu rnn_tanh
+        orgqr ormqr pca_lowrank permute_copy quasirandom rnn_relu rnn_tanh
         segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
         slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
         thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
-        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy vmap
+        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy
     """),
     "Tensor": _words("""
         as_strided_ as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
@@ -236,9 +236,7 @@ NOT_YET: dict[str, frozenset] = {
         shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
         shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
         spherical_bessel_j0 zeta"""),
-    "autograd": _words("""
-        enforce_grad_layout_policy forward_ad functional graph is_multithreading_enabled
-        is_view_replay_enabled profiler profiler_util set_multithreading_enabled"""),
+    "autograd": _words(""),
     "utils.data": _words("""
         ChainDataset StackDataset
     """),

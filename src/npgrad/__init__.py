@@ -105,6 +105,8 @@ from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401
 from . import hub, jit, onnx  # noqa: E402,F401
+from . import func, profiler  # noqa: E402,F401
+from .func import vmap  # noqa: E402,F401
 from ._tensortype import (BFloat16Tensor, BoolTensor,  # noqa: E402,F401
                           ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                           LongTensor, ShortTensor)

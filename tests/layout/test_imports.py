@@ -33,7 +33,7 @@ LAYERS = [
     ["npgrad._tensor_methods", "npgrad._tensortype", "npgrad.nn", "npgrad.optim", "npgrad.utils",
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
      "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed",
-     "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu"],
+     "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",

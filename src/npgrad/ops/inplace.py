@@ -17,6 +17,7 @@ import sys
 
 import numpy as np
 
+from ..autograd import forward_ad as _fwad
 from ..backend import as_array
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.function import Primitive
@@ -64,6 +65,8 @@ def commit(t: Tensor, result: Tensor, op: str, any_cast: bool = False) -> Tensor
                                "read-only (an expanded view, where more than one element "
                                "refers to the same memory location); clone it first") from None
     t._bump()
+    if _fwad._ACTIVE and result is not t:  # forward AD: t's tangent is now the result's
+        _fwad.set_tangent(t, _fwad.tangent_of(result))
     if not STATE.enabled:
         return t
     node = result.grad_fn
@@ -142,6 +145,8 @@ def apply_(t: Tensor, fn, *args, **kwargs) -> Tensor:
     # stay t, so backward reports them as modified, as in PyTorch.
     old = Tensor._make(t._data)
     old.grad_fn, old._output_nr, old._rg = t.grad_fn, t._output_nr, t._rg
+    if _fwad._ACTIVE and "_fw" in t.__dict__:  # (forward AD: the old value's tangent)
+        old._fw = t._fw
     result = fn(old, *args, **kwargs)
     if sys.getrefcount(old) > 2:  # referenced by more than `old` and the call's argument
         old._data = old._data.copy()

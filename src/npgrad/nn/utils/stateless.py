@@ -50,6 +50,13 @@ def functional_call(module: Module, parameters_and_buffers: dict, args=None, kwa
     warnings.warn("This API is deprecated as of PyTorch 2.0 and will be removed in a future "
                   "version of PyTorch. Please use torch.func.functional_call instead which is "
                   "a drop-in replacement.", FutureWarning, stacklevel=2)
+    return call_with(module, parameters_and_buffers, args, kwargs, tie_weights=tie_weights,
+                     strict=strict)
+
+
+def call_with(module: Module, parameters_and_buffers: dict, args=None, kwargs=None, *,
+              tie_weights: bool = True, strict: bool = False):
+    """``functional_call`` without its deprecation warning (``torch.func.functional_call``)."""
     values = dict(parameters_and_buffers)
     if strict:
         known = [n for n, _ in module.named_parameters()] + [n for n, _ in module.named_buffers()]
