@@ -193,6 +193,9 @@ def _propagate(cls, args, kwargs, call):
     for o, t in zip(outs, results):
         if t is not None:
             set_tangent(o, t)
+    if record and node._saved:  # outputs the node saved are rebuilt: they need the tangents
+        node._fw_out = {o._output_nr: o._fw for o in outs
+                        if isinstance(o, Tensor) and o.grad_fn is node and "_fw" in o.__dict__}
     return out
 
 

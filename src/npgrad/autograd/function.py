@@ -153,6 +153,7 @@ class Function(Node):
     _trace = None            # forward stack, recorded in anomaly mode
     _non_diff = None         # ids of outputs marked non-differentiable
     _dirty = None            # ids of inputs marked dirty (modified in place by forward)
+    _fw_out = None           # forward AD: {output_nr: (level, tangent)} of saved outputs
     materialize_grads = True
     needs_input_grad: tuple = ()
 
@@ -234,7 +235,10 @@ class Function(Node):
             if vc.v != version:
                 raise RuntimeError(_modified_message(self, entry))
             arr, nr = obj
-            return Tensor._make_result(arr, self, nr, vc)
+            t = Tensor._make_result(arr, self, nr, vc)
+            if self._fw_out is not None and nr in self._fw_out:
+                t._fw = self._fw_out[nr]  # (its tangent, for forward AD through backward)
+            return t
         if isinstance(obj, Tensor):
             if obj._version != version:
                 raise RuntimeError(_modified_message(self, entry))

@@ -99,7 +99,8 @@ def _lift(x, connect: bool):
     if not isinstance(x, Tensor):
         return x
     if connect and (x.requires_grad or _fwad.tangent_of(x) is not None):
-        return x.view_as(x)
+        view = x.view_as(x)  # (keeps x's graph and tangent)
+        return view if view.requires_grad else view.requires_grad_(True)
     return x.detach().requires_grad_(True)
 
 
@@ -329,8 +330,12 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
             primal, tangent = _fwad.unpack_dual(o)
             primals_out.append(primal.view_as(primal) if primal is o else primal)
             tangents_out.append(tangent if tangent is not None else o.new_zeros(o.shape))
-    result = (_unflatten(primals_out, out_spec), _unflatten(tangents_out, out_spec))
-    return result + (aux,) if has_aux else result
+    # the transform's own graph (the stand-ins forward AD makes) is dropped unless the
+    # caller's tensors take part in a recorded graph
+    connect = _connected(flat_p + flat_t)
+    result = (_result(_unflatten(primals_out, out_spec), connect),
+              _result(_unflatten(tangents_out, out_spec), connect))
+    return result + (_result(aux, connect),) if has_aux else result
 
 
 def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *,
