@@ -49,6 +49,7 @@ class _Recorder:
         stack = self.stacks.setdefault(ident, [])
         if stack:
             stack[-1].append_cpu_child(event)
+            event.set_cpu_parent(stack[-1])
         stack.append(event)
         return event
 

@@ -128,8 +128,12 @@ class FunctionEvent(FormattedTimesMixin):
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
 
     def append_cpu_child(self, child: "FunctionEvent") -> None:
+        """Record ``child`` as nested in this range (its parent is set apart, as PyTorch's:
+        ``set_cpu_parent``)."""
         self.cpu_children.append(child)
-        child.cpu_parent = self
+
+    def set_cpu_parent(self, parent: "FunctionEvent") -> None:
+        self.cpu_parent = parent
 
     def __repr__(self) -> str:
         return (f"<FunctionEvent id={self.id} name={self.name} device_type=DeviceType.CPU "
@@ -206,7 +210,12 @@ class EventList(list):
         for e in self:
             key = (e.key, str(e.input_shapes)) if group_by_input_shapes else e.key
             groups.setdefault(key, FunctionEventAvg()).add(e)
-        return EventList(groups.values())
+        averages = EventList(groups.values())
+        for avg in averages:
+            avg.stack = (avg.stack or [])[:group_by_stack_n]
+            if not group_by_input_shapes:
+                avg.input_shapes = ""  # (no shapes column then, as PyTorch)
+        return averages
 
     def total_average(self) -> FunctionEventAvg:
         """Every event summed, under the key ``"Total"``."""

@@ -16,19 +16,19 @@ How npgrad builds them (it has no functorch-style levels of wrapped tensors):
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any as _Any, Callable as _Callable
 
 import numpy as np
 
 from ..autograd import forward_ad as _fwad
 from ..autograd.engine import grad as _autograd_grad
-from ..autograd.grad_mode import STATE, enable_grad
-from ..nn.modules.module import Module
+from ..autograd.grad_mode import STATE as _STATE, enable_grad as _enable_grad
+from ..nn.modules.module import Module as _Module
 from ..nn.modules.normalization import _BatchNorm
-from ..nn.utils.stateless import call_with
-from ..ops.shape.joins import stack
-from ..random import get_rng_state, set_rng_state
-from ..tensor import Tensor
+from ..nn.utils.stateless import call_with as _call_with
+from ..ops.shape.joins import stack as _stack
+from ..random import get_rng_state as _get_rng_state, set_rng_state as _set_rng_state
+from ..tensor import Tensor as _Tensor
 
 __all__ = ["grad", "grad_and_value", "vmap", "hessian", "jacfwd", "jacrev", "jvp", "linearize",
            "vjp", "functional_call", "stack_module_state", "functionalize", "debug_unwrap",
@@ -39,7 +39,7 @@ __all__ = ["grad", "grad_and_value", "vmap", "hessian", "jacfwd", "jacrev", "jvp
 # Pytrees: nested tuples, lists and dicts (namedtuples kept) with anything else as leaves
 # ---------------------------------------------------------------------------------------------
 
-def _flatten(tree) -> tuple[list, Any]:
+def _flatten(tree) -> tuple[list, _Any]:
     """The leaves of ``tree`` in order, and its structure (for ``_unflatten``)."""
     if isinstance(tree, (tuple, list)):
         leaves, specs = [], []
@@ -89,14 +89,14 @@ def _map(fn, tree):
 def _connected(tensors) -> bool:
     """Whether results must stay differentiable: an input takes part in a recorded graph, or
     forward-mode tangents must flow through the gradient computation."""
-    return bool(_fwad._ACTIVE) or (STATE.enabled and any(
-        isinstance(t, Tensor) and t.requires_grad for t in tensors))
+    return bool(_fwad._ACTIVE) or (_STATE.enabled and any(
+        isinstance(t, _Tensor) and t.requires_grad for t in tensors))
 
 
 def _lift(x, connect: bool):
     """A fresh tensor to differentiate at: a view of ``x`` in the graph when connected, else
     a detached copy of it that requires grad."""
-    if not isinstance(x, Tensor):
+    if not isinstance(x, _Tensor):
         return x
     if connect and (x.requires_grad or _fwad.tangent_of(x) is not None):
         view = x.view_as(x)  # (keeps x's graph and tangent)
@@ -133,14 +133,14 @@ def _with_lifted(args: tuple, nums: tuple, connect: bool) -> tuple[tuple, list, 
 def _gradients(outputs: list, cotangents: list, inputs: list, connect: bool) -> list:
     """d outputs / d inputs contracted with the cotangents (zeros for unused inputs)."""
     pairs = [(o, c) for o, c in zip(outputs, cotangents)
-             if isinstance(o, Tensor) and o.requires_grad]
-    wanted = [x for x in inputs if isinstance(x, Tensor)]
+             if isinstance(o, _Tensor) and o.requires_grad]
+    wanted = [x for x in inputs if isinstance(x, _Tensor)]
     found = iter(_autograd_grad([o for o, _ in pairs], wanted, [c for _, c in pairs],
                                 retain_graph=True, create_graph=connect, allow_unused=True)
                  if pairs and wanted else [None] * len(wanted))
     out = []
     for x in inputs:
-        if not isinstance(x, Tensor):
+        if not isinstance(x, _Tensor):
             out.append(None)
             continue
         g = next(found)
@@ -150,7 +150,7 @@ def _gradients(outputs: list, cotangents: list, inputs: list, connect: bool) -> 
 
 def _result(x, connect: bool):
     """A transform's output: detached from the transform's own graph unless connected."""
-    return _map(lambda t: t.detach() if isinstance(t, Tensor) and not connect else t, x)
+    return _map(lambda t: t.detach() if isinstance(t, _Tensor) and not connect else t, x)
 
 
 def _split_aux(out, has_aux: bool, fn: str):
@@ -162,7 +162,7 @@ def _split_aux(out, has_aux: bool, fn: str):
     return out
 
 
-def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
+def grad_and_value(func: _Callable, argnums=0, has_aux: bool = False) -> _Callable:
     """``func``'s gradient w.r.t. the arguments ``argnums`` and its value:
     ``(grads, value)``, or ``(grads, (value, aux))`` with ``has_aux``."""
 
@@ -170,10 +170,10 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
     def wrapper(*args, **kwargs):
         nums = _argnums(argnums, args, "grad")
         connect = _connected(_flatten([args[n] for n in nums])[0])
-        with enable_grad():
+        with _enable_grad():
             lifted, leaves, specs = _with_lifted(args, nums, connect)
             out, aux = _split_aux(func(*lifted, **kwargs), has_aux, "grad_and_value")
-            if not isinstance(out, Tensor):
+            if not isinstance(out, _Tensor):
                 raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a "
                                    f"Tensor, got {type(out)}")
             if out.dim() != 0:
@@ -190,7 +190,7 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
     return wrapper
 
 
-def grad(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
+def grad(func: _Callable, argnums=0, has_aux: bool = False) -> _Callable:
     """The function computing ``func``'s gradient w.r.t. the arguments ``argnums``
     (``(grads, aux)`` with ``has_aux``); ``func`` must return a 0-d tensor."""
     inner = grad_and_value(func, argnums, has_aux)
@@ -202,16 +202,16 @@ def grad(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
     return wrapper
 
 
-def vjp(func: Callable, *primals, has_aux: bool = False):
+def vjp(func: _Callable, *primals, has_aux: bool = False):
     """``(func(*primals), vjp_fn)`` (and ``aux``): ``vjp_fn(cotangents)`` gives the tuple
     of vector-Jacobian products w.r.t. each primal (callable many times)."""
     connect = _connected(_flatten(primals)[0])
-    with enable_grad():
+    with _enable_grad():
         lifted, leaves, specs = _with_lifted(primals, tuple(range(len(primals))), connect)
         out, aux = _split_aux(func(*lifted), has_aux, "vjp")
     out_leaves, out_spec = _flatten(out)
     for o in out_leaves:
-        if not isinstance(o, Tensor):
+        if not isinstance(o, _Tensor):
             raise RuntimeError(f"vjp(f, *primals): Expected f to be a function that has "
                                f"non-empty output. Expected output of f to be a Tensor or a "
                                f"pytree of Tensors, got {type(o)}")
@@ -225,7 +225,7 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
             if tuple(c.shape) != tuple(o.shape):
                 raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
                                    f"{c.shape} and output[0] has a shape of {o.shape}.")
-        with enable_grad():
+        with _enable_grad():
             flat = [x for group in leaves for x in group]
             grads = iter(_gradients(out_leaves, cts, flat, connect))
         return _result(tuple(_unflatten([next(grads) for _ in group], spec)
@@ -244,7 +244,7 @@ def _jacobian_blocks(out_leaves: list, in_leaves: list, rows_of) -> list:
         per_in = []
         for j, x in enumerate(in_leaves):
             shape = tuple(o.shape) + tuple(x.shape)
-            per_in.append(stack([r[j] for r in rows]).reshape(shape) if rows
+            per_in.append(_stack([r[j] for r in rows]).reshape(shape) if rows
                           else x.new_zeros(shape))
         blocks.append(per_in)
     return blocks
@@ -261,8 +261,8 @@ def _jacobian_tree(out, blocks: list, leaves: list, specs: list, argnums):
     return _unflatten([per_argnum(b) for b in blocks], out_spec)
 
 
-def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
-           _preallocate_and_copy: bool = False) -> Callable:
+def jacrev(func: _Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
+           _preallocate_and_copy: bool = False) -> _Callable:
     """The Jacobian of ``func`` w.r.t. the arguments ``argnums`` by reverse mode (one
     backward pass per output element; ``chunk_size`` is accepted and changes nothing)."""
     _check_chunk_size(chunk_size)
@@ -271,7 +271,7 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
     def wrapper(*args, **kwargs):
         nums = _argnums(argnums, args, "jacrev")
         connect = _connected(_flatten([args[n] for n in nums])[0])
-        with enable_grad():
+        with _enable_grad():
             lifted, leaves, specs = _with_lifted(args, nums, connect)
             out, aux = _split_aux(func(*lifted, **kwargs), has_aux, "jacrev")
             out_leaves, _ = _flatten(out)
@@ -302,7 +302,7 @@ def _dual_level():
     return _fwad.dual_level()
 
 
-def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: bool = False):
+def jvp(func: _Callable, primals, tangents, *, strict: bool = False, has_aux: bool = False):
     """``(func(*primals), J tangents)`` by forward-mode AD (``autograd.forward_ad``)."""
     for name, value in (("primals", primals), ("tangents", tangents)):
         if not isinstance(value, tuple):
@@ -324,7 +324,7 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
         out_leaves, out_spec = _flatten(out)
         primals_out, tangents_out = [], []
         for o in out_leaves:
-            if not isinstance(o, Tensor):
+            if not isinstance(o, _Tensor):
                 raise RuntimeError(f"jvp(f, primals, tangents): Expected f(*primals) to return "
                                    f"only tensors, got unsupported type {type(o)}")
             primal, tangent = _fwad.unpack_dual(o)
@@ -338,8 +338,8 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
     return result + (_result(aux, connect),) if has_aux else result
 
 
-def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *,
-           randomness: str = "error") -> Callable:
+def jacfwd(func: _Callable, argnums=0, has_aux: bool = False, *,
+           randomness: str = "error") -> _Callable:
     """The Jacobian of ``func`` w.r.t. the arguments ``argnums`` by forward mode (one
     ``jvp`` per input element)."""
     _check_randomness(randomness)
@@ -371,7 +371,7 @@ def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *,
             for j, x in enumerate(flat):
                 shape = tuple(o.shape) + tuple(x.shape)
                 if columns[j]:
-                    col = stack([c[i] for c in columns[j]], dim=-1)
+                    col = _stack([c[i] for c in columns[j]], dim=-1)
                     per_in.append(col.reshape(shape))
                 else:
                     per_in.append(o.new_zeros(shape))
@@ -397,7 +397,7 @@ def _jvp_at(func, args, kwargs, nums, leaves, specs, basis, has_aux):
     return (res[0], res[1], res[2] if has_aux else None)
 
 
-def linearize(func: Callable, *primals) -> tuple:
+def linearize(func: _Callable, *primals) -> tuple:
     """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the Jacobian-vector product at
     ``primals``. npgrad recomputes ``func`` in forward mode on each call (PyTorch traces it
     once); the values are the same for functions without randomness."""
@@ -408,7 +408,7 @@ def linearize(func: Callable, *primals) -> tuple:
     return out, jvp_fn
 
 
-def hessian(func: Callable, argnums=0) -> Callable:
+def hessian(func: _Callable, argnums=0) -> _Callable:
     """The Hessian of ``func`` w.r.t. ``argnums``: ``jacfwd(jacrev(func))``, as PyTorch's."""
     return jacfwd(jacrev(func, argnums), argnums)
 
@@ -459,8 +459,8 @@ def _leaf_dims(in_dims, args: tuple, func) -> list:
     return dims
 
 
-def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
-         chunk_size=None) -> Callable:
+def vmap(func: _Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
+         chunk_size=None) -> _Callable:
     """``func`` mapped over a dimension of its inputs: the results, stacked along
     ``out_dims``.
 
@@ -480,7 +480,7 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
         for x, d in zip(leaves, dims):
             if d is None:
                 continue
-            if not isinstance(x, Tensor):
+            if not isinstance(x, _Tensor):
                 raise ValueError(f"vmap({_fn_name(func)}, in_dims={in_dims}, ...)(<inputs>): "
                                  f"Got in_dim={d} for an input but the input is of type "
                                  f"{type(x)}. We cannot vmap over non-Tensor arguments, please "
@@ -499,16 +499,16 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
             size = n
         if size is None:
             raise ValueError("vmap: Expected at least one Tensor to vmap over")
-        start = get_rng_state()
+        start = _get_rng_state()
         results = []
         for i in range(max(size, 1)):
             if randomness == "same":
-                set_rng_state(start)
+                _set_rng_state(start)
             sliced = [(x.select(d, i) if size else x.new_zeros(_drop(x.shape, d)))
                       if d is not None else x for x, d in zip(leaves, dims)]
             results.append(func(*_unflatten(sliced, spec), **kwargs))
             if randomness == "error" and i == 0 and not np.array_equal(
-                    get_rng_state().numpy(), start.numpy()):
+                    _get_rng_state().numpy(), start.numpy()):
                 raise RuntimeError("vmap: called random operation while in randomness error "
                                    "mode. Please either use the 'same' or 'different' "
                                    "randomness flags on vmap or perform the randomness "
@@ -546,7 +546,7 @@ def _stack_results(results: list, out_dims, func, empty: bool):
             out.append(column[0])
             continue
         for c in column:
-            if not isinstance(c, Tensor):
+            if not isinstance(c, _Tensor):
                 raise ValueError(f"vmap({_fn_name(func)}, ...): `{_fn_name(func)}` must only "
                                  f"return Tensors, got type {type(c)}. Did you mean to set "
                                  "out_dims= to None for output?")
@@ -554,7 +554,7 @@ def _stack_results(results: list, out_dims, func, empty: bool):
         if not -ndim <= d < ndim:
             raise IndexError(f"Dimension out of range (expected to be in range of "
                              f"[{-ndim}, {ndim - 1}], but got {d})")
-        stacked = stack(column, dim=d % ndim)
+        stacked = _stack(column, dim=d % ndim)
         out.append(stacked.narrow(d % ndim, 0, 0) if empty else stacked)
     return _unflatten(out, spec)
 
@@ -563,7 +563,7 @@ def _stack_results(results: list, out_dims, func, empty: bool):
 # Modules as functions
 # ---------------------------------------------------------------------------------------------
 
-def functional_call(module: Module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
+def functional_call(module: _Module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
                     tie_weights: bool = True, strict: bool = False):
     """``module(*args, **kwargs)`` with parameters and buffers replaced by the given tensors
     (a dict, or a tuple of dicts with distinct keys), for this call only."""
@@ -580,7 +580,7 @@ def functional_call(module: Module, parameter_and_buffer_dicts, args=None, kwarg
                              "functional call is ambiguous")
         for d in parameter_and_buffer_dicts:
             values.update(d)
-    return call_with(module, values, args, kwargs, tie_weights=tie_weights, strict=strict)
+    return _call_with(module, values, args, kwargs, tie_weights=tie_weights, strict=strict)
 
 
 def stack_module_state(models) -> tuple[dict, dict]:
@@ -600,14 +600,14 @@ def stack_module_state(models) -> tuple[dict, dict]:
         names = [n for n, _ in getattr(models[0], kind)()]
         out = {}
         for name in names:
-            t = stack([dict(getattr(m, kind)())[name].detach() for m in models])
+            t = _stack([dict(getattr(m, kind)())[name].detach() for m in models])
             out[name] = t.requires_grad_(leaf and dict(getattr(models[0], kind)())[name]
                                          .requires_grad)
         return out
     return gather("named_parameters", True), gather("named_buffers", False)
 
 
-def functionalize(func: Callable, *, remove: str = "mutations") -> Callable:
+def functionalize(func: _Callable, *, remove: str = "mutations") -> _Callable:
     """PyTorch's functionalize rewrites in-place ops as out-of-place ones for graph
     compilers; eager results are the same, so npgrad (no compiler) returns ``func``'s
     behaviour unchanged, mutations of inputs included (as PyTorch copies them back)."""
@@ -622,13 +622,13 @@ def functionalize(func: Callable, *, remove: str = "mutations") -> Callable:
     return wrapper
 
 
-def debug_unwrap(tensor: Tensor, *, recurse: bool = True) -> Tensor:
+def debug_unwrap(tensor: _Tensor, *, recurse: bool = True) -> _Tensor:
     """The plain tensor inside a functorch-wrapped one: npgrad's transforms don't wrap
     tensors, so this is ``tensor`` itself."""
     return tensor
 
 
-def replace_all_batch_norm_modules_(root: Module) -> Module:
+def replace_all_batch_norm_modules_(root: _Module) -> _Module:
     """Make every batch norm of ``root`` stop using running statistics (in place), so it can
     run under ``vmap``; returns ``root``."""
     for m in root.modules():

@@ -13,15 +13,16 @@ import os
 import socket
 import time
 import warnings
-from typing import Any, Callable, Iterable, Optional
+from typing import Any as _Any, Callable as _Callable, Iterable as _Iterable
+from typing import Optional as _Optional
 
 from ..autograd import profiler
 from ..autograd.profiler import record_function
-from ..autograd.profiler_util import EventList
+from ..autograd.profiler_util import EventList as _EventList
 
 __all__ = ["profile", "schedule", "supported_activities", "tensorboard_trace_handler",
            "ProfilerAction", "ProfilerActivity", "kineto_available", "DeviceType",
-           "record_function", "profiler"]
+           "record_function"]
 
 
 class ProfilerActivity(enum.Enum):
@@ -65,7 +66,7 @@ def kineto_available() -> bool:
 
 
 def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
-             skip_first_wait: int = 0) -> Callable[[int], ProfilerAction]:
+             skip_first_wait: int = 0) -> _Callable[[int], ProfilerAction]:
     """The step -> action function of PyTorch's schedule: after ``skip_first`` steps, cycles
     of ``wait`` idle steps, ``warmup`` steps and ``active`` recorded ones (the last of which
     saves the trace), ``repeat`` times (0: forever)."""
@@ -102,8 +103,8 @@ def _always_record(step: int) -> ProfilerAction:
     return ProfilerAction.RECORD
 
 
-def tensorboard_trace_handler(dir_name: str, worker_name: Optional[str] = None,
-                              use_gzip: bool = False) -> Callable[["profile"], None]:
+def tensorboard_trace_handler(dir_name: str, worker_name: _Optional[str] = None,
+                              use_gzip: bool = False) -> _Callable[["profile"], None]:
     """An ``on_trace_ready`` callback that writes each trace into ``dir_name`` as
     ``<worker>.<time in ms>.pt.trace.json`` (``.gz`` with ``use_gzip``), the file names
     TensorBoard's profiler plugin reads."""
@@ -140,15 +141,15 @@ class profile:
     accepted and record nothing more.
     """
 
-    def __init__(self, *, activities: Optional[Iterable[ProfilerActivity]] = None,
-                 schedule: Optional[Callable[[int], ProfilerAction]] = None,
-                 on_trace_ready: Optional[Callable[["profile"], Any]] = None,
+    def __init__(self, *, activities: _Optional[_Iterable[ProfilerActivity]] = None,
+                 schedule: _Optional[_Callable[[int], ProfilerAction]] = None,
+                 on_trace_ready: _Optional[_Callable[["profile"], _Any]] = None,
                  record_shapes: bool = False, profile_memory: bool = False,
                  with_stack: bool = False, with_flops: bool = False,
-                 with_modules: bool = False, experimental_config: Any = None,
-                 execution_trace_observer: Any = None, acc_events: bool = False,
-                 use_cuda: Optional[bool] = None, custom_trace_id_callback: Any = None,
-                 post_processing_timeout_s: Optional[float] = None) -> None:
+                 with_modules: bool = False, experimental_config: _Any = None,
+                 execution_trace_observer: _Any = None, acc_events: bool = False,
+                 use_cuda: _Optional[bool] = None, custom_trace_id_callback: _Any = None,
+                 post_processing_timeout_s: _Optional[float] = None) -> None:
         self.activities = set(activities) if activities else supported_activities()
         self.schedule = schedule or _always_record
         self.record_steps = schedule is not None
@@ -156,9 +157,9 @@ class profile:
         self.record_shapes = record_shapes
         self.step_num = 0
         self.current_action = ProfilerAction.NONE
-        self.profiler: Optional[profiler.profile] = None  # the current recording
-        self._session: Optional[profiler.profile] = None
-        self._step_range: Optional[record_function] = None
+        self.profiler: _Optional[profiler.profile] = None  # the current recording
+        self._session: _Optional[profiler.profile] = None
+        self._step_range: _Optional[record_function] = None
 
     # -- recording sessions -----------------------------------------------------------------
     def _begin(self) -> None:
@@ -222,12 +223,12 @@ class profile:
             raise AssertionError("Profiler must be initialized before getting events")
         return self.profiler
 
-    def events(self) -> EventList:
+    def events(self) -> _EventList:
         """The recorded ranges of the last finished recording."""
         return self._finished().function_events
 
     def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
-                     group_by_overload_name: bool = False) -> EventList:
+                     group_by_overload_name: bool = False) -> _EventList:
         return self._finished().key_averages(group_by_input_shape, group_by_stack_n)
 
     def export_chrome_trace(self, path: str) -> None:
