@@ -94,7 +94,7 @@ class _ReentrantCheckpoint(Function):
         ctx.tensor_at = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         ctx.save_for_backward(*(args[i] for i in ctx.tensor_at))
         outputs = run_function(*args)
-        ctx.metadata = [(tuple(o.shape), o.dtype) if isinstance(o, Tensor) else None
+        ctx.output_meta = [(tuple(o.shape), o.dtype) if isinstance(o, Tensor) else None
                         for o in _as_tuple(outputs)]
         return outputs
 
@@ -111,7 +111,7 @@ class _ReentrantCheckpoint(Function):
         args = _detached(tuple(args))
         with _random_state(ctx.rng_state), enable_grad():
             outputs = _as_tuple(ctx.run_function(*args))
-        _check_same_outputs(ctx.metadata, outputs)
+        _check_same_outputs(ctx.output_meta, outputs)
         pairs = [(o, g) for o, g in zip(outputs, grads)
                  if isinstance(o, Tensor) and o.requires_grad and g is not None]
         if not pairs:
