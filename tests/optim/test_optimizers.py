@@ -27,7 +27,43 @@ CONFIGS = [
     ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.01)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1)),
     ("Adadelta", dict(lr=1.0, weight_decay=0.01)),
+    ("Adadelta", dict(lr=0.5, rho=0.8, maximize=True, foreach=True)),
+    ("SGD", dict(lr=0.1, momentum=0.5, fused=True)),
+    ("Adam", dict(lr=0.01, amsgrad=True, maximize=True, decoupled_weight_decay=True,
+                  weight_decay=0.1, foreach=False)),
+    ("AdamW", dict(lr=0.01, maximize=True, fused=True)),
+    ("Adamax", dict(lr=0.01, maximize=True, foreach=True)),
+    ("NAdam", dict(lr=0.01, momentum_decay=0.01, maximize=True, weight_decay=0.05)),
+    ("RAdam", dict(lr=0.01, maximize=True, weight_decay=0.05)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, maximize=True, momentum=0.5)),
+    ("Adagrad", dict(lr=0.1, eps=1e-6, maximize=True, fused=True)),
+    ("Rprop", dict(lr=0.01)),
+    ("Rprop", dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)),
+    ("ASGD", dict(lr=0.01)),
+    ("ASGD", dict(lr=0.05, lambd=1e-2, alpha=0.5, t0=5, weight_decay=0.1, maximize=True)),
+    ("Adafactor", dict()),
+    ("Adafactor", dict(lr=0.1, beta2_decay=-0.5, eps=(1e-3, 1e-2), d=2.0, weight_decay=0.1,
+                       maximize=True)),
+    ("Muon", dict(lr=0.02)),
+    ("Muon", dict(lr=0.02, momentum=0.5, nesterov=False, weight_decay=0.0,
+                  adjust_lr_fn="match_rms_adamw")),
+    ("Muon", dict(lr=0.05, ns_steps=3, ns_coefficients=(2.0, -1.5, 0.5), eps=1e-5,
+                  adjust_lr_fn="original")),
 ]
+
+
+def shapes_for(name: str) -> list:
+    """Matrices, a vector, a 3-d tensor and a scalar; Muon takes matrices only (tall, wide
+    and square: its Newton-Schulz iteration transposes tall ones)."""
+    return [(3, 4), (6, 2), (5, 5)] if name == "Muon" else [(3, 4), (4,), (2, 3, 5), ()]
+
+
+def tolerance(name: str, dtype: str) -> float:
+    """Muon orthogonalises in bfloat16, as PyTorch: an element rounded the other way moves
+    the parameter by ``lr`` times bfloat16's resolution (2**-8)."""
+    if name == "Muon":
+        return 1e-3
+    return 1e-5 if dtype == "float32" else 1e-10
 
 
 def _grads(step: int, shapes) -> list:
@@ -39,14 +75,14 @@ def _grads(step: int, shapes) -> list:
                                                       enumerate(CONFIGS)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_trajectory_matches_torch(name, kwargs, dtype):
-    shapes = [(3, 4), (4,)]
+    shapes = shapes_for(name)
     rs = np.random.default_rng(0)
     init = [rs.standard_normal(s).astype(dtype) for s in shapes]
     ours = [npgrad.nn.Parameter(npgrad.tensor(a)) for a in init]
     theirs = [torch.nn.Parameter(torch.tensor(a)) for a in init]
     opt_o = getattr(npgrad.optim, name)(ours, **kwargs)
     opt_t = getattr(torch.optim, name)(theirs, **kwargs)
-    tol = 1e-5 if dtype == "float32" else 1e-10
+    tol = tolerance(name, dtype)
     for step in range(20):
         for p, q, g in zip(ours, theirs, _grads(step, shapes)):
             # the gradient depends on the parameter, as in real training

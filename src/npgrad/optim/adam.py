@@ -7,12 +7,11 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_lr
 
 
 def _check(lr: float, eps: float, betas, weight_decay: float) -> None:
-    if lr < 0.0:
-        raise ValueError(f"Invalid learning rate: {lr}")
+    check_lr(lr)
     if eps < 0.0:
         raise ValueError(f"Invalid epsilon value: {eps}")
     for i, b in enumerate(betas):
@@ -65,12 +64,16 @@ class Adam(Optimizer):
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused=None, decoupled_weight_decay: bool = False) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and "
+                             "foreach=True")
         _check(lr, eps, betas, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
+        self._check_fused()
 
     def _update_group(self, group: dict) -> None:
         # In place, with one scratch array per parameter (speed: a fresh array for each of the
@@ -89,7 +92,8 @@ class Adam(Optimizer):
             if "exp_avg" not in state:
                 state["exp_avg"], state["exp_avg_sq"] = _zeros(p), _zeros(p)
             m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-            tmp = np.subtract(g, m, dtype=m.dtype)
+            # (an out= array: a 0-d parameter's arithmetic would otherwise give NumPy scalars)
+            tmp = np.subtract(g, m, out=np.empty_like(m), casting="unsafe")
             tmp *= 1 - beta1
             m += tmp                            # m.lerp_(g, 1 - beta1)
             np.multiply(g, 1 - beta2, out=tmp, casting="unsafe")
@@ -150,6 +154,8 @@ class Adamax(Optimizer):
 
 class NAdam(Optimizer):
     """Adam with Nesterov momentum (Dozat), with PyTorch's momentum-decay schedule."""
+
+    _CAPTURABLE_STATE = "params, mu_products and state_steps"
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -117,13 +118,43 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
 
+    def _dtype(self) -> np.dtype:
+        """The flat vectors' dtype: the parameters' (PyTorch computes in it too)."""
+        return np.result_type(*(p._data.dtype for p in self._params))
+
     def _flat_grad(self) -> np.ndarray:
-        return np.concatenate([np.zeros(p.numel(), np.float64) if p.grad is None else
-                               p.grad._data.reshape(-1).astype(np.float64)
+        dtype = self._dtype()
+        return np.concatenate([np.zeros_like(p._data, dtype, shape=p.numel())
+                               if p.grad is None else p.grad._data.reshape(-1).astype(dtype)
                                for p in self._params])
 
     def _flat_params(self) -> np.ndarray:
-        return np.concatenate([p._data.reshape(-1).astype(np.float64) for p in self._params])
+        dtype = self._dtype()
+        return np.concatenate([p._data.reshape(-1).astype(dtype) for p in self._params])
+
+    def _load(self, state: dict) -> tuple:
+        """The saved search state as arrays of the parameters' dtype (the state holds tensors,
+        as PyTorch's, so a state_dict loads into either library)."""
+        dtype = self._dtype()
+
+        def array(v):
+            return v._data.astype(dtype, copy=False) if isinstance(v, Tensor) else v
+        t = state.get("t")
+        return (array(state.get("d")), float(t) if isinstance(t, Tensor) else t,
+                [array(v) for v in state.get("old_dirs", [])],
+                [array(v) for v in state.get("old_stps", [])],
+                [array(v) for v in state.get("ro", [])], array(state.get("H_diag", 1.0)),
+                array(state.get("prev_flat_grad")), state.get("prev_loss"))
+
+    @staticmethod
+    def _store(state: dict, ref: np.ndarray, d, t, old_dirs, old_stps, ro, h_diag, prev_g,
+               prev_loss) -> None:
+        def tensor(v):
+            return Tensor._make(np.full_like(ref, v, shape=()) if np.ndim(v) == 0 else v)
+        state.update(d=tensor(d), t=t, old_dirs=[tensor(v) for v in old_dirs],
+                     old_stps=[tensor(v) for v in old_stps], ro=[tensor(v) for v in ro],
+                     H_diag=tensor(h_diag), prev_flat_grad=tensor(prev_g),
+                     prev_loss=prev_loss)
 
     def _set_params(self, flat: np.ndarray) -> None:
         start = 0
@@ -177,11 +208,7 @@ class LBFGS(Optimizer):
         g = self._flat_grad()
         if np.abs(g).max() <= tol_grad:
             return orig_loss
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs", []), state.get("old_stps", []), \
-            state.get("ro", [])
-        h_diag = state.get("H_diag", 1.0)
-        prev_g, prev_loss = state.get("prev_flat_grad"), state.get("prev_loss")
+        d, t, old_dirs, old_stps, ro, h_diag, prev_g, prev_loss = self._load(state)
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1
@@ -239,6 +266,5 @@ class LBFGS(Optimizer):
                 break
             if np.abs(d * t).max() <= tol_change or abs(loss - prev_loss) < tol_change:
                 break
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
-                     prev_flat_grad=prev_g, prev_loss=prev_loss)
+        self._store(state, g, d, t, old_dirs, old_stps, ro, h_diag, prev_g, prev_loss)
         return orig_loss

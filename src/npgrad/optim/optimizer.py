@@ -48,19 +48,37 @@ class Optimizer:
         for g in groups:
             self.add_param_group(g)
 
+    def _check_fused(self) -> None:
+        """The ``fused`` option's conflicts, refused at construction as PyTorch does (SGD,
+        Adam, AdamW and Adagrad have it). Every update here is one NumPy pass per parameter,
+        so ``fused`` and ``foreach`` select the same arithmetic: they are accepted and kept
+        in ``param_groups`` (and in state_dicts) only."""
+        if not self.defaults.get("fused"):
+            return
+        if self.defaults.get("differentiable"):
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if self.defaults.get("foreach"):
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
     def add_param_group(self, param_group: dict) -> None:
         """Add a group of parameters with its own options (missing ones take the defaults)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         params = param_group["params"]
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
         params = [params] if isinstance(params, Tensor) else list(params)
+        group = dict(param_group)
+        params = self._split_names(params, group)
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is "
                                 f"{type(p).__name__}")
-            if not p.is_leaf:
+            if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        group = dict(param_group, params=params)
+        group["params"] = params
         for name, default in self.defaults.items():
             if default is required and name not in group:
                 raise ValueError(f"parameter group didn't specify a value of required "
@@ -70,6 +88,23 @@ class Optimizer:
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
+
+    def _split_names(self, params: list, group: dict) -> list:
+        """Parameters given as ``(name, tensor)`` pairs (``model.named_parameters()``): their
+        names go to ``group['param_names']``, as PyTorch keeps them, all or none per group and
+        across groups."""
+        named = [isinstance(p, tuple) for p in params]
+        if any(named) and not all(named):
+            raise ValueError("all optimizer params should be with/without names. Some param "
+                             "names are missing")
+        if self.param_groups and ("param_names" in self.param_groups[0]) != all(named):
+            kind = "with" if all(named) else "without"
+            raise ValueError(f"all optimizer param groups should be with/without names. cannot "
+                             f"add param group {kind} names to the optimizer")
+        if not params or not all(named):
+            return params
+        group["param_names"] = [name for name, _ in params]
+        return [p for _, p in params]
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's gradient (to None by default, as PyTorch 2)."""
@@ -96,6 +131,10 @@ class Optimizer:
 
     # state tensors that are not one value per element of their parameter
     _SCALAR_STATE = frozenset({"step", "mu_product"})
+    # What PyTorch's capturable check names, and the devices it allows (an optimizer with
+    # ``capturable=True`` refuses CPU parameters at its first step).
+    _CAPTURABLE_STATE = "params and state_steps"
+    _CAPTURABLE_DEVICES = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
 
     def _check_step(self) -> None:
         """Refuse, before any parameter or state is touched, what would fail halfway through
@@ -118,6 +157,8 @@ class Optimizer:
                     raise TypeError(f"{name}.step(): param_groups[{i}]['{key}'] must be a "
                                     f"number, not {type(value).__name__} ({value!r})")
             for p in group["params"]:
+                if p.grad is not None:
+                    self._check_flags(group, p)
                 state = self.state.get(p) if p.grad is not None else None
                 for key, value in (state or {}).items():
                     if isinstance(value, Tensor) and key not in self._SCALAR_STATE \
@@ -127,6 +168,23 @@ class Optimizer:
                             f"does not match the parameter's (state and parameter: "
                             f"{describe(value, p)})")
                 index += 1
+
+    def _check_flags(self, group: dict, p: Tensor) -> None:
+        """``capturable`` and ``differentiable`` at a step, as PyTorch on CPU: a capturable
+        update is for CUDA graphs and refuses CPU parameters; a differentiable one runs
+        in-place under autograd, which PyTorch refuses on a leaf that requires grad."""
+        if group.get("capturable") and p.device.type == "cpu":
+            raise AssertionError(f"If capturable=True, {self._CAPTURABLE_STATE} must be on "
+                                 f"supported devices: {self._CAPTURABLE_DEVICES}.")
+        if group.get("differentiable") and p.requires_grad:  # even under no_grad, as PyTorch
+            if p.is_leaf:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation.")
+            # npgrad's updates run on the arrays, outside the graph (see the module doc)
+            raise NotImplementedError(
+                f"{type(self).__name__}.step(): differentiable=True through a non-leaf "
+                f"parameter is not supported by npgrad (the update is not recorded in the "
+                f"autograd graph)")
 
     def _update_group(self, group: dict) -> None:
         raise NotImplementedError
@@ -195,6 +253,24 @@ class Optimizer:
                     lines.append(f"    {k}: {g[k]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def check_lr(lr) -> None:
+    """PyTorch's checks of a learning rate, shared by every optimizer's constructor."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def lerp_(start: np.ndarray, end, weight: float) -> np.ndarray:
+    """``start.lerp_(end, weight)`` on arrays, in place, with PyTorch's two formulas (the one
+    that is exact at its end of the interval), so moving averages round as PyTorch's do."""
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start, casting="unsafe")
+    return start
 
 
 def _is_number(x, bools: bool = True) -> bool:

@@ -68,6 +68,7 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value,
                                       eps=eps, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, fused=fused))
+        self._check_fused()
         for group in self.param_groups:  # PyTorch creates the state eagerly
             for p in group["params"]:
                 self.state[p]["step"] = Tensor._make(np.array(0.0, np.float32))
@@ -88,6 +89,8 @@ class Adagrad(Optimizer):
 
 class Adadelta(Optimizer):
     """Adadelta (Zeiler): step sizes from running averages of squared gradients and updates."""
+
+    _CAPTURABLE_DEVICES = "['cuda', 'xpu', 'hpu', 'privateuseone']"
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach=None, *, capturable: bool = False,
