@@ -155,7 +155,8 @@ class Adamax(Optimizer):
 class NAdam(Optimizer):
     """Adam with Nesterov momentum (Dozat), with PyTorch's momentum-decay schedule."""
 
-    _CAPTURABLE_STATE = "params, mu_products and state_steps"
+    _CAPTURABLE_STATE = ("params, mu_products and state_steps",
+                         "params, mu_products, and state_steps")
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,

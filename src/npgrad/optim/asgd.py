@@ -23,7 +23,7 @@ class ASGD(Optimizer):
     >>> averaged = opt.state[p]["ax"]   # the averaged parameter
     """
 
-    _CAPTURABLE_STATE = "params, mus, etas, and state_steps"
+    _CAPTURABLE_STATE = ("params, mus, etas, and state_steps",) * 2
     _SCALAR_STATE = Optimizer._SCALAR_STATE | {"eta", "mu"}
 
     def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,

@@ -131,10 +131,11 @@ class Optimizer:
 
     # state tensors that are not one value per element of their parameter
     _SCALAR_STATE = frozenset({"step", "mu_product"})
-    # What PyTorch's capturable check names, and the devices it allows (an optimizer with
-    # ``capturable=True`` refuses CPU parameters at its first step).
-    _CAPTURABLE_STATE = "params and state_steps"
-    _CAPTURABLE_DEVICES = "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']"
+    # What PyTorch's capturable check names, and whether its list of allowed devices has
+    # 'xla', in its (single-tensor, foreach) paths: an optimizer with ``capturable=True``
+    # refuses CPU parameters at its first step.
+    _CAPTURABLE_STATE = ("params and state_steps",) * 2
+    _CAPTURABLE_XLA = (True, False)
 
     def _check_step(self) -> None:
         """Refuse, before any parameter or state is touched, what would fail halfway through
@@ -174,8 +175,11 @@ class Optimizer:
         update is for CUDA graphs and refuses CPU parameters; a differentiable one runs
         in-place under autograd, which PyTorch refuses on a leaf that requires grad."""
         if group.get("capturable") and p.device.type == "cpu":
-            raise AssertionError(f"If capturable=True, {self._CAPTURABLE_STATE} must be on "
-                                 f"supported devices: {self._CAPTURABLE_DEVICES}.")
+            path = 1 if group.get("foreach") else 0
+            devices = ["cuda", "xpu", "hpu", "privateuseone"] + \
+                ["xla"] * self._CAPTURABLE_XLA[path]
+            raise AssertionError(f"If capturable=True, {self._CAPTURABLE_STATE[path]} must be "
+                                 f"on supported devices: {devices}.")
         if group.get("differentiable") and p.requires_grad:  # even under no_grad, as PyTorch
             if p.is_leaf:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an "

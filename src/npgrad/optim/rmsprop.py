@@ -12,6 +12,8 @@ from .optimizer import Optimizer
 class RMSprop(Optimizer):
     """RMSprop (Hinton): divide by a running RMS of gradients; optional centring and momentum."""
 
+    _CAPTURABLE_XLA = (True, True)
+
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach=None, maximize: bool = False,
@@ -90,7 +92,7 @@ class Adagrad(Optimizer):
 class Adadelta(Optimizer):
     """Adadelta (Zeiler): step sizes from running averages of squared gradients and updates."""
 
-    _CAPTURABLE_DEVICES = "['cuda', 'xpu', 'hpu', 'privateuseone']"
+    _CAPTURABLE_XLA = (False, False)
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach=None, *, capturable: bool = False,

@@ -17,6 +17,8 @@ class Rprop(Optimizer):
     >>> opt = npgrad.optim.Rprop(model.parameters(), lr=0.01)
     """
 
+    _CAPTURABLE_XLA = (True, True)
+
     def __init__(self, params, lr: float = 1e-2, etas: tuple = (0.5, 1.2),
                  step_sizes: tuple = (1e-6, 50), *, capturable: bool = False, foreach=None,
                  maximize: bool = False, differentiable: bool = False) -> None:

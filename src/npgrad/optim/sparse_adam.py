@@ -34,3 +34,7 @@ class SparseAdam(Optimizer):
         if any(p.grad is not None for g in self.param_groups for p in g["params"]):
             raise RuntimeError("SparseAdam does not support dense gradients, please consider "
                                "Adam instead")
+
+    def _update_group(self, group: dict) -> None:
+        """Nothing to update: it runs only when no parameter has a gradient (``_check_step``
+        refuses every dense one, and npgrad makes no other kind)."""
