@@ -220,9 +220,7 @@ NOT_YET: dict[str, frozenset] = {
         CrossMapLRN2d"""),
     "nn.functional": _words("""
         grouped_mm"""),
-    "optim": _words("""
-        ASGD Adafactor Muon Rprop SparseAdam swa_utils
-        swap_in_optimizer_params_and_state"""),
+    "optim": _words(""),
     "linalg": _words("""
         cholesky_ex householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve lu
         lu_factor lu_factor_ex lu_solve solve_ex"""),
@@ -237,9 +235,7 @@ NOT_YET: dict[str, frozenset] = {
         shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
         spherical_bessel_j0 zeta"""),
     "autograd": _words(""),
-    "utils.data": _words("""
-        ChainDataset StackDataset
-    """),
+    "utils.data": _words(""),
 }
 
 

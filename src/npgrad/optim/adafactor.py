@@ -8,7 +8,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam import _next_step
-from .optimizer import Optimizer, check_lr, lerp_
+from .optimizer import Optimizer, _lerp_
 
 
 def _rms(x: np.ndarray) -> float:
@@ -66,12 +66,12 @@ class Adafactor(Optimizer):
             if g.ndim > 1:
                 row, col = state["row_var"]._data, state["col_var"]._data
                 square = np.square(g)
-                lerp_(row, np.mean(square, axis=-1, keepdims=True), weight)
-                lerp_(col, np.mean(square, axis=-2, keepdims=True), weight)
+                _lerp_(row, np.mean(square, axis=-1, keepdims=True), weight)
+                _lerp_(col, np.mean(square, axis=-2, keepdims=True), weight)
                 var = row @ col
                 var /= np.maximum(np.mean(row, axis=-2, keepdims=True), e1)
             else:
-                var = lerp_(state["variance"]._data, g * g, weight).copy()
+                var = _lerp_(state["variance"]._data, g * g, weight).copy()
             # eps1 squared, as the square root comes after
             update = g / np.sqrt(np.maximum(var, e1 * e1))
             denom = max(1.0, _rms(update) / d)

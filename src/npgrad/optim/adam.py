@@ -7,11 +7,11 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_lr
+from .optimizer import Optimizer, _check_lr
 
 
 def _check(lr: float, eps: float, betas, weight_decay: float) -> None:
-    check_lr(lr)
+    _check_lr(lr)
     if eps < 0.0:
         raise ValueError(f"Invalid epsilon value: {eps}")
     for i, b in enumerate(betas):

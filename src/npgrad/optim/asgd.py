@@ -6,7 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam import _next_step
-from .optimizer import Optimizer, check_lr
+from .optimizer import Optimizer, _check_lr
 
 
 def _scalar(value: float) -> Tensor:
@@ -29,7 +29,7 @@ class ASGD(Optimizer):
     def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach=None, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        check_lr(lr)
+        _check_lr(lr)
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0,

@@ -6,17 +6,18 @@ import math
 
 import numpy as np
 
-from ..dtypes import BF16_NP
+from .. import dtypes
 from ..tensor import Tensor
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, _lerp_
 
 
 def _bf16(x: np.ndarray) -> np.ndarray:
     """``x`` rounded to bfloat16 (to nearest even), held in float32 to compute on."""
-    return x.astype(BF16_NP).astype(np.float32)
+    return x.astype(dtypes.BF16_NP).astype(np.float32)
 
 
-def orthogonalise(g: np.ndarray, coefficients: tuple, steps: int, eps: float) -> np.ndarray:
+def _orthogonalise(g: np.ndarray, coefficients: tuple, steps: int, eps: float
+                   ) -> np.ndarray:
     """Newton-Schulz's quintic iteration ``X <- a X + (b A + c A^2) X`` with ``A = X X^T``,
     from ``X = G / |G|_F``: it pushes the singular values of ``G`` towards 1 (to roughly
     0.7-1.2 with the default coefficients, tuned for speed over exactness).
@@ -59,7 +60,7 @@ class Muon(Optimizer):
     """Muon for 2-d parameters (hidden layers' weights; optimise biases, embeddings and the
     rest with e.g. AdamW), with PyTorch's defaults and rules: ``buf = lerp(buf, g, 1 - mu)``,
     Nesterov's ``lerp(g, buf, mu)``, decoupled weight decay ``p *= 1 - lr * wd``, then
-    ``p -= adjusted_lr * orthogonalise(update)``.
+    ``p -= adjusted_lr * orthogonalise(update)`` (Newton-Schulz).
 
     >>> opt = npgrad.optim.Muon([p for p in model.parameters() if p.ndim == 2], lr=0.02)
     """
@@ -92,9 +93,9 @@ class Muon(Optimizer):
         for p, state, g in self._params_with_grad(group):
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = Tensor._make(np.zeros_like(g))
-            buf = lerp_(state["momentum_buffer"]._data, g, 1 - mu)
-            update = lerp_(g.copy(), buf, mu) if group["nesterov"] else buf
-            ortho = orthogonalise(update, group["ns_coefficients"], group["ns_steps"],
+            buf = _lerp_(state["momentum_buffer"]._data, g, 1 - mu)
+            update = _lerp_(g.copy(), buf, mu) if group["nesterov"] else buf
+            ortho = _orthogonalise(update, group["ns_coefficients"], group["ns_steps"],
                                   group["eps"])
             x = p._data * (1 - lr * wd)
             self._write(p, x - _adjusted_lr(lr, group["adjust_lr_fn"], p.shape) * ortho)

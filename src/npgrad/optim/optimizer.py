@@ -259,7 +259,7 @@ class Optimizer:
         return "\n".join(lines)
 
 
-def check_lr(lr) -> None:
+def _check_lr(lr) -> None:
     """PyTorch's checks of a learning rate, shared by every optimizer's constructor."""
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
@@ -267,7 +267,7 @@ def check_lr(lr) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
-def lerp_(start: np.ndarray, end, weight: float) -> np.ndarray:
+def _lerp_(start: np.ndarray, end, weight: float) -> np.ndarray:
     """``start.lerp_(end, weight)`` on arrays, in place, with PyTorch's two formulas (the one
     that is exact at its end of the interval), so moving averages round as PyTorch's do."""
     if abs(weight) < 0.5:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam import _next_step
-from .optimizer import Optimizer, check_lr
+from .optimizer import Optimizer, _check_lr
 
 
 class Rprop(Optimizer):
@@ -22,7 +22,7 @@ class Rprop(Optimizer):
     def __init__(self, params, lr: float = 1e-2, etas: tuple = (0.5, 1.2),
                  step_sizes: tuple = (1e-6, 50), *, capturable: bool = False, foreach=None,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        check_lr(lr)
+        _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         super().__init__(params, dict(lr=lr, etas=etas, step_sizes=step_sizes,

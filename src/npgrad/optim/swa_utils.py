@@ -15,7 +15,7 @@ from ..nn.modules.module import Module
 from ..ops.creation.factories import tensor
 from ..tensor import Tensor
 from .lr_scheduler import LRScheduler, _expand
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, _lerp_
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn",
            "get_swa_multi_avg_fn", "get_ema_avg_fn", "get_swa_avg_fn"]
@@ -34,7 +34,7 @@ def _average_in_place(averaged: PARAM_LIST, current: PARAM_LIST, weight: float) 
     lerp's rounding, integer ones through float and truncated back, as PyTorch's copy_."""
     for a, c in zip(averaged, current):
         if a.is_floating_point():
-            lerp_(a._data, c._data.astype(a._data.dtype, copy=False), weight)
+            _lerp_(a._data, c._data.astype(a._data.dtype, copy=False), weight)
         else:
             a._data[...] = a._data + (c._data - a._data) * weight
         a._bump()

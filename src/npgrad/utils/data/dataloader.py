@@ -1,19 +1,28 @@
-"""``DataLoader``: batches from a dataset, in the main process or in worker processes, and
-``default_collate``, which stacks samples."""
+"""``DataLoader``: batches from a dataset, in the main process or in worker processes; and
+``default_collate`` / ``default_convert``, how it turns samples into batches, with PyTorch's
+rules for every kind of element (its ``_utils/collate.py``).
+
+``collate`` dispatches on the type of a batch's first element through a table
+(``default_collate_fn_map``, extensible as PyTorch's: an exact type first, then the first
+entry the element is an instance of), and recurses into containers, keeping their types:
+a dict subclass stays that subclass, a named tuple that named tuple, a list subclass that
+subclass; a plain tuple becomes a list (PyTorch keeps that for backwards compatibility).
+"""
 from __future__ import annotations
 
 import collections.abc
+import copy
 import itertools
 import multiprocessing
-import numbers
 import queue
+import re
 import warnings
 from typing import Callable
 
 import numpy as np
 
 from ...dtypes import float64
-from ...ops.creation.factories import tensor
+from ...ops.creation.factories import as_tensor, tensor
 from ...ops.shape.joins import stack
 from ...random import rng
 from ...tensor import Tensor
@@ -23,53 +32,132 @@ from .sampler import BatchSampler, RandomSampler, SequentialSampler
 from ._worker import STATUS_CHECK_INTERVAL as _STATUS_CHECK_INTERVAL
 from ._worker import ExceptionWrapper, ResumeIteration, StreamEnd, worker_loop
 
+_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+          "lists; found {}")
+# NumPy dtypes of strings, bytes and objects, which make no tensor
+_STRINGS_OR_OBJECTS = re.compile(r"[SaUO]")
+
+
+def _rebuilt(original, values: Callable[[], dict | list], kind: str):
+    """A container of ``original``'s type holding ``values()``: a mutable one is copied and
+    filled in (so subclasses with extra state survive), an immutable one is called with the
+    plain dict or list; a type that cannot be built so falls back to that plain container."""
+    built = values()
+    try:
+        if kind == "mapping" and isinstance(original, collections.abc.MutableMapping):
+            clone = copy.copy(original)
+            clone.update(built)
+            return clone
+        if kind == "sequence" and isinstance(original, collections.abc.MutableSequence):
+            clone = copy.copy(original)
+            for i, value in enumerate(built):
+                clone[i] = value
+            return clone
+        return type(original)(built)
+    except TypeError:
+        return built
+
+
+def collate(batch: list, *, collate_fn_map: dict | None = None):
+    """Collate ``batch`` (a list of samples) with ``collate_fn_map`` for the leaves and
+    PyTorch's rules for containers."""
+    elem = batch[0]
+    if collate_fn_map is not None:
+        if type(elem) in collate_fn_map:
+            return collate_fn_map[type(elem)](batch, collate_fn_map=collate_fn_map)
+        for kind, fn in collate_fn_map.items():
+            if isinstance(elem, kind):
+                return fn(batch, collate_fn_map=collate_fn_map)
+    if isinstance(elem, collections.abc.Mapping):
+        return _rebuilt(elem, lambda: {k: collate([d[k] for d in batch],
+                                                  collate_fn_map=collate_fn_map)
+                                       for k in elem}, "mapping")
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):       # a named tuple
+        # (the columns stay tuples: a column of strings comes back as a tuple, as PyTorch's)
+        return type(elem)(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        if any(len(sample) != len(elem) for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        columns = list(zip(*batch))
+        fields = lambda: [collate(c, collate_fn_map=collate_fn_map)  # noqa: E731
+                          for c in columns]
+        if isinstance(elem, tuple):
+            return fields()
+        return _rebuilt(elem, fields, "sequence")
+    raise TypeError(_ERROR.format(type(elem)))
+
+
+def collate_tensor_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
+    return stack(batch, 0)
+
+
+def collate_numpy_array_fn(batch: list, *, collate_fn_map: dict | None = None):
+    if _STRINGS_OR_OBJECTS.search(batch[0].dtype.str) is not None:
+        raise TypeError(_ERROR.format(batch[0].dtype))
+    return collate([as_tensor(b) for b in batch], collate_fn_map=collate_fn_map)
+
+
+def collate_numpy_scalar_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
+    return as_tensor(np.array(batch))
+
+
+def collate_float_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
+    return tensor(batch, dtype=float64)
+
+
+def collate_int_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
+    return tensor(batch)
+
+
+def collate_str_fn(batch: list, *, collate_fn_map: dict | None = None) -> list:
+    return batch
+
+
+default_collate_fn_map: dict = {
+    Tensor: collate_tensor_fn,
+    np.ndarray: collate_numpy_array_fn,
+    (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,
+    float: collate_float_fn,
+    int: collate_int_fn,
+    str: collate_str_fn,
+    bytes: collate_str_fn,
+}
+
 
 def default_collate(batch: list):
-    """Combine a list of samples into a batch, recursively, as PyTorch does: tensors and
-    arrays are stacked, Python floats become float64 tensors and ints int64, strings stay a
-    list, and dicts, named tuples, tuples and lists are collated field by field (tuples and
-    lists give lists)."""
-    elem = batch[0]
-    if isinstance(elem, Tensor):
-        return stack(batch, 0)
-    if isinstance(elem, np.ndarray):
-        if elem.dtype.kind in "OSU":
-            raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, "
-                            f"numbers, dicts or lists; found {elem.dtype}")
-        return stack([tensor(b) for b in batch], 0)
-    if isinstance(elem, np.generic):
-        return tensor(np.array(batch))
-    if isinstance(elem, bool):
-        return tensor(batch)
-    if isinstance(elem, float):
-        return tensor(batch, dtype=float64)
-    if isinstance(elem, numbers.Integral):
-        return tensor(batch)
-    if isinstance(elem, (str, bytes)):
-        return batch
-    if isinstance(elem, collections.abc.Mapping):
-        return {k: default_collate([d[k] for d in batch]) for k in elem}
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
-    if isinstance(elem, collections.abc.Sequence):
-        if any(len(s) != len(elem) for s in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        # PyTorch gives a list for tuples too (x, y samples become [xs, ys])
-        return [default_collate(list(s)) for s in zip(*batch)]
-    raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
-                    f"dicts or lists; found {type(elem)}")
+    """Stack a list of samples into a batch, recursively, as PyTorch does: tensors and NumPy
+    arrays are stacked into a tensor, NumPy scalars make a tensor of their dtype, Python
+    floats a float64 tensor and ints (bools) an int64 (bool) tensor; strings and bytes stay a
+    list; mappings, named tuples and sequences are collated field by field, keeping their
+    type (tuples give lists). Samples of unequal length, and NumPy arrays of strings or
+    objects, are refused with PyTorch's errors.
+
+    >>> default_collate([{"x": 0, "y": "a"}, {"x": 1, "y": "b"}])
+    {'x': tensor([0, 1]), 'y': ['a', 'b']}
+    """
+    return collate(batch, collate_fn_map=default_collate_fn_map)
 
 
 def default_convert(data):
-    """What the loader returns without batching: arrays become tensors, recursively."""
-    if isinstance(data, np.ndarray) and data.dtype.kind not in "OSU":
-        return tensor(data)
+    """What the loader returns when batching is off: NumPy arrays and scalars become tensors
+    (arrays of strings or objects stay), inside mappings, named tuples and sequences too,
+    whose types are kept as in :func:`default_collate` (tuples become lists); anything else
+    is returned as it is."""
+    kind = type(data)
+    if isinstance(data, Tensor):
+        return data
+    if kind.__module__ == "numpy" and kind.__name__ not in ("str_", "string_"):
+        if kind.__name__ == "ndarray" and _STRINGS_OR_OBJECTS.search(data.dtype.str):
+            return data
+        return as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
-        return {k: default_convert(v) for k, v in data.items()}
+        return _rebuilt(data, lambda: {k: default_convert(data[k]) for k in data}, "mapping")
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return kind(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
-        return tuple(default_convert(d) for d in data)
-    if isinstance(data, list):
         return [default_convert(d) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return _rebuilt(data, lambda: [default_convert(d) for d in data], "sequence")
     return data
 
 
