@@ -246,6 +246,10 @@ def test_sparse_adam_validates_and_refuses_dense_gradients():
     ("ASGD", dict(weight_decay=-1.0)), ("Adafactor", dict(beta2_decay=0.5)),
     ("Adafactor", dict(eps=(-1.0, 1e-3))), ("Adafactor", dict(d=0.5)),
     ("Muon", dict(adjust_lr_fn="other")), ("Muon", dict(momentum=-0.1)),
+    ("RMSprop", dict(alpha=-0.5)), ("RMSprop", dict(eps=-1.0)), ("RMSprop", dict(lr=-0.1)),
+    ("Adagrad", dict(lr_decay=-1.0)), ("Adagrad", dict(initial_accumulator_value=-1.0)),
+    ("Adadelta", dict(rho=1.5)), ("Adadelta", dict(weight_decay=-1.0)),
+    ("SGD", dict(lr=-1.0)), ("Adam", dict(betas=(0.9, 1.0))),
 ])
 def test_constructor_errors_as_torch(name, bad):
     def error(lib):
@@ -310,3 +314,19 @@ def test_swap_in_optimizer_params_and_state_as_torch():
     np.testing.assert_allclose(w_o, w_t, rtol=1e-6)
     np.testing.assert_allclose(m_o, m_t, rtol=1e-6)
     assert s_o == s_t == 2.0
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n not in ("LBFGS", "SparseAdam")])
+def test_tensor_lr_as_torch(name):
+    """A learning rate given as a 1-element tensor (schedulers may set one) steps as the
+    float does."""
+    pair = Pair(name, dict(lr=0.02, weight_decay=0.1) if name not in ("Rprop",) else
+                dict(lr=0.02))
+    for group in pair.opt_o.param_groups:
+        group["lr"] = npgrad.tensor(0.02, dtype=npgrad.float64)
+    for group in pair.opt_t.param_groups:
+        group["lr"] = torch.tensor(0.02, dtype=torch.float64)
+    pair.step(6)
+    pair.assert_same(tolerance(name, "float32"))
+    with pytest.raises(ValueError, match="Tensor lr must be 1-element"):
+        getattr(npgrad.optim, name)(pair.ours, lr=npgrad.ones(2))

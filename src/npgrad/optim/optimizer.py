@@ -126,7 +126,7 @@ class Optimizer:
         self._check_step()
         with no_grad():
             for group in self.param_groups:
-                self._update_group(group)
+                self._update_group(_plain_options(group))
         return loss
 
     # state tensors that are not one value per element of their parameter
@@ -257,6 +257,18 @@ class Optimizer:
                     lines.append(f"    {k}: {g[k]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _plain_options(group: dict) -> dict:
+    """The group with tensor options (``lr=torch.tensor(0.01)``, tensor betas) as floats: the
+    updates compute on arrays with Python scalars. A shallow copy: the updates only read it."""
+    def plain(v):
+        if isinstance(v, Tensor):
+            return float(v)
+        if isinstance(v, tuple) and any(isinstance(b, Tensor) for b in v):
+            return tuple(plain(b) for b in v)
+        return v
+    return {k: plain(v) for k, v in group.items()}
 
 
 def _check_lr(lr) -> None:

@@ -6,7 +6,14 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam import _next_step, _zeros
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _check_lr
+
+
+def _at_least_zero(**options: float) -> None:
+    """PyTorch's ``Invalid <name> value`` errors for options that must not be negative."""
+    for name, value in options.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {'epsilon' if name == 'eps' else name} value: {value}")
 
 
 class RMSprop(Optimizer):
@@ -18,8 +25,8 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach=None, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        if lr < 0.0 or eps < 0.0 or momentum < 0.0 or weight_decay < 0.0 or alpha < 0.0:
-            raise ValueError("RMSprop: lr, eps, momentum, weight_decay and alpha must be >= 0")
+        _check_lr(lr)
+        _at_least_zero(eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered,
                                       capturable=capturable, foreach=foreach,
@@ -62,10 +69,9 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *,
                  maximize: bool = False, differentiable: bool = False, fused=None) -> None:
-        if lr < 0.0 or lr_decay < 0.0 or weight_decay < 0.0 or eps < 0.0 \
-                or initial_accumulator_value < 0.0:
-            raise ValueError("Adagrad: lr, lr_decay, weight_decay, eps and "
-                             "initial_accumulator_value must be >= 0")
+        _check_lr(lr)
+        _at_least_zero(lr_decay=lr_decay, weight_decay=weight_decay,
+                       initial_accumulator_value=initial_accumulator_value, eps=eps)
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
                                       eps=eps, foreach=foreach, maximize=maximize,
@@ -97,8 +103,10 @@ class Adadelta(Optimizer):
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach=None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        if lr < 0.0 or not 0.0 <= rho <= 1.0 or eps < 0.0 or weight_decay < 0.0:
-            raise ValueError("Adadelta: invalid lr, rho, eps or weight_decay")
+        _check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        _at_least_zero(eps=eps, weight_decay=weight_decay)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                                       foreach=foreach, capturable=capturable,
                                       maximize=maximize, differentiable=differentiable))
