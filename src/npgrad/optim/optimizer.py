@@ -6,13 +6,16 @@ parameters' version counters (as PyTorch's in-place updates do).
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 import numbers
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..nn.modules.module import _DictHandle
 from ..ops._arguments import describe
 from ..tensor import Tensor
 
@@ -24,6 +27,30 @@ class _RequiredParameter:
 
 required = _RequiredParameter()
 
+# hooks of every optimizer's step (register_optimizer_step_pre_hook / _post_hook)
+_global_optimizer_pre_hooks: OrderedDict = OrderedDict()
+_global_optimizer_post_hooks: OrderedDict = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> _DictHandle:
+    """``hook(optimizer, args, kwargs)`` runs before every optimizer's ``step`` (before the
+    optimizer's own pre-hooks); it may return ``(new_args, new_kwargs)``."""
+    return _add_hook(_global_optimizer_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> _DictHandle:
+    """``hook(optimizer, args, kwargs)`` runs after every optimizer's ``step`` (after the
+    optimizer's own post-hooks)."""
+    return _add_hook(_global_optimizer_post_hooks, hook)
+
+
+def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False) -> _DictHandle:
+    key = object()
+    hooks[key] = hook
+    if prepend:
+        hooks.move_to_end(key, last=False)
+    return _DictHandle(hooks, key)
+
 
 class Optimizer:
     """Base class: holds ``param_groups`` (a list of dicts with ``'params'`` and options) and
@@ -33,7 +60,78 @@ class Optimizer:
     >>> opt.zero_grad(); loss.backward(); opt.step()
     """
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        """A subclass's own ``step`` runs the step hooks too (PyTorch patches it likewise)."""
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = Optimizer.profile_hook_step(cls.__dict__["step"])
+
+    @staticmethod
+    def profile_hook_step(func: Callable) -> Callable:
+        """Wrap a ``step`` function so that the global and the optimizer's step pre-hooks run
+        before it and its post-hooks after it (once, when one hooked step calls another)."""
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            self = args[0]
+            if getattr(self, "_in_step", False):
+                return func(*args, **kwargs)
+            for hook in itertools.chain(_global_optimizer_pre_hooks.values(),
+                                        self._optimizer_step_pre_hooks.values()):
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"{func} must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {result}.")
+                    args, kwargs = result
+            self._in_step = True
+            try:
+                out = func(*args, **kwargs)
+            finally:
+                self._in_step = False
+            for hook in itertools.chain(self._optimizer_step_post_hooks.values(),
+                                        _global_optimizer_post_hooks.values()):
+                hook(self, args, kwargs)
+            return out
+        return wrapper
+
+    def register_step_pre_hook(self, hook: Callable) -> _DictHandle:
+        """``hook(optimizer, args, kwargs)`` runs before each ``step``; it may return
+        ``(new_args, new_kwargs)`` to call it with."""
+        return _add_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> _DictHandle:
+        """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
+        return _add_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False
+                                     ) -> _DictHandle:
+        """``hook(optimizer)`` runs before :meth:`state_dict` builds its dict."""
+        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False
+                                      ) -> _DictHandle:
+        """``hook(optimizer, state_dict)`` runs on the dict :meth:`state_dict` built; it may
+        return a replacement."""
+        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False
+                                          ) -> _DictHandle:
+        """``hook(optimizer, state_dict)`` runs before :meth:`load_state_dict`; it may return
+        the state_dict to load instead."""
+        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False
+                                           ) -> _DictHandle:
+        """``hook(optimizer)`` runs after :meth:`load_state_dict`."""
+        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     def __init__(self, params: Iterable, defaults: dict) -> None:
+        self._optimizer_step_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_step_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks: OrderedDict = OrderedDict()
         self.defaults = defaults
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict] = []
@@ -212,7 +310,18 @@ class Optimizer:
     # -- state dict ---------------------------------------------------------------------------
     def state_dict(self) -> dict:
         """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``, with
-        parameters numbered in order across groups, as PyTorch does."""
+        parameters numbered in order across groups, as PyTorch does (its state tensors are
+        copies, where PyTorch's share the optimizer's)."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
+        state_dict = self._state_dict()
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
+
+    def _state_dict(self) -> dict:
         index, groups, n = {}, [], 0
         for g in self.param_groups:
             ids = []
@@ -233,6 +342,15 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore options and per-parameter state saved by :meth:`state_dict`."""
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        self._load_state_dict(state_dict)
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
+
+    def _load_state_dict(self, state_dict: dict) -> None:
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -287,6 +405,9 @@ def _lerp_(start: np.ndarray, end, weight: float) -> np.ndarray:
     else:
         np.subtract(end, (end - start) * (1 - weight), out=start, casting="unsafe")
     return start
+
+
+Optimizer.step = Optimizer.profile_hook_step(Optimizer.step)  # (subclasses': __init_subclass__)
 
 
 def _is_number(x, bools: bool = True) -> bool:
