@@ -330,3 +330,34 @@ def test_tensor_lr_as_torch(name):
     pair.assert_same(tolerance(name, "float32"))
     with pytest.raises(ValueError, match="Tensor lr must be 1-element"):
         getattr(npgrad.optim, name)(pair.ours, lr=npgrad.ones(2))
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n not in ("LBFGS", "SparseAdam")])
+def test_group_added_after_construction_steps_as_torch(name):
+    """``add_param_group`` mid-training (Adagrad creates its state eagerly, for the
+    constructor's groups only)."""
+    pair = Pair(name, dict(lr=0.02))
+    pair.step(2)
+    extra_o = npgrad.nn.Parameter(npgrad.ones(2, 3))
+    extra_t = torch.nn.Parameter(torch.ones(2, 3))
+    pair.opt_o.add_param_group({"params": [extra_o], "lr": 0.05})
+    pair.opt_t.add_param_group({"params": [extra_t], "lr": 0.05})
+    pair.ours.append(extra_o)
+    pair.theirs.append(extra_t)
+    pair.shapes.append((2, 3))
+    pair.step(3, start=2)
+    pair.assert_same(tolerance(name, "float32"))
+    assert sorted(pair.opt_o.state_dict()["state"]) == sorted(pair.opt_t.state_dict()["state"])
+
+
+def test_zero_grad_keeping_tensors_as_torch():
+    """``zero_grad(set_to_none=False)`` zeroes in place and takes the gradient out of any
+    graph (one built with ``create_graph=True``)."""
+    for lib in (npgrad, torch):
+        w = lib.nn.Parameter(lib.ones(2))
+        (w * w).sum().backward(create_graph=True)
+        grad = w.grad
+        assert grad.grad_fn is not None
+        lib.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+        assert w.grad is grad and grad.grad_fn is None and not grad.requires_grad
+        assert grad.tolist() == [0.0, 0.0]

@@ -212,8 +212,13 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
+                    continue
+                # zeroed in place, out of any graph (a grad made with create_graph=True)
+                if p.grad.grad_fn is not None:
+                    p.grad.detach_()
                 else:
-                    p.grad._data[...] = 0
+                    p.grad.requires_grad_(False)
+                p.grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update the parameters; ``closure`` re-evaluates the loss (needed by LBFGS)."""

@@ -79,13 +79,18 @@ class Adagrad(Optimizer):
         self._check_fused()
         for group in self.param_groups:  # PyTorch creates the state eagerly
             for p in group["params"]:
-                self.state[p]["step"] = Tensor._make(np.array(0.0, np.float32))
-                self.state[p]["sum"] = Tensor._make(
-                    np.full_like(p._data, group["initial_accumulator_value"]))
+                self._init_state(self.state[p], p, group)
+
+    @staticmethod
+    def _init_state(state: dict, p: Tensor, group: dict) -> None:
+        state["step"] = Tensor._make(np.array(0.0, np.float32))
+        state["sum"] = Tensor._make(np.full_like(p._data, group["initial_accumulator_value"]))
 
     def _update_group(self, group: dict) -> None:
         lr, decay, wd, eps = group["lr"], group["lr_decay"], group["weight_decay"], group["eps"]
         for p, state, g in self._params_with_grad(group):
+            if "sum" not in state:   # a group added after construction
+                self._init_state(state, p, group)
             step = _next_step(state)
             if wd:
                 g = g + wd * p._data
