@@ -361,3 +361,40 @@ def test_zero_grad_keeping_tensors_as_torch():
         lib.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
         assert w.grad is grad and grad.grad_fn is None and not grad.requires_grad
         assert grad.tolist() == [0.0, 0.0]
+
+
+DIFFERENTIABLE = [
+    ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, maximize=True)),
+    ("Adam", dict(lr=0.1)), ("Adam", dict(lr=0.1, maximize=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.1, betas=(0.8, 0.9))),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", DIFFERENTIABLE)
+def test_differentiable_step_backpropagates_as_torch(name, kwargs):
+    """``differentiable=True`` on a non-leaf parameter: three steps are recorded, and a loss
+    of the result backpropagates to the leaf it came from (through the gradients, which
+    depend on the parameter, and the optimizer's state) as PyTorch's."""
+    def run(lib):
+        w = lib.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+        p = w.clone()
+        opt = getattr(lib.optim, name)([p], differentiable=True, **kwargs)
+        for k in range(3):
+            p.grad = 3 * p + (k + 1)
+            opt.step()
+        (p * p * p).sum().backward()
+        return p.detach().numpy(), w.grad.numpy()
+    (p_o, g_o), (p_t, g_t) = run(npgrad), run(torch)
+    np.testing.assert_allclose(p_o, p_t, rtol=1e-7)
+    np.testing.assert_allclose(g_o, g_t, rtol=1e-6)
+
+
+def test_differentiable_without_a_recorded_update_is_refused():
+    p = npgrad.ones(2, requires_grad=True) * 2
+    opt = npgrad.optim.RMSprop([p], differentiable=True)
+    p.grad = npgrad.ones(2)
+    with pytest.raises(NotImplementedError, match="differentiable=True through a non-leaf"):
+        opt.step()
+    assert p.tolist() == [2.0, 2.0]

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..ops.elementwise.pointwise import maximum
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_lr
 
@@ -114,6 +115,43 @@ class Adam(Optimizer):
             tmp *= lr / bc1
             np.subtract(x, tmp, out=x, casting="unsafe")   # p.addcdiv_(m, denom, -lr / bc1)
             p._bump()
+
+
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's
+        single-tensor Adam: moments and parameter change in place, in the graph."""
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        wd = group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            g = -p.grad if group["maximize"] else p.grad
+            step = _next_step(state)
+            if wd and group["decoupled_weight_decay"]:
+                p.mul_(1 - lr * wd)
+            elif wd:
+                g = g.add(p, alpha=wd)
+            if "exp_avg" not in state:
+                state["exp_avg"], state["exp_avg_sq"] = _zeros(p), _zeros(p)
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            m.lerp_(g, 1 - beta1)
+            v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+            if group["amsgrad"]:
+                if "max_exp_avg_sq" not in state:
+                    state["max_exp_avg_sq"] = _zeros(p)
+                v_max = state["max_exp_avg_sq"]
+                v_max.copy_(maximum(v_max.clone(), v))
+                v = v_max
+            # PyTorch's differentiable path computes the bias corrections from its float32
+            # step tensor, in float32 (its plain path in Python floats, as _update_group)
+            f32 = np.float32
+            bc1 = f32(1) - f32(beta1) ** f32(step)
+            bc2_sqrt = np.sqrt(f32(1) - f32(beta2) ** f32(step))
+            step_size_neg = -(f32(lr) / bc1)
+            denom = (v.sqrt() / float(bc2_sqrt * step_size_neg)).add_(
+                float(f32(eps) / step_size_neg))
+            p.addcdiv_(m.clone(), denom)
 
 
 class AdamW(Adam):

@@ -1,7 +1,10 @@
 """``Optimizer``: the base of every optimizer, with PyTorch's ``param_groups`` and ``state``.
 
 Updates run on the parameters' NumPy arrays in place, without recording a graph, and bump the
-parameters' version counters (as PyTorch's in-place updates do).
+parameters' version counters (as PyTorch's in-place updates do). With ``differentiable=True``
+SGD, Adam and AdamW run the same rule in npgrad's in-place tensor ops instead, so the step is
+recorded (for non-leaf parameters, as in PyTorch); the other optimizers refuse such a step
+(NotImplementedError) rather than silently cutting the graph.
 """
 from __future__ import annotations
 
@@ -227,10 +230,18 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         self._check_step()
-        with no_grad():
-            for group in self.param_groups:
-                self._update_group(_plain_options(group))
+        for group in self.param_groups:
+            if group.get("differentiable") and self._differentiable_update is not None:
+                with enable_grad():     # even under no_grad, as PyTorch's differentiable step
+                    self._differentiable_update(_plain_options(group))
+            else:
+                with no_grad():
+                    self._update_group(_plain_options(group))
         return loss
+
+    # Optimizers whose update can be recorded by autograd (``differentiable=True``) define
+    # ``_differentiable_update(group)``: the same rule in npgrad's in-place tensor ops.
+    _differentiable_update: Callable[[dict], None] | None = None
 
     # state tensors that are not one value per element of their parameter
     _SCALAR_STATE = frozenset({"step", "mu_product"})
@@ -287,11 +298,12 @@ class Optimizer:
             if p.is_leaf:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an "
                                    "in-place operation.")
-            # npgrad's updates run on the arrays, outside the graph (see the module doc)
-            raise NotImplementedError(
-                f"{type(self).__name__}.step(): differentiable=True through a non-leaf "
-                f"parameter is not supported by npgrad (the update is not recorded in the "
-                f"autograd graph)")
+            if self._differentiable_update is None:
+                # this optimizer's update runs on the arrays, outside the graph
+                raise NotImplementedError(
+                    f"{type(self).__name__}.step(): differentiable=True through a non-leaf "
+                    f"parameter is not supported by npgrad for this optimizer (SGD, Adam "
+                    f"and AdamW have it)")
 
     def _update_group(self, group: dict) -> None:
         raise NotImplementedError

@@ -45,3 +45,23 @@ class SGD(Optimizer):
                     b += (1 - damp) * g
                 g = g + mom * buf._data if nesterov else buf._data
             self._write(p, p._data - lr * g)
+
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's: the
+        momentum buffer starts as a detached copy of the first gradient."""
+        lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = -p.grad if group["maximize"] else p.grad
+            if group["weight_decay"]:
+                g = g.add(p, alpha=group["weight_decay"])
+            if mom:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = g.clone().detach()
+                else:
+                    buf.mul_(mom).add_(g, alpha=1 - damp)
+                g = g.add(buf, alpha=mom) if group["nesterov"] else buf
+            p.add_(g, alpha=-lr)
