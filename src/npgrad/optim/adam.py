@@ -7,6 +7,8 @@ import math
 import numpy as np
 
 from ..ops.elementwise.pointwise import maximum
+from ..ops.reduction.reduce import amax
+from ..ops.shape.joins import stack
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_lr
 
@@ -188,6 +190,26 @@ class Adamax(Optimizer):
             m += (1 - beta1) * (g - m)
             np.maximum(u * beta2, np.abs(g) + eps, out=u)
             self._write(p, p._data - (lr / (1 - beta1 ** step)) * m / u)
+
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's (the
+        infinity norm through ``amax`` of the two candidates, which splits a tie's gradient)."""
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
+            group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            g = -p.grad if group["maximize"] else p.grad
+            step = _next_step(state)
+            if wd:
+                g = g.add(p, alpha=wd)
+            if "exp_avg" not in state:
+                state["exp_avg"], state["exp_inf"] = _zeros(p), _zeros(p)
+            m, u = state["exp_avg"], state["exp_inf"]
+            m.lerp_(g, 1 - beta1)
+            u.copy_(amax(stack([u.mul_(beta2), g.abs().add_(eps)], 0), 0))
+            p.addcdiv_(m, u, value=-lr / (1 - beta1 ** step))
 
 
 class NAdam(Optimizer):

@@ -2,9 +2,10 @@
 
 Updates run on the parameters' NumPy arrays in place, without recording a graph, and bump the
 parameters' version counters (as PyTorch's in-place updates do). With ``differentiable=True``
-SGD, Adam and AdamW run the same rule in npgrad's in-place tensor ops instead, so the step is
-recorded (for non-leaf parameters, as in PyTorch); the other optimizers refuse such a step
-(NotImplementedError) rather than silently cutting the graph.
+SGD, Adam, AdamW, Adamax, RMSprop, Adagrad and Adadelta run the same rule in npgrad's in-place
+tensor ops instead, so the step is recorded (for non-leaf parameters, as in PyTorch); NAdam,
+RAdam, Rprop and ASGD refuse such a step (NotImplementedError) rather than silently cutting
+the graph.
 """
 from __future__ import annotations
 
@@ -302,8 +303,8 @@ class Optimizer:
                 # this optimizer's update runs on the arrays, outside the graph
                 raise NotImplementedError(
                     f"{type(self).__name__}.step(): differentiable=True through a non-leaf "
-                    f"parameter is not supported by npgrad for this optimizer (SGD, Adam "
-                    f"and AdamW have it)")
+                    f"parameter is not supported by npgrad for this optimizer (SGD, Adam, "
+                    f"AdamW, Adamax, RMSprop, Adagrad and Adadelta have it)")
 
     def _update_group(self, group: dict) -> None:
         raise NotImplementedError

@@ -32,6 +32,15 @@ class RMSprop(Optimizer):
                                       capturable=capturable, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))
 
+    @staticmethod
+    def _init(state: dict, p: Tensor, momentum: float, centered: bool) -> None:
+        if "square_avg" not in state:
+            state["square_avg"] = _zeros(p)
+            if momentum > 0:
+                state["momentum_buffer"] = _zeros(p)
+            if centered:
+                state["grad_avg"] = _zeros(p)
+
     def _update_group(self, group: dict) -> None:
         lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
         mom, centered = group["momentum"], group["centered"]
@@ -39,12 +48,7 @@ class RMSprop(Optimizer):
             _next_step(state)
             if wd:
                 g = g + wd * p._data
-            if "square_avg" not in state:
-                state["square_avg"] = _zeros(p)
-                if mom > 0:
-                    state["momentum_buffer"] = _zeros(p)
-                if centered:
-                    state["grad_avg"] = _zeros(p)
+            self._init(state, p, mom, centered)
             sq = state["square_avg"]._data
             sq *= alpha
             sq += (1 - alpha) * g * g
@@ -61,6 +65,34 @@ class RMSprop(Optimizer):
                 self._write(p, p._data - lr * buf)
             else:
                 self._write(p, p._data - lr * g / avg)
+
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's."""
+        lr, alpha, eps, wd = group["lr"], group["alpha"], group["eps"], group["weight_decay"]
+        mom, centered = group["momentum"], group["centered"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            g = -p.grad if group["maximize"] else p.grad
+            self._init(state, p, mom, centered)
+            _next_step(state)
+            if wd:
+                g = g.add(p, alpha=wd)
+            sq = state["square_avg"]
+            sq.mul_(alpha).addcmul_(g, g, value=1 - alpha)
+            if centered:
+                ga = state["grad_avg"]
+                ga.lerp_(g, 1 - alpha)
+                avg = sq.addcmul(ga, ga, value=-1).sqrt().add(eps)
+            else:
+                avg = sq.sqrt().add(eps)
+            if mom > 0:
+                buf = state["momentum_buffer"]
+                buf.mul_(mom).addcdiv_(g, avg)
+                p.add_(buf, alpha=-lr)
+            else:
+                p.addcdiv_(g, avg, value=-lr)
 
 
 class Adagrad(Optimizer):
@@ -99,6 +131,23 @@ class Adagrad(Optimizer):
             s += g * g
             self._write(p, p._data - clr * g / (np.sqrt(s) + eps))
 
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's."""
+        lr, decay, wd, eps = group["lr"], group["lr_decay"], group["weight_decay"], group["eps"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            if "sum" not in state:
+                self._init_state(state, p, group)
+            g = -p.grad if group["maximize"] else p.grad
+            step = _next_step(state)
+            if wd:
+                g = g.add(p, alpha=wd)
+            s = state["sum"]
+            s.addcmul_(g, g, value=1)
+            p.addcdiv_(g, s.sqrt() + eps, value=-lr / (1 + (step - 1) * decay))
+
 
 class Adadelta(Optimizer):
     """Adadelta (Zeiler): step sizes from running averages of squared gradients and updates."""
@@ -131,3 +180,22 @@ class Adadelta(Optimizer):
             acc *= rho
             acc += (1 - rho) * delta * delta
             self._write(p, p._data - lr * delta)
+
+    def _differentiable_update(self, group: dict) -> None:
+        """The update as recorded tensor ops (``differentiable=True``), as PyTorch's."""
+        lr, rho, eps, wd = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            g = -p.grad if group["maximize"] else p.grad
+            _next_step(state)
+            if wd:
+                g = g.add(p, alpha=wd)
+            if "square_avg" not in state:
+                state["square_avg"], state["acc_delta"] = _zeros(p), _zeros(p)
+            sq, acc = state["square_avg"], state["acc_delta"]
+            sq.mul_(rho).addcmul_(g, g, value=1 - rho)
+            delta = acc.add(eps).sqrt().div(sq.add(eps).sqrt()).mul(g)
+            acc.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+            p.add_(delta, alpha=-lr)
