@@ -86,4 +86,9 @@ CASES = {
                                                            precision_matrix=spd(3, 3))),
     "LowRankMultivariateNormal": ("LowRankMultivariateNormal", dict(
         loc=real(2, 3), cov_factor=real(3, 2), cov_diag=pos(3))),
+    "Wishart_cov": ("Wishart", dict(df=pos(2, lo=4, hi=6), covariance_matrix=spd(3, 3))),
+    "Wishart_tril": ("Wishart", dict(df=5.0, scale_tril=tril(2, 3, 3))),
+    "Wishart_prec": ("Wishart", dict(df=np.array(4.5), precision_matrix=spd(3, 3))),
+    "LKJCholesky": ("LKJCholesky", dict(dim=3, concentration=pos(2)), ("dim",)),
+    "LKJCholesky_scalar": ("LKJCholesky", dict(dim=4, concentration=0.7), ("dim",)),
 }
