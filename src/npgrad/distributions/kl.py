@@ -6,11 +6,9 @@ supports do not nest are infinite."""
 from __future__ import annotations
 
 import math
-import warnings
 
 from ..autograd.engine import grad
 from ..autograd.grad_mode import enable_grad
-from ..ops.creation.factories import full_like
 from ..ops.elementwise.binary import where
 from ..ops.linalg.solvers import solve_triangular
 from ..ops.nn.activation import softplus
@@ -23,7 +21,6 @@ from .categorical import Categorical
 from .cauchy import Cauchy
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
-from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .gamma import Gamma
@@ -42,69 +39,14 @@ from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 from .utils import _sum_rightmost, euler_constant as _euler_gamma
+from ._kl_dispatch import kl_divergence, register_kl
+from . import _kl_cross  # noqa: F401  (registers the cross-family pairs on import)
 
 __all__ = ["register_kl", "kl_divergence"]
-
-_KL_REGISTRY: dict = {}  # (type_p, type_q) -> function
-_KL_MEMOIZE: dict = {}  # (type_p, type_q) -> the function dispatch chose
-
-
-def register_kl(type_p, type_q):
-    """Decorator registering ``fn(p, q)`` as KL(p || q) for instances of the two
-    Distribution subclasses (and their subclasses, unless a more specific pair exists)."""
-    if not isinstance(type_p, type) or not issubclass(type_p, Distribution):
-        raise TypeError(f"Expected type_p to be a Distribution subclass but got {type_p}")
-    if not isinstance(type_q, type) or not issubclass(type_q, Distribution):
-        raise TypeError(f"Expected type_q to be a Distribution subclass but got {type_q}")
-
-    def decorator(fun):
-        _KL_REGISTRY[type_p, type_q] = fun
-        _KL_MEMOIZE.clear()
-        return fun
-
-    return decorator
-
-
-def _dispatch_kl(type_p, type_q):
-    """The registered function for the most specific pair: nearest in p's MRO first, then
-    q's; if ordering by q first picks another function, the pair is ambiguous (warned)."""
-    matches = [(sp, sq) for sp, sq in _KL_REGISTRY
-               if issubclass(type_p, sp) and issubclass(type_q, sq)]
-    if not matches:
-        return NotImplemented
-    rank_p = {t: i for i, t in enumerate(type_p.__mro__)}
-    rank_q = {t: i for i, t in enumerate(type_q.__mro__)}
-    left = min(matches, key=lambda m: (rank_p[m[0]], rank_q[m[1]]))
-    right = min(matches, key=lambda m: (rank_q[m[1]], rank_p[m[0]]))
-    left_fun, right_fun = _KL_REGISTRY[left], _KL_REGISTRY[right]
-    if left_fun is not right_fun:
-        warnings.warn(f"Ambiguous kl_divergence({type_p.__name__}, {type_q.__name__}). "
-                      f"Please register_kl({left[0].__name__}, {right[1].__name__})",
-                      RuntimeWarning)
-    return left_fun
-
-
-def _infinite_like(tensor):
-    return full_like(tensor, math.inf)
-
 
 def _batch_trace_XXT(bmat):
     """The trace of ``X X^T`` over a batch: the squared Frobenius norm."""
     return bmat.pow(2).reshape(bmat.shape[:-2] + (-1,)).sum(-1)
-
-
-def kl_divergence(p: Distribution, q: Distribution):
-    """KL(p || q) = E_p[log p(x) - log q(x)], of shape ``batch_shape``."""
-    try:
-        fun = _KL_MEMOIZE[type(p), type(q)]
-    except KeyError:
-        fun = _dispatch_kl(type(p), type(q))
-        _KL_MEMOIZE[type(p), type(q)] = fun
-    if fun is NotImplemented:
-        raise NotImplementedError(f"No KL(p || q) is implemented for p type "
-                                  f"{p.__class__.__name__} and q type "
-                                  f"{q.__class__.__name__}")
-    return fun(p, q)
 
 
 # ---------------------------------------------------------------------------------------------
