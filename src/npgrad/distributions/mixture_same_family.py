@@ -26,7 +26,7 @@ class MixtureSameFamily(Distribution):
         self._component_distribution = component_distribution
         if not isinstance(mixture_distribution, Categorical):
             raise ValueError(" The Mixture distribution needs to be an  instance of "
-                             "torch.distributions.Categorical")
+                             "torch.distributions.Categorical")  # (PyTorch's words)
         if not isinstance(component_distribution, Distribution):
             raise ValueError("The Component distribution need to be an instance of "
                              "torch.distributions.Distribution")
