@@ -27,7 +27,7 @@ import torch
 import npgrad
 
 NAMESPACES = ("", "Tensor", "nn", "nn.functional", "nn.init", "nn.utils", "nn.utils.rnn",
-              "optim", "linalg", "special", "autograd", "utils.data")
+              "optim", "linalg", "special", "autograd", "utils.data", "distributions")
 
 _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "dataclasses")
 
@@ -199,8 +199,8 @@ NOT_YET: dict[str, frozenset] = {
         AcceleratorError Event FatalError GradScaler OutOfMemoryError Stream accelerator
         affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
-        detach_copy diagonal_copy distributions embedding_bag embedding_renorm_
-        empty_permuted expand_copy from_dlpack from_file functional geqrf
+        detach_copy diagonal_copy embedding_bag embedding_renorm_ empty_permuted
+        expand_copy from_dlpack from_file functional geqrf
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         histogramdd igamma igammac is_distributed legacy_contiguous_format library
         lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing

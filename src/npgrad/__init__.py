@@ -103,7 +103,7 @@ from .ops.nn.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noq
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
-from . import distributed  # noqa: E402,F401
+from . import distributed, distributions  # noqa: E402,F401
 from . import hub, jit, onnx  # noqa: E402,F401
 from . import func, profiler  # noqa: E402,F401
 from .func import vmap  # noqa: E402,F401

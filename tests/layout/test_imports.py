@@ -33,7 +33,8 @@ LAYERS = [
     ["npgrad._tensor_methods", "npgrad._tensortype", "npgrad.nn", "npgrad.optim", "npgrad.utils",
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
      "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed",
-     "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler"],
+     "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler",
+     "npgrad.distributions"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",
@@ -42,7 +43,8 @@ LAYERS = [
 FACADE_USERS = ("npgrad.examples", "npgrad.run", "npgrad.distributed.run",
                 "npgrad.distributed.worker", "npgrad.__main__")
 GRAB_BAG = re.compile(r"^_*(extra|misc|compat|toplevel|helpers?|utils?|common|stuff)(_|\d|$)")
-PUBLIC_UTILS = ("npgrad.utils", "npgrad.nn.utils")  # PyTorch's own public packages
+PUBLIC_UTILS = ("npgrad.utils", "npgrad.nn.utils",  # PyTorch's own public modules
+                "npgrad.distributions.utils")
 
 
 class Module:
