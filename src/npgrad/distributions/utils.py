@@ -12,7 +12,7 @@ from ..autograd.grad_mode import enable_grad
 from ..ops.creation.factories import as_tensor
 from ..ops.creation.grids import tril_indices
 from ..ops.shape.views import broadcast_tensors
-from ..ops.nn.activation import log_softmax, softmax
+from ..ops.nn.activation import softmax
 
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs",
            "lazy_property", "tril_matrix_to_vec", "vec_to_tril_matrix", "euler_constant"]
