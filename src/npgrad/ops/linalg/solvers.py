@@ -45,10 +45,18 @@ def lapack(routine, *args, failure: str, **kwargs):
         raise LinAlgError(failure) from None
 
 
+_SVD_NON_FINITE = ("linalg.svd: The algorithm failed to converge because the input matrix "
+                   "contained non-finite values.")
+
+
 def np_svd(a: np.ndarray, **kwargs):
-    """NumPy's SVD; its failure (non-finite input) raised as PyTorch's."""
-    return lapack(np.linalg.svd, a, failure="linalg.svd: The algorithm failed to converge "
-                  "because the input matrix contained non-finite values.", **kwargs)
+    """NumPy's SVD; a non-finite input refused with PyTorch's LinAlgError before LAPACK sees
+    it: NumPy's LAPACK loops forever on some matrices with an inf entry (float32 3x3 with one
+    inf). PyTorch raises this for NaN; for inf its LAPACK returns NaNs or raises depending on
+    the matrix, and npgrad raises (README, "Deliberate differences from PyTorch")."""
+    if not np.isfinite(a).all():
+        raise LinAlgError(_SVD_NON_FINITE)
+    return lapack(np.linalg.svd, a, failure=_SVD_NON_FINITE, **kwargs)
 
 
 linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
