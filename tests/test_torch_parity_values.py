@@ -273,3 +273,49 @@ def test_index_fill_value_gradient_counts_a_repeated_index_once():
         (y * lib.arange(6.0).reshape(2, 3)).sum().backward()
         grads.append((v.grad.item(), x.grad.tolist()))
     assert grads[0] == grads[1] == (10.0, [[0.0, 1.0, 0.0], [0.0, 4.0, 0.0]])
+
+
+def test_addcmul_of_integers_truncates_value_and_keeps_the_dtype():
+    """(fuzzer: an int64 addcmul with value=0.5 became float32; PyTorch casts value to int)"""
+    for value in (0.5, -1.5, 3):
+        ours, theirs = (lib.addcmul(lib.tensor([5, 7]), lib.tensor([5, 7]), lib.tensor([2, 3]),
+                                    value=value) for lib in (npgrad, torch))
+        assert ours.dtype == npgrad.int64 and ours.tolist() == theirs.tolist()
+    with pytest.raises(NotImplementedError, match="addcmul_cpu_out"):
+        npgrad.addcmul(*(npgrad.tensor([True]),) * 3)
+
+
+@pytest.mark.parametrize("op", ["addcmul", "addcdiv"])
+def test_addcmul_addcdiv_scale_tensor1_first(op):
+    """(fuzzer: value * (t1 * t2) gave inf where PyTorch's (value * t1) * t2 gives nan)"""
+    t1, t2 = (np.array([-1.4e-45, 1e-30], np.float32), np.array([-np.inf, 1e30], np.float32))
+    if op == "addcdiv":
+        t2 = np.array([1e-30, 1e-30], np.float32)
+    ours, theirs = (_np(getattr(lib, op)(lib.zeros(2), lib.tensor(t1), lib.tensor(t2),
+                                         value=0.5 if op == "addcmul" else 1e-30))
+                    for lib in (npgrad, torch))
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_frexp_of_subnormals_and_the_largest_float(dtype):
+    """(fuzzer: the mantissa of a float32 subnormal was inf: 2**148 overflowed)"""
+    info = np.finfo(dtype)
+    data = [float(info.smallest_subnormal), -float(info.smallest_subnormal), float(info.max)]
+    for ours, theirs in zip(npgrad.frexp(npgrad.tensor(data, dtype=getattr(npgrad, dtype))),
+                            torch.frexp(torch.tensor(data, dtype=getattr(torch, dtype)))):
+        np.testing.assert_array_equal(_np(ours), _np(theirs))
+
+
+def test_ldexp_is_exact_past_the_dtype_range_of_two_to_the_exponent():
+    """(fuzzer: 1e-45 * 2**128 in float32 was inf, as 2**128 overflowed; 0 * 2**2000 NaN)"""
+    x, e = [-0.0, 1e-45, 3.0], [2000, 128, -1]
+    ours, theirs = (_np(lib.ldexp(lib.tensor(x), lib.tensor(e))) for lib in (npgrad, torch))
+    np.testing.assert_array_equal(ours, theirs)
+    # the gradient is 2 ** e (PyTorch 2.13's is 0 for a negative exponent: README,
+    # "Deliberate differences from PyTorch")
+    leaf = npgrad.tensor([1.0, 1.0, 1.0], dtype=npgrad.float64, requires_grad=True)
+    npgrad.ldexp(leaf, npgrad.tensor([3, -2, 0])).sum().backward()
+    assert leaf.grad.tolist() == [8.0, 0.25, 1.0]
+    assert npgrad.ldexp(npgrad.tensor([1.0], dtype=npgrad.float16),
+                        npgrad.tensor([2.0])).dtype == npgrad.float32

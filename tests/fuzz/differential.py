@@ -68,6 +68,7 @@ class Deliberate:
     readme: str                              # the README entry ("Deliberate differences")
 
 
+_LDEXPS = ("ldexp", "Tensor.ldexp_")
 _BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
                 "nn.functional.batch_norm-no-affine")
 
@@ -91,7 +92,20 @@ DELIBERATE: list[Deliberate] = [
     Deliberate((), "forward raises",
                lambda v, detail: "contained non-finite values" in detail and _has_inf(v),
                "The SVD of a matrix with an infinite entry"),
+    *(Deliberate(_LDEXPS, kind, lambda v, detail: _int_exponent(v, lambda e: (e < 0) | (e >= 63)),
+                 "ldexp's gradient for a negative or large exponent")
+      for kind in ("grad values", "gradgrad values")),
+    Deliberate(_LDEXPS, "values",
+               lambda v, detail: _int_exponent(v, lambda e: np.abs(e) > 2 ** 31 - 1),
+               "ldexp with an exponent beyond 32 bits"),
 ]
+
+
+def _int_exponent(variant: Variant, test) -> bool:
+    """Whether ldexp's integer exponent has an element for which ``test`` holds."""
+    e = variant.args[1]
+    return (isinstance(e, TensorArg) and e.values.dtype.kind in "iu"
+            and bool(np.any(test(e.values.astype(np.float64)))))
 
 
 def _has_inf(variant: Variant) -> bool:

@@ -12,6 +12,7 @@ from .._arguments import Tensor, as_operand, as_tensor_arg, describe
 from .binary import check_broadcast
 from .pointwise import float_result
 from .unary import not_differentiable
+from ...autograd.function import Primitive
 
 __all__ = ["frexp", "ldexp", "nextafter", "gcd", "lcm", "heaviside"]
 
@@ -31,14 +32,44 @@ def frexp(input):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     _, e = np.frexp(a)
     e = e.astype(np.int32)
-    # mantissa = input * 2**-e: exact in floating point, and gives the gradient for free
-    mantissa = input * Tensor._make(np.ldexp(np.ones_like(a, shape=()), -e).astype(a.dtype))
+    # mantissa = input * 2**-e: exact in floating point, and gives the gradient for free;
+    # 2**-e in two halves, as a subnormal's 2**-e (2**148 in float32) or the largest float's
+    # 2**e does not fit the dtype
+    half = -e // 2
+    one = np.ones_like(a, shape=())
+    mantissa = (input * Tensor._make(np.ldexp(one, half).astype(a.dtype))
+                * Tensor._make(np.ldexp(one, -e - half).astype(a.dtype)))
     return frexp_type(mantissa, Tensor._make(e))
+
+
+class Ldexp(Primitive):
+    """``a * 2 ** e`` for an integer tensor ``e``, exactly (``np.ldexp``): ``2 ** e`` as a
+    float overflows for a subnormal ``a`` times ``2 ** 128``, and ``0 * inf`` would be NaN."""
+    node_name = "LdexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, e):
+        check_broadcast("ldexp", a, e)
+        ctx.save_for_backward(e)
+        return np.ldexp(a, e.astype(np.int64, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (e,) = ctx.saved_tensors
+        return Ldexp.apply(grad, e), None
 
 
 def ldexp(input, other) -> Tensor:
     """``input * 2 ** other`` (integer inputs give the default float dtype)."""
     input, other = as_tensor_arg(input, "ldexp"), as_operand(other, "ldexp")
+    if isinstance(other, Tensor) and is_float_np(other._data.dtype):
+        return input * 2.0 ** other  # a float exponent takes part in type promotion
+    if isinstance(other, Tensor) and is_float_np(input._data.dtype):
+        # PyTorch's ldexp kernel for a float input (which refuses a bool exponent); an integer
+        # input goes through input * 2.0 ** other, 0 * inf included, as PyTorch's
+        if other._data.dtype.kind == "b":
+            raise NotImplementedError('"ldexp_cpu_exp" not implemented for \'Bool\'')
+        return Ldexp.apply(input, other)
     if not is_float_np(input._data.dtype):
         input = input.to(_dt.get_default_dtype())
     # the power in input's dtype, so the result keeps it (a 0-d input too), as PyTorch

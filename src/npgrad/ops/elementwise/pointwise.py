@@ -483,8 +483,14 @@ def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor:
     input = as_tensor_arg(input, "addcmul")
     tensor1 = as_tensor_arg(tensor1, "addcmul", "tensor1")
     tensor2 = as_tensor_arg(tensor2, "addcmul", "tensor2")
-    prod = tensor1 * tensor2
-    return input + (prod if value == 1 else value * prod)
+    kinds = {t._data.dtype.kind for t in (input, tensor1, tensor2)}
+    if kinds == {"b"}:
+        raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
+    if kinds <= {"b", "i", "u"}:
+        value = int(value)  # as PyTorch: the scale takes the integer result's type (truncated)
+    # PyTorch's order, (value * tensor1) * tensor2: it decides which of 0 * inf and
+    # underflow happens first
+    return input + (tensor1 * tensor2 if value == 1 else value * tensor1 * tensor2)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor:
@@ -501,5 +507,5 @@ def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor:
                            "float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all "
                            "dtypes.")
-    quot = t1 / t2
-    return input + (quot if value == 1 else value * quot)
+    # PyTorch's order, (value * tensor1) / tensor2 (which of underflow and overflow comes first)
+    return input + (t1 / t2 if value == 1 else value * t1 / t2)
