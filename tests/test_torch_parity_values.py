@@ -319,3 +319,17 @@ def test_ldexp_is_exact_past_the_dtype_range_of_two_to_the_exponent():
     assert leaf.grad.tolist() == [8.0, 0.25, 1.0]
     assert npgrad.ldexp(npgrad.tensor([1.0], dtype=npgrad.float16),
                         npgrad.tensor([2.0])).dtype == npgrad.float32
+
+
+def test_xlog1py_gradient_at_zero_input_is_log1p_of_other():
+    """(fuzzer: d/dx xlog1py(x, y) at x == 0 was 0; PyTorch's is log1p(y), 0 only where
+    y <= -1, and d/dy there is x / (y + 1), NaN at y == -1)"""
+    ys = [-1.0, -0.5, -2.0, 0.5, float("inf"), float("nan")]
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.zeros(len(ys), dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(ys, dtype=lib.float64, requires_grad=True)
+        lib.special.xlog1py(x, y).sum().backward()
+        grads.append((_np(x.grad), _np(y.grad)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_array_equal(ours, theirs)

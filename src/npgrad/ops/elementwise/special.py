@@ -22,7 +22,7 @@ from .unary import exp, float_input, log, log1p, sign
 from ... import dtypes as _dt
 from ..creation.factories import as_tensor
 from .rounding import isnan
-from .binary import where
+from .binary import check_broadcast, where
 
 __all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "ndtr",
            "log_ndtr", "ndtri", "entr", "xlog1py", "i0e", "i1", "i1e"]
@@ -556,14 +556,34 @@ def entr(input) -> Tensor:
     return where(pos, inside, where(x == 0, 0.0, -math.inf).to(x.dtype))
 
 
+class _Xlog1py(Primitive):
+    node_name = "SpecialXlog1PyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        out = np.asarray(x * np.log1p(y))
+        # 0 * log1p(y) is 0 here (the limit, also for y <= -1), but a nan y stays nan
+        return np.where((x == 0) & ~np.isnan(y), out.dtype.type(0), out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        # as PyTorch: d/dx is log1p(y) (even at x == 0), but 0 where x == 0 and y <= -1
+        gx = where((x == 0) & (y <= -1), 0.0, xlog1py(grad, y)) if need_x else None
+        return gx, (grad * x / (y + 1) if need_y else None)
+
+
 def xlog1py(input, other) -> Tensor:
     """``input * log1p(other)``, and 0 where ``input`` is 0 (unless ``other`` is nan)."""
     x, y = as_operand(input, "xlog1py"), as_operand(other, "xlog1py")
     x = as_tensor(x) if not isinstance(x, Tensor) else x
     y = as_tensor(y) if not isinstance(y, Tensor) else y
-    x, y = _float(x), _float(y)
-    zero = (x == 0) & ~isnan(y)
-    return where(zero, 0.0, x * log1p(where(zero, 0.0, y)))
+    check_broadcast("xlog1py", x._data, y._data)
+    dt = _dt.result_type(x._data, y._data)  # integers compute in the default float dtype
+    dt = _dt.from_numpy_dtype(dt) if is_float_np(dt) else _dt.get_default_dtype()
+    return _Xlog1py.apply(x.to(dt), y.to(dt))
 
 
 def i0e(input) -> Tensor:
