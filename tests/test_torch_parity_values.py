@@ -333,3 +333,23 @@ def test_xlog1py_gradient_at_zero_input_is_log1p_of_other():
         grads.append((_np(x.grad), _np(y.grad)))
     for ours, theirs in zip(*grads):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_div_gradient_of_a_zero_divisor_with_a_tiny_dividend():
+    """(fuzzer: -grad * a / b**2 made 4.9e-324 * 0.3 underflow to 0, then 0 / 0 = NaN;
+    PyTorch's -grad * (a / b / b) is inf)"""
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.tensor([5e-324, 1e300], dtype=lib.float64, requires_grad=True)
+        y = lib.tensor([0.0, 1e-300], dtype=lib.float64, requires_grad=True)
+        (x / y).backward(lib.tensor([0.3, 0.3], dtype=lib.float64))
+        grads.append(_np(y.grad))
+    np.testing.assert_array_equal(*grads)
+
+
+def test_rounded_division_of_bools_is_not_implemented():
+    """(fuzzer: div(bool, bool, rounding_mode='trunc') raised ZeroDivisionError's
+    RuntimeError where PyTorch has no bool kernel)"""
+    b = npgrad.tensor([True, False])
+    with pytest.raises(NotImplementedError):
+        npgrad.div(b, b, rounding_mode="trunc")

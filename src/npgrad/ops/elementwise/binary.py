@@ -159,7 +159,9 @@ class Div(Primitive):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         ga = grad / b if need_a else None
-        gb = -grad * a / (b * b) if need_b else None
+        # PyTorch's order, -grad * ((a / b) / b): it decides where 0 * inf (NaN) and
+        # overflow (inf) happen when b is 0 or a is huge or tiny
+        gb = -grad * (a / b / b) if need_b else None
         return ga, gb
 
 
@@ -357,8 +359,7 @@ def _rounded_div(input, other, rounding_mode: str) -> np.ndarray:
     """The values of ``div`` with ``rounding_mode`` 'trunc' or 'floor'."""
     a = input._data if isinstance(input, Tensor) else input
     b = other._data if isinstance(other, Tensor) else other
-    if rounding_mode == "floor":
-        _no_bool("floor_divide", a, b)
+    _no_bool("floor_divide" if rounding_mode == "floor" else "div_trunc", a, b)
     a, b = _dt.promote_binary(a, b)
     if as_array(a).dtype.kind in "iub":
         _zero_division("div", a, b)
