@@ -353,3 +353,16 @@ def test_rounded_division_of_bools_is_not_implemented():
     b = npgrad.tensor([True, False])
     with pytest.raises(NotImplementedError):
         npgrad.div(b, b, rounding_mode="trunc")
+
+
+@pytest.mark.parametrize("op", ["addmm", "addbmm", "baddbmm"])
+def test_integer_addmm_family_truncates_scales_and_keeps_the_dtype(op):
+    """(fuzzer: uint8 addmm with beta=0.5 became float32; int32 addbmm int64)"""
+    shapes = {"addmm": ((2, 2), (2, 3), (3, 2)), "addbmm": ((2, 2), (2, 2, 3), (2, 3, 2)),
+              "baddbmm": ((2, 2, 2), (2, 2, 3), (2, 3, 2))}[op]
+    for dtype in ("uint8", "int32"):
+        ours, theirs = (getattr(lib, op)(*(lib.full(s, 3, dtype=getattr(lib, dtype))
+                                           for s in shapes), beta=1.7, alpha=0.5)
+                        for lib in (npgrad, torch))
+        assert str(ours.dtype).split(".")[-1] == dtype
+        assert ours.tolist() == theirs.tolist()

@@ -273,6 +273,9 @@ def _add_scaled(op: str, input, prod: Tensor, beta, alpha) -> Tensor:
     if not ok:
         raise RuntimeError(f"{op}: input of shape {tuple(inp.shape)} cannot be broadcast to the "
                            f"product's shape {tuple(prod.shape)}")
+    if prod._data.dtype.kind in "iu":
+        # as PyTorch: the scales take the integer result's type (truncated), so it stays
+        alpha, beta = int(alpha), int(beta)
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
@@ -307,7 +310,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
 @autocast.lower_precision
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)``."""
-    return _add_scaled("addbmm", input, bmm(batch1, batch2).sum(0), beta, alpha)
+    prod = bmm(batch1, batch2)
+    # (summed in its own dtype: an integer sum would otherwise widen to int64)
+    return _add_scaled("addbmm", input, prod.sum(0, dtype=prod.dtype), beta, alpha)
 
 
 # ---------------------------------------------------------------------------------------------
