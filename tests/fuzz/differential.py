@@ -432,6 +432,16 @@ def _crashes_torch_backward(variant: Variant) -> bool:
         isinstance(a, TensorArg) and a.values.size == 0 for a in variant.args)
 
 
+def _corrupts_torch(variant: Variant) -> bool:
+    """Cases that corrupt PyTorch 2.13's heap (the process aborts a few cases later, in
+    hypothesis' own code): ``bincount`` of an empty input with non-empty weights, which
+    PyTorch does not check. Not run at all; npgrad raises PyTorch's error for a length
+    mismatch there."""
+    return variant.spec.name == "bincount" and any(
+        isinstance(a, TensorArg) and a.values.size == 0 for a in variant.args[:1]) and any(
+        isinstance(a, TensorArg) and a.values.size != 0 for a in variant.args[1:])
+
+
 def _alarm(_signum, _frame):
     raise CaseTimeout(f"a case ran over {CASE_TIMEOUT_S} s")
 
@@ -446,6 +456,9 @@ def _compare(variant: Variant) -> None:
 
 
 def _compare_all(variant: Variant) -> None:
+    if _corrupts_torch(variant):
+        STATS["torch crash avoided"] += 1
+        return
     run_o, run_t = _run(npgrad, variant), _run(torch, variant)
     _same_error("forward", run_o[2], run_t[2])
     if run_t[2] is not None:
