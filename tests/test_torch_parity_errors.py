@@ -840,3 +840,22 @@ def test_svd_of_an_infinite_entry_raises_instead_of_hanging():
     done = subprocess.run([sys.executable, "-c", _SVD_OF_INF], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_addr_of_integers_refuses_float_scales():
+    """(addmm and the rest truncate a float alpha/beta for integer tensors; addr raises)"""
+    for lib in (npgrad, torch):
+        v = lib.ones(2, dtype=lib.int32)
+        with pytest.raises(RuntimeError, match="argument beta must not be a floating"):
+            lib.addr(lib.ones(2, 2, dtype=lib.int32), v, v, beta=0.5)
+
+
+def test_composite_ops_name_themselves_in_inner_errors():
+    """(error parity: addmm's shape error said 'mm: ...', linear's 'matmul: ...')"""
+    with pytest.raises(RuntimeError, match="^addmm: "):
+        npgrad.addmm(npgrad.ones(2, 4), npgrad.ones(2, 3), npgrad.ones(4, 5))
+    with pytest.raises(RuntimeError, match="^linear: "):
+        npgrad.nn.functional.linear(npgrad.ones(2, 3), npgrad.ones(4, 5))
+    with pytest.raises(RuntimeError, match="^gru_cell: "):
+        npgrad.gru_cell(npgrad.ones(2, 3), npgrad.ones(2, 4), npgrad.ones(12, 5),
+                        npgrad.ones(12, 4))

@@ -2,6 +2,7 @@
 sizes, int64 index results, and the shapes-and-dtypes text of error messages."""
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import operator
@@ -13,7 +14,7 @@ from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
-           "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name", "describe"]
+           "named_errors", "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name", "describe"]
 
 
 _FAST = (Tensor, float, int, bool)
@@ -138,3 +139,28 @@ def describe(*xs) -> str:
 def long_tensor(a) -> Tensor:
     """Integer results (indices, counts) as an int64 Tensor, PyTorch's index dtype."""
     return Tensor._make(as_array(a, np.int64))
+
+
+_RENAMED = (RuntimeError, TypeError, ValueError, IndexError, NotImplementedError)
+
+
+class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a function)
+    """Errors raised inside (by the inner ops a composite calls) name ``op``, the op the user
+    called, in front of the inner op's message, with the same class: ``addmm`` says
+    "addmm: mm: ..." rather than "mm: ...". A message that names ``op`` already is kept.
+    A context manager or a decorator (one instance per op: cheap on hot paths)."""
+
+    def __init__(self, op: str):
+        self.op = op
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, e, tb):
+        if kind is None or not issubclass(kind, _RENAMED) or self.op in str(e):
+            return False
+        try:
+            renamed = kind(f"{self.op}: {e}")
+        except Exception:  # noqa: BLE001 (a class that wants other arguments: keep it as is)
+            return False
+        raise renamed from None

@@ -20,7 +20,7 @@ import numpy as np
 from ...backend import as_array, ascontiguous
 from .. import autocast
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+from .._arguments import Tensor, as_tensor_arg, describe, named_errors, norm_dim
 from ..elementwise.binary import where
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm", "addmv",
@@ -288,29 +288,43 @@ def _add_scaled(op: str, input, prod: Tensor, beta, alpha) -> Tensor:
 @autocast.lower_precision
 def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product."""
-    return _add_scaled("addmm", input, mm(mat1, mat2), beta, alpha)
+    with named_errors("addmm"):
+        prod = mm(mat1, mat2)
+    return _add_scaled("addmm", input, prod, beta, alpha)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
-    return _add_scaled("addmv", input, mv(mat, vec), beta, alpha)
+    with named_errors("addmv"):
+        prod = mv(mat, vec)
+    return _add_scaled("addmv", input, prod, beta, alpha)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)``."""
-    return _add_scaled("addr", input, outer(vec1, vec2), beta, alpha)
+    with named_errors("addr"):
+        prod = outer(vec1, vec2)
+    if prod._data.dtype.kind in "iub":
+        for name, scale in (("beta", beta), ("alpha", alpha)):
+            if isinstance(scale, float):  # (addmm and the others truncate it instead)
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
+                                   f"floating point number.")
+    return _add_scaled("addr", input, prod, beta, alpha)
 
 
 @autocast.lower_precision
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``."""
-    return _add_scaled("baddbmm", input, bmm(batch1, batch2), beta, alpha)
+    with named_errors("baddbmm"):
+        prod = bmm(batch1, batch2)
+    return _add_scaled("baddbmm", input, prod, beta, alpha)
 
 
 @autocast.lower_precision
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)``."""
-    prod = bmm(batch1, batch2)
+    with named_errors("addbmm"):
+        prod = bmm(batch1, batch2)
     # (summed in its own dtype: an integer sum would otherwise widen to int64)
     return _add_scaled("addbmm", input, prod.sum(0, dtype=prod.dtype), beta, alpha)
 
@@ -653,6 +667,7 @@ def kron(input, other) -> Tensor:
 
 
 @autocast.lower_precision
+@named_errors("chain_matmul")
 def chain_matmul(*matrices) -> Tensor:
     """The product of 2-D matrices left to right (deprecated in PyTorch for
     ``linalg.multi_dot``)."""

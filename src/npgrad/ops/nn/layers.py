@@ -7,7 +7,7 @@ import numpy as np
 from .. import autocast
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
-from .._arguments import Tensor
+from .._arguments import Tensor, named_errors
 from .loss import cross_entropy
 
 __all__ = ["linear", "bilinear", "linear_cross_entropy"]
@@ -63,6 +63,7 @@ def _fusable(input: Tensor, weight: Tensor, bias) -> bool:
 
 
 @autocast.lower_precision
+@named_errors("linear")
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, for inputs of shape ``(*, in_features)``.
 
@@ -75,6 +76,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out + bias if bias is not None else out
 
 
+@named_errors("bilinear")
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
              bias: Tensor | None = None) -> Tensor:
     """``out[..., k] = input1 @ weight[k] @ input2 + bias[k]`` for ``weight`` of shape

@@ -6,7 +6,7 @@ order is PyTorch's: LSTM (input, forget, cell, output), GRU (reset, update, new)
 """
 from __future__ import annotations
 
-from .._arguments import Tensor
+from .._arguments import Tensor, named_errors
 from ..elementwise.trig import sigmoid, tanh
 from .activation import relu
 
@@ -19,16 +19,19 @@ def _affine(x: Tensor, w: Tensor, b) -> Tensor:
     return out if b is None else out + b
 
 
+@named_errors("rnn_tanh_cell")
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> Tensor:
     """``tanh(W_ih x + b_ih + W_hh h + b_hh)``."""
     return tanh(_affine(input, w_ih, b_ih) + _affine(hx, w_hh, b_hh))
 
 
+@named_errors("rnn_relu_cell")
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> Tensor:
     """``relu(W_ih x + b_ih + W_hh h + b_hh)``."""
     return relu(_affine(input, w_ih, b_ih) + _affine(hx, w_hh, b_hh))
 
 
+@named_errors("lstm_cell")
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> tuple:
     """One LSTM step: ``hx`` is ``(h, c)``; returns the new ``(h, c)``."""
     h, c = hx
@@ -37,6 +40,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> tuple:
     return sigmoid(o) * tanh(c), c
 
 
+@named_errors("gru_cell")
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> Tensor:
     """One GRU step: ``n = tanh(x_n + r * h_n)``, ``h' = (1 - z) n + z h``."""
     xr, xz, xn = _affine(input, w_ih, b_ih).chunk(3, -1)
