@@ -562,7 +562,7 @@ class _Xlog1py(Primitive):
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
-        out = np.asarray(x * np.log1p(y))
+        out = as_array(x * np.log1p(y))
         # 0 * log1p(y) is 0 here (the limit, also for y <= -1), but a nan y stays nan
         return np.where((x == 0) & ~np.isnan(y), out.dtype.type(0), out)
 
