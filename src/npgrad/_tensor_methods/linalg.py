@@ -6,7 +6,8 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.linalg import (decompositions as _decompositions, norms as _norms, products as _products,
+from ..ops.linalg import (cholesky as _cholesky, decompositions as _decompositions, lu as _lu,
+                          lu_solve as _lu_solve, norms as _norms, products as _products,
                           solvers as _solvers)
 
 
@@ -156,4 +157,16 @@ class LinalgMethods:
 
     def cholesky(self, upper=False):
         """See :func:`npgrad.cholesky`."""
-        return _decompositions.cholesky_toplevel(self, upper)
+        return _cholesky.cholesky_toplevel(self, upper)
+
+    def lu(self, pivot=True, get_infos=False):
+        """See :func:`npgrad.lu`."""
+        return _lu.lu_toplevel(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data, LU_pivots):
+        """See :func:`npgrad.lu_solve`."""
+        return _lu_solve.lu_solve_toplevel(self, LU_data, LU_pivots)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        """See :func:`npgrad.triangular_solve`."""
+        return _solvers.triangular_solve(self, A, upper, transpose, unitriangular)

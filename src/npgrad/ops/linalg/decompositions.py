@@ -1,4 +1,4 @@
-"""Matrix decompositions (``npgrad.linalg``): cholesky, qr, eigh, svd, svdvals, pinv; and
+"""Matrix decompositions (``npgrad.linalg``): qr, eigh, svd, svdvals, pinv; and
 ``cdist``.
 
 Each decomposition is one primitive: NumPy's LAPACK call forward, and backward the standard
@@ -7,7 +7,8 @@ differentiated again. Triangle masks and identities enter backward as constants.
 lists the names PyTorch also has at top level (``torch.svd``...); ``npgrad/linalg.py``
 exports the ``torch.linalg`` spellings.
 
-Also the deprecated top-level ``torch.cholesky`` and ``torch.matrix_rank`` (``*_toplevel``).
+Also the deprecated top-level ``torch.matrix_rank`` (``matrix_rank_toplevel``); the Cholesky
+factorisation is in ``cholesky.py``, LU in ``lu.py``.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import _const, _eye, _matrix, inv, lapack, np_svd, Solve
+from .solvers import _const, _eye, _matrix, inv, np_svd, Solve
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
@@ -53,39 +54,8 @@ def _rdiv_upper(X: Tensor, R: Tensor) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# cholesky, qr
+# qr
 # ---------------------------------------------------------------------------------------------
-
-class Cholesky(Primitive):
-    node_name = "LinalgCholeskyExBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = lapack(np.linalg.cholesky, a, failure="linalg.cholesky: The factorization could "
-                     "not be completed because the input is not positive-definite.")
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # A = L L^T gives L^-1 dA L^-T = X + X^T with X = L^-1 dL lower triangular, so
-        # dL = L Phi(L^-1 dA L^-T) (Phi: lower triangle, halved diagonal) and
-        # gA = L^-T Phi(L^T gL) L^-1, symmetrised as PyTorch (A is symmetric)
-        (L,) = ctx.saved_tensors
-        phi = (L.mT @ grad) * _mask(L.shape[-1], L, diag=0.5)
-        ga = Solve.apply(L.mT, Solve.apply(L.mT, phi).mT).mT
-        return 0.5 * (ga + ga.mT)
-
-
-@autocast.float32
-def cholesky(A, *, upper: bool = False) -> Tensor:
-    """The Cholesky factor ``L`` (``A = L L^T``), or ``U = L^T`` if ``upper``; only the lower
-    (upper) triangle of ``A`` is read."""
-    A = _matrix("linalg.cholesky", A)
-    if upper:
-        return Cholesky.apply(A.mT).mT
-    return Cholesky.apply(A)
-
 
 class QR(Primitive):
     node_name = "LinalgQrBackward0"
@@ -501,11 +471,6 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
             from None
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return _PNormLast.apply(diff, p=float(p))
-
-
-def cholesky_toplevel(input: Tensor, upper: builtins.bool = False) -> Tensor:
-    """Deprecated ``torch.cholesky``: ``linalg.cholesky``, transposed when ``upper``."""
-    return cholesky(input, upper=upper)
 
 
 def matrix_rank_toplevel(input: Tensor, tol=None, symmetric: builtins.bool = False) -> Tensor:

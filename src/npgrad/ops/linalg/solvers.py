@@ -45,6 +45,16 @@ def lapack(routine, *args, failure: str, **kwargs):
         raise LinAlgError(failure) from None
 
 
+def raise_for_info(op: str, info: np.ndarray, text, error: type = LinAlgError) -> None:
+    """PyTorch's ``check_errors``: raise ``error`` for the first nonzero LAPACK ``info`` (a
+    batch's message names its element); ``text(code)`` is the message."""
+    codes = info.reshape(-1).tolist()
+    for i, code in enumerate(codes):
+        if code != 0:
+            where = f"(Batch element {i}): " if info.ndim else ""
+            raise error(f"{op}: {where}{text(code)}")
+
+
 _SVD_NON_FINITE = ("linalg.svd: The algorithm failed to converge because the input matrix "
                    "contained non-finite values.")
 
@@ -196,6 +206,15 @@ class Solve(Primitive):
 def solve(A, B, *, left: bool = True) -> Tensor:
     """The solution ``X`` of ``A X = B`` (``X A = B`` if not ``left``). ``B`` is a (batch of)
     vectors when it is 1-D or has ``A``'s shape without the last dimension."""
+    A, Bm, vector = solve_operands(A, B, left)
+    if not left:
+        return Solve.apply(A.mT, Bm.mT).mT
+    X = Solve.apply(A, Bm)
+    return X.squeeze(-1) if vector else X
+
+
+def solve_operands(A, B, left: bool) -> tuple:
+    """``(A, B as a matrix, whether B was a vector)`` after ``linalg.solve``'s checks."""
     A = _matrix("linalg.solve", A)
     B = as_tensor_arg(B, "linalg.solve")
     if A._data.dtype != B._data.dtype:
@@ -213,10 +232,7 @@ def solve(A, B, *, left: bool = True) -> Tensor:
     except ValueError:
         raise RuntimeError(f"linalg.solve: batch dimensions of {describe(A, B)} do not "
                            "broadcast") from None
-    if not left:
-        return Solve.apply(A.mT, Bm.mT).mT
-    X = Solve.apply(A, Bm)
-    return X.squeeze(-1) if vector else X
+    return A, Bm, vector
 
 
 @autocast.float32
