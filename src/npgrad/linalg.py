@@ -5,6 +5,7 @@ from .ops.linalg.norms import linalg_norm as norm, matrix_norm, vector_norm
 from .ops.linalg.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
                                  slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
 from .ops.linalg.cholesky import cholesky, cholesky_ex
+from .ops.linalg.householder import householder_product
 from .ops.linalg.lu import lu, lu_factor, lu_factor_ex
 from .ops.linalg.lu_solve import inv_ex, lu_solve, solve_ex
 from .ops.linalg.decompositions import (cond, diagonal, eigh, eigvalsh, lstsq,
@@ -19,3 +20,4 @@ __all__ += ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvals
             "solve_triangular", "matrix_rank", "diagonal", "matrix_exp", "lstsq", "cond",
             "tensorinv", "tensorsolve", "vander"]
 __all__ += ["cholesky_ex", "inv_ex", "solve_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve"]
+__all__ += ["householder_product"]

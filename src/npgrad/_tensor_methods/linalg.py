@@ -6,7 +6,8 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops.linalg import (cholesky as _cholesky, decompositions as _decompositions, lu as _lu,
+from ..ops.linalg import (cholesky as _cholesky, decompositions as _decompositions,
+                          householder as _householder, lu as _lu,
                           lu_solve as _lu_solve, norms as _norms, products as _products,
                           solvers as _solvers)
 
@@ -170,3 +171,15 @@ class LinalgMethods:
     def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
         """See :func:`npgrad.triangular_solve`."""
         return _solvers.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def geqrf(self):
+        """See :func:`npgrad.geqrf`."""
+        return _householder.geqrf(self)
+
+    def orgqr(self, input2):
+        """See :func:`npgrad.orgqr`."""
+        return _householder.orgqr(self, input2)
+
+    def ormqr(self, input2, input3, left=True, transpose=False):
+        """See :func:`npgrad.ormqr`."""
+        return _householder.ormqr(self, input2, input3, left, transpose)

@@ -520,20 +520,21 @@ class NotDifferentiable(Primitive):
     node_name = "NotImplemented"
 
     @staticmethod
-    def forward(ctx, out, *inputs, op, message):
-        ctx.op, ctx.message = op, message
+    def forward(ctx, out, *inputs, op, message, error=RuntimeError):
+        ctx.op, ctx.message, ctx.error = op, message, error
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(ctx.message or f"derivative for aten::{ctx.op} is not implemented")
+        raise ctx.error(ctx.message or f"derivative for aten::{ctx.op} is not implemented")
 
 
-def not_differentiable(out: np.ndarray, op: str, *inputs, message: str | None = None) -> Tensor:
-    """``out`` as a Tensor; in the graph (refusing backward, with PyTorch's message or
-    ``message``) when a float input requires grad."""
+def not_differentiable(out: np.ndarray, op: str, *inputs, message: str | None = None,
+                       error: type = RuntimeError) -> Tensor:
+    """``out`` as a Tensor; in the graph (refusing backward with ``error``, with PyTorch's
+    message or ``message``) when a float input requires grad."""
     if is_float_np(out.dtype) and any(isinstance(x, Tensor) and x._rg for x in inputs):
-        return NotDifferentiable.apply(out, *inputs, op=op, message=message)
+        return NotDifferentiable.apply(out, *inputs, op=op, message=message, error=error)
     return Tensor._make(out)
 
 
