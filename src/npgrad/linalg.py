@@ -6,6 +6,7 @@ from .ops.linalg.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power
                                  slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
 from .ops.linalg.cholesky import cholesky, cholesky_ex
 from .ops.linalg.householder import householder_product
+from .ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.linalg.lu import lu, lu_factor, lu_factor_ex
 from .ops.linalg.lu_solve import inv_ex, lu_solve, solve_ex
 from .ops.linalg.decompositions import (cond, diagonal, eigh, eigvalsh, lstsq,
@@ -21,3 +22,4 @@ __all__ += ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvals
             "tensorinv", "tensorsolve", "vander"]
 __all__ += ["cholesky_ex", "inv_ex", "solve_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve"]
 __all__ += ["householder_product"]
+__all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve"]

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...backend import as_array
 from .. import autocast
-from ...dtypes import is_float_np
+from ...dtypes import is_float_np, scalar_type_name
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -79,9 +79,10 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if not is_float_np(A._data.dtype):
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
-                           f"{A.dtype}")
+                           f"{scalar_type_name(A._data.dtype)}")
     if A._data.dtype.itemsize < 4:
-        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {A.dtype}")
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got "
+                           f"{scalar_type_name(A._data.dtype)}")
     if square and A._data.shape[-1] != A._data.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
