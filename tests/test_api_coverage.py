@@ -200,30 +200,27 @@ NOT_YET: dict[str, frozenset] = {
         affine_grid_generator alias_copy as_strided_ as_strided_copy
         autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
         detach_copy diagonal_copy embedding_bag embedding_renorm_ empty_permuted
-        expand_copy from_dlpack from_file functional geqrf
+        expand_copy from_dlpack from_file functional
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         histogramdd igamma igammac is_distributed legacy_contiguous_format library
-        lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
+        lobpcg lstm masked monitor multiprocessing
         native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
-        orgqr ormqr pca_lowrank permute_copy quasirandom rnn_relu rnn_tanh
+        pca_lowrank permute_copy quasirandom rnn_relu rnn_tanh
         segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
         slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
         thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
         uint64 unbind_copy unfold_copy unsqueeze_copy view_copy
     """),
     "Tensor": _words("""
-        as_strided_ as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
-        igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
-        slice_inverse to_dense triangular_solve
+        as_strided_ as_subclass grad_dtype hash_tensor igamma igamma_ igammac
+        igammac_ index is_distributed module_load name
+        slice_inverse to_dense
     """),
     "nn": _words("""
         CrossMapLRN2d"""),
     "nn.functional": _words("""
         grouped_mm"""),
     "optim": _words(""),
-    "linalg": _words("""
-        cholesky_ex householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve lu
-        lu_factor lu_factor_ex lu_solve solve_ex"""),
     "special": _words("""
         airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
         chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx

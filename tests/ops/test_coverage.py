@@ -32,7 +32,7 @@ INTERNAL_MODULES = {"inplace", "autocast"}
 # tested in tests/test_extra.py but have no op spec yet; this list may only shrink.
 AWAITING_SPECS = {"empty_strided", "frombuffer", "range", "conj", "conj_physical",
                   "conj_physical_", "is_conj", "is_neg", "isreal", "real", "resolve_conj",
-                  "resolve_neg", "detach", "detach_", "matrix_rank", "triangular_solve",
+                  "resolve_neg", "detach", "detach_", "matrix_rank",
                   "get_device", "is_complex", "is_inference", "is_nonzero", "is_same_size",
                   "is_signed", "is_storage", "typename", "unsafe_chunk", "unsafe_split",
                   "unsafe_split_with_sizes", "narrow_copy", "is_tensor", "numel",

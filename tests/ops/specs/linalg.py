@@ -315,3 +315,93 @@ SPECS += [
            [[(3, 4, 2), C(2), C(0)], [(3, 4, 2), C(2), C(1)], [(3, 4, 2), C(2), C(2)],
             [(3, 4), C(2), C(-1)], [(4, 3), C(3), C(1)]]),
 ]
+
+# -- LU, LDL, Householder, the _ex forms (ops/linalg/lu.py, lu_solve.py, ldl.py, householder.py,
+# cholesky.py); their factorisations are compared exactly: pivots, info, partial factors --------
+SINGULAR = A([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
+NOT_PD = A([[4.0, 2.0, 1.0], [2.0, 1.0, 3.0], [1.0, 3.0, 5.0]])
+
+
+def _lu_solve(lib, a, b, left=True, adjoint=False):
+    return lib.linalg.lu_solve(*lib.linalg.lu_factor(_wc(lib, a)), b, left=left, adjoint=adjoint)
+
+
+def _sym(lib, x):
+    return x + x.mT
+
+
+SPECS += [
+    OpSpec("linalg.lu_factor", lambda lib, x: tuple(lib.linalg.lu_factor(x)),
+           [[(3, 3)], [(2, 4, 4)], [(3, 5)], [(5, 3)], [(1, 1)], [(0, 0)], [(2, 0, 3)]]),
+    OpSpec("linalg.lu_factor_ex", lambda lib, x: tuple(lib.linalg.lu_factor_ex(x)),
+           [[(3, 3)], [(2, 3, 2)], [SINGULAR], [A([[0.0, 0.0], [0.0, 0.0]])]]),
+    OpSpec("linalg.lu", lambda lib, x: tuple(lib.linalg.lu(x)),
+           [[(3, 3)], [(2, 4, 4)], [(3, 5)], [(5, 3)], [(2, 2, 1)], [SINGULAR], [(3, 0)]]),
+    OpSpec("lu", lambda lib, x, i: tuple(lib.lu(x, get_infos=i)),
+           [[(3, 3), C(False)], [(2, 3, 4), C(True)], [SINGULAR, C(True)]],
+           covers=("Tensor.lu",)),
+    OpSpec("lu_unpack", lambda lib, x, d, p: tuple(lib.lu_unpack(
+               x, lib.linalg.lu_factor(x.detach()).pivots, d, p)),
+           [[(3, 3), C(True), C(True)], [(3, 5), C(True), C(False)], [(2, 5, 3), C(True), C(True)]]),
+    # (PyTorch's backward through the empty L and U fails: values only)
+    OpSpec("lu_unpack-no-data", lambda lib, x: tuple(lib.lu_unpack(
+               x, lib.linalg.lu_factor(x.detach()).pivots, False)), [[(3, 3)]], grad=False),
+    OpSpec("linalg.lu_solve", _lu_solve,
+           [[(3, 3), (3, 2)], [(2, 3, 3), (3, 1)], [(2, 1, 3, 3), (4, 3, 2)], [(3, 3), (3, 0)],
+            [(0, 0), (0, 2)]]),
+    OpSpec("linalg.lu_solve-left-adjoint",
+           lambda lib, a, b, l, t: _lu_solve(lib, a, b, left=l, adjoint=t),
+           [[(3, 3), (3, 2), C(True), C(True)], [(3, 3), (2, 3), C(False), C(False)],
+            [(2, 3, 3), (2, 3), C(False), C(True)]]),
+    # gradients into LU itself (a factorisation's pivots taken as given)
+    OpSpec("linalg.lu_solve-LU", lambda lib, a, b: lib.linalg.lu_solve(
+               _wc(lib, a), lib.linalg.lu_factor(_wc(lib, a.detach())).pivots, b),
+           [[(3, 3), (3, 2)], [(2, 3, 3), (2, 3, 1)]]),
+    OpSpec("linalg.lu_solve-singular", lambda lib, a, b: lib.linalg.lu_solve(
+               *lib.linalg.lu_factor_ex(a)[:2], b), [[SINGULAR, (3, 1)]], grad=False),
+    OpSpec("lu_solve", lambda lib, b, a: lib.lu_solve(b, *lib.linalg.lu_factor(_wc(lib, a))),
+           [[(3, 2), (3, 3)]], covers=("Tensor.lu_solve",)),
+    OpSpec("linalg.solve_ex", lambda lib, a, b, l: tuple(lib.linalg.solve_ex(_wc(lib, a), b,
+                                                                             left=l)),
+           [[(3, 3), (3,), C(True)], [(2, 3, 3), (3, 2), C(True)], [(2, 3, 3), (2, 2, 3), C(False)],
+            [(2, 3, 3), (2, 3), C(True)]]),
+    OpSpec("linalg.solve_ex-singular", lambda lib, a, b: tuple(lib.linalg.solve_ex(a, b)),
+           [[SINGULAR, (3,)]], grad=False),
+    OpSpec("linalg.inv_ex", lambda lib, x: tuple(lib.linalg.inv_ex(_wc(lib, x))),
+           [[(3, 3)], [(2, 3, 3)], [(0, 0)]]),
+    OpSpec("linalg.inv_ex-singular", lambda lib, x: tuple(lib.linalg.inv_ex(x)), [[SINGULAR]],
+           grad=False),
+    OpSpec("linalg.cholesky_ex", lambda lib, x, u: tuple(lib.linalg.cholesky_ex(_spd(lib, x),
+                                                                                upper=u)),
+           [[(3, 3), C(False)], [(2, 3, 3), C(True)], [(0, 0), C(False)]]),
+    OpSpec("linalg.cholesky_ex-not-pd", lambda lib, x, u: tuple(lib.linalg.cholesky_ex(x,
+                                                                                      upper=u)),
+           [[NOT_PD, C(False)], [NOT_PD, C(True)], [A([[-1.0, 0.0], [0.0, -1.0]]), C(False)]], grad=False),
+    OpSpec("linalg.householder_product", lambda lib, x, t: lib.linalg.householder_product(x, t),
+           [[(4, 3), (3,)], [(3, 3), (2,)], [(2, 4, 2), (2, 2)], [(3, 2), (0,)], [(0, 0), (0,)]],
+           covers=("orgqr", "Tensor.orgqr")),
+    OpSpec("geqrf", lambda lib, x: tuple(lib.geqrf(x)), [[(4, 3)], [(2, 3, 5)], [(3, 3)], [(0, 2)]],
+           grad=False, covers=("Tensor.geqrf",)),
+    OpSpec("geqrf-roundtrip", lambda lib, x: lib.linalg.householder_product(*lib.geqrf(x)),
+           [[(4, 3)], [(2, 3, 3)]], grad=False),
+    OpSpec("ormqr", lambda lib, x, t, c, l, tr: lib.ormqr(x, t, c, l, tr),
+           [[(4, 3), (3,), (4, 2), C(True), C(False)], [(4, 3), (3,), (4, 2), C(True), C(True)],
+            [(4, 3), (3,), (2, 4), C(False), C(False)], [(4, 3), (3,), (2, 4), C(False), C(True)],
+            [(2, 3, 2), (2, 2), (2, 3, 3), C(True), C(False)]],
+           covers=("Tensor.ormqr",)),
+    OpSpec("linalg.ldl_factor", lambda lib, x: tuple(lib.linalg.ldl_factor(_sym(lib, x))),
+           [[(3, 3)], [(2, 5, 5)], [(1, 1)], [(0, 0)],
+            [A([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 3.0, 0.0]])]], grad=False),
+    OpSpec("linalg.ldl_factor_ex", lambda lib, x, h: tuple(lib.linalg.ldl_factor_ex(x,
+                                                                                   hermitian=h)),
+           [[A([[0.0, 0.0], [0.0, 1.0]]), C(False)], [A([[2.0, 1.0], [1.0, -3.0]]), C(True)]],
+           grad=False),
+    OpSpec("linalg.ldl_solve", lambda lib, x, b: lib.linalg.ldl_solve(
+               *lib.linalg.ldl_factor(_sym(lib, x)), b),
+           [[(3, 3), (3, 2)], [(2, 4, 4), (4, 1)], [(4, 4), (2, 4, 3)]], grad=False),
+    OpSpec("triangular_solve", lambda lib, b, a, u, t, un: tuple(lib.triangular_solve(
+               b, _wc(lib, a), u, t, un)),
+           [[(3, 2), (3, 3), C(True), C(False), C(False)],
+            [(2, 3, 1), (3, 3), C(False), C(True), C(False)],
+            [(3, 2), (3, 3), C(True), C(True), C(True)]], covers=("Tensor.triangular_solve",)),
+]

@@ -427,7 +427,9 @@ def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
                                                    ("solution", "cloned_coefficient"))
     M = A.mT if transpose else A
     x = solve_triangular(M, b, upper=upper != transpose, unitriangular=unitriangular)
-    return _triangular_solve_type(x, A.clone())
+    # the coefficient comes back with the batch dimensions broadcast, as PyTorch's
+    batch = tuple(x.shape[:-2])
+    return _triangular_solve_type(x, A.expand(*batch, *A.shape[-2:]).clone())
 
 
 def vander_toplevel(x, N=None, increasing: bool = False) -> Tensor:
