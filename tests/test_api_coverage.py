@@ -202,7 +202,7 @@ NOT_YET: dict[str, frozenset] = {
         detach_copy diagonal_copy embedding_bag embedding_renorm_ empty_permuted
         expand_copy from_dlpack from_file functional
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
-        histogramdd igamma igammac is_distributed legacy_contiguous_format library
+        igamma igammac is_distributed legacy_contiguous_format library
         lobpcg lstm masked monitor multiprocessing
         native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
         pca_lowrank permute_copy quasirandom rnn_relu rnn_tanh

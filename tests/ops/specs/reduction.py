@@ -147,6 +147,20 @@ SPECS = [
         x, 3, range=(-1.0, 1.0), weight=w, density=True)),
            [[(12,), F((12,), 0, 1, grad=False)], [(3, 4), F((3, 4), 0, 1, grad=False)]],
            grad=False, covers=("Tensor.histogram",)),
+    OpSpec("histogram-constant", lambda lib, x: tuple(lib.histogram(x * 0 + 1, 3)), [[(4,)]],
+           grad=False),
+    # bin edges bit-equal to PyTorch's (its linspace), points on the edges binned as PyTorch
+    OpSpec("histogramdd", lambda lib, x, w: (
+        *lib.histogramdd(x, 3)[:1], *lib.histogramdd(x, 3)[1],
+        *lib.histogramdd(x, [2, 4], weight=w, density=True)[:1],
+        *lib.histogramdd(x, (2, 3), range=[-1.0, 1.0, 0.0, 0.5])[:1],
+        *lib.histogramdd(x, [lib.tensor([-2.0, 0.0, 0.5, 2.0], dtype=x.dtype),
+                             lib.tensor([-1.0, 1.0], dtype=x.dtype)])[:1]),
+           [[(6, 2), F((6,), 0, 1, grad=False)], [(2, 3, 2), F((2, 3), 0, 1, grad=False)],
+            [A([[0.0, 0.5], [-0.5, 1.0], [1.0, 0.0], [0.5, 0.5]]), A([1.0, 2.0, 3.0, 4.0])],
+            [(0, 2), F((0,), 0, 1, grad=False)]], grad=False),
+    OpSpec("histogramdd-3d", lambda lib, x: tuple(lib.histogramdd(x * 0 + 1, bins=2)[0:1])
+           + tuple(lib.histogramdd(x, bins=[1, 2, 3])[1]), [[(5, 3)]], grad=False),
     OpSpec("gradient", lambda lib, f: (
         *lib.gradient(f), *lib.gradient(f, spacing=2.0, edge_order=2),
         *lib.gradient(f, spacing=[0.5], dim=-1), *lib.gradient(f, spacing=(lib.tensor(

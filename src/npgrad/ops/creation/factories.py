@@ -344,8 +344,14 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
         step = (e - s) / work.type(steps - 1)
         i = np.arange(steps)
         half = steps // 2
-        data = np.concatenate([s + step * i[:half].astype(work),
-                               e - step * (steps - 1 - i[half:]).astype(work)])
+        # PyTorch's kernel is compiled with fused multiply-adds (one rounding for start +
+        # step * i): a wider type stands in for them (exact products, then one rounding; long
+        # double is 80-bit on x86, so float64 comes out bit-equal to PyTorch but in rare
+        # double-rounding cases)
+        wide = np.longdouble if work == np.float64 else np.float64
+        up = wide(s) + wide(step) * i[:half].astype(wide)
+        down = wide(e) - wide(step) * (steps - 1 - i[half:]).astype(wide)
+        data = np.concatenate([up, down]).astype(work)
     if dt.kind in "iu":
         data = np.trunc(data).astype(np.int64)
     return _finish(data.astype(dt), requires_grad, device)
