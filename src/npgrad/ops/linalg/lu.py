@@ -91,7 +91,7 @@ def _check_lu_input(A, op: str) -> Tensor:
     if A.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
                            f"size: {list(A.shape)} instead")
-    if A._data.dtype not in (np.float32, np.float64):
+    if A._data.dtype not in (np.float32, np.float64) and A.numel():  # (empty: any dtype)
         raise NotImplementedError(f"\"lu_cpu\" not implemented for "
                                   f"'{scalar_type_name(A._data.dtype)}'")
     return A

@@ -17,7 +17,7 @@ from ...dtypes import scalar_type_name
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from .lu import LUFactor, permutation, permutation_matrix, unpack_factors
-from .solvers import _matrix, raise_for_info, solve_operands
+from .solvers import _matrix, raise_for_info, solve_operands, substitute
 
 __all__: list = []
 
@@ -28,20 +28,6 @@ linalg_inv_ex = return_types.make("linalg_inv_ex", ("inverse", "info"))
 # ---------------------------------------------------------------------------------------------
 # kernels on raw arrays
 # ---------------------------------------------------------------------------------------------
-
-def substitute(T: np.ndarray, B: np.ndarray, lower: bool, unit: bool) -> np.ndarray:
-    """``X`` with ``T X = B``, reading only ``T``'s lower (upper) triangle, its diagonal taken
-    as ones if ``unit``: one row per step, the batch together (batches broadcast)."""
-    n = T.shape[-1]
-    batch = np.broadcast_shapes(T.shape[:-2], B.shape[:-2])
-    X = np.broadcast_to(B, batch + B.shape[-2:]).astype(np.result_type(T, B), copy=True)
-    for i in range(n) if lower else range(n - 1, -1, -1):
-        known = slice(0, i) if lower else slice(i + 1, n)
-        X[..., i:i + 1, :] -= T[..., i:i + 1, known] @ X[..., known, :]
-        if not unit:
-            X[..., i:i + 1, :] /= T[..., i:i + 1, i:i + 1]
-    return X
-
 
 def _rows(x: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``x[..., index[i], :]`` per matrix (``index``'s batch broadcasts against ``x``'s)."""

@@ -283,30 +283,75 @@ def vander(x, *, N: int | None = None) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# triangular systems: composites that mask A to its triangle, so the gradient of A (from
-# Solve's backward) lands on that triangle only
+# triangular systems: substitution, one row per step (LAPACK's trsm: a zero on the diagonal
+# gives inf/nan, not an error); the gradient of A lands on the triangle that was read
 # ---------------------------------------------------------------------------------------------
 
-def _triangle(A: Tensor, upper: bool, unitriangular: bool = False) -> Tensor:
-    n = A.shape[-1]
-    k = 1 if unitriangular else 0
-    mask = np.triu(np.ones((n, n)), k) if upper else np.tril(np.ones((n, n)), -k)
-    T = A * _const(mask, A)
-    return T + _eye(n, A) if unitriangular else T
+def substitute(T: np.ndarray, B: np.ndarray, lower: bool, unit: bool) -> np.ndarray:
+    """``X`` with ``T X = B``, reading only ``T``'s lower (upper) triangle, its diagonal taken
+    as ones if ``unit``: one row per step, the batch together (batches broadcast)."""
+    n = T.shape[-1]
+    batch = np.broadcast_shapes(T.shape[:-2], B.shape[:-2])
+    X = np.broadcast_to(B, batch + B.shape[-2:]).astype(np.result_type(T, B), copy=True)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in range(n) if lower else range(n - 1, -1, -1):
+            known = slice(0, i) if lower else slice(i + 1, n)
+            X[..., i:i + 1, :] -= T[..., i:i + 1, known] @ X[..., known, :]
+            if not unit:
+                X[..., i:i + 1, :] /= T[..., i:i + 1, i:i + 1]
+    return X
+
+
+class TriangularSolve(Primitive):
+    node_name = "LinalgSolveTriangularBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, upper, unitriangular):
+        ctx.upper, ctx.unit = upper, unitriangular
+        x = substitute(a, b, lower=not upper, unit=unitriangular)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        # X = T^-1 B: gB = T^-T gX, gT = -gB X^T on T's (strict, if unit) triangle
+        a, x = ctx.saved_tensors
+        gb = TriangularSolve.apply(a.mT, grad, upper=not ctx.upper, unitriangular=ctx.unit)
+        if not ctx.needs_input_grad[0]:
+            return None, gb
+        ga = -(gb @ x.mT)
+        k = 1 if ctx.unit else 0
+        ga = ga.triu(k) if ctx.upper else ga.tril(-k)
+        return ga, (gb if ctx.needs_input_grad[1] else None)
 
 
 def solve_triangular(A, B, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """The solution of ``A X = B`` (``X A = B`` if not ``left``) reading only ``A``'s upper
-    or lower triangle (with ones on the diagonal if ``unitriangular``).
-
-    NOTE: a zero on the diagonal raises ``LinAlgError`` (PyTorch returns inf/nan)."""
-    A = _matrix("linalg.solve_triangular", A)
-    B = as_tensor_arg(B, "linalg.solve_triangular")
+    or lower triangle (with ones on the diagonal if ``unitriangular``); a zero on the
+    diagonal gives inf/nan, as PyTorch."""
+    op = "linalg.solve_triangular"
+    A = _matrix(op, A)
+    B = as_tensor_arg(B, op)
     if B.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
-                           "dimensions.")
-    return solve(_triangle(A, upper, unitriangular), B, left=left)
+        raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
+    n = A._data.shape[-1]
+    if B._data.shape[-2 if left else -1] != n:
+        shapes = ["x".join(map(str, t.shape[-2:])) for t in (A, B)]
+        raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({shapes[0]} and {shapes[1]})")
+    try:
+        np.broadcast_shapes(A._data.shape[:-2], B._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"{op}: batch dimensions of {describe(A, B)} do not broadcast") \
+            from None
+    if B._data.dtype != A._data.dtype:  # (PyTorch computes in A's dtype)
+        B = B.to(A.dtype)
+    if left:
+        return TriangularSolve.apply(A, B, upper=bool(upper), unitriangular=bool(unitriangular))
+    # X A = B is A^T X^T = B^T
+    return TriangularSolve.apply(A.mT, B.mT, upper=not upper,
+                                 unitriangular=bool(unitriangular)).mT
 
 
 def cholesky_solve(B, L, upper: bool = False) -> Tensor:
