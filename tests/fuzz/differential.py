@@ -86,6 +86,10 @@ DELIBERATE: list[Deliberate] = [
                lambda v, detail: any(isinstance(a, TensorArg) and a.layout == "expanded"
                                      for a in v.args[1:3]) and "read-only" in detail,
                "In-place writes into expanded tensors"),
+    Deliberate(("lu_unpack",), "backward accepted",
+               lambda v, detail: "must have at least 2 dimensions" in detail
+               or "exceeds dimension size (0)" in detail,
+               "PyTorch's own backward through lu_unpack's empty L and U (unpack_data=False)"),
     Deliberate(("nn.functional.local_response_norm",), "forward accepted",
                lambda v, detail: "view size is not compatible" in detail,
                "local_response_norm of a non-contiguous 5-D input"),

@@ -15,7 +15,7 @@ import numpy as np
 from .. import autocast
 from ... import return_types
 from ...autograd.function import Primitive
-from .._arguments import Tensor
+from .._arguments import Tensor, as_tensor_arg
 from .decompositions import _mask
 from .solvers import _matrix, raise_for_info, Solve
 
@@ -29,11 +29,12 @@ def potrf(a: np.ndarray) -> tuple:
     potrf: a matrix that is not positive-definite at column ``j`` gets ``info = j + 1`` and
     keeps what the left-looking algorithm had done: columns before ``j`` factored, the
     non-positive pivot on the diagonal, the rest of its lower triangle as it was."""
-    try:
-        L = np.linalg.cholesky(a)
-        return L, np.zeros_like(a, shape=a.shape[:-2], dtype=np.int32)
-    except np.linalg.LinAlgError:
-        pass
+    if np.isfinite(a).all():  # (NumPy's call "factors" infinities without complaint)
+        try:
+            L = np.linalg.cholesky(a)
+            return L, np.zeros_like(a, shape=a.shape[:-2], dtype=np.int32)
+        except np.linalg.LinAlgError:
+            pass
     L = np.tril(a)
     info = np.zeros_like(a, shape=a.shape[:-2], dtype=np.int32)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -79,6 +80,11 @@ class Cholesky(Primitive):
 
 
 def _cholesky(A, op: str, upper: bool, check_errors: bool) -> tuple:
+    A = as_tensor_arg(A, op)
+    if A._data.dtype == np.float16 and A.ndim >= 2:  # (no Half kernel; nothing to do if empty)
+        if A.numel():
+            raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+        return A * 1, Tensor._make(np.zeros_like(A._data, shape=A.shape[:-2], dtype=np.int32))
     A = _matrix("linalg.cholesky", A)
     if upper:
         L, info = Cholesky.apply(A.mT, op=op, check_errors=check_errors)

@@ -16,6 +16,7 @@ from ... import return_types
 from ...dtypes import scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.unary import not_differentiable
+from ..shape.joins import cat
 
 __all__ = ["geqrf", "orgqr", "ormqr"]
 
@@ -70,18 +71,25 @@ def _vectors(input: Tensor, k: int) -> Tensor:
     return input[..., :, :k].tril(-1) + eye
 
 
-def _reflect(C: Tensor, v: Tensor, t: Tensor, left: bool) -> Tensor:
-    """``H C`` (``C H`` if not ``left``), ``H = I - t v v^T``, without forming ``H``."""
+def _reflect(C: Tensor, v: Tensor, t: Tensor, i: int, left: bool) -> Tensor:
+    """``H C`` (``C H`` if not ``left``), ``H = I - t v v^T`` with ``v`` zero above row ``i``:
+    only rows (columns) ``i:`` of ``C`` change, as LAPACK's larf (no products with the zeros,
+    so an infinite ``t`` stays where LAPACK has it)."""
+    v = v[..., i:, :]
     if left:
-        return C - (t * v) @ (v.mT @ C)
-    return C - (C @ v) @ (t * v.mT)
+        head, tail = C[..., :i, :], C[..., i:, :]
+        tail = tail - (t * v) @ (v.mT @ tail)
+        return cat([head, tail], -2) if i else tail
+    head, tail = C[..., :, :i], C[..., :, i:]
+    tail = tail - (tail @ v) @ (t * v.mT)
+    return cat([head, tail], -1) if i else tail
 
 
 def _apply(V: Tensor, tau: Tensor, C: Tensor, left: bool, reverse: bool) -> Tensor:
     """``C`` with ``H_i`` applied for each ``i``, last first if ``reverse``."""
     k = tau.shape[-1]
     for i in reversed(range(k)) if reverse else range(k):
-        C = _reflect(C, V[..., :, i:i + 1], tau[..., i:i + 1].unsqueeze(-1), left)
+        C = _reflect(C, V[..., :, i:i + 1], tau[..., i:i + 1].unsqueeze(-1), i, left)
     return C
 
 
@@ -91,6 +99,8 @@ def householder_product(A, tau) -> Tensor:
     op = "torch.linalg.householder_product"
     A = as_tensor_arg(A, "linalg.householder_product")
     tau = as_tensor_arg(tau, "linalg.householder_product", "tau")
+    if tau.ndim == 0:  # (PyTorch reads tau's last size first)
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     _float_matrix(A, op, "orgqr")
     m, n = A.shape[-2:]
     if m < n:
@@ -103,10 +113,22 @@ def householder_product(A, tau) -> Tensor:
     if A._data.dtype != tau._data.dtype:
         raise RuntimeError(f"{op}: tau dtype {scalar_type_name(tau._data.dtype)} does not match "
                            f"input dtype {scalar_type_name(A._data.dtype)}")
-    eye = np.broadcast_to(np.eye(m, n, dtype=A._data.dtype), A._data.shape)
-    Q = Tensor._make(eye) + A * 0  # (in the graph even with no reflectors, as PyTorch's)
+    # LAPACK's org2r: Q's trailing block B_i (rows and columns i:) from B_{i+1}, last
+    # reflector first; column i is e_i - t v, the rest H_i [0; B_{i+1}]
     k = tau.shape[-1]
-    return _apply(_vectors(A, k), tau, Q, left=True, reverse=True)
+    V = _vectors(A, k)
+    eye = np.broadcast_to(np.eye(m - k, n - k, dtype=A._data.dtype),
+                          A._data.shape[:-2] + (m - k, n - k))
+    B = Tensor._make(eye)
+    if k == 0:
+        return B + A * 0  # (in the graph even with no reflectors, as PyTorch's)
+    for i in reversed(range(k)):
+        t = tau[..., i:i + 1].unsqueeze(-1)
+        v = V[..., i + 1:, i:i + 1]
+        w = v.mT @ B
+        top = cat([1 - t, -(t * w)], -1)
+        B = cat([top, cat([-(t * v), B - v @ (t * w)], -1)], -2)
+    return B
 
 
 def orgqr(input, tau) -> Tensor:

@@ -44,6 +44,15 @@ def swap_rows(x: np.ndarray, j: int, p: np.ndarray) -> None:
     x[..., j:j + 1, :] = row_p
 
 
+def _idamax(x: np.ndarray) -> np.ndarray:
+    """The index of the largest magnitude along the last axis, as BLAS's idamax: the first of
+    ties; a NaN is never larger than what came before it (so it wins only in first place)."""
+    mag = np.abs(x)
+    first_nan = np.isnan(mag[..., 0])
+    best = np.argmax(np.where(np.isnan(mag), -1, mag), axis=-1)
+    return np.where(first_nan, 0, best)
+
+
 def getrf(a: np.ndarray) -> tuple:
     """``(LU, pivots, info)`` of a batch of matrices, as LAPACK's getrf (see the module
     docstring): right-looking, the largest magnitude in the column as pivot (the first of
@@ -53,9 +62,11 @@ def getrf(a: np.ndarray) -> tuple:
     batch = a.shape[:-2]
     piv = np.zeros_like(a, shape=batch + (min(m, n),), dtype=np.int32)
     info = np.zeros_like(a, shape=batch, dtype=np.int32)
+    if a.size == 0:
+        return lu, piv, info
     with np.errstate(invalid="ignore", over="ignore"):
         for j in range(min(m, n)):
-            p = j + np.argmax(np.abs(lu[..., j:, j]), axis=-1)
+            p = j + _idamax(lu[..., j:, j])
             piv[..., j] = p + 1
             swap_rows(lu, j, p)
             pivot = lu[..., j, j]
@@ -151,9 +162,9 @@ class LUFactor(Primitive):
 
     @staticmethod
     def backward(ctx, g_lu, g_piv, g_info):
-        if g_lu is None:
-            return None
         (LU,) = ctx.saved_tensors
+        if g_lu is None or LU._data.size == 0:
+            return None
         L, U = unpack_factors(LU)
         k = L.shape[-1]
         P = Tensor._make(permutation_matrix(ctx.perm, LU._data.dtype))
