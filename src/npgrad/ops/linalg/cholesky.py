@@ -17,7 +17,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from .decompositions import _mask
-from .solvers import _matrix, raise_for_info, Solve
+from .solvers import _matrix, no_kernel, raise_for_info, Solve
 
 __all__: list = []
 
@@ -81,9 +81,8 @@ class Cholesky(Primitive):
 
 def _cholesky(A, op: str, upper: bool, check_errors: bool) -> tuple:
     A = as_tensor_arg(A, op)
-    if A._data.dtype == np.float16 and A.ndim >= 2:  # (no Half kernel; nothing to do if empty)
-        if A.numel():
-            raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+    no_kernel(A, "cholesky_cpu")
+    if A._data.dtype.itemsize < 4 and A.ndim >= 2:  # (empty: nothing to factor)
         return A * 1, Tensor._make(np.zeros_like(A._data, shape=A.shape[:-2], dtype=np.int32))
     A = _matrix("linalg.cholesky", A)
     if upper:

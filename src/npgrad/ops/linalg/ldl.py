@@ -19,7 +19,7 @@ from ... import return_types
 from ...dtypes import is_float_np, scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.unary import not_differentiable
-from .solvers import _matrix
+from .solvers import _matrix, no_kernel
 
 __all__: list = []
 
@@ -50,7 +50,7 @@ def _pivot(a: np.ndarray, k: int) -> tuple:
     if k + 1 < n:
         imax = k + 1 + int(np.argmax(np.abs(a[k + 1:, k])))
         colmax = abs(a[imax, k])
-    if not max(absakk, colmax) > 0:  # (a NaN counts as zero, as LAPACK's test)
+    if max(absakk, colmax) == 0 or np.isnan(absakk):  # (LAPACK's test)
         return -1, 1
     if absakk >= _ALPHA * colmax:
         return k, 1
@@ -115,10 +115,10 @@ def sytrf(a: np.ndarray) -> tuple:
 
 
 def _factor(A, op: str, check_errors: bool) -> tuple:
-    A = _matrix(f"torch.linalg.{op}", A)
-    if A._data.dtype not in (np.float32, np.float64):
-        raise NotImplementedError(f"\"ldl_factor_kernel_cpu\" not implemented for "
-                                  f"'{scalar_type_name(A._data.dtype)}'")
+    A = as_tensor_arg(A, f"linalg.{op}")
+    no_kernel(A, "ldl_factor_kernel_cpu")
+    if not (is_float_np(A._data.dtype) and A._data.dtype.itemsize < 4 and A.ndim >= 2):
+        A = _matrix(f"torch.linalg.{op}", A)  # (an empty half matrix: nothing to factor)
     ld, piv, info = sytrf(A._data)
     codes = [code for code in info.reshape(-1).tolist() if code] if check_errors else ()
     if codes:  # (PyTorch's own message for a singular D: an internal assert's, no batch index)

@@ -164,7 +164,7 @@ class LUFactor(Primitive):
     def backward(ctx, g_lu, g_piv, g_info):
         (LU,) = ctx.saved_tensors
         if g_lu is None or LU._data.size == 0:
-            return None
+            return None if g_lu is None else g_lu * 0
         L, U = unpack_factors(LU)
         k = L.shape[-1]
         P = Tensor._make(permutation_matrix(ctx.perm, LU._data.dtype))

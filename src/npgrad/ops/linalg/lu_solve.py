@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import autocast
 from ... import return_types
-from ...dtypes import scalar_type_name
+from ...dtypes import is_float_np, scalar_type_name
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from .lu import LUFactor, permutation, permutation_matrix, unpack_factors
@@ -90,6 +90,9 @@ def _check_lu_solve(LU: Tensor, piv: Tensor, B: Tensor, left: bool) -> None:
     if LU.ndim < 2 or LU._data.shape[-1] != LU._data.shape[-2]:
         raise RuntimeError(f"torch.{op}: A must be batches of square matrices, but they are "
                            f"{LU.shape[-2]} by {LU.shape[-1]} matrices")
+    if not is_float_np(LU._data.dtype):
+        raise RuntimeError(f"torch.{op}: Expected a floating point or complex tensor as input. "
+                           f"Got {scalar_type_name(LU._data.dtype)}")
     if B.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
     n = LU._data.shape[-1]

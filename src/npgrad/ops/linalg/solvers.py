@@ -89,6 +89,18 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
     return A
 
 
+def no_kernel(A: Tensor, kernel: str, *, low_precision_only: bool = True) -> None:
+    """PyTorch's NotImplementedError for a dtype its CPU ``kernel`` lacks, which comes before
+    the checks of ``_matrix``: half precision (when there is something to compute), or with
+    ``low_precision_only=False`` every dtype but float32/float64."""
+    dt = A._data.dtype
+    if dt in (np.float32, np.float64):
+        return
+    if low_precision_only and not (is_float_np(dt) and A.numel()):
+        return
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+
+
 def _eye(n: int, like: Tensor) -> Tensor:
     return Tensor._make(np.eye(n, dtype=like._data.dtype))
 
@@ -216,13 +228,15 @@ def solve(A, B, *, left: bool = True) -> Tensor:
 
 def solve_operands(A, B, left: bool) -> tuple:
     """``(A, B as a matrix, whether B was a vector)`` after ``linalg.solve``'s checks."""
+    A = as_tensor_arg(A, "linalg.solve")
+    no_kernel(A, "lu_cpu")
     A = _matrix("linalg.solve", A)
     B = as_tensor_arg(B, "linalg.solve")
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but got "
                            f"{describe(A, B)}")
-    vector = left and (B.ndim == 1 or (B.ndim == A.ndim - 1 and
-                                       B._data.shape == A._data.shape[:-1]))
+    # (as PyTorch, B is a batch of vectors by its shape alone, even when not left)
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B._data.shape == A._data.shape[:-1])
     Bm = B.unsqueeze(-1) if vector else B
     n = A._data.shape[-1]
     if Bm.ndim < 2 or Bm._data.shape[-2 if left else -1] != n:
@@ -331,6 +345,8 @@ def solve_triangular(A, B, *, upper: bool, left: bool = True,
     or lower triangle (with ones on the diagonal if ``unitriangular``); a zero on the
     diagonal gives inf/nan, as PyTorch."""
     op = "linalg.solve_triangular"
+    A = as_tensor_arg(A, op)
+    no_kernel(A, "triangular_solve_cpu", low_precision_only=False)
     A = _matrix(op, A)
     B = as_tensor_arg(B, op)
     if B.ndim < 2:
