@@ -175,6 +175,11 @@ def histogramdd(input, bins=10, *, range=None, weight=None,  # noqa: A002 (PyTor
     ...]`` (the data's by default); ``weight``: one per point; ``density``: normalised so the
     histogram integrates to 1. Bins hold ``edges[i] <= x < edges[i + 1]``, the last closed."""
     input = as_tensor_arg(input, "histogramdd")
+    if input.ndim == 0:  # (PyTorch reads the last size first)
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    if isinstance(bins, (list, tuple)) and input._data.dtype not in (np.float32, np.float64):
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(input._data.dtype)}'")
     if input.ndim < 2:
         raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
     ndim = input.shape[-1]
