@@ -1,4 +1,5 @@
-"""Counting: ``bincount``, ``histc``, ``histogram`` and ``histogramdd`` (not differentiable, as in PyTorch)."""
+"""Counting: ``bincount``, ``histc``, ``histogram`` and ``histogramdd`` (not differentiable,
+as in PyTorch)."""
 from __future__ import annotations
 
 import numpy as np
@@ -130,7 +131,9 @@ def _count(points: np.ndarray, edges: list, w, density: bool) -> np.ndarray:
 def _histogramdd(input: Tensor, points: np.ndarray, bins: list, range_, weight, density: bool,
                  weight_shape: tuple) -> tuple:
     """``(hist, edges)`` of ``points`` (N x D) as Tensors, after PyTorch's argument checks."""
-    if points.dtype not in (np.float32, np.float64):
+    # NOTE: float16 is counted in float16 (PyTorch's CPU build has no Half kernel: README,
+    # "Deliberate differences")
+    if not is_float_np(points.dtype):
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
                                   f"'{_dt.scalar_type_name(points.dtype)}'")
     ndim = points.shape[-1]
@@ -138,7 +141,8 @@ def _histogramdd(input: Tensor, points: np.ndarray, bins: list, range_, weight, 
     for d, b in enumerate(arrays):
         if b.dtype != points.dtype:
             raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
-                               f"same dtype, but got input with dtype {_C_NAMES[points.dtype]} "
+                               f"same dtype, but got input with dtype "
+                               f"{_C_NAMES.get(points.dtype, points.dtype)} "
                                f"and bins for dimension {d} with dtype "
                                f"{_C_NAMES.get(b.dtype, b.dtype)}")
         if b.ndim != 1:
@@ -151,14 +155,14 @@ def _histogramdd(input: Tensor, points: np.ndarray, bins: list, range_, weight, 
     if weight is not None:
         weight = as_tensor_arg(weight, "histogramdd", "weight")
         if tuple(weight.shape) != weight_shape:
-            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the "
-                               f"same shape as the input tensor excluding its innermost "
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have "
+                               f"the same shape as the input tensor excluding its innermost "
                                f"dimension, but got input with shape {list(input.shape)} and "
                                f"weight with shape {list(weight.shape)}")
         if weight._data.dtype != points.dtype:
             raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and "
                                f"weight tensor should have the same dtype, but got "
-                               f"input({_C_NAMES[points.dtype]}), and "
+                               f"input({_C_NAMES.get(points.dtype, points.dtype)}), and "
                                f"weight({_C_NAMES.get(weight._data.dtype, weight._data.dtype)})")
         w = weight._data.reshape(-1)
     edges = _edges(points, bins, range_)
@@ -177,7 +181,7 @@ def histogramdd(input, bins=10, *, range=None, weight=None,  # noqa: A002 (PyTor
     input = as_tensor_arg(input, "histogramdd")
     if input.ndim == 0:  # (PyTorch reads the last size first)
         raise IndexError("Dimension specified as -1 but tensor has no dimensions")
-    if isinstance(bins, (list, tuple)) and input._data.dtype not in (np.float32, np.float64):
+    if isinstance(bins, (list, tuple)) and not is_float_np(input._data.dtype):
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
                                   f"'{_dt.scalar_type_name(input._data.dtype)}'")
     if input.ndim < 2:
