@@ -203,11 +203,11 @@ NOT_YET: dict[str, frozenset] = {
         expand_copy from_dlpack from_file functional
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         igamma igammac is_distributed legacy_contiguous_format library
-        lobpcg lstm masked monitor multiprocessing
+        lstm masked monitor multiprocessing
         native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
-        pca_lowrank permute_copy quasirandom rnn_relu rnn_tanh
+        permute_copy quasirandom rnn_relu rnn_tanh
         segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
-        slice_inverse split_copy split_with_sizes_copy squeeze_copy svd_lowrank t_copy
+        slice_inverse split_copy split_with_sizes_copy squeeze_copy t_copy
         thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
         uint64 unbind_copy unfold_copy unsqueeze_copy view_copy
     """),

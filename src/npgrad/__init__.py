@@ -54,6 +54,7 @@ from .ops.linalg.decompositions import *  # noqa: F401,F403
 from .ops.linalg.norms import *  # noqa: F401,F403
 from .ops.linalg.lu import *  # noqa: F401,F403
 from .ops.linalg.householder import *  # noqa: F401,F403
+from .ops.linalg.lowrank import *  # noqa: F401,F403
 from .ops.linalg.cholesky import cholesky_toplevel as cholesky  # noqa: F401
 from .ops.linalg.lu import lu_toplevel as lu  # noqa: F401
 from .ops.linalg.lu_solve import lu_solve_toplevel as lu_solve  # noqa: F401

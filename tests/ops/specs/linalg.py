@@ -405,3 +405,33 @@ SPECS += [
             [(2, 3, 1), (3, 3), C(False), C(True), C(False)],
             [(3, 2), (3, 3), C(True), C(True), C(True)]], covers=("Tensor.triangular_solve",)),
 ]
+
+# -- randomized and iterative (ops/linalg/lowrank.py): compared on what their random start does
+# not decide: the singular values and reconstruction of a matrix of rank q, eigenvalues and
+# the projector onto the eigenvectors (their signs are arbitrary) -------------------------------
+
+
+def _lowrank(lib, x, y, **kw):
+    U, S, V = lib.svd_lowrank(x @ y, q=x.shape[-1], **kw)
+    return S, (U * S.unsqueeze(-2)) @ V.mT
+
+
+def _pca(lib, x, y, center):
+    U, S, V = lib.pca_lowrank(x @ y, q=x.shape[-1], center=center)
+    return S, (U * S.unsqueeze(-2)) @ V.mT
+
+
+def _lobpcg(lib, x, k, largest):
+    E, X = lib.lobpcg(_spd(lib, x), k=k, largest=largest, tol=1e-13)
+    return E, X @ X.mT
+
+
+SPECS += [
+    OpSpec("svd_lowrank", _lowrank, [[(5, 2), (2, 4)], [(3, 2), (2, 6)], [(2, 4, 3), (2, 3, 4)]]),
+    # (M is a multiple of A, so A - M keeps rank q; M's detach hides it from finite differences)
+    OpSpec("svd_lowrank-M", lambda lib, x, y: _lowrank(lib, x, y, M=0.5 * (x @ y).detach()),
+           [[(5, 2), (2, 4)], [(2, 3), (3, 5)]], gradcheck=False, gradgrad=False),
+    OpSpec("pca_lowrank", _pca, [[(6, 2), (2, 4), C(True)], [(5, 3), (3, 4), C(False)]]),
+    OpSpec("lobpcg", _lobpcg, [[(6, 6), C(2), C(True)], [(6, 6), C(1), C(False)],
+                               [(2, 6, 6), C(1), C(True)]], atol=1e-3),
+]
