@@ -152,6 +152,7 @@ class LOBPCG(Primitive):
             e, v = _lobpcg_one(sign * pick[0], pick[1], pick[2][:, :n], pick[3], niter, tol, k)
             E[i], V[i] = sign * e, v
         E, V = E.reshape(batch + (k,)).astype(a.dtype), V.reshape(batch + (m, k)).astype(a.dtype)
+        ctx.generalized = b is not None
         ctx.save_for_backward(a, E, V)
         return E, V
 
@@ -160,6 +161,8 @@ class LOBPCG(Primitive):
         # eigenpairs (e_j, x_j) of a symmetric A: de_j = x_j^T dA x_j and
         # dx_j = -(A - e_j)^+ dA x_j, the pseudo-inverse applied as a solve with
         # A - e_j + x_j x_j^T; then symmetrised, as A is read as symmetric
+        if ctx.generalized:
+            raise ValueError("lobpcg.backward does not support backward with B != I yet.")
         a, E, V = ctx.saved_tensors
         ga = (V * gE.unsqueeze(-2)) @ V.mT
         m = a.shape[-1]
@@ -181,7 +184,7 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     LOBPCG from ``X`` (``n`` random columns by default), preconditioned by ``iK``; at most
     ``niter`` iterations (-1: until the residuals are below ``tol``). ``method``, ``tracker``
     and the ``ortho_*`` tuning arguments are accepted; npgrad has one orthogonalisation.
-    Differentiable in ``A`` (distinct eigenvalues, ``B`` constant)."""
+    Differentiable in ``A`` (distinct eigenvalues) when ``B`` is not given, as PyTorch."""
     A = as_tensor_arg(A, "lobpcg", "A")
     m = A.shape[-1]
     if A.ndim < 2 or A.shape[-2] != m:
