@@ -342,7 +342,8 @@ SPECS += [
            covers=("Tensor.lu",)),
     OpSpec("lu_unpack", lambda lib, x, d, p: tuple(lib.lu_unpack(
                x, lib.linalg.lu_factor(x.detach()).pivots, d, p)),
-           [[(3, 3), C(True), C(True)], [(3, 5), C(True), C(False)], [(2, 5, 3), C(True), C(True)]]),
+           [[(3, 3), C(True), C(True)], [(3, 5), C(True), C(False)],
+            [(2, 5, 3), C(True), C(True)]]),
     # (PyTorch's backward through the empty L and U fails: values only)
     OpSpec("lu_unpack-no-data", lambda lib, x: tuple(lib.lu_unpack(
                x, lib.linalg.lu_factor(x.detach()).pivots, False)), [[(3, 3)]], grad=False),
@@ -376,7 +377,8 @@ SPECS += [
            [[(3, 3), C(False)], [(2, 3, 3), C(True)], [(0, 0), C(False)]]),
     OpSpec("linalg.cholesky_ex-not-pd", lambda lib, x, u: tuple(lib.linalg.cholesky_ex(x,
                                                                                       upper=u)),
-           [[NOT_PD, C(False)], [NOT_PD, C(True)], [A([[-1.0, 0.0], [0.0, -1.0]]), C(False)]], grad=False),
+           [[NOT_PD, C(False)], [NOT_PD, C(True)], [A([[-1.0, 0.0], [0.0, -1.0]]), C(False)]],
+           grad=False),
     OpSpec("linalg.householder_product", lambda lib, x, t: lib.linalg.householder_product(x, t),
            [[(4, 3), (3,)], [(3, 3), (2,)], [(2, 4, 2), (2, 2)], [(3, 2), (0,)], [(0, 0), (0,)]],
            covers=("orgqr", "Tensor.orgqr")),

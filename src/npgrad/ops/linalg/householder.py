@@ -67,7 +67,7 @@ def geqrf(input) -> tuple:
 def _vectors(input: Tensor, k: int) -> Tensor:
     """The reflectors' vectors as columns: the part below the diagonal, a 1 on it."""
     m = input.shape[-2]
-    eye = Tensor._make(np.eye(m, k, dtype=input._data.dtype))
+    eye = Tensor._make(np.eye(m, k, dtype=input._data.dtype, like=input._data))
     return input[..., :, :k].tril(-1) + eye
 
 
@@ -117,7 +117,7 @@ def householder_product(A, tau) -> Tensor:
     # reflector first; column i is e_i - t v, the rest H_i [0; B_{i+1}]
     k = tau.shape[-1]
     V = _vectors(A, k)
-    eye = np.broadcast_to(np.eye(m - k, n - k, dtype=A._data.dtype),
+    eye = np.broadcast_to(np.eye(m - k, n - k, dtype=A._data.dtype, like=A._data),
                           A._data.shape[:-2] + (m - k, n - k))
     B = Tensor._make(eye)
     if k == 0:

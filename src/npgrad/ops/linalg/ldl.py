@@ -118,7 +118,7 @@ def _factor(A, op: str, check_errors: bool) -> tuple:
     A = as_tensor_arg(A, f"linalg.{op}")
     no_kernel(A, "ldl_factor_kernel_cpu")
     if not (is_float_np(A._data.dtype) and A._data.dtype.itemsize < 4 and A.ndim >= 2):
-        A = _matrix(f"torch.linalg.{op}", A)  # (an empty half matrix: nothing to factor)
+        A = _matrix("torch.linalg.ldl_factor_ex", A)  # (empty half: nothing to factor)
     ld, piv, info = sytrf(A._data)
     codes = [code for code in info.reshape(-1).tolist() if code] if check_errors else ()
     if codes:  # (PyTorch's own message for a singular D: an internal assert's, no batch index)

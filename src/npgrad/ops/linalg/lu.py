@@ -81,7 +81,7 @@ def getrf(a: np.ndarray) -> tuple:
 def permutation(piv: np.ndarray, m: int) -> np.ndarray:
     """``perm`` with ``(P^T A)[i] = A[perm[i]]``: the row interchanges ``piv`` (1-based)
     applied in order to ``0..m-1``."""
-    perm = np.broadcast_to(np.arange(m, dtype=np.int64), piv.shape[:-1] + (m,)).copy()
+    perm = np.broadcast_to(np.arange(m, dtype=np.int64, like=piv), piv.shape[:-1] + (m,)).copy()
     for j in range(piv.shape[-1]):
         p = (piv[..., j] - 1).astype(np.int64)[..., None]
         at_p = np.take_along_axis(perm, p, axis=-1)
@@ -93,7 +93,7 @@ def permutation(piv: np.ndarray, m: int) -> np.ndarray:
 def permutation_matrix(perm: np.ndarray, dtype) -> np.ndarray:
     """``P`` with ``P[perm[i], i] = 1``, so that ``A = P (P^T A)``."""
     m = perm.shape[-1]
-    return (perm[..., None, :] == np.arange(m)[:, None]).astype(dtype)
+    return (perm[..., None, :] == np.arange(m, like=perm)[:, None]).astype(dtype)
 
 
 def _check_lu_input(A, op: str) -> Tensor:
@@ -117,7 +117,7 @@ def unpack_factors(LU: Tensor) -> tuple:
     into it (``L``: unit diagonal, ``m x k``; ``U``: ``k x n``)."""
     m, n = LU.shape[-2:]
     k = min(m, n)
-    eye = Tensor._make(np.eye(m, k, dtype=LU._data.dtype))
+    eye = Tensor._make(np.eye(m, k, dtype=LU._data.dtype, like=LU._data))
     return LU[..., :, :k].tril(-1) + eye, LU[..., :k, :].triu()
 
 

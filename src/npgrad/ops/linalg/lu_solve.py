@@ -163,7 +163,8 @@ def inv_ex(A, *, check_errors: bool = False) -> tuple:
     """``(inverse, info)``: ``linalg.inv`` that reports a singular ``A`` in ``info`` instead of
     raising, unless ``check_errors``."""
     A = _matrix("linalg.inv", A)
-    eye = np.broadcast_to(np.eye(A._data.shape[-1], dtype=A._data.dtype), A._data.shape)
+    eye = np.broadcast_to(np.eye(A._data.shape[-1], dtype=A._data.dtype, like=A._data),
+                          A._data.shape)
     X, info = _factor_solve(A, Tensor._make(eye), True)
     if check_errors:
         raise_for_info("linalg.inv_ex", info._data,
