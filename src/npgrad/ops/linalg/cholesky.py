@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import autocast
 from ... import return_types
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from .decompositions import _mask
@@ -81,8 +82,8 @@ class Cholesky(Primitive):
 
 def _cholesky(A, op: str, upper: bool, check_errors: bool) -> tuple:
     A = as_tensor_arg(A, op)
-    no_kernel(A, "cholesky_cpu")
-    if A._data.dtype.itemsize < 4 and A.ndim >= 2:  # (empty: nothing to factor)
+    no_kernel(A, op, "cholesky_cpu")
+    if is_float_np(A._data.dtype) and A._data.dtype.itemsize < 4 and A.ndim >= 2:  # (empty)
         return A * 1, Tensor._make(np.zeros_like(A._data, shape=A.shape[:-2], dtype=np.int32))
     A = _matrix("linalg.cholesky", A)
     if upper:

@@ -116,7 +116,7 @@ def sytrf(a: np.ndarray) -> tuple:
 
 def _factor(A, op: str, check_errors: bool) -> tuple:
     A = as_tensor_arg(A, f"linalg.{op}")
-    no_kernel(A, "ldl_factor_kernel_cpu")
+    no_kernel(A, f"linalg.{op}", "ldl_factor_kernel_cpu")
     if not (is_float_np(A._data.dtype) and A._data.dtype.itemsize < 4 and A.ndim >= 2):
         A = _matrix("torch.linalg.ldl_factor_ex", A)  # (empty half: nothing to factor)
     ld, piv, info = sytrf(A._data)

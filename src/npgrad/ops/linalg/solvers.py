@@ -89,16 +89,18 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
     return A
 
 
-def no_kernel(A: Tensor, kernel: str, *, low_precision_only: bool = True) -> None:
+def no_kernel(A: Tensor, op: str, kernel: str, *, low_precision_only: bool = True) -> None:
     """PyTorch's NotImplementedError for a dtype its CPU ``kernel`` lacks, which comes before
     the checks of ``_matrix``: half precision (when there is something to compute), or with
-    ``low_precision_only=False`` every dtype but float32/float64."""
+    ``low_precision_only=False`` every dtype but float32/float64. (The message names ``op``
+    before PyTorch's text.)"""
     dt = A._data.dtype
     if dt in (np.float32, np.float64):
         return
     if low_precision_only and not (is_float_np(dt) and A.numel()):
         return
-    raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+    raise NotImplementedError(f"{op}: \"{kernel}\" not implemented for "
+                              f"'{scalar_type_name(dt)}'")
 
 
 def _eye(n: int, like: Tensor) -> Tensor:
@@ -229,7 +231,7 @@ def solve(A, B, *, left: bool = True) -> Tensor:
 def solve_operands(A, B, left: bool) -> tuple:
     """``(A, B as a matrix, whether B was a vector)`` after ``linalg.solve``'s checks."""
     A = as_tensor_arg(A, "linalg.solve")
-    no_kernel(A, "lu_cpu")
+    no_kernel(A, "linalg.solve", "lu_cpu")
     A = _matrix("linalg.solve", A)
     B = as_tensor_arg(B, "linalg.solve")
     if A._data.dtype != B._data.dtype:
@@ -346,7 +348,7 @@ def solve_triangular(A, B, *, upper: bool, left: bool = True,
     diagonal gives inf/nan, as PyTorch."""
     op = "linalg.solve_triangular"
     A = as_tensor_arg(A, op)
-    no_kernel(A, "triangular_solve_cpu", low_precision_only=False)
+    no_kernel(A, op, "triangular_solve_cpu", low_precision_only=False)
     A = _matrix(op, A)
     B = as_tensor_arg(B, op)
     if B.ndim < 2:
@@ -374,6 +376,11 @@ def cholesky_solve(B, L, upper: bool = False) -> Tensor:
     """The solution of ``A X = B`` given the Cholesky factor of ``A`` (``L``, or ``U`` if
     ``upper``)."""
     L = _matrix("cholesky_solve", L)
+    B = as_tensor_arg(B, "cholesky_solve")
+    if B._data.dtype != L._data.dtype:
+        raise RuntimeError(f"cholesky_solve: Expected b and A to have the same dtype, but found b "
+                           f"of type {scalar_type_name(B._data.dtype)} and A of type "
+                           f"{scalar_type_name(L._data.dtype)} instead.")
     if upper:
         L = L.mT
     Y = solve_triangular(L, B, upper=False)
