@@ -7,7 +7,7 @@ import math
 
 from ..dtypes import finfo
 from ..ops.creation.factories import eye
-from ..ops.linalg.decompositions import cholesky
+from ..ops.linalg.cholesky import cholesky
 from ..ops.nn.activation import logsigmoid, softplus
 from ..ops.nn.pad import pad
 from ..ops.shape.diag import diag_embed

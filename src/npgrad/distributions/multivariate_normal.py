@@ -6,7 +6,7 @@ import math
 
 from ..tensor import Size
 from ..ops.creation.factories import eye, randn
-from ..ops.linalg.decompositions import cholesky
+from ..ops.linalg.cholesky import cholesky
 from ..ops.linalg.solvers import solve_triangular
 from ..ops.shape.views import broadcast_shapes
 from . import constraints

@@ -7,7 +7,7 @@ import numbers
 from ..tensor import Size
 from ..ops.creation.factories import arange, randn, tensor
 from ..ops.elementwise.special import mvlgamma
-from ..ops.linalg.decompositions import cholesky
+from ..ops.linalg.cholesky import cholesky
 from ..ops.linalg.solvers import slogdet, solve, solve_triangular
 from ..ops.shape.diag import diag_embed
 from ..ops.shape.views import broadcast_shapes
