@@ -197,14 +197,14 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 NOT_YET: dict[str, frozenset] = {
     "": _words("""
         AcceleratorError Event FatalError GradScaler OutOfMemoryError Stream accelerator
-        affine_grid_generator alias_copy as_strided_ as_strided_copy
+        affine_grid_generator
         autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
-        detach_copy diagonal_copy embedding_bag embedding_renorm_ empty_permuted
-        expand_copy from_dlpack from_file functional
+        embedding_bag embedding_renorm_ empty_permuted from_dlpack from_file functional
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         igamma igammac is_distributed legacy_contiguous_format library
         lstm masked monitor multiprocessing
         native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
+<<<<<<< HEAD
         permute_copy quasirandom rnn_relu rnn_tanh
         segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
         slice_inverse split_copy split_with_sizes_copy squeeze_copy t_copy
@@ -215,6 +215,18 @@ NOT_YET: dict[str, frozenset] = {
         as_strided_ as_subclass grad_dtype hash_tensor igamma igamma_ igammac
         igammac_ index is_distributed module_load name
         slice_inverse to_dense
+=======
+        orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
+        segment_reduce set_autocast_gpu_dtype signal
+        svd_lowrank
+        thread_safe_generator to_dlpack torch_version types uint16 uint32
+        uint64 vmap
+    """),
+    "Tensor": _words("""
+        as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
+        igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
+        to_dense triangular_solve
+>>>>>>> 45a2cc6 (The *_copy forms of the views, as_strided_ and slice_inverse (issue #18): each view then clone, errors naming the copy op; as_strided's size/stride/offset checked as PyTorch's parser does)
     """),
     "nn": _words("""
         CrossMapLRN2d"""),

@@ -40,6 +40,7 @@ from .ops.shape.views import *  # noqa: F401,F403
 from .ops.shape.joins import *  # noqa: F401,F403
 from .ops.shape.tiling import *  # noqa: F401,F403
 from .ops.shape.diag import *  # noqa: F401,F403
+from .ops.shape.copies import *  # noqa: F401,F403
 from .ops.indexing.indexing import *  # noqa: F401,F403
 from .ops.indexing.masked import *  # noqa: F401,F403
 from .ops.indexing.scatter import *  # noqa: F401,F403

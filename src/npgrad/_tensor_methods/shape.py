@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..ops import inplace as _inplace
 from ..ops._arguments import as_tensor_arg
-from ..ops.shape import diag as _diag, joins as _joins, tiling as _tiling, views as _views
+from ..ops.shape import copies as _copies, diag as _diag, joins as _joins, tiling as _tiling, views as _views
 from ..tensor import Tensor
 
 
@@ -247,6 +247,14 @@ class ShapeMethods:
     def as_strided(self, size, stride, storage_offset=None):
         """See :func:`npgrad.as_strided`."""
         return _views.as_strided(self, size, stride, storage_offset)
+
+    def slice_inverse(self, src, dim=0, start=None, end=None, step=1):
+        """See :func:`npgrad.slice_inverse`."""
+        return _copies.slice_inverse(self, src, dim, start, end, step)
+
+    def as_strided_(self, size, stride, storage_offset=None):
+        """See :func:`npgrad.as_strided_`."""
+        return _views.as_strided_(self, size, stride, storage_offset)
 
     @property
     def T(self) -> "Tensor":

@@ -3,6 +3,8 @@
 ``withnan(x, c)`` is ``x - x.detach() + c``: the values ``c`` (with nans) and ``x``'s
 gradient; finite differences cannot see through the detach, hence ``gradcheck=False``.
 """
+import numpy as np
+
 from ..harness import A, C, I, OpSpec, with_bf16
 
 
@@ -191,6 +193,56 @@ SPECS = [
     OpSpec("trace", lambda lib, x: lib.trace(x), [[(3, 3)], [(2, 4)], [(0, 2)]],
            covers=("Tensor.trace",)),
     OpSpec("trace-int", lambda lib, x: lib.trace(x), [[I((3, 3))]], grad=False),
+    # -- the *_copy forms of the views (the view in new memory) ----------------------------
+    OpSpec("alias_copy", lambda lib, x: lib.alias_copy(x), [[(2, 3)], [()]]),
+    OpSpec("as_strided_copy", lambda lib, x: lib.as_strided_copy(x, (2, 2), (1, 2), 1),
+           [[(3, 4)], [(8,)]]),
+    OpSpec("detach_copy", lambda lib, x: lib.detach_copy(x), [[(2, 3)], [()]], grad=False),
+    OpSpec("diagonal_copy", lambda lib, x, o, a, b: lib.diagonal_copy(x, o, a, b),
+           [[(3, 4), C(1), C(1), C(0)], [(2, 3, 4), C(-1), C(0), C(2)]]),
+    OpSpec("expand_copy", lambda lib, x, s: lib.expand_copy(x, s),
+           [[(3, 1), C((2, 3, 4))], [(), C((2,))], [(2, 1), C((-1, 0))]]),
+    OpSpec("permute_copy", lambda lib, x, d: lib.permute_copy(x, d),
+           [[(2, 3, 4), C((2, 0, 1))], [(), C(())]]),
+    OpSpec("select_copy", lambda lib, x, d, i: lib.select_copy(x, d, i),
+           [[(3, 4), C(1), C(-1)], [(3, 4), C(0), C(2)]]),
+    OpSpec("slice_copy", lambda lib, x, d, a, b, s: lib.slice_copy(x, d, a, b, s),
+           [[(3, 4), C(1), C(1), C(3), C(1)], [(5, 2), C(0), C(-4), C(None), C(2)],
+            [(3, 4), C(-1), C(None), C(100), C(3)], [(3, 4), C(1), C(5), C(1), C(1)],
+            [(3, 4), C(1), C(-10), C(2), C(1)]]),
+    OpSpec("slice_copy-defaults", lambda lib, x: lib.slice_copy(x), [[(3, 4)]]),
+    OpSpec("split_copy", lambda lib, x, n, d: lib.split_copy(x, n, d),
+           [[(3, 4), C(3), C(1)], [(5, 2), C(2), C(0)]]),
+    OpSpec("split_with_sizes_copy", lambda lib, x: lib.split_with_sizes_copy(x, [1, 3, 0], 1),
+           [[(2, 4)]]),
+    OpSpec("squeeze_copy", lambda lib, x: lib.squeeze_copy(x), [[(2, 1, 3, 1)], [()]]),
+    OpSpec("squeeze_copy-dim", lambda lib, x, d: lib.squeeze_copy(x, d),
+           [[(2, 1, 3, 1), C(1)], [(1, 2, 1), C((0, 2))]]),
+    OpSpec("t_copy", lambda lib, x: lib.t_copy(x), [[(2, 3)], [(3,)]]),
+    OpSpec("transpose_copy", lambda lib, x, a, b: lib.transpose_copy(x, a, b),
+           [[(2, 3, 4), C(0), C(2)], [(2, 3), C(-1), C(0)]]),
+    OpSpec("unbind_copy", lambda lib, x, d: lib.unbind_copy(x, d),
+           [[(2, 3), C(1)], [(3, 2), C(0)]]),
+    OpSpec("unfold_copy", lambda lib, x, d, n, s: lib.unfold_copy(x, d, n, s),
+           [[(3, 4), C(1), C(2), C(1)], [(7,), C(0), C(3), C(2)]]),
+    OpSpec("unsqueeze_copy", lambda lib, x, d: lib.unsqueeze_copy(x, d),
+           [[(2, 3), C(-1)], [(), C(0)]]),
+    OpSpec("view_copy", lambda lib, x, s: lib.view_copy(x, s),
+           [[(2, 3), C((3, 2))], [(2, 3, 4), C((-1, 4))], [(), C((1,))]]),
+    OpSpec("view_copy-transposed", lambda lib, x: lib.view_copy(x.mT, (6,)), [[(2, 3)]]),
+    OpSpec("view_copy-dtype", lambda lib, x: lib.view_copy(x, lib.int32 if x.dtype ==
+                                                          lib.float32 else lib.int64),
+           [[(2, 3)]], grad=False),
+    # values only: PyTorch's backward of slice_inverse fails ("SliceInverseBackward0 returned
+    # an invalid gradient"); npgrad's is as_strided's, which gradcheck checks in test_extra
+    OpSpec("slice_inverse", lambda lib, x, y: lib.slice_inverse(x, y[:, 1:3], 1, 1, 3),
+           [[(3, 4), A([[0.] * 4] * 3)]], grad=False, gradcheck=False, gradgrad=False),
+    OpSpec("Tensor.slice_inverse", lambda lib, x, y: x.slice_inverse(y[1:], 0, 1),
+           [[(3, 4), A([[0.] * 4] * 3)]], grad=False),
+    # in place on a tensor that does not require grad (its gradient: test_toplevel_breadth)
+    OpSpec("as_strided_", lambda lib, x: lib.as_strided_(x, (2, 2), (1, 2), 1),
+           [[A(np.arange(12.).reshape(3, 4))], [A(np.arange(8.))]], grad=False,
+           covers=("Tensor.as_strided_",)),
 ]
 
 with_bf16(SPECS, "reshape", "permute", "transpose", "cat", "stack")

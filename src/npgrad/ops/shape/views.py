@@ -26,7 +26,7 @@ from ..inplace import check
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "adjoint", "permute", "movedim",
            "moveaxis", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "squeeze",
            "unsqueeze", "flatten", "ravel", "unflatten", "narrow", "select", "narrow_copy",
-           "as_strided"]
+           "as_strided", "as_strided_"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,16 +476,34 @@ def as_strided(input, size, stride, storage_offset=None) -> Tensor:
     return input.reshape(-1)[long_tensor(idx)]
 
 
+def as_strided_(input: Tensor, size, stride, storage_offset=None) -> Tensor:
+    """In-place :func:`as_strided`: ``input`` takes the strided arrangement of its elements.
+    NOTE: npgrad's ``as_strided`` copies, so ``input`` gets new memory (PyTorch's keeps its
+    storage): views taken of ``input`` before no longer see its changes."""
+    input = as_tensor_arg(input, "as_strided_")
+    return shape_inplace_(input, as_strided, size, stride, storage_offset, name="as_strided_")
+
+
+def _int_list(v, op: str, name: str, position: int) -> tuple:
+    """A size or stride argument: a sequence of ints (PyTorch's TypeError otherwise)."""
+    if not isinstance(v, (tuple, list, Size)):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be tuple of "
+                        f"ints, not {type(v).__name__}")
+    return tuple(int_arg(e, op, name, position) for e in v)
+
+
 def _strided_index(input: Tensor, size, stride, storage_offset, op: str) -> np.ndarray:
     """Flat positions, in ``input``'s row-major order, of a strided view of it."""
-    size, stride = tuple(int(v) for v in size), tuple(int(v) for v in stride)
+    size, stride = _int_list(size, op, "size", 2), _int_list(stride, op, "stride", 3)
     if len(size) != len(stride):
         raise RuntimeError(f"{op}: mismatch in length of strides and shape ({len(stride)} vs "
                            f"{len(size)})")
     if any(v < 0 for v in size + stride):
         raise RuntimeError(f"{op}: negative sizes or strides are not supported (got size "
                            f"{list(size)}, stride {list(stride)})")
-    offset = int(storage_offset or 0)
+    offset = 0 if storage_offset is None else int_arg(storage_offset, op, "storage_offset", 4)
+    if offset < 0:
+        raise RuntimeError(f"{op}: invalid storage offset {offset}")
     idx = np.full(size, offset, np.int64)
     for k, (n, st) in enumerate(zip(size, stride)):
         idx += (np.arange(n) * st).reshape([-1 if j == k else 1 for j in range(len(size))])
