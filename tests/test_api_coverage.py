@@ -27,7 +27,7 @@ import torch
 import npgrad
 
 NAMESPACES = ("", "Tensor", "nn", "nn.functional", "nn.init", "nn.utils", "nn.utils.rnn",
-              "optim", "linalg", "special", "autograd", "utils.data", "distributions")
+              "optim", "linalg", "special", "autograd", "utils.data")
 
 _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "dataclasses")
 
@@ -74,7 +74,7 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
             sparse_bsr_tensor sparse_compressed_tensor sparse_coo_tensor sparse_csc_tensor
             sparse_csr_tensor ccol_indices_copy col_indices_copy crow_indices_copy
             row_indices_copy indices_copy values_copy dsmm hsmm hspmm smm spmm saddmm sspaddmm
-            resize_as_sparse_"""),
+            resize_as_sparse_ native_norm"""),
         _NESTED: _words("nested jagged"),
         _COMPLEX: _words("""
             complex complex128 complex64 complex32 cdouble cfloat chalf polar imag
@@ -198,24 +198,12 @@ NOT_YET: dict[str, frozenset] = {
     "": _words("""
         AcceleratorError Event FatalError GradScaler OutOfMemoryError Stream accelerator
         affine_grid_generator
-        autocast_decrement_nesting autocast_increment_nesting convolution ctc_loss
-        embedding_bag embedding_renorm_ empty_permuted from_dlpack from_file functional
+        autocast_decrement_nesting autocast_increment_nesting ctc_loss
+        distributions embedding_bag embedding_renorm_
+        empty_permuted from_dlpack from_file func functional geqrf
         get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
-        igamma igammac is_distributed legacy_contiguous_format library
-        lstm masked monitor multiprocessing
-        native_batch_norm native_dropout native_group_norm native_layer_norm native_norm
-<<<<<<< HEAD
-        permute_copy quasirandom rnn_relu rnn_tanh
-        segment_reduce select_copy set_autocast_gpu_dtype signal slice_copy
-        slice_inverse split_copy split_with_sizes_copy squeeze_copy t_copy
-        thread_safe_generator to_dlpack torch_version transpose_copy types uint16 uint32
-        uint64 unbind_copy unfold_copy unsqueeze_copy view_copy
-    """),
-    "Tensor": _words("""
-        as_strided_ as_subclass grad_dtype hash_tensor igamma igamma_ igammac
-        igammac_ index is_distributed module_load name
-        slice_inverse to_dense
-=======
+        histogramdd igamma igammac is_distributed legacy_contiguous_format library
+        lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
         segment_reduce set_autocast_gpu_dtype signal
         svd_lowrank
@@ -226,13 +214,17 @@ NOT_YET: dict[str, frozenset] = {
         as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
         igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
         to_dense triangular_solve
->>>>>>> 45a2cc6 (The *_copy forms of the views, as_strided_ and slice_inverse (issue #18): each view then clone, errors naming the copy op; as_strided's size/stride/offset checked as PyTorch's parser does)
     """),
     "nn": _words("""
         CrossMapLRN2d"""),
     "nn.functional": _words("""
         grouped_mm"""),
-    "optim": _words(""),
+    "optim": _words("""
+        ASGD Adafactor Muon Rprop SparseAdam swa_utils
+        swap_in_optimizer_params_and_state"""),
+    "linalg": _words("""
+        cholesky_ex householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve lu
+        lu_factor lu_factor_ex lu_solve solve_ex"""),
     "special": _words("""
         airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
         chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx
@@ -243,8 +235,12 @@ NOT_YET: dict[str, frozenset] = {
         shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
         shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
         spherical_bessel_j0 zeta"""),
-    "autograd": _words(""),
-    "utils.data": _words(""),
+    "autograd": _words("""
+        enforce_grad_layout_policy forward_ad functional graph is_multithreading_enabled
+        is_view_replay_enabled profiler profiler_util set_multithreading_enabled"""),
+    "utils.data": _words("""
+        ChainDataset StackDataset
+    """),
 }
 
 

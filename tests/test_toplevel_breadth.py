@@ -40,3 +40,17 @@ def test_as_strided_in_place_gradient_matches_pytorch():
         (y * lib.tensor([[1., 2.], [3., 4.]])).sum().backward()
         grads.append(x.grad.numpy())
     np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 1.0])
+def test_native_dropout_output_is_the_masked_scaled_input(p):
+    npgrad.manual_seed(0)
+    x = npgrad.randn(200, 50, requires_grad=True)
+    out, mask = npgrad.native_dropout(x, p, True)
+    assert mask.dtype == npgrad.bool and out.requires_grad
+    scale = 0.0 if p == 1.0 else 1 / (1 - p)
+    np.testing.assert_allclose(out.detach().numpy(), (x * mask * scale).detach().numpy(),
+                               rtol=1e-6)
+    assert abs(mask.float().mean().item() - (1 - p)) < 0.02
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), mask.numpy() * scale, rtol=1e-6)

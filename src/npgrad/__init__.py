@@ -97,7 +97,9 @@ from .ops.nn.dropout import (alpha_dropout_toplevel as alpha_dropout,  # noqa: F
                              feature_alpha_dropout_toplevel as feature_alpha_dropout)
 from .ops.nn.pool import max_pool1d_with_indices  # noqa: F401
 from .ops.nn.sampling import native_channel_shuffle  # noqa: F401
-from .ops.nn.conv import conv_tbc  # noqa: F401
+from .ops.nn.conv import conv_tbc, convolution  # noqa: F401
+from .ops.nn.native import (native_batch_norm, native_dropout,  # noqa: F401
+                            native_group_norm, native_layer_norm)
 from .ops.nn.loss import (cosine_embedding_loss_toplevel as cosine_embedding_loss,  # noqa: F401
                           hinge_embedding_loss_toplevel as hinge_embedding_loss,
                           kl_div_toplevel as kl_div,

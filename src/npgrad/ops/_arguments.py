@@ -14,7 +14,8 @@ from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
-           "named_errors", "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name", "describe"]
+           "named_errors", "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name",
+           "describe", "tensor_or_none", "float_arg"]
 
 
 _FAST = (Tensor, float, int, bool)
@@ -83,6 +84,15 @@ def int_arg(x, op: str, name: str, position: int | None = None) -> int:
         where = f" (position {position})" if position is not None else ""
         raise TypeError(f"{op}(): argument '{name}'{where} must be int, not "
                         f"{type_name(x)}") from None
+
+
+def float_arg(x, op: str, name: str, position: int | None = None) -> float:
+    """A float argument (ints and floats, NumPy's too; not None, str or sequences), as
+    PyTorch's argument parser: TypeError otherwise."""
+    if isinstance(x, (numbers.Real, np.generic)) and not isinstance(x, (str, bytes)):
+        return float(x)
+    where = f" (position {position})" if position is not None else ""
+    raise TypeError(f"{op}(): argument '{name}'{where} must be float, not {type_name(x)}")
 
 
 def norm_dim(dim: int, ndim: int, op: str) -> int:
@@ -164,3 +174,11 @@ class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a func
         except Exception:  # noqa: BLE001 (a class that wants other arguments: keep it as is)
             return False
         raise renamed from None
+
+
+def tensor_or_none(x, op: str, name: str, position: int):
+    """An optional Tensor argument (``bias``, ``weight``): PyTorch's TypeError otherwise."""
+    if x is not None and not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{type_name(x)}")
+    return x

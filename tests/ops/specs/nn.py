@@ -662,3 +662,34 @@ SPECS += [
                                 label_smoothing=0.1), [[(4, 3), (5, 2, 3), (5, 2),
                                                         I((4, 2), 0, 5)]]),
 ]
+
+# -- torch's native_* forms (the output plus what the kernel keeps) and torch.convolution ------
+SPECS += [
+    OpSpec("native_layer_norm", lambda lib, x, w, b: lib.native_layer_norm(x, [4], w, b, 1e-5),
+           [[(3, 4), (4,), (4,)], [(2, 3, 4), (4,), (4,)]]),
+    OpSpec("native_layer_norm-2d-noaffine", lambda lib, x: lib.native_layer_norm(
+        x, (3, 4), None, None, 1e-3), [[(2, 3, 4)], [(0, 3, 4)]]),
+    # (PyTorch's group-norm statistics require grad, npgrad's are constants: compared detached)
+    OpSpec("native_group_norm", lambda lib, x, w, b: (lambda o, m, r: (o, m.detach(), r.detach(
+    )))(*lib.native_group_norm(x, w, b, x.shape[0], x.shape[1], x[0, 0].numel(), 2, 1e-5)),
+           [[(2, 4, 3), (4,), (4,)], [(2, 4, 2, 2), (4,), (4,)], [(3, 2), (2,), (2,)]]),
+    # the running statistics after the call are outputs too
+    OpSpec("native_batch_norm", lambda lib, x, rm, rv, w, b: (*lib.native_batch_norm(
+        x, w, b, rm, rv, True, 0.2, 1e-5), rm * 1, rv * 1),
+           [[(4, 3), RM, RV, (3,), (3,)], [(2, 3, 4), RM, RV, (3,), (3,)]]),
+    OpSpec("native_batch_norm-nostats", lambda lib, x, w: lib.native_batch_norm(
+        x, w, None, None, None, True, 0.1, 1e-3), [[(2, 3, 2, 2), (3,)]]),
+    OpSpec("native_batch_norm-eval", lambda lib, x, rm, rv, w, b: (*lib.native_batch_norm(
+        x, w, b, rm, rv, False, 0.2, 1e-5), rm * 1, rv * 1),
+           [[(4, 3), RM, RV, (3,), (3,)], [(2, 3, 2, 2), RM, RV, (3,), (3,)]]),
+    OpSpec("native_dropout", lambda lib, x: lib.native_dropout(x, 0.3, False), [[(3, 4)], [()]]),
+    OpSpec("native_dropout-train", lambda lib, x, t: lib.native_dropout(x, 0.4, t),
+           [[(3, 4), C(True)], [(2, 5), C(None)]], nondet_values=True, grad=False),
+    OpSpec("convolution", lambda lib, x, w, b: lib.convolution(x, w, b, [2], [1], [1], False,
+                                                               [0], 1),
+           [[(2, 4, 7), (6, 4, 3), (6,)]]),
+    OpSpec("convolution-2d-groups", lambda lib, x, w: lib.convolution(
+        x, w, None, [1, 2], [1, 0], [2, 1], False, [0, 0], 2), [[(1, 4, 5, 6), (2, 2, 2, 3)]]),
+    OpSpec("convolution-transposed", lambda lib, x, w, b: lib.convolution(
+        x, w, b, [2, 1], [1], [1], True, [1, 0], 1), [[(1, 3, 3, 4), (3, 2, 2, 2), (2,)]]),
+]

@@ -28,14 +28,15 @@ from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ..._parallel import num_threads, parallel_chunks
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe
+from .._arguments import (Tensor, as_tensor_arg, describe, named_errors, int_arg,
+                         tensor_or_none)
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
 from . import _conv_device as _device
 from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
                            out_size, pad_array, windows)
 
-__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "convolution",
            "conv_transpose3d", "conv_tbc"]
 
 
@@ -514,3 +515,39 @@ def conv_tbc(input, weight, bias, pad: int = 0) -> Tensor:
                            f"weight tensor ({input.shape[2]} vs {weight.shape[1]})")
     out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
     return out.permute(2, 0, 1)
+
+
+@named_errors("convolution")
+def convolution(input, weight, bias, stride, padding, dilation, transposed: bool,
+                output_padding, groups: int) -> Tensor:
+    """``torch.convolution``: the one entry that every convolution goes through in PyTorch,
+    with every option spelled out (lists of ints, one per spatial dim of ``weight``), for
+    batched input only; ``transposed`` picks ``conv_transpose{n}d``."""
+    op = "convolution"
+    input, weight = as_tensor_arg(input, op), as_tensor_arg(weight, op, "weight")
+    bias = tensor_or_none(bias, op, "bias", 3)
+    groups = int_arg(groups, op, "groups", 9)
+    if groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported")
+    names = ("stride", "padding", "dilation", "output_padding")
+    for position, (name, v) in enumerate(zip(names, (stride, padding, dilation,
+                                                       output_padding))):
+        if not isinstance(v, (tuple, list)):
+            raise TypeError(f"convolution(): argument '{name}' (position "
+                            f"{4 + position + (position == 3)}) must be tuple of ints, not "
+                            f"{type(v).__name__}")
+    n = weight.ndim - 2
+    if input.ndim != weight.ndim:
+        raise RuntimeError(f"{op}: Expected {weight.ndim}-dimensional input for "
+                           f"{weight.ndim}-dimensional weight {list(weight.shape)}, but got "
+                           f"{input.ndim}-dimensional input of size {list(input.shape)} "
+                           f"instead")
+    for name, v in zip(names, (stride, padding, dilation, output_padding)):
+        if len(v) not in (1, n):
+            raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list "
+                               f"of {n} values to match the convolution dimensions, but got "
+                               f"{name}={list(v)}")
+    if transposed:
+        return _conv_transposend(n, op, input, weight, bias, stride, padding, output_padding,
+                                 groups, dilation)
+    return _convnd(n, op, input, weight, bias, stride, padding, dilation, groups)

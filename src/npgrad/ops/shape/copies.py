@@ -9,11 +9,10 @@ op: ``self`` seen through the size, strides and offset of another tensor.
 from __future__ import annotations
 
 import builtins
-import functools
 import numbers
 
 from ... import dtypes as _dt
-from .._arguments import as_tensor_arg, int_arg, norm_dim, Tensor
+from .._arguments import Tensor, as_tensor_arg, named_errors, int_arg, norm_dim
 from ..elementwise.unary import clone, not_differentiable
 from ..indexing.indexing import getitem
 from . import diag, joins, tiling, views
@@ -24,35 +23,18 @@ __all__ = ["alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "exp
            "unsqueeze_copy", "view_copy", "slice_inverse"]
 
 
-def _named(op: str):
-    """Errors of the view inside a copy op name the copy op (``transpose_copy: transpose:
-    Dimension out of range...``), keeping PyTorch's exception class."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def call(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except (RuntimeError, IndexError, TypeError, ValueError) as e:
-                if op in str(e) or type(e) not in (RuntimeError, IndexError, TypeError,
-                                                   ValueError):
-                    raise
-                raise type(e)(f"{op}: {e}") from None
-        return call
-    return wrap
-
-
 def _copies(tensors) -> tuple:
     """Each view of a split in its own memory."""
     return tuple(clone(t) for t in tensors)
 
 
-@_named("alias_copy")
+@named_errors("alias_copy")
 def alias_copy(input) -> Tensor:
     """A copy of ``input`` (the copy of ``alias``, a view of the whole tensor)."""
     return clone(as_tensor_arg(input, "alias_copy"))
 
 
-@_named("as_strided_copy")
+@named_errors("as_strided_copy")
 def as_strided_copy(input, size, stride, storage_offset=None) -> Tensor:
     """:func:`npgrad.as_strided` in new memory (npgrad's ``as_strided`` already copies)."""
     if storage_offset is not None:
@@ -61,7 +43,7 @@ def as_strided_copy(input, size, stride, storage_offset=None) -> Tensor:
                             storage_offset)
 
 
-@_named("detach_copy")
+@named_errors("detach_copy")
 def detach_copy(input) -> Tensor:
     """A copy of ``input``'s values. NOTE: as in PyTorch, the result stays in the graph but
     refuses backward ("derivative for aten::detach_copy is not implemented")."""
@@ -69,20 +51,20 @@ def detach_copy(input) -> Tensor:
     return not_differentiable(input._data.copy(), "detach_copy", input)
 
 
-@_named("diagonal_copy")
+@named_errors("diagonal_copy")
 def diagonal_copy(input, offset: builtins.int = 0, dim1: builtins.int = 0,
                   dim2: builtins.int = 1) -> Tensor:
     """:func:`npgrad.diagonal` in new memory."""
     return clone(diag.diagonal(as_tensor_arg(input, "diagonal_copy"), offset, dim1, dim2))
 
 
-@_named("expand_copy")
+@named_errors("expand_copy")
 def expand_copy(input, size, *, implicit: builtins.bool = False) -> Tensor:
     """``input.expand(size)`` in new memory (``implicit`` is PyTorch's tracing flag)."""
     return clone(views.expand(as_tensor_arg(input, "expand_copy"), size))
 
 
-@_named("permute_copy")
+@named_errors("permute_copy")
 def permute_copy(input, dims) -> Tensor:
     """:func:`npgrad.permute` in new memory."""
     if not isinstance(dims, (tuple, list)):
@@ -91,13 +73,13 @@ def permute_copy(input, dims) -> Tensor:
     return clone(views.permute(as_tensor_arg(input, "permute_copy"), dims))
 
 
-@_named("select_copy")
+@named_errors("select_copy")
 def select_copy(input, dim: builtins.int, index: builtins.int) -> Tensor:
     """:func:`npgrad.select` in new memory."""
     return clone(views.select(as_tensor_arg(input, "select_copy"), dim, index))
 
 
-@_named("slice_copy")
+@named_errors("slice_copy")
 def slice_copy(input, dim: builtins.int = 0, start=None, end=None,
                step: builtins.int = 1) -> Tensor:
     """``input[..., start:end:step, ...]`` along ``dim``, in new memory (PyTorch's
@@ -115,13 +97,13 @@ def slice_copy(input, dim: builtins.int = 0, start=None, end=None,
     return clone(getitem(input, key))
 
 
-@_named("split_copy")
+@named_errors("split_copy")
 def split_copy(input, split_size, dim: builtins.int = 0) -> tuple:
     """:func:`npgrad.split` with each piece in its own memory ."""
     return _copies(joins.split(as_tensor_arg(input, "split_copy"), split_size, dim))
 
 
-@_named("split_with_sizes_copy")
+@named_errors("split_with_sizes_copy")
 def split_with_sizes_copy(input, split_sizes, dim: builtins.int = 0) -> tuple:
     """:func:`npgrad.split_with_sizes` with each piece in its own memory."""
     input = as_tensor_arg(input, "split_with_sizes_copy")
@@ -131,31 +113,31 @@ def split_with_sizes_copy(input, split_sizes, dim: builtins.int = 0) -> tuple:
     return _copies(joins.split_with_sizes(input, split_sizes, dim))
 
 
-@_named("squeeze_copy")
+@named_errors("squeeze_copy")
 def squeeze_copy(input, dim=None) -> Tensor:
     """:func:`npgrad.squeeze` in new memory."""
     return clone(views.squeeze(as_tensor_arg(input, "squeeze_copy"), dim))
 
 
-@_named("t_copy")
+@named_errors("t_copy")
 def t_copy(input) -> Tensor:
     """:func:`npgrad.t` in new memory."""
     return clone(views.t(as_tensor_arg(input, "t_copy")))
 
 
-@_named("transpose_copy")
+@named_errors("transpose_copy")
 def transpose_copy(input, dim0: builtins.int, dim1: builtins.int) -> Tensor:
     """:func:`npgrad.transpose` in new memory."""
     return clone(views.transpose(as_tensor_arg(input, "transpose_copy"), dim0, dim1))
 
 
-@_named("unbind_copy")
+@named_errors("unbind_copy")
 def unbind_copy(input, dim: builtins.int = 0) -> tuple:
     """:func:`npgrad.unbind` with each slice in its own memory."""
     return _copies(joins.unbind(as_tensor_arg(input, "unbind_copy"), dim))
 
 
-@_named("unfold_copy")
+@named_errors("unfold_copy")
 def unfold_copy(input, dimension: builtins.int, size: builtins.int,
                 step: builtins.int) -> Tensor:
     """``input.unfold(dimension, size, step)`` in new memory."""
@@ -163,13 +145,13 @@ def unfold_copy(input, dimension: builtins.int, size: builtins.int,
     return clone(tiling.unfold(as_tensor_arg(input, "unfold_copy"), dimension, size, step))
 
 
-@_named("unsqueeze_copy")
+@named_errors("unsqueeze_copy")
 def unsqueeze_copy(input, dim: builtins.int) -> Tensor:
     """:func:`npgrad.unsqueeze` in new memory."""
     return clone(views.unsqueeze(as_tensor_arg(input, "unsqueeze_copy"), dim))
 
 
-@_named("view_copy")
+@named_errors("view_copy")
 def view_copy(input, size) -> Tensor:
     """``input.view(size)`` (a shape, or a dtype to reinterpret the bytes as) in new memory.
     Unlike ``view``, the copy does not need ``input``'s strides to allow the view."""
@@ -181,7 +163,7 @@ def view_copy(input, size) -> Tensor:
     return clone(views.reshape(input, tuple(size)))
 
 
-@_named("slice_inverse")
+@named_errors("slice_inverse")
 def slice_inverse(input, src, dim: builtins.int = 0, start=None, end=None,
                   step: builtins.int = 1) -> Tensor:
     """``input`` seen through ``src``'s size, strides and storage offset (PyTorch's
