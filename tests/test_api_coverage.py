@@ -207,8 +207,8 @@ NOT_YET: dict[str, frozenset] = {
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
         segment_reduce set_autocast_gpu_dtype signal
         svd_lowrank
-        thread_safe_generator to_dlpack torch_version types uint16 uint32
-        uint64 vmap
+        thread_safe_generator to_dlpack torch_version types
+        vmap
     """),
     "Tensor": _words("""
         as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac

@@ -54,3 +54,68 @@ def test_native_dropout_output_is_the_masked_scaled_input(p):
     assert abs(mask.float().mean().item() - (1 - p)) < 0.02
     out.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), mask.numpy() * scale, rtol=1e-6)
+
+
+# -- uint16 / uint32 / uint64: what PyTorch 2.13 supports on them -----------------------------
+
+UINT_CASES = {
+    "mul": lambda lib, x: x * x, "sum": lambda lib, x: x.sum(), "float": lambda lib, x: x.float(),
+    "cast_from_float": lambda lib, x: lib.tensor([1.5, 7.9]).to(x.dtype),
+    "wrap": lambda lib, x: lib.tensor([-1]).to(x.dtype),
+    "eq": lambda lib, x: x == 1, "cat": lambda lib, x: lib.cat([x, x]),
+    "zeros": lambda lib, x: lib.zeros(2, dtype=x.dtype),
+    "full": lambda lib, x: lib.full((2,), 7, dtype=x.dtype), "slice": lambda lib, x: x[1:],
+    "take": lambda lib, x: x[lib.tensor([0, 0, 2])], "sort": lambda lib, x: x.sort()[0],
+    "plus_float": lambda lib, x: x + 1.5, "and": lambda lib, x: x & x, "div": lambda lib, x: x / x,
+    "cumsum": lambda lib, x: x.cumsum(0), "prod": lambda lib, x: x.prod(),
+    "unique": lambda lib, x: x.unique(), "bool": lambda lib, x: x.bool(),
+    "stack_t": lambda lib, x: lib.stack([x, x]).t(), "long": lambda lib, x: x.long(),
+}
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+@pytest.mark.parametrize("case", sorted(UINT_CASES))
+def test_wide_unsigned_dtypes_as_pytorch(name, case):
+    outs = []
+    for lib in (npgrad, torch):
+        x = lib.tensor([3, 1, 2], dtype=getattr(lib, name))
+        outs.append(UINT_CASES[case](lib, x))
+    ours, theirs = outs
+    assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+    assert ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("name", ["uint16", "uint32", "uint64"])
+def test_wide_unsigned_dtype_objects_and_promotion(name):
+    d, t = getattr(npgrad, name), getattr(torch, name)
+    assert (d.itemsize, d.is_signed, d.is_floating_point) == (t.itemsize, t.is_signed,
+                                                              t.is_floating_point)
+    assert npgrad.iinfo(d).max == torch.iinfo(t).max and npgrad.iinfo(d).bits == torch.iinfo(t).bits
+    x = npgrad.tensor([1, 2], dtype=d)
+    assert repr(x) == repr(torch.tensor([1, 2], dtype=t)).replace("torch", "npgrad")
+    assert x.type() == torch.tensor([1], dtype=t).type()
+    assert npgrad.promote_types(d, npgrad.float16) == npgrad.float16
+    for other in ("bool", "uint8", "int64", "uint16" if name != "uint16" else "uint32"):
+        with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64"):
+            torch.promote_types(t, getattr(torch, other))
+        with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64"):
+            npgrad.promote_types(d, getattr(npgrad, other))
+    with pytest.raises(RuntimeError, match="Promotion"):
+        x + npgrad.tensor([1, 1])
+    assert (x + npgrad.tensor(1.0)).dtype == npgrad.float32
+    assert npgrad.from_numpy(x.numpy()).dtype is d
+
+
+def test_wide_unsigned_tensors_travel_through_checkpoints_both_ways():
+    import io
+    for name in ("uint16", "uint32", "uint64"):
+        buf = io.BytesIO()
+        npgrad.save({"a": npgrad.tensor([1, 2, 3], dtype=getattr(npgrad, name))[1:]}, buf)
+        buf.seek(0)
+        loaded = torch.load(buf)["a"]
+        assert loaded.dtype == getattr(torch, name) and loaded.tolist() == [2, 3]
+        buf = io.BytesIO()
+        torch.save(torch.tensor([4, 5], dtype=getattr(torch, name)), buf)
+        buf.seek(0)
+        back = npgrad.load(buf)
+        assert back.dtype is getattr(npgrad, name) and back.tolist() == [4, 5]

@@ -21,7 +21,7 @@ from .backend import device
 from .dtypes import (bfloat16, bool, double, dtype, float, float16,  # noqa: A004
                      float32, float64, get_default_dtype, half, int, int8, int16, int32,
                      int64, long,
-                     set_default_dtype, short, uint8)
+                     set_default_dtype, short, uint8, uint16, uint32, uint64)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
 from .ops.elementwise.unary import *  # noqa: F401,F403

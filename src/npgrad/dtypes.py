@@ -63,14 +63,23 @@ int32 = dtype("int32", np.int32, 1)
 int64 = dtype("int64", np.int64, 1)
 uint8 = dtype("uint8", np.uint8, 1)
 bool = dtype("bool", np.bool_, 0)  # noqa: A001  (PyTorch spells it npgrad.bool)
+# The wide unsigned dtypes, as in PyTorch 2.13: storage, creation, casts, indexing, copies and
+# NumPy/DLPack interchange, but no promotion with any other integer or bool dtype (PyTorch's
+# RuntimeError). NOTE: PyTorch's CPU kernels refuse most arithmetic on them
+# (NotImplementedError: "add_stub" not implemented for 'UInt16'); npgrad's ops compute them
+# with NumPy's unsigned arithmetic instead of refusing.
+uint16 = dtype("uint16", np.uint16, 1)
+uint32 = dtype("uint32", np.uint32, 1)
+uint64 = dtype("uint64", np.uint64, 1)
+BARE_UNSIGNED = frozenset(np.dtype(t) for t in (np.uint16, np.uint32, np.uint64))
 
 # PyTorch's aliases
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
 ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
-_FROM_NP = {d.np: d for d in ALL}
-_BY_NAME = {d.name: d for d in ALL}
+_FROM_NP = {d.np: d for d in ALL + (uint16, uint32, uint64)}
+_BY_NAME = {d.name: d for d in ALL + (uint16, uint32, uint64)}
 
 
 def _by_name(name: str) -> dtype:
@@ -85,6 +94,7 @@ def _by_name(name: str) -> dtype:
 _SCALAR_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
                       "float64": "Double", "int8": "Char",
                       "int16": "Short", "int32": "Int", "int64": "Long", "uint8": "Byte",
+                      "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
                       "bool": "Bool", "complex64": "ComplexFloat",
                       "complex128": "ComplexDouble"}
 TENSOR_TYPE_NAMES = {d: _SCALAR_TYPE_NAMES[d] + "Tensor" for d in _BY_NAME}
@@ -185,6 +195,10 @@ def promote_types(a, b):
     if a == b:
         return a
     ca, cb = _category(a), _category(b)
+    if (a in BARE_UNSIGNED or b in BARE_UNSIGNED) and ca < 2 and cb < 2:
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {scalar_type_name(a)} and "
+                           f"{scalar_type_name(b)}")
     if ca == cb:
         return np.promote_types(a, b)
     return a if ca > cb else b
@@ -268,7 +282,8 @@ def promote_binary(a, b):
 
 
 _INT_RANGE = {np.dtype(t): (_builtins.int(np.iinfo(t).min), _builtins.int(np.iinfo(t).max))
-              for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
+              for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                        np.uint64)}
 
 
 def wrap_ints(a, b):

@@ -315,6 +315,10 @@ class _Global:
 
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+# the wide unsigned dtypes have no typed storage class: PyTorch writes them as an untyped
+# (byte) storage and the dtype (``_rebuild_tensor_v3``)
+_REBUILD_TENSOR_V3 = _Global("torch._utils", "_rebuild_tensor_v3")
+_UNTYPED_STORAGE = _Global("torch.storage", "UntypedStorage")
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
 _DEVICE = _Global("torch", "device")
 _SIZE = _Global("torch", "Size")
@@ -412,8 +416,11 @@ class _TorchPickler(pickle._Pickler):
     def persistent_id(self, obj):
         if type(obj) is not _StorageRef:
             return None
-        storage_type = _STORAGE_TYPES[_dt.from_numpy_dtype(obj.dtype).name]
-        pid = ("storage", storage_type, obj.key, obj.location, obj.numel)
+        if obj.dtype in _dt.BARE_UNSIGNED:
+            pid = ("storage", _UNTYPED_STORAGE, obj.key, obj.location, obj.data.size)
+        else:
+            storage_type = _STORAGE_TYPES[_dt.from_numpy_dtype(obj.dtype).name]
+            pid = ("storage", storage_type, obj.key, obj.location, obj.numel)
         return pid + (None,) if self.legacy else pid
 
     def reducer_override(self, obj):
@@ -427,8 +434,11 @@ class _TorchPickler(pickle._Pickler):
             ref, offset, strides = self.table.place(data)
             if data is not obj._data:
                 ref.location = str(obj.device)
-            return (_REBUILD_TENSOR, (ref, offset, tuple(obj.shape), strides, obj.requires_grad,
-                                      collections.OrderedDict()))
+            args = (ref, offset, tuple(obj.shape), strides, obj.requires_grad,
+                    collections.OrderedDict())
+            if data.dtype in _dt.BARE_UNSIGNED:
+                return (_REBUILD_TENSOR_V3, args + (_dt.from_numpy_dtype(data.dtype),))
+            return (_REBUILD_TENSOR, args)
         kind = type(obj)
         if kind is _Global or kind is _dt.dtype:
             return obj.name  # pickle then calls save_global(obj, name)

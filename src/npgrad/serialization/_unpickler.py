@@ -125,6 +125,8 @@ def _allowed() -> dict[str, Any]:
     }
     for name, storage_type in _storage.STORAGE_TYPES.items():
         allowed[f"torch.{name}"] = storage_type
+    # (PyTorch writes the untyped storage of a _rebuild_tensor_v3 tensor by its full path)
+    allowed["torch.storage.UntypedStorage"] = _storage.STORAGE_TYPES["UntypedStorage"]
     for name in _storage.TORCH_DTYPE_NAMES:
         d = _storage.npgrad_dtype(name)
         allowed[f"torch.{name}"] = d if d is not None else _storage.unsupported_dtype(name)
