@@ -196,23 +196,22 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 
 NOT_YET: dict[str, frozenset] = {
     "": _words("""
-        AcceleratorError Event FatalError GradScaler OutOfMemoryError Stream accelerator
         affine_grid_generator
-        autocast_decrement_nesting autocast_increment_nesting ctc_loss
+        ctc_loss
         distributions embedding_bag embedding_renorm_
-        empty_permuted from_dlpack from_file func functional geqrf
-        get_device_module grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
-        histogramdd igamma igammac is_distributed legacy_contiguous_format library
+        empty_permuted from_dlpack from_file func geqrf
+        grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
+        histogramdd igamma igammac library
         lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
-        segment_reduce set_autocast_gpu_dtype signal
+        segment_reduce signal
         svd_lowrank
-        thread_safe_generator to_dlpack torch_version types
+        to_dlpack
         vmap
     """),
     "Tensor": _words("""
         as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
-        igammac_ index is_distributed lu lu_solve module_load name orgqr ormqr
+        igammac_ index lu lu_solve module_load name orgqr ormqr
         to_dense triangular_solve
     """),
     "nn": _words("""

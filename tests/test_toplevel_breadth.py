@@ -119,3 +119,72 @@ def test_wide_unsigned_tensors_travel_through_checkpoints_both_ways():
         buf.seek(0)
         back = npgrad.load(buf)
         assert back.dtype is getattr(npgrad, name) and back.tolist() == [4, 5]
+
+
+# -- the accelerator API, streams and events, as a CPU-only PyTorch build answers ---------------
+
+def test_accelerator_answers_as_a_cpu_only_build():
+    for lib in (npgrad, torch):
+        assert lib.accelerator.is_available() is False
+        assert lib.accelerator.device_count() == 0
+        assert lib.accelerator.current_accelerator() is None
+        for name in ("current_device_index", "synchronize", "memory_allocated", "empty_cache",
+                     "get_memory_info", "current_stream"):
+            with pytest.raises(RuntimeError, match="Cannot access accelerator device"):
+                getattr(lib.accelerator, name)()
+    assert npgrad.get_device_module() is npgrad.cpu
+    assert npgrad.get_device_module("cuda") is npgrad.cuda
+    assert npgrad.get_device_module(npgrad.device("cpu")) is npgrad.cpu
+
+
+def test_stream_and_event_on_the_cpu():
+    for lib in (npgrad, torch):
+        s, e = lib.Stream(), lib.Event(enable_timing=True)
+        assert s.query() and e.query() and s.synchronize() is None and e.synchronize() is None
+        assert (s.device_index, s.stream_id) == (-1, 0) and str(s.device) == "cpu"
+        assert s == lib.Stream() and hash(s) == hash(lib.Stream())
+        assert repr(s).replace("npgrad", "torch") == repr(s)
+        for call in (s.record_event, e.record, lambda: s.wait_stream(lib.Stream())):
+            with pytest.raises(RuntimeError, match="cpu backend doesn't support events"):
+                call()
+        with pytest.raises(ValueError, match="enable_timing=True"):
+            e.elapsed_time(lib.Event())
+    assert repr(npgrad.Event()) == repr(torch.Event())
+
+
+def test_top_level_aliases_and_errors():
+    assert npgrad.GradScaler is npgrad.amp.GradScaler
+    assert npgrad.OutOfMemoryError is npgrad.cuda.OutOfMemoryError
+    assert issubclass(npgrad.AcceleratorError, RuntimeError)
+    assert issubclass(npgrad.FatalError, Exception) and not issubclass(npgrad.FatalError,
+                                                                       RuntimeError)
+    assert npgrad.legacy_contiguous_format is npgrad.contiguous_format
+    assert npgrad.thread_safe_generator() is None and torch.thread_safe_generator() is None
+    assert npgrad.functional.einsum is npgrad.einsum
+    assert npgrad.types.Number == torch.types.Number
+
+
+@pytest.mark.parametrize("a, b", [("2.1.0", "2.1"), ("2.1.0", (2, 2)), ("2.1.0a0", "2.1.0"),
+                                  ("2.1.0+cpu", "2.1.0"), ("1.10", "1.9"),
+                                  ("2.1.0.post1", "2.1.0"), ("2.1.0rc1", "2.1.0a1")])
+def test_torch_version_compares_as_pytorch_s(a, b):
+    ours, theirs = npgrad.torch_version.TorchVersion(a), torch.torch_version.TorchVersion(a)
+    for op in ("__eq__", "__lt__", "__le__", "__gt__", "__ge__"):
+        assert getattr(ours, op)(b) == getattr(theirs, op)(b), op
+
+
+def test_autocast_nesting_counts_regions_as_pytorch():
+    got = []
+    for lib in (npgrad, torch):
+        with lib.autocast("cpu"):
+            inside = (lib.autocast_increment_nesting(), lib.autocast_decrement_nesting())
+        got.append(inside + (lib.autocast_increment_nesting(), lib.autocast_decrement_nesting()))
+    assert got[0] == got[1]
+
+
+def test_set_autocast_gpu_dtype_is_deprecated_set_autocast_dtype():
+    before = npgrad.get_autocast_dtype("cuda")
+    with pytest.warns(DeprecationWarning, match="set_autocast_dtype"):
+        npgrad.set_autocast_gpu_dtype(npgrad.bfloat16)
+    assert npgrad.get_autocast_dtype("cuda") is npgrad.bfloat16
+    npgrad.set_autocast_dtype("cuda", before)

@@ -126,11 +126,20 @@ from .amp.autocast_mode import (autocast, clear_autocast_cache,  # noqa: E402,F4
                                 set_autocast_cpu_enabled, set_autocast_dtype,
                                 set_autocast_enabled)
 from . import cpu  # noqa: E402,F401
+from . import accelerator, functional, torch_version, types  # noqa: E402,F401
+from .accelerator import AcceleratorError, FatalError, get_device_module  # noqa: E402,F401
+from .amp import GradScaler  # noqa: E402,F401
+from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: E402,F401
+                                autocast_increment_nesting, set_autocast_gpu_dtype)
+from .cuda import OutOfMemoryError  # noqa: E402,F401
+from .streams import Event, Stream  # noqa: E402,F401
+from .utils.data._worker import thread_safe_generator  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from ._settings import *  # noqa: E402,F401,F403
 from ._formatting import set_printoptions  # noqa: F401
 from .dtypes import (channels_last, channels_last_3d, contiguous_format, finfo,  # noqa: F401
                      iinfo, layout, memory_format, preserve_format, strided)
+legacy_contiguous_format = contiguous_format  # (the same object in PyTorch)
 from .autograd.anomaly_mode import set_anomaly_enabled  # noqa: F401
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: F401
 from math import e, inf, nan, pi  # noqa: F401

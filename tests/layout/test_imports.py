@@ -34,7 +34,8 @@ LAYERS = [
      "npgrad.linalg", "npgrad.special", "npgrad.serialization", "npgrad.testing",
      "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed",
      "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler",
-     "npgrad.distributions"],
+     "npgrad.distributions", "npgrad.accelerator", "npgrad.streams", "npgrad.functional",
+     "npgrad.torch_version", "npgrad.types"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",

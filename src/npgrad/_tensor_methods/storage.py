@@ -162,6 +162,10 @@ class StorageMethods:
         """True: npgrad tensors live in host memory."""
         return True
 
+    def is_distributed(self):
+        """See :func:`npgrad.is_distributed`."""
+        return False
+
     def is_inference(self):
         """See :func:`npgrad.is_inference`."""
         return False

@@ -24,7 +24,8 @@ __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_auto
            "set_autocast_enabled", "set_autocast_dtype", "is_autocast_cpu_enabled",
            "get_autocast_cpu_dtype", "set_autocast_cpu_enabled", "set_autocast_cpu_dtype",
            "get_autocast_gpu_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
-           "clear_autocast_cache"]
+           "clear_autocast_cache", "set_autocast_gpu_dtype", "autocast_increment_nesting",
+           "autocast_decrement_nesting"]
 
 # The lower-precision types each device's autocast accepts (PyTorch's lists).
 _SUPPORTED = {"cpu": (_dt.bfloat16, _dt.float16), "cuda": (_dt.float16, _dt.bfloat16)}
@@ -81,6 +82,12 @@ def get_autocast_gpu_dtype() -> _dt.dtype:
     return get_autocast_dtype("cuda")
 
 
+def set_autocast_gpu_dtype(dtype) -> None:
+    """Deprecated: ``set_autocast_dtype('cuda', dtype)``."""
+    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
+    set_autocast_dtype("cuda", dtype)
+
+
 def set_autocast_cpu_enabled(enabled: bool) -> None:
     """Deprecated: ``set_autocast_enabled('cpu', enabled)``."""
     _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
@@ -110,6 +117,26 @@ def set_autocast_cache_enabled(enabled: bool) -> None:
 
 def clear_autocast_cache() -> None:
     """Nothing to clear: npgrad keeps no cast cache."""
+
+
+# How many autocast regions are open, as PyTorch counts them for its cast cache (cleared when
+# the count drops to 0): the low-level calls its autocast regions (and torch.compile) make.
+_NESTING = [0]
+
+
+def autocast_increment_nesting() -> int:
+    """Count one more open autocast region; returns the new count."""
+    _NESTING[0] += 1
+    return _NESTING[0]
+
+
+def autocast_decrement_nesting() -> int:
+    """Count one autocast region less (the count may go below 0, as PyTorch's); returns the
+    new count."""
+    _NESTING[0] -= 1
+    if _NESTING[0] == 0:
+        clear_autocast_cache()
+    return _NESTING[0]
 
 
 class autocast:
@@ -147,10 +174,12 @@ class autocast:
         _STATE.enabled[self.device] = self._enabled
         if self.fast_dtype in _SUPPORTED[self.device]:
             _STATE.dtype[self.device] = self.fast_dtype
+        autocast_increment_nesting()
         return self
 
     def __exit__(self, *exc) -> bool:
         _STATE.enabled[self.device], _STATE.dtype[self.device] = self.prev, self.prev_fastdtype
+        autocast_decrement_nesting()
         return False
 
     def __call__(self, func):

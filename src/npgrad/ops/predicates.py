@@ -13,7 +13,7 @@ from ._arguments import type_name
 
 __all__: list = ["is_tensor", "numel", "is_floating_point", "typename", "is_nonzero",
                  "is_same_size", "is_signed", "is_inference", "is_complex", "is_storage",
-                 "get_device"]
+                 "get_device", "is_distributed"]
 
 
 def is_tensor(obj) -> builtins.bool:
@@ -74,3 +74,12 @@ def is_storage(obj) -> builtins.bool:
 def get_device(input: Tensor) -> builtins.int:
     """-1: the CPU, as PyTorch numbers it."""
     return -1
+
+
+def is_distributed(input: Tensor) -> builtins.bool:
+    """False: PyTorch's legacy flag of its removed distributed tensors (THD); no tensor is
+    one."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_distributed(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type_name(input)}")
+    return False

@@ -246,3 +246,8 @@ SPECS = [
 ]
 
 with_bf16(SPECS, "reshape", "permute", "transpose", "cat", "stack")
+
+SPECS += [
+    OpSpec("is_distributed", lambda lib, x: (lib.is_distributed(x), x.is_distributed()),
+           [[(2, 3)]], grad=False, covers=("Tensor.is_distributed",)),
+]

@@ -65,6 +65,12 @@ def get_worker_info() -> WorkerInfo | None:
     return _worker_info
 
 
+def thread_safe_generator():
+    """The random generator for a DataLoader thread worker, None elsewhere (the global one).
+    npgrad's DataLoader workers are processes, never threads, so it is always None."""
+    return None
+
+
 class ExceptionWrapper:
     """An exception caught in a worker, carried to the main process as its type and its
     formatted traceback (a traceback object cannot be pickled)."""
