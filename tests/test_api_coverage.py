@@ -204,7 +204,7 @@ NOT_YET: dict[str, frozenset] = {
         histogramdd igamma igammac library
         lobpcg lstm lu lu_solve lu_unpack masked monitor multiprocessing
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
-        segment_reduce signal
+        segment_reduce
         svd_lowrank
         to_dlpack
         vmap

@@ -188,3 +188,47 @@ def test_set_autocast_gpu_dtype_is_deprecated_set_autocast_dtype():
         npgrad.set_autocast_gpu_dtype(npgrad.bfloat16)
     assert npgrad.get_autocast_dtype("cuda") is npgrad.bfloat16
     npgrad.set_autocast_dtype("cuda", before)
+
+
+# -- npgrad.signal.windows ---------------------------------------------------------------------
+
+WINDOWS = [("bartlett", {}), ("blackman", {}), ("cosine", {}), ("exponential", {}),
+           ("exponential", {"tau": 2.5}), ("gaussian", {}), ("gaussian", {"std": 0.3}),
+           ("general_cosine", {"a": [0.46, 0.23, 0.31]}), ("general_hamming", {}),
+           ("general_hamming", {"alpha": 0.7}), ("hamming", {}), ("hann", {}), ("kaiser", {}),
+           ("kaiser", {"beta": 3.0}), ("nuttall", {})]
+
+
+@pytest.mark.parametrize("name, kw", WINDOWS)
+@pytest.mark.parametrize("M", [0, 1, 2, 5, 8])
+@pytest.mark.parametrize("sym", [True, False])
+def test_signal_windows_as_pytorch(name, kw, M, sym):
+    ours = getattr(npgrad.signal.windows, name)(M, sym=sym, **kw)
+    theirs = getattr(torch.signal.windows, name)(M, sym=sym, **kw)
+    assert ours.dtype == npgrad.float32 and ours.shape == theirs.shape
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-6)
+    o64 = getattr(npgrad.signal.windows, name)(M, sym=sym, dtype=npgrad.float64,
+                                               requires_grad=True, **kw)
+    t64 = getattr(torch.signal.windows, name)(M, sym=sym, dtype=torch.float64,
+                                              requires_grad=True, **kw)
+    assert o64.requires_grad and o64.dtype == npgrad.float64
+    np.testing.assert_allclose(o64.detach().numpy(), t64.detach().numpy(), rtol=1e-12,
+                               atol=1e-14)
+
+
+def test_signal_windows_errors_as_pytorch():
+    calls = [("hann", (-1,), {}), ("exponential", (5,), {"tau": 0}),
+             ("exponential", (5,), {"center": 1.0}), ("gaussian", (3,), {"std": 0}),
+             ("kaiser", (5,), {"beta": -1}), ("general_cosine", (5,), {"a": 3}),
+             ("hann", (5,), {"dtype": "int64"})]
+    for name, args, kw in calls:
+        errors = []
+        for lib in (npgrad, torch):
+            kw2 = {**kw, "dtype": getattr(lib, kw["dtype"])} if "dtype" in kw else kw
+            with pytest.raises(Exception) as info:
+                getattr(lib.signal.windows, name)(*args, **kw2)
+            errors.append((type(info.value), str(info.value).replace("npgrad", "torch")))
+        assert errors[0] == errors[1]
+    ours = npgrad.signal.windows.exponential(6, center=1.0, sym=False)
+    np.testing.assert_allclose(ours.numpy(), torch.signal.windows.exponential(
+        6, center=1.0, sym=False).numpy(), rtol=1e-6)

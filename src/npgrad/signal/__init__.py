@@ -1,0 +1,4 @@
+"""``npgrad.signal``: signal-processing helpers (``npgrad.signal.windows``), as PyTorch's."""
+from . import windows
+
+__all__ = ["windows"]
