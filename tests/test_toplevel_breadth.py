@@ -232,3 +232,77 @@ def test_signal_windows_errors_as_pytorch():
     ours = npgrad.signal.windows.exponential(6, center=1.0, sym=False)
     np.testing.assert_allclose(ours.numpy(), torch.signal.windows.exponential(
         6, center=1.0, sym=False).numpy(), rtol=1e-6)
+
+
+# -- npgrad.multiprocessing: tensors shared through pickling, spawn ----------------------------
+
+def _add_rank_in_place(rank, queue, done):
+    """A child: take a tensor from the queue, change it in place, say so."""
+    t = queue.get(timeout=60)
+    with npgrad.no_grad():  # (a Parameter is a leaf that requires grad)
+        t.add_(10 * (rank + 1))
+    done.put((rank, t.is_shared(), type(t).__name__))
+
+
+def _fail_on_rank_one(rank):
+    if rank == 1:
+        raise ValueError("rank one fails")
+
+
+def _exit_three(rank):
+    raise SystemExit(3)
+
+
+def test_tensors_sent_to_processes_share_memory():
+    import npgrad.multiprocessing as mp
+    ctx = mp.get_context("spawn")
+    queue, done = ctx.Queue(), ctx.Queue()
+    t = npgrad.zeros(4)
+    p = npgrad.nn.Parameter(npgrad.ones(2, 3))
+    context = mp.start_processes(_add_rank_in_place, args=(queue, done), nprocs=2, join=False,
+                                 start_method="spawn")
+    t.share_memory_()
+    queue.put(t[1:])  # a view into shared memory: sent as the block and its offset
+    queue.put(p)
+    got = sorted(done.get(timeout=60) for _ in range(2))
+    while not context.join(timeout=60):
+        pass
+    assert [g[1] for g in got] == [True, True]
+    assert sorted(g[2] for g in got) == ["Parameter", "Tensor"]
+    # each child added 10 or 20 to what it got, in the parent's memory
+    assert p.is_shared() and t.is_shared() and float(t[0]) == 0.0
+    changed = [float(v) for v in p.reshape(-1)[:1]] + [float(v) for v in t[1:2]]
+    assert sorted(changed) in ([10.0, 21.0], [11.0, 20.0])
+
+
+def test_non_leaf_tensors_that_require_grad_are_refused_as_pytorch_does():
+    import pickle
+    from multiprocessing.reduction import ForkingPickler
+    import npgrad.multiprocessing  # noqa: F401  (registers the reductions)
+    x = npgrad.ones(2, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="Cowardly refusing"):
+        ForkingPickler.dumps(x)
+    y = pickle.loads(ForkingPickler.dumps(npgrad.arange(6.).reshape(2, 3).t()))
+    assert y.tolist() == [[0., 3.], [1., 4.], [2., 5.]]
+
+
+def test_spawn_raises_a_child_s_error_in_the_parent():
+    import npgrad.multiprocessing as mp
+    with pytest.raises(mp.ProcessRaisedException, match="rank one fails") as info:
+        mp.spawn(_fail_on_rank_one, nprocs=2)
+    assert info.value.error_index == 1
+    with pytest.raises(mp.ProcessExitedException, match="exit code 3") as info:
+        mp.spawn(_exit_three, nprocs=1)
+    assert info.value.exit_code == 3
+
+
+def test_multiprocessing_names_and_sharing_strategies():
+    import multiprocessing
+    import npgrad.multiprocessing as mp
+    import torch.multiprocessing as tmp
+    assert mp.get_all_sharing_strategies() == tmp.get_all_sharing_strategies()
+    assert mp.get_sharing_strategy() == tmp.get_sharing_strategy()
+    mp.set_sharing_strategy("file_system")
+    assert mp.get_sharing_strategy() == "file_system"
+    mp.set_sharing_strategy("file_descriptor")
+    assert set(multiprocessing.__all__) <= set(dir(mp))

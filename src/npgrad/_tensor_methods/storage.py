@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..ops import predicates as _predicates
 from ..ops.creation import factories as _factories
+from ..multiprocessing import reductions as _reductions
 from ..tensor import Tensor
 from ..ops._arguments import size_args
 from ..ops.creation.factories import tensor, zeros
@@ -240,12 +241,15 @@ class StorageMethods:
         return False
 
     def share_memory_(self):
-        """The tensor itself (DataLoader workers here share by fork)."""
+        """Move the data into shared memory (no-op if already there), so that processes it
+        is sent to (``npgrad.multiprocessing``) see the same memory. NOTE: views taken of
+        the tensor before the move keep the old memory (PyTorch moves the whole storage)."""
+        self._data = _reductions.share_array(self._data)
         return self
 
     def is_shared(self):
-        """False."""
-        return False
+        """Whether the data lies in shared memory (see :meth:`share_memory_`)."""
+        return _reductions._owner(self._data) is not None
 
     @property
     def is_meta(self):
