@@ -202,7 +202,7 @@ NOT_YET: dict[str, frozenset] = {
         empty_permuted from_dlpack from_file func geqrf
         grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         histogramdd igamma igammac library
-        lobpcg lstm lu lu_solve lu_unpack masked monitor
+        lobpcg lstm lu lu_solve lu_unpack monitor
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
         segment_reduce
         svd_lowrank

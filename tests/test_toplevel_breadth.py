@@ -306,3 +306,57 @@ def test_multiprocessing_names_and_sharing_strategies():
     assert mp.get_sharing_strategy() == "file_system"
     mp.set_sharing_strategy("file_descriptor")
     assert set(multiprocessing.__all__) <= set(dir(mp))
+
+
+# -- npgrad.masked -------------------------------------------------------------------------------
+
+MASKED = [
+    ("sum", lambda m, x, k: m.sum(x, 1, mask=k)), ("sum-all", lambda m, x, k: m.sum(x, mask=k)),
+    ("sum-keep", lambda m, x, k: m.sum(x, (0, 1), keepdim=True, mask=k)),
+    ("prod", lambda m, x, k: m.prod(x, 1, mask=k)), ("amax", lambda m, x, k: m.amax(x, 1, mask=k)),
+    ("amin", lambda m, x, k: m.amin(x, 0, mask=k)),
+    ("argmax", lambda m, x, k: m.argmax(x, 1, mask=k)),
+    ("argmin", lambda m, x, k: m.argmin(x, 1, keepdim=True, mask=k)),
+    ("mean", lambda m, x, k: m.mean(x, 1, mask=k)), ("mean-all", lambda m, x, k: m.mean(x, mask=k)),
+    ("var", lambda m, x, k: m.var(x, 1, mask=k)),
+    ("var-biased", lambda m, x, k: m.var(x, 1, unbiased=False, keepdim=True, mask=k)),
+    ("std", lambda m, x, k: m.std(x, 1, correction=0, mask=k)),
+    ("norm", lambda m, x, k: m.norm(x, 2.0, 1, mask=k)),
+    ("norm1", lambda m, x, k: m.norm(x, 1.0, (0, 1), mask=k)),
+    ("logsumexp", lambda m, x, k: m.logsumexp(x, 1, mask=k)),
+    ("median", lambda m, x, k: m.median(x, 1, mask=k)),
+    ("cumsum", lambda m, x, k: m.cumsum(x, 1, mask=k)),
+    ("cumprod", lambda m, x, k: m.cumprod(x, 1, mask=k)),
+    ("softmax", lambda m, x, k: m.softmax(x, 1, mask=k)),
+    ("log_softmax", lambda m, x, k: m.log_softmax(x, 1, mask=k)),
+    ("softmin", lambda m, x, k: m.softmin(x, 0, mask=k)),
+    ("normalize", lambda m, x, k: m.normalize(x, 2.0, 1, mask=k)),
+    ("logaddexp", lambda m, x, k: m.logaddexp(x, x * 2, input_mask=k, other_mask=~k)),
+    ("sum-nomask", lambda m, x, k: m.sum(x, 1)),
+    ("mean-rowmask", lambda m, x, k: m.mean(x, 1, mask=k[:, :1])),
+]
+
+
+@pytest.mark.parametrize("name, fn", MASKED, ids=[n for n, _ in MASKED])
+def test_masked_functions_as_pytorch(name, fn):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 5))
+    k = rng.random((4, 5)) < 0.6
+    k[1] = False  # a row with no element at all
+    k[2] = True
+    outs, grads = [], []
+    for lib in (npgrad, torch):
+        xt = lib.tensor(x, requires_grad=True)
+        out = fn(lib.masked, xt, lib.tensor(k))
+        outs.append(out)
+        if out.dtype.is_floating_point and out.requires_grad:
+            g = np.random.default_rng(1).normal(size=tuple(out.shape))  # (same in both)
+            (lib.where(lib.isfinite(out), out, 0) * lib.tensor(g)).sum().backward()
+            grads.append(xt.grad)
+    ours, theirs = outs
+    assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6,
+                               atol=1e-9)
+    if len(grads) == 2 and grads[1] is not None:
+        np.testing.assert_allclose(np.nan_to_num(grads[0].numpy()),
+                                   np.nan_to_num(grads[1].numpy()), rtol=1e-6, atol=1e-9)

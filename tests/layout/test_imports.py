@@ -35,7 +35,8 @@ LAYERS = [
      "npgrad.datasets", "npgrad.amp", "npgrad.backends", "npgrad.cuda", "npgrad.distributed",
      "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler",
      "npgrad.distributions", "npgrad.accelerator", "npgrad.streams", "npgrad.functional",
-     "npgrad.torch_version", "npgrad.types", "npgrad.signal", "npgrad.multiprocessing"],
+     "npgrad.torch_version", "npgrad.types", "npgrad.signal", "npgrad.multiprocessing",
+     "npgrad.masked"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",
