@@ -152,6 +152,8 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
         _REMOVED: _words("eig lstsq solve symeig"),
         "legacy Lua-torch / Variable leftovers that raise in PyTorch 2": _words(
             "map2_ reinforce volatile"),
+        "functorch.dim first-class dimensions (binds positions to Dim objects)": _words(
+            "index"),
     },
     "nn": {
         _QUANT: _words("qat quantizable quantized intrinsic"),
@@ -199,20 +201,19 @@ NOT_YET: dict[str, frozenset] = {
         affine_grid_generator
         ctc_loss
         distributions embedding_bag embedding_renorm_
-        empty_permuted from_dlpack from_file func geqrf
+        func geqrf
         grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
         histogramdd igamma igammac library
         lobpcg lstm lu lu_solve lu_unpack monitor
         orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
         segment_reduce
         svd_lowrank
-        to_dlpack
         vmap
     """),
     "Tensor": _words("""
-        as_subclass geqrf grad_dtype hash_tensor igamma igamma_ igammac
-        igammac_ index lu lu_solve module_load name orgqr ormqr
-        to_dense triangular_solve
+        geqrf grad_dtype hash_tensor igamma igamma_ igammac
+        igammac_ lu lu_solve module_load name orgqr ormqr
+        triangular_solve
     """),
     "nn": _words("""
         CrossMapLRN2d"""),

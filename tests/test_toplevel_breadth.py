@@ -360,3 +360,55 @@ def test_masked_functions_as_pytorch(name, fn):
     if len(grads) == 2 and grads[1] is not None:
         np.testing.assert_allclose(np.nan_to_num(grads[0].numpy()),
                                    np.nan_to_num(grads[1].numpy()), rtol=1e-6, atol=1e-9)
+
+
+# -- memory from elsewhere: DLPack, files; empty_permuted; Tensor.as_subclass / to_dense ---------
+
+def test_dlpack_shares_memory_with_pytorch_and_numpy_both_ways():
+    x = npgrad.arange(4.)
+    t = torch.from_dlpack(x)  # (Tensor.__dlpack__)
+    t[0] = 5
+    assert x.tolist() == [5., 1., 2., 3.]
+    y = npgrad.from_dlpack(torch.arange(3))
+    assert y.dtype is npgrad.int64 and y.tolist() == [0, 1, 2]
+    z = npgrad.from_dlpack(npgrad.to_dlpack(x))
+    z[1] = 7
+    torch.from_dlpack(npgrad.to_dlpack(x))[2] = 8
+    assert x.tolist() == [5., 7., 8., 3.]
+    a = np.zeros(3, np.float32)
+    npgrad.from_dlpack(a)[0] = 1
+    assert a[0] == 1 and npgrad.from_dlpack(a, copy=True).add_(1)[0] == 2 and a[0] == 1
+
+
+def test_from_file_reads_or_maps_as_pytorch(tmp_path):
+    path = str(tmp_path / "data.bin")
+    np.arange(6, dtype=np.float32).tofile(path)
+    for kw in ({"size": 4}, {"size": 3, "dtype": "int32"}, {"size": 0}, {}):
+        outs = [lib.from_file(path, **{k: getattr(lib, v) if k == "dtype" else v
+                                       for k, v in kw.items()}) for lib in (npgrad, torch)]
+        assert outs[0].tolist() == outs[1].tolist()
+    mapped = npgrad.from_file(path, shared=True, size=6)
+    mapped[0] = 9
+    assert np.fromfile(path, np.float32)[0] == 9
+    with pytest.raises(RuntimeError, match="smaller than the required mapping size"):
+        npgrad.from_file(path, size=100)
+
+
+@pytest.mark.parametrize("size, order", [((2, 3, 4), (0, 2, 1)), ((2, 3, 4, 5), (0, 2, 3, 1)),
+                                         ((3,), (0,)), ((2, 1, 3), (2, 1, 0))])
+def test_empty_permuted_lays_memory_out_as_pytorch(size, order):
+    ours, theirs = npgrad.empty_permuted(size, order), torch.empty_permuted(size, order)
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.stride() == theirs.stride()
+
+
+def test_as_subclass_and_to_dense():
+    class Mine(npgrad.Tensor):
+        pass
+    w = npgrad.ones(2, requires_grad=True)
+    s = w.as_subclass(Mine)
+    assert type(s) is Mine and s.requires_grad and s.grad_fn is not None
+    (s * 3).sum().backward()
+    assert w.grad.tolist() == [3., 3.]
+    with pytest.raises(TypeError):
+        w.as_subclass(int)
+    assert w.to_dense() is w and w.to_dense(npgrad.float64).dtype is npgrad.float64

@@ -49,6 +49,7 @@ from .ops.creation.factories import *  # noqa: F401,F403
 from .ops.creation.random import *  # noqa: F401,F403
 from .ops.creation.windows import *  # noqa: F401,F403
 from .ops.creation.grids import *  # noqa: F401,F403
+from .ops.creation.interop import *  # noqa: F401,F403
 from .ops.linalg.products import *  # noqa: F401,F403
 from .ops.linalg.solvers import *  # noqa: F401,F403
 from .ops.linalg.decompositions import *  # noqa: F401,F403

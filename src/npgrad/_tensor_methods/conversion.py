@@ -8,6 +8,7 @@ from __future__ import annotations
 from .. import _tensortype, dtypes as _dt
 from ..backend import CPU, as_device, device as _device_type
 from ..ops.elementwise import unary as _unary
+from ..ops.shape import views as _views
 from ..tensor import Tensor
 
 
@@ -101,6 +102,31 @@ class ConversionMethods:
     def type_as(self, other: "Tensor") -> "Tensor":
         """``self.to(other.dtype)``."""
         return self.to(other.dtype)
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """The DLPack capsule of the tensor's memory (for ``from_dlpack`` of any library)."""
+        kwargs = {k: v for k, v in (("max_version", max_version), ("dl_device", dl_device),
+                                    ("copy", copy)) if v is not None}
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple:
+        """The DLPack device of the tensor's memory."""
+        return self._data.__dlpack_device__()
+
+    def to_dense(self, dtype=None, *, masked_grad=None) -> "Tensor":
+        """A strided (dense) tensor: ``self`` itself (npgrad has no sparse layouts), or
+        converted to ``dtype``."""
+        return self if dtype is None else self.to(dtype)
+
+    def as_subclass(self, cls) -> "Tensor":
+        """A ``cls`` instance viewing ``self``'s memory, in the graph (gradients flow back to
+        ``self``). ``cls`` must be a subclass of Tensor."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass(): argument 'cls' must be a subclass of Tensor, not "
+                            f"{cls!r}")
+        out = _views._alias(self)
+        out.__class__ = cls
+        return out
 
     def clone(self, *, memory_format=None) -> "Tensor":
         """A copy with its own memory, in the graph (gradients flow back to ``self``)."""

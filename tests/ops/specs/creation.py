@@ -5,7 +5,7 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import numpy as np
 
-from ..harness import A, F, I, OpSpec
+from ..harness import A, C, F, I, OpSpec
 
 ONLY32 = ("float32",)  # integer/bool-only specs do not depend on the float dtype
 
@@ -103,4 +103,26 @@ SPECS = [
     OpSpec("nn.functional.gumbel_softmax", lambda lib, x: (
         lib.nn.functional.gumbel_softmax(x), lib.nn.functional.gumbel_softmax(x, 0.5, True, dim=0)),
            [[(3, 4)], [(2, 5)]], nondet_values=True, grad=False),
+]
+
+
+def _bytes_file(x) -> str:
+    """``x``'s values written to a fresh binary file (the same bytes for both libraries)."""
+    import tempfile
+    fd, path = tempfile.mkstemp(suffix=".bin")
+    with open(fd, "wb") as fh:
+        fh.write(x.detach().numpy().tobytes())
+    return path
+
+
+SPECS += [
+    OpSpec("empty_permuted", lambda lib, s, p: (lambda t: (tuple(t.shape), t.stride(),
+                                                             str(t.dtype)[-7:]))(
+        lib.empty_permuted(s, p)), [[C((2, 3, 4)), C((0, 2, 1))], [C((2, 3, 4)), C((2, 0, 1))],
+                                    [C(()), C(())]], grad=False, dtypes=ONLY32),
+    OpSpec("from_dlpack", lambda lib, x: lib.from_dlpack(lib.to_dlpack(x)) * 1,
+           [[A(np.arange(6.).reshape(2, 3))], [A(np.arange(4))]], grad=False,
+           covers=("to_dlpack",)),
+    OpSpec("from_file", lambda lib, x: lib.from_file(_bytes_file(x), size=3, dtype=x.dtype),
+           [[A(np.arange(5.))], [A(np.arange(4))]], grad=False),
 ]

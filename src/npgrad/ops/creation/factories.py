@@ -27,7 +27,7 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
            "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like",
            "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
            "multinomial", "normal", "bernoulli", "scalar_tensor", "frombuffer", "empty_strided",
-           "range"]
+           "range", "empty_permuted"]
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
@@ -225,6 +225,33 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False,
     """An uninitialised tensor."""
     return _finish(_module(device).empty(size_args(size, "empty"), _dtype(dtype, "empty")),
                    requires_grad, device)
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of ``size`` whose memory is laid out in the order
+    ``physical_layout`` (outermost dim first): ``empty_permuted((N, C, H, W), (0, 2, 3, 1))``
+    is channels-last."""
+    for name, position, v in (("size", 1, size), ("physical_layout", 2, physical_layout)):
+        if not isinstance(v, (tuple, list)):
+            raise TypeError(f"empty_permuted(): argument '{name}' (position {position}) must be "
+                            f"tuple of ints, not {type(v).__name__}")
+    size = _size_args(tuple(size), "empty_permuted")
+    order = tuple(int_arg(d, "empty_permuted", "physical_layout", 2) for d in physical_layout)
+    if len(order) != len(size):
+        raise RuntimeError(f"empty_permuted: Number of dimensions in size does not match the "
+                           f"length of the physical_layout; i.e. len(size) = {len(size)} is not "
+                           f"equal to len(physical_layout) = {len(order)}")
+    for i, d in enumerate(order):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"empty_permuted: Dimension out of range (expected to be between "
+                               f"0 and {len(size) - 1}, but got {d} at index {i}).  NB: "
+                               f"negative dims not currently supported; file an issue if you "
+                               f"want it.")
+    if len(set(order)) != len(order):
+        raise RuntimeError("empty_permuted: Duplicate dim not allowed")
+    physical = np.empty([size[d] for d in order], _dtype(dtype, "empty_permuted"))
+    return _finish(physical.transpose(np.argsort(order)), requires_grad, device)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
