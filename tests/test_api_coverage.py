@@ -202,10 +202,10 @@ NOT_YET: dict[str, frozenset] = {
         ctc_loss
         distributions embedding_bag embedding_renorm_
         func geqrf
-        grid_sampler grid_sampler_2d grid_sampler_3d gru hash_tensor
+        grid_sampler grid_sampler_2d grid_sampler_3d hash_tensor
         histogramdd igamma igammac library
-        lobpcg lstm lu lu_solve lu_unpack monitor
-        orgqr ormqr pca_lowrank profiler quasirandom rnn_relu rnn_tanh
+        lobpcg lu lu_solve lu_unpack monitor
+        orgqr ormqr pca_lowrank profiler quasirandom
         segment_reduce
         svd_lowrank
         vmap

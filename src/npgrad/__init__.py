@@ -108,6 +108,7 @@ from .ops.nn.loss import (cosine_embedding_loss_toplevel as cosine_embedding_los
                           poisson_nll_loss_toplevel as poisson_nll_loss,
                           triplet_margin_loss_toplevel as triplet_margin_loss)
 from .ops.nn.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: F401
+from .ops.nn.rnn import gru, lstm, rnn_relu, rnn_tanh  # noqa: F401
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401

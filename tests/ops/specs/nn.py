@@ -693,3 +693,42 @@ SPECS += [
     OpSpec("convolution-transposed", lambda lib, x, w, b: lib.convolution(
         x, w, b, [2, 1], [1], [1], True, [1, 0], 1), [[(1, 3, 3, 4), (3, 2, 2, 2), (2,)]]),
 ]
+
+
+def _rnn(name, layers, dirs, biases, batch_first, gates, proj=0):
+    """A spec function for torch.<name>(input, hx, params, ...) with its weights as inputs."""
+    def fn(lib, x, *rest):
+        n_states = 2 if name == "lstm" else 1
+        hx, ws = rest[:n_states], list(rest[n_states:])
+        return getattr(lib, name)(x, hx if name == "lstm" else hx[0], ws, biases, layers, 0.0,
+                                  False, dirs == 2, batch_first)
+    return fn
+
+
+def _rnn_case(layers, dirs, biases, gates, T=3, B=2, I=3, H=2, proj=0, batch_first=False):
+    hout = proj or H
+    case = [(B, T, I) if batch_first else (T, B, I), (layers * dirs, B, hout)]
+    if gates == 4:
+        case.append((layers * dirs, B, H))
+    for layer in range(layers):
+        inp = I if layer == 0 else hout * dirs
+        for _ in range(dirs):
+            case += [(gates * H, inp), (gates * H, hout)]
+            if biases:
+                case += [(gates * H,), (gates * H,)]
+            if proj:
+                case.append((proj, H))
+    return case
+
+
+SPECS += [
+    OpSpec("rnn_tanh", _rnn("rnn_tanh", 1, 1, True, False, 1), [_rnn_case(1, 1, True, 1)]),
+    OpSpec("rnn_tanh-2layer-bidir", _rnn("rnn_tanh", 2, 2, True, False, 1),
+           [_rnn_case(2, 2, True, 1, T=2)], max_gradcheck_numel=200),
+    OpSpec("rnn_relu", _rnn("rnn_relu", 1, 2, False, True, 1),
+           [_rnn_case(1, 2, False, 1, batch_first=True)]),
+    OpSpec("gru", _rnn("gru", 2, 1, True, False, 3), [_rnn_case(2, 1, True, 3)]),
+    OpSpec("lstm", _rnn("lstm", 1, 2, True, False, 4), [_rnn_case(1, 2, True, 4)]),
+    OpSpec("lstm-proj-nobias", _rnn("lstm", 2, 1, False, True, 4),
+           [_rnn_case(2, 1, False, 4, H=3, proj=2, batch_first=True)]),
+]
