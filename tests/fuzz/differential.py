@@ -70,7 +70,8 @@ class Deliberate:
 
 _LDEXPS = ("ldexp", "Tensor.ldexp_")
 _BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
-                "nn.functional.batch_norm-no-affine")
+                "nn.functional.batch_norm-no-affine", "native_batch_norm",
+                "native_batch_norm-eval")
 
 DELIBERATE: list[Deliberate] = [
     Deliberate((), "gradgrad accepted",
@@ -90,6 +91,20 @@ DELIBERATE: list[Deliberate] = [
                lambda v, detail: "must have at least 2 dimensions" in detail
                or "exceeds dimension size (0)" in detail,
                "PyTorch's own backward through lu_unpack's empty L and U (unpack_data=False)"),
+    Deliberate(("native_group_norm",), "forward accepted",
+               lambda v, detail: "is_contiguous" in detail,
+               "native_group_norm of strided tensors"),
+    Deliberate(("native_group_norm",), "values",
+               lambda v, detail: any(isinstance(a, TensorArg) and a.layout != "contiguous"
+                                     for a in v.args[1:3]),
+               "native_group_norm of strided tensors"),
+    Deliberate(("native_batch_norm",), "forward raises",
+               lambda v, detail: "should contain" in detail,
+               "native_batch_norm with a one-element weight or bias"),
+    Deliberate(("slice_inverse", "Tensor.slice_inverse"), "values",
+               lambda v, detail: any(isinstance(a, TensorArg) and a.layout != "contiguous"
+                                     for a in v.args),
+               "slice_inverse of strided tensors"),
     Deliberate(("nn.functional.local_response_norm",), "forward accepted",
                lambda v, detail: "view size is not compatible" in detail,
                "local_response_norm of a non-contiguous 5-D input"),

@@ -11,6 +11,7 @@ import builtins
 
 import numpy as np
 
+from ... import dtypes as _dt
 from ...autograd.grad_mode import no_grad
 from ...random import default_generator
 from .._arguments import (Tensor, as_tensor_arg, named_errors, float_arg, int_arg,
@@ -59,6 +60,9 @@ def native_group_norm(input, weight, bias, N: builtins.int, C: builtins.int,
     if input.numel() != N * C * HxW or (input.ndim > 1 and input.shape[1] != C):
         raise RuntimeError(f"{op}: Expected input of {N} x {C} x {HxW} elements with {C} "
                            f"channels, but got input of shape {list(input.shape)}")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"GroupNormKernelImpl\" not implemented for "
+                                  f"'{_dt.scalar_type_name(input._data.dtype)}' ({op})")
     out = group_norm(input, group, weight, bias, eps)
     mean, rstd = _statistics(input.reshape(N, group, -1), (2,), eps)
     return out, mean.reshape(N, group), rstd.reshape(N, group)
