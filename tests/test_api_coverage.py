@@ -27,7 +27,7 @@ import torch
 import npgrad
 
 NAMESPACES = ("", "Tensor", "nn", "nn.functional", "nn.init", "nn.utils", "nn.utils.rnn",
-              "optim", "linalg", "special", "autograd", "utils.data")
+              "optim", "linalg", "special", "autograd", "utils.data", "distributions")
 
 _TYPING_MODULES = ("typing", "typing_extensions", "collections.abc", "dataclasses")
 
@@ -198,33 +198,19 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 
 NOT_YET: dict[str, frozenset] = {
     "": _words("""
-        affine_grid_generator
-        ctc_loss
-        distributions embedding_bag embedding_renorm_
-        func geqrf
-        grid_sampler grid_sampler_2d grid_sampler_3d hash_tensor
-        histogramdd igamma igammac library
-        lobpcg lu lu_solve lu_unpack monitor
-        orgqr ormqr pca_lowrank profiler quasirandom
-        segment_reduce
-        svd_lowrank
-        vmap
+        affine_grid_generator ctc_loss embedding_bag embedding_renorm_ grid_sampler
+        grid_sampler_2d grid_sampler_3d hash_tensor igamma igammac library monitor
+        quasirandom segment_reduce
     """),
     "Tensor": _words("""
-        geqrf grad_dtype hash_tensor igamma igamma_ igammac
-        igammac_ lu lu_solve module_load name orgqr ormqr
-        triangular_solve
+        grad_dtype hash_tensor igamma igamma_ igammac igammac_ module_load name
     """),
     "nn": _words("""
-        CrossMapLRN2d"""),
+        CrossMapLRN2d
+    """),
     "nn.functional": _words("""
-        grouped_mm"""),
-    "optim": _words("""
-        ASGD Adafactor Muon Rprop SparseAdam swa_utils
-        swap_in_optimizer_params_and_state"""),
-    "linalg": _words("""
-        cholesky_ex householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve lu
-        lu_factor lu_factor_ex lu_solve solve_ex"""),
+        grouped_mm
+    """),
     "special": _words("""
         airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
         chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx
@@ -234,12 +220,7 @@ NOT_YET: dict[str, frozenset] = {
         scaled_modified_bessel_k0 scaled_modified_bessel_k1
         shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
         shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
-        spherical_bessel_j0 zeta"""),
-    "autograd": _words("""
-        enforce_grad_layout_policy forward_ad functional graph is_multithreading_enabled
-        is_view_replay_enabled profiler profiler_util set_multithreading_enabled"""),
-    "utils.data": _words("""
-        ChainDataset StackDataset
+        spherical_bessel_j0 zeta
     """),
 }
 
