@@ -4,6 +4,8 @@ bfloat16 in the op harness: the specs that list it.)"""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -161,3 +163,32 @@ def test_numpy_gives_an_ml_dtypes_array():
     x = npgrad.tensor([1.5, 2.0]).bfloat16()
     assert x.numpy().dtype == npgrad.dtypes.BF16_NP
     assert x.numpy().astype(np.float32).tolist() == [1.5, 2.0]
+
+
+def _fresh_python(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_importing_npgrad_does_not_import_ml_dtypes():
+    # (ml_dtypes' import alone takes several times all of npgrad's: it loads on first use)
+    probe = ("import sys, npgrad; print(npgrad.bfloat16, 'ml_dtypes' in sys.modules); "
+             "x = (npgrad.ones(2, requires_grad=True) * 2).sum(); x.backward(); "
+             "print(repr(x), 'ml_dtypes' in sys.modules); "
+             "y = npgrad.ones(2, dtype=npgrad.bfloat16); print('ml_dtypes' in sys.modules)")
+    assert _fresh_python(probe) == ["npgrad.bfloat16", "False", "tensor(4.,",
+                                    "grad_fn=<SumBackward0>)", "False", "True"]
+
+
+@pytest.mark.parametrize("how", ["from_numpy", "tensor", "to_dtype"])
+def test_a_programs_own_ml_dtypes_array_is_bfloat16_before_npgrad_loads_it(how):
+    make = {"from_numpy": "npgrad.from_numpy(a)", "tensor": "npgrad.tensor(a)",
+            "to_dtype": "npgrad.zeros(2).to(npgrad.dtypes.to_dtype(a.dtype))"}[how]
+    probe = ("import ml_dtypes, numpy as np, npgrad; "
+             "a = np.array([1.5, -2.0], dtype=ml_dtypes.bfloat16); "
+             f"t = {make}; print(t.dtype, (t * 2).dtype, t.float().sum().item())")
+    out = _fresh_python(probe)
+    assert out[:2] == ["npgrad.bfloat16", "npgrad.bfloat16"]
+    assert float(out[2]) == (-0.5 if how != "to_dtype" else 0.0)

@@ -148,7 +148,8 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
         if dt not in (_dt.get_default_dtype(), _dt.int64, _dt.bool):
             suffixes.append(f"dtype={dt!r}")
         summarize = a.size > THRESHOLD
-        if a.dtype == np.float16 or a.dtype == _dt.BF16_NP:  # PyTorch formats these via float32
+        # PyTorch formats these via float32
+        if a.dtype == np.float16 or _dt.is_bfloat16_np(a.dtype):
             a = a.astype(np.float32)
         fmt = _Formatter(_summarized(a) if summarize else a)
         body = _body(a, indent, summarize, fmt)

@@ -12,7 +12,6 @@ PyTorch's parallel regions).
 from __future__ import annotations
 
 import ctypes
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np  # noqa: F401  (loads NumPy's BLAS, which _blas_thread_setter looks for)
 
@@ -21,9 +20,12 @@ from ._settings import get_num_threads
 _POOL: dict = {}
 
 
-def _pool(workers: int) -> ThreadPoolExecutor:
+def _pool(workers: int):
+    """The ThreadPoolExecutor of ``workers`` threads (concurrent.futures is imported on first
+    use: a program that never runs a parallel op doesn't pay for its import)."""
     pool = _POOL.get(workers)
     if pool is None:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (see above)
         pool = _POOL[workers] = ThreadPoolExecutor(workers, thread_name_prefix="npgrad")
     return pool
 

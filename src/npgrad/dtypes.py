@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins as _builtins
 
-import ml_dtypes as _ml_dtypes
 import numpy as np
 
 from .backend import is_device_array
@@ -23,13 +22,22 @@ class dtype:
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
 
-    def __init__(self, name: str, np_dtype, category: int):
+    def __init__(self, name: str, np_dtype, category: int, itemsize: int = 0):
         self.name = name
-        self.np = np.dtype(np_dtype)
         self.is_floating_point = category == 2
+        self._category = category  # 0 bool, 1 integer, 2 floating
+        if np_dtype is None:  # bfloat16: ``np`` is filled in on first use (see __getattr__)
+            self.is_signed, self.itemsize = True, itemsize
+            return
+        self.np = np.dtype(np_dtype)
         self.is_signed = category == 2 or self.np.kind == "i"
         self.itemsize = self.np.itemsize
-        self._category = category  # 0 bool, 1 integer, 2 floating
+
+    def __getattr__(self, name: str):
+        # Only reached for an unset slot: bfloat16's ``np`` before anything asked for it.
+        if name == "np" and self.name == "bfloat16":
+            return bfloat16_np()
+        raise AttributeError(f"'npgrad.dtype' object has no attribute '{name}'")
 
     @property
     def is_complex(self) -> bool:
@@ -55,8 +63,11 @@ float64 = dtype("float64", np.float64, 2)
 # Manual uint16 storage wins only the widening cast (0.7 ms per 1e6) and would make every NumPy
 # path that meets a raw array compute integers; with ml_dtypes they compute bfloat16 (NumPy
 # kind 'V', hence ``is_float_np``).
-BF16_NP = np.dtype(_ml_dtypes.bfloat16)
-bfloat16 = dtype("bfloat16", BF16_NP, 2)
+# ml_dtypes is imported on first use only (``bfloat16_np``): its import alone takes ~1 s here,
+# four times all of npgrad's. Until then no array can be bfloat16 (or it came from a program
+# that imported ml_dtypes itself), so the checks below need only the NumPy kind 'V', which no
+# other dtype that npgrad holds has.
+bfloat16 = dtype("bfloat16", None, 2, itemsize=2)
 int8 = dtype("int8", np.int8, 1)
 int16 = dtype("int16", np.int16, 1)
 int32 = dtype("int32", np.int32, 1)
@@ -78,8 +89,39 @@ half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
 ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool)
-_FROM_NP = {d.np: d for d in ALL + (uint16, uint32, uint64)}
+# (bfloat16's NumPy dtype joins _FROM_NP when ml_dtypes is loaded, on first use)
+_FROM_NP = {d.np: d for d in ALL + (uint16, uint32, uint64) if d is not bfloat16}
 _BY_NAME = {d.name: d for d in ALL + (uint16, uint32, uint64)}
+
+
+def bfloat16_np() -> np.dtype:
+    """bfloat16's NumPy dtype (ml_dtypes'), importing ml_dtypes the first time."""
+    global _bf16_np
+    if _bf16_np is None:
+        import ml_dtypes  # noqa: PLC0415 (imported on first use: see above)
+        _bf16_np = bfloat16.np = np.dtype(ml_dtypes.bfloat16)
+        _FROM_NP[_bf16_np] = bfloat16
+    return _bf16_np
+
+
+_bf16_np = None
+
+
+def __getattr__(name: str):
+    # ``dtypes.BF16_NP``, the bfloat16 NumPy dtype, for code that names it (loads ml_dtypes)
+    if name == "BF16_NP":
+        return bfloat16_np()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted([*globals(), "BF16_NP"])
+
+
+def is_bfloat16_np(np_dtype) -> _builtins.bool:
+    """Whether a NumPy dtype is bfloat16 (without importing ml_dtypes: kind 'V' is only
+    bfloat16 among the dtypes a tensor holds)."""
+    return np_dtype.kind == "V"
 
 
 def _by_name(name: str) -> dtype:
@@ -142,8 +184,13 @@ def to_dtype(d) -> dtype:
             return _BY_NAME[d]
     try:
         return _FROM_NP[np.dtype(d)]
-    except (TypeError, KeyError):
-        raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
+    except KeyError:
+        if np.dtype(d).kind == "V" and _bf16_np is None:  # (as in from_numpy_dtype)
+            bfloat16_np()
+            return to_dtype(d)
+    except TypeError:
+        pass
+    raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
 
 
 def scalar_type_name(np_dtype) -> str:
@@ -168,6 +215,11 @@ def from_numpy_dtype(np_dtype) -> dtype:
     try:
         return _FROM_NP[np_dtype]
     except KeyError:
+        if np_dtype.kind == "V" and _bf16_np is None:
+            # a bfloat16 array from a program that imported ml_dtypes itself, met before
+            # anything asked for npgrad's bfloat16: load it, and look again
+            bfloat16_np()
+            return from_numpy_dtype(np_dtype)
         raise TypeError(f"can't convert NumPy dtype {np_dtype}: npgrad supports "
                         f"{', '.join(_BY_NAME)}") from None
 
@@ -178,12 +230,13 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 def _category(np_dtype) -> int:
     kind = np_dtype.kind
-    return 2 if kind == "f" or np_dtype == BF16_NP else 0 if kind == "b" else 1
+    return 2 if kind == "f" or kind == "V" else 0 if kind == "b" else 1  # ('V': bfloat16)
 
 
 def is_float_np(np_dtype) -> _builtins.bool:
     """Whether a NumPy dtype is one of npgrad's floating dtypes (bfloat16's kind is 'V')."""
-    return np_dtype.kind == "f" or np_dtype == BF16_NP
+    kind = np_dtype.kind
+    return kind == "f" or kind == "V"
 
 
 def promote_types(a, b):
@@ -331,7 +384,11 @@ class finfo:
         if not d.is_floating_point:
             raise TypeError(f"torch.finfo() requires a floating point input type. Use "
                             f"torch.iinfo to handle '{d!r}'")
-        info = _ml_dtypes.finfo(d.np)  # (NumPy's finfo, plus bfloat16)
+        if d is bfloat16:
+            import ml_dtypes  # noqa: PLC0415 (imported on first use: see bfloat16_np)
+            info = ml_dtypes.finfo(d.np)  # (NumPy's finfo has no bfloat16)
+        else:
+            info = np.finfo(d.np)
         self.bits = info.bits
         self.eps = _builtins.float(info.eps)
         self.max = _builtins.float(info.max)

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import backend as _backend
 from ..backend import array_module, as_array, device_of, is_device_array
-from ..dtypes import BF16_NP as _BF16, dtype as _Dtype, is_float_np as _is_float
+from ..dtypes import bfloat16_np as _bf16, dtype as _Dtype, is_float_np as _is_float
 from ..dtypes import result_type as _result_type
 from ..tensor import _NUMBERS, Tensor, VersionCounter
 from .anomaly_mode import forward_trace
@@ -412,7 +412,7 @@ def apply_unary(cls: type, a) -> Tensor | tuple:
     d = a._data
     fast = cls.float_ufunc
     out = fast(d) if fast is not None and d.dtype.kind == "f" else None
-    if out is None and d.dtype is _BF16:
+    if out is None and d.dtype.kind == "V":  # (bfloat16, the one kind-'V' dtype of tensors)
         return _apply_any(cls, (a,), _NO_KWARGS)
     if not (a._rg and STATE.enabled):
         if out is None:
@@ -461,7 +461,7 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
             out = fast(da, db)
         except ValueError:  # shapes that don't broadcast: forward raises the op's error
             pass
-    if out is None and (a_is_t and da.dtype is _BF16 or b_is_t and db.dtype is _BF16):
+    if out is None and (a_is_t and da.dtype.kind == "V" or b_is_t and db.dtype.kind == "V"):
         return _apply_any(cls, (a, b), _NO_KWARGS)
     if _backend.devices_used and a_is_t and b_is_t and da.__class__ is not db.__class__:
         da, db = same_device((da, db))
@@ -513,7 +513,7 @@ def _apply_any(cls, args, kwargs):
         if a.__class__ is Tensor or isinstance(a, Tensor):
             d = a._data
             raw.append(d)
-            bf16 = bf16 or d.dtype is _BF16
+            bf16 = bf16 or d.dtype.kind == "V"  # (bfloat16)
             if a._rg and record:
                 if edges is None:  # the first input that wants a gradient
                     n = len(raw) - 1
@@ -573,13 +573,14 @@ def same_device(raw, is_tensor=None) -> list:
 def _forward_bf16(ctx, *raw, **kwargs):
     """``forward`` of the op ``type(ctx)`` on arrays some of which are bfloat16."""
     cls = type(ctx)
-    up = [r.astype(np.float32) if r.__class__ is np.ndarray and r.dtype is _BF16 else r
+    up = [r.astype(np.float32) if r.__class__ is np.ndarray and r.dtype.kind == "V" else r
           for r in raw]
     out = cls.forward(ctx, *up, **kwargs)
     outs = out if out.__class__ is tuple else (out,)
     rounded = outs
     if _rounds_to_bf16(raw, kwargs):
-        rounded = tuple([o.astype(_BF16) if isinstance(o, (np.ndarray, np.floating))
+        bf16 = _bf16()
+        rounded = tuple([o.astype(bf16) if isinstance(o, (np.ndarray, np.floating))
                          and o.dtype == np.float32 else o for o in outs])
     saved = ctx._to_save
     if saved is not None:  # match saved arrays to the bfloat16 inputs and outputs
@@ -595,7 +596,7 @@ def _rounds_to_bf16(raw, kwargs) -> bool:
     if kwargs.get("dtype") is not None or any(r.__class__ is _Dtype for r in raw):
         return False
     floats = [r for r in raw if r.__class__ is np.ndarray and _is_float(r.dtype)]
-    return _result_type(*floats) is _BF16
+    return floats != [] and _result_type(*floats).kind == "V"
 
 
 class Primitive(Function):

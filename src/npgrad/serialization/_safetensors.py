@@ -19,14 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dt
 from ..backend import to_host
-from ..dtypes import BF16_NP
 from ..tensor import Tensor
 
-_DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I8": np.int8,
-           "I16": np.int16, "I32": np.int32, "I64": np.int64, "U8": np.uint8, "BOOL": np.bool_,
-           "BF16": BF16_NP}
-_CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
+# npgrad dtypes (bfloat16's NumPy dtype loads ml_dtypes on first use), and back by name
+_DTYPES = {"F16": _dt.float16, "F32": _dt.float32, "F64": _dt.float64, "I8": _dt.int8,
+           "I16": _dt.int16, "I32": _dt.int32, "I64": _dt.int64, "U8": _dt.uint8,
+           "BOOL": _dt.bool, "BF16": _dt.bfloat16}
+_CODES = {v.name: k for k, v in _DTYPES.items()}
 _META_KEY = "npgrad.structure"
 _CRC_KEY = "npgrad.crc32"
 _MAX_HEADER = 100_000_000  # the reference reader's limit
@@ -89,7 +90,7 @@ def save_safetensors(obj: Any, fh) -> None:
     offset = 0
     blobs = []
     for name, arr in tensors.items():
-        code = _CODES.get(arr.dtype)
+        code = _CODES.get(arr.dtype.name) if arr.dtype.isnative else None
         if code is None:
             raise TypeError(f"npgrad.save: unsupported dtype {arr.dtype} for '{name}'")
         data = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False)
@@ -265,7 +266,7 @@ def _arrays(fh, fail, prefix: bytes):
                        f"supported by npgrad yet (it holds {', '.join(_DTYPES)})")
     arrays = {}
     for name, dtype, shape, start, stop in tensors:
-        le = np.dtype(_DTYPES[dtype]).newbyteorder("<")
+        le = _DTYPES[dtype].np.newbyteorder("<")
         try:
             arr = np.frombuffer(data, le, (stop - start) // le.itemsize, start).reshape(shape)
         except ValueError as e:  # e.g. shape [0, 2**62]: no bytes, but too big for numpy

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...backend import as_array
-from ...dtypes import BF16_NP, bfloat16, finfo, is_float_np
+from ...dtypes import bfloat16, finfo, is_bfloat16_np, is_float_np
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from .unary import _Flat
@@ -176,7 +176,7 @@ def nan_to_num(input, nan: float = 0.0, posinf: float | None = None,
     input = as_tensor_arg(input, "nan_to_num")
     if not is_float_np(input._data.dtype):
         return Tensor._make(input._data.copy())
-    if input._data.dtype == BF16_NP:  # (forward computes in float32: name bfloat16's limits)
+    if is_bfloat16_np(input._data.dtype):  # (forward computes in float32: name bfloat16's limits)
         info = finfo(bfloat16)
         posinf = info.max if posinf is None else posinf
         neginf = info.min if neginf is None else neginf

@@ -145,8 +145,8 @@ def _check_affine(op: str, kernel: str, input: Tensor, params: list, shape=None)
                                f"number of channels in input, but got {name} of shape "
                                f"{list(t.shape)} and input of shape {list(input.shape)}")
         # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
-        if t._data.dtype != a.dtype and not (a.dtype in (np.float16, _dt.BF16_NP) and
-                                              t._data.dtype == np.float32):
+        half = a.dtype == np.float16 or _dt.is_bfloat16_np(a.dtype)
+        if t._data.dtype != a.dtype and not (half and t._data.dtype == np.float32):
             raise RuntimeError(f"{op}: expected scalar type {_dt.scalar_type_name(a.dtype)} "
                                f"but found {_dt.scalar_type_name(t._data.dtype)} ({name} "
                                f"{describe(t)}, input {describe(input)})")
@@ -247,8 +247,9 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training) 
                                f"{tuple(input.shape)})")
     for name, _, t in params:
         # (a half-precision input may have float32 parameters: PyTorch's mixed dtype on CPU)
+        half = a.dtype == np.float16 or _dt.is_bfloat16_np(a.dtype)
         if t is not None and t._data.dtype != a.dtype and not (
-                a.dtype in (np.float16, _dt.BF16_NP) and t._data.dtype == np.float32):
+                half and t._data.dtype == np.float32):
             raise RuntimeError(f"batch_norm: expected scalar type "
                                f"{_dt.scalar_type_name(a.dtype)} but found "
                                f"{_dt.scalar_type_name(t._data.dtype)} ({name} {describe(t)}, "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import itertools
-import multiprocessing
+import numbers
 import queue
 import re
 import warnings
@@ -168,6 +168,7 @@ def _context(mp_context, num_workers: int):
     if num_workers == 0:
         raise ValueError(f"multiprocessing_context can only be used with multi-process loading "
                          f"(num_workers > 0), but got num_workers={num_workers}")
+    import multiprocessing  # noqa: PLC0415 (imported on first use: ~10% of `import npgrad`)
     if isinstance(mp_context, str):
         methods = multiprocessing.get_all_start_methods()
         if mp_context not in methods:
@@ -337,6 +338,7 @@ class _MultiProcessIter:
 
     def __init__(self, loader: DataLoader) -> None:
         self._shut = True  # nothing to stop until the workers exist
+        import multiprocessing  # noqa: PLC0415 (imported on first use: see _context)
         ctx = loader.multiprocessing_context or multiprocessing
         self._num_workers, self._timeout = loader.num_workers, loader.timeout
         self._in_flight_max = loader.prefetch_factor * loader.num_workers
