@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-THREADS = 2
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))  # (BENCH_THREADS=1: see CLOCK)
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, str(THREADS))  # before NumPy loads its BLAS
 
@@ -30,6 +30,10 @@ except ImportError:  # the environment variables above do the same at start-up
 torch.set_num_threads(THREADS)
 
 LIBS = (npgrad, torch)
+# What ``timed`` measures: wall time, or with ``--cpu`` in a script that offers it, this
+# process's CPU time (steadier on a loaded machine; fair only with BENCH_THREADS=1, since
+# PyTorch's idle OpenMP threads spin, and that counts as CPU time)
+CLOCK = time.perf_counter
 
 
 @dataclass
@@ -44,10 +48,10 @@ class Bench:
 
 def timed(fn: Callable, repeat: int) -> float:
     """Mean seconds per call of ``fn`` over ``repeat`` calls."""
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for _ in range(repeat):
         fn()
-    return (time.perf_counter() - t0) / repeat
+    return (CLOCK() - t0) / repeat
 
 
 def run(benches: list, rounds: int, title: str) -> dict:
@@ -61,8 +65,9 @@ def run(benches: list, rounds: int, title: str) -> dict:
                     continue  # warm-up round
                 for label, v in zip(b.labels, values):
                     results[(label, lib.__name__)].append(v)
+    clock = "CPU time" if CLOCK is time.process_time else "wall time"
     print(f"{title}: npgrad {npgrad.__version__} vs torch {torch.__version__}, {THREADS} "
-          f"threads, {rounds - 1} timed rounds (medians); threadpoolctl: "
+          f"threads, {clock}, {rounds - 1} timed rounds (medians); threadpoolctl: "
           f"{'yes' if threadpool_limits else 'no (env vars)'}")
     print(f"{'case':44s} {'unit':>6s} {'npgrad':>10s} {'torch':>10s} {'ratio':>7s}")
     table = {}

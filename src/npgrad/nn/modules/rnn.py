@@ -2,33 +2,24 @@
 ``bidirectional``, inter-layer dropout), with PyTorch's parameter names, gate order and
 initialisation, so state dicts load in either direction.
 
-Each layer projects the whole input sequence with one matmul, then steps through time with
-one small matmul per step; the gates are ordinary npgrad ops, so backward (through time) is
-the engine's.
+Each layer projects the whole input sequence with one matmul, then runs the steps of each
+direction as one fused op (``ops/nn/rnn.py``'s ``recurrence``: one small matmul per step,
+backward through time in the same op).
 """
 from __future__ import annotations
 
 import math
 
-from ...ops.nn import activation as A
 from ...ops.creation.factories import empty, zeros
 from ...ops.nn.dropout import dropout
 from ...ops.nn import rnn as cells
 from ...ops.indexing.indexing import index_select
 from ...ops.shape.joins import cat, stack
-from ...ops.elementwise.trig import sigmoid, tanh
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence, pad_packed_sequence
 from .module import Module
-
-
-def _keep_rows(new, old, n: int):
-    """``new``'s first ``n`` rows over ``old``'s others (a state, or an (h, c) pair)."""
-    if isinstance(new, tuple):
-        return tuple(_keep_rows(a, b, n) for a, b in zip(new, old))
-    return cat([new[:n], old[n:]], 0)
 
 
 class RNNBase(Module):
@@ -42,8 +33,13 @@ class RNNBase(Module):
                  bidirectional: bool = False, proj_size: int = 0, device=None,
                  dtype=None) -> None:
         super().__init__()
-        if proj_size:
-            raise ValueError("proj_size is not supported by npgrad's LSTM")
+        if not isinstance(proj_size, int) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size and self._gates != 4:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size and proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1]")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
@@ -51,15 +47,19 @@ class RNNBase(Module):
         self.bidirectional, self.proj_size = bidirectional, proj_size
         dirs = 2 if bidirectional else 1
         g = self._gates * hidden_size
+        out_size = proj_size or hidden_size  # (the size of h: LSTM's projection makes it smaller)
         for layer in range(num_layers):
             for d in range(dirs):
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
-                in_size = input_size if layer == 0 else hidden_size * dirs
+                in_size = input_size if layer == 0 else out_size * dirs
                 setattr(self, "weight_ih" + sfx, Parameter(empty(g, in_size, dtype=dtype)))
-                setattr(self, "weight_hh" + sfx, Parameter(empty(g, hidden_size, dtype=dtype)))
+                setattr(self, "weight_hh" + sfx, Parameter(empty(g, out_size, dtype=dtype)))
                 if bias:
                     setattr(self, "bias_ih" + sfx, Parameter(empty(g, dtype=dtype)))
                     setattr(self, "bias_hh" + sfx, Parameter(empty(g, dtype=dtype)))
+                if proj_size:
+                    setattr(self, "weight_hr" + sfx,
+                            Parameter(empty(proj_size, hidden_size, dtype=dtype)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -73,6 +73,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -90,36 +92,27 @@ class RNNBase(Module):
         sfx = f"_l{layer}" + ("_reverse" if d else "")
         get = self._parameters.get
         return (get("weight_ih" + sfx), get("weight_hh" + sfx), get("bias_ih" + sfx),
-                get("bias_hh" + sfx))
-
-    def _cell(self, xp: Tensor, state, w_hh: Tensor, b_hh):
-        """One time step: ``xp`` is the input already projected by ``W_ih`` (+ ``b_ih``)."""
-        raise NotImplementedError
+                get("bias_hh" + sfx), get("weight_hr" + sfx))
 
     def _run(self, x: Tensor, states: list, batch_sizes=None) -> tuple:
-        """``x`` is (L, N, features); ``states`` one initial state per (layer, direction).
-        ``batch_sizes`` (packed input, batch sorted by decreasing length): at step t only the
-        first ``batch_sizes[t]`` sequences step, the others keep their state."""
+        """``x`` is (L, N, features); ``states`` one initial state per (layer, direction),
+        a tuple ((h,) or (h, c)). ``batch_sizes`` (packed input, batch sorted by decreasing
+        length): at step t only the first ``batch_sizes[t]`` sequences step, the others keep
+        their state. Returns the last layer's outputs and the final states (tuples)."""
         dirs = 2 if self.bidirectional else 1
         finals = []
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
-                w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d)
                 proj = x @ w_ih.mT
                 if b_ih is not None:
                     proj = proj + b_ih
-                state = states[layer * dirs + d]
-                steps = range(x.shape[0] - 1, -1, -1) if d else range(x.shape[0])
-                hs = [None] * x.shape[0]
-                for t in steps:
-                    new = self._cell(proj[t], state, w_hh, b_hh)
-                    if batch_sizes is not None and batch_sizes[t] < x.shape[1]:
-                        new = _keep_rows(new, state, int(batch_sizes[t]))
-                    state = new
-                    hs[t] = state[0] if isinstance(state, tuple) else state
-                outs.append(stack(hs, 0))
-                finals.append(state)
+                hs, final = cells.recurrence(self.mode, proj, states[layer * dirs + d], w_hh,
+                                             b_hh, reverse=bool(d), sizes=batch_sizes,
+                                             w_hr=w_hr)
+                outs.append(hs)
+                finals.append(final)
             x = outs[0] if dirs == 1 else cat(outs, 2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = dropout(x, self.dropout, True)
@@ -136,28 +129,31 @@ class RNNBase(Module):
         order, back = input.sorted_indices, input.unsorted_indices
         hx = hx if isinstance(hx, tuple) else (hx,) * (2 if self._gates == 4 else 1)
         states = [self._initial(h if h is None or order is None else index_select(h, 1, order),
-                                x.shape[1], x, True) for h in hx]
-        out, finals = self._run(x, states[0] if len(states) == 1 else list(zip(*states)),
-                                sizes)
+                                x.shape[1], x, True, which if len(hx) == 2 else -1)
+                  for which, h in enumerate(hx)]
+        out, finals = self._run(x, list(zip(*states)), sizes)
         data = cat([out[t, :int(b)] for t, b in enumerate(sizes)], 0)
         packed = PackedSequence(data, input.batch_sizes, order, back)
-        finals = [finals] if len(states) == 1 else list(zip(*finals))
-        h_n = [stack(list(f), 0) for f in finals]
+        h_n = [stack(list(f), 0) for f in zip(*finals)]
         if back is not None:
             h_n = [index_select(h, 1, back) for h in h_n]
         return packed, (h_n[0] if len(h_n) == 1 else tuple(h_n))
 
-    def _initial(self, hx, batch: int, like: Tensor, batched: bool):
+    def _initial(self, hx, batch: int, like: Tensor, batched: bool, which: int = -1):
+        """One initial state per (layer, direction): ``hx``'s, or zeros. ``which`` is 0 for
+        an LSTM's h, 1 for its c (PyTorch's messages name them hidden[0], hidden[1])."""
         dirs = 2 if self.bidirectional else 1
         n = self.num_layers * dirs
+        size = self.proj_size if which == 0 and self.proj_size else self.hidden_size
         if hx is None:
-            h = zeros(n, batch, self.hidden_size, dtype=like.dtype)
+            h = zeros(n, batch, size, dtype=like.dtype)
             return [h[i] for i in range(n)]
         if not batched:
             hx = hx.unsqueeze(1)
-        expected = (n, batch, self.hidden_size)
+        expected = (n, batch, size)
         if tuple(hx.shape) != expected:
-            raise RuntimeError(f"Expected hidden size {expected}, got {tuple(hx.shape)}")
+            name = "hidden" if which < 0 else f"hidden[{which}]"
+            raise RuntimeError(f"Expected {name} size {expected}, got {list(hx.shape)}")
         return [hx[i] for i in range(n)]
 
     def _prepare(self, input: Tensor):
@@ -190,19 +186,13 @@ class RNN(RNNBase):
         super().__init__(*args, **kwargs)
         self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
 
-    def _cell(self, xp, h, w_hh, b_hh):
-        z = xp + h @ w_hh.mT
-        if b_hh is not None:
-            z = z + b_hh
-        return tanh(z) if self.nonlinearity == "tanh" else A.relu(z)
-
     def forward(self, input: Tensor, hx: Tensor | None = None):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         states = self._initial(hx, x.shape[1], x, batched)
-        out, finals = self._run(x, states)
-        h_n = stack(finals, 0)
+        out, finals = self._run(x, [(h,) for h in states])
+        h_n = stack([h for h, in finals], 0)
         return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
 
 
@@ -212,22 +202,13 @@ class LSTM(RNNBase):
     _gates = 4
     mode = "LSTM"
 
-    def _cell(self, xp, state, w_hh, b_hh):
-        h, c = state
-        z = xp + h @ w_hh.mT
-        if b_hh is not None:
-            z = z + b_hh
-        i, f, g, o = z.chunk(4, -1)
-        c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-        return sigmoid(o) * tanh(c), c
-
     def forward(self, input: Tensor, hx=None):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         h0, c0 = (None, None) if hx is None else hx
-        hs = self._initial(h0, x.shape[1], x, batched)
-        cs = self._initial(c0, x.shape[1], x, batched)
+        hs = self._initial(h0, x.shape[1], x, batched, 0)
+        cs = self._initial(c0, x.shape[1], x, batched, 1)
         out, finals = self._run(x, list(zip(hs, cs)))
         h_n = stack([h for h, _ in finals], 0)
         c_n = stack([c for _, c in finals], 0)
@@ -242,23 +223,13 @@ class GRU(RNNBase):
     _gates = 3
     mode = "GRU"
 
-    def _cell(self, xp, h, w_hh, b_hh):
-        hp = h @ w_hh.mT
-        if b_hh is not None:
-            hp = hp + b_hh
-        xr, xz, xn = xp.chunk(3, -1)
-        hr, hz, hn = hp.chunk(3, -1)
-        r, z = sigmoid(xr + hr), sigmoid(xz + hz)
-        n = tanh(xn + r * hn)
-        return (1 - z) * n + z * h
-
     def forward(self, input: Tensor, hx: Tensor | None = None):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         x, batched = self._prepare(input)
         states = self._initial(hx, x.shape[1], x, batched)
-        out, finals = self._run(x, states)
-        h_n = stack(finals, 0)
+        out, finals = self._run(x, [(h,) for h in states])
+        h_n = stack([h for h, in finals], 0)
         return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
 
 
