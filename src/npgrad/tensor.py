@@ -82,8 +82,8 @@ class Tensor:
     @classmethod
     def _make_result(cls, data, node, output_nr: int, vc) -> "Tensor":
         """Rebuild an op's saved output as a Tensor attached to that op's node."""
-        t = cls._make(data)
-        t.grad_fn, t._output_nr, t._rg, t._vc = node, output_nr, True, vc
+        t = object.__new__(Tensor)  # (cls._make, inlined: once per saved output read back)
+        t._data, t.grad_fn, t._output_nr, t._rg, t._vc = data, node, output_nr, True, vc
         return t
 
     # -- autograd plumbing (a leaf's graph edge: autograd.function.edge) ----------------------

@@ -6,6 +6,9 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
+# (the Primitives' apply for one and two inputs, called with the class: no bound method
+# is made per call, as ``Mul._apply2`` would)
+from ..autograd.function import apply_binary as _apply2, apply_unary as _apply1
 from ..ops import inplace as _inplace
 from ..ops._arguments import array_operand
 from ..ops.elementwise import binary as _binary, unary as _unary
@@ -28,64 +31,64 @@ class ArithmeticMethods:
     # objects) goes through the function, which converts or rejects it.
     def __add__(self, other):
         """``self + other``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Add._apply2(self, other)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Add, self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.add(self, array_operand(other))
 
     def __radd__(self, other):
         """``other + self``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Add._apply2(other, self)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Add, other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.add(array_operand(other), self)
 
     def __sub__(self, other):
         """``self - other``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Sub._apply2(self, other)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Sub, self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.sub(self, array_operand(other))
 
     def __rsub__(self, other):
         """``other - self``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Sub._apply2(other, self)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Sub, other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.sub(array_operand(other), self)
 
     def __mul__(self, other):
         """``self * other``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Mul._apply2(self, other)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Mul, self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.mul(self, array_operand(other))
 
     def __rmul__(self, other):
         """``other * self``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Mul._apply2(other, self)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Mul, other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.mul(array_operand(other), self)
 
     def __truediv__(self, other):
         """``self / other``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Div._apply2(self, other)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Div, self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.div(self, array_operand(other))
 
     def __rtruediv__(self, other):
         """``other / self``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Div._apply2(other, self)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Div, other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.div(array_operand(other), self)
@@ -108,8 +111,8 @@ class ArithmeticMethods:
 
     def __pow__(self, other):
         """``self ** other``."""
-        if isinstance(other, Tensor) or other.__class__ in _NUMBERS:
-            return _binary.Pow._apply2(self, other)
+        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+            return _apply2(_binary.Pow, self, other)
         return _binary.pow(self, array_operand(other))
 
     def __rpow__(self, other):
@@ -126,7 +129,7 @@ class ArithmeticMethods:
 
     def __neg__(self):
         """``-self``."""
-        return _unary.Neg._apply1(self)
+        return _apply1(_unary.Neg, self)
 
     def __pos__(self):
         """``+self``."""

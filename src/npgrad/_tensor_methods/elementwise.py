@@ -6,6 +6,9 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
+# (the Primitives' apply for one and two inputs, called with the class: no bound method
+# is made per call, as ``Mul._apply2`` would)
+from ..autograd.function import apply_binary as _apply2, apply_unary as _apply1
 from ..ops.creation import factories as _factories
 from ..ops.elementwise import (complex as _complex, integer as _integer, pointwise as _pointwise,
                                rounding as _rounding, special as _special, trig as _trig, unary as
@@ -32,15 +35,15 @@ class ElementwiseMethods:
 
     def exp(self):
         """See :func:`npgrad.exp`."""
-        return _unary.Exp._apply1(self)
+        return _apply1(_unary.Exp, self)
 
     def log(self):
         """See :func:`npgrad.log`."""
-        return _unary.Log._apply1(self)
+        return _apply1(_unary.Log, self)
 
     def sqrt(self):
         """See :func:`npgrad.sqrt`."""
-        return _unary.Sqrt._apply1(self)
+        return _apply1(_unary.Sqrt, self)
 
     def clamp(self, min=None, max=None):
         """See :func:`npgrad.clamp`."""
@@ -134,7 +137,7 @@ class ElementwiseMethods:
 
     def tanh(self):
         """See :func:`npgrad.tanh`."""
-        return _trig.Tanh._apply1(self)
+        return _apply1(_trig.Tanh, self)
 
     def asinh(self):
         """See :func:`npgrad.asinh`."""
@@ -150,7 +153,7 @@ class ElementwiseMethods:
 
     def sigmoid(self):
         """See :func:`npgrad.sigmoid`."""
-        return _trig.Sigmoid._apply1(self)
+        return _apply1(_trig.Sigmoid, self)
 
     def erf(self):
         """See :func:`npgrad.erf`."""

@@ -172,10 +172,15 @@ def _run_backward(this: _Pass, roots, retain_graph: bool, create_graph: bool, ta
     run = _run_node_anomaly if ANOMALY.enabled else _run_node
     if NODE_WRAPPERS:  # (the profiler times each node)
         run = _wrapped(run)
+    plain = target_nodes is None  # (backward(): every node runs as below, no captures)
     with set_grad_enabled(create_graph):
         for node in reversed(order):
             buf = buffers.pop(node, None)
             if buf is None or (needed is not None and node not in needed):
+                continue
+            if plain and node.__class__ is not AccumulateGrad and not (
+                    node._pre_hooks or node._retain or node._node_pre_hooks):
+                run(node, buf, buffers, retain_graph)  # (the common case of the steps below)
                 continue
             if node._pre_hooks:
                 _run_pre_hooks(node, buf)
@@ -240,7 +245,9 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
         buf = _materialize(node, buf)
         grads = node.backward(node, *buf)
     if grads.__class__ is not tuple:
-        grads = (grads,) if not isinstance(grads, list) else tuple(grads)
+        # (a Tensor first: isinstance is a call, and one gradient is the common return)
+        grads = (grads,) if grads.__class__ is Tensor or not isinstance(grads, list) \
+            else tuple(grads)
     edges = node.next_functions
     if len(grads) != len(edges):
         if len(grads) < len(edges) or any(g is not None for g in grads[len(edges):]):
