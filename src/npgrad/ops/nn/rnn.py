@@ -275,8 +275,71 @@ def recurrence(mode: str, proj: Tensor, state: tuple, w_hh: Tensor, b_hh, revers
 # The one-step cells: PyTorch's top-level functions
 # ---------------------------------------------------------------------------------------------
 
+_CELL_NAMES = {"RNN_TANH": "rnn_tanh_cell", "RNN_RELU": "rnn_relu_cell", "LSTM": "lstm_cell",
+               "GRU": "gru_cell"}
+
+
+def _type_name(x) -> str:
+    kind = type(x)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def _check_cell(mode: str, input, state: tuple, w_ih, w_hh, b_ih, b_hh) -> None:
+    """PyTorch's checks of a cell's arguments (types, dtypes, sizes), before the fused op
+    meets them: its NumPy errors would name no op."""
+    name = _CELL_NAMES[mode]
+    args = [(1, "input", input), *[(2, "hx", h) for h in state], (3, "w_ih", w_ih),
+            (4, "w_hh", w_hh), (5, "b_ih", b_ih), (6, "b_hh", b_hh)]
+    for pos, arg, x in args:
+        if not isinstance(x, Tensor) and not (x is None and pos > 4):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                            f"{_type_name(x)}")
+    for i, (_, arg, x) in enumerate(args):
+        if x is None or mode == "LSTM" and i == 2:  # (c may be of any dtype: PyTorch's
+            continue                                 # c' = f c + i g promotes it)
+        if not x.dtype.is_floating_point or x.dtype != input.dtype:
+            raise RuntimeError(f"{name}(): expected all tensors to have the same floating "
+                               f"dtype, but got {arg} of dtype {x.dtype} and input of dtype "
+                               f"{input.dtype}")
+    gates = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}[mode]
+    if w_ih.ndim != 2 or w_hh.ndim != 2:
+        raise RuntimeError(f"{name}(): expected 2-D weights, but got w_ih of shape "
+                           f"{list(w_ih.shape)} and w_hh of shape {list(w_hh.shape)}")
+    hidden = w_hh.shape[1]
+    for arg, w in (("weight_ih", w_ih), ("weight_hh", w_hh)):
+        if w.shape[0] != gates * hidden:
+            raise RuntimeError(f"{name}(): {arg} first dim must be {gates} * hidden_size = "
+                               f"{gates * hidden}, but got {w.shape[0]}")
+    rows = (input.shape[0],) if input.ndim == 2 else ()
+    for arg, b in (("b_ih", b_ih), ("b_hh", b_hh)):  # (added with broadcasting, as PyTorch's)
+        try:
+            fits = np.broadcast_shapes(tuple(b.shape), rows + (gates * hidden,)) \
+                == rows + (gates * hidden,) if b is not None else True
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"{name}(): {arg} of shape {list(b.shape)} does not broadcast "
+                               f"to the gates' shape {list(rows + (gates * hidden,))}")
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"{name}(): expected input to be 1-D or 2-D, but got "
+                           f"{input.ndim}-D input of shape {list(input.shape)}")
+    if input.shape[-1] != w_ih.shape[1]:
+        raise RuntimeError(f"{name}(): input has inconsistent input_size: got "
+                           f"{input.shape[-1]} expected {w_ih.shape[1]}")
+    for i, h in enumerate(state):
+        if h.ndim == 0 and i == 1:  # (PyTorch's own error for a 0-d c)
+            raise IndexError(f"{name}(): Dimension specified as 0 but tensor has no dimensions")
+        if h.ndim != input.ndim or h.shape[-1] != hidden \
+                or (input.ndim == 2 and h.shape[0] != input.shape[0]):
+            raise RuntimeError(f"{name}(): hidden{i} of shape {list(h.shape)} does not fit "
+                               f"input of shape {list(input.shape)} and hidden_size {hidden}")
+
+
 def _cell(mode: str, input, state: tuple, w_ih, w_hh, b_ih, b_hh) -> tuple:
     """One step of ``mode``: the fused sequence op over one step."""
+    _check_cell(mode, input, state, w_ih, w_hh, b_ih, b_hh)
+    if mode == "LSTM" and state[1].dtype != input.dtype:
+        state = (state[0], state[1].to(input.dtype))
     proj = input @ w_ih.mT
     if b_ih is not None:
         proj = proj + b_ih
@@ -302,6 +365,9 @@ def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> Tensor:
 @named_errors("lstm_cell")
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) -> tuple:
     """One LSTM step: ``hx`` is ``(h, c)``; returns the new ``(h, c)``."""
+    if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be a pair of Tensors, "
+                        f"not {_type_name(hx)}")
     return _cell("LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh)
 
 
