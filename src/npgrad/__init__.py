@@ -30,6 +30,7 @@ from .ops.elementwise.pointwise import *  # noqa: F401,F403
 from .ops.elementwise.trig import *  # noqa: F401,F403
 from .ops.elementwise.rounding import *  # noqa: F401,F403
 from .ops.elementwise.special import *  # noqa: F401,F403
+from .ops.elementwise.special_gamma import igamma, igammac  # noqa: F401
 from .ops.elementwise.integer import *  # noqa: F401,F403
 from .ops.elementwise.complex import *  # noqa: F401,F403
 from .ops.reduction.reduce import *  # noqa: F401,F403

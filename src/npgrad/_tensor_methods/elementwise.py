@@ -13,6 +13,7 @@ from ..ops.creation import factories as _factories
 from ..ops.elementwise import (complex as _complex, integer as _integer, pointwise as _pointwise,
                                rounding as _rounding, special as _special, trig as _trig, unary as
                                _unary)
+from ..ops.elementwise import special_gamma as _special_gamma
 from ..ops.nn import activation as _activation
 
 
@@ -315,6 +316,14 @@ class ElementwiseMethods:
     def polygamma(self, n):
         """See :func:`npgrad.polygamma`."""
         return _special.polygamma(n, self)
+
+    def igamma(self, other):
+        """See :func:`npgrad.igamma`."""
+        return _special_gamma.igamma(self, other)
+
+    def igammac(self, other):
+        """See :func:`npgrad.igammac`."""
+        return _special_gamma.igammac(self, other)
 
     def mvlgamma(self, p):
         """See :func:`npgrad.mvlgamma`."""

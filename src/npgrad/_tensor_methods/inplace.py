@@ -12,6 +12,7 @@ from ..ops import inplace as _inplace
 from ..ops.elementwise import (binary as _binary, integer as _integer, pointwise as _pointwise,
                                rounding as _rounding, special as _special, trig as _trig, unary as
                                _unary)
+from ..ops.elementwise import special_gamma as _special_gamma
 from ..ops.nn import activation as _activation
 
 
@@ -268,6 +269,14 @@ class InPlaceMethods:
     def polygamma_(self, n):
         """In-place form of :meth:`Tensor.polygamma`."""
         return _inplace.apply_(self, lambda t: _special.polygamma(n, t))
+
+    def igamma_(self, other):
+        """In-place form of :meth:`Tensor.igamma`."""
+        return _inplace.apply_(self, _special_gamma.igamma, other)
+
+    def igammac_(self, other):
+        """In-place form of :meth:`Tensor.igammac`."""
+        return _inplace.apply_(self, _special_gamma.igammac, other)
 
     def mvlgamma_(self, p):
         """In-place form of :meth:`Tensor.mvlgamma`."""

@@ -1,0 +1,108 @@
+"""How the ``torch.special`` functions computed by NumPy kernels (the Bessel functions, the
+orthogonal polynomials, zeta, the incomplete gamma functions) take their arguments and give
+their results, as PyTorch's ``special_*`` entry points do:
+
+* integer and bool inputs compute in the default float dtype; two operands (tensors, or one
+  of them a Python number) promote to their result type and broadcast;
+* most of these kernels exist in PyTorch for float32 and float64 only: float16 and bfloat16
+  are refused with its NotImplementedError, unless the op says ``half=True``;
+* ``out=`` receives the result (resized, with PyTorch's warning, when its shape differs;
+  refused when the result's dtype cannot be cast to it, or when a differentiable op is given
+  an input that requires grad).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ... import dtypes as _dt
+from ...autograd.grad_mode import STATE, no_grad
+from .._arguments import Tensor, as_operand, as_tensor_arg, type_name
+from .binary import broadcast_error
+
+__all__: list = []
+
+
+def kernel_dtype(op: str, dt: np.dtype, half: bool = False) -> np.dtype:
+    """The float dtype a kernel computes in for operands of (promoted) dtype ``dt``."""
+    if not _dt.is_float_np(dt):
+        return _dt.get_default_dtype().np
+    if dt.itemsize < 4 and not half:  # float16, bfloat16
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(dt)}'")
+    return dt
+
+
+def unary_input(op: str, input, half: bool = False):
+    """(the Tensor ``input``, its data in the kernel's float dtype)."""
+    x = as_tensor_arg(input, f"special_{op}")
+    return x, x._data.astype(kernel_dtype(op, x._data.dtype, half), copy=False)
+
+
+def binary_inputs(op: str, input, other, numbers: bool = True, half: bool = False,
+                  int_ok: bool = True):
+    """(the operands, their data broadcast in the promoted float dtype): see ``operands``
+    and ``float_operands``."""
+    a, b = operands(op, input, other, numbers)
+    return (a, b) + float_operands(op, a._data if isinstance(a, Tensor) else a,
+                                   b._data if isinstance(b, Tensor) else b, half, int_ok)
+
+
+def operands(op: str, input, other, numbers: bool = True):
+    """The two operands: with ``numbers``, either may be a Python number (not both), else
+    both must be Tensors."""
+    name = f"special_{op}"
+    if not numbers:
+        return as_tensor_arg(input, name, "input"), as_tensor_arg(other, name, "other")
+    a, b = as_operand(input, name, "input"), as_operand(other, name)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type_name(a)}, {type_name(b)}), but expected at least one Tensor")
+    return a, b
+
+
+def float_operands(op: str, da, db, half: bool = False, int_ok: bool = True):
+    """The operands' data (arrays or numbers) broadcast in their promoted float dtype.
+    Without ``int_ok``, two integer operands are refused (PyTorch's float-only kernels)."""
+    dt = _dt.result_type(da, db)
+    if not int_ok and not _dt.is_float_np(dt):
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(dt)}'")
+    kt = kernel_dtype(op, dt, half)
+    try:
+        xa, xb = np.broadcast_arrays(np.asarray(da, kt), np.asarray(db, kt))
+    except ValueError:
+        raise broadcast_error(f"special_{op}", da, db) from None
+    return xa, xb
+
+
+def result(out: np.ndarray, dtype: np.dtype) -> Tensor:
+    """A kernel's float64 (or native) result as a Tensor of ``dtype`` (no graph: PyTorch
+    records none for these ops, whatever the inputs)."""
+    return Tensor._make(np.asarray(out).astype(dtype, copy=False))
+
+
+def write_out(op: str, value: Tensor, out, inputs=(), differentiable: bool = False) -> Tensor:
+    """``value`` written into ``out`` (returned), or ``value`` itself when ``out`` is None."""
+    if out is None:
+        return value
+    name = f"special_{op}"
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
+    if differentiable and STATE.enabled and any(
+            isinstance(t, Tensor) and t.requires_grad for t in inputs):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    if not _dt.can_cast_inplace(value._data.dtype, out._data.dtype):
+        raise RuntimeError(f"result type {_dt.scalar_type_name(value._data.dtype)} can't be cast "
+                           f"to the desired output type {_dt.scalar_type_name(out._data.dtype)}")
+    with no_grad():
+        if tuple(out.shape) != tuple(value.shape):
+            if out.numel():
+                warnings.warn(f"An output with one or more elements was resized since it had "
+                              f"shape {list(out.shape)}, which does not match the required "
+                              f"output shape {list(value.shape)}.", UserWarning, stacklevel=3)
+            out.resize_(*value.shape)
+        out.copy_(value)
+    return out
