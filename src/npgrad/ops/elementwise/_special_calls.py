@@ -35,7 +35,7 @@ def kernel_dtype(op: str, dt: np.dtype, half: bool = False) -> np.dtype:
 
 
 def unary_input(op: str, input, half: bool = False):
-    """(the Tensor ``input``, its data in the kernel's float dtype)."""
+    """(the Tensor ``input``, its data in the kernel's float dtype) for ``special.op``."""
     x = as_tensor_arg(input, f"special_{op}")
     return x, x._data.astype(kernel_dtype(op, x._data.dtype, half), copy=False)
 
@@ -44,15 +44,15 @@ def binary_inputs(op: str, input, other, numbers: bool = True, half: bool = Fals
                   int_ok: bool = True):
     """(the operands, their data broadcast in the promoted float dtype): see ``operands``
     and ``float_operands``."""
-    a, b = operands(op, input, other, numbers)
+    a, b = operands(f"special_{op}", input, other, numbers)
     return (a, b) + float_operands(op, a._data if isinstance(a, Tensor) else a,
                                    b._data if isinstance(b, Tensor) else b, half, int_ok)
 
 
-def operands(op: str, input, other, numbers: bool = True):
-    """The two operands: with ``numbers``, either may be a Python number (not both), else
-    both must be Tensors."""
-    name = f"special_{op}"
+def operands(name: str, input, other, numbers: bool = True):
+    """The two operands of the function ``name`` (as errors name it: ``special_zeta``,
+    ``igamma``): with ``numbers``, either may be a Python number (not both), else both must
+    be Tensors."""
     if not numbers:
         return as_tensor_arg(input, name, "input"), as_tensor_arg(other, name, "other")
     a, b = as_operand(input, name, "input"), as_operand(other, name)
@@ -62,9 +62,10 @@ def operands(op: str, input, other, numbers: bool = True):
     return a, b
 
 
-def float_operands(op: str, da, db, half: bool = False, int_ok: bool = True):
-    """The operands' data (arrays or numbers) broadcast in their promoted float dtype.
-    Without ``int_ok``, two integer operands are refused (PyTorch's float-only kernels)."""
+def float_operands(op: str, da, db, half: bool = False, int_ok: bool = True, name: str = ""):
+    """The operands' data (arrays or numbers) broadcast in their promoted float dtype, for
+    the kernel ``op`` of the function ``name`` (default ``special_op``). Without ``int_ok``,
+    two integer operands are refused (PyTorch's float-only kernels)."""
     dt = _dt.result_type(da, db)
     if not int_ok and not _dt.is_float_np(dt):
         raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
@@ -73,7 +74,7 @@ def float_operands(op: str, da, db, half: bool = False, int_ok: bool = True):
     try:
         xa, xb = np.broadcast_arrays(np.asarray(da, kt), np.asarray(db, kt))
     except ValueError:
-        raise broadcast_error(f"special_{op}", da, db) from None
+        raise broadcast_error(name or f"special_{op}", da, db) from None
     return xa, xb
 
 
@@ -83,11 +84,11 @@ def result(out: np.ndarray, dtype: np.dtype) -> Tensor:
     return Tensor._make(np.asarray(out).astype(dtype, copy=False))
 
 
-def write_out(op: str, value: Tensor, out, inputs=(), differentiable: bool = False) -> Tensor:
-    """``value`` written into ``out`` (returned), or ``value`` itself when ``out`` is None."""
+def write_out(name: str, value: Tensor, out, inputs=(), differentiable: bool = False) -> Tensor:
+    """``value`` written into ``out`` (returned), or ``value`` itself when ``out`` is None
+    (``name``: the function, as errors name it)."""
     if out is None:
         return value
-    name = f"special_{op}"
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
     if differentiable and STATE.enabled and any(

@@ -307,7 +307,7 @@ def _unary(name: str, kernel, doc: str):
     def op(input, *, out=None) -> Tensor:
         _, x = unary_input(name, input)
         value = result(kernel(x.astype(np.float64)), x.dtype)
-        return write_out(name, value, out)
+        return write_out(f"special_{name}", value, out)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc + "\n\nIntegers compute in the default float dtype. Not differentiable " \

@@ -95,7 +95,7 @@ class _Family:
         if rest.any():
             value[rest] = _recurrence(x[rest], n[rest], np.ones_like(x[rest]), p1[rest],
                                       self.step)
-        return write_out(self.name, result(value, x.dtype), out)
+        return write_out(f"special_{self.name}", result(value, x.dtype), out)
 
 
 def _one(x):

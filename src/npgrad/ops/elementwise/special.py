@@ -280,7 +280,7 @@ def erfcx(input, *, out=None) -> Tensor:
     """The scaled complementary error function ``exp(input^2) erfc(input)``, which neither
     underflows for large inputs nor loses digits (inf below about -26.6)."""
     x = as_tensor_arg(input, "special_erfcx")
-    return write_out("erfcx", Erfcx._apply1(x), out, (x,), differentiable=True)
+    return write_out("special_erfcx", Erfcx._apply1(x), out, (x,), differentiable=True)
 
 
 def _erfinv(a: np.ndarray) -> np.ndarray:

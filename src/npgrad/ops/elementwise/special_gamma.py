@@ -182,12 +182,12 @@ class _Igamma(Primitive):
     node_name = "IgammaBackward0"
 
     @staticmethod
-    def forward(ctx, a, x, upper=False):
+    def forward(ctx, a, x, upper=False, name="igamma"):
         op = "igammac" if upper else "igamma"
         ctx.upper, ctx.op = upper, op
         ctx.node_name = "IgammacBackward0" if upper else "IgammaBackward0"
         ctx.save_for_backward(a, x)
-        fa, fx = float_operands(op, a, x, half=True, int_ok=False)
+        fa, fx = float_operands(op, a, x, half=True, int_ok=False, name=name)
         out = _incomplete_gamma(fa.astype(np.float64), fx.astype(np.float64), upper)
         return out.reshape(fa.shape).astype(fa.dtype)
 
@@ -200,29 +200,32 @@ class _Igamma(Primitive):
         return None, grad * (-d if ctx.upper else d)
 
 
+def _incomplete(name: str, input, other, out, upper: bool) -> Tensor:
+    a, x = operands(name, input, other, numbers=False)
+    return write_out(name, _Igamma.apply(a, x, upper=upper, name=name), out, (a, x),
+                     differentiable=True)
+
+
 def igamma(input, other, *, out=None) -> Tensor:
     """The regularized lower incomplete gamma function P(input, other) =
     int_0^other t^(input-1) e^-t dt / Gamma(input) (``special.gammainc``)."""
-    a, x = operands("igamma", input, other, numbers=False)
-    return write_out("igamma", _Igamma.apply(a, x), out, (a, x), differentiable=True)
+    return _incomplete("igamma", input, other, out, upper=False)
 
 
 def igammac(input, other, *, out=None) -> Tensor:
     """The regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other)
     (``special.gammaincc``), accurate where Q is small."""
-    a, x = operands("igammac", input, other, numbers=False)
-    return write_out("igammac", _Igamma.apply(a, x, upper=True), out, (a, x),
-                     differentiable=True)
+    return _incomplete("igammac", input, other, out, upper=True)
 
 
 def gammainc(input, other, *, out=None) -> Tensor:
     """``special.gammainc``: :func:`igamma`."""
-    return igamma(input, other, out=out)
+    return _incomplete("special_gammainc", input, other, out, upper=False)
 
 
 def gammaincc(input, other, *, out=None) -> Tensor:
     """``special.gammaincc``: :func:`igammac`."""
-    return igammac(input, other, out=out)
+    return _incomplete("special_gammaincc", input, other, out, upper=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,5 +321,5 @@ class _Zeta(Primitive):
 def zeta(input, other, *, out=None) -> Tensor:
     """The Hurwitz zeta function sum_k (other + k)^-input (the Riemann zeta at other = 1).
     Either argument may be a number."""
-    x, q = operands("zeta", input, other)
-    return write_out("zeta", _Zeta.apply(x, q), out, (x, q), differentiable=True)
+    x, q = operands("special_zeta", input, other)
+    return write_out("special_zeta", _Zeta.apply(x, q), out, (x, q), differentiable=True)
