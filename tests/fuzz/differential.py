@@ -73,6 +73,14 @@ _BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
                 "nn.functional.batch_norm-no-affine", "native_batch_norm",
                 "native_batch_norm-eval")
 
+# the orthogonal polynomials whose PyTorch kernels leave their result uninitialised at x = nan
+# (and these specs' -ends, -int variants)
+_NAN_POLYNOMIALS = tuple(
+    f"{name}{suffix}"
+    for name in [f"{shift}chebyshev_polynomial_{kind}" for shift in ("", "shifted_")
+                 for kind in "tuvw"] + ["laguerre_polynomial_l", "legendre_polynomial_p"]
+    for suffix in ("", "-ends", "-int"))
+
 DELIBERATE: list[Deliberate] = [
     Deliberate((), "gradgrad accepted",
                lambda v, detail: "derivative for" in detail and "not implemented" in detail,
@@ -105,6 +113,10 @@ DELIBERATE: list[Deliberate] = [
                lambda v, detail: any(isinstance(a, TensorArg) and a.layout != "contiguous"
                                      for a in v.args),
                "slice_inverse of strided tensors"),
+    Deliberate(_NAN_POLYNOMIALS, "values",
+               lambda v, detail: isinstance(v.args[0], TensorArg)
+               and np.isnan(v.args[0].values).any(),
+               "Orthogonal polynomials at nan"),
     Deliberate(("nn.functional.local_response_norm",), "forward accepted",
                lambda v, detail: "view size is not compatible" in detail,
                "local_response_norm of a non-contiguous 5-D input"),

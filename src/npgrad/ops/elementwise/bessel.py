@@ -303,10 +303,21 @@ def _spherical_j0(x: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(x), 0.0, out)
 
 
-def _unary(name: str, kernel, doc: str):
+def _float32_log_underflow(value: np.ndarray, x: np.ndarray, at_zero: float) -> np.ndarray:
+    """PyTorch's float32 K kernels take log(x / 2), which is log(0) = -inf when x / 2
+    underflows (x = float32's smallest subnormal): ``at_zero`` (inf or nan) there, as theirs."""
+    if x.dtype != np.float32:
+        return value
+    return np.where((x > 0) & (x * np.float32(0.5) == 0), at_zero, value)
+
+
+def _unary(name: str, kernel, doc: str, at_underflow=None):
     def op(input, *, out=None) -> Tensor:
         _, x = unary_input(name, input)
-        value = result(kernel(x.astype(np.float64)), x.dtype)
+        value = kernel(x.astype(np.float64))
+        if at_underflow is not None:
+            value = _float32_log_underflow(value, x, at_underflow)
+        value = result(value, x.dtype)
         return write_out(f"special_{name}", value, out)
 
     op.__name__ = op.__qualname__ = name
@@ -339,13 +350,15 @@ modified_bessel_k0 = _unary(
 modified_bessel_k1 = _unary(
     "modified_bessel_k1", lambda x: _bessel_k(x, 1, False),
     "The modified Bessel function of the second kind of order 1, K1(input) (inf at 0, nan "
-    "below).")
+    "below).", at_underflow=np.nan)
 scaled_modified_bessel_k0 = _unary(
     "scaled_modified_bessel_k0", lambda x: _bessel_k(x, 0, True),
-    "``exp(input) K0(input)``, which neither underflows nor overflows for large inputs.")
+    "``exp(input) K0(input)``, which neither underflows nor overflows for large inputs.",
+    at_underflow=np.inf)
 scaled_modified_bessel_k1 = _unary(
     "scaled_modified_bessel_k1", lambda x: _bessel_k(x, 1, True),
-    "``exp(input) K1(input)``, which neither underflows nor overflows for large inputs.")
+    "``exp(input) K1(input)``, which neither underflows nor overflows for large inputs.",
+    at_underflow=np.nan)
 spherical_bessel_j0 = _unary("spherical_bessel_j0", _spherical_j0,
                              "The spherical Bessel function of the first kind of order 0, "
                              "sin(input) / input.")
