@@ -5,7 +5,8 @@
 PyTorch records no graph for the Bessel functions and the polynomials (their results never
 require grad), so their specs compare values only. Its float64 kernels for J0, J1, Y0, Y1 are
 off by up to ~4e-7 between 3 and 20, and Ai by up to 3e-6 between -4 and -2.1 (npgrad's
-agree with mpmath to ~1e-15 there): those ranges are compared in float32 only. ``igamma``,
+agree with mpmath to ~1e-15 there): those ranges are left to tests/test_special_functions.py,
+in float32 (the fuzzer draws every dtype for a spec's inputs). ``igamma``,
 ``igammac`` and ``zeta`` are differentiable in their second argument only (backward through
 the first raises NotImplementedError in both: tests/test_special_functions.py).
 """
@@ -25,8 +26,11 @@ POLYNOMIALS = ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_po
                "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")
 
 # the degrees: every branch of PyTorch's kernels (negative, 0, 1, the recurrence, the
-# trigonometric forms above degree 4, 6 or 8, truncated fractions, Hermite's nan above 512)
-DEGREES = np.array([-2.0, 0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 9.0, 12.0, 2.5, 600.0, INF])
+# trigonometric forms above degree 4, 6 or 8, truncated fractions, Hermite's nan above 512).
+# Degrees are fixed arrays or numbers, never drawn tensors: the fuzzer would inject int32's
+# maximum, a recurrence of 2^31 steps (over 30 s in PyTorch too); non-finite and huge degrees
+# are tested in tests/test_special_functions.py.
+DEGREES = np.array([-2.0, 0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 9.0, 12.0, 2.5, 600.0])
 # the ends of the intervals and points past them, where the kernels decide case by case
 ENDS = np.array([-1.0, 0.0, 1.0, 0.5, -1.5, 1.5, 2.0, -INF, INF])
 
@@ -39,11 +43,11 @@ def _polynomial(name: str) -> list:
         OpSpec(name, call, [[F((4, 1), -1.2, 1.2), A(DEGREES)], [F((3,), -1, 1), C(3)],
                             [C(0.5), A(np.array([0, 1, 4, 10]))], [F((2, 3)), A(np.array(2))],
                             [F((0, 2)), C(4)]], grad=False),
-        OpSpec(f"{name}-ends", call, [[A(ENDS.reshape(-1, 1)), A(DEGREES[:10])],
-                                      [A(np.array([0.3, 1.0, -1.0])), I((3,), -1, 12)]],
+        OpSpec(f"{name}-ends", call, [[A(ENDS.reshape(-1, 1)), A(DEGREES)],
+                                      [A(np.array([0.3, 1.0, -1.0])), A(np.array([-1, 5, 11]))]],
                grad=False),
-        OpSpec(f"{name}-int", call, [[I((3,), -2, 3), I((3,), 0, 6)], [I((2,), 0, 2), C(2.5)]],
-               grad=False, dtypes=ONLY32),
+        OpSpec(f"{name}-int", call, [[I((3,), -2, 3), A(np.array([0, 3, 5]))],
+                                     [I((2,), 0, 2), C(2.5)]], grad=False, dtypes=ONLY32),
     ]
 
 
@@ -65,8 +69,6 @@ def _bessel(name: str) -> list:
     return [
         OpSpec(name, call, [[F((5,), low, 2.5)], [F((2, 3), 20.0, 60.0)], [F((), 0.1, 2.0)],
                             [F((0, 3))], [A(SPECIAL_X)]], grad=False),
-        OpSpec(f"{name}-mid", call, [[F((4, 5), -20.0, 20.0)], [F((6,), 2.5, 20.0)]],
-               grad=False, dtypes=ONLY32),
         OpSpec(f"{name}-int", call, [[I((4,), -3, 4)]], grad=False, dtypes=ONLY32),
     ]
 

@@ -303,20 +303,37 @@ def _spherical_j0(x: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(x), 0.0, out)
 
 
-def _float32_log_underflow(value: np.ndarray, x: np.ndarray, at_zero: float) -> np.ndarray:
-    """PyTorch's float32 K kernels take log(x / 2), which is log(0) = -inf when x / 2
-    underflows (x = float32's smallest subnormal): ``at_zero`` (inf or nan) there, as theirs."""
-    if x.dtype != np.float32:
-        return value
-    return np.where((x > 0) & (x * np.float32(0.5) == 0), at_zero, value)
+# PyTorch computes float32 in float32, where some intermediate values over- or underflow
+# that float64 keeps; npgrad computes in float64 and gives PyTorch's results at those points:
+
+def _float32_k(at_zero: float):
+    """K: log(x / 2) is log(0) = -inf when x / 2 underflows (x = float32's smallest
+    subnormal), which makes K1 nan and the scaled K0 inf (``at_zero``)."""
+    def fix(value, x):
+        return np.where((x > 0) & (x * np.float32(0.5) == 0), at_zero, value)
+    return fix
 
 
-def _unary(name: str, kernel, doc: str, at_underflow=None):
+def _float32_i(value, x):
+    """I0, I1: exp(|x|) overflows past |x| = 88.72 (inf even where I(x) itself would fit)."""
+    with np.errstate(over="ignore"):
+        overflow = np.isinf(np.exp(np.abs(x)))
+    return np.where(overflow & ~np.isinf(x), np.copysign(np.inf, value), value)
+
+
+def _float32_airy(value, x):
+    """Ai: 2 |x|^(3/2) / 3 overflows for x < -3.07e25, and its sine is nan."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        overflow = np.isinf(np.float32(2) * -x * np.sqrt(-x))
+    return np.where((x < 0) & overflow, np.nan, value)
+
+
+def _unary(name: str, kernel, doc: str, float32_fix=None):
     def op(input, *, out=None) -> Tensor:
         _, x = unary_input(name, input)
         value = kernel(x.astype(np.float64))
-        if at_underflow is not None:
-            value = _float32_log_underflow(value, x, at_underflow)
+        if float32_fix is not None and x.dtype == np.float32:
+            value = float32_fix(value, x)
         value = result(value, x.dtype)
         return write_out(f"special_{name}", value, out)
 
@@ -339,10 +356,11 @@ bessel_y1 = _unary("bessel_y1", lambda x: _bessel_jy(x, 3),
 modified_bessel_i0 = _unary(
     "modified_bessel_i0", lambda x: np.where(np.isinf(x), np.nan, bessel_i(x, 0)),
     "The modified Bessel function of the first kind of order 0, I0(input) (nan at +-inf, as "
-    "PyTorch's; ``torch.i0`` gives inf there).")
+    "PyTorch's; ``torch.i0`` gives inf there).", float32_fix=_float32_i)
 modified_bessel_i1 = _unary(
     "modified_bessel_i1", lambda x: np.where(np.isinf(x), np.nan, bessel_i(x, 1)),
-    "The modified Bessel function of the first kind of order 1, I1(input) (nan at +-inf).")
+    "The modified Bessel function of the first kind of order 1, I1(input) (nan at +-inf).",
+    float32_fix=_float32_i)
 modified_bessel_k0 = _unary(
     "modified_bessel_k0", lambda x: _bessel_k(x, 0, False),
     "The modified Bessel function of the second kind of order 0, K0(input) (inf at 0, nan "
@@ -350,16 +368,17 @@ modified_bessel_k0 = _unary(
 modified_bessel_k1 = _unary(
     "modified_bessel_k1", lambda x: _bessel_k(x, 1, False),
     "The modified Bessel function of the second kind of order 1, K1(input) (inf at 0, nan "
-    "below).", at_underflow=np.nan)
+    "below).", float32_fix=_float32_k(np.nan))
 scaled_modified_bessel_k0 = _unary(
     "scaled_modified_bessel_k0", lambda x: _bessel_k(x, 0, True),
     "``exp(input) K0(input)``, which neither underflows nor overflows for large inputs.",
-    at_underflow=np.inf)
+    float32_fix=_float32_k(np.inf))
 scaled_modified_bessel_k1 = _unary(
     "scaled_modified_bessel_k1", lambda x: _bessel_k(x, 1, True),
     "``exp(input) K1(input)``, which neither underflows nor overflows for large inputs.",
-    at_underflow=np.nan)
+    float32_fix=_float32_k(np.nan))
 spherical_bessel_j0 = _unary("spherical_bessel_j0", _spherical_j0,
                              "The spherical Bessel function of the first kind of order 0, "
                              "sin(input) / input.")
-airy_ai = _unary("airy_ai", _airy_ai, "The Airy function Ai(input) (nan at +-inf, as PyTorch).")
+airy_ai = _unary("airy_ai", _airy_ai, "The Airy function Ai(input) (nan at +-inf, as PyTorch).",
+                 float32_fix=_float32_airy)

@@ -444,7 +444,8 @@ def _polygamma(n: int, a: np.ndarray) -> np.ndarray:
             val = (-1.0) ** n * out[refl] - math.pi ** (n + 1) * _cot_derivative(n)(cot)
         poles = r == 0                                   # x = 0, -1, -2, ... (as PyTorch)
         if n == 0:
-            val[poles] = np.where(xs[poles] == 0, -np.inf, np.nan)
+            # digamma(+-0) = -+inf (the sign of the side it is approached from), as PyTorch
+            val[poles] = np.where(xs[poles] == 0, np.copysign(np.inf, -xs[poles]), np.nan)
         else:
             val[poles] = (-1.0) ** (n + 1) * np.inf
         out[refl] = val
