@@ -441,7 +441,9 @@ def _polygamma(n: int, a: np.ndarray) -> np.ndarray:
         r = _frac_pi(xs)
         with np.errstate(divide="ignore", invalid="ignore"):
             cot = 1.0 / np.tan(r)
-            val = (-1.0) ** n * out[refl] - math.pi ** (n + 1) * _cot_derivative(n)(cot)
+            # (Horner by hand: NumPy's Polynomial adds ``cot * 0``, nan for cot = +-inf)
+            poly = _horner(list(_cot_derivative(n).coef), cot)
+            val = (-1.0) ** n * out[refl] - math.pi ** (n + 1) * poly
         poles = r == 0                                   # x = 0, -1, -2, ... (as PyTorch)
         if n == 0:
             # digamma(+-0) = -+inf (the sign of the side it is approached from), as PyTorch
