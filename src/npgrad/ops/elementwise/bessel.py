@@ -73,37 +73,47 @@ def _series_j_y(x: np.ndarray):
 _MILLER_ORDER = 80
 
 
-def _miller(x: np.ndarray, nu: float) -> np.ndarray:
-    """J_{nu+k}(x), k = 0 .. 80 (rows), of 1 <= x < 25 (nu = 0 or +-1/3) by Miller's backward
-    recurrence, normalised by sum_k (nu+2k) Gamma(nu+k)/k! J_{nu+2k}(x) = (x/2)^nu."""
+def _miller(x: np.ndarray, nu: float, weights: tuple = ()) -> tuple:
+    """(J_nu(x), J_{nu+1}(x), sum_k w[k] J_{nu+k}(x) for each w in ``weights``) of
+    1 <= x < 25 (nu = 0 or +-1/3) by Miller's backward recurrence from order nu + 80,
+    normalised by sum_k (nu+2k) Gamma(nu+k)/k! J_{nu+2k}(x) = (x/2)^nu. The sums are
+    accumulated on the way down (nothing of size 80 x n is kept)."""
     m = _MILLER_ORDER
-    seq = np.empty((m + 2,) + x.shape)
-    seq[m + 1] = 0.0
-    seq[m] = 1e-200   # small enough that J_nu / J_{nu+80} (< 1e180 here) cannot overflow
-    for k in range(m, 0, -1):
-        seq[k - 1] = (2 * (nu + k) / x) * seq[k] - seq[k + 1]
     # c_k = (nu+2k) Gamma(nu+k) / k!: c_0 = Gamma(nu+1), c_k = (nu+2k) g_k, g_k = g_{k-1}(nu+k-1)/k
-    norm = math.gamma(nu + 1) * seq[0]
+    norm_w = np.zeros(m + 1)
     g = math.gamma(nu + 1)
+    norm_w[0] = g
     for k in range(1, m // 2 + 1):
         if k > 1:
             g *= (nu + k - 1) / k
-        norm = norm + (nu + 2 * k) * g * seq[2 * k]
-    return seq[:m + 1] * ((x / 2) ** nu / norm)
+        norm_w[2 * k] = (nu + 2 * k) * g
+    above, here = np.zeros_like(x), np.full_like(x, 1e-200)   # b_{m+1}, b_m
+    # (1e-200: small enough that J_nu / J_{nu+80} (< 1e180 for these x) cannot overflow)
+    sums = [w[m] * here for w in (norm_w,) + weights]
+    for k in range(m, 0, -1):
+        above, here = here, (2 * (nu + k) / x) * here - above    # b_{k-1}
+        for acc, w in zip(sums, (norm_w,) + weights):
+            if w[k - 1]:
+                acc += w[k - 1] * here
+    scale = (x / 2) ** nu / sums[0]
+    return (here * scale, above * scale) + tuple(acc * scale for acc in sums[1:])
+
+
+# Neumann's series (A&S 9.1.88) and its derivative as weights of the J_k:
+# Y0 = (2/pi) [(ln(x/2) + gamma) J0 - 2 sum_{k>=1} (-1)^k J_2k / k],
+# Y1 = -Y0' = (2/pi) [(ln(x/2) + gamma) J1 - J0/x + sum_{k>=1} (-1)^k (J_{2k-1} - J_{2k+1}) / k]
+_NEUMANN_Y0 = np.zeros(_MILLER_ORDER + 1)
+_NEUMANN_Y1 = np.zeros(_MILLER_ORDER + 1)
+for _k in range(1, _MILLER_ORDER // 2):
+    _NEUMANN_Y0[2 * _k] = (-1) ** _k / _k
+    _NEUMANN_Y1[2 * _k - 1] += (-1) ** _k / _k
+    _NEUMANN_Y1[2 * _k + 1] -= (-1) ** _k / _k
 
 
 def _miller_j_y(x: np.ndarray):
-    """(J0, J1, Y0, Y1) of 1 <= x < 25: Miller's J_k and Neumann's series (A&S 9.1.88),
-    Y0 = (2/pi) [(ln(x/2) + gamma) J0 - 2 sum_k (-1)^k J_2k / k], and its derivative -Y1."""
-    seq = _miller(x, 0.0)
+    """(J0, J1, Y0, Y1) of 1 <= x < 25: Miller's J_k and Neumann's series."""
+    j0, j1, n0, n1 = _miller(x, 0.0, (_NEUMANN_Y0, _NEUMANN_Y1))
     log = np.log(x / 2) + _EULER
-    n0 = np.zeros_like(x)
-    n1 = np.zeros_like(x)
-    for k in range(1, _MILLER_ORDER // 2):
-        sign = -1.0 if k % 2 else 1.0
-        n0 += sign / k * seq[2 * k]
-        n1 += sign / k * (seq[2 * k - 1] - seq[2 * k + 1])
-    j0, j1 = seq[0], seq[1]
     y0 = _TWO_PI * (log * j0 - 2 * n0)
     y1 = _TWO_PI * (log * j1 - j0 / x + n1)
     return j0, j1, y0, y1
@@ -202,9 +212,11 @@ _K_WEIGHTS[0] = _K_STEP / 2
 def _k_scaled_trapezoid(x: np.ndarray, nu: float) -> np.ndarray:
     """K_nu(x) e^x for 0.5 <= x < 25 (|nu| <= 1): the trapezoid sum of
     int_0^inf exp(-2x sinh(t/2)^2) cosh(nu t) dt (the integrand is below 1e-17 past t = 6)."""
-    sh = np.sinh(_K_NODES / 2)
-    f = np.exp(-2 * x[..., None] * (sh * sh)) * np.cosh(nu * _K_NODES)
-    return f @ _K_WEIGHTS
+    total = np.zeros_like(x)
+    for t, w in zip(_K_NODES, _K_WEIGHTS):
+        sh = math.sinh(t / 2)
+        total += np.exp(-2 * sh * sh * x) * (w * math.cosh(nu * t))
+    return total
 
 
 def _k_scaled_asymptotic(x: np.ndarray, nu: float) -> np.ndarray:

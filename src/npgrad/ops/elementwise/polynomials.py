@@ -76,9 +76,7 @@ def _recurrence(x, n, p, q, step):
 
 class _Family:
     """One polynomial family: ``cases(x, n)`` gives (value array, mask of the elements it
-    decided); the rest get the recurrence from (p0, p1) with ``step``."""
-
-    name = ""
+    decided); the rest get the recurrence from p0 = 1 and p1 = ``start(x)`` with ``step``."""
 
     def __init__(self, name, start, step, cases) -> None:
         self.name, self.start, self.step, self.cases = name, start, step, cases
@@ -96,10 +94,6 @@ class _Family:
             value[rest] = _recurrence(x[rest], n[rest], np.ones_like(x[rest]), p1[rest],
                                       self.step)
         return write_out(f"special_{self.name}", result(value, x.dtype), out)
-
-
-def _one(x):
-    return np.ones_like(x)
 
 
 def _negative(x, n):
