@@ -18,6 +18,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.grad_mode import STATE, no_grad
+from ...backend import as_array, on_device_of
 from .._arguments import Tensor, as_operand, as_tensor_arg, type_name
 from .binary import broadcast_error
 
@@ -71,17 +72,25 @@ def float_operands(op: str, da, db, half: bool = False, int_ok: bool = True, nam
         raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
                                   f"'{_dt.scalar_type_name(dt)}'")
     kt = kernel_dtype(op, dt, half)
+    ref = da if hasattr(da, "dtype") else db        # (a number goes to the other's device)
     try:
-        xa, xb = np.broadcast_arrays(np.asarray(da, kt), np.asarray(db, kt))
+        xa, xb = np.broadcast_arrays(_kernel_array(da, kt, ref), _kernel_array(db, kt, ref))
     except ValueError:
         raise broadcast_error(name or f"special_{op}", da, db) from None
     return xa, xb
 
 
-def result(out: np.ndarray, dtype: np.dtype) -> Tensor:
+def _kernel_array(v, dtype, ref):
+    """An operand (array or number) as an array of ``dtype`` on the device of ``ref``."""
+    if hasattr(v, "dtype") and getattr(v, "ndim", None) is not None:
+        return as_array(v, dtype)
+    return on_device_of(np.asarray(v, dtype), ref)
+
+
+def result(out, dtype: np.dtype) -> Tensor:
     """A kernel's float64 (or native) result as a Tensor of ``dtype`` (no graph: PyTorch
     records none for these ops, whatever the inputs)."""
-    return Tensor._make(np.asarray(out).astype(dtype, copy=False))
+    return Tensor._make(as_array(out).astype(dtype, copy=False))
 
 
 def write_out(name: str, value: Tensor, out, inputs=(), differentiable: bool = False) -> Tensor:

@@ -244,7 +244,7 @@ def _erfcx(a: np.ndarray) -> np.ndarray:
     |x| < 2 exp(x^2) (1 - erf(x)); below, 2 exp(x^2) - erfcx(-x) (inf past x = -26.6)."""
     x = float_input(a).astype(np.float64)
     ax = np.abs(x)
-    out = np.full(x.shape, np.nan)
+    out = np.full_like(x, np.nan)
     big = ax >= 2
     small = ax < 2
     with np.errstate(over="ignore", invalid="ignore"):

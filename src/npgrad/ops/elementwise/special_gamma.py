@@ -75,15 +75,13 @@ def _prefactor(a: np.ndarray, x: np.ndarray) -> np.ndarray:
 def _lower_series(a: np.ndarray, x: np.ndarray, factor: np.ndarray) -> np.ndarray:
     """P(a, x) = factor / a * sum_n x^n / ((a+1)...(a+n)), summed while terms count."""
     total, term = np.ones_like(x), np.ones_like(x)
-    live = np.arange(x.size)
-    aa, xx = a.copy(), x.copy()
+    live = np.ones_like(x, dtype=bool)
     n = 0
-    while live.size and n < _MAX_TERMS:
+    while live.any() and n < _MAX_TERMS:
         n += 1
-        term[live] *= xx / (aa + n)
-        total[live] += term[live]
-        keep = term[live] > _EPS * total[live]
-        live, aa, xx = live[keep], aa[keep], xx[keep]
+        term = np.where(live, term * x / (a + n), term)
+        total = np.where(live, total + term, total)
+        live &= term > _EPS * total
     return factor / a * total
 
 
@@ -95,22 +93,21 @@ def _upper_fraction(a: np.ndarray, x: np.ndarray, factor: np.ndarray) -> np.ndar
     c = np.full_like(x, 1 / tiny)
     d = 1 / b
     h = d.copy()
-    live = np.arange(x.size)
+    live = np.ones_like(x, dtype=bool)
     n = 0
-    while live.size and n < _MAX_TERMS:
+    while live.any() and n < _MAX_TERMS:
         n += 1
-        an = -n * (n - a[live])
-        b[live] += 2
-        dl = an * d[live] + b[live]
-        dl = np.where(np.abs(dl) < tiny, tiny, dl)
-        cl = b[live] + an / c[live]
-        cl = np.where(np.abs(cl) < tiny, tiny, cl)
-        dl = 1 / dl
-        delta = dl * cl
-        h[live] *= delta
-        d[live], c[live] = dl, cl
-        keep = np.abs(delta - 1) > _EPS
-        live = live[keep]
+        an = -n * (n - a)
+        b = b + 2
+        dn = an * d + b
+        dn = np.where(np.abs(dn) < tiny, tiny, dn)
+        cn = b + an / c
+        cn = np.where(np.abs(cn) < tiny, tiny, cn)
+        dn = 1 / dn
+        delta = dn * cn
+        h = np.where(live, h * delta, h)
+        d, c = np.where(live, dn, d), np.where(live, cn, c)
+        live &= np.abs(delta - 1) > _EPS
     return factor * h
 
 
@@ -262,8 +259,8 @@ def _zeta_sum(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         s = np.power(q, -x)
         a, b = q.copy(), np.zeros_like(q)
-        done = np.zeros(q.shape, bool)      # the direct sum has converged
-        direct = np.ones(q.shape, bool)     # still summing directly
+        done = np.zeros_like(q, dtype=bool)     # the direct sum has converged
+        direct = np.ones_like(q, dtype=bool)    # still summing directly
         i = 0
         while direct.any():
             i += 1
