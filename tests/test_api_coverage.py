@@ -199,28 +199,17 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 NOT_YET: dict[str, frozenset] = {
     "": _words("""
         affine_grid_generator ctc_loss embedding_bag embedding_renorm_ grid_sampler
-        grid_sampler_2d grid_sampler_3d hash_tensor igamma igammac library monitor
-        quasirandom segment_reduce
+        grid_sampler_2d grid_sampler_3d hash_tensor library monitor quasirandom
+        segment_reduce
     """),
     "Tensor": _words("""
-        grad_dtype hash_tensor igamma igamma_ igammac igammac_ module_load name
+        grad_dtype hash_tensor module_load name
     """),
     "nn": _words("""
         CrossMapLRN2d
     """),
     "nn.functional": _words("""
         grouped_mm
-    """),
-    "special": _words("""
-        airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t
-        chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w erfcx
-        gammainc gammaincc hermite_polynomial_h hermite_polynomial_he
-        laguerre_polynomial_l legendre_polynomial_p modified_bessel_i0
-        modified_bessel_i1 modified_bessel_k0 modified_bessel_k1
-        scaled_modified_bessel_k0 scaled_modified_bessel_k1
-        shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
-        shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
-        spherical_bessel_j0 zeta
     """),
 }
 
