@@ -6,9 +6,6 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
-# (the Primitives' apply for one and two inputs, called with the class: no bound method
-# is made per call, as ``Mul._apply2`` would)
-from ..autograd.function import apply_binary as _apply2, apply_unary as _apply1
 from ..ops import inplace as _inplace
 from ..ops._arguments import array_operand
 from ..ops.elementwise import binary as _binary, unary as _unary
@@ -32,7 +29,7 @@ class ArithmeticMethods:
     def __add__(self, other):
         """``self + other``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Add, self, other)
+            return _binary.Add._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.add(self, array_operand(other))
@@ -40,7 +37,7 @@ class ArithmeticMethods:
     def __radd__(self, other):
         """``other + self``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Add, other, self)
+            return _binary.Add._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.add(array_operand(other), self)
@@ -48,7 +45,7 @@ class ArithmeticMethods:
     def __sub__(self, other):
         """``self - other``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Sub, self, other)
+            return _binary.Sub._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.sub(self, array_operand(other))
@@ -56,7 +53,7 @@ class ArithmeticMethods:
     def __rsub__(self, other):
         """``other - self``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Sub, other, self)
+            return _binary.Sub._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.sub(array_operand(other), self)
@@ -64,7 +61,7 @@ class ArithmeticMethods:
     def __mul__(self, other):
         """``self * other``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Mul, self, other)
+            return _binary.Mul._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.mul(self, array_operand(other))
@@ -72,7 +69,7 @@ class ArithmeticMethods:
     def __rmul__(self, other):
         """``other * self``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Mul, other, self)
+            return _binary.Mul._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.mul(array_operand(other), self)
@@ -80,7 +77,7 @@ class ArithmeticMethods:
     def __truediv__(self, other):
         """``self / other``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Div, self, other)
+            return _binary.Div._apply2(self, other)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.div(self, array_operand(other))
@@ -88,7 +85,7 @@ class ArithmeticMethods:
     def __rtruediv__(self, other):
         """``other / self``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Div, other, self)
+            return _binary.Div._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
         return _binary.div(array_operand(other), self)
@@ -112,7 +109,7 @@ class ArithmeticMethods:
     def __pow__(self, other):
         """``self ** other``."""
         if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
-            return _apply2(_binary.Pow, self, other)
+            return _binary.Pow._apply2(self, other)
         return _binary.pow(self, array_operand(other))
 
     def __rpow__(self, other):
@@ -129,7 +126,7 @@ class ArithmeticMethods:
 
     def __neg__(self):
         """``-self``."""
-        return _apply1(_unary.Neg, self)
+        return _unary.Neg._apply1(self)
 
     def __pos__(self):
         """``+self``."""

@@ -6,9 +6,6 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
-# (the Primitives' apply for one and two inputs, called with the class: no bound method
-# is made per call, as ``Mul._apply2`` would)
-from ..autograd.function import apply_binary as _apply2, apply_unary as _apply1
 from ..ops.creation import factories as _factories
 from ..ops.elementwise import (complex as _complex, integer as _integer, pointwise as _pointwise,
                                rounding as _rounding, special as _special, trig as _trig, unary as
@@ -36,15 +33,15 @@ class ElementwiseMethods:
 
     def exp(self):
         """See :func:`npgrad.exp`."""
-        return _apply1(_unary.Exp, self)
+        return _unary.Exp._apply1(self)
 
     def log(self):
         """See :func:`npgrad.log`."""
-        return _apply1(_unary.Log, self)
+        return _unary.Log._apply1(self)
 
     def sqrt(self):
         """See :func:`npgrad.sqrt`."""
-        return _apply1(_unary.Sqrt, self)
+        return _unary.Sqrt._apply1(self)
 
     def clamp(self, min=None, max=None):
         """See :func:`npgrad.clamp`."""
@@ -138,7 +135,7 @@ class ElementwiseMethods:
 
     def tanh(self):
         """See :func:`npgrad.tanh`."""
-        return _apply1(_trig.Tanh, self)
+        return _trig.Tanh._apply1(self)
 
     def asinh(self):
         """See :func:`npgrad.asinh`."""
@@ -154,7 +151,7 @@ class ElementwiseMethods:
 
     def sigmoid(self):
         """See :func:`npgrad.sigmoid`."""
-        return _apply1(_trig.Sigmoid, self)
+        return _trig.Sigmoid._apply1(self)
 
     def erf(self):
         """See :func:`npgrad.erf`."""
