@@ -580,7 +580,8 @@ class Where(Primitive):
         if not is_array(x) and not is_array(y):
             dt = _dt.result_type(x, y)  # two numbers: the default dtype, not NumPy's float64
             x, y = dt.type(x), dt.type(y)  # (scalars, which meet arrays on any device)
-        x, y = _dt.promote_binary(x, y)
+        else:
+            x, y = _dt.promote_binary(x, y)
         try:
             return as_array(np.where(cond, x, y))
         except ValueError:

@@ -449,9 +449,14 @@ def _simple(cell):
 
 
 def _lstm_step(x, state, w, has_biases):
-    h, c = lstm_cell(x, state, w[0], w[1], *_biases(w, has_biases))
-    projected = len(w) in (3, 5)  # (a w_hr projection after the gates)
-    return (h @ w[-1].mT if projected else h), c
+    if len(w) not in (3, 5):
+        return lstm_cell(x, state, w[0], w[1], *_biases(w, has_biases))
+    # a projected LSTM (w_hr after the gates): h is smaller than the gates' hidden size, which
+    # lstm_cell's checks refuse, so the fused step runs with the projection itself
+    b_ih, b_hh = _biases(w, has_biases)
+    proj = x @ w[0].mT if b_ih is None else x @ w[0].mT + b_ih
+    h, c = recurrence("LSTM", proj[None], tuple(state), w[1], b_hh, w_hr=w[-1])[1]
+    return h, c
 
 
 @named_errors("rnn_tanh")
