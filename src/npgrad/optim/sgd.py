@@ -1,8 +1,7 @@
 """Stochastic gradient descent, with PyTorch's momentum, dampening and Nesterov rules."""
 from __future__ import annotations
 
-import numpy as np
-
+from ..backend import as_array
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_lr, required
 
@@ -37,7 +36,8 @@ class SGD(Optimizer):
             if mom:
                 buf = state.get("momentum_buffer")
                 if buf is None:
-                    buf = Tensor._make(g.astype(p._data.dtype, copy=True))
+                    # (an array even for a 0-d parameter, whose g is a NumPy scalar)
+                    buf = Tensor._make(as_array(g, p._data.dtype).copy())
                     state["momentum_buffer"] = buf
                 else:
                     b = buf._data
