@@ -85,8 +85,7 @@ def _models(npgrad, torch, **cfg):
     torch.manual_seed(0)
     theirs = models.gpt(torch, **cfg).to(TORCH_DEVICE)
     ours = models.gpt(npgrad, **cfg)
-    ours.load_state_dict({k: npgrad.tensor(v.detach().cpu().numpy())
-                          for k, v in theirs.state_dict().items()})
+    models.same_weights(ours, theirs, torch)
     return ours.cuda(), theirs
 
 
@@ -119,7 +118,7 @@ def train(npgrad, torch, steps: int, batch: int, vocab: int = 65, **cfg) -> dict
             loss = _step(lib, model, opt, x, y)
             sync()
             times.append(time.perf_counter() - t0)
-        result[lib.__name__] = (statistics.median(times[5:]) * 1e3, float(loss.item()))
+        result[lib.__name__] = (statistics.median(times[5:] or times) * 1e3, float(loss.item()))
     (ms_o, loss_o), (ms_t, loss_t) = result["npgrad"], result["torch"]
     print(f"  npgrad {ms_o:8.2f} ms/step, final loss {loss_o:.4f}")
     print(f"  torch  {ms_t:8.2f} ms/step, final loss {loss_t:.4f}")

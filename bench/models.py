@@ -88,9 +88,10 @@ def gpt(lib, vocab: int = 65, width: int = 128, layers: int = 4, heads: int = 4,
 
 
 def same_weights(ours, theirs, torch) -> None:
-    """Copy torch's initial weights into npgrad's model (so both train the same network)."""
+    """Copy torch's initial weights into npgrad's model (so both train the same network);
+    torch's may be on a GPU (copied through the host)."""
     import npgrad
-    ours.load_state_dict({k: npgrad.tensor(v.detach().numpy())
+    ours.load_state_dict({k: npgrad.tensor(v.detach().cpu().numpy())
                           for k, v in theirs.state_dict().items()})
 
 
