@@ -1,6 +1,6 @@
-"""Gamma variates with their implicit reparameterisation gradient, and the regularised
-incomplete gamma function (private to the distributions: NumPy has neither, and npgrad does
-not depend on SciPy).
+"""Gamma variates with their implicit reparameterisation gradient (NumPy has no gradient for
+its gamma draws, and npgrad does not depend on SciPy); the incomplete gamma function comes
+from ``special.gammainc``'s kernel.
 
 A Gamma(alpha) sample x = F^{-1}(u; alpha) moves with alpha at fixed noise u as
 ``dx/dalpha = -(dF/dalpha)(x; alpha) / f(x; alpha)`` (F the CDF, f the density): the implicit
@@ -18,79 +18,18 @@ from ..random import rng
 from ..tensor import Tensor
 from ..autograd.function import Primitive
 from ..ops.elementwise.special import _lgamma
+from ..ops.elementwise.special_gamma import _incomplete_gamma
 
-__all__ = ["standard_gamma", "gammainc", "gammainc_array", "standard_gamma_grad"]
-
-
-# ---------------------------------------------------------------------------------------------
-# P(a, x) and Q(a, x) = 1 - P(a, x) in float64
-# ---------------------------------------------------------------------------------------------
-
-def _series_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """P(a, x) = x^a e^-x / Gamma(a + 1) * sum_n x^n / ((a + 1)...(a + n)) (for x < a + 1,
-    where the terms shrink at least as fast as x / (a + 1))."""
-    term = np.ones_like(x)
-    total = np.ones_like(x)
-    ap = a.copy()
-    for _ in range(1000 + int(20 * np.sqrt(a.max(initial=0.0)))):
-        ap += 1
-        term *= x / ap
-        total += term
-        if not np.any(term > total * 1e-17):  # (terms fall geometrically below it)
-            break
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_front = a * np.log(x) - x - _lgamma(a + 1)
-    return np.exp(log_front) * total
-
-
-def _continued_fraction_q(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Q(a, x) = x^a e^-x / Gamma(a) * 1/(x + 1 - a - 1 (1 - a)/(x + 3 - a - ...)) by the
-    modified Lentz method (for x >= a + 1, where it converges quickly)."""
-    tiny = 1e-300
-    b = x + 1 - a
-    c = np.full_like(x, 1 / tiny)
-    d = 1 / b
-    h = d.copy()
-    # it converges in O(sqrt(a)) levels; the cap only guards against a stuck element
-    for i in range(1, 1000 + int(20 * np.sqrt(a.max(initial=0.0)))):
-        an = -i * (i - a)
-        b = b + 2
-        d = an * d + b
-        d = np.where(np.abs(d) < tiny, tiny, d)
-        c = b + an / c
-        c = np.where(np.abs(c) < tiny, tiny, c)
-        d = 1 / d
-        delta = d * c
-        h = h * delta
-        if not np.any(np.abs(delta - 1) > 1e-15):  # (a few ulps: rounding stays above eps)
-            break
-    return np.exp(a * np.log(x) - x - _lgamma(a)) * h
+__all__ = ["standard_gamma", "standard_gamma_grad"]
 
 
 def _p_and_q(a: np.ndarray, x: np.ndarray) -> tuple:
-    """(P, Q), each accurate to a few ulps relative to the larger of the two (and Q, P
-    relative to itself where it is the one computed directly)."""
+    """(P, Q) of the regularised incomplete gamma function in float64, each computed directly
+    (``special.gammainc``'s kernel), so the smaller of the two keeps its relative precision."""
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
-    p = np.zeros_like(x)
-    q = np.ones_like(x)
-    small = (x > 0) & (x < a + 1) & (a > 0)
-    large = (x > 0) & (x >= a + 1) & (a > 0)
-    if small.any():
-        p[small] = _series_p(a[small], x[small])
-        q[small] = 1 - p[small]
-    if large.any():
-        q[large] = _continued_fraction_q(a[large], x[large])
-        p[large] = 1 - q[large]
-    bad = np.isnan(a) | np.isnan(x) | (a < 0) | (x < 0)
-    p[bad], q[bad] = np.nan, np.nan
-    inf = np.isposinf(x) & ~bad
-    p[inf], q[inf] = 1.0, 0.0
+    p = _incomplete_gamma(a, x, upper=False).reshape(x.shape)
+    q = _incomplete_gamma(a, x, upper=True).reshape(x.shape)
     return p, q
-
-
-def gammainc_array(a: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """The regularised lower incomplete gamma function P(a, x) of arrays, in x's dtype."""
-    return _p_and_q(a, x)[0].astype(np.result_type(a, x), copy=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,27 +104,3 @@ def standard_gamma(alpha: Tensor, generator=None) -> Tensor:
     if not is_float_np(alpha._data.dtype):
         raise RuntimeError(f"_standard_gamma: expected a floating tensor, got {alpha.dtype}")
     return _StandardGamma.apply(alpha, generator)
-
-
-class _Gammainc(Primitive):
-    # a primitive: the series / continued fraction run in NumPy; the slope in x is the
-    # density, written in npgrad ops (the slope in a is not implemented, as in PyTorch)
-    node_name = "SpecialGammaincBackward0"
-
-    @staticmethod
-    def forward(ctx, a, x):
-        ctx.save_for_backward(a, x)
-        return gammainc_array(a, x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, x = ctx.saved_tensors
-        if ctx.needs_input_grad[0]:
-            raise NotImplementedError("the derivative for 'self' is not implemented.")
-        density = ((a - 1) * x.log() - x - a.lgamma()).exp()
-        return None, grad * density
-
-
-def gammainc(a: Tensor, x: Tensor) -> Tensor:
-    """The regularised lower incomplete gamma function P(a, x) (``special.gammainc``)."""
-    return _Gammainc.apply(a, x)

@@ -6,8 +6,9 @@ import numbers
 from ..dtypes import finfo
 from ..tensor import Size
 from ..ops.elementwise.pointwise import xlogy
+from ..ops.elementwise.special_gamma import gammainc
 from . import constraints
-from ._gamma import gammainc, standard_gamma
+from ._gamma import standard_gamma
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
