@@ -140,6 +140,54 @@ def test_random_numbers_on_the_device_are_seeded_and_saved():
     assert on_device(nn.functional.dropout(torch.ones(8, device="cuda"), 0.5))
 
 
+# every random fill and sampler, with a check of its distribution's mean (4-sigma wide)
+_DRAWS = {
+    "uniform_": (lambda t: t.uniform_(2.0, 4.0), 3.0, (4 / 12) ** 0.5),
+    "normal_": (lambda t: t.normal_(1.0, 2.0), 1.0, 2.0),
+    "log_normal_": (lambda t: t.log_normal_(0.0, 0.5), np.exp(0.125),
+                    ((np.exp(0.25) - 1) * np.exp(0.25)) ** 0.5),
+    "exponential_": (lambda t: t.exponential_(2.0), 0.5, 0.5),
+    "geometric_": (lambda t: t.geometric_(0.5), 2.0, 2 ** 0.5),
+    "random_": (lambda t: t.random_(0, 10), 4.5, (99 / 12) ** 0.5),
+    "bernoulli_": (lambda t: t.bernoulli_(0.25), 0.25, (0.25 * 0.75) ** 0.5),
+    "randn": (lambda t: torch.randn(t.shape, device="cuda"), 0.0, 1.0),
+    "randperm": (lambda t: torch.randperm(t.numel(), device="cuda").float(),
+                 (4000 - 1) / 2, 0.0),
+    "poisson": (lambda t: torch.poisson(torch.full(t.shape, 3.0, device="cuda")), 3.0, 3 ** 0.5),
+    "multinomial": (lambda t: torch.multinomial(torch.tensor([1.0, 3.0], device="cuda"),
+                                                t.numel(), replacement=True).float(),
+                    0.75, (0.75 * 0.25) ** 0.5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_DRAWS))
+def test_every_random_draw_runs_on_the_device(name):
+    # CuPy's generator lacks NumPy's normal/lognormal/permutation...: npgrad builds them from
+    # the methods it has (the fake device refuses the others, as CuPy does)
+    draw, mean, std = _DRAWS[name]
+    torch.manual_seed(0)
+    out = draw(torch.empty(4000, device="cuda"))
+    assert on_device(out)
+    assert abs(out.mean().item() - mean) <= 4 * std / 4000 ** 0.5 + 1e-9
+    if name == "randperm":
+        assert torch.equal(out.sort().values, torch.arange(4000.0, device="cuda"))
+
+
+def test_cauchy_draws_on_the_device():
+    torch.manual_seed(0)
+    out = torch.empty(4000, device="cuda").cauchy_(1.0, 2.0)
+    assert on_device(out)
+    assert abs(out.median().item() - 1.0) < 0.25  # (the median's sd: pi * 2 / (2 * sqrt(4000)))
+
+
+def test_the_fake_device_refuses_what_cupy_lacks():
+    import npgrad._fake_device as fake
+    with pytest.raises(AttributeError, match="'cupy.random.Generator' object has no attr"):
+        fake.module().random.default_rng(0).normal
+    with pytest.raises(AttributeError, match="has no attribute 'errstate'"):
+        fake.module().errstate
+
+
 # ---------------------------------------------------------------------------------------------
 # Modules, optimizers, checkpoints
 # ---------------------------------------------------------------------------------------------

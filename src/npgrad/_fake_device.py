@@ -46,6 +46,7 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
 
     def get(self, stream=None, order="C", out=None) -> np.ndarray:
         """A host (NumPy) copy, as ``cupy.ndarray.get``."""
+        _count_copy()
         return np.array(self._a, order=order)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -94,21 +95,27 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
 
     # a size-1 array becomes a Python number on request (a synchronising copy on a GPU)
     def __bool__(self) -> bool:
+        _count_copy()
         return bool(self._a)
 
     def __float__(self) -> float:
+        _count_copy()
         return float(self._a)
 
     def __int__(self) -> int:
+        _count_copy()
         return int(self._a)
 
     def __complex__(self) -> complex:
+        _count_copy()
         return complex(self._a)
 
     def item(self, *args):
+        _count_copy()
         return self._a.item(*args)
 
     def tolist(self):
+        _count_copy()
         return self._a.tolist()
 
     def __repr__(self) -> str:
@@ -130,6 +137,16 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
 # NumPy array methods CuPy's arrays do not have: each would hand out host memory
 _HOST_METHODS = frozenset({"tobytes", "tofile", "ctypes", "data", "dump", "dumps", "byteswap",
                            "getfield", "setfield", "newbyteorder"})
+
+
+# Copies from the device to the host so far (``get``, ``item``, ``tolist``, ``bool``,
+# ``float``...): each is a synchronising transfer on a GPU, which a training step must not make
+copies_to_host = 0
+
+
+def _count_copy() -> None:
+    global copies_to_host
+    copies_to_host += 1
 
 
 def _unwrap(x):
@@ -228,14 +245,20 @@ def is_available() -> bool:
 
 class _Namespace(types.ModuleType):
     """A NumPy namespace (numpy, numpy.linalg, ...) whose functions take and give device
-    arrays; host arrays are refused like device/host mixes in ufuncs."""
+    arrays; host arrays are refused like device/host mixes in ufuncs. ``missing`` names what
+    CuPy's namespace lacks: asking for it is CuPy's AttributeError."""
 
-    def __init__(self, name: str, target, own: dict | None = None) -> None:
+    def __init__(self, name: str, target, own: dict | None = None,
+                 missing: frozenset = frozenset()) -> None:
         super().__init__(name)
         self._target = target
+        self._missing = missing
         self.__dict__.update(own or {})
 
     def __getattr__(self, name: str):
+        if name in self._missing:
+            raise AttributeError(f"module '{self.__name__}' has no attribute '{name}' "
+                                 f"(CuPy has none: the fake device refuses it as a GPU would)")
         attr = getattr(self._target, name)
         if isinstance(attr, types.ModuleType):
             value = _Namespace(f"{self.__name__}.{name}", attr)
@@ -257,13 +280,40 @@ def _device_function(fn):
     return run
 
 
+# What CuPy 14.2 has (``dir(cupy)``, ``dir(cupy.random)``, ``dir(cupy.random.Generator)``),
+# so that code which passes on the fake device runs on a GPU. NumPy's public names CuPy lacks:
+_NOT_IN_CUPY = frozenset("""
+    False_ ScalarType True_ asmatrix block bmat busday_count busday_offset busdaycalendar bytes_
+    char character clongdouble complex256 core ctypeslib datetime64 datetime_as_string
+    datetime_data dtypes einsum_path emath errstate f2py flexible float128 frompyfunc fromregex
+    geomspace get_include getbufsize geterr geterrcall histogram_bin_edges info insert is_busday
+    isnat little_endian longdouble ma matrix matvec memmap nanpercentile nanquantile ndenumerate
+    nditer nested_iters object_ polyder polydiv polyint rec recarray record sctypeDict
+    setbufsize seterr seterrcall show_runtime spacing str_ strings test timedelta64 typecodes
+    unstack vecdot vecmat void""".split())
+_CUPY_RANDOM = frozenset("""
+    beta binomial bytes chisquare choice default_rng dirichlet exponential f gamma geometric
+    gumbel hypergeometric laplace logistic lognormal logseries multinomial multivariate_normal
+    negative_binomial noncentral_chisquare noncentral_f normal pareto permutation poisson power
+    rand randint randn random random_integers random_sample ranf rayleigh seed shuffle
+    standard_cauchy standard_exponential standard_gamma standard_normal standard_t triangular
+    uniform vonmises wald weibull zipf""".split())
+_CUPY_GENERATOR = frozenset("""
+    beta binomial chisquare dirichlet exponential f gamma geometric hypergeometric integers
+    logseries poisson power random standard_exponential standard_gamma standard_normal
+    uniform""".split())
+
+
 class _Generator:
-    """``cupy.random.Generator``: NumPy's generator drawing device arrays."""
+    """``cupy.random.Generator``: NumPy's generator drawing device arrays, with only the
+    methods CuPy's has (no ``normal``, ``permutation``, ``choice``...)."""
 
     def __init__(self, seed=None) -> None:
         self._g = np.random.default_rng(seed)
 
     def __getattr__(self, name: str):
+        if name not in _CUPY_GENERATOR:
+            raise AttributeError(f"'cupy.random.Generator' object has no attribute '{name}'")
         return _device_function(getattr(self._g, name))
 
 
@@ -294,13 +344,14 @@ _cuda = types.SimpleNamespace(
     is_available=is_available,
 )
 
-_random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng": _Generator})
+_random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng": _Generator},
+                     missing=frozenset(n for n in dir(np.random) if n not in _CUPY_RANDOM))
 _module = _Namespace("npgrad._fake_device.cupy", np, {
     "random": _random,
     "ndarray": ndarray, "asarray": asarray, "array": array, "asnumpy": asnumpy,
     "get_array_module": get_array_module, "is_available": is_available, "cuda": _cuda,
     "get_default_memory_pool": lambda: _pool, "__version__": "fake",
-})
+}, missing=_NOT_IN_CUPY)
 
 
 def module() -> types.ModuleType:

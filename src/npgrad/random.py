@@ -17,6 +17,34 @@ __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generato
            "get_rng_state", "set_rng_state"]
 
 
+class _DeviceDraws:
+    """A CuPy generator, completed with the NumPy ``Generator`` methods npgrad draws from that
+    CuPy's lacks. CuPy 14's ``Generator`` has ``random``, ``standard_normal``, ``integers``,
+    ``uniform``, ``standard_exponential``, ``poisson``, ``binomial``, ``standard_gamma``,
+    ``gamma``, ``beta``, ``geometric``...: the rest is written from those, on the device.
+    (The CPU keeps NumPy's own methods, so CPU draws are unchanged.)"""
+
+    def __init__(self, generator, xp) -> None:
+        self._g, self._xp = generator, xp
+
+    def __getattr__(self, name: str):
+        return getattr(self._g, name)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        return loc + scale * self._g.standard_normal(size)
+
+    def lognormal(self, mean=0.0, sigma=1.0, size=None):
+        return self._xp.exp(self.normal(mean, sigma, size))
+
+    def standard_cauchy(self, size=None):
+        # the inverse CDF at a uniform draw
+        return self._xp.tan(self._xp.pi * (self._g.random(size) - 0.5))
+
+    def permutation(self, n: int):
+        # the ranks of n uniform draws (float64 ties have probability ~n^2 / 2^53)
+        return self._xp.argsort(self._g.random(n))
+
+
 class Generator:
     """A source of random numbers, as ``torch.Generator``.
 
@@ -44,8 +72,9 @@ class Generator:
             return self.rng
         key = (self._seed & 0xFFFF_FFFF_FFFF_FFFF) ^ (self._offset * 0x9E3779B97F4A7C15)
         self._offset += 1
-        with cuda_module().cuda.Device(self.device.index):
-            return cuda_module().random.default_rng(key & 0x7FFF_FFFF_FFFF_FFFF)
+        xp = cuda_module()
+        with xp.cuda.Device(self.device.index):
+            return _DeviceDraws(xp.random.default_rng(key & 0x7FFF_FFFF_FFFF_FFFF), xp)
 
     def seed(self) -> int:
         s = int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF

@@ -84,10 +84,12 @@ class Relu(Primitive):
         # (out <= 0 ? 0 : grad); out is never negative, so out != 0 is that mask
         (out,) = ctx.saved_tensors
         g = grad._data
-        if not STATE.enabled and g.dtype == out._data.dtype and np.isfinite(g).all():
-            # Speed: a product with the mask, not np.where, which mispredicts a branch per
-            # element on ReLU's random masks (~7x slower); only a non-finite gradient needs
-            # where's exact zeros (inf * 0 is nan)
+        if (not STATE.enabled and type(g) is np.ndarray and g.dtype == out._data.dtype
+                and np.isfinite(g).all()):
+            # Speed on the CPU: a product with the mask, not np.where, which mispredicts a
+            # branch per element on ReLU's random masks (~7x slower); only a non-finite
+            # gradient needs where's exact zeros (inf * 0 is nan). (A GPU has no such cost,
+            # and the check would be a copy to the host.)
             return Tensor._make(np.multiply(g, out._data != 0, dtype=g.dtype))
         return where(out != 0, grad, 0.0)
 
