@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...backend import array_module
 from .._arguments import Tensor
 from ._special_calls import binary_inputs, result, write_out
 
@@ -52,7 +53,7 @@ def _recurrence(x, n, p, q, step):
     """The degree-``n`` member of a family from its degrees 0 (``p``) and 1 (``q``) by
     ``r = step(j, x, p, q)`` for j = 1 .. n-1 (arrays of the elements with n >= 2)."""
     out = np.empty_like(x)
-    idx = np.arange(x.size)
+    idx = array_module(x).arange(x.size)
     # float32 steps compute in float64 and round once, as PyTorch's compiled kernel does with
     # fused multiply-adds (which decides, e.g., whether a value near float32's max overflows)
     wide = np.float64 if x.dtype == np.float32 else x.dtype
@@ -85,7 +86,7 @@ class _Family:
         _, _, x, nf = binary_inputs(self.name, x_in, n_in)
         n = _degree(nf)
         value, decided = self.cases(x, n)
-        value = np.array(value, dtype=x.dtype)
+        value = value.astype(x.dtype)  # (a copy: the recurrence writes into it)
         p1 = self.start(x)
         value = np.where(~decided & (n == 0), x.dtype.type(1), value)
         value = np.where(~decided & (n == 1), p1, value)
