@@ -154,8 +154,8 @@ SPECS = [
         *lib.histogramdd(x, 3)[:1], *lib.histogramdd(x, 3)[1],
         *lib.histogramdd(x, [2, 4], weight=w, density=True)[:1],
         *lib.histogramdd(x, (2, 3), range=[-1.0, 1.0, 0.0, 0.5])[:1],
-        *lib.histogramdd(x, [lib.tensor([-2.0, 0.0, 0.5, 2.0], dtype=x.dtype),
-                             lib.tensor([-1.0, 1.0], dtype=x.dtype)])[:1]),
+        *lib.histogramdd(x, [lib.tensor([-2.0, 0.0, 0.5, 2.0], dtype=x.dtype, device=x.device),
+                             lib.tensor([-1.0, 1.0], dtype=x.dtype, device=x.device)])[:1]),
            [[(6, 2), F((6,), 0, 1, grad=False)], [(2, 3, 2), F((2, 3), 0, 1, grad=False)],
             [A([[0.0, 0.5], [-0.5, 1.0], [1.0, 0.0], [0.5, 0.5]]), A([1.0, 2.0, 3.0, 4.0])],
             [(0, 2), F((0,), 0, 1, grad=False)]], grad=False),
@@ -164,10 +164,10 @@ SPECS = [
     OpSpec("gradient", lambda lib, f: (
         *lib.gradient(f), *lib.gradient(f, spacing=2.0, edge_order=2),
         *lib.gradient(f, spacing=[0.5], dim=-1), *lib.gradient(f, spacing=(lib.tensor(
-            [0.0, 1.0, 3.0, 4.5], dtype=f.dtype),), dim=1, edge_order=2)),
+            [0.0, 1.0, 3.0, 4.5], dtype=f.dtype, device=f.device),), dim=1, edge_order=2)),
            [[(3, 4)], [(4, 4)]], max_gradcheck_numel=12),
     OpSpec("gradient-1d", lambda lib, f: lib.gradient(f, spacing=(lib.tensor(
-        [0.0, 0.5, 2.0], dtype=f.dtype),)), [[(3,)]]),
+        [0.0, 0.5, 2.0], dtype=f.dtype, device=f.device),)), [[(3,)]]),
     OpSpec("gradient-int", lambda lib, f: lib.gradient(f), [[I((5,), 0, 9)]], grad=False),
     # -- sum and mean: every dim form -----------------------------------------------------
     OpSpec("sum-dims", lambda lib, x, d, k: x.sum(d, keepdim=k) if d is not None

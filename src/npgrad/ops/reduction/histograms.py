@@ -3,6 +3,7 @@ as in PyTorch)."""
 from __future__ import annotations
 
 import numpy as np
+from ...backend import array_module, device_of, is_array
 from ...dtypes import is_float_np
 from .._arguments import Tensor, as_tensor_arg, describe, long_tensor
 from ... import dtypes as _dt, return_types
@@ -31,7 +32,7 @@ def bincount(input, weights=None, minlength: int = 0) -> Tensor:
         raise RuntimeError(f"weights should be 1-d and have the same length as input (got "
                            f"{describe(input, w)})")
     if a.size == 0:  # PyTorch gives int64 zeros whatever the weights
-        return long_tensor(np.zeros(minlength))
+        return long_tensor(np.zeros_like(a, shape=minlength))
     out = np.bincount(a, weights=w._data, minlength=minlength)
     # PyTorch keeps float32 weights' dtype and gives double for everything else
     out = out.astype(np.float32 if w._data.dtype == np.float32 else np.float64)
@@ -93,9 +94,10 @@ def _edges(points: np.ndarray, bins: list, range_) -> list:
     (PyTorch's linspace, so the edges are bit-equal to PyTorch's)."""
     edges = []
     for d, b in enumerate(bins):
-        if not isinstance(b, np.ndarray):
+        if not is_array(b):
             lo, hi = _outer_edges(points[:, d], d, range_)
-            b = linspace(lo, hi, max(int(b) + 1, 0), dtype=_dt.from_numpy_dtype(points.dtype))._data
+            b = linspace(lo, hi, max(int(b) + 1, 0), dtype=_dt.from_numpy_dtype(points.dtype),
+                         device=device_of(points))._data
         if b.size == 0:
             raise RuntimeError(f"torch.histogramdd: bins tensor should have at least 1 element, "
                                f"but got 0 elements in the bins tensor for dimension {d}")
@@ -109,14 +111,15 @@ def _count(points: np.ndarray, edges: list, w, density: bool) -> np.ndarray:
     """The (weighted) count of points in each bin: ``edges[i] <= x < edges[i + 1]``, the last
     bin closed; points outside (or nan) are left out."""
     shape = tuple(e.size - 1 for e in edges)
-    inside = np.ones(points.shape[0], bool)
+    xp = array_module(points)
+    inside = xp.ones(points.shape[0], bool)
     index = []
     for d, e in enumerate(edges):
         x = points[:, d]
         inside &= (x >= e[0]) & (x <= e[-1])
         index.append(np.minimum(np.searchsorted(e, x, side="right") - 1, shape[d] - 1))
     flat = np.ravel_multi_index([np.clip(i, 0, None) for i in index], shape) if index else \
-        np.zeros(points.shape[0], np.int64)
+        xp.zeros(points.shape[0], np.int64)
     weights = None if w is None else w[inside]
     hist = np.bincount(flat[inside], weights=weights, minlength=int(np.prod(shape)))
     hist = hist.reshape(shape).astype(points.dtype)
@@ -137,7 +140,7 @@ def _histogramdd(input: Tensor, points: np.ndarray, bins: list, range_, weight, 
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
                                   f"'{_dt.scalar_type_name(points.dtype)}'")
     ndim = points.shape[-1]
-    arrays = [b for b in bins if isinstance(b, np.ndarray)]
+    arrays = [b for b in bins if is_array(b)]
     for d, b in enumerate(arrays):
         if b.dtype != points.dtype:
             raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the "
