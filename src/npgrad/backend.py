@@ -206,6 +206,18 @@ def as_strided(x, shape, strides):
     return array_module(x).lib.stride_tricks.as_strided(x, shape, strides)
 
 
+def lexsort(keys: tuple):
+    """``np.lexsort`` of a tuple of 1-D keys (the last the primary one) on either device:
+    CuPy's takes a single 2-D array (one dtype for all keys), so device keys are sorted by
+    stable argsorts, least significant key first, which give the same order."""
+    if not any(is_device_array(k) for k in keys):
+        return np.lexsort(keys)
+    order = keys[0].argsort(kind="stable")
+    for key in keys[1:]:
+        order = order[key[order].argsort(kind="stable")]
+    return order
+
+
 def to_host(data):
     """A NumPy array of ``data`` (copied from the device when it is a device array)."""
     return to_device(data, CPU) if is_device_array(data) else np.asarray(data)

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ...backend import array_module, as_array, ascontiguous
+from ...backend import array_module, as_array, ascontiguous, lexsort, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_tensor_arg, long_tensor, norm_dim, Tensor
@@ -189,7 +189,7 @@ def _search_rows(seq: np.ndarray, vals: np.ndarray, right: bool) -> np.ndarray:
     is_val = xp.tile(xp.concatenate([xp.zeros(n, bool), xp.ones(m, bool)]), rows)
     # among equal keys, values sort before sequence elements (left) or after them (right)
     tie = is_val if right else ~is_val
-    order = np.lexsort((tie, keys, row))
+    order = lexsort((tie, keys, row))
     seq_before = np.cumsum(~is_val[order])  # sequence elements at or before each position
     out = xp.empty(rows * (n + m), np.int64)
     out[order] = seq_before - row[order] * n
@@ -211,7 +211,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
         right = side == "right"
     seq = as_tensor_arg(sorted_sequence, "searchsorted")._data
     scalar = not isinstance(input, Tensor)
-    vals = as_array(input._data if not scalar else input)
+    vals = input._data if not scalar else on_device_of(as_array(input), seq)
     if scalar and seq.ndim != 1:
         raise RuntimeError(f"{op}: input value can be a scalar only when boundaries tensor "
                            f"dimension is 1, but we got boundaries tensor dim({seq.ndim}) and "
@@ -254,10 +254,13 @@ def isin(elements, test_elements, *, assume_unique: bool = False,
          invert: bool = False) -> Tensor:
     """True where an element of ``elements`` is in ``test_elements`` (either may be a
     number)."""
-    a = elements._data if isinstance(elements, Tensor) else as_array(elements)
-    b = test_elements._data if isinstance(test_elements, Tensor) else as_array(test_elements)
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin(): expected at least one Tensor argument")
+    # (a number goes to the other operand's device)
+    a = elements._data if isinstance(elements, Tensor) else \
+        on_device_of(as_array(elements), test_elements._data)
+    b = test_elements._data if isinstance(test_elements, Tensor) else \
+        on_device_of(as_array(test_elements), a)
     return Tensor._make(as_array(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
 
 
