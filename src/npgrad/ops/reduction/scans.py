@@ -159,14 +159,15 @@ def _gradient_1d(f: Tensor, x: np.ndarray, d: int, edge_order: int) -> Tensor:
         first = (part(1, 1) - part(0, 1)) / coef(x[1:2] - x[:1])
         last = (part(n - 1, 1) - part(n - 2, 1)) / coef(x[-1:] - x[-2:-1])
     else:
-        a, b = x[1] - x[0], x[2] - x[1]
-        first = (part(0, 1) * coef([-(2 * a + b) / (a * (a + b))])
-                 + part(1, 1) * coef([(a + b) / (a * b)])
-                 + part(2, 1) * coef([-a / (b * (a + b))]))
-        a, b = x[-2] - x[-3], x[-1] - x[-2]
-        last = (part(n - 3, 1) * coef([b / (a * (a + b))])
-                + part(n - 2, 1) * coef([-(a + b) / (a * b)])
-                + part(n - 1, 1) * coef([(2 * b + a) / (b * (a + b))]))
+        # (a and b are 1-element arrays, so the coefficients stay on x's device)
+        a, b = x[1:2] - x[0:1], x[2:3] - x[1:2]
+        first = (part(0, 1) * coef(-(2 * a + b) / (a * (a + b)))
+                 + part(1, 1) * coef((a + b) / (a * b))
+                 + part(2, 1) * coef(-a / (b * (a + b))))
+        a, b = x[n - 2:n - 1] - x[n - 3:n - 2], x[n - 1:n] - x[n - 2:n - 1]
+        last = (part(n - 3, 1) * coef(b / (a * (a + b)))
+                + part(n - 2, 1) * coef(-(a + b) / (a * b))
+                + part(n - 1, 1) * coef((2 * b + a) / (b * (a + b))))
     return cat([first, inner, last], d)
 
 
@@ -200,7 +201,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
                                    f"device and the size of dim {d}, got {tuple(sp.shape)}")
             x = sp._data.astype(np.float64)
         else:
-            x = np.arange(n) * float(sp)
+            x = array_module(input._data).arange(n) * float(sp)
         out.append(_gradient_1d(input, x, d, edge_order))
     return tuple(out)
 
