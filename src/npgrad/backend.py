@@ -206,6 +206,25 @@ def as_strided(x, shape, strides):
     return array_module(x).lib.stride_tricks.as_strided(x, shape, strides)
 
 
+def accumulate(ufunc, a, axis: int):
+    """``ufunc.accumulate(a, axis=axis)`` on either device, for ``np.maximum`` and
+    ``np.minimum``: CuPy's ufuncs accumulate only add and multiply, so device arrays take a
+    doubling scan (log2(n) steps of ``r[k] = ufunc(r[k], r[k - 2**j])``), whose result is the
+    sequential one for these associative, idempotent ufuncs (NaN propagates either way)."""
+    if not is_device_array(a):
+        return ufunc.accumulate(a, axis=axis)
+    out = a.copy()
+    n = a.shape[axis]
+    head = (slice(None),) * (axis % max(a.ndim, 1))
+    shift = 1
+    while shift < n:
+        # (the right side is a new array, so each step reads the previous step's values)
+        out[head + (slice(shift, None),)] = ufunc(out[head + (slice(shift, None),)],
+                                                  out[head + (slice(None, n - shift),)])
+        shift *= 2
+    return out
+
+
 def lexsort(keys: tuple):
     """``np.lexsort`` of a tuple of 1-D keys (the last the primary one) on either device:
     CuPy's takes a single 2-D array (one dtype for all keys), so device keys are sorted by

@@ -106,8 +106,8 @@ SPECS = [
             [A([[2.0, 2.0, 1.0], [7.0, -1.0, 7.0], [0.5, 0.25, 0.25]])], [A([3.0])]],
            grad=False, covers=("Tensor.mode",)),
     OpSpec("mode-grad", lambda lib, x: lib.mode(withnan(x, lib.tensor(
-        [[1.0, 2.0, 2.0, 3.0], [4.0, 4.0, 4.0, 0.0]], dtype=x.dtype)), 1), [[(2, 4)]],
-           gradcheck=False),
+        [[1.0, 2.0, 2.0, 3.0], [4.0, 4.0, 4.0, 0.0]], dtype=x.dtype, device=x.device)), 1),
+           [[(2, 4)]], gradcheck=False),
     OpSpec("mode-int", lambda lib, x: lib.mode(x, 1), [[I((3, 7), 0, 3)]], grad=False),
     # -- scans and differences -----------------------------------------------------------------
     OpSpec("diff", lambda lib, x: (lib.diff(x), x.diff(2, 0)),

@@ -10,7 +10,7 @@ import builtins  # this module defines sum/any/all/max/min: use builtins.X for P
 
 import numpy as np
 
-from ...backend import as_array, ascontiguous
+from ...backend import array_module, as_array, ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
@@ -254,7 +254,11 @@ class PutAlong(Primitive):
         if index.shape[dim] == 1:  # one index per slice: no repeats, a plain write
             np.put_along_axis(out, index, g, dim)
         else:
-            grids = list(np.indices(index.shape, sparse=True))
+            # the open grid of index's positions (np.indices(..., sparse=True), which CuPy
+            # lacks), with ``index`` itself along ``dim``
+            xp, nd = array_module(index), index.ndim
+            grids = [xp.arange(s).reshape((1,) * k + (s,) + (1,) * (nd - k - 1))
+                     for k, s in enumerate(index.shape)]
             grids[dim] = index
             np.add.at(out, tuple(grids), g)
         return out.reshape(shape)

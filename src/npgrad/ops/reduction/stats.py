@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ...backend import array_module, as_array, ascontiguous
+from ...backend import accumulate, array_module, as_array, ascontiguous
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
@@ -148,7 +148,8 @@ class Median(Extreme):
         ctx.nan_ties = True
         flat = a.reshape(-1)
         if flat.size == 0 or (is_float_np(a.dtype) and np.isnan(flat).any()):
-            out = as_array(np.nan).astype(a.dtype)  # empty integers: nan cast, as PyTorch
+            # (empty integers: nan cast, as PyTorch)
+            out = np.full_like(a, np.nan, np.float64, shape=()).astype(a.dtype)
         else:
             k = (flat.size - 1) // 2
             out = as_array(np.partition(flat, k)[k])
@@ -193,7 +194,7 @@ def _cum_extreme(input, dim: int, largest: bool, op: str):
         values, indices = _cum_extreme(input.reshape(1), 0, largest, op)
         return kind(values.reshape(()), indices.reshape(()))
     a = input._data
-    run = (np.maximum if largest else np.minimum).accumulate(a, axis=d)
+    run = accumulate(np.maximum if largest else np.minimum, a, d)
     # the index moves to every element equal to the running extreme (the last of ties) and
     # to every NaN, as PyTorch
     hit = a == run
@@ -201,7 +202,7 @@ def _cum_extreme(input, dim: int, largest: bool, op: str):
         hit |= np.isnan(a)
     n = a.shape[d]
     pos = array_module(a).arange(n).reshape((n,) + (1,) * (a.ndim - d - 1))
-    index = np.maximum.accumulate(np.where(hit, pos, 0), axis=d) if n else \
+    index = accumulate(np.maximum, np.where(hit, pos, 0), d) if n else \
         np.zeros_like(a, np.int64)
     index = ascontiguous(index, dtype=np.int64)
     values = TakeAlong.apply(input, index=index, dim=d, keepdim=True,
@@ -390,7 +391,7 @@ def mode(input, dim: int = -1, keepdim: bool = False):
             same |= np.isnan(np.take(s, range(1, n), axis=d)) & \
                 np.isnan(np.take(s, range(n - 1), axis=d))
         start = np.concatenate([np.take(start, [0], axis=d), ~same], axis=d)
-    run_start = np.maximum.accumulate(np.where(start, pos, 0), axis=d)
+    run_start = accumulate(np.maximum, np.where(start, pos, 0), d)
     count = pos - run_start + 1
     best = np.argmax(count, axis=d)  # first maximum: the end of the smallest modal run
     index = np.take_along_axis(order, np.expand_dims(best, d), axis=d)
