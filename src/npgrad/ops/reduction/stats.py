@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ...backend import accumulate, array_module, as_array, ascontiguous
+from ...backend import accumulate, array_module, as_array, ascontiguous, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
@@ -306,7 +306,9 @@ def _quantile(input, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool
         raise ValueError(f"{op}() interpolation must be one of linear, lower, higher, midpoint "
                          f"or nearest. Got {interpolation}")
     scalar_q = not isinstance(q, Tensor)
-    qa = as_array(q._data if isinstance(q, Tensor) else q, dtype=input._data.dtype)
+    # (a number q goes to the input's device)
+    qa = as_array(q._data, dtype=input._data.dtype) if isinstance(q, Tensor) else \
+        on_device_of(as_array(q, dtype=input._data.dtype), input._data)
     if qa.ndim > 1:
         raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
     if np.any((qa < 0) | (qa > 1)):
