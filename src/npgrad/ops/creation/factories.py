@@ -494,7 +494,9 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
         raise RuntimeError(f"normal expects std >= 0.0, but found std {format(std, 'g')}")
     shape = tuple(size) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
     dt = next((x.dtype for x in (mean, std) if isinstance(x, Tensor)), None)
-    data = randn(*shape, generator=generator, dtype=dtype or dt)._data * s + m
+    if device is None:  # drawn on the device of the tensor arguments, as PyTorch
+        device = next((x.device for x in (mean, std) if isinstance(x, Tensor)), None)
+    data = randn(*shape, generator=generator, dtype=dtype or dt, device=device)._data * s + m
     return _finish(as_array(data, _dtype(dtype or dt, "normal")), requires_grad, device)
 
 

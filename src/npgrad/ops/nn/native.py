@@ -13,7 +13,7 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.grad_mode import no_grad
-from ...random import default_generator
+from ...random import rng
 from .._arguments import (Tensor, as_tensor_arg, named_errors, float_arg, int_arg,
                           tensor_or_none)
 from .dropout import _check_p
@@ -99,7 +99,7 @@ def native_dropout(input, p: float, train) -> tuple:
     if p == 1.0:
         keep = np.zeros_like(a, dtype=bool)
     else:
-        keep = default_generator.rng.random(a.shape) >= p
+        keep = rng(None, a).random(a.shape) >= p  # (the default generator of a's device)
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     mask = Tensor._make(keep)
     return input * Tensor._make((keep * scale).astype(a.dtype)), mask
