@@ -126,6 +126,25 @@ def test_indexing_with_cpu_indices_and_writing_cpu_values():
     assert x[:3].tolist() == [-1.0, 5.0, 2.0] and on_device(x)
 
 
+def test_dlpack_shares_device_memory_and_host_memory_stays_on_the_host(tmp_path):
+    """A device tensor's capsule says it is CUDA memory: it comes back on the device, sharing
+    memory (NumPy refuses it, as it refuses CuPy's); host capsules stay on the host, and
+    ``device=`` copies across. from_file maps on the CPU only, as PyTorch registers it."""
+    x = torch.arange(4.0, device="cuda")
+    y = torch.from_dlpack(torch.to_dlpack(x))
+    y[0] = 7.0
+    assert on_device(y) and x[0].item() == 7.0
+    with pytest.raises(RuntimeError):
+        np.from_dlpack(x._data)
+    assert torch.from_dlpack(x, device="cpu").tolist() == [7.0, 1.0, 2.0, 3.0]
+    assert on_device(torch.from_dlpack(np.arange(3.0), device="cuda"))
+    assert torch.from_dlpack(torch.to_dlpack(torch.arange(2))).device == torch.device("cpu")
+    path = tmp_path / "f.bin"
+    np.arange(3.0).tofile(path)
+    with pytest.raises(NotImplementedError, match="from the 'CUDA' backend"):
+        torch.from_file(str(path), size=3, dtype=torch.float64, device="cuda")
+
+
 def test_random_numbers_on_the_device_are_seeded_and_saved():
     torch.manual_seed(3)
     a = torch.rand(5, device="cuda")

@@ -25,6 +25,8 @@ import types
 import numpy as np
 import numpy.lib.mixins
 
+from ._dlpack import KDL_CPU, KDL_CUDA, device_field
+
 __all__ = ["ndarray", "asarray", "asnumpy", "get_array_module", "is_available"]
 
 
@@ -133,6 +135,17 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
     def __reduce__(self):
         return ndarray, (self._a,)
 
+    # -- DLPack: capsules that say they hold CUDA memory, as CuPy's do -------------------------
+    def __dlpack_device__(self) -> tuple:
+        return (KDL_CUDA, 0)
+
+    def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of the wrapped memory marked as CUDA memory (kDLCUDA, device 0):
+        NumPy refuses to import it, as it refuses CuPy's; :func:`from_dlpack` imports it."""
+        capsule = self._a.__dlpack__(max_version=max_version)
+        device_field(capsule)[0] = KDL_CUDA
+        return capsule
+
 
 # NumPy array methods CuPy's arrays do not have: each would hand out host memory
 _HOST_METHODS = frozenset({"tobytes", "tofile", "ctypes", "data", "dump", "dumps", "byteswap",
@@ -232,6 +245,32 @@ def array(obj, dtype=None, copy=True, order="K", ndmin=0, *, blocking=False):
 def asnumpy(a, stream=None, order="C", out=None, *, blocking=True):
     """A host copy of a device array (NumPy data is returned as is)."""
     return a.get() if type(a) is ndarray else np.asarray(a, order=order)
+
+
+class _HostCapsule:
+    """A capsule of host memory as an object NumPy's ``from_dlpack`` takes."""
+
+    def __init__(self, capsule) -> None:
+        self.capsule = capsule
+
+    def __dlpack__(self, stream=None, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self) -> tuple:
+        return (KDL_CPU, 0)
+
+
+def from_dlpack(array, *, device=None, copy=None):
+    """``cupy.from_dlpack``: a device array over a DLPack producer's (or capsule's) CUDA
+    memory; host memory is refused, as CuPy refuses it."""
+    capsule = array.__dlpack__() if hasattr(array, "__dlpack__") else array
+    field = device_field(capsule)
+    if field is None or field[0] != KDL_CUDA:
+        raise RuntimeError("CuPy currently only supports importing DLPack tensors of CUDA "
+                           "memory (kDLCUDA)")
+    field[0] = KDL_CPU  # (the fake's device memory is host memory: NumPy imports it)
+    out = ndarray(np.from_dlpack(_HostCapsule(capsule)))
+    return ndarray(out._a.copy()) if copy else out
 
 
 def get_array_module(*args):
@@ -349,6 +388,7 @@ _random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng
 _module = _Namespace("npgrad._fake_device.cupy", np, {
     "random": _random,
     "ndarray": ndarray, "asarray": asarray, "array": array, "asnumpy": asnumpy,
+    "from_dlpack": from_dlpack,
     "get_array_module": get_array_module, "is_available": is_available, "cuda": _cuda,
     "get_default_memory_pool": lambda: _pool, "__version__": "fake",
 }, missing=_NOT_IN_CUPY)

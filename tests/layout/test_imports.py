@@ -26,7 +26,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "npgrad"
 # From the floor up; a module's layer is that of the longest prefix listed here.
 LAYERS = [
     ["npgrad.dtypes", "npgrad.backend", "npgrad._settings", "npgrad._parallel",
-     "npgrad._formatting", "npgrad.return_types", "npgrad.version", "npgrad._fake_device"],
+     "npgrad._formatting", "npgrad.return_types", "npgrad.version", "npgrad._fake_device",
+     "npgrad._dlpack"],
     ["npgrad.tensor", "npgrad.random"],
     ["npgrad.autograd"],
     ["npgrad.ops"],

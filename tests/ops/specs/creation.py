@@ -112,7 +112,7 @@ def _bytes_file(x) -> str:
     import tempfile
     fd, path = tempfile.mkstemp(suffix=".bin")
     with open(fd, "wb") as fh:
-        fh.write(x.detach().numpy().tobytes())
+        fh.write(x.detach().cpu().numpy().tobytes())
     return path
 
 
@@ -124,6 +124,8 @@ SPECS += [
     OpSpec("from_dlpack", lambda lib, x: lib.from_dlpack(lib.to_dlpack(x)) * 1,
            [[A(np.arange(6.).reshape(2, 3))], [A(np.arange(4))]], grad=False,
            covers=("to_dlpack",)),
-    OpSpec("from_file", lambda lib, x: lib.from_file(_bytes_file(x), size=3, dtype=x.dtype),
+    # (PyTorch maps files on the CPU only: a file's tensor on a device is a copy from there)
+    OpSpec("from_file", lambda lib, x: lib.from_file(_bytes_file(x), size=3,
+                                                     dtype=x.dtype).to(x.device),
            [[A(np.arange(5.))], [A(np.arange(4))]], grad=False),
 ]

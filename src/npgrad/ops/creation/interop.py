@@ -8,6 +8,8 @@ import os
 import numpy as np
 
 from ... import dtypes as _dt
+from ..._dlpack import KDL_CPU, KDL_CUDA, KDL_CUDA_MANAGED, device_field
+from ...backend import as_device, cuda_module, to_device
 from .._arguments import Tensor, int_arg
 
 __all__ = ["from_dlpack", "to_dlpack", "from_file"]
@@ -23,17 +25,34 @@ class _Capsule:
         return self.capsule
 
     def __dlpack_device__(self) -> tuple:
-        return (1, 0)  # (kDLCPU, device 0): npgrad's capsules hold host memory
+        return (KDL_CPU, 0)  # (host capsules only: CUDA ones go to the CUDA array module)
+
+
+def _on_cuda(ext_tensor) -> builtins.bool:
+    """Whether a DLPack producer (or capsule) holds CUDA memory."""
+    if hasattr(ext_tensor, "__dlpack_device__"):
+        kind = ext_tensor.__dlpack_device__()[0]
+    else:
+        field = device_field(ext_tensor)
+        kind = KDL_CPU if field is None else field[0]
+    return kind in (KDL_CUDA, KDL_CUDA_MANAGED)
 
 
 def from_dlpack(ext_tensor, *, device=None, copy: builtins.bool | None = None) -> Tensor:
     """A tensor sharing the memory of any DLPack producer (an object with ``__dlpack__``, or
-    a capsule from ``to_dlpack``); ``copy=True`` copies instead."""
-    source = ext_tensor if hasattr(ext_tensor, "__dlpack__") else _Capsule(ext_tensor)
-    a = np.from_dlpack(source)
+    a capsule from ``to_dlpack``): host memory on the CPU, CUDA memory on its CUDA device;
+    ``copy=True`` copies instead, ``device`` copies to that device when it is elsewhere."""
+    if _on_cuda(ext_tensor):
+        as_device("cuda")  # (PyTorch's error in a CPU-only build)
+        a = cuda_module().from_dlpack(ext_tensor)
+    else:
+        source = ext_tensor if hasattr(ext_tensor, "__dlpack__") else _Capsule(ext_tensor)
+        a = np.from_dlpack(source)
     if copy:
         a = a.copy()
     _dt.from_numpy_dtype(a.dtype)  # (TypeError for a dtype npgrad lacks)
+    if device is not None:
+        a = to_device(a, as_device(device))
     return Tensor._make(a)
 
 
@@ -52,6 +71,11 @@ def from_file(filename: str, shared: builtins.bool | None = None, size: builtins
     """The first ``size`` elements of a binary file as a 1-D tensor of ``dtype`` (the
     default dtype unless given). With ``shared=True`` the tensor maps the file, so in-place
     changes are written to it; otherwise it is a copy of the bytes."""
+    if as_device(device).type != "cpu":
+        # PyTorch registers from_file for the CPU only (a file maps to host memory): a CUDA
+        # tensor of a file is from_file(...).to('cuda')
+        raise NotImplementedError("Could not run 'aten::from_file' with arguments from the "
+                                  "'CUDA' backend.")
     d = (_dt.dtype_arg(dtype, "from_file") if dtype is not None else _dt.get_default_dtype()).np
     size = 0 if size is None else int_arg(size, "from_file", "size", 3)
     needed = size * d.itemsize
