@@ -199,8 +199,26 @@ def test_cauchy_draws_on_the_device():
     assert abs(out.median().item() - 1.0) < 0.25  # (the median's sd: pi * 2 / (2 * sqrt(4000)))
 
 
+@pytest.mark.parametrize("reduce", ["prod", "sum", "amax", "amin", "mean"])
+def test_scatter_reduce_on_the_device_as_on_the_cpu(reduce):
+    # CuPy scatters atomically only for add/subtract/max/min: prod goes in rounds
+    torch.manual_seed(0)
+    a, src = torch.randn(5, dtype=torch.float64), torch.randn(40, dtype=torch.float64)
+    index = torch.randint(5, (40,))
+    for include_self in (True, False):
+        want = a.scatter_reduce(0, index, src, reduce, include_self=include_self)
+        got = a.cuda().scatter_reduce(0, index.cuda(), src.cuda(), reduce,
+                                      include_self=include_self)
+        assert on_device(got) and torch.allclose(got.cpu(), want, rtol=1e-12, atol=0)
+
+
 def test_the_fake_device_refuses_what_cupy_lacks():
     import npgrad._fake_device as fake
+    x = torch.ones(3, device="cuda")._data
+    with pytest.raises(NotImplementedError, match="cupy_fmax.reduce"):
+        np.fmax.reduce(x)
+    with pytest.raises(NotImplementedError, match="cupy_multiply.at"):
+        np.multiply.at(x, torch.tensor([0, 0], device="cuda")._data, x[:2])
     with pytest.raises(AttributeError, match="'cupy.random.Generator' object has no attr"):
         fake.module().random.default_rng(0).normal
     with pytest.raises(AttributeError, match="has no attribute 'errstate'"):

@@ -48,16 +48,19 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
 
     def get(self, stream=None, order="C", out=None) -> np.ndarray:
         """A host (NumPy) copy, as ``cupy.ndarray.get``."""
-        _count_copy()
         return np.array(self._a, order=order)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method in _UFUNC_METHODS and ufunc.__name__ not in _UFUNC_METHODS[method]:
+            raise NotImplementedError(f"`cupy_{ufunc.__name__}.{method}` is not supported yet")
         if "out" in kwargs:
             kwargs["out"] = tuple(_unwrap(o) for o in kwargs["out"])
         result = getattr(ufunc, method)(*(_unwrap(x) for x in inputs), **kwargs)
         return _wrap(result)
 
     def __array_function__(self, func, types_, args, kwargs):
+        if func is np.lexsort and isinstance(args[0], (tuple, list)):
+            raise TypeError("cupy.lexsort takes one array of keys (a 2-D array), not a sequence")
         return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
 
     # -- what CuPy arrays have ---------------------------------------------------------------
@@ -97,27 +100,21 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
 
     # a size-1 array becomes a Python number on request (a synchronising copy on a GPU)
     def __bool__(self) -> bool:
-        _count_copy()
         return bool(self._a)
 
     def __float__(self) -> float:
-        _count_copy()
         return float(self._a)
 
     def __int__(self) -> int:
-        _count_copy()
         return int(self._a)
 
     def __complex__(self) -> complex:
-        _count_copy()
         return complex(self._a)
 
     def item(self, *args):
-        _count_copy()
         return self._a.item(*args)
 
     def tolist(self):
-        _count_copy()
         return self._a.tolist()
 
     def __repr__(self) -> str:
@@ -147,19 +144,20 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
         return capsule
 
 
+# The ufunc methods CuPy has beyond calls and ``outer``, and for which ufuncs (CuPy 14's
+# ``ufunc.reduce``/``accumulate`` are sum/prod and cumsum/cumprod, ``reduceat`` only add's, and
+# ``at`` needs an atomic scatter): any other raises NotImplementedError on a GPU
+_UFUNC_METHODS = {
+    "reduce": {"add", "multiply"},
+    "accumulate": {"add", "multiply"},
+    "reduceat": {"add"},
+    "at": {"add", "subtract", "maximum", "minimum", "bitwise_and", "bitwise_or", "bitwise_xor"},
+}
+
+
 # NumPy array methods CuPy's arrays do not have: each would hand out host memory
 _HOST_METHODS = frozenset({"tobytes", "tofile", "ctypes", "data", "dump", "dumps", "byteswap",
                            "getfield", "setfield", "newbyteorder"})
-
-
-# Copies from the device to the host so far (``get``, ``item``, ``tolist``, ``bool``,
-# ``float``...): each is a synchronising transfer on a GPU, which a training step must not make
-copies_to_host = 0
-
-
-def _count_copy() -> None:
-    global copies_to_host
-    copies_to_host += 1
 
 
 def _unwrap(x):

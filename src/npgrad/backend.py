@@ -207,10 +207,11 @@ def as_strided(x, shape, strides):
 
 
 def accumulate(ufunc, a, axis: int):
-    """``ufunc.accumulate(a, axis=axis)`` on either device, for ``np.maximum`` and
-    ``np.minimum``: CuPy's ufuncs accumulate only add and multiply, so device arrays take a
-    doubling scan (log2(n) steps of ``r[k] = ufunc(r[k], r[k - 2**j])``), whose result is the
-    sequential one for these associative, idempotent ufuncs (NaN propagates either way)."""
+    """``ufunc.accumulate(a, axis=axis)`` on either device, for an associative, commutative
+    ufunc (``np.maximum``, ``np.minimum``, ``np.logaddexp``): CuPy's ufuncs accumulate only add
+    and multiply, so device arrays take a doubling scan (log2(n) steps of
+    ``r[k] = ufunc(r[k], r[k - 2**j])``). For maximum and minimum its result is exactly the
+    sequential one (NaN propagates either way); for logaddexp, equal to rounding."""
     if not is_device_array(a):
         return ufunc.accumulate(a, axis=axis)
     out = a.copy()
@@ -223,6 +224,27 @@ def accumulate(ufunc, a, axis: int):
                                                   out[head + (slice(None, n - shift),)])
         shift *= 2
     return out
+
+
+def scatter_at(ufunc, out, index, values) -> None:
+    """``ufunc.at(out, index, values)`` (1-D ``out``, ``index`` and ``values``) on either
+    device. CuPy scatters atomically only for add, subtract, maximum, minimum and the bitwise
+    ufuncs; for the others (``np.multiply``), device arrays apply the ufunc in rounds, the
+    k-th occurrence of every index in round k, so no round writes one element twice."""
+    if not is_device_array(out) or ufunc in _ATOMIC_SCATTER:
+        ufunc.at(out, index, values)
+        return
+    xp = array_module(out)
+    order = index.argsort(kind="stable")
+    sorted_index = index[order]
+    rank = xp.arange(index.size) - xp.searchsorted(sorted_index, sorted_index, side="left")
+    for k in range(int(rank.max()) + 1 if index.size else 0):  # (one read: the round count)
+        chosen = order[rank == k]
+        out[index[chosen]] = ufunc(out[index[chosen]], values[chosen])
+
+
+_ATOMIC_SCATTER = (np.add, np.subtract, np.maximum, np.minimum, np.bitwise_and, np.bitwise_or,
+                   np.bitwise_xor)
 
 
 def lexsort(keys: tuple):

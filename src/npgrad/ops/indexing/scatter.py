@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module, as_array
+from ...backend import array_module, as_array, scatter_at
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -239,7 +239,7 @@ class ScatterReduce(Primitive):
         touched = counts > 0
         if not include_self:
             out[touched] = _identity(reduce, out.dtype)
-        _REDUCE_UFUNCS[reduce].at(out, flat_lin, s)
+        scatter_at(_REDUCE_UFUNCS[reduce], out, flat_lin, s)
         counts = counts + (1 if include_self else 0)
         if reduce == "mean":
             n = np.maximum(counts, 1)

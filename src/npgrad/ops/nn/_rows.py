@@ -26,6 +26,16 @@ def sum_last(x: np.ndarray) -> np.ndarray:
     return np.matmul(x.reshape(rows, n), _ones(n, x.dtype)).reshape(x.shape[:-1] + (1,))
 
 
+def max_along(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x.max(axis=axis, keepdims=True)``, the shift that keeps softmax's exp from
+    overflowing. On the CPU np.fmax.reduce is ~2x faster than np.max; it skips nan, but a nan
+    still makes its whole row nan through the row's sum, as in PyTorch. (CuPy's ufuncs reduce
+    only add and multiply: a device array takes ``max``, with the same end result.)"""
+    if type(x) is not np.ndarray:
+        return x.max(axis=axis, keepdims=True)
+    return np.fmax.reduce(x, axis=axis, keepdims=True)
+
+
 def mean_last(x: np.ndarray) -> np.ndarray:
     """``x.mean(axis=-1, keepdims=True)``."""
     if x.dtype not in _BLAS:

@@ -163,8 +163,8 @@ class CrossEntropy(Primitive):
                                    "nll_loss" if log_probs else "cross_entropy")
         if log_probs:
             logp = rows
-        else:  # (np.fmax.reduce and BLAS row sums: see softmax in activation.py)
-            logp = rows - np.fmax.reduce(rows, axis=1, keepdims=True)
+        else:  # (the row max and BLAS row sums of softmax, activation.py)
+            logp = rows - _rowops.max_along(rows, 1)
             logp -= np.log(_rowops.sum_last(np.exp(logp)))
             ctx.logp = logp  # backward's softmax is exp(logp)
         m, c = rows.shape

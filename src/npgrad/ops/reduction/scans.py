@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ...backend import array_module, as_array, ascontiguous
+from ...backend import accumulate, array_module, as_array, ascontiguous
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
@@ -60,7 +60,7 @@ class _LogCumSumExp(Primitive):
         x = float_input(a)
         ctx.dim = dim
         x1 = x.reshape(x.shape or (1,))
-        out = np.logaddexp.accumulate(x1, axis=dim) if x1.size else x1.copy()
+        out = accumulate(np.logaddexp, x1, dim) if x1.size else x1.copy()
         out = out.reshape(x.shape)
         ctx.save_for_backward(a, out)
         return out
