@@ -61,6 +61,10 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
     def __array_function__(self, func, types_, args, kwargs):
         if func is np.lexsort and isinstance(args[0], (tuple, list)):
             raise TypeError("cupy.lexsort takes one array of keys (a 2-D array), not a sequence")
+        if func.__module__ == "numpy.linalg" and func.__name__ not in CUPY_LINALG:
+            # CuPy's __array_function__ answers NumPy's functions with its own of the same
+            # name; where it has none, NumPy raises "no implementation found" (TypeError)
+            return NotImplemented
         return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
 
     # -- what CuPy arrays have ---------------------------------------------------------------
@@ -381,10 +385,32 @@ _cuda = types.SimpleNamespace(
     is_available=is_available,
 )
 
+# What ``cupy.linalg`` has in CuPy 13 (docs.cupy.dev/en/v13.6.0/reference/linalg.html,
+# cupy/linalg/__init__.py), so an op calling ``xp.linalg.eig`` (or ``np.linalg.eig`` on device
+# data) fails here as on a GPU. Deliberately CuPy 13's set, stricter than the 14.2 namespace
+# above: CuPy 14 adds eig and eigvals (cuSOLVER's Xgeev, of recent CUDA 12 only), cond and the
+# array-API names (cross, matmul, matrix_transpose, vecdot, tensordot); npgrad uses none of
+# them, so it runs on either. Decompositions CuPy lacks (LDL) go through ``backend.on_host``.
+CUPY_LINALG = frozenset({
+    "cholesky", "qr", "svd", "eigh", "eigvalsh", "norm", "det", "matrix_rank", "slogdet",
+    "solve", "tensorsolve", "lstsq", "inv", "pinv", "tensorinv", "matrix_power",
+    "LinAlgError"})
+
+
+class _Linalg(_Namespace):
+    """``cupy.linalg``: NumPy's linalg restricted to :data:`CUPY_LINALG`."""
+
+    def __getattr__(self, name: str):
+        if name not in CUPY_LINALG:
+            raise AttributeError(f"module 'cupy.linalg' has no attribute '{name}'")
+        return super().__getattr__(name)
+
+
 _random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng": _Generator},
                      missing=frozenset(n for n in dir(np.random) if n not in _CUPY_RANDOM))
+_linalg = _Linalg("npgrad._fake_device.cupy.linalg", np.linalg)
 _module = _Namespace("npgrad._fake_device.cupy", np, {
-    "random": _random,
+    "random": _random, "linalg": _linalg,
     "ndarray": ndarray, "asarray": asarray, "array": array, "asnumpy": asnumpy,
     "from_dlpack": from_dlpack,
     "get_array_module": get_array_module, "is_available": is_available, "cuda": _cuda,

@@ -264,6 +264,37 @@ def to_host(data):
     return to_device(data, CPU) if is_device_array(data) else np.asarray(data)
 
 
+def on_host(fn, *arrays):
+    """``fn(*arrays)`` computed on the host: device arrays are copied to the host, ``fn`` runs
+    on NumPy arrays, and its results (an array, or a tuple/list of them; other values pass as
+    they are) are copied back to the device of the first device input. On host inputs it is
+    just ``fn(*arrays)``, so the CPU path pays nothing.
+
+    An explicit, documented round trip for the few decompositions CuPy has no kernel for,
+    whose algorithms pick pivots element by element (a device version would synchronise on
+    every step anyway). Never used by an op on a training step's path. Its users:
+
+    * ``ops/linalg/ldl.py``: ``sytrf`` (Bunch-Kaufman LDL^T: ``linalg.ldl_factor(_ex)``),
+      which chooses each pivot by comparing single elements and factors one matrix at a time.
+
+    (LU, ``getrf`` in ``ops/linalg/lu.py``, runs on the device: its pivots are found by
+    array operations over the batch, one Python step per column, with no copy to the host.)
+    """
+    ref = next((a for a in arrays if is_device_array(a)), None)
+    if ref is None:
+        return fn(*arrays)
+    result = fn(*(to_host(a) if is_device_array(a) else a for a in arrays))
+    dev = device_of(ref)
+
+    def back(r):
+        if type(r) is np.ndarray:
+            return to_device(r, dev)
+        if type(r) in (tuple, list):
+            return type(r)(back(v) for v in r)
+        return r
+    return back(result)
+
+
 # ---------------------------------------------------------------------------------------------
 # Accelerator queries
 #

@@ -392,8 +392,9 @@ class ElementwiseMethods:
 
     def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False):
         """See :func:`npgrad.empty_strided`."""
+        device = self.device if device is None else device
         return _factories.empty_strided(size, stride, dtype=dtype or self.dtype,
-                                     requires_grad=requires_grad)
+                                     device=device, requires_grad=requires_grad)
 
     def isreal(self):
         """See :func:`npgrad.ones`."""

@@ -258,23 +258,35 @@ class StorageMethods:
 
     # -- new tensors like this one (dtype from self unless given) --
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        """A new tensor (a copy) of ``data``, in this tensor's dtype unless given."""
-        return _factories.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        """A new tensor (a copy) of ``data``, in this tensor's dtype and on its device unless
+        given."""
+        device = self.device if device is None else device
+        return _factories.tensor(data, dtype=dtype or self.dtype, device=device,
+                                 requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        """A tensor of zeros of ``size``, in this tensor's dtype unless given."""
-        return _factories.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        """A tensor of zeros of ``size``, in this tensor's dtype and on its device unless given."""
+        device = self.device if device is None else device
+        return _factories.zeros(*size, dtype=dtype or self.dtype, device=device,
+                                requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        """A tensor of ones of ``size``, in this tensor's dtype unless given."""
-        return _factories.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        """A tensor of ones of ``size``, in this tensor's dtype and on its device unless given."""
+        device = self.device if device is None else device
+        return _factories.ones(*size, dtype=dtype or self.dtype, device=device,
+                               requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        """An uninitialised tensor of ``size`` (zeros here), in this tensor's dtype unless given."""
-        return _factories.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        """An uninitialised tensor of ``size`` (zeros here), in this tensor's dtype and on its
+        device unless given."""
+        device = self.device if device is None else device
+        return _factories.empty(*size, dtype=dtype or self.dtype, device=device,
+                                requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None,
                  requires_grad=False) -> "Tensor":
-        """A tensor of ``size`` filled with ``fill_value``, in this tensor's dtype unless given."""
+        """A tensor of ``size`` filled with ``fill_value``, in this tensor's dtype and on its
+        device unless given."""
+        device = self.device if device is None else device
         return _factories.full(size, fill_value, dtype=dtype or self.dtype,
-                              requires_grad=requires_grad)
+                              device=device, requires_grad=requires_grad)

@@ -122,10 +122,11 @@ SPECS = [
     # -- statistics ------------------------------------------------------------------------------
     OpSpec("cov", lambda lib, x: (lib.cov(x), x.cov(correction=0)),
            [[(3, 5)], [(5,)], [(1, 4)]], covers=("Tensor.cov",)),
-    OpSpec("cov-weights", lambda lib, x, w: (lib.cov(x, fweights=lib.tensor([1, 2, 1, 3])),
-                                             lib.cov(x, aweights=w),
-                                             lib.cov(x, fweights=lib.tensor([2, 1, 1, 1]),
-                                                     aweights=w, correction=2)),
+    OpSpec("cov-weights", lambda lib, x, w: (
+        lib.cov(x, fweights=lib.tensor([1, 2, 1, 3], device=x.device)),
+        lib.cov(x, aweights=w),
+        lib.cov(x, fweights=lib.tensor([2, 1, 1, 1], device=x.device), aweights=w,
+                correction=2)),
            [[(3, 4), F((4,), 0.5, 2)]]),
     OpSpec("corrcoef", lambda lib, x: (lib.corrcoef(x), x.corrcoef()), [[(3, 5)], [(2, 4)]],
            covers=("Tensor.corrcoef",)),

@@ -16,7 +16,7 @@ import builtins
 
 import numpy as np
 
-from ...backend import as_array, on_device_of
+from ...backend import array_module, as_array, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
@@ -37,10 +37,11 @@ qr_result = return_types.make("qr", ("Q", "R"))
 
 def _mask(n: int, like: Tensor, k: int = 0, lower: bool = True, diag: float = 1.0) -> Tensor:
     """A constant triangle mask (``tril``/``triu`` of ones) with ``diag`` on the diagonal."""
-    m = np.tril(np.ones((n, n)), k) if lower else np.triu(np.ones((n, n)), k)
-    if k == 0:
-        m[np.diag_indices(n)] = diag
-    return Tensor._make(m.astype(like._data.dtype))
+    xp, dt = array_module(like._data), like._data.dtype
+    m = xp.tri(n, k=k, dtype=dt) if lower else 1 - xp.tri(n, k=k - 1, dtype=dt)
+    if k == 0 and diag != 1:
+        m = m + (diag - 1) * xp.eye(n, dtype=dt)
+    return Tensor._make(m)
 
 
 def _diag_embed(v: Tensor) -> Tensor:
@@ -110,7 +111,7 @@ def _qr_backward_tall(q: Tensor, r: Tensor, gq, gr) -> Tensor:
     if gq is not None:
         m_ = m_ - q.mT @ gq
     if isinstance(m_, int):
-        return Tensor._make(np.zeros(q.shape[:-1] + (n,), q._data.dtype))
+        return Tensor._make(np.zeros_like(q._data, shape=tuple(q.shape[:-1]) + (n,)))
     upper = _mask(n, r, lower=False)
     strict = _mask(n, r, k=1, lower=False)
     sym = m_ * upper + (m_ * strict).mT
@@ -227,7 +228,7 @@ def _svd_backward(u, s, vh, gu, gs, gvh, m: int, n: int) -> Tensor:
             kv = vh @ gvh.mT
             inner = inner + row * (f * (kv - kv.mT))
     if isinstance(inner, int):
-        return Tensor._make(np.zeros(u.shape[:-1] + (n,), u._data.dtype))
+        return Tensor._make(np.zeros_like(u._data, shape=tuple(u.shape[:-1]) + (n,)))
     ga = u @ inner @ vh
     if gu is not None and m > s.shape[-1]:
         ga = ga + ((gu - u @ (u.mT @ gu)) / s.unsqueeze(-2)) @ vh
@@ -257,9 +258,10 @@ def svd(input, some: bool = True, compute_uv: bool = True) -> tuple:
         # as PyTorch: U and V are zero-filled, square (the full_matrices shapes)
         A = _matrix("svd", input, square=False)
         m, n = A._data.shape[-2:]
-        batch, dt = A._data.shape[:-2], A._data.dtype
-        return svd_result(Tensor._make(np.zeros(batch + (m, m), dt)), svdvals(A),
-                          Tensor._make(np.zeros(batch + (n, n), dt)))
+        batch = A._data.shape[:-2]
+        a = A._data
+        return svd_result(Tensor._make(np.zeros_like(a, shape=batch + (m, m))), svdvals(A),
+                          Tensor._make(np.zeros_like(a, shape=batch + (n, n))))
     U, S, Vh = svd_linalg(input, full_matrices=not some)
     return svd_result(U, S, Vh.mT)
 
@@ -326,7 +328,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     a = A._data
     m, n = a.shape[-2:]
     if a.size == 0:
-        return Tensor._make(np.zeros(a.shape[:-2], np.int64))
+        return Tensor._make(np.zeros_like(a, shape=a.shape[:-2], dtype=np.int64))
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np_svd(a, compute_uv=False)
     atol = atol._data if isinstance(atol, Tensor) else atol
     rtol = rtol._data if isinstance(rtol, Tensor) else rtol
@@ -377,9 +379,9 @@ def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
                            f"{describe(A, B)}")
     m, n = A._data.shape[-2:]
     X = pinv(A, rtol=rcond) @ Bm
-    empty = np.zeros((0,), A._data.dtype)
+    empty = np.zeros_like(A._data, shape=(0,))
     rank = (matrix_rank(A, rtol=rcond) if driver != "gels"
-            else Tensor._make(np.zeros((0,), np.int64)))
+            else Tensor._make(np.zeros_like(A._data, shape=(0,), dtype=np.int64)))
     sv = (Tensor._make(np_svd(A._data, compute_uv=False)) if driver in ("gelsd", "gelss")
           else Tensor._make(empty))
     full = driver == "gels" or bool(np.all(rank._data == n))

@@ -4,15 +4,17 @@
 ``geqrf`` stores ``A = Q R`` as ``R`` on and above the diagonal and the reflectors below it:
 column ``i`` holds ``v_i`` under an implicit 1 at row ``i`` (zeros above), and
 ``Q = H_0 H_1 ... H_{k-1}`` with ``H_i = I - tau_i v_i v_i^T``. NumPy's QR in ``'raw'`` mode is
-LAPACK's geqrf itself (its result transposed). The products are composites that apply one
-reflector at a time as a rank-one update, so they are differentiable, twice, in the vectors
-(only the entries below the diagonal are read) and in ``tau``.
+LAPACK's geqrf itself (its result transposed), and CuPy's is cuSOLVER's geqrf, so ``geqrf``
+runs on the device. The products are composites that apply one reflector at a time as a
+rank-one update, so they are differentiable, twice, in the vectors (only the entries below the
+diagonal are read) and in ``tau``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ... import return_types
+from ...backend import ascontiguous
 from ...dtypes import scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.unary import not_differentiable
@@ -55,7 +57,7 @@ def geqrf(input) -> tuple:
     _float_matrix(input, "torch.geqrf", "geqrf")
     h, tau = np.linalg.qr(input._data, mode="raw")
     message = "the derivative for 'geqrf' is not implemented."
-    return geqrf_type(*(not_differentiable(np.ascontiguousarray(x), "geqrf", input,
+    return geqrf_type(*(not_differentiable(ascontiguous(x), "geqrf", input,
                                            message=message, error=NotImplementedError)
                         for x in (np.swapaxes(h, -1, -2), tau)))
 

@@ -7,7 +7,8 @@ blocks) and pivots in LAPACK's convention (1-based; ``pivots[k] > 0``: a 1x1 blo
 and ``pivots[k] - 1`` were swapped; ``pivots[k] = pivots[k+1] < 0``: a 2x2 block at ``k``,
 rows ``k + 1`` and ``-pivots[k] - 1`` swapped). ``LD`` holds ``D`` and, below it, ``L``.
 The pivot choices differ from matrix to matrix, so the batch is factored one matrix at a
-time (each step array operations over the trailing block). ``ldl_solve`` is sytrs.
+time (each step array operations over the trailing block). CuPy has no sytrf and each step
+decides on one element, so a device matrix is factored on the host (``backend.on_host``). ``ldl_solve`` is sytrs.
 
 Neither is differentiable in PyTorch; here, likewise, backward raises PyTorch's error.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import return_types
+from ...backend import on_host
 from ...dtypes import is_float_np, scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.unary import not_differentiable
@@ -119,7 +121,7 @@ def _factor(A, op: str, check_errors: bool) -> tuple:
     no_kernel(A, f"linalg.{op}", "ldl_factor_kernel_cpu")
     if not (is_float_np(A._data.dtype) and A._data.dtype.itemsize < 4 and A.ndim >= 2):
         A = _matrix("torch.linalg.ldl_factor_ex", A)  # (empty half: nothing to factor)
-    ld, piv, info = sytrf(A._data)
+    ld, piv, info = on_host(sytrf, A._data)  # (CuPy has no sytrf: see on_host)
     codes = [code for code in info.reshape(-1).tolist() if code] if check_errors else ()
     if codes:  # (PyTorch's own message for a singular D: an internal assert's, no batch index)
         raise RuntimeError(f"torch.linalg.{op}: Unknown error code: {codes[0]}.")

@@ -18,7 +18,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from ..creation.factories import randn
 from .decompositions import qr_linalg, svd_linalg
-from .solvers import Solve
+from .solvers import Solve, _eye
 
 __all__ = ["svd_lowrank", "pca_lowrank", "lobpcg"]
 
@@ -31,7 +31,7 @@ def _range_basis(A: Tensor, q: int, niter: int, M) -> Tensor:
     """An orthonormal ``m x q`` basis ``Q`` with ``A - M ~ Q Q^T (A - M)``: a random
     projection, then ``niter`` rounds of power iteration (re-orthonormalised each time)."""
     n = A.shape[-1]
-    R = randn(n, q, dtype=A.dtype)
+    R = randn(n, q, dtype=A.dtype, device=A.device)
     Am = A if M is None else A - M
     Q = qr_linalg(Am @ R).Q
     for _ in range(niter):
@@ -166,7 +166,7 @@ class LOBPCG(Primitive):
         a, E, V = ctx.saved_tensors
         ga = (V * gE.unsqueeze(-2)) @ V.mT
         m = a.shape[-1]
-        eye = Tensor._make(np.eye(m, dtype=a._data.dtype))
+        eye = _eye(m, a)
         for j in range(V.shape[-1]):
             x, e = V[..., :, j:j + 1], E[..., j:j + 1].unsqueeze(-1)
             shifted = a - e * eye + x @ x.mT
@@ -192,7 +192,7 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     if X is None:
         k = 1 if k is None else int(k)
         n = k if n is None else int(n)
-        X = randn(*A.shape[:-2], m, n, dtype=A.dtype)
+        X = randn(*A.shape[:-2], m, n, dtype=A.dtype, device=A.device)
     else:
         X = as_tensor_arg(X, "lobpcg", "X")
         n = X.shape[-1]

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...backend import as_array, ascontiguous
+from ...backend import array_module, as_array, ascontiguous
 from .. import autocast
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, named_errors, norm_dim
@@ -375,7 +375,7 @@ class Einsum(Primitive):
                 if c in seen:
                     f = next(fresh)
                     terms.append(c + f)
-                    args.append(Tensor._make(np.eye(n, dtype=dt)))
+                    args.append(Tensor._make(array_module(grad._data).eye(n, dtype=dt)))
                     c = f
                 seen.add(c)
                 target.append(c)
@@ -384,7 +384,7 @@ class Einsum(Primitive):
             for c, n in zip(target, shape):
                 if c not in have:
                     terms.append(c)
-                    args.append(Tensor._make(np.ones(n, dtype=dt)))
+                    args.append(Tensor._make(np.ones_like(grad._data, shape=(n,))))
             grads.append(Einsum.apply(*args, equation=",".join(terms) + "->" + "".join(target)))
         return tuple(grads)
 

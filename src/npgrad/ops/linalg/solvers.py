@@ -16,7 +16,7 @@ import builtins
 
 import numpy as np
 
-from ...backend import as_array
+from ...backend import array_module, as_array
 from .. import autocast
 from ...dtypes import is_float_np, scalar_type_name
 from ... import return_types
@@ -103,8 +103,10 @@ def no_kernel(A: Tensor, op: str, kernel: str, *, low_precision_only: bool = Tru
                               f"'{scalar_type_name(dt)}'")
 
 
-def _eye(n: int, like: Tensor) -> Tensor:
-    return Tensor._make(np.eye(n, dtype=like._data.dtype))
+def _eye(n: int, like: Tensor, shape: tuple | None = None) -> Tensor:
+    """The ``n x n`` identity in ``like``'s dtype, on its device (broadcast to ``shape``)."""
+    eye = array_module(like._data).eye(n, dtype=like._data.dtype)
+    return Tensor._make(eye if shape is None else np.broadcast_to(eye, shape))
 
 
 def _const(mask: np.ndarray, like: Tensor) -> Tensor:
@@ -158,8 +160,7 @@ class Det(Primitive):
         a, out = ctx.saved_tensors
         singular = (out._data == 0)[..., None, None]
         if singular.any():
-            eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a._data.dtype), a.shape)
-            a = where(Tensor._make(singular), Tensor._make(eye), a)
+            a = where(Tensor._make(singular), _eye(a.shape[-1], a, a._data.shape), a)
         return (grad * out).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
 
 
@@ -293,7 +294,7 @@ def vander(x, *, N: int | None = None) -> Tensor:
     n = x.shape[-1] if N is None else int(N)
     if n <= 1:
         raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
-    ones = Tensor._make(np.ones(tuple(x.shape) + (1,), x._data.dtype))
+    ones = Tensor._make(np.ones_like(x._data, shape=tuple(x.shape) + (1,)))
     rest = x.unsqueeze(-1).expand(*x.shape, n - 1)
     return cumprod(cat([ones, rest], -1), -1)
 
@@ -390,8 +391,7 @@ def cholesky_solve(B, L, upper: bool = False) -> Tensor:
 def cholesky_inverse(L, upper: bool = False) -> Tensor:
     """The inverse of ``A`` from its Cholesky factor (``L``, or ``U`` if ``upper``)."""
     L = _matrix("cholesky_inverse", L)
-    eye = Tensor._make(np.broadcast_to(np.eye(L.shape[-1], dtype=L._data.dtype), L.shape))
-    return cholesky_solve(eye, L, upper)
+    return cholesky_solve(_eye(L.shape[-1], L, L._data.shape), L, upper)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +414,7 @@ def _expm(a: np.ndarray) -> np.ndarray:
     s = max(0, int(np.ceil(np.log2(norm / 5.371920351148152)))) if norm > 0 else 0
     a = a / 2.0 ** s
     b = _PADE13
-    eye = np.eye(n)
+    eye = array_module(a).eye(n)
     a2 = a @ a
     a4 = a2 @ a2
     a6 = a4 @ a2
@@ -465,9 +465,8 @@ def matrix_power(A, n: int) -> Tensor:
     n = int(n)
     if n == 0:
         # NOTE: as PyTorch, the identity still depends on A (with a zero gradient)
-        eye = Tensor._make(np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype),
-                                           A._data.shape))
-        return where(Tensor._make(np.zeros(A._data.shape, bool)), A, eye)
+        never = Tensor._make(np.zeros_like(A._data, dtype=bool))
+        return where(never, A, _eye(A.shape[-1], A, A._data.shape))
     if n < 0:
         A, n = inv(A), -n
     if n == 1:

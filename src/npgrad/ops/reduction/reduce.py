@@ -70,7 +70,7 @@ class Mean(Primitive):
         if whole:
             ctx.node_name = "MeanBackward0"
         if ctx.count == 0:  # NumPy warns on an empty mean; PyTorch quietly gives nan
-            return np.full(np.sum(a, axis=dims, keepdims=keepdim).shape, np.nan, dt)
+            return np.full_like(np.sum(a, axis=dims, keepdims=keepdim), np.nan, dtype=dt)
         return np.mean(a, axis=dims, keepdims=keepdim, dtype=dt)
 
     @staticmethod
@@ -176,7 +176,7 @@ class Prod(Primitive):
 def _shifted(a: Tensor, dim: int, step: int) -> Tensor:
     """``a`` moved by ``step`` (+1 or -1) along ``dim``, with 1 in the freed slot."""
     n = a.shape[dim]
-    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
+    pos = array_module(a._data).arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
     index = np.broadcast_to(np.clip(pos - step, 0, n - 1), a.shape)
     free = Tensor._make(np.broadcast_to(pos == (0 if step > 0 else n - 1), a.shape))
     return where(free, 1.0, TakeAlong.apply(a, index=ascontiguous(index), dim=dim,
