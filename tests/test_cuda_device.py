@@ -117,6 +117,48 @@ def test_mixing_devices_raises_pytorchs_error_but_0d_cpu_tensors_mix():
     assert (x * torch.tensor(2.0)).tolist() == [2.0, 2.0, 2.0]
 
 
+def test_the_fake_linalg_is_cupys_and_refuses_numpy_only_routines():
+    """cupy.linalg (CuPy 13) has no eig, eigvals, cond, multi_dot, matrix_norm...: the fake
+    refuses them, by name and through NumPy's dispatch, as a GPU would."""
+    from npgrad import backend
+    xp = backend.cuda_module()
+    a = xp.asarray(np.array([[2.0, 1.0], [1.0, 3.0]]))
+    for name in ("eig", "eigvals", "cond", "multi_dot", "matrix_norm", "svdvals", "cross"):
+        with pytest.raises(AttributeError, match=f"'cupy.linalg' has no attribute '{name}'"):
+            getattr(xp.linalg, name)
+    with pytest.raises(TypeError, match="no implementation found for 'numpy.linalg.eig'"):
+        np.linalg.eig(a)
+    w, _ = xp.linalg.eigh(a)  # what CuPy has works, by name and through np.linalg
+    assert is_device_array(w) and is_device_array(np.linalg.eigvalsh(a))
+    with pytest.raises(ValueError, match="a must have"):
+        xp.linalg.solve(xp.ones((2, 3, 3)), xp.ones((3, 1)))  # CuPy does not broadcast
+
+
+def test_on_host_is_an_explicit_round_trip_back_to_the_device():
+    from npgrad.backend import on_host
+    seen = []
+
+    def host_only(a, k):
+        seen.append(type(a))
+        return a * k, [a.sum(), k]
+
+    x = torch.arange(4.0, device="cuda")
+    doubled, (total, k) = on_host(host_only, x._data, 2)
+    assert seen == [np.ndarray] and is_device_array(doubled) and is_device_array(total)
+    assert doubled.tolist() == [0.0, 2.0, 4.0, 6.0] and k == 2
+    host = np.arange(3.0)
+    assert type(on_host(host_only, host, 1)[0]) is np.ndarray  # the CPU path stays on the host
+
+
+@pytest.mark.parametrize("make", [lambda x: x.new_zeros(2), lambda x: x.new_ones(2),
+                                  lambda x: x.new_empty(2), lambda x: x.new_full((2,), 3.0),
+                                  lambda x: x.new_tensor([1.0, 2.0]),
+                                  lambda x: x.new_empty_strided((2,), (1,))])
+def test_new_tensors_are_on_their_tensors_device(make):
+    assert on_device(make(torch.ones(3, device="cuda")))
+    assert make(torch.ones(3, device="cuda").cpu()).device == torch.device("cpu")
+
+
 def test_indexing_with_cpu_indices_and_writing_cpu_values():
     x = torch.arange(10.0, device="cuda")
     assert x[torch.tensor([1, 3])].tolist() == [1.0, 3.0]

@@ -61,10 +61,12 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
     def __array_function__(self, func, types_, args, kwargs):
         if func is np.lexsort and isinstance(args[0], (tuple, list)):
             raise TypeError("cupy.lexsort takes one array of keys (a 2-D array), not a sequence")
-        if func.__module__ == "numpy.linalg" and func.__name__ not in CUPY_LINALG:
+        if func.__module__ == "numpy.linalg":
             # CuPy's __array_function__ answers NumPy's functions with its own of the same
             # name; where it has none, NumPy raises "no implementation found" (TypeError)
-            return NotImplemented
+            if func.__name__ not in CUPY_LINALG:
+                return NotImplemented
+            return getattr(_linalg, func.__name__)(*args, **kwargs)
         return _wrap(func(*_unwrap(args), **_unwrap(kwargs)))
 
     # -- what CuPy arrays have ---------------------------------------------------------------
@@ -398,7 +400,8 @@ CUPY_LINALG = frozenset({
 
 
 class _Linalg(_Namespace):
-    """``cupy.linalg``: NumPy's linalg restricted to :data:`CUPY_LINALG`."""
+    """``cupy.linalg``: NumPy's linalg restricted to :data:`CUPY_LINALG`, with CuPy's
+    stricter signatures where npgrad meets them (``solve``)."""
 
     def __getattr__(self, name: str):
         if name not in CUPY_LINALG:
@@ -406,9 +409,20 @@ class _Linalg(_Namespace):
         return super().__getattr__(name)
 
 
+def _solve(a, b):
+    """``cupy.linalg.solve``: ``b`` is ``(..., M)`` or ``(..., M, K)`` with exactly ``a``'s
+    batch dimensions (CuPy does not broadcast them, as NumPy does)."""
+    if not ((a.ndim == b.ndim or a.ndim == b.ndim + 1) and a.shape[:-1] == b.shape[:a.ndim - 1]):
+        raise ValueError("a must have (..., M, M) shape and b must have (..., M) or (..., M, K)")
+    a, b = _unwrap(a), _unwrap(b)
+    if a.ndim == b.ndim:
+        return _wrap(np.linalg.solve(a, b))
+    return _wrap(np.linalg.solve(a, b[..., None])[..., 0])
+
+
 _random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng": _Generator},
                      missing=frozenset(n for n in dir(np.random) if n not in _CUPY_RANDOM))
-_linalg = _Linalg("npgrad._fake_device.cupy.linalg", np.linalg)
+_linalg = _Linalg("npgrad._fake_device.cupy.linalg", np.linalg, {"solve": _solve})
 _module = _Namespace("npgrad._fake_device.cupy", np, {
     "random": _random, "linalg": _linalg,
     "ndarray": ndarray, "asarray": asarray, "array": array, "asnumpy": asnumpy,

@@ -266,8 +266,9 @@ def to_host(data):
 
 def on_host(fn, *arrays):
     """``fn(*arrays)`` computed on the host: device arrays are copied to the host, ``fn`` runs
-    on NumPy arrays, and its results (an array, or a tuple/list of them; other values pass as
-    they are) are copied back to the device of the first device input. On host inputs it is
+    on NumPy arrays, and its results (an array or NumPy scalar, or a tuple/list of them; other
+    values, such as Python numbers, pass as they are) are copied back to the device of the
+    first device input (a NumPy scalar as a 0-d array, as CuPy gives). On host inputs it is
     just ``fn(*arrays)``, so the CPU path pays nothing.
 
     An explicit, documented round trip for the few decompositions CuPy has no kernel for,
@@ -287,8 +288,8 @@ def on_host(fn, *arrays):
     dev = device_of(ref)
 
     def back(r):
-        if type(r) is np.ndarray:
-            return to_device(r, dev)
+        if type(r) is np.ndarray or isinstance(r, np.generic):
+            return to_device(np.asarray(r), dev)
         if type(r) in (tuple, list):
             return type(r)(back(v) for v in r)
         return r

@@ -16,7 +16,8 @@ import warnings
 
 import numpy as np
 
-from ...backend import array_module, as_array, as_device, CPU, cuda_module, to_device
+from ...backend import (array_module, as_array, as_device, as_strided, CPU, cuda_module,
+                       to_device)
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...random import rng
@@ -595,10 +596,9 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
                            f"{len(size)})")
     d = _dtype(dtype, "empty_strided")
     n = 1 + builtins.sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
-    buf = np.zeros(n, d)
-    arr = np.lib.stride_tricks.as_strided(buf, size, tuple(st * d.itemsize for st in stride))
-    t = Tensor._make(arr)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    buf = _module(device).zeros(n, d)
+    arr = as_strided(buf, size, tuple(st * d.itemsize for st in stride))
+    return _finish(arr, requires_grad, device)
 
 
 def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,  # noqa: A001

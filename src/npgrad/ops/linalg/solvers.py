@@ -199,13 +199,22 @@ def logdet(input) -> Tensor:
     return logabs + sign.log()
 
 
+def _same_batch(a, b) -> tuple:
+    """``a`` and ``b`` broadcast to one batch shape (views): CuPy's solve, unlike NumPy's,
+    does not broadcast batch dimensions."""
+    if a.shape[:-2] == b.shape[:-2]:
+        return a, b
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    return np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
+
+
 class Solve(Primitive):
     node_name = "LinalgSolveExBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
-        out = lapack(np.linalg.solve, a, b, failure="linalg.solve: The solver failed because "
-                     "the input matrix is singular.")
+        out = lapack(np.linalg.solve, *_same_batch(a, b), failure="linalg.solve: The solver "
+                     "failed because the input matrix is singular.")
         ctx.save_for_backward(a, out)
         return out
 
