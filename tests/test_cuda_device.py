@@ -134,6 +134,26 @@ def test_the_fake_linalg_is_cupys_and_refuses_numpy_only_routines():
         xp.linalg.solve(xp.ones((2, 3, 3)), xp.ones((3, 1)))  # CuPy does not broadcast
 
 
+def test_failed_factorisations_raise_on_the_device_as_on_the_cpu():
+    """CuPy reports cuSOLVER's failures only under cupyx.errstate(linalg='raise'): the fake
+    refuses a failure outside it, and npgrad asks for it where PyTorch raises."""
+    from npgrad import backend
+    from npgrad._fake_device import SilentLinAlgFailure
+    xp = backend.cuda_module()
+    singular = xp.asarray(np.ones((2, 2)))
+    with pytest.raises(SilentLinAlgFailure, match="cupy.linalg.inv failed"):
+        xp.linalg.inv(singular)
+    with pytest.raises(SilentLinAlgFailure, match="cupy.linalg.solve failed"):
+        np.linalg.solve(singular, xp.ones((2, 1)))
+    with backend.linalg_errors(singular), pytest.raises(np.linalg.LinAlgError):
+        xp.linalg.inv(singular)
+    with pytest.raises(torch.linalg.LinAlgError, match="singular"):
+        torch.linalg.inv(torch.ones(2, 2, device="cuda"))
+    A = torch.tensor([[[4.0, 2.0], [2.0, 1.0]], [[4.0, 2.0], [2.0, 3.0]]], device="cuda")
+    L, info = torch.linalg.cholesky_ex(A)
+    assert on_device(L) and on_device(info) and info.tolist() == [2, 0]
+
+
 def test_on_host_is_an_explicit_round_trip_back_to_the_device():
     from npgrad.backend import on_host
     seen = []

@@ -401,12 +401,59 @@ CUPY_LINALG = frozenset({
 
 class _Linalg(_Namespace):
     """``cupy.linalg``: NumPy's linalg restricted to :data:`CUPY_LINALG`, with CuPy's
-    stricter signatures where npgrad meets them (``solve``)."""
+    stricter signatures where npgrad meets them (``solve``) and its silent failures."""
 
     def __getattr__(self, name: str):
         if name not in CUPY_LINALG:
             raise AttributeError(f"module 'cupy.linalg' has no attribute '{name}'")
-        return super().__getattr__(name)
+        value = super().__getattr__(name)
+        if callable(value) and not isinstance(value, type):
+            value = self.__dict__[name] = _reports_failures(value)
+        return value
+
+
+# -- cuSOLVER's failures ----------------------------------------------------------------------
+# A factorisation that fails (a singular matrix, one not positive-definite, no convergence)
+# raises numpy.linalg.LinAlgError in NumPy. CuPy checks cuSOLVER's info only under
+# ``cupyx.errstate(linalg='raise')``; by default ('ignore') it returns whatever the kernel left,
+# silently. Code that relies on the error must ask for it (``backend.linalg_errors``); here a
+# failure outside that context is an error of its own, so such code fails on the fake too.
+_linalg_config = ["ignore"]
+
+
+class SilentLinAlgFailure(AssertionError):
+    """A linear-algebra failure CuPy would not have reported (its default errstate)."""
+
+
+def _reports_failures(fn):
+    name = fn.__name__.lstrip("_")
+
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except np.linalg.LinAlgError as e:
+            if _linalg_config[-1] == "raise" or "dimensions" in str(e) or "array" in str(e):
+                raise  # (a shape error CuPy raises too, whatever the errstate)
+            raise SilentLinAlgFailure(
+                f"cupy.linalg.{name} failed ({e}); on a GPU, CuPy returns garbage "
+                "here without a word: call it under cupyx.errstate(linalg='raise') "
+                "(npgrad: backend.linalg_errors)") from None
+    run.__name__ = name
+    return run
+
+
+class _Errstate:
+    """``cupyx.errstate(linalg=...)``: whether cuSOLVER's failures raise LinAlgError."""
+
+    def __init__(self, linalg=None) -> None:
+        self.linalg = linalg
+
+    def __enter__(self):
+        _linalg_config.append(self.linalg or _linalg_config[-1])
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _linalg_config.pop()
 
 
 def _solve(a, b):
@@ -422,13 +469,16 @@ def _solve(a, b):
 
 _random = _Namespace("npgrad._fake_device.cupy.random", np.random, {"default_rng": _Generator},
                      missing=frozenset(n for n in dir(np.random) if n not in _CUPY_RANDOM))
-_linalg = _Linalg("npgrad._fake_device.cupy.linalg", np.linalg, {"solve": _solve})
+_linalg = _Linalg("npgrad._fake_device.cupy.linalg", np.linalg,
+                  {"solve": _reports_failures(_solve)})
 _module = _Namespace("npgrad._fake_device.cupy", np, {
     "random": _random, "linalg": _linalg,
     "ndarray": ndarray, "asarray": asarray, "array": array, "asnumpy": asnumpy,
     "from_dlpack": from_dlpack,
     "get_array_module": get_array_module, "is_available": is_available, "cuda": _cuda,
     "get_default_memory_pool": lambda: _pool, "__version__": "fake",
+    # what ``import cupyx`` gives beside CuPy (the fake has no package of that name)
+    "cupyx": types.SimpleNamespace(errstate=_Errstate),
 }, missing=_NOT_IN_CUPY)
 
 

@@ -9,6 +9,7 @@ imports cupy (or the fake device that stands for it in tests: ``_fake_device``).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -262,6 +263,19 @@ def lexsort(keys: tuple):
 def to_host(data):
     """A NumPy array of ``data`` (copied from the device when it is a device array)."""
     return to_device(data, CPU) if is_device_array(data) else np.asarray(data)
+
+
+def linalg_errors(*arrays):
+    """A context in which a failed factorisation of these arrays raises
+    ``numpy.linalg.LinAlgError``, as NumPy's LAPACK calls always do. CuPy checks cuSOLVER's
+    status only under ``cupyx.errstate(linalg='raise')`` (a synchronising read of it); by
+    default it returns what the kernel left, silently. Nothing to do on the host."""
+    if not any(is_device_array(a) for a in arrays):
+        return contextlib.nullcontext()
+    cupyx = getattr(cuda_module(), "cupyx", None)  # the fake device's stand-in
+    if cupyx is None:
+        import cupyx  # CuPy's companion package, only for device arrays (like cupy itself)
+    return cupyx.errstate(linalg="raise")
 
 
 def on_host(fn, *arrays):

@@ -13,6 +13,7 @@ import builtins
 import numpy as np
 
 from .. import autocast
+from ...backend import linalg_errors
 from ... import return_types
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
@@ -32,7 +33,8 @@ def potrf(a: np.ndarray) -> tuple:
     non-positive pivot on the diagonal, the rest of its lower triangle as it was."""
     if np.isfinite(a).all():  # (NumPy's call "factors" infinities without complaint)
         try:
-            L = np.linalg.cholesky(a)
+            with linalg_errors(a):
+                L = np.linalg.cholesky(a)
             return L, np.zeros_like(a, shape=a.shape[:-2], dtype=np.int32)
         except np.linalg.LinAlgError:
             pass

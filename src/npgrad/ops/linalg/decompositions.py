@@ -16,7 +16,7 @@ import builtins
 
 import numpy as np
 
-from ...backend import array_module, as_array, on_device_of
+from ...backend import array_module, as_array, linalg_errors, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import return_types
@@ -153,7 +153,8 @@ class Eigh(Primitive):
 
     @staticmethod
     def forward(ctx, a, uplo):
-        w, v = np.linalg.eigh(a, UPLO=uplo)
+        with linalg_errors(a):
+            w, v = np.linalg.eigh(a, UPLO=uplo)
         ctx.save_for_backward(w, v)
         return w, v
 
@@ -275,7 +276,8 @@ class Pinv(Primitive):
         if a.size == 0:
             out = np.zeros_like(a, shape=a.shape[:-2] + (n, m))
         elif hermitian:
-            w, q = np.linalg.eigh(a)
+            with linalg_errors(a):
+                w, q = np.linalg.eigh(a)
             tol = _tolerance(np.abs(w).max(-1), atol, rtol, m, n, a.dtype)
             keep = np.abs(w) > tol[..., None]
             winv = np.where(keep, 1 / np.where(keep, w, 1), 0)
@@ -329,7 +331,11 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     m, n = a.shape[-2:]
     if a.size == 0:
         return Tensor._make(np.zeros_like(a, shape=a.shape[:-2], dtype=np.int64))
-    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np_svd(a, compute_uv=False)
+    if hermitian:
+        with linalg_errors(a):
+            s = np.abs(np.linalg.eigvalsh(a))
+    else:
+        s = np_svd(a, compute_uv=False)
     atol = atol._data if isinstance(atol, Tensor) else atol
     rtol = rtol._data if isinstance(rtol, Tensor) else rtol
     tol_ = _tolerance(s.max(-1), atol, rtol, m, n, a.dtype)

@@ -16,7 +16,7 @@ import builtins
 
 import numpy as np
 
-from ...backend import array_module, as_array
+from ...backend import array_module, as_array, linalg_errors
 from .. import autocast
 from ...dtypes import is_float_np, scalar_type_name
 from ... import return_types
@@ -38,9 +38,11 @@ class LinAlgError(RuntimeError):
 
 def lapack(routine, *args, failure: str, **kwargs):
     """``routine(*args, **kwargs)``, a NumPy linear-algebra routine, whose LinAlgError is
-    raised as PyTorch's ``LinAlgError`` with PyTorch's message ``failure``."""
+    raised as PyTorch's ``LinAlgError`` with PyTorch's message ``failure`` (on the device too,
+    where CuPy reports it only when asked: ``linalg_errors``)."""
     try:
-        return routine(*args, **kwargs)
+        with linalg_errors(*args):
+            return routine(*args, **kwargs)
     except np.linalg.LinAlgError:
         raise LinAlgError(failure) from None
 
@@ -431,7 +433,8 @@ def _expm(a: np.ndarray) -> np.ndarray:
              + b[1] * eye)
     v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 \
         + b[0] * eye
-    r = np.linalg.solve(v - u, v + u)
+    with linalg_errors(a):
+        r = np.linalg.solve(v - u, v + u)
     for _ in range(s):
         r = r @ r
     return r
