@@ -8,7 +8,8 @@ and ``pivots[k] - 1`` were swapped; ``pivots[k] = pivots[k+1] < 0``: a 2x2 block
 rows ``k + 1`` and ``-pivots[k] - 1`` swapped). ``LD`` holds ``D`` and, below it, ``L``.
 The pivot choices differ from matrix to matrix, so the batch is factored one matrix at a
 time (each step array operations over the trailing block). CuPy has no sytrf and each step
-decides on one element, so a device matrix is factored on the host (``backend.on_host``). ``ldl_solve`` is sytrs.
+decides on one element, so a device matrix is factored on the host (``backend.on_host``).
+``ldl_solve`` is sytrs.
 
 Neither is differentiable in PyTorch; here, likewise, backward raises PyTorch's error.
 """
