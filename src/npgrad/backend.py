@@ -290,7 +290,8 @@ def on_host(fn, *arrays):
     every step anyway). Never used by an op on a training step's path. Its users:
 
     * ``ops/linalg/ldl.py``: ``sytrf`` (Bunch-Kaufman LDL^T: ``linalg.ldl_factor(_ex)``),
-      which chooses each pivot by comparing single elements and factors one matrix at a time.
+      which chooses each pivot by comparing single elements and factors one matrix at a time,
+      and ``sytrs`` (``linalg.ldl_solve``), which follows those pivots row by row.
 
     (LU, ``getrf`` in ``ops/linalg/lu.py``, runs on the device: its pivots are found by
     array operations over the batch, one Python step per column, with no copy to the host.)

@@ -9,7 +9,7 @@ rows ``k + 1`` and ``-pivots[k] - 1`` swapped). ``LD`` holds ``D`` and, below it
 The pivot choices differ from matrix to matrix, so the batch is factored one matrix at a
 time (each step array operations over the trailing block). CuPy has no sytrf and each step
 decides on one element, so a device matrix is factored on the host (``backend.on_host``).
-``ldl_solve`` is sytrs.
+``ldl_solve`` is sytrs, row by row: on the host too.
 
 Neither is differentiable in PyTorch; here, likewise, backward raises PyTorch's error.
 """
@@ -183,6 +183,14 @@ def _sytrs(ld: np.ndarray, piv: np.ndarray, b: np.ndarray) -> None:
         k -= 2
 
 
+def _sytrs_batch(ld: np.ndarray, pv: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``x`` solved in place for each factored matrix of the batch."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in range(x.shape[0]):
+            _sytrs(ld[i], pv[i].tolist(), x[i])
+    return x
+
+
 def ldl_solve(LD, pivots, B, *, hermitian: bool = False) -> Tensor:
     """The solution ``X`` of ``A X = B`` from ``ldl_factor``'s ``(LD, pivots)`` of ``A``;
     batches broadcast. Not differentiable, as in PyTorch."""
@@ -216,7 +224,5 @@ def ldl_solve(LD, pivots, B, *, hermitian: bool = False) -> Tensor:
     pv = np.broadcast_to(piv._data, batch + (n,)).reshape((count, n))
     x = np.broadcast_to(B._data, batch + B._data.shape[-2:])
     x = x.astype(B._data.dtype, copy=True).reshape((count,) + B._data.shape[-2:])
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for i in range(x.shape[0]):
-            _sytrs(ld[i], pv[i].tolist(), x[i])
+    x = on_host(_sytrs_batch, ld, pv, x)  # (element by element: see on_host)
     return not_differentiable(x.reshape(batch + B._data.shape[-2:]), "linalg_ldl_solve", LD, B)
