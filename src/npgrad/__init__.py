@@ -150,6 +150,12 @@ from math import e, inf, nan, pi  # noqa: F401
 
 newaxis = None
 
+# PyTorch's out= keyword, given to the torch.* functions that take it (npgrad/ops/_out.py)
+from .ops._out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out  # noqa: E402
+for _name in sorted(_OUT_FUNCTIONS):
+    globals()[_name] = _with_out(globals()[_name], _name)
+del _name
+
 # the op methods (x.exp(), x + y...) are given to Tensor here, once every op exists
 from . import _tensor_methods  # noqa: E402,F401
 

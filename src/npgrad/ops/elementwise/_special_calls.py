@@ -12,14 +12,12 @@ their results, as PyTorch's ``special_*`` entry points do:
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ... import dtypes as _dt
-from ...autograd.grad_mode import STATE, no_grad
 from ...backend import as_array, on_device_of
 from .._arguments import Tensor, as_operand, as_tensor_arg, type_name
+from .._out import write_out  # noqa: F401  (the special functions' out=, shared with with_out)
 from .binary import broadcast_error
 
 __all__: list = []
@@ -91,28 +89,3 @@ def result(out, dtype: np.dtype) -> Tensor:
     """A kernel's float64 (or native) result as a Tensor of ``dtype`` (no graph: PyTorch
     records none for these ops, whatever the inputs)."""
     return Tensor._make(as_array(out).astype(dtype, copy=False))
-
-
-def write_out(name: str, value: Tensor, out, inputs=(), differentiable: bool = False) -> Tensor:
-    """``value`` written into ``out`` (returned), or ``value`` itself when ``out`` is None
-    (``name``: the function, as errors name it)."""
-    if out is None:
-        return value
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
-    if differentiable and STATE.enabled and any(
-            isinstance(t, Tensor) and t.requires_grad for t in inputs):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
-    if not _dt.can_cast_inplace(value._data.dtype, out._data.dtype):
-        raise RuntimeError(f"result type {_dt.scalar_type_name(value._data.dtype)} can't be cast "
-                           f"to the desired output type {_dt.scalar_type_name(out._data.dtype)}")
-    with no_grad():
-        if tuple(out.shape) != tuple(value.shape):
-            if out.numel():
-                warnings.warn(f"An output with one or more elements was resized since it had "
-                              f"shape {list(out.shape)}, which does not match the required "
-                              f"output shape {list(value.shape)}.", UserWarning, stacklevel=3)
-            out.resize_(*value.shape)
-        out.copy_(value)
-    return out
