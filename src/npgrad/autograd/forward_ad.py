@@ -13,7 +13,9 @@ again. So for an op with output y and inputs x_i carrying tangents t_i, the tang
 computed right after the op runs, by its own node (v is a zero tensor that requires grad).
 The results are exact (the same Jacobian as reverse mode), for every differentiable op and
 custom ``autograd.Function`` whose backward is differentiable; each op costs about one
-backward and one double-backward of itself. As in PyTorch, only one level can be active.
+backward and one double-backward of itself. A custom Function that defines its own
+``jvp(ctx, *input_tangents)`` gets its tangents from it instead, as in PyTorch (zeros for
+Tensor inputs without a tangent, None for other arguments; it needs no backward). As in PyTorch, only one level can be active.
 While no level is active, nothing on the ops' path checks for tangents.
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from ..dtypes import is_float_np
 from ..tensor import Tensor
 from .engine import _fit, grad as _grad
-from .function import _NO_EDGE, add_dispatch_wrapper, remove_dispatch_wrapper
+from .function import _NO_EDGE, Function, add_dispatch_wrapper, remove_dispatch_wrapper
 from .grad_mode import STATE, enable_grad
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual",
@@ -178,7 +180,11 @@ def _propagate(cls, args, kwargs, call):
         return out
     level.busy = True
     try:
-        results = _jvp_of_node(node, outs, [(i, tangents[i]) for i in wanted], args, record)
+        if _has_own_jvp(cls):
+            results = _custom_jvp(cls, node, outs, args, tangents)
+        else:
+            results = _jvp_of_node(node, outs, [(i, tangents[i]) for i in wanted], args,
+                                   record)
     finally:
         level.busy = False
     if record and stand_ins:  # cut the edges to the stand-ins (their gradient goes nowhere)
@@ -197,6 +203,26 @@ def _propagate(cls, args, kwargs, call):
         node._fw_out = {o._output_nr: o._fw for o in outs
                         if isinstance(o, Tensor) and o.grad_fn is node and "_fw" in o.__dict__}
     return out
+
+
+def _has_own_jvp(cls) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Function) and "jvp" in dir(cls)
+
+
+def _custom_jvp(cls, ctx, outs, args, tangents) -> list:
+    """The output tangents a custom Function's ``jvp`` gives (ctx: its node, as forward saw
+    it): one per Tensor output, None for the others."""
+    given = [None if not isinstance(a, Tensor) else
+             t if t is not None else Tensor._make(np.zeros_like(a._data))
+             for a, t in zip(args, tangents)]
+    with enable_grad():
+        found = cls.jvp(ctx, *given)
+    found = found if isinstance(found, (tuple, list)) else (found,)
+    if len(found) != len(outs):
+        raise RuntimeError(f"{cls.__name__}.jvp returned {len(found)} tangents, but forward "
+                           f"returned {len(outs)} outputs: jvp must return one per output")
+    return [t if isinstance(o, Tensor) and isinstance(t, Tensor) else None
+            for o, t in zip(outs, found)]
 
 
 def _stand_in(a: Tensor, requires_grad: bool) -> Tensor:

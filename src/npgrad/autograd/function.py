@@ -310,6 +310,13 @@ class Function(Node):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run the op on Tensors and record it in the graph when an input requires grad."""
+        if _WRAPPERS:  # forward AD or the profiler: even through an ``Fn.apply`` bound before
+            return _dispatch(cls, *args, **kwargs)  # they began (``fn = Fn.apply``)
+        return cls._apply_plain(*args, **kwargs)
+
+    @classmethod
+    def _apply_plain(cls, *args, **kwargs):
+        """``apply`` itself, wrappers aside."""
         ctx = object.__new__(cls)
         requires = STATE.enabled and any(isinstance(a, Tensor) and a._rg for a in args)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
@@ -651,15 +658,15 @@ class Primitive(Function):
 # ---------------------------------------------------------------------------------------------
 # Dispatch wrappers: forward-mode AD and the profiler see every op call. While none is set,
 # ops run exactly as above (nothing on their path checks for wrappers); setting one replaces
-# the ``apply`` entry points of Primitive and Function by ``_dispatch``, which calls the
-# wrappers (first added, outermost) around the plain ``apply``.
+# the ``apply`` entry points of Primitive by ``_dispatch`` (Function.apply calls it itself),
+# which calls the wrappers (first added, outermost) around the plain ``apply``.
 # ---------------------------------------------------------------------------------------------
 
 _WRAPPERS: list = []
 _PLAIN_PRIMITIVE = Primitive.__dict__["apply"].__func__
-_PLAIN_FUNCTION = Function.__dict__["apply"].__func__
-_ENTRY_POINTS = ((Primitive, "apply"), (Primitive, "_apply1"), (Primitive, "_apply2"),
-                 (Function, "apply"))
+_PLAIN_FUNCTION = Function.__dict__["_apply_plain"].__func__
+# (Function.apply is not swapped: it looks at the wrappers itself, see there)
+_ENTRY_POINTS = ((Primitive, "apply"), (Primitive, "_apply1"), (Primitive, "_apply2"))
 _PLAIN_ENTRIES = {(c, n): c.__dict__[n] for c, n in _ENTRY_POINTS}
 
 

@@ -1,7 +1,9 @@
 """Numerical gradient checks, with ``torch.autograd.gradcheck``'s signatures.
 
 ``gradcheck`` compares the Jacobian that backward computes (one vector-Jacobian product per
-output element) with central finite differences in float64. ``gradgradcheck`` does the same
+output element) with central finite differences in float64; with ``check_forward_ad`` it
+also compares the one forward-mode AD computes (one Jacobian-vector product per input
+element), and ``check_backward_ad=False`` leaves backward out (a Function with ``jvp`` only). ``gradgradcheck`` does the same
 for the gradient function itself, which checks second derivatives (``create_graph=True``).
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ import numpy as np
 
 from ..backend import device_of, to_device, to_host
 from ..tensor import Tensor
+from . import forward_ad as _fwad
 from .engine import grad as _grad
 
 
@@ -77,6 +80,42 @@ def _analytical_jacobians(func, inputs, diff_idx) -> list:
     return jac
 
 
+def _forward_jacobians(func, inputs, diff_idx) -> list:
+    """J[i][o] as ``_numerical_jacobians`` lays it out, column by column from forward-mode AD:
+    input i's tangent is one-hot at each of its elements in turn, the others' are zero."""
+    jac = []
+    for i in diff_idx:
+        x = inputs[i]
+        cols = None
+        for k in range(x.numel()):
+            with _fwad.dual_level():
+                duals = list(inputs)
+                for j in diff_idx:
+                    tangent = x.new_zeros(x.shape) if j == i else inputs[j].new_zeros(
+                        inputs[j].shape)
+                    if j == i:
+                        tangent.view(-1)[k] = 1
+                    duals[j] = _fwad.make_dual(inputs[j].detach(), tangent)
+                outs = _outputs(func, duals)
+                tangents = [_fwad.unpack_dual(o).tangent for o in outs]
+                if cols is None:
+                    cols = [np.zeros((x.numel(), o.numel())) for o in outs]
+                for c, o, t in zip(cols, outs, tangents):
+                    c[k] = 0.0 if t is None else _host64(t)
+        jac.append(cols if cols is not None else [])
+    return jac
+
+
+def _compare(numerical, analytical, diff_idx, rtol, atol, mode: str) -> None:
+    """Raise GradcheckError at the first Jacobian block where the two differ."""
+    for ti, i in enumerate(diff_idx):
+        for oi, (n, a) in enumerate(zip(numerical[ti], analytical[ti])):
+            if not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=True):
+                raise GradcheckError(
+                    f"Jacobian {mode}mismatch for output {oi} with respect to input {i},\n"
+                    f"numerical:{n}\nanalytical:{a}\n")
+
+
 def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0,
               check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
@@ -103,15 +142,17 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
                           "point. This check will likely fail if all the inputs are not of "
                           "double precision floating point.", stacklevel=2)
     numerical = _numerical_jacobians(func, inputs, diff_idx, eps)
-    analytical = _analytical_jacobians(func, inputs, diff_idx)
-    for ti, i in enumerate(diff_idx):
-        for oi, (n, a) in enumerate(zip(numerical[ti], analytical[ti])):
-            if not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=True):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {oi} with respect to input {i},\n"
-                    f"numerical:{n}\nanalytical:{a}\n")
+    try:
+        if check_backward_ad:
+            _compare(numerical, _analytical_jacobians(func, inputs, diff_idx), diff_idx,
+                     rtol, atol, "")
+        if check_forward_ad:
+            _compare(numerical, _forward_jacobians(func, inputs, diff_idx), diff_idx,
+                     rtol, atol, "forward ")
+    except GradcheckError:
+        if not raise_exception:
+            return False
+        raise
     return True
 
 
