@@ -300,3 +300,12 @@ def test_view_replay_is_what_npgrad_does():
     v.mul_(2)
     assert v.grad_fn.name() == "SliceBackward0"  # PyTorch's name with view replay enabled
     assert npgrad.autograd.is_view_replay_enabled() is True
+
+
+def test_a_number_on_the_left_of_add_and_mul_is_the_second_input_as_in_pytorch():
+    def edges(lib, make):
+        b = lib.ones(2, requires_grad=True).sin()
+        return [f.name() if f is not None else None
+                for f, _ in make(b).grad_fn.next_functions]
+    for make in (lambda b: 2 * b, lambda b: 2 + b, lambda b: 2.5 * b, lambda b: b * 2):
+        assert edges(npgrad, make) == edges(torch, make) == ["SinBackward0", None]

@@ -34,9 +34,13 @@ class ArithmeticMethods:
             return NotImplemented
         return _binary.add(self, array_operand(other))
 
+    # ``2 + x`` and ``2 * x`` record x as the node's first input, as PyTorch (its reflected
+    # add and mul are ``x.add(2)``, ``x.mul(2)``): grad_fn.next_functions lists x first
     def __radd__(self, other):
         """``other + self``."""
-        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+        if other.__class__ in _NUMBERS:
+            return _binary.Add._apply2(self, other)
+        if other.__class__ is Tensor or isinstance(other, Tensor):
             return _binary.Add._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
@@ -68,7 +72,9 @@ class ArithmeticMethods:
 
     def __rmul__(self, other):
         """``other * self``."""
-        if other.__class__ is Tensor or other.__class__ in _NUMBERS or isinstance(other, Tensor):
+        if other.__class__ in _NUMBERS:
+            return _binary.Mul._apply2(self, other)
+        if other.__class__ is Tensor or isinstance(other, Tensor):
             return _binary.Mul._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
