@@ -309,3 +309,15 @@ def test_a_number_on_the_left_of_add_and_mul_is_the_second_input_as_in_pytorch()
                 for f, _ in make(b).grad_fn.next_functions]
     for make in (lambda b: 2 * b, lambda b: 2 + b, lambda b: 2.5 * b, lambda b: b * 2):
         assert edges(npgrad, make) == edges(torch, make) == ["SinBackward0", None]
+
+
+def test_mse_loss_is_one_node_on_its_two_operands_as_in_pytorch():
+    def edges(lib):
+        x = lib.ones(3, requires_grad=True)
+        loss = lib.nn.functional.mse_loss(x.sin(), lib.zeros(3).requires_grad_())
+        # (npgrad also lists a (None, 0) edge for the reduction argument: the first two)
+        # (PyTorch names AccumulateGrad "torch::autograd::AccumulateGrad": the last word)
+        return loss.grad_fn.name(), [f.name().split(":")[-1]
+                                     for f, _ in loss.grad_fn.next_functions[:2]]
+    assert edges(npgrad) == edges(torch) == ("MseLossBackward0",
+                                             ["SinBackward0", "AccumulateGrad"])

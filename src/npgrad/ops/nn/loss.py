@@ -63,15 +63,51 @@ def _check_shapes(op: str, input: Tensor, target: Tensor) -> None:
 # Regression losses
 # ---------------------------------------------------------------------------------------------
 
+class MseLoss(Primitive):
+    """``(input - target) ** 2``, reduced: one node, as PyTorch's (``MseLossBackward0``,
+    whose inputs are the two operands), which programs print as a loss's ``grad_fn``."""
+
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, reduction):
+        dt = _dt.result_type(x, t)
+        if not is_float_np(dt):  # PyTorch's kernel exists for floating types only
+            raise NotImplementedError(f"\"mse_cpu\" not implemented for "
+                                      f"'{_dt.scalar_type_name(dt)}'")
+        ctx.save_for_backward(x, t)
+        ctx.reduction = reduction
+        d = np.subtract(x, t)
+        loss = d * d
+        if reduction == "none":
+            return loss
+        return as_array(loss.mean() if reduction == "mean" else loss.sum(), loss.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        d = x - t
+        g = grad * 2 * d
+        if ctx.reduction == "mean":
+            g = g / max(d.numel(), 1)
+        need_x, need_t = ctx.needs_input_grad[:2]
+        return (g if need_x else None), (-g if need_t else None), None
+
+
 @autocast.float32
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
              weight=None) -> Tensor:
     """Mean squared error ``(input - target) ** 2``."""
     _check_shapes("mse_loss", input, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if weight is None and isinstance(input, Tensor) and isinstance(target, Tensor):
+        if reduction not in ("none", "mean", "sum"):
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+        return MseLoss.apply(input, target, reduction)
     loss = (input - target) ** 2
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, _legacy(size_average, reduce, reduction))
+    return _reduce(loss, reduction)
 
 
 @autocast.float32
