@@ -321,3 +321,11 @@ def test_mse_loss_is_one_node_on_its_two_operands_as_in_pytorch():
                                      for f, _ in loss.grad_fn.next_functions[:2]]
     assert edges(npgrad) == edges(torch) == ("MseLossBackward0",
                                              ["SinBackward0", "AccumulateGrad"])
+
+
+def test_bce_with_logits_is_one_node_as_in_pytorch():
+    for lib in (npgrad, torch):
+        x = lib.zeros(3, requires_grad=True)
+        loss = lib.nn.functional.binary_cross_entropy_with_logits(x * 2, lib.ones(3))
+        assert loss.grad_fn.name() == "BinaryCrossEntropyWithLogitsBackward0"
+        assert loss.grad_fn.next_functions[0][0].name() == "MulBackward0"

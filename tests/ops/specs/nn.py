@@ -419,6 +419,11 @@ SPECS = [
     *_reductions("nll_loss", [[(5, 4), I((5,), 0, 4)], [(2, 4, 3), I((2, 3), 0, 4)]]),
     *_reductions("binary_cross_entropy", [[F((3, 4), 0.05, 0.95), F((3, 4), 0, 1, grad=False)]]),
     *_reductions("binary_cross_entropy_with_logits", [[(3, 4), F((3, 4), 0, 1)]]),
+    OpSpec("nn.functional.binary_cross_entropy_with_logits-weights",
+           lambda lib, x, t, w, pw: lib.nn.functional.binary_cross_entropy_with_logits(
+               x, t, weight=w, pos_weight=pw),
+           [[(3, 4), F((3, 4), 0, 1), W, A(np.array([1.5, 0.5, 2.0, 1.0]))],
+            [(2, 3, 4), F((2, 3, 4), 0, 1), A(np.array([[0.5], [1.0], [2.0]])), W]]),
     *_reductions("kl_div", [[(3, 4), F((3, 4), 0, 1)]]),
     *_reductions("cosine_embedding_loss", [[(4, 5), (4, 5), A(np.array([1, -1, -1, 1]))]],
                  margin=0.1),

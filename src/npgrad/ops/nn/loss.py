@@ -422,6 +422,49 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
+class BCEWithLogits(Primitive):
+    """Sigmoid + binary cross entropy, reduced: one node, as PyTorch's
+    (``BinaryCrossEntropyWithLogitsBackward0``), which programs print as a loss's grad_fn.
+
+    With lw = 1 + (pos_weight - 1) t and softplus(-x) = log(1 + exp(-x)):
+    loss = w ((1 - t) x + lw softplus(-x)); d/dx = w ((1 - t) - lw sigmoid(-x)),
+    d/dt = w (-x + (pos_weight - 1) softplus(-x)). As in PyTorch, weight and pos_weight
+    have no gradient (the function refuses them when they require grad).
+    """
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, w, pw, reduction):
+        ctx.save_for_backward(x, t, w, pw)
+        ctx.reduction = reduction
+        # log(1 + exp(-x)) computed without overflow: log1p(exp(-|x|)) + max(-x, 0)
+        sp = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
+        loss = (1 - t) * x + (sp if pw is None else ((pw - 1) * t + 1) * sp)
+        if w is not None:
+            loss = loss * w
+        loss = loss.astype(_dt.result_type(x, t), copy=False)
+        if reduction == "none":
+            return loss
+        return as_array(loss.mean() if reduction == "mean" else loss.sum(), loss.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t, w, pw = ctx.saved_tensors
+        sp = log1p(exp(-x.abs())) + relu(-x)
+        lw = 1 if pw is None else (pw - 1) * t + 1
+        if ctx.reduction == "mean":
+            n = 1
+            for size in np.broadcast_shapes(*(a.shape for a in (x, t, w, pw) if a is not None)):
+                n *= size
+            grad = grad / max(n, 1)
+        scale = grad if w is None else grad * w
+        need = ctx.needs_input_grad
+        dx = scale * ((1 - t) - lw * (-x).sigmoid()) if need[0] else None
+        dt = scale * (-x if pw is None else (pw - 1) * sp - x) if need[1] else None
+        return dx, dt, None, None, None
+
+
 @autocast.float32
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction: str = "mean",
@@ -431,13 +474,18 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({tuple(target.shape)}) must be the same as input size "
                          f"({tuple(input.shape)})")
-    # log(1 + exp(-x)) computed without overflow: log1p(exp(-|x|)) + max(-x, 0)
-    softplus_neg = log1p(exp(-input.abs())) + relu(-input)
-    lw = 1.0 if pos_weight is None else (pos_weight - 1) * target + 1
-    loss = (1 - target) * input + lw * softplus_neg
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy(size_average, reduce, reduction))
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    for name, a in (("weight", weight), ("pos_weight", pos_weight)):
+        if STATE.enabled and isinstance(a, Tensor) and a.requires_grad:
+            raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not "
+                               f"differentiable with respect to argument '{name}'. This input "
+                               f"cannot have requires_grad True.")
+    if isinstance(target, Tensor) and target.dtype.name == "bool":  # (1 - target), as PyTorch
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    return BCEWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
 @autocast.float32
