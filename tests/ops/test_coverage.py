@@ -67,6 +67,8 @@ def _covered():
             obj = _resolve(n)
             if obj is not None:
                 objects.append(obj)
+                # (npgrad.add... are the ops given PyTorch's out= keyword by the facade)
+                objects.append(getattr(obj, "__wrapped__", obj))
     return names, objects
 
 
