@@ -30,6 +30,7 @@ class AutogradMethods:
         node = self.grad_fn
         if node._retain is None:
             node._retain = {}
+            node._plain = False
         node._retain[self._output_nr] = weakref.ref(self)
         self._retains = True
 
@@ -46,6 +47,7 @@ class AutogradMethods:
             node = self.grad_fn
             if node._pre_hooks is None:
                 node._pre_hooks = {}
+                node._plain = False
             hooks = node._pre_hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)

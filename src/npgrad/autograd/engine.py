@@ -1,9 +1,13 @@
 """The backward engine: one iterative pass over the graph, in topological order.
 
-1. An iterative depth-first search from the roots lists every reachable node in post-order
-   (no recursion, so a chain of a million ops is fine).
-2. Walking that list backwards visits each node after every node that feeds it gradient, so
-   each node runs exactly once, with its gradient complete.
+1. Every node carries a sequence number, given when it was recorded (``Node._seq``); a node
+   is recorded after the nodes of its inputs, so its number is larger than theirs.
+2. The pass keeps the nodes that have received gradient but not run yet in a heap, and
+   always runs the one with the largest number: every node that can still send it gradient
+   has a larger number, so has run already (PyTorch's engine orders its ready queue by the
+   same numbers). Each node thus runs exactly once, with its gradient complete, and no
+   separate walk of the graph is needed first (no recursion either: a chain of a million
+   ops is fine).
 3. Gradients live in a dict local to the pass; only leaves (``AccumulateGrad``) and tensors
    that called ``retain_grad()`` keep theirs.
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import functools
 import gc
 import warnings
+from heapq import heapify, heappop, heappush
 
 import numpy as np
 
@@ -26,12 +31,11 @@ from .grad_mode import ANOMALY, STATE, set_grad_enabled
 
 
 def _postorder(roots) -> list:
-    """Every node reachable from ``roots``, children before parents (iteratively).
+    """Every node reachable from ``roots``, children before parents (iteratively): what a
+    pass with targets needs to know before it starts (which nodes lead to a target).
 
     One depth-first search per root not yet reached: a root may feed another (``w, v =
-    eigh(a)`` with roots ``w`` and ``v * v``), so it must wait in the post-order like any
-    node rather than be marked as seen from the start (it would run before the gradient from
-    the other root arrived)."""
+    eigh(a)`` with roots ``w`` and ``v * v``)."""
     order, seen = [], set()
     for root in roots:
         if root in seen:
@@ -105,18 +109,18 @@ class _Pass:
     pass), and, once known, the nodes it visits and those it needs (for hooks that ask which
     nodes will run, ``autograd.graph.register_multi_grad_hook``)."""
 
-    __slots__ = ("id", "accumulate", "order", "needed", "_nodes")
+    __slots__ = ("id", "accumulate", "roots", "needed", "_nodes")
     _count = 0
 
     def __init__(self, accumulate: bool) -> None:
         _Pass._count += 1
         self.id, self.accumulate = _Pass._count, accumulate
-        self.order, self.needed, self._nodes = (), None, None
+        self.roots, self.needed, self._nodes = (), None, None
 
     def will_run(self, node) -> bool:
         """Whether ``node`` is reached by this pass and needed by its targets."""
-        if self._nodes is None:
-            self._nodes = set(self.order)
+        if self._nodes is None:  # (the pass itself does not walk the graph first)
+            self._nodes = set(_postorder(self.roots))
         return node in self._nodes and (self.needed is None or node in self.needed)
 
 
@@ -164,23 +168,25 @@ def _run_backward(this: _Pass, roots, retain_graph: bool, create_graph: bool, ta
     buffers: dict = {}
     for (node, nr), grad in roots:
         _add_to_buffer(buffers, node, nr, grad)
-    order = _postorder(list(buffers))
+    this.roots = list(buffers)
     target_nodes = {n for n, _ in targets} if targets is not None else None
-    needed = _needed(order, target_nodes) if targets is not None else None
-    this.order, this.needed = order, needed
+    needed = _needed(_postorder(this.roots), target_nodes) if targets is not None else None
+    this.needed = needed
     captured: dict = {}
     run = _run_node_anomaly if ANOMALY.enabled else _run_node
     if NODE_WRAPPERS:  # (the profiler times each node)
         run = _wrapped(run)
     plain = target_nodes is None  # (backward(): every node runs as below, no captures)
+    ready = [(-node._seq, node) for node in buffers]  # (see the module's docstring)
+    heapify(ready)
     with set_grad_enabled(create_graph):
-        for node in reversed(order):
-            buf = buffers.pop(node, None)
-            if buf is None or (needed is not None and node not in needed):
+        while ready:
+            node = heappop(ready)[1]
+            buf = buffers.pop(node)
+            if plain and node._plain:  # (no hooks: the common case of the steps below)
+                run(node, buf, buffers, ready, retain_graph)
                 continue
-            if plain and node.__class__ is not AccumulateGrad and not (
-                    node._pre_hooks or node._retain or node._node_pre_hooks):
-                run(node, buf, buffers, retain_graph)  # (the common case of the steps below)
+            if needed is not None and node not in needed:
                 continue
             if node._pre_hooks:
                 _run_pre_hooks(node, buf)
@@ -204,7 +210,7 @@ def _run_backward(this: _Pass, roots, retain_graph: bool, create_graph: bool, ta
                 continue
             if target_nodes is not None and not any(c in needed for c, _ in node.next_functions):
                 continue  # a captured target with nothing needed behind it
-            run(node, buf, buffers, retain_graph)
+            run(node, buf, buffers, ready, retain_graph)
     return captured
 
 
@@ -214,18 +220,18 @@ NODE_WRAPPERS: list = []
 
 
 def _wrapped(run):
-    def run_wrapped(node, buf, buffers, retain_graph: bool) -> None:
-        call = functools.partial(run, node, buf, buffers, retain_graph)
+    def run_wrapped(node, buf, buffers, ready, retain_graph: bool) -> None:
+        call = functools.partial(run, node, buf, buffers, ready, retain_graph)
         for wrapper in NODE_WRAPPERS:
             call = functools.partial(wrapper, node, call)
         call()
     return run_wrapped
 
 
-def _run_node_anomaly(node, buf, buffers, retain_graph: bool) -> None:
+def _run_node_anomaly(node, buf, buffers, ready, retain_graph: bool) -> None:
     """Anomaly mode: an error in a node's backward also shows where forward created it."""
     try:
-        _run_node(node, buf, buffers, retain_graph)
+        _run_node(node, buf, buffers, ready, retain_graph)
     except Exception:
         if node._trace:
             warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
@@ -233,7 +239,9 @@ def _run_node_anomaly(node, buf, buffers, retain_graph: bool) -> None:
         raise
 
 
-def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
+def _run_node(node: Function, buf, buffers, ready, retain_graph: bool) -> None:
+    """Run ``node``'s backward on its gradients ``buf`` and pass the results on to its
+    children's buffers; a child receiving its first gradient joins the ``ready`` heap."""
     if node._freed:
         raise RuntimeError("Trying to backward through the graph a second time (or directly "
                            "access saved tensors after they have already been freed). Specify "
@@ -272,6 +280,7 @@ def _run_node(node: Function, buf, buffers, retain_graph: bool) -> None:
             g = _fit(g, m, node, i)
         cbuf = buffers.get(child)  # (not ``buf``: post hooks below need this node's)
         if cbuf is None:
+            heappush(ready, (-child._seq, child))
             if child._n_outputs == 1:
                 buffers[child] = [g]
             else:

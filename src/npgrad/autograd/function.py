@@ -19,6 +19,7 @@ In both, the ctx *is* the node (``y.grad_fn is ctx``), as in PyTorch.
 from __future__ import annotations
 
 import weakref
+from itertools import count
 
 import numpy as np
 
@@ -43,6 +44,9 @@ _NO_EDGE = (None, 0)
 _SAVED_NONE = (2, None, None, 0)  # a None saved (or an input that no gradient needs)
 _NEEDS_ONE = (True,)               # needs_input_grad of a one-input op that records
 _NO_KWARGS: dict = {}
+# A node's sequence number (``_seq``), given when it is recorded, after the nodes of its
+# inputs: the backward engine runs nodes from the largest number down (see engine.py)
+_next_seq = count().__next__
 
 
 class Node:
@@ -54,6 +58,7 @@ class Node:
     _retain = None         # {output_nr: weakref to a tensor that called retain_grad()}
     _post_hooks = None     # [hook(grad_inputs, grad_outputs)]: Node.register_hook
     _node_pre_hooks = None  # [hook(grad_outputs) -> grad_outputs | None]: register_prehook
+    _plain = True  # backward() may run it by its plain path: none of the three above is set
 
     def name(self) -> str:
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
@@ -79,6 +84,7 @@ class Node:
         """Register ``hook(grad_outputs) -> tuple | None``, called before this node runs."""
         if self._node_pre_hooks is None:
             self._node_pre_hooks = []
+            self._plain = False
         self._node_pre_hooks.append(hook)
         return _RemovableHandle(self._node_pre_hooks, hook)
 
@@ -102,8 +108,11 @@ class _RemovableHandle:
 class AccumulateGrad(Node):
     """The node at a leaf that requires grad: backward adds the gradient into ``leaf.grad``."""
 
+    _plain = False  # (the engine accumulates into the leaf itself)
+
     def __init__(self, variable) -> None:
         self.variable = variable
+        self._seq = _next_seq()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # PyTorch's name (its profiler shows it too)
@@ -208,12 +217,17 @@ class Function(Node):
             return ()
         out = []
         for entry in saved:
-            kind, obj, _, version = entry
+            kind, obj, vc, version = entry
             if kind == 0:  # an input, unchanged since (the common case of _unpack, inlined)
                 vc = obj._vc
                 if (0 if vc is None else vc.v) == version:
                     out.append(obj)
                     continue
+            elif kind == 1 and vc.v == version and self._fw_out is None:
+                t = _new(Tensor)  # (one of our outputs: the common case of _unpack, inlined)
+                t._data, t.grad_fn, t._output_nr, t._rg, t._vc = obj[0], self, obj[1], True, vc
+                out.append(t)
+                continue
             out.append(self._unpack(entry))
         return tuple(out)
 
@@ -268,6 +282,7 @@ class Function(Node):
                 meta.append(None)
         self.next_functions = tuple(edges)  # (apply has set needs_input_grad already)
         self._in_meta = meta
+        self._seq = _next_seq()
         if ANOMALY.enabled:
             self._trace = forward_trace()
         if self._to_save is not None:
@@ -436,6 +451,7 @@ def apply_unary(cls: type, a) -> Tensor | tuple:
     gf = a.grad_fn
     ctx.next_functions = ((gf, a._output_nr) if gf is not None else edge(a),)
     ctx._in_meta = ((d.shape, d.dtype),)
+    ctx._seq = _next_seq()
     ctx.needs_input_grad = _NEEDS_ONE
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
@@ -497,6 +513,7 @@ def apply_binary(cls: type, a, b) -> Tensor | tuple:
     else:
         eb, mb = _NO_EDGE, None
     ctx.next_functions, ctx._in_meta, ctx.needs_input_grad = (ea, eb), (ma, mb), (rg_a, rg_b)
+    ctx._seq = _next_seq()
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
     if out is None:
@@ -547,6 +564,7 @@ def _apply_any(cls, args, kwargs):
         return _wrap_plain(cls, forward(ctx, *raw, **kwargs), args, kwargs)
     ctx.next_functions, ctx._in_meta = tuple(edges), meta
     ctx.needs_input_grad = tuple(needs)
+    ctx._seq = _next_seq()
     if ANOMALY.enabled:
         ctx._trace = forward_trace()
     out = forward(ctx, *raw, **kwargs)
@@ -751,7 +769,8 @@ def _save_declared(ctx, args, out: Tensor) -> None:
     """Save what the op's ``saves`` declares (see :class:`Primitive`) for its output ``out``."""
     saves = ctx.saves
     if saves == "output":
-        vc = out._vc = VersionCounter()  # (a new tensor: it has no counter yet)
+        vc = out._vc = _new(VersionCounter)  # (a new tensor: it has no counter yet; _new
+        vc.v = 0                              # skips the call of __init__, on the hot path)
         ctx._saved = [(1, (out._data, 0), vc, 0)]
     elif saves == "input":
         ctx._saved = [_input_entry(args[0])]
