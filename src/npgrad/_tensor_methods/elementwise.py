@@ -99,15 +99,15 @@ class ElementwiseMethods:
 
     def square(self):
         """See :func:`npgrad.square`."""
-        return _unary.square(self)
+        return self ** 2  # (npgrad.square without its argument check: self is a Tensor)
 
     def sin(self):
         """See :func:`npgrad.sin`."""
-        return _trig.sin(self)
+        return _trig.Sin._apply1(self)
 
     def cos(self):
         """See :func:`npgrad.cos`."""
-        return _trig.cos(self)
+        return _trig.Cos._apply1(self)
 
     def tan(self):
         """See :func:`npgrad.tan`."""

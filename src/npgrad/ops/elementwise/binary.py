@@ -16,6 +16,7 @@ from ...backend import as_array, is_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
+from ...autograd.grad_mode import STATE as _GRAD_MODE
 from .._arguments import Tensor, as_operand, as_operands, as_tensor_arg, describe
 from ..indexing.indexing import nonzero
 from .unary import log, not_differentiable, zero_grad_result
@@ -234,6 +235,10 @@ class Pow(Primitive):
             # NOTE: an exponent of 0 gives gradient 0 everywhere (also at a = 0), as PyTorch.
             if isinstance(b, Tensor):
                 ga = where(b == 0, 0.0, grad * b * a ** (b - 1))
+            elif b == 2 and not _GRAD_MODE.enabled:
+                # x ** 2, x.square(): a ** 1 is a itself (same values, one op less); with
+                # create_graph, a ** 1 keeps higher derivatives connected to a, as PyTorch
+                ga = grad * b * a
             else:
                 ga = grad * b * a ** (b - 1) if b != 0 else grad * 0.0
         if need_b:

@@ -54,7 +54,7 @@ class Sin(_Unary):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * cos(a)
+        return grad * Cos._apply1(a)
 
 
 class Cos(_Unary):
@@ -63,7 +63,7 @@ class Cos(_Unary):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * -sin(a)
+        return grad * -Sin._apply1(a)
 
 
 class Tan(_UnaryOut):
