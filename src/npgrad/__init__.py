@@ -114,7 +114,7 @@ from .ops.nn.rnn import gru, lstm, rnn_relu, rnn_tanh  # noqa: F401
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401
 from . import amp, backends, cuda  # noqa: E402,F401
-from . import distributed, distributions  # noqa: E402,F401
+from . import distributed  # noqa: E402,F401
 from . import hub, jit, onnx  # noqa: E402,F401
 from . import func, profiler  # noqa: E402,F401
 from .func import vmap  # noqa: E402,F401
@@ -158,6 +158,22 @@ del _name
 
 # the op methods (x.exp(), x + y...) are given to Tensor here, once every op exists
 from . import _tensor_methods  # noqa: E402,F401
+
+# Subpackages loaded on first use (``npgrad.distributions`` or ``import npgrad.distributions``
+# give the module as usual): distributions is ~7% of ``import npgrad``, and few programs use it
+_ON_FIRST_USE = frozenset({"distributions"})
+
+
+def __getattr__(name: str):
+    if name in _ON_FIRST_USE:
+        import importlib  # noqa: PLC0415 (only when a lazily loaded subpackage is first used)
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | _ON_FIRST_USE)
+
 
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402,F401

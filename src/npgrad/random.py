@@ -56,13 +56,21 @@ class Generator:
         self.device = as_device(device)
         self._seed = 67280421310721
         self._offset = 0  # (CUDA generators: draws so far)
-        self.rng = np.random.default_rng(self._seed) if self.device is CPU else None
+        self._rng = None
+
+    @property
+    def rng(self):
+        """A CPU generator's NumPy generator (PCG64), made on first use from the seed: NumPy's
+        random module is ~5% of ``import npgrad``, and the default generator exists from the
+        start. None for a CUDA generator (see ``draw``)."""
+        if self._rng is None and self.device is CPU:
+            self._rng = np.random.default_rng(self._seed & 0xFFFF_FFFF_FFFF_FFFF)
+        return self._rng
 
     def manual_seed(self, seed: int) -> "Generator":
         self._seed = int(seed)
         self._offset = 0
-        if self.device is CPU:
-            self.rng = np.random.default_rng(self._seed & 0xFFFF_FFFF_FFFF_FFFF)
+        self._rng = None  # (made again from the new seed on the next draw)
         return self
 
     def draw(self):

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-from multiprocessing import reduction, shared_memory
+from multiprocessing import reduction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..tensor import Tensor
+
+if TYPE_CHECKING:  # (imported on first use below: it is ~4% of `import npgrad`)
+    from multiprocessing import shared_memory
 
 __all__ = ["init_reductions", "rebuild_tensor", "reduce_tensor", "share_array"]
 
@@ -57,6 +61,7 @@ def share_array(a: np.ndarray) -> np.ndarray:
     """``a``'s values in a new shared-memory block (or ``a`` itself if already in one)."""
     if _owner(a) is not None:
         return a
+    from multiprocessing import shared_memory  # noqa: PLC0415 (first use: ~4% of import npgrad)
     shm = shared_memory.SharedMemory(create=True, size=max(a.nbytes, 1))
     _MAPPED[shm.name] = shm
     _MADE.append(shm)
@@ -69,6 +74,7 @@ def _attach(name: str) -> shared_memory.SharedMemory:
     if name not in _MAPPED:
         # (Python < 3.13 registers an attached block with the resource tracker too; child
         # processes share their parent's tracker, where the name is already registered)
+        from multiprocessing import shared_memory  # noqa: PLC0415 (first use, see share_array)
         _MAPPED[name] = shared_memory.SharedMemory(name=name)
     return _MAPPED[name]
 

@@ -15,7 +15,6 @@ import codecs
 import collections
 import importlib
 import pickle
-import pickletools
 import struct
 import warnings
 from collections.abc import Callable
@@ -477,6 +476,7 @@ def _npgrad_counterpart(module: str, name: str):
 
 def unsafe_globals(data: bytes) -> list[str]:
     """The globals a pickle names that a weights-only load would refuse (read, not run)."""
+    import pickletools  # noqa: PLC0415 (only this check needs it: ~1% of import npgrad)
     found, user = [], _user_allowed()
     try:
         for op, arg, _ in pickletools.genops(data):

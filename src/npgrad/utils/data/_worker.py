@@ -9,10 +9,8 @@ worker's traceback in its message, in PyTorch's words.
 from __future__ import annotations
 
 import os
-import queue
 import random
 import sys
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,6 +74,7 @@ class ExceptionWrapper:
     formatted traceback (a traceback object cannot be pickled)."""
 
     def __init__(self, where: str) -> None:
+        import traceback  # noqa: PLC0415 (on an error only: keeps it out of `import npgrad`)
         exc_type, exc, tb = sys.exc_info()
         self.exc_type = exc_type
         self.trace = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -156,6 +155,7 @@ def worker_loop(kind: str, dataset, index_queue, result_queue, done_event, auto_
         except Exception:
             pending_error = ExceptionWrapper(where)
         stream_ended = False
+        import queue  # noqa: PLC0415 (in worker processes only: keeps it out of `import npgrad`)
         while os.getppid() == parent:
             try:
                 task = index_queue.get(timeout=POLL_INTERVAL)

@@ -14,7 +14,6 @@ import collections.abc
 import copy
 import itertools
 import numbers
-import queue
 import re
 import warnings
 from typing import Callable
@@ -407,6 +406,7 @@ class _MultiProcessIter:
     def _get(self):
         """The next result from any worker; errors if none comes within ``timeout`` or a
         worker died."""
+        import queue  # noqa: PLC0415 (with workers only; multiprocessing has loaded it then)
         wait = self._timeout if self._timeout > 0 else _STATUS_CHECK_INTERVAL
         while True:
             try:
