@@ -10,6 +10,8 @@ Both libraries use 2 threads. The libraries are interleaved over several rounds 
 is a warm-up and is dropped) and the table shows medians and npgrad/PyTorch ratios.
 
     python bench/bench_core.py [--rounds 7] [--profile]
+    python bench/bench_core.py --cpu   # CPU time (steadier on a loaded machine; the chains
+                                       # use one thread in both libraries anyway)
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ except ImportError:  # the environment variables above do the same at start-up
 torch.set_num_threads(THREADS)
 
 CHAIN_OPS = 50
+CLOCK = [time.perf_counter]  # time.process_time with --cpu
 
 
 def chain(x, y):
@@ -75,7 +78,7 @@ def _fwd_bwd(forward, backward, repeat: int) -> tuple:
     """Mean seconds of ``forward()`` and of ``backward(out)``, timed in the same loop (one
     graph alive at a time, as in training)."""
     t_fwd = t_bwd = 0.0
-    clock = time.perf_counter
+    clock = CLOCK[0]
     for _ in range(repeat):
         t0 = clock()
         out = forward()
@@ -140,7 +143,8 @@ def run(rounds: int) -> None:
                     if f is fn:
                         results[(name, lib.__name__)].append(pair[which])
     print(f"npgrad {npgrad.__version__} vs torch {torch.__version__}, {THREADS} threads, "
-          f"{rounds - 1} timed rounds (medians); threadpoolctl: "
+          f"{'CPU' if CLOCK[0] is time.process_time else 'wall'} time, load "
+          f"{os.getloadavg()[0]:.1f}, {rounds - 1} timed rounds (medians); threadpoolctl: "
           f"{'yes' if threadpool_limits else 'no (env vars)'}")
     print(f"{'case':40s} {'unit':>6s} {'npgrad':>10s} {'torch':>10s} {'ratio':>8s}")
     for name, unit, *_ in CASES:
@@ -170,7 +174,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="cProfile top-15 of (b)")
+    parser.add_argument("--cpu", action="store_true", help="time this process's CPU seconds")
     args = parser.parse_args()
+    if args.cpu:
+        CLOCK[0] = time.process_time
     run(args.rounds)
     if args.profile:
         profile()

@@ -18,15 +18,18 @@ each library's slowdown (busy / quiet). On a shared machine "quiet" means "witho
 process", so compare the two libraries' slowdowns, measured in the same run.
 
     python bench/bench_train.py [--rounds 5] [--no-memory] [--busy]
+    BENCH_THREADS=1 python bench/bench_train.py --cpu   # CPU time, for a loaded machine
 """
 from __future__ import annotations
 
 import argparse
 import subprocess
 import sys
+import time
 
 import numpy as np
 
+import common
 import models
 from common import Bench, run, timed
 
@@ -171,9 +174,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time this process's CPU seconds (fair with BENCH_THREADS=1)")
     parser.add_argument("--busy", action="store_true",
                         help="only the busy-machine case (MLP and GPT steps)")
     args = parser.parse_args()
+    if args.cpu:
+        common.CLOCK = time.process_time
     if args.busy:
         busy_table(args.rounds)
         sys.exit()

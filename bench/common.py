@@ -67,7 +67,8 @@ def run(benches: list, rounds: int, title: str) -> dict:
                     results[(label, lib.__name__)].append(v)
     clock = "CPU time" if CLOCK is time.process_time else "wall time"
     print(f"{title}: npgrad {npgrad.__version__} vs torch {torch.__version__}, {THREADS} "
-          f"threads, {clock}, {rounds - 1} timed rounds (medians); threadpoolctl: "
+          f"threads, {clock}, load {os.getloadavg()[0]:.1f}, {rounds - 1} timed rounds "
+          f"(medians); threadpoolctl: "
           f"{'yes' if threadpool_limits else 'no (env vars)'}")
     print(f"{'case':44s} {'unit':>6s} {'npgrad':>10s} {'torch':>10s} {'ratio':>7s}")
     table = {}
