@@ -24,9 +24,8 @@ import statistics
 import time
 import types
 
-import numpy as np
-
-from common import THREADS, npgrad, torch  # noqa: F401  (sets 2 threads for both)
+from common import THREADS, npgrad, torch  # noqa: F401  (sets 2 threads for both: first,
+import numpy as np                             # since NumPy reads the BLAS's count on loading)
 
 import npgrad.examples.char_gpt as demo
 from npgrad.datasets import TinyShakespeare

@@ -27,10 +27,9 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-
-import common
+import common  # (first: it sets the BLAS thread count, which NumPy reads when it loads)
 import models
+import numpy as np
 from common import Bench, run, timed
 
 

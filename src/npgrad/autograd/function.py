@@ -228,6 +228,9 @@ class Function(Node):
                 t._data, t.grad_fn, t._output_nr, t._rg, t._vc = obj[0], self, obj[1], True, vc
                 out.append(t)
                 continue
+            elif kind == 2 and (obj is None or obj.__class__ in _NUMBERS):
+                out.append(obj)  # (a constant: x ** 2 saves its exponent)
+                continue
             out.append(self._unpack(entry))
         return tuple(out)
 

@@ -284,7 +284,7 @@ def _power_by_products(a: np.ndarray, n: int) -> np.ndarray:
     """``a ** n`` for a float array and ``n`` in ``_PRODUCT_EXPONENTS``.
 
     float16 is computed in float32 and rounded once, as ``np.power`` and PyTorch do."""
-    if a.dtype == np.float16:
+    if a.dtype.type is np.float16:
         return _power_by_products(a.astype(np.float32), n).astype(np.float16)
     if n < 0:
         return np.reciprocal(a if n == -1 else a * a)
