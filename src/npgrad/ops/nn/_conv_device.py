@@ -27,7 +27,7 @@ def convolve(x, w, b, geom: Geom, out_sp=None):
     g, (N, C), O, kernel = geom.groups, x.shape[:2], w.shape[0], tuple(w.shape[2:])
     out_sp = tuple(out_sp) if out_sp is not None else out_size(x.shape[2:], kernel, geom)
     cols = im2col(x, kernel, out_sp, geom).reshape(N, g, C // g * prod(kernel), prod(out_sp))
-    y = np.matmul(w.reshape(g, O // g, -1), cols).reshape((N, O) + out_sp)
+    y = np.matmul(w.reshape(g, O // g, C // g * prod(kernel)), cols).reshape((N, O) + out_sp)
     return y if b is None else y + b.reshape(_bias_shape(len(out_sp)))
 
 
@@ -35,7 +35,9 @@ def weight_grad(x, y, geom: Geom, kernel: tuple):
     """``dW[o, c] = sum_n x[n, c] (*) y[n, o]`` for a kernel of size ``kernel``."""
     g, (N, C), O = geom.groups, x.shape[:2], y.shape[1]
     out_sp = tuple(y.shape[2:])
-    cols = im2col(x, tuple(kernel), out_sp, geom).reshape(N, g, -1, prod(out_sp))
+    # the column size spelled out, not -1: an empty batch cannot infer it
+    cols = im2col(x, tuple(kernel), out_sp, geom).reshape(N, g, C // g * prod(kernel),
+                                                          prod(out_sp))
     ym = y.reshape(N, g, O // g, prod(out_sp))
     return np.matmul(ym, cols.swapaxes(-1, -2)).sum(0).reshape((O, C // g) + tuple(kernel))
 
