@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module, as_array, scatter_at
+from ...backend import array_module, as_array, on_device_of, scatter_at
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -197,7 +197,7 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Ten
     if isinstance(src, Tensor):
         v = _src_region(src, index.shape).reshape(-1)
     else:
-        v = as_array(src, input._data.dtype)
+        v = on_device_of(as_array(src, input._data.dtype), input._data)
     base = input if input.ndim else input.reshape(1)
     out = IndexPut.apply(base, v, key=_nd_key(lin, base._data.shape), op="scatter",
                          node="ScatterBackward0" if isinstance(src, Tensor)
@@ -463,7 +463,8 @@ def select_scatter(input, src, dim: int, index: int) -> Tensor:
                          f"{list(input.shape)} at dimension {d}")
     _check_src_shape("select_scatter", src, input.shape[:d] + input.shape[d + 1:])
     src = _in_dtype_of(input, src)
-    return index_copy(input, d, long_tensor([index % n]), src.unsqueeze(d))
+    xp = array_module(input._data)
+    return index_copy(input, d, long_tensor(xp.asarray([index % n])), src.unsqueeze(d))
 
 
 def slice_scatter(input, src, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
@@ -473,7 +474,7 @@ def slice_scatter(input, src, dim: int = 0, start=None, end=None, step: int = 1)
     d = norm_dim(dim, input.ndim, "slice_scatter")
     if step <= 0:
         raise RuntimeError("slice step must be positive")
-    idx = np.arange(input.shape[d])[slice(start, end, step)]
+    idx = array_module(input._data).arange(input.shape[d])[slice(start, end, step)]
     _check_src_shape("slice_scatter", src,
                      input.shape[:d] + (len(idx),) + input.shape[d + 1:])
     src = _in_dtype_of(input, src)
@@ -523,8 +524,8 @@ def index_reduce(input, dim: int, index, source, reduce: str, *,
                             include_self=include_self).reshape(())
     shape = [1] * source.ndim
     shape[d] = -1
-    idx = Tensor._make(np.broadcast_to(index._data.astype(np.int64).reshape(shape),
-                                       source.shape).copy())
+    idx = on_device_of(index._data.astype(np.int64), input._data)  # (a CPU index may come)
+    idx = Tensor._make(np.broadcast_to(idx.reshape(shape), source.shape).copy())
     return scatter_reduce(input, d, idx, source, reduce, include_self=include_self)
 
 

@@ -62,7 +62,8 @@ def _max_unpoolnd(n: int, op: str, input, indices, kernel_size, stride, padding,
     if bad.any():
         raise RuntimeError(f"{op}: Found an invalid max index: {int(idx._data[bad][0])} (output "
                            f"volumes are of size {'x'.join(map(str, out_sp))})")
-    out = scatter(zeros(*lead, flat, dtype=input.dtype), -1, idx, input.reshape(*lead, -1))
+    out = scatter(zeros(*lead, flat, dtype=input.dtype, device=input.device), -1, idx,
+                  input.reshape(*lead, -1))
     return out.reshape(*lead, *out_sp)
 
 
