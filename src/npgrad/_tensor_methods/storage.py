@@ -256,7 +256,7 @@ class StorageMethods:
         """False: npgrad has no meta tensors."""
         return False
 
-    # -- new tensors like this one (dtype from self unless given) --
+    # -- new tensors like this one (dtype and device from self unless given) --
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
         """A new tensor (a copy) of ``data``, in this tensor's dtype and on its device unless
         given."""
