@@ -85,6 +85,14 @@ class ndarray(numpy.lib.mixins.NDArrayOperatorsMixin):  # noqa: N801 (CuPy's nam
     device = property(lambda self: Device(0))
 
     @property
+    def __cuda_array_interface__(self) -> dict:
+        """Where the data lies, as CuPy's arrays describe device memory (the fake's device
+        memory is the wrapped array's)."""
+        a = self._a.__array_interface__
+        return {"shape": a["shape"], "typestr": a["typestr"], "data": a["data"],
+                "strides": a["strides"], "version": 3}
+
+    @property
     def base(self):
         return None if self._a.base is None else ndarray(self._a.base)
 

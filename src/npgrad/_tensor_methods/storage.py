@@ -12,6 +12,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backend import is_device_array
 from ..ops import predicates as _predicates
 from ..ops.creation import factories as _factories
 from ..multiprocessing import reductions as _reductions
@@ -35,18 +36,25 @@ def _tensor_new(t: Tensor, *args, **kwargs) -> Tensor:
     return zeros(*args, dtype=dtype)
 
 
+def _address(a) -> builtins.int:
+    """The address of an array's first element: host memory for NumPy arrays, device memory
+    for CUDA arrays (through the CUDA array interface, which CuPy's arrays carry)."""
+    if type(a) is np.ndarray:
+        return a.__array_interface__["data"][0]
+    return a.__cuda_array_interface__["data"][0]
+
+
 def _data_ptr(t: Tensor) -> builtins.int:
     """The address of the tensor's first element."""
-    return t._data.__array_interface__["data"][0]
+    return _address(t._data)
 
 
 def _storage_offset(t: Tensor) -> builtins.int:
     """How many elements into its base array the tensor starts (0 unless it is a view)."""
     base = t._data
-    while isinstance(base.base, np.ndarray):
+    while isinstance(base.base, np.ndarray) or is_device_array(base.base):
         base = base.base
-    return (_data_ptr(t) - base.__array_interface__["data"][0]) // builtins.max(
-        t._data.itemsize, 1)
+    return (_address(t._data) - _address(base)) // builtins.max(t._data.itemsize, 1)
 
 
 def _apply_(t: Tensor, callable) -> Tensor:  # noqa: A002 (PyTorch's name)

@@ -15,6 +15,7 @@ from math import prod
 
 import numpy as np
 
+from ...backend import on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
@@ -404,8 +405,8 @@ def affine_grid(theta, size, align_corners=None) -> Tensor:
     axes = [_base_coords(n, align_corners) for n in reversed(spatial)]  # x (last dim) first
     mesh = np.meshgrid(*reversed(axes), indexing="ij")  # in (D,) H, W order
     base = np.stack(list(reversed(mesh)) + [np.ones(spatial)], -1)
-    base = Tensor._make(base.reshape(1, -1, k + 1).astype(theta._data.dtype))
-    grid = base @ theta.mT
+    base = base.reshape(1, -1, k + 1).astype(theta._data.dtype)
+    grid = Tensor._make(on_device_of(base, theta._data)) @ theta.mT
     return grid.reshape(size[0], *spatial, k)
 
 
