@@ -423,6 +423,7 @@ class AdaptiveMaxPool(Primitive):
             width = int((end - start).max()) if o else 1
             # Short windows repeat their last element: it never changes the first maximum.
             table = np.minimum(start[:, None] + np.arange(width), end[:, None] - 1)
+            table = on_device_of(table, x)  # (host arithmetic on sizes, then one copy)
             tables.append(table)
             shape = [1] * (2 * n)
             shape[2 * d:2 * d + 2] = table.shape
@@ -433,7 +434,8 @@ class AdaptiveMaxPool(Primitive):
                  + tuple(m + 2 * d + 1 for d in range(n)))
         best, k = _argmax_rows(_rows(win.transpose(order), n))
         ks = np.unravel_index(k.reshape(lead + out_sp), tuple(t.shape[1] for t in tables))
-        pos = [t[np.arange(o).reshape((-1,) + (1,) * (n - 1 - d)), kd]
+        xp = array_module(x)
+        pos = [t[xp.arange(o).reshape((-1,) + (1,) * (n - 1 - d)), kd]
                for d, (t, o, kd) in enumerate(zip(tables, out_sp, ks))]
         ctx.idx = idx = _flat_index(pos, size)
         ctx.shape, ctx.n = x.shape, n
