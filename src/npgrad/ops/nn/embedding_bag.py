@@ -85,7 +85,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float =
         w = per_sample_weights.reshape(-1)[Tensor._make(np.nonzero(keep)[0])]
         rows = rows * w.unsqueeze(1)
     dim = weight.shape[1]
-    out = zeros(n_bags, dim, dtype=weight.dtype)
+    out = zeros(n_bags, dim, dtype=weight.dtype, device=weight.device)
     bags = Tensor._make(bag.astype(np.int64))
     if mode == "max":
         index = Tensor._make(np.broadcast_to(bag[:, None], (bag.size, dim)).astype(np.int64))
