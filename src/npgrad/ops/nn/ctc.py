@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import as_array
+from ...backend import array_module, as_array, on_device_of, to_host
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.binary import where
 from ..indexing.scatter import gather
@@ -27,24 +27,28 @@ _NEG = -1e30  # "log 0" for unreachable states (see the module docstring)
 
 
 def _lengths(values, n: int, what: str) -> np.ndarray:
-    out = values._data if isinstance(values, Tensor) else as_array(values)
+    """Lengths as a host int64 vector: the recursion's shape depends on them (PyTorch's CUDA
+    kernel reads them on the host too)."""
+    out = to_host(values._data) if isinstance(values, Tensor) else as_array(values)
     out = out.astype(np.int64).reshape(-1)
     if out.size != n:
         raise RuntimeError(f"ctc_loss: Expected {what} to have size {n}, but got {out.size}")
     return out
 
 
-def _padded_targets(targets: np.ndarray, target_lengths: np.ndarray) -> np.ndarray:
-    """Targets as (N, S_max): 2-D ones as given, 1-D (concatenated) ones split by length."""
+def _padded_targets(targets, target_lengths: np.ndarray):
+    """Targets as (N, S_max), on their device: 2-D ones as given, 1-D (concatenated) ones
+    split by length."""
     if targets.ndim == 2:
         return targets.astype(np.int64)
     width = max(int(target_lengths.max(initial=0)), 1)
-    out = np.zeros((target_lengths.size, width), np.int64)
-    start = 0
-    for n, length in enumerate(target_lengths):
-        out[n, :length] = targets[start:start + length]
-        start += length
-    return out
+    starts = np.cumsum(target_lengths) - target_lengths
+    pos = starts[:, None] + np.arange(width)
+    inside = np.arange(width) < target_lengths[:, None]
+    if targets.size == 0:
+        return np.zeros_like(targets, np.int64, shape=inside.shape)
+    pos = on_device_of(np.minimum(pos, targets.size - 1), targets)
+    return np.where(on_device_of(inside, targets), targets[pos], 0).astype(np.int64)
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
@@ -67,16 +71,21 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     if not 0 <= blank < C:
         raise RuntimeError(f"ctc_loss: blank must be in label range, got {blank}")
     S = labels.shape[1]
-    ext = np.full((N, 2 * S + 1), blank, np.int64)
-    ext[:, 1::2] = labels
+    here = lp._data
+
+    def dev(a):  # host index arithmetic (on lengths) on the log-probabilities' device
+        return Tensor._make(on_device_of(a, here))
+
+    ext = array_module(here).full((N, 2 * S + 1), blank, np.int64)
+    ext[:, 1::2] = on_device_of(labels, here)
     width = ext.shape[1]
     s = np.arange(width)
-    valid = s[None, :] < (2 * tg_len + 1)[:, None]
+    valid = on_device_of(s[None, :] < (2 * tg_len + 1)[:, None], here)
     skip = np.zeros_like(valid)
     skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
     skip = Tensor._make(skip & valid)
     emit = gather(lp, 2, Tensor._make(np.broadcast_to(ext, (T, N, width)).copy()))
-    start = Tensor._make((s[None, :] < 2) & valid)
+    start = Tensor._make(on_device_of(s[None, :] < 2, here) & valid)
     alpha = where(start, emit[0], _NEG)
     alphas = [alpha]
     for t in range(1, T):
@@ -84,16 +93,15 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
         two_back = where(skip, pad(alpha[:, :-2], (2, 0), value=_NEG), _NEG)
         alpha = logsumexp(stack([alpha, one_back, two_back]), 0) + emit[t]
         alphas.append(alpha)
-    final = stack(alphas)[Tensor._make(in_len - 1), Tensor._make(np.arange(N))]  # (N, width)
-    rows = Tensor._make(np.arange(N))
-    last = final[rows, Tensor._make(2 * tg_len)]
-    before = where(Tensor._make(tg_len > 0),
-                   final[rows, Tensor._make(np.maximum(2 * tg_len - 1, 0))], _NEG)
+    final = stack(alphas)[dev(in_len - 1), dev(np.arange(N))]  # (N, width)
+    rows = dev(np.arange(N))
+    last = final[rows, dev(2 * tg_len)]
+    before = where(dev(tg_len > 0), final[rows, dev(np.maximum(2 * tg_len - 1, 0))], _NEG)
     loss = -logsumexp(stack([last, before]), 0)
     # PyTorch's gradient with respect to log_probs assumes they come from log_softmax: it
     # carries an extra exp(log_probs) (within each input length), which log_softmax's
     # backward cancels. The same gradient here, through a term whose value is 0.
-    within = Tensor._make((np.arange(T)[:, None] < in_len[None, :])[..., None])
+    within = dev((np.arange(T)[:, None] < in_len[None, :])[..., None])
     mass = where(within, lp.exp(), 0.0).sum((0, 2))
     loss = loss + (mass - mass.detach())
     impossible = Tensor._make(loss._data > -_NEG / 2)
@@ -101,6 +109,6 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     if unbatched:
         loss = loss.reshape(())
     if reduction == "mean":
-        divisor = Tensor._make(np.maximum(tg_len, 1).astype(loss._data.dtype))
+        divisor = dev(np.maximum(tg_len, 1).astype(loss._data.dtype))
         return (loss / (divisor if not unbatched else divisor.reshape(()))).mean()
     return _reduce(loss, reduction)
