@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...random import default_generator
+from ...backend import array_module, on_device_of
+from ...random import rng
 from .._arguments import Tensor, as_tensor_arg
 from ..indexing.scatter import gather
 from .conv import ntuple
@@ -23,10 +24,10 @@ def _starts(sample: np.ndarray, size: int, out: int, k: int) -> np.ndarray:
     """The window starts of each plane (PyTorch's generate_intervals, in the input's float
     type): ``sample`` is one number per plane; returns (planes, out)."""
     dt = sample.dtype.type
-    seq = np.empty(sample.shape + (out,), np.int64)
+    seq = np.empty_like(sample, np.int64, shape=sample.shape + (out,))
     if out > 1:
         alpha = dt(size - k) / dt(out - 1)
-        i = np.arange(out - 1, dtype=sample.dtype)
+        i = array_module(sample).arange(out - 1, dtype=sample.dtype)
         seq[..., :-1] = ((i + sample[..., None]) * alpha).astype(np.int64) - \
             (sample * alpha).astype(np.int64)[..., None]
     if out > 0:
@@ -58,16 +59,17 @@ def _fractional(n: int, op: str, input, kernel_size, output_size, output_ratio,
     N, C = x.shape[:2]
     dt = x._data.dtype if x._data.dtype.kind == "f" else np.float32
     if random_samples is None:
-        samples = default_generator.rng.random((N, C, n)).astype(dt)
+        samples = rng(None, x._data).random((N, C, n)).astype(dt)  # (x's device's generator)
     else:
-        samples = as_tensor_arg(random_samples, op)._data.astype(dt)
+        samples = on_device_of(as_tensor_arg(random_samples, op)._data.astype(dt), x._data)
     # PyTorch's sample order: (w, h) in 2-d, (t, h, w) in 3-d
     dims = (1, 0) if n == 2 else (0, 1, 2)
-    flat = np.zeros((N, C) + out + kernel, np.int64)
+    xp = array_module(x._data)
+    flat = xp.zeros((N, C) + out + kernel, np.int64)
     stride = 1
     for d in reversed(range(n)):
         start = _starts(samples[..., dims[d]], size[d], out[d], kernel[d])  # (N, C, out_d)
-        pos = start[..., :, None] + np.arange(kernel[d])  # (N, C, out_d, k_d)
+        pos = start[..., :, None] + xp.arange(kernel[d])  # (N, C, out_d, k_d)
         shape = [N, C] + [1] * (2 * n)
         shape[2 + d], shape[2 + n + d] = out[d], kernel[d]
         flat = flat + pos.reshape(shape) * stride
