@@ -636,9 +636,10 @@ MHA_ARGS = [(3, 2, 4), (5, 2, 4), (5, 2, 4), (12, 4), (12,), (4, 4), (4,)]
 SPECS += [
     OpSpec("nn.functional.multi_head_attention_forward", mha(), [MHA_ARGS],
            max_gradcheck_numel=200),
-    OpSpec("nn.functional.multi_head_attention_forward-noweights-padmask", lambda lib, *a: mha(
-        need_weights=False, key_padding_mask=lib.tensor([[False] * 4 + [True], [False] * 5]))(
-        lib, *a), [MHA_ARGS]),
+    # (the mask is an input, so that the harness puts it on the device under test)
+    OpSpec("nn.functional.multi_head_attention_forward-noweights-padmask",
+           lambda lib, *a: mha(need_weights=False, key_padding_mask=a[-1])(lib, *a[:-1]),
+           [MHA_ARGS + [A([[False] * 4 + [True], [False] * 5])]]),
     OpSpec("nn.functional.multi_head_attention_forward-unbatched", mha(
         average_attn_weights=False), [[(3, 4), (5, 4), (5, 4), (12, 4), (12,), (4, 4), (4,)]]),
 ]

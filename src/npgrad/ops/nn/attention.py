@@ -82,8 +82,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check: int, num
     v = v.reshape(v.shape[0], N, H, D).permute(1, 2, 0, 3) if static_v is None else \
         static_v.reshape(N, H, -1, D)
     if add_zero_attn:
-        k = cat([k, zeros(N, H, 1, D, dtype=k.dtype)], 2)
-        v = cat([v, zeros(N, H, 1, D, dtype=v.dtype)], 2)
+        k = cat([k, zeros(N, H, 1, D, dtype=k.dtype, device=k.device)], 2)
+        v = cat([v, zeros(N, H, 1, D, dtype=v.dtype, device=v.device)], 2)
         attn_mask = _pad_last(attn_mask)
         key_padding_mask = _pad_last(key_padding_mask)
     S = k.shape[2]
