@@ -260,6 +260,15 @@ def lexsort(keys: tuple):
     return order
 
 
+def host_check(flag) -> bool:
+    """A validation check's outcome (a truth value computed from an op's data: an index out
+    of range, a target outside its classes) read on the host, to raise PyTorch's error before
+    the op runs. On a GPU this read waits for the device (PyTorch's CUDA kernels assert on
+    the device instead); it is the one read of device data an op may make, and the fake
+    device's tests tell it from data round-trips by this function."""
+    return bool(flag)
+
+
 def to_host(data):
     """A NumPy array of ``data`` (copied from the device when it is a device array)."""
     return to_device(data, CPU) if is_device_array(data) else np.asarray(data)

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ..backend import on_device_of
 from ..ops import inplace as _inplace
 from ..random import rng
 from ..tensor import Tensor
@@ -33,6 +34,8 @@ def _fill(tensor: Tensor, values, op: str) -> Tensor:
                            f"written-to tensor refers to a single memory location (a tensor "
                            f"of shape {tuple(tensor.shape)}). Please clone() the tensor before "
                            f"performing the operation.")
+    if type(values) is np.ndarray:  # host arithmetic (eye, qr...): one copy to the device
+        values = on_device_of(values, tensor._data)
     tensor._data[...] = values
     tensor._bump()
     return tensor
@@ -78,14 +81,21 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
     if a > b:
         raise RuntimeError(f"uniform_: uniform_ expects to return a [from, to) range, but found "
                            f"from={a} > to={b}")
-    return _fill(tensor, rng(generator).uniform(a, b, tensor.shape), "uniform_")
+    g = rng(generator, tensor._data)  # the generator of the tensor's device
+    if type(tensor._data) is np.ndarray:
+        return _fill(tensor, g.uniform(a, b, tensor.shape), "uniform_")
+    # NumPy's uniform(a, b) is this formula; CuPy's generator draws U[0, 1) and N(0, 1)
+    return _fill(tensor, g.random(tensor.shape) * (b - a) + a, "uniform_")
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with samples from N(mean, std**2)."""
     if not std >= 0.0:  # (NumPy's ValueError otherwise; a NaN std too)
         raise RuntimeError(f"normal_: normal expects std >= 0.0, but found std {std}")
-    return _fill(tensor, rng(generator).normal(mean, std, tensor.shape), "normal_")
+    g = rng(generator, tensor._data)
+    if type(tensor._data) is np.ndarray:
+        return _fill(tensor, g.normal(mean, std, tensor.shape), "normal_")
+    return _fill(tensor, g.standard_normal(tensor.shape) * std + mean, "normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:

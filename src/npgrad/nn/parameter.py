@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import as_device, to_device
 from ..dtypes import get_default_dtype, to_dtype
 from ..tensor import Tensor
 
@@ -72,7 +73,10 @@ class UninitializedTensorMixin:
         """Give it (uninitialised) data of ``shape`` and become ``cls_to_become``."""
         dt = (to_dtype(dtype) if dtype is not None else get_default_dtype()).np
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        self._data = np.empty(shape, dt)
+        if device is None:  # on the device of its placeholder (where Module.to put it)
+            self._data = np.empty_like(self._data, dt, shape=shape)
+        else:
+            self._data = to_device(np.empty(shape, dt), as_device(device))
         self.__class__ = self.cls_to_become
 
     @property
@@ -94,7 +98,10 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     cls_to_become = Parameter
 
     def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
-        return Parameter.__new__(cls, None, requires_grad)
+        self = Parameter.__new__(cls, None, requires_grad)
+        if device is not None:  # (the placeholder's device is where it materialises)
+            self._data = to_device(self._data, as_device(device))
+        return self
 
     def __init__(self, requires_grad: bool = True, device=None, dtype=None) -> None:
         pass
@@ -108,7 +115,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     def __new__(cls, requires_grad: bool = False, device=None, dtype=None,
                 persistent: bool = True):
         self = object.__new__(cls)
-        self._init(np.empty((0,), np.float32))
+        placeholder = np.empty((0,), np.float32)
+        self._init(placeholder if device is None else to_device(placeholder, as_device(device)))
         self.persistent = persistent
         return self
 

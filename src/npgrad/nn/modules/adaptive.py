@@ -76,7 +76,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         input = input_ if batched else input_.unsqueeze(0)
         target = (target_ if batched else target_.unsqueeze(0))._data.astype(np.int64)
         n = target.shape[0]
-        output = zeros(n, dtype=input.dtype)
+        output = zeros(n, dtype=input.dtype, device=input.device)
         head_index = target.copy()
         bounds = [0] + self.cutoffs
         used = 0

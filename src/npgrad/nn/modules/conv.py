@@ -168,13 +168,13 @@ class _LazyConvNd(LazyModuleMixin):
                  dtype=None) -> None:
         super().__init__(0, 0, kernel_size, stride=stride, padding=padding, dilation=dilation,
                          groups=groups, bias=False, padding_mode=padding_mode)
-        self._uninitialized(out_channels, bias)
+        self._uninitialized(out_channels, bias, device)
 
-    def _uninitialized(self, out_channels: int, bias: bool) -> None:
-        self.weight = UninitializedParameter()
+    def _uninitialized(self, out_channels: int, bias: bool, device=None) -> None:
+        self.weight = UninitializedParameter(device=device)
         self.out_channels = out_channels
         if bias:
-            self.bias = UninitializedParameter()
+            self.bias = UninitializedParameter(device=device)
 
     def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_channels != 0:
@@ -221,7 +221,7 @@ class _LazyConvTransposeNd(_LazyConvNd):
                                           output_padding=output_padding, groups=groups,
                                           bias=False, dilation=dilation,
                                           padding_mode=padding_mode)
-        self._uninitialized(out_channels, bias)
+        self._uninitialized(out_channels, bias, device)
 
 
 class LazyConvTranspose1d(_LazyConvTransposeNd, ConvTranspose1d):

@@ -130,10 +130,10 @@ class LazyLinear(LazyModuleMixin, Linear):
 
     def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__(0, 0, False)
-        self.weight = UninitializedParameter()
+        self.weight = UninitializedParameter(device=device)
         self.out_features = out_features
         if bias:
-            self.bias = UninitializedParameter()
+            self.bias = UninitializedParameter(device=device)
 
     def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_features != 0:

@@ -14,7 +14,7 @@ import numpy as np
 from ... import dtypes as _dt
 from ..._tensortype import dtype_of
 from ...autograd.grad_mode import no_grad
-from ...backend import as_device, to_device
+from ...backend import as_device, device_of, to_device
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 
@@ -444,6 +444,9 @@ class Module:
                     if assign:
                         target._data = src_data
                     else:
+                        here = device_of(target._data)
+                        if device_of(src_data) != here:  # (a CPU checkpoint into a cuda model)
+                            src_data = to_device(src_data, here)
                         np.copyto(target._data, src_data, casting="unsafe")
                         target._bump()
         return _IncompatibleKeys(missing, unexpected)

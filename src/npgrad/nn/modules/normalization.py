@@ -6,6 +6,7 @@ import numpy as np
 
 from ...ops.nn import normalization as F
 from ...ops.creation.factories import empty, ones, zeros
+from ... import dtypes as _dt
 from ...tensor import Tensor
 from .. import init
 from ...autograd.grad_mode import no_grad
@@ -14,20 +15,20 @@ from .lazy import LazyModuleMixin
 from .module import Module
 
 
-def _affine(module: Module, n: int, affine: bool, bias: bool, dtype) -> None:
+def _affine(module: Module, n: int, affine: bool, bias: bool, dtype, device=None) -> None:
     """Per-channel ``weight`` (ones) and ``bias`` (zeros) parameters, or None in their place."""
-    module.register_parameter("weight", Parameter(ones(n, dtype=dtype)) if affine else None)
-    module.register_parameter("bias", Parameter(zeros(n, dtype=dtype)) if affine and bias
-                              else None)
+    kw = dict(dtype=dtype, device=device)
+    module.register_parameter("weight", Parameter(ones(n, **kw)) if affine else None)
+    module.register_parameter("bias", Parameter(zeros(n, **kw)) if affine and bias else None)
 
 
-def running_stats(module: Module, n: int, track: bool, dtype) -> None:
+def running_stats(module: Module, n: int, track: bool, dtype, device=None) -> None:
     """The buffers ``running_mean`` (zeros), ``running_var`` (ones) and
     ``num_batches_tracked``, or None in their place when ``track`` is False."""
     if track:
-        module.register_buffer("running_mean", zeros(n, dtype=dtype))
-        module.register_buffer("running_var", ones(n, dtype=dtype))
-        module.register_buffer("num_batches_tracked", Tensor._make(np.array(0, np.int64)))
+        module.register_buffer("running_mean", zeros(n, dtype=dtype, device=device))
+        module.register_buffer("running_var", ones(n, dtype=dtype, device=device))
+        module.register_buffer("num_batches_tracked", zeros((), dtype=_dt.int64, device=device))
     else:
         module.register_buffer("running_mean", None)
         module.register_buffer("running_var", None)
@@ -107,7 +108,7 @@ class GroupNorm(Module):
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, \
             eps, affine
-        _affine(self, num_channels, affine, bias, dtype)
+        _affine(self, num_channels, affine, bias, dtype, device)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -127,8 +128,8 @@ class _NormBase(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        _affine(self, num_features, affine, bias, dtype)
-        running_stats(self, num_features, track_running_stats, dtype)
+        _affine(self, num_features, affine, bias, dtype, device)
+        running_stats(self, num_features, track_running_stats, dtype, device)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -217,12 +218,12 @@ class _LazyNormBase(LazyModuleMixin):
         super().__init__(0, eps, momentum, False, False)
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
-            self.weight = UninitializedParameter()
-            self.bias = UninitializedParameter()
+            self.weight = UninitializedParameter(device=device)
+            self.bias = UninitializedParameter(device=device)
         if track_running_stats:
-            self.running_mean = UninitializedBuffer()
-            self.running_var = UninitializedBuffer()
-            self.num_batches_tracked = Tensor._make(np.array(0, np.int64))
+            self.running_mean = UninitializedBuffer(device=device)
+            self.running_var = UninitializedBuffer(device=device)
+            self.num_batches_tracked = zeros((), dtype=_dt.int64, device=device)
 
     def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.num_features != 0:

@@ -146,7 +146,7 @@ class RNNBase(Module):
         n = self.num_layers * dirs
         size = self.proj_size if which == 0 and self.proj_size else self.hidden_size
         if hx is None:
-            h = zeros(n, batch, size, dtype=like.dtype)
+            h = zeros(n, batch, size, dtype=like.dtype, device=like.device)
             return [h[i] for i in range(n)]
         if not batched:
             hx = hx.unsqueeze(1)
@@ -278,7 +278,7 @@ class RNNCellBase(Module):
         batched = input.ndim == 2
         x = input if batched else input.unsqueeze(0)
         if hx is None:
-            h0 = zeros(x.shape[0], self.hidden_size, dtype=input.dtype)
+            h0 = zeros(x.shape[0], self.hidden_size, dtype=input.dtype, device=input.device)
             states = (h0,) * states
         else:
             states = tuple(hx) if states > 1 else (hx,)

@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from ...backend import array_module, as_array, is_array, is_device_array, on_device_of
+from ...backend import (array_module, as_array, host_check, is_array, is_device_array,
+                        on_device_of)
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -406,7 +407,7 @@ def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = Fals
     d = norm_dim(dim, input.ndim, op)
     n = input._data.shape[d] if input.ndim else 1
     low = -n if negative_ok else 0
-    if idx.size and (idx.min() < low or idx.max() >= n):
+    if idx.size and host_check((idx.min() < low) | (idx.max() >= n)):
         bad = idx[(idx < low) | (idx >= n)][0]
         raise IndexError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
                          f"{n} (index out of range in self of shape {tuple(input.shape)})")

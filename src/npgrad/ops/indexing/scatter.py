@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module, as_array, on_device_of, scatter_at
+from ...backend import array_module, as_array, host_check, on_device_of, scatter_at
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
@@ -75,7 +75,7 @@ def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
                                + (f" and to be no larger size than src {list(src_shape)}"
                                   if src_shape is not None else ""))
     n = full[d]
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
+    if idx.size and host_check((idx.min() < 0) | (idx.max() >= n)):
         bad = idx[(idx < 0) | (idx >= n)].reshape(-1)[0]
         raise RuntimeError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
                            f"{n} (self of shape {tuple(shape)})")

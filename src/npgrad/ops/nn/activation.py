@@ -382,7 +382,7 @@ class Softplus(Primitive):
         z = x * ctx.beta
         s = sigmoid(z)
         edge = z == ctx.threshold
-        if edge._data.any():
+        if type(edge._data) is not np.ndarray or edge._data.any():  # (no host read on a device)
             # NOTE: as PyTorch, whose double backward has sigmoid's derivative only where
             # z < threshold: at the threshold the gradient is sigmoid(z), but as a constant
             s = where(edge, s.detach(), s)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ...backend import as_array
+from ...backend import as_array, host_check
 from .. import autocast
 from ...autograd.function import Primitive
 from ...random import rng
@@ -150,7 +150,7 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
                            f"{indices.dtype} (indices of shape {tuple(indices.shape)})")
     # Checked before max_norm renormalises any row, so an error leaves weight unchanged
     # (PyTorch renormalises first). PyTorch has no negative indices here: -1 is out of range
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
+    if indices.size and host_check((indices.min() < 0) | (indices.max() >= n)):
         if max_norm is not None and (indices.min() < -n or indices.max() >= n):
             # PyTorch's renormalisation selects the sorted rows first, and -n <= i < 0 wraps
             bad = indices[(indices < -n) | (indices >= n)].min()

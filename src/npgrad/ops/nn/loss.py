@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ...backend import array_module, as_array
+from ...backend import array_module, as_array, host_check
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
@@ -176,9 +176,9 @@ def _targets(input: np.ndarray, target: np.ndarray, weight, ignore_index: int, o
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     t = target.reshape(-1).astype(np.int64)
     valid = t != ignore_index
-    if np.any((t[valid] < 0) | (t[valid] >= n_classes)):
-        raise IndexError(f"{op}: Target {t[valid][(t[valid] < 0) | (t[valid] >= n_classes)][0]}"
-                         f" is out of bounds for {n_classes} classes")
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if host_check(bad.any()):
+        raise IndexError(f"{op}: Target {t[bad][0]} is out of bounds for {n_classes} classes")
     t = np.where(valid, t, 0)
     w = np.ones_like(input, shape=(n_classes,)) if weight is None else \
         weight.reshape(-1).astype(input.dtype)
@@ -413,7 +413,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"input size ({tuple(input.shape)}) is deprecated. Please ensure they "
                          "have the same size.")
     data = input._data
-    if np.any((data < 0) | (data > 1)):
+    if host_check(np.any((data < 0) | (data > 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = -(target * log(input).clamp(min=-100.0)
              + (1 - target) * log(1 - input).clamp(min=-100.0))

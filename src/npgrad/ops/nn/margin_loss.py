@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module
+from ...backend import array_module, host_check
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.pointwise import minimum
 from ..indexing.scatter import gather
@@ -47,7 +47,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
         raise RuntimeError(f"{op}: inconsistent target size, expected {n} but got "
                            f"{list(target.shape)}")
     labels = t._data.astype(np.int64)
-    if ((labels < 0) | (labels >= c)).any():
+    if host_check(((labels < 0) | (labels >= c)).any()):
         raise RuntimeError(f"{op}: target out of range")
     x_y = gather(x, 1, Tensor._make(labels[:, None]))
     hinge = relu(margin - x_y + x)
