@@ -11,9 +11,18 @@ from .adam import _next_step
 from .optimizer import Optimizer, _lerp_
 
 
-def _rms(x: np.ndarray) -> float:
-    """Root mean square of all the elements (``norm / sqrt(numel)``)."""
-    return float(np.sqrt(np.sum(np.square(x, dtype=x.dtype)))) / math.sqrt(max(x.size, 1))
+def _rms(x: np.ndarray):
+    """Root mean square of all the elements (``norm / sqrt(numel)``): a float, or on a device
+    the same number as a 0-d float64 array (read on the host, it would stall each step)."""
+    norm = np.sqrt(np.sum(np.square(x, dtype=x.dtype)))
+    if type(x) is not np.ndarray:
+        return norm.astype(np.float64) / math.sqrt(max(x.size, 1))
+    return float(norm) / math.sqrt(max(x.size, 1))
+
+
+def _max(a: float, b):
+    """``max(a, b)`` of a number and :func:`_rms`'s float or 0-d device array."""
+    return max(a, b) if isinstance(b, float) else np.maximum(a, b)
 
 
 class Adafactor(Optimizer):
@@ -60,7 +69,7 @@ class Adafactor(Optimizer):
             e1 = float(np.finfo(p._data.dtype).eps) if eps1 is None else eps1
             weight = t ** decay                     # 1 - beta2 at step t
             rho = min(lr, 1 / t ** 0.5)
-            alpha = max(eps2, _rms(p._data)) * rho
+            alpha = _max(eps2, _rms(p._data)) * rho
             if wd:
                 self._write(p, p._data * (1 - lr * wd))
             if g.ndim > 1:
@@ -74,8 +83,10 @@ class Adafactor(Optimizer):
                 var = _lerp_(state["variance"]._data, g * g, weight).copy()
             # eps1 squared, as the square root comes after
             update = g / np.sqrt(np.maximum(var, e1 * e1))
-            denom = max(1.0, _rms(update) / d)
-            self._write(p, p._data - (alpha / denom) * update)
+            size = alpha / _max(1.0, _rms(update) / d)
+            if not isinstance(size, float):  # (a device array: in update's dtype, as a float)
+                size = size.astype(update.dtype)
+            self._write(p, p._data - size * update)
 
 
 def _init_state(state: dict, p: Tensor) -> None:

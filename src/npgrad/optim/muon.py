@@ -13,7 +13,15 @@ from .optimizer import Optimizer, _lerp_
 
 def _bf16(x: np.ndarray) -> np.ndarray:
     """``x`` rounded to bfloat16 (to nearest even), held in float32 to compute on."""
-    return x.astype(dtypes.BF16_NP).astype(np.float32)
+    if type(x) is np.ndarray or isinstance(x, np.generic):
+        return x.astype(dtypes.BF16_NP).astype(np.float32)
+    # A device array (CuPy has no bfloat16): the same rounding on float32's bits, keeping
+    # the top 16 (round half to even: add 0x7FFF plus the lowest kept bit); NaNs stay NaNs.
+    x = x.astype(np.float32)
+    bits = x.view(np.uint32)
+    half = np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))
+    rounded = ((bits + half) & np.uint32(0xFFFF0000)).view(np.float32)
+    return np.where(np.isnan(x), x, rounded)
 
 
 def _orthogonalise(g: np.ndarray, coefficients: tuple, steps: int, eps: float
@@ -37,7 +45,8 @@ def _orthogonalise(g: np.ndarray, coefficients: tuple, steps: int, eps: float
     if tall:                            # iterate on the wide side: the Gram matrix is smaller
         x = x.T
     norm = _bf16(np.sqrt(np.sum(x * x, dtype=np.float32)))
-    x = _bf16(x / max(norm, _bf16(np.float32(eps))))
+    floor = _bf16(np.float32(eps))
+    x = _bf16(x / (max(norm, floor) if isinstance(norm, np.generic) else np.maximum(norm, floor)))
     for _ in range(steps):
         gram = _bf16(x @ x.T)
         poly = _bf16(b * gram + c * (gram @ gram))

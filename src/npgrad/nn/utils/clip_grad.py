@@ -7,7 +7,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ...backend import on_device_of
+from ...backend import array_module, host_check, is_device_array
 from ...tensor import Tensor
 
 
@@ -31,6 +31,21 @@ def _total_norm(arrays: list, norm_type: float) -> float:
                for g in arrays) ** (1.0 / norm_type)
 
 
+def _device_total_norm(arrays: list, norm_type: float):
+    """:func:`_total_norm` of device arrays, the same numbers in the same order, kept a 0-d
+    float64 array on their device: clipping inside a training step reads nothing on the
+    host (PyTorch keeps its total norm a device tensor too)."""
+    xp = array_module(*arrays)
+    zero = xp.zeros((), np.float64)
+    if norm_type == math.inf:
+        parts = [np.abs(g).max().astype(np.float64) for g in arrays if g.size]
+        return xp.stack(parts).max() if parts else zero
+    if norm_type == 2.0 and all(g.dtype in (np.float32, np.float64) for g in arrays):
+        return np.sqrt(sum((np.vdot(g, g).astype(np.float64) for g in arrays), zero))
+    return sum((np.sum(np.abs(g.astype(np.float64)) ** norm_type) for g in arrays),
+               zero) ** (1.0 / norm_type)
+
+
 def get_total_norm(tensors: Iterable[Tensor] | Tensor, norm_type: float = 2.0,
                    error_if_nonfinite: bool = False, foreach=None) -> Tensor:
     """The ``norm_type`` norm of all ``tensors`` together (as if concatenated into one
@@ -39,16 +54,24 @@ def get_total_norm(tensors: Iterable[Tensor] | Tensor, norm_type: float = 2.0,
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     arrays = [t._data for t in tensors]
     norm_type = float(norm_type)
+    if arrays and is_device_array(arrays[0]):
+        total = _device_total_norm(arrays, norm_type)
+        if error_if_nonfinite and host_check(~np.isfinite(total)):  # (PyTorch reads it too)
+            raise _nonfinite(norm_type)
+        return Tensor._make(total.astype(arrays[0].dtype))
     total = _total_norm(arrays, norm_type)
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
-                           "`parameters` is non-finite, so it cannot be clipped. To disable "
-                           "this error and scale the gradients by the non-finite norm anyway, "
-                           "set `error_if_nonfinite=False`")
+        raise _nonfinite(norm_type)
     if not arrays:
         return Tensor._make(np.array(total, np.float32))
-    # (on the gradients' device, as PyTorch's; the sum above came to the host as a number)
-    return Tensor._make(on_device_of(np.array(total, arrays[0].dtype), arrays[0]))
+    return Tensor._make(np.array(total, arrays[0].dtype))
+
+
+def _nonfinite(norm_type: float) -> RuntimeError:
+    return RuntimeError(f"The total norm of order {norm_type} for gradients from "
+                        "`parameters` is non-finite, so it cannot be clipped. To disable "
+                        "this error and scale the gradients by the non-finite norm anyway, "
+                        "set `error_if_nonfinite=False`")
 
 
 def clip_grads_with_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
@@ -56,6 +79,12 @@ def clip_grads_with_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float
     """Scale the gradients by ``min(max_norm / (total_norm + 1e-6), 1)`` in place (the
     second half of ``clip_grad_norm_``, with a norm computed by ``get_total_norm``)."""
     params = _with_grads(parameters)
+    total = total_norm._data if isinstance(total_norm, Tensor) else total_norm
+    if is_device_array(total):  # the same coefficient, computed on the device
+        coef = np.minimum(max_norm / (total.astype(np.float64) + 1e-6), 1.0)
+        for p in params:
+            p.grad._data *= coef.astype(p.grad._data.dtype)
+        return
     coef = min(max_norm / (float(total_norm) + 1e-6), 1.0)
     for p in params:
         p.grad._data *= p.grad._data.dtype.type(coef)
