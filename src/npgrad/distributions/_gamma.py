@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..backend import on_device_of, to_host
 from ..dtypes import is_float_np
 from ..random import rng
 from ..tensor import Tensor
@@ -87,14 +88,19 @@ class _StandardGamma(Primitive):
 
     @staticmethod
     def forward(ctx, alpha, generator=None):
-        draw = rng(generator).standard_gamma(alpha.astype(np.float64))
+        # (from the generator of alpha's device)
+        draw = rng(generator, alpha).standard_gamma(alpha.astype(np.float64))
         x = np.maximum(draw, np.finfo(alpha.dtype).tiny).astype(alpha.dtype)
         ctx.alpha, ctx.x = alpha, x
         return x
 
     @staticmethod
     def backward(ctx, grad):
-        slope = standard_gamma_grad_array(ctx.alpha, ctx.x).astype(ctx.x.dtype)
+        # NOTE: on a device the slope is computed on the host (its series and continued
+        # fraction run until every element converges, and pick a method per element by
+        # masks); only this backward of Gamma's rsample round-trips to the host.
+        slope = standard_gamma_grad_array(to_host(ctx.alpha), to_host(ctx.x))
+        slope = on_device_of(slope.astype(ctx.x.dtype), ctx.x)
         return grad * Tensor._make(slope), None
 
 

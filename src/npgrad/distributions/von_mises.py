@@ -24,26 +24,48 @@ def _log_i0(x):
 def _best_fisher(loc: np.ndarray, kappa: np.ndarray, generator=None) -> np.ndarray:
     """Von Mises samples by Best and Fisher's (1979) wrapped-Cauchy rejection sampler, in
     float64; every element is redrawn until accepted (about 1.5 rounds on average)."""
-    g = rng(generator)
     kappa = np.maximum(kappa.astype(np.float64), 1e-8)  # kappa -> 0 is the uniform
     tau = 1 + np.sqrt(1 + 4 * kappa ** 2)
     rho = (tau - np.sqrt(2 * tau)) / (2 * kappa)
     r = (1 + rho ** 2) / (2 * rho)
+    if type(kappa) is not np.ndarray:
+        return _best_fisher_device(loc, kappa, r, generator)
+    g = rng(generator)
     out = np.zeros_like(kappa)
     todo = np.ones(kappa.shape, bool)
     while todo.any():
         k, rr = kappa[todo], r[todo]
-        u1, u2, u3 = (g.random(k.shape) for _ in range(3))
-        z = np.cos(math.pi * u1)
-        f = (1 + rr * z) / (rr + z)
-        c = k * (rr - f)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            accept = (c * (2 - c) - u2 > 0) | (np.log(c / u2) + 1 - c >= 0)
-        theta = np.sign(u3 - 0.5) * np.arccos(np.clip(f, -1, 1))
+        accept, theta = _proposal(k, rr, *(g.random(k.shape) for _ in range(3)))
         idx = np.flatnonzero(todo)[accept]
         out.flat[idx] = theta[accept]
         todo.flat[idx] = False
     # wrap loc + theta back into [-pi, pi)
+    return np.mod(out + loc + math.pi, 2 * math.pi) - math.pi
+
+
+def _proposal(k, rr, u1, u2, u3) -> tuple:
+    """One wrapped-Cauchy proposal per element: (whether it is accepted, its angle)."""
+    z = np.cos(math.pi * u1)
+    f = (1 + rr * z) / (rr + z)
+    c = k * (rr - f)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        accept = (c * (2 - c) - u2 > 0) | (np.log(c / u2) + 1 - c >= 0)
+    return accept, np.sign(u3 - 0.5) * np.arccos(np.clip(f, -1, 1))
+
+
+def _best_fisher_device(loc, kappa, r, generator):
+    """:func:`_best_fisher` on a device, from the device's generator: every round proposes
+    for every element and keeps the first accepted proposal, so the arrays keep their shape
+    (no compaction); the loop reads one truth value per round on the host, as PyTorch's
+    sampler does (``while not done.all()``)."""
+    g = rng(generator, kappa)
+    out = np.zeros_like(kappa)
+    todo = np.ones_like(kappa, dtype=bool)
+    while todo.any():
+        accept, theta = _proposal(kappa, r, *(g.random(kappa.shape) for _ in range(3)))
+        accept &= todo
+        out = np.where(accept, theta, out)
+        todo &= ~accept
     return np.mod(out + loc + math.pi, 2 * math.pi) - math.pi
 
 
