@@ -267,3 +267,60 @@ def test_every_optimizer_and_scheduler_is_here():
         issubclass(c, lr_scheduler.LRScheduler) or n == "ReduceLROnPlateau")}
     schedulers |= {"SWALR"}
     assert schedulers - {"LRScheduler"} == set(SCHEDULERS)
+
+
+class _TinyLM(nn.Module):
+    """Embedding, a transformer block with dropout, weight-tied head: a char-GPT in small."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(11, 8)
+        self.pos = nn.Parameter(torch.randn(6, 8) * 0.1)
+        self.block = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, activation="gelu",
+                                                batch_first=True, norm_first=True)
+        self.norm = nn.LayerNorm(8)
+
+    def forward(self, idx):
+        x = self.emb(idx) + self.pos[:idx.shape[1]]
+        mask = nn.Transformer.generate_square_subsequent_mask(idx.shape[1]).to(x.device)
+        x = self.norm(self.block(x, src_mask=mask, is_causal=True))
+        return x @ self.emb.weight.T
+
+
+def _tiny_cnn() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Dropout(0.2), nn.Flatten(), nn.Linear(16, 3))
+
+
+@pytest.mark.parametrize("which", ["cnn", "lm"])
+def test_a_whole_training_step_reads_nothing_on_the_host(which):
+    """Forward with dropout, cross-entropy, backward, clipping and AdamW with a scheduler:
+    no copy of device data to the host, and everything stays on the device."""
+    torch.manual_seed(0)
+    with fake_cuda():
+        model = (_tiny_cnn() if which == "cnn" else _TinyLM()).to("cuda")
+        opt = optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.1)
+        sched = lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=5)
+        rng = np.random.default_rng(0)
+        for _ in range(3):
+            if which == "cnn":
+                x = torch.tensor(rng.standard_normal((4, 1, 4, 4)), device="cuda")
+                y = torch.tensor(rng.integers(0, 3, 4), device="cuda")
+            else:
+                x = torch.tensor(rng.integers(0, 11, (2, 6)), device="cuda")
+                y = torch.tensor(rng.integers(0, 11, (2, 6)), device="cuda")
+            with host_copies_forbidden():
+                logits = model(x)
+                loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                                   y.reshape(-1))
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+            assert loss.device.type == norm.device.type == "cuda"
+        for p in model.parameters():
+            assert p.device.type == "cuda" and p.grad.device.type == "cuda"
+            assert all(v.device.type == "cuda" for k, v in opt.state[p].items()
+                       if isinstance(v, torch.Tensor) and k not in HOST_STATE)
+        assert np.isfinite(loss.item())

@@ -121,7 +121,10 @@ def _argmax_rows(rows: np.ndarray) -> tuple:
     idx = idx.astype(np.int64)
     if is_float_np(best.dtype):
         nan = np.isnan(best)
-        if nan.any():
+        if type(nan) is not np.ndarray:  # on a device: for every column, without a host read
+            last = rows.shape[0] - 1 - np.argmax(np.isnan(rows[::-1]), axis=0)
+            idx = np.where(nan, last, idx)
+        elif nan.any():
             last = rows.shape[0] - 1 - np.argmax(np.isnan(rows[::-1, nan]), axis=0)
             idx[nan] = last
     return best, idx
@@ -215,7 +218,9 @@ class MaxPool(Primitive):
         shift, base = on_device_of(shift, x), on_device_of(base, x)  # (made on the host)
         starts = [on_device_of(st, x) for st in starts]
         idx = shift[k].reshape(lead + out_sp) + base
-        if np.any(best == low):  # a window of -inf only: PyTorch points at its first element
+        # a window of -inf only: PyTorch points at its first element (on a device, computed
+        # for every window rather than read on the host)
+        if type(best) is not np.ndarray or np.any(best == low):
             ks = np.unravel_index(k.reshape(lead + out_sp), kernel)
             first = [st + -(np.minimum(st, 0) // d) * d for st, d in zip(starts, dilation)]
             at_low = (best == low).reshape(lead + out_sp)
