@@ -21,8 +21,8 @@ euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
 
 def broadcast_all(*values) -> tuple:
-    """Numbers and tensors broadcast to one shape, as tensors: numbers take the dtype of the
-    first tensor among ``values`` (the default dtype when there is none)."""
+    """Numbers and tensors broadcast to one shape, as tensors: numbers take the dtype and
+    device of the first tensor among ``values`` (the default dtype when there is none)."""
     if not all(isinstance(v, (Tensor, numbers.Number)) or hasattr(v, "__torch_function__")
                for v in values):
         raise ValueError("Input arguments must all be instances of numbers.Number, "
@@ -31,7 +31,9 @@ def broadcast_all(*values) -> tuple:
         return broadcast_tensors(*values)
     like = next((v for v in values if isinstance(v, Tensor)), None)
     dtype = like.dtype if like is not None else get_default_dtype()
-    tensors = [v if isinstance(v, Tensor) else as_tensor(v, dtype=dtype) for v in values]
+    device = like.device if like is not None else None
+    tensors = [v if isinstance(v, Tensor) else as_tensor(v, dtype=dtype, device=device)
+               for v in values]
     return broadcast_tensors(*tensors)
 
 
