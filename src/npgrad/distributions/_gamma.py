@@ -88,8 +88,11 @@ class _StandardGamma(Primitive):
 
     @staticmethod
     def forward(ctx, alpha, generator=None):
-        # (from the generator of alpha's device)
-        draw = rng(generator, alpha).standard_gamma(alpha.astype(np.float64))
+        g = rng(generator, alpha)  # (the generator of alpha's device)
+        if type(alpha) is np.ndarray:
+            draw = g.standard_gamma(alpha.astype(np.float64))
+        else:  # (CuPy's needs the size spelled out)
+            draw = g.standard_gamma(alpha.astype(np.float64), size=alpha.shape)
         x = np.maximum(draw, np.finfo(alpha.dtype).tiny).astype(alpha.dtype)
         ctx.alpha, ctx.x = alpha, x
         return x
