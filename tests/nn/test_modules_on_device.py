@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import warnings
 
 import numpy as np
 import pytest
@@ -47,6 +48,12 @@ def i(*shape, high=5):
 def _weights(n: int, seed: int = 7):
     """A class-weight vector (a loss module's buffer), made on the CPU as a user would."""
     return torch.tensor(np.random.default_rng(seed).uniform(0.5, 1.5, n))
+
+
+def _container(**modules) -> nn.Module:
+    with warnings.catch_warnings():  # (deprecated: PyTorch warns on construction)
+        warnings.simplefilter("ignore", FutureWarning)
+        return nn.Container(**modules)
 
 
 def _enc(**kw):
@@ -151,6 +158,7 @@ MODULES = {
     "ParameterDict": (lambda: nn.ParameterDict({"w": nn.Parameter(torch.randn(4))}),
                       [f(2, 4)], lambda m, x: x * m["w"]),
     "DataParallel": (lambda: nn.DataParallel(nn.Linear(4, 3)), [f(2, 4)], None),
+    "Container": (lambda: _container(lin=nn.Linear(4, 3)), [f(2, 4)], lambda m, x: m.lin(x)),
 }
 
 # Exported module classes without parameters or buffers of their own.
@@ -174,7 +182,6 @@ UpsamplingNearest2d ZeroPad1d ZeroPad2d ZeroPad3d
 SKIPPED = {
     "RNNBase": "a base class without forward (RNN, LSTM and GRU above are its subclasses)",
     "RNNCellBase": "a base class without forward (the three cells above are its subclasses)",
-    "Container": "deprecated (PyTorch warns on construction) and holds only what it is given",
 }
 
 
