@@ -22,18 +22,22 @@ from ..ops.creation.factories import tensor, zeros
 
 
 def _tensor_new(t: Tensor, *args, **kwargs) -> Tensor:
-    """``t.new(...)``, PyTorch's legacy constructor, in ``t``'s dtype: ``new()`` is empty,
-    ``new(2, 3)`` / ``new(size)`` uninitialised (zeros here), ``new(data)`` a copy of data."""
+    """``t.new(...)``, PyTorch's legacy constructor, in ``t``'s dtype and on its device:
+    ``new()`` is empty, ``new(2, 3)`` / ``new(size)`` uninitialised (zeros here), ``new(data)``
+    a copy of data."""
     dtype = kwargs.pop("dtype", None) or t.dtype
+    device = kwargs.pop("device", None) or t.device
     if not args:
-        return zeros(0, dtype=dtype)
+        return zeros(0, dtype=dtype, device=device)
     if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
         data = args[0]
         if isinstance(data, tuple) and all(isinstance(s, (builtins.int, np.integer))
                                            for s in data) and type(data).__name__ == "Size":
-            return zeros(*data, dtype=dtype)
-        return tensor(data._data if isinstance(data, Tensor) else data, dtype=dtype)
-    return zeros(*args, dtype=dtype)
+            return zeros(*data, dtype=dtype, device=device)
+        if isinstance(data, Tensor):  # a copy, outside any graph
+            return data.detach().to(device=device, dtype=dtype, copy=True)
+        return tensor(data, dtype=dtype, device=device)
+    return zeros(*args, dtype=dtype, device=device)
 
 
 def _address(a) -> builtins.int:
