@@ -278,3 +278,26 @@ def test_every_module_with_state_is_here():
     assert exported - listed == set(), "modules the device test does not know of"
     assert listed - exported == set(), "names the device test lists that nn does not export"
     assert not (set(MODULES) & STATELESS) and not (set(MODULES) & set(SKIPPED))
+
+
+@pytest.mark.parametrize("build", [
+    lambda: nn.Linear(4, 3, device="cuda"), lambda: nn.Conv2d(2, 3, 3, device="cuda"),
+    lambda: nn.BatchNorm1d(3, device="cuda"), lambda: nn.GroupNorm(2, 4, device="cuda"),
+    lambda: nn.InstanceNorm1d(3, affine=True, track_running_stats=True, device="cuda"),
+    lambda: nn.LayerNorm(4, device="cuda"), lambda: nn.Embedding(5, 2, device="cuda"),
+    lambda: nn.LSTM(3, 4, device="cuda"), lambda: nn.MultiheadAttention(4, 2, device="cuda"),
+    lambda: nn.LazyLinear(3, device="cuda"), lambda: nn.LazyConv1d(3, 2, device="cuda"),
+    lambda: nn.LazyBatchNorm1d(device="cuda"),
+    lambda: nn.Transformer(8, 2, 1, 1, 16, device="cuda"),
+    lambda: nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], device="cuda"),
+    lambda: nn.LinearCrossEntropyLoss(4, 5, device="cuda"),
+])
+def test_device_argument_builds_every_tensor_there(build):
+    """``device='cuda'`` at construction: parameters and buffers are made on the device
+    (a lazy module's when its first input materialises them)."""
+    with fake_cuda():
+        m = build()
+        if _is_lazy(type(m).__name__):
+            m(torch.randn(2, 3, 4, device="cuda"))
+        for name, t in list(m.named_parameters()) + list(m.named_buffers()):
+            assert t.device.type == "cuda", f"{type(m).__name__}.{name} is on {t.device}"

@@ -30,7 +30,7 @@ class LinearCrossEntropyLoss(_WeightedLoss):
         self.num_classes, self.out_features = num_classes, out_features
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
         self.linear = Linear(in_features, math.prod(out_features, start=num_classes), bias=bias,
-                             dtype=dtype)
+                             dtype=dtype, device=device)
         self.options = options
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:

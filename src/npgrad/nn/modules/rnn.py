@@ -48,18 +48,19 @@ class RNNBase(Module):
         dirs = 2 if bidirectional else 1
         g = self._gates * hidden_size
         out_size = proj_size or hidden_size  # (the size of h: LSTM's projection makes it smaller)
+        kw = dict(dtype=dtype, device=device)
         for layer in range(num_layers):
             for d in range(dirs):
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
                 in_size = input_size if layer == 0 else out_size * dirs
-                setattr(self, "weight_ih" + sfx, Parameter(empty(g, in_size, dtype=dtype)))
-                setattr(self, "weight_hh" + sfx, Parameter(empty(g, out_size, dtype=dtype)))
+                setattr(self, "weight_ih" + sfx, Parameter(empty(g, in_size, **kw)))
+                setattr(self, "weight_hh" + sfx, Parameter(empty(g, out_size, **kw)))
                 if bias:
-                    setattr(self, "bias_ih" + sfx, Parameter(empty(g, dtype=dtype)))
-                    setattr(self, "bias_hh" + sfx, Parameter(empty(g, dtype=dtype)))
+                    setattr(self, "bias_ih" + sfx, Parameter(empty(g, **kw)))
+                    setattr(self, "bias_hh" + sfx, Parameter(empty(g, **kw)))
                 if proj_size:
                     setattr(self, "weight_hr" + sfx,
-                            Parameter(empty(proj_size, hidden_size, dtype=dtype)))
+                            Parameter(empty(proj_size, hidden_size, **kw)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -246,11 +247,11 @@ class RNNCellBase(Module):
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         g = num_chunks * hidden_size
-        self.weight_ih = Parameter(empty(g, input_size, dtype=dtype))
-        self.weight_hh = Parameter(empty(g, hidden_size, dtype=dtype))
+        self.weight_ih = Parameter(empty(g, input_size, dtype=dtype, device=device))
+        self.weight_hh = Parameter(empty(g, hidden_size, dtype=dtype, device=device))
         if bias:
-            self.bias_ih = Parameter(empty(g, dtype=dtype))
-            self.bias_hh = Parameter(empty(g, dtype=dtype))
+            self.bias_ih = Parameter(empty(g, dtype=dtype, device=device))
+            self.bias_hh = Parameter(empty(g, dtype=dtype, device=device))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
