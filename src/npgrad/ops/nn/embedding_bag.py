@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module
+from ...backend import array_module, host_check
 from .._arguments import Tensor, as_tensor_arg
 from ..creation.factories import zeros
 from ..indexing.indexing import index_add
@@ -38,7 +38,7 @@ def _bags(op: str, input: Tensor, offsets, include_last_offset: bool) -> tuple:
     if offsets is None:
         raise ValueError("offsets has to be a 1D Tensor but got None")
     starts = as_tensor_arg(offsets, op)._data.astype(np.int64).reshape(-1)
-    if starts.size and starts[0] != 0:
+    if starts.size and host_check(starts[0] != 0):
         raise RuntimeError(f"{op}: offsets[0] has to be 0, i.e., the first sequence in the "
                            f"mini-batch has to start from position 0. However, got "
                            f"{int(starts[0])}")
@@ -46,12 +46,18 @@ def _bags(op: str, input: Tensor, offsets, include_last_offset: bool) -> tuple:
         ends, starts = starts[1:], starts[:-1]
     else:
         ends = np.concatenate([starts[1:], np.full_like(starts, idx.size, shape=(1,))])
-    if starts.size and (np.any(ends < starts) or ends[-1] > idx.size):
+    if starts.size and host_check(np.any(ends < starts) | (ends[-1] > idx.size)):
         raise RuntimeError(f"{op}: offsets must be non-decreasing and at most the number of "
                            f"indices ({idx.size})")
+    # Each position's bag: the last start at or before it (no repeat by data-dependent
+    # counts, which a device would have to read on the host). Positions past the last
+    # bag's end (a short last offset with include_last_offset) go to no bag: number n_bags.
     xp = array_module(starts)
-    bag = xp.repeat(xp.arange(starts.size), ends - starts)
-    return idx[:bag.size], bag, starts.size
+    pos = xp.arange(idx.size)
+    if not starts.size:
+        return idx, xp.zeros_like(pos), 0
+    bag = xp.searchsorted(starts, pos, side="right") - 1
+    return idx, np.where(pos < ends[-1], bag, starts.size), starts.size
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float = 2,
@@ -75,23 +81,22 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type: float =
                              f"is not None, then it must have the same shape as the input "
                              f"({tuple(input.shape)})")
     flat, bag, n_bags = _bags(op, input, offsets, include_last_offset)
-    keep = np.ones_like(flat, bool)
-    if padding_idx is not None:
+    if padding_idx is not None:  # padded positions go to the spare bag n_bags, dropped below
         pad = padding_idx + weight.shape[0] if padding_idx < 0 else padding_idx
-        keep = flat != pad
-    flat, bag = flat[keep], bag[keep]
+        bag = np.where(flat != pad, bag, n_bags)
     rows = embedding(Tensor._make(flat), weight, max_norm=max_norm, norm_type=norm_type)
     if per_sample_weights is not None:
-        w = per_sample_weights.reshape(-1)[Tensor._make(np.nonzero(keep)[0])]
-        rows = rows * w.unsqueeze(1)
+        rows = rows * per_sample_weights.reshape(-1)[:flat.size].unsqueeze(1)
     dim = weight.shape[1]
-    out = zeros(n_bags, dim, dtype=weight.dtype, device=weight.device)
+    # one spare bag for the positions in no bag (padding): the arrays keep their shapes, so
+    # nothing depends on how many there are (a device would read that count on the host)
+    out = zeros(n_bags + 1, dim, dtype=weight.dtype, device=weight.device)
     bags = Tensor._make(bag.astype(np.int64))
     if mode == "max":
         index = Tensor._make(np.broadcast_to(bag[:, None], (bag.size, dim)).astype(np.int64))
-        return scatter_reduce(out, 0, index, rows, "amax", include_self=False)
-    out = index_add(out, 0, bags, rows)
+        return scatter_reduce(out, 0, index, rows, "amax", include_self=False)[:n_bags]
+    out = index_add(out, 0, bags, rows)[:n_bags]
     if mode == "mean":
-        counts = np.bincount(bag, minlength=n_bags).astype(weight._data.dtype)
+        counts = np.bincount(bag, minlength=n_bags + 1)[:n_bags].astype(weight._data.dtype)
         out = out / Tensor._make(np.maximum(counts, 1)[:, None])
     return out
