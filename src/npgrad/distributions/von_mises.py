@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ..backend import as_array, is_device_array
 from ..random import rng
 from ..tensor import Size, Tensor
 from ..autograd.grad_mode import no_grad
@@ -28,7 +29,7 @@ def _best_fisher(loc: np.ndarray, kappa: np.ndarray, generator=None) -> np.ndarr
     tau = 1 + np.sqrt(1 + 4 * kappa ** 2)
     rho = (tau - np.sqrt(2 * tau)) / (2 * kappa)
     r = (1 + rho ** 2) / (2 * rho)
-    if type(kappa) is not np.ndarray:
+    if is_device_array(kappa):
         return _best_fisher_device(loc, kappa, r, generator)
     g = rng(generator)
     out = np.zeros_like(kappa)
@@ -95,7 +96,8 @@ class VonMises(Distribution):
         with no_grad():
             loc = self.loc.expand(shape)._data
             kappa = self.concentration.expand(shape)._data
-            return Tensor._make(_best_fisher(loc, kappa).astype(loc.dtype))
+            # (as_array: a 0-d draw comes back from NumPy as a scalar)
+            return Tensor._make(as_array(_best_fisher(loc, kappa), loc.dtype))
 
     @property
     def mean(self):

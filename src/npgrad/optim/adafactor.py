@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..backend import is_device_array
 from ..tensor import Tensor
 from .adam import _next_step
 from .optimizer import Optimizer, _lerp_
@@ -15,7 +16,7 @@ def _rms(x: np.ndarray):
     """Root mean square of all the elements (``norm / sqrt(numel)``): a float, or on a device
     the same number as a 0-d float64 array (read on the host, it would stall each step)."""
     norm = np.sqrt(np.sum(np.square(x, dtype=x.dtype)))
-    if type(x) is not np.ndarray:
+    if is_device_array(x):
         return norm.astype(np.float64) / math.sqrt(max(x.size, 1))
     return float(norm) / math.sqrt(max(x.size, 1))
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ...backend import as_array, ascontiguous, on_device_of
+from ...backend import as_array, ascontiguous, is_device_array, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .._arguments import as_operand, as_tensor_arg, Tensor
@@ -60,7 +60,7 @@ def _erf_series(x: np.ndarray) -> np.ndarray:
     """erf(x) for |x| < 2."""
     x2 = 2.0 * x * x
     term, s = np.ones_like(x), np.ones_like(x)
-    on_host = type(x) is np.ndarray
+    on_host = not is_device_array(x)
     k = 1
     while True:
         term *= x2
@@ -186,6 +186,8 @@ def _erf(a: np.ndarray, complement: bool) -> np.ndarray:
     ax = np.abs(x)
     small = ax < 2.0  # nan lands in neither region and stays nan
     big = ax >= 2.0
+    if is_device_array(x):
+        return _erf_everywhere(x, ax, small, big, complement).astype(xf.dtype, copy=False)
     out = np.full_like(x, np.nan)
     out[small] = _erf_series(x[small])
     tail = _erfc_cf(ax[big])                              # erfc(|x|)
@@ -195,6 +197,19 @@ def _erf(a: np.ndarray, complement: bool) -> np.ndarray:
     else:
         out[big] = np.copysign(1.0 - tail, x[big])
     return out.astype(float_input(a).dtype, copy=False)
+
+
+def _erf_everywhere(x, ax, small, big, complement: bool):
+    """:func:`_erf`'s two forms on a device: each evaluated on every element (on an input
+    moved into its region) and picked per element, so no array's size depends on the data
+    (a boolean selection would be read on the host)."""
+    series = _erf_series(np.where(small, x, 0.0))
+    tail = _erfc_cf(np.where(big, ax, 2.0))               # erfc(|x|)
+    if complement:
+        out = np.where(small, 1.0 - series, np.where(x > 0, tail, 2.0 - tail))
+    else:
+        out = np.where(small, series, np.copysign(1.0 - tail, x))
+    return np.where(small | big, out, np.nan)
 
 
 class Erf(Primitive):
