@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import sys
 
+import numpy as np
+
 from npgrad import _fake_device, backend
 
 
@@ -27,14 +29,23 @@ def fake_cuda():
 _HOST_COPIES = ("get", "item", "tolist", "__bool__", "__float__", "__int__", "__complex__")
 
 
+# NumPy functions whose result's size depends on the data: a GPU must read that size on the
+# host (CuPy synchronises in each), as for a selection by a boolean mask
+_DATA_SIZED = frozenset({np.nonzero, np.flatnonzero, np.argwhere, np.unique, np.extract,
+                         np.compress})
+
+
 @contextlib.contextmanager
-def host_copies_forbidden():
+def host_copies_forbidden(data_sized: bool = True):
     """Inside, any copy of device data to the host raises AssertionError (outside the fake
     device's own wall, which already refuses the implicit ones): the check that a training step
     keeps its data on the device. Validation checks read through ``backend.host_check`` (the
-    one sanctioned read) pass. Use inside :func:`fake_cuda`."""
+    one sanctioned read) pass. With ``data_sized``, so do results whose size depends on the
+    data (``x[mask]``, ``nonzero``, ``unique``...), which a GPU reads on the host too. Use
+    inside :func:`fake_cuda`."""
     cls = _fake_device.ndarray
-    saved = {name: cls.__dict__[name] for name in _HOST_COPIES}
+    names = _HOST_COPIES + (("__getitem__", "__array_function__") if data_sized else ())
+    saved = {name: cls.__dict__[name] for name in names}
 
     def refuse(name):
         def copy(self, *args, **kwargs):
@@ -44,8 +55,23 @@ def host_copies_forbidden():
                                  f"of shape {self.shape}")
         return copy
 
+    def getitem(self, key):
+        for k in key if type(key) is tuple else (key,):
+            if getattr(k, "dtype", None) == np.bool_ and getattr(k, "ndim", 0) > 0:
+                raise AssertionError(f"a boolean selection from an array of shape "
+                                     f"{self.shape}: its size is read on the host")
+        return saved["__getitem__"](self, key)
+
+    def array_function(self, func, types_, args, kwargs):
+        if func in _DATA_SIZED:
+            raise AssertionError(f"np.{func.__name__} of device data: its size is read on "
+                                 f"the host")
+        return saved["__array_function__"](self, func, types_, args, kwargs)
+
     for name in _HOST_COPIES:
         setattr(cls, name, refuse(name))
+    if data_sized:
+        cls.__getitem__, cls.__array_function__ = getitem, array_function
     try:
         yield
     finally:

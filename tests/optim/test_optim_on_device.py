@@ -7,8 +7,8 @@ learning rates equal the CPU's (the op harness's float64 tolerances); every para
 gradient and state tensor is a CUDA tensor, except the 0-d counters PyTorch itself keeps on
 the host (``step``, ``mu_product``; ASGD's ``eta`` and ``mu``, which npgrad keeps there so
 that reading them costs no device round-trip); and the training step (forward, backward,
-clipping, optimizer step) makes no copy of device data to the host
-(:func:`host_copies_forbidden`). The tests at the end keep the tables complete.
+clipping, optimizer step) makes no copy of device data to the host and no result sized by
+the data (:func:`host_copies_forbidden`). The tests at the end keep the tables complete.
 """
 from __future__ import annotations
 
