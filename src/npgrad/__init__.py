@@ -110,6 +110,9 @@ from .ops.nn.loss import (cosine_embedding_loss_toplevel as cosine_embedding_los
                           triplet_margin_loss_toplevel as triplet_margin_loss)
 from .ops.nn.rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: F401
 from .ops.nn.rnn import gru, lstm, rnn_relu, rnn_tanh  # noqa: F401
+from .ops.nn.aten_forms import (affine_grid_generator, ctc_loss, embedding_bag,  # noqa: F401
+                                grid_sampler, grid_sampler_2d, grid_sampler_3d)
+from .ops.nn.dropout import embedding_renorm_  # noqa: F401
 
 from . import linalg, nn, optim, utils  # noqa: E402,F401
 from . import special, testing  # noqa: E402,F401

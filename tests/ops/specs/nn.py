@@ -738,3 +738,56 @@ SPECS += [
     OpSpec("lstm-proj-nobias", _rnn("lstm", 2, 1, False, True, 4),
            [_rnn_case(2, 1, False, 4, H=3, proj=2, batch_first=True)]),
 ]
+
+# ATen's forms at the top level (ops/nn/aten_forms.py): integer codes, embedding_bag's four
+# outputs (offset2bag, bag_size, max_indices: compared exactly)
+GRID3 = F((1, 2, 3, 2, 3), -1.3, 1.3)
+
+
+def bag_aten(mode, *rest):
+    return lambda lib, w, i, o: lib.embedding_bag(w, i, o, False, mode, *rest)
+
+
+def ctc_aten(*rest):
+    return lambda lib, x, t: lib.ctc_loss(x.log_softmax(2), t, [6, 5, 3], [3, 2, 1], *rest)
+
+
+SPECS += [
+    OpSpec("embedding_bag", bag_aten(0), [[(6, 3), BAG_IDX, BAG_OFF]]),
+    OpSpec("embedding_bag-mean", bag_aten(1), [[(6, 3), BAG_IDX, BAG_OFF]]),
+    OpSpec("embedding_bag-mean-padding", bag_aten(1, False, None, False, 4),
+           [[(6, 3), BAG_IDX, BAG_OFF]]),
+    OpSpec("embedding_bag-sum-padding-weights", lambda lib, w, i, o, p: lib.embedding_bag(
+        w, i, o, False, 0, False, p, True, 2), [[(6, 3), BAG_IDX, A(np.array([0, 2, 2, 5, 7])),
+                                                 (7,)]]),
+    # the max picks one row per bag and output column: first order only, as max pooling
+    OpSpec("embedding_bag-max", bag_aten(2), [[(6, 3), BAG_IDX, BAG_OFF]], gradgrad=False),
+    OpSpec("embedding_bag-max-padding", bag_aten(2, False, None, False, 4),
+           [[(6, 3), BAG_IDX, BAG_OFF]], gradgrad=False),
+    *[OpSpec(f"ctc_loss-{r}", ctc_aten(0, r), [[(6, 3, 5), CTC_TARGETS]]) for r in (0, 1, 2)],
+    OpSpec("ctc_loss", ctc_aten(), [[(6, 3, 5), CTC_TARGETS]]),
+    OpSpec("ctc_loss-tensors", lambda lib, x, t: lib.ctc_loss(
+        x.log_softmax(2), t, lib.tensor([5, 4]), lib.tensor([2, 2]), 4, 2, True),
+           [[(5, 2, 5), A(np.array([1, 1, 3, 0]))]]),
+    *[OpSpec(f"grid_sampler-{m}-{p}", (lambda m, p: lambda lib, x, g: lib.grid_sampler(
+        x, g, m, p, p == 1))(m, p), [[(2, 2, 4, 5), GRID], [(1, 2, 3, 2, 3), GRID3]],
+             gradcheck=m == 0, gradgrad=m == 0) for m in (0, 1) for p in (0, 1, 2)],
+    OpSpec("grid_sampler_2d", lambda lib, x, g: lib.grid_sampler_2d(x, g, 0, 2, False),
+           [[(2, 2, 4, 5), GRID]]),
+    *[OpSpec(f"grid_sampler_3d-{p}-{al}", (lambda p, al: lambda lib, x, g: lib.grid_sampler_3d(
+        x, g, 0, p, al))(p, al), [[(1, 2, 3, 2, 3), GRID3], [(2, 1, 2, 3, 2), F(
+            (2, 2, 1, 3, 3), -1.3, 1.3)]]) for p in (0, 1, 2) for al in (True, False)],
+    OpSpec("grid_sampler_3d-nearest", lambda lib, x, g: lib.grid_sampler_3d(x, g, 1, 0, False),
+           [[(1, 2, 3, 2, 3), GRID3]], gradcheck=False, gradgrad=False),
+    OpSpec("nn.functional.grid_sample-3d", lambda lib, x, g: lib.nn.functional.grid_sample(
+        x, g, "bilinear", "reflection", False), [[(1, 2, 3, 2, 3), GRID3]]),
+    OpSpec("affine_grid_generator", lambda lib, t, s, a: lib.affine_grid_generator(t, s, a),
+           [[(2, 2, 3), C((2, 3, 4, 5)), C(False)], [(1, 3, 4), C([1, 2, 2, 3, 2]), C(True)]]),
+    # in place on a copy (a leaf that requires grad is refused): values only
+    OpSpec("embedding_renorm_", lambda lib, w, i: lib.embedding_renorm_(
+        (w * 3).detach(), i, 1.0, 2.0), [[(5, 3), A(np.array([0, 2, 2, 4]))]], grad=False,
+           gradcheck=False, gradgrad=False),
+    OpSpec("embedding_renorm_-p1", lambda lib, w, i: lib.embedding_renorm_(
+        (w * 3).detach(), i, 2.0, 1.0), [[(5, 3), A(np.array([1, 3]))]], grad=False,
+           gradcheck=False, gradgrad=False),
+]

@@ -161,13 +161,31 @@ def embedding(input, weight, padding_idx: int | None = None, max_norm=None,
         padding_idx += weight.shape[0]
     if max_norm is not None:
         with no_grad():  # renormalise the looked-up rows in place, as PyTorch
-            rows = np.unique(input._data)
-            w = weight._data
-            norms = np.linalg.norm(w[rows], ord=norm_type, axis=1, keepdims=True)
-            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-            w[rows] = w[rows] * scale
-            weight._bump()
+            embedding_renorm_(weight, input, max_norm, norm_type)
     return Embedding.apply(weight, input._data, padding_idx)
+
+
+def embedding_renorm_(input: Tensor, indices, max_norm: float, norm_type: float) -> Tensor:
+    """Scale, in place, each row of ``input`` that ``indices`` names and whose
+    ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm`` (``embedding``'s
+    ``max_norm``); returns ``input``."""
+    op = "embedding_renorm_"
+    indices = as_tensor_arg(indices, op)
+    if input.ndim != 2:
+        raise RuntimeError(f"{op}: Expected 2-dimensional tensor, but got {input.ndim}-"
+                           f"dimensional tensor for argument #1 'self'")
+    if indices._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{op}: Expected tensor for argument #2 'indices' to have one of "
+                           f"the following scalar types: Long, Int; but got "
+                           f"{indices.dtype} instead")
+    _inplace.check(input, op)
+    rows = np.unique(indices._data)
+    w = input._data
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1, keepdims=True)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    w[rows] = w[rows] * scale.astype(w.dtype)
+    input._bump()
+    return input
 
 
 @autocast.lower_precision

@@ -9,6 +9,7 @@ Also ``channel_shuffle``.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from math import prod
@@ -443,20 +444,23 @@ def _source_coord(coord: Tensor, size: int, padding_mode: str, align_corners: bo
     return c
 
 
-def _corner(input: Tensor, batch: np.ndarray, y: np.ndarray, x: np.ndarray) -> Tensor:
-    """``input[n, :, y, x]`` as (N, C, Ho, Wo), zero where (y, x) is outside the image."""
-    H, W = input.shape[2], input.shape[3]
-    inside = (y >= 0) & (y < H) & (x >= 0) & (x < W)
-    picked = input[batch, :, np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)]  # (N, Ho, Wo, C)
-    return picked.permute(0, 3, 1, 2) * Tensor._make(inside[:, None].astype(input._data.dtype))
+def _corner(input: Tensor, batch: np.ndarray, idx: list) -> Tensor:
+    """``input[n, :, *idx]`` as (N, C, *grid), zero where ``idx`` (one integer array per
+    spatial dim) is outside the image."""
+    sizes = input.shape[2:]
+    inside = True
+    for i, n in zip(idx, sizes):
+        inside = inside & (i >= 0) & (i < n)
+    picked = input[(batch, slice(None), *(np.clip(i, 0, n - 1) for i, n in zip(idx, sizes)))]
+    return picked.movedim(-1, 1) * Tensor._make(inside[:, None].astype(input._data.dtype))
 
 
 def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners=None) -> Tensor:
     """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) of normalised (x, y)
-    positions in [-1, 1]: 'bilinear' or 'nearest'; outside the image 'zeros', 'border'
-    (the edge) or 'reflection'. NOTE: 4-D input only; npgrad has no 5-D (volumetric) or
-    'bicubic' grid_sample yet."""
+    positions in [-1, 1] (or (N, C, D, H, W) at (N, Do, Ho, Wo, 3) of (x, y, z)):
+    'bilinear' (trilinear in 3-d) or 'nearest'; outside the image 'zeros', 'border'
+    (the edge) or 'reflection'. NOTE: npgrad has no 'bicubic' grid_sample yet."""
     op = "grid_sample"
     input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
     if mode not in ("bilinear", "nearest", "bicubic"):
@@ -466,25 +470,54 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                          f"'border', or 'reflection', but got: '{padding_mode}'")
     align_corners = _align_corners_or_warn(align_corners)
-    if input.ndim != 4 or mode == "bicubic":
-        raise NotImplementedError(f"{op}: npgrad samples 4-D input in 'bilinear' or 'nearest' "
-                                  f"mode only (got {input.ndim}-D input, mode '{mode}')")
-    if grid.ndim != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
-        raise RuntimeError(f"{op}: expected grid of shape (N, H_out, W_out, 2) with N = "
-                           f"{input.shape[0]}, but got {list(grid.shape)}")
-    H, W = input.shape[2], input.shape[3]
-    ix = _source_coord(grid[..., 0], W, padding_mode, align_corners)
-    iy = _source_coord(grid[..., 1], H, padding_mode, align_corners)
-    batch = np.arange(input.shape[0])[:, None, None]
+    return _grid_sample(input, grid, mode, padding_mode, align_corners)
+
+
+def _check_grid(input: Tensor, grid: Tensor) -> None:
+    """PyTorch's checks of grid_sampler's shapes, in its order."""
+    shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+    if grid.shape[-1] != input.ndim - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in "
+                           f"last dimension, but got grid with sizes {list(grid.shape)}")
+    if grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got {shapes}")
+    if input.ndim != 4 or grid.ndim != 4:
+        if input.ndim != 5 or grid.ndim != 5:
+            raise RuntimeError(f"grid_sampler(): expected {4 if input.ndim == 4 else 5}D input "
+                               f"and grid with same number of dimensions, but got {shapes}")
+    for d in range(2, input.ndim):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial "
+                               f"dimensions, but input has sizes {list(input.shape)} with "
+                               f"dimension {d} being empty")
+
+
+def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,
+                 align_corners: bool) -> Tensor:
+    """grid_sample once its arguments are checked (``torch.grid_sampler``'s entry too)."""
+    _check_grid(input, grid)
+    k = input.ndim - 2
+    if mode == "bicubic":
+        if k != 2:
+            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+        raise NotImplementedError("grid_sample: npgrad has no 'bicubic' mode yet")
+    spatial = input.shape[2:]
+    # the grid's last dim lists x (the last spatial dim) first
+    coords = [_source_coord(grid[..., k - 1 - d], spatial[d], padding_mode, align_corners)
+              for d in range(k)]
+    batch = np.arange(input.shape[0]).reshape(-1, *[1] * k)
     if mode == "nearest":
-        x, y = np.rint(ix._data).astype(np.int64), np.rint(iy._data).astype(np.int64)
+        idx = [np.rint(c._data).astype(np.int64) for c in coords]
         # the grid gets a zero gradient (not none), as PyTorch's nearest mode gives it
-        return _corner(input, batch, y, x) + (grid * 0).sum(-1).unsqueeze(1)
-    x0, y0 = np.floor(ix._data).astype(np.int64), np.floor(iy._data).astype(np.int64)
-    wx1 = (ix - Tensor._make(x0.astype(ix._data.dtype))).unsqueeze(1)
-    wy1 = (iy - Tensor._make(y0.astype(iy._data.dtype))).unsqueeze(1)
-    wx0, wy0 = 1 - wx1, 1 - wy1
-    return (_corner(input, batch, y0, x0) * wy0 * wx0
-            + _corner(input, batch, y0, x0 + 1) * wy0 * wx1
-            + _corner(input, batch, y0 + 1, x0) * wy1 * wx0
-            + _corner(input, batch, y0 + 1, x0 + 1) * wy1 * wx1)
+        return _corner(input, batch, idx) + (grid * 0).sum(-1).unsqueeze(1)
+    low = [np.floor(c._data).astype(np.int64) for c in coords]
+    high = [(c - Tensor._make(lo.astype(c._data.dtype))).unsqueeze(1)
+            for c, lo in zip(coords, low)]  # the weight of the upper neighbour, per dim
+    out = None
+    for corner in itertools.product((0, 1), repeat=k):  # PyTorch's order: x fastest
+        term = _corner(input, batch, [lo + b for lo, b in zip(low, corner)])
+        for b, w in zip(corner, high):
+            term = term * (w if b else 1 - w)
+        out = term if out is None else out + term
+    return out

@@ -1,0 +1,152 @@
+"""ATen's forms of ``nn.functional`` ops, as the top level has them: ``torch.ctc_loss``,
+``torch.embedding_bag``, ``torch.grid_sampler(_2d/_3d)`` and ``torch.affine_grid_generator``.
+
+They take integer codes where ``nn.functional`` takes strings (reductions, modes) and return
+what the kernel returns (``embedding_bag``'s four tensors). Each computes through the
+functional op, so values and gradients are that op's.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...backend import array_module
+from .._arguments import Tensor, as_tensor_arg
+from ..creation.factories import full
+from ..indexing.scatter import scatter_reduce
+from .ctc import ctc_loss as _ctc_loss
+from .embedding_bag import _bags
+from .embedding_bag import embedding_bag as _embedding_bag
+from .sampling import _grid_sample, affine_grid
+
+__all__ = ["ctc_loss", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
+           "affine_grid_generator"]
+
+_REDUCTIONS = {1: "mean", 2: "sum"}  # ATen's Reduction enum; its kernels treat others as none
+_BAG_MODES = ("sum", "mean", "max")
+_INTERPOLATION = ("bilinear", "nearest", "bicubic")
+_PADDING = ("zeros", "border", "reflection")
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
+             reduction: int = 0, zero_infinity: bool = False) -> Tensor:
+    """``nn.functional.ctc_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum).
+
+    NOTE: ATen's schema says ``reduction=1``, but PyTorch's Python binding cannot read that
+    default (``Mean``) and passes 0: called without it, ``torch.ctc_loss`` gives the
+    per-sample losses. npgrad's default is that observed 0."""
+    return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                     _REDUCTIONS.get(int(reduction), "none"), zero_infinity)
+
+
+def _code(value, names: tuple, op: str, what: str) -> str:
+    if not 0 <= int(value) < len(names):
+        # NOTE: PyTorch's kernels read an unknown code as one of the known ones; npgrad refuses
+        raise RuntimeError(f"{op}(): unknown {what} code {int(value)} (expected 0 to "
+                           f"{len(names) - 1}: {', '.join(names)})")
+    return names[int(value)]
+
+
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mode: int = 0,
+                  sparse: bool = False, per_sample_weights=None,
+                  include_last_offset: bool = False, padding_idx: int | None = None) -> tuple:
+    """``(output, offset2bag, bag_size, max_indices)`` of the bags of 1-D ``indices`` that
+    ``offsets`` starts; ``mode`` 0 sum, 1 mean, 2 max. As PyTorch's CPU kernel: in sum mode
+    ``bag_size``/``max_indices`` are zeros (and ``offset2bag`` is empty for float32/16
+    weights without ``padding_idx``); ``bag_size`` counts
+    the indices other than ``padding_idx`` (a negative one means none); in mean mode
+    ``max_indices`` repeats ``bag_size``; in max mode it holds the row of ``weight`` each
+    output element came from (0 for an empty bag)."""
+    op = "embedding_bag"
+    name = _code(mode, _BAG_MODES, op, "mode")
+    indices, offsets = as_tensor_arg(indices, op), as_tensor_arg(offsets, op)
+    if indices.ndim != 1:
+        indices = indices.reshape(-1)  # (ATen reads the indices as one flat sequence)
+    last = offsets._data[-1] if offsets._data.size else 0
+    if offsets.ndim == 1 and int(last) > indices.shape[0]:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length "
+                           f"{indices.shape[0]} but got offsets[-1] of {int(last)}")
+    padding = None if padding_idx is None or padding_idx < 0 else int(padding_idx)
+    output = _embedding_bag(indices, weight, offsets, mode=name,
+                            scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
+                            per_sample_weights=per_sample_weights,
+                            include_last_offset=include_last_offset, padding_idx=padding)
+    flat, bag, n_bags = _bags(op, indices, offsets, include_last_offset)
+    xp = array_module(flat)
+    if name == "sum":
+        zero = xp.zeros(n_bags, np.int64)
+        # PyTorch's fast sum path (float32/16 weights, no padding_idx argument) leaves
+        # offset2bag empty; its general path fills it
+        fast = padding_idx is None and weight._data.dtype.itemsize <= 4
+        offset2bag = xp.zeros(0, np.int64) if fast else bag.astype(np.int64)
+        return output, Tensor._make(offset2bag), Tensor._make(zero), Tensor._make(zero.copy())
+    keep = flat != padding if padding is not None else xp.ones(flat.shape, bool)
+    bag_size = xp.bincount(bag[keep], minlength=n_bags).astype(np.int64)
+    if name == "mean":
+        max_indices = Tensor._make(bag_size.copy())
+    else:
+        max_indices = _max_rows(weight, output, flat[keep], bag[keep], n_bags)
+    return output, Tensor._make(bag.astype(np.int64)), Tensor._make(bag_size), max_indices
+
+
+def _max_rows(weight: Tensor, output: Tensor, rows: np.ndarray, bag: np.ndarray,
+              n_bags: int) -> Tensor:
+    """For each bag and column, the first row of ``weight`` in the bag holding the bag's
+    maximum (``output``); 0 for an empty bag."""
+    dim = weight.shape[1]
+    values = weight._data[rows]                                     # (items, dim)
+    xp = array_module(values)
+    position = xp.broadcast_to(xp.arange(rows.size)[:, None], values.shape)
+    hit = values == output._data[bag]
+    n = rows.size
+    key = Tensor._make(xp.where(hit, position, n).astype(np.int64))
+    index = Tensor._make(xp.broadcast_to(bag[:, None], (n, dim)).astype(np.int64))
+    first = scatter_reduce(full((n_bags, dim), n, dtype=key.dtype, device=key.device), 0,
+                           index, key, "amin")._data
+    found = first < n
+    padded = xp.concatenate([rows.astype(np.int64), xp.zeros(1, np.int64)])
+    return Tensor._make(xp.where(found, padded[xp.minimum(first, n)], 0))
+
+
+def _mode_names(op: str, interpolation_mode: int, padding_mode: int) -> tuple:
+    return (_code(interpolation_mode, _INTERPOLATION, op, "interpolation mode"),
+            _code(padding_mode, _PADDING, op, "padding mode"))
+
+
+def grid_sampler(input, grid, interpolation_mode: int, padding_mode: int,
+                 align_corners: bool) -> Tensor:
+    """``nn.functional.grid_sample`` with ATen's codes: interpolation 0 bilinear, 1 nearest,
+    2 bicubic; padding 0 zeros, 1 border, 2 reflection. 4-D or 5-D input."""
+    op = "grid_sampler"
+    mode, padding = _mode_names(op, interpolation_mode, padding_mode)
+    return _grid_sample(as_tensor_arg(input, op), as_tensor_arg(grid, op), mode, padding,
+                        bool(align_corners))
+
+
+def _grid_sampler_nd(k: int, input, grid, interpolation_mode: int, padding_mode: int,
+                     align_corners: bool) -> Tensor:
+    op = f"grid_sampler_{k}d"
+    input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
+    if input.ndim != k + 2 or grid.ndim != k + 2:
+        raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same number "
+                           f"of dimensions, but got input with sizes {list(input.shape)} and "
+                           f"grid with sizes {list(grid.shape)}")
+    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def grid_sampler_2d(input, grid, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """``grid_sampler`` of 4-D input (N, C, H, W) at a grid (N, Ho, Wo, 2)."""
+    return _grid_sampler_nd(2, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def grid_sampler_3d(input, grid, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """``grid_sampler`` of 5-D input (N, C, D, H, W) at a grid (N, Do, Ho, Wo, 3)."""
+    return _grid_sampler_nd(3, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def affine_grid_generator(theta, size, align_corners: bool) -> Tensor:
+    """``nn.functional.affine_grid`` as ATen has it: ``align_corners`` required."""
+    if len(size) not in (4, 5):
+        raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
+    return affine_grid(theta, size, bool(align_corners))
