@@ -193,6 +193,19 @@ def to_dtype(d) -> dtype:
     raise TypeError(f"unsupported dtype {d!r}; npgrad supports {', '.join(_BY_NAME)}") from None
 
 
+# PyTorch's TypeMeta names (C++ type names), which some of its errors print
+_TYPE_META_NAMES = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float",
+                    "float64": "double", "int8": "signed char", "int16": "short int",
+                    "int32": "int", "int64": "long int", "uint8": "unsigned char",
+                    "bool": "bool"}
+
+
+def type_meta_name(np_dtype) -> str:
+    """PyTorch's C++ name of a dtype in some errors: 'float', 'double', 'c10::Half'..."""
+    name = np.dtype(np_dtype).name
+    return _TYPE_META_NAMES.get(name, name)
+
+
 def scalar_type_name(np_dtype) -> str:
     """PyTorch's name of a dtype in its kernels' errors: 'Float', 'Long', 'Bool'..."""
     name = np.dtype(np_dtype).name

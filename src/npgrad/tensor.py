@@ -28,6 +28,9 @@ class VersionCounter:
         self.v = 0
 
 
+ANY_GRAD_DTYPE = object()  # a leaf's grad_dtype set to None: gradients of any dtype
+
+
 class Tensor:
     """A multi-dimensional array with autograd, like ``torch.Tensor``.
 
@@ -48,6 +51,7 @@ class Tensor:
     _post_acc_hooks = None  # a leaf's hooks run after its .grad was accumulated
     _acc = None             # weakref to a leaf's AccumulateGrad node
     _retains = False        # retain_grad() was called
+    _grad_dtype = None      # a leaf's grad_dtype: None = its dtype, ANY_GRAD_DTYPE, or a dtype
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
@@ -157,12 +161,47 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
             if value._data.shape != self._data.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: "
-                                   f"{tuple(value.shape)} vs {tuple(self.shape)}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError(f"assigned grad has data of a different type: "
-                                   f"{value.dtype} vs {self.dtype}")
+                raise RuntimeError(f"attempting to assign a gradient of size "
+                                   f"'{list(value.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient "
+                                   f"and the tensor are the same size")
+            allowed = self._grad_dtype if self._grad_dtype is not None else self.dtype
+            if allowed is not ANY_GRAD_DTYPE and value._data.dtype != allowed.np:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype "
+                    f"'{_dt.type_meta_name(value._data.dtype)}' to a tensor with grad_dtype "
+                    f"'{_dt.scalar_type_name(allowed.np)}'. The gradient must match the "
+                    f"tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    f"tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    f"any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor "
+                    f"and its gradient may break downstream systems that assume they match.")
         self._grad = value
+
+    @property
+    def grad_dtype(self) -> "_dt.dtype | None":
+        """The dtype of a leaf's gradient: by default the tensor's dtype; set it to another
+        dtype (backward then casts the gradients arriving here to it) or to None (any dtype
+        is accepted, none is cast)."""
+        if self.grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        if self._grad_dtype is None:
+            return self.dtype
+        return None if self._grad_dtype is ANY_GRAD_DTYPE else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: "_dt.dtype | None") -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if value is not None and not isinstance(value, _dt.dtype):
+            raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got "
+                               f"{type(value).__name__}")
+        self._grad_dtype = ANY_GRAD_DTYPE if value is None else value
+
+    @property
+    def name(self) -> None:
+        """The tensor's name in a traced graph: PyTorch's JIT tracer names tensors, and every
+        tensor outside it has None; npgrad has no tracer, so always None (read-only)."""
+        return None
 
     @grad.deleter
     def grad(self) -> None:

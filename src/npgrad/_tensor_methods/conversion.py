@@ -135,3 +135,12 @@ class ConversionMethods:
     def contiguous(self, memory_format=None) -> "Tensor":
         """``self`` if its memory is row-major contiguous, otherwise a contiguous copy."""
         return self if self._data.flags.c_contiguous else _unary.clone(self)
+
+    def module_load(self, other, assign: bool = False) -> "Tensor":
+        """What ``nn.Module.load_state_dict`` puts in place of this parameter or buffer when
+        it swaps tensors (``torch.__future__.set_swap_module_params_on_conversion``):
+        ``other`` detached with ``assign``, otherwise ``self`` with ``other`` copied in (cast
+        and broadcast to ``self``), detached. Subclasses override it to convert ``other``."""
+        if assign:
+            return other.detach()
+        return self.copy_(other).detach()

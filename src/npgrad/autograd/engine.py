@@ -24,7 +24,7 @@ from heapq import heapify, heappop, heappush
 import numpy as np
 
 from ..backend import device_of, to_device
-from ..dtypes import is_float_np
+from ..dtypes import dtype, is_float_np
 from ..tensor import Tensor
 from .function import AccumulateGrad, Function, edge
 from .grad_mode import ANOMALY, STATE, set_grad_enabled
@@ -77,6 +77,13 @@ def _fit(grad, meta, node, i):
     if grad._data.dtype != dtype:
         grad = grad.to(dtype)
     return grad
+
+
+def _to_grad_dtype(t, buf) -> None:
+    """Cast the gradient arriving at leaf ``t`` to its ``grad_dtype`` when one was set."""
+    dt = t._grad_dtype
+    if isinstance(dt, dtype) and buf[0] is not None and buf[0]._data.dtype != dt.np:
+        buf[0] = buf[0].to(dt)
 
 
 def _accumulate_leaf(t, grad, create_graph: bool) -> None:
@@ -188,6 +195,9 @@ def _run_backward(this: _Pass, roots, retain_graph: bool, create_graph: bool, ta
                 continue
             if needed is not None and node not in needed:
                 continue
+            if node.__class__ is AccumulateGrad and node.variable is not None \
+                    and node.variable._grad_dtype is not None:
+                _to_grad_dtype(node.variable, buf)
             if node._pre_hooks:
                 _run_pre_hooks(node, buf)
             if node._retain:
