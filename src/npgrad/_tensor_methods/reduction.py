@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..ops import inplace as _inplace
 from ..ops.linalg import norms as _norms
-from ..ops.reduction import (histograms as _histograms, reduce as _reduce, scans as _scans, stats as
-                             _stats)
+from ..ops.reduction import (hashing as _hashing, histograms as _histograms, reduce as _reduce,
+                             scans as _scans, stats as _stats)
 
 
 class ReductionMethods:
@@ -65,6 +65,10 @@ class ReductionMethods:
     def count_nonzero(self, dim=None):
         """See :func:`npgrad.count_nonzero`."""
         return _reduce.count_nonzero(self, dim)
+
+    def hash_tensor(self, dim=(), *, keepdim=False, mode=0):
+        """See :func:`npgrad.hash_tensor`."""
+        return _hashing.hash_tensor(self, dim, keepdim=keepdim, mode=mode)
 
     def logsumexp(self, dim, keepdim=False):
         """See :func:`npgrad.logsumexp`."""

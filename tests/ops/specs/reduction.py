@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..harness import A, B, C, F, I, OpSpec, with_bf16
+from ..harness import WITH_BF16, A, B, C, F, I, OpSpec, with_bf16
 
 NAN = math.nan
 
@@ -305,3 +305,18 @@ SPECS = [
 
 with_bf16(SPECS, "sum", "sum-dims", "mean-dims", "max", "max-dim", "amax", "var", "logsumexp",
           "cumsum")  # (sums accumulate in float32, as PyTorch's)
+
+# hash_tensor: the XOR of each element's 64-bit pattern (uint64 out, compared exactly)
+SPECS += [
+    OpSpec("hash_tensor", lambda lib, x, d, k: lib.hash_tensor(x, () if d is None else d,
+                                                               keepdim=k),
+           [c for c in DIMS if c[0] != (0, 3)] + [[(0, 3), C(1), C(False)]],
+           covers=("Tensor.hash_tensor",), grad=False, dtypes=WITH_BF16),
+    OpSpec("hash_tensor-int", lambda lib, x, y, z: (x.hash_tensor(), y.hash_tensor(1),
+                                                    z.hash_tensor(0, keepdim=True)),
+           [[I((3, 4), -9, 9), B((2, 3)), A(np.array([[0, 255], [7, 1]], np.uint8))],
+            [A(np.array([-1, 2], np.int8)), A(np.array([[-3, 4]], np.int32)),
+             A(np.array([2, 3], np.int16))]], grad=False),
+    OpSpec("hash_tensor-specials", lambda lib, x: x.hash_tensor(0),
+           [[A(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310]))]], grad=False),
+]
