@@ -38,6 +38,7 @@ from .ops.reduction.stats import *  # noqa: F401,F403
 from .ops.reduction.scans import *  # noqa: F401,F403
 from .ops.reduction.histograms import *  # noqa: F401,F403
 from .ops.reduction.hashing import *  # noqa: F401,F403
+from .ops.reduction.segment import *  # noqa: F401,F403
 from .ops.shape.views import *  # noqa: F401,F403
 from .ops.shape.joins import *  # noqa: F401,F403
 from .ops.shape.tiling import *  # noqa: F401,F403

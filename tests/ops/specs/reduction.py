@@ -320,3 +320,36 @@ SPECS += [
     OpSpec("hash_tensor-specials", lambda lib, x: x.hash_tensor(0),
            [[A(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310]))]], grad=False),
 ]
+
+# segment_reduce: runs along an axis given by lengths or offsets (per row of the dims before
+# the axis); an empty segment gives the identity (nan for mean: kept out of gradient cases)
+SEG_L = A(np.array([2, 0, 3, 1]))
+SEG_L2 = A(np.array([[2, 1, 3], [1, 4, 1]]))
+SEG_OFF2 = A(np.array([[0, 2, 2, 5, 6], [0, 1, 2, 3, 6]]))
+
+
+def seg(reduce, **kw):
+    return lambda lib, x, n: lib.segment_reduce(x, reduce, lengths=n, **kw)
+
+
+SPECS += [
+    *[OpSpec(f"segment_reduce-{r}", seg(r), [[(6,), SEG_L], [(6, 3), SEG_L]],
+             covers=("segment_reduce",) if r == "sum" else ()) for r in ("sum", "prod")],
+    # an empty segment's -inf/inf has no finite differences: values there, gradients here
+    *[OpSpec(f"segment_reduce-{r}", seg(r), [[(6,), A(np.array([2, 1, 3]))],
+                                             [(6, 3), A(np.array([1, 4, 1]))]])
+      for r in ("max", "min", "amax", "amin")],
+    OpSpec("segment_reduce-max-empty", lambda lib, x, n: (
+        lib.segment_reduce(x, "max", lengths=n), lib.segment_reduce(x, "min", lengths=n)),
+           [[(6, 2), SEG_L]], grad=False),
+    OpSpec("segment_reduce-mean", seg("mean"), [[(6, 2), A(np.array([2, 3, 1]))]]),
+    OpSpec("segment_reduce-mean-empty", seg("mean"), [[(6,), SEG_L]], grad=False),
+    *[OpSpec(f"segment_reduce-{r}-axis1", seg(r, axis=1), [[(2, 6, 2), SEG_L2]])
+      for r in ("sum", "mean", "max", "prod")],
+    *[OpSpec(f"segment_reduce-{r}-initial", seg(r, initial=0.5), [[(6,), SEG_L],
+                                                                   [(3, 2), A(np.array([0, 3]))]])
+      for r in ("sum", "mean", "max", "min", "prod")],
+    *[OpSpec(f"segment_reduce-{r}-offsets", lambda lib, x, o, r=r: lib.segment_reduce(
+        x, r, offsets=o, axis=-2), [[(2, 6, 2), SEG_OFF2]], gradcheck=r != "min")
+      for r in ("sum", "min")],
+]
