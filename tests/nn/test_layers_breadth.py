@@ -76,6 +76,10 @@ CASES = {
     "LocalResponseNorm": (lambda lib: lib.nn.LocalResponseNorm(3), x_(2, 5, 4, 4)),
     "LocalResponseNorm-1d": (lambda lib: lib.nn.LocalResponseNorm(2, 0.1, 0.5, 2.0),
                              x_(2, 4, 5)),
+    # the legacy module: its own forward and backward (not the forward's gradient)
+    "CrossMapLRN2d": (lambda lib: lib.nn.CrossMapLRN2d(3, 0.3, 0.75, 1.5), x_(2, 5, 3, 3)),
+    "CrossMapLRN2d-even": (lambda lib: lib.nn.CrossMapLRN2d(4), x_(2, 7, 2, 3)),
+    "CrossMapLRN2d-wide": (lambda lib: lib.nn.CrossMapLRN2d(7, 0.5, 0.5, 2.0), x_(1, 3, 2, 2)),
     "CosineSimilarity": (lambda lib: lib.nn.CosineSimilarity(dim=-1), two_(3, 5)),
     "PairwiseDistance": (lambda lib: lib.nn.PairwiseDistance(p=1.0, keepdim=True),
                          two_(3, 5)),
@@ -245,7 +249,7 @@ def test_rrelu_trains_with_random_slopes_in_its_range():
     "instancenorm.InstanceNorm2d", "padding.ReflectionPad2d", "pooling.MaxUnpool2d",
     "upsampling.Upsample", "pixelshuffle.PixelShuffle", "channelshuffle.ChannelShuffle",
     "fold.Fold", "distance.CosineSimilarity", "rnn.LSTMCell", "loss.MultiMarginLoss",
-    "normalization.LocalResponseNorm", "container.Container", "dropout.FeatureAlphaDropout",
+    "normalization.LocalResponseNorm", "normalization.CrossMapLRN2d", "container.Container", "dropout.FeatureAlphaDropout",
 ])
 def test_nn_modules_import_paths_are_pytorchs(path):
     """``nn.modules.<file>.<Class>`` resolves as in PyTorch, to the class ``nn`` exports."""
@@ -268,3 +272,17 @@ def test_cell_errors_match_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         npgrad.nn.InstanceNorm1d(3)(npgrad.zeros(2, 3, 4))
+
+
+def test_cross_map_lrn2d_backward_is_differentiable_and_checks_input():
+    """PyTorch's backward is not twice differentiable; npgrad's (the same formula) is, checked
+    by finite differences; 3-D input is PyTorch's ValueError."""
+    rng = np.random.default_rng(0)
+    m = npgrad.nn.CrossMapLRN2d(3, 0.3, 0.75, 1.5)
+    x = npgrad.tensor(rng.standard_normal((1, 4, 2, 2)), requires_grad=True)
+    g = npgrad.tensor(rng.standard_normal((1, 4, 2, 2)), requires_grad=True)
+    assert npgrad.autograd.gradcheck(
+        lambda x, g: npgrad.autograd.grad(m(x), x, g, create_graph=True)[0], (x, g))
+    for lib in (npgrad, torch):
+        with pytest.raises(ValueError, match="Expected input to be 4D, got 3D instead"):
+            lib.nn.CrossMapLRN2d(3)(lib.ones(2, 3, 4))

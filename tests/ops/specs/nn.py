@@ -791,3 +791,11 @@ SPECS += [
         (w * 3).detach(), i, 2.0, 1.0), [[(5, 3), A(np.array([1, 3]))]], grad=False,
            gradcheck=False, gradgrad=False),
 ]
+
+# the legacy CrossMapLRN2d: PyTorch's backward is not its forward's gradient, so no finite
+# differences (tests/nn/test_layers_breadth.py checks the backward's own derivative)
+SPECS += [
+    OpSpec("nn.CrossMapLRN2d", lambda lib, x, a: lib.nn.CrossMapLRN2d(*a)(x),
+           [[(2, 5, 3, 3), C((3, 0.3, 0.75, 1.5))], [(2, 6, 2, 2), C((4,))],
+           [(1, 2, 2, 3), C((5, 1.0, 0.5, 2.0))]], gradcheck=False, gradgrad=False),
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.nn import normalization as F
+from ...ops.nn.cross_map_lrn import cross_map_lrn2d
 from ...ops.creation.factories import empty, ones, zeros
 from ... import dtypes as _dt
 from ...tensor import Tensor
@@ -205,6 +206,23 @@ class LocalResponseNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """The legacy cross-channel local response norm of 4-D input (Lua Torch's
+    ``SpatialCrossMapLRN``), with its own forward and backward: not ``LocalResponseNorm``'s
+    (see ``npgrad/ops/nn/cross_map_lrn.py``)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                 k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
