@@ -8,7 +8,7 @@ from ..ops.nn import (activation as _activation, conv as _conv, dropout as _drop
 from ..ops.nn.activation import *  # noqa: F401,F403
 from ..ops.nn.dropout import *  # noqa: F401,F403
 from ..ops.nn.normalization import *  # noqa: F401,F403
-from ..ops.nn.layers import bilinear, linear, linear_cross_entropy
+from ..ops.nn.layers import bilinear, grouped_mm, linear, linear_cross_entropy
 from ..ops.nn.loss import *  # noqa: F401,F403
 from ..ops.elementwise.trig import sigmoid, tanh  # noqa: F401  (torch.nn.functional has them too)
 from ..ops.nn.pad import pad
@@ -28,7 +28,7 @@ from ..ops.nn.attention import multi_head_attention_forward
 from ..ops.nn.fractional_pool import *  # noqa: F401,F403
 from ..ops.nn import fractional_pool as _fractional_pool
 
-__all__: list = ["linear", "bilinear", "linear_cross_entropy", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
+__all__: list = ["linear", "bilinear", "linear_cross_entropy", "grouped_mm", "pad", "one_hot"] + _activation.__all__ + _loss.__all__ + \
     _normalization.__all__ + _dropout.__all__
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
 __all__ += ["pdist", "gumbel_softmax", "embedding_bag", "ctc_loss",

@@ -6,7 +6,7 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import numpy as np
 
-from ..harness import A, C, F, I, OpSpec, with_bf16
+from ..harness import BF16, A, C, F, I, OpSpec, with_bf16
 
 SHAPES = [[(3, 4)], [(2, 3, 5)], [()], [(0, 3)]]
 
@@ -798,4 +798,18 @@ SPECS += [
     OpSpec("nn.CrossMapLRN2d", lambda lib, x, a: lib.nn.CrossMapLRN2d(*a)(x),
            [[(2, 5, 3, 3), C((3, 0.3, 0.75, 1.5))], [(2, 6, 2, 2), C((4,))],
            [(1, 2, 2, 3), C((5, 1.0, 0.5, 2.0))]], gradcheck=False, gradgrad=False),
+]
+
+# grouped_mm (PyTorch's CPU kernel: float32/bfloat16/float16, sizes on 16-byte strides)
+GMM_OFFS = A(np.array([4, 8, 16], np.int32))
+SPECS += [
+    OpSpec("nn.functional.grouped_mm", lambda lib, a, b: lib.nn.functional.grouped_mm(a, b),
+           [[(2, 4, 8), (2, 8, 8)], [(3, 16, 8), (3, 8, 8)]], dtypes=("float32", BF16),
+           max_gradcheck_numel=200),
+    OpSpec("nn.functional.grouped_mm-offs", lambda lib, a, b, o: lib.nn.functional.grouped_mm(
+        a, b, offs=o), [[(16, 8), (3, 8, 8), GMM_OFFS],            # rows of a in groups
+                        [(3, 4, 8), (8, 16), GMM_OFFS],            # columns of b
+                        [(8, 16), (16, 8), GMM_OFFS],              # the contraction dim
+                        [(16, 8), (3, 8, 8), A(np.array([0, 8, 16], np.int32))]],
+           dtypes=("float32", BF16), max_gradcheck_numel=400),
 ]

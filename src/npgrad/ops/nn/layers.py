@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from .. import autocast
-from ...dtypes import is_float_np
+from ...backend import to_host
+from ...dtypes import is_float_np, scalar_type_name, type_meta_name
 from ...autograd.function import Primitive
-from .._arguments import Tensor, named_errors
+from .._arguments import Tensor, as_tensor_arg, named_errors
+from ..creation.factories import zeros
+from ..linalg.products import matmul
+from ..shape.joins import cat, stack
 from .loss import cross_entropy
+from .pad import pad
 
-__all__ = ["linear", "bilinear", "linear_cross_entropy"]
+__all__ = ["linear", "bilinear", "linear_cross_entropy", "grouped_mm"]
 
 
 class Linear(Primitive):
@@ -109,3 +114,92 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     return cross_entropy(logits, target, weight=weight, reduction=reduction,
                          ignore_index=_NO_CLASS if ignore_index is None else ignore_index,
                          label_smoothing=label_smoothing)
+
+
+# ---------------------------------------------------------------------------------------------
+# grouped_mm: one matrix product per group (mixture-of-experts layers)
+# ---------------------------------------------------------------------------------------------
+
+def _group_bounds(offs: Tensor, groups: int | None, op: str) -> list:
+    """``[(start, end)]`` of each group from the int32 end offsets ``offs``."""
+    if offs.ndim != 1:
+        raise RuntimeError("offs has to be 1D")
+    if offs._data.dtype != np.int32:
+        raise RuntimeError("Offsets have to be int32")
+    if groups is not None and offs.shape[0] != groups:
+        raise RuntimeError("matrix batch sizes have to match")
+    ends = [int(e) for e in to_host(offs._data)]  # (one small host copy: the group sizes)
+    if any(e < s for s, e in zip([0] + ends[:-1], ends)):
+        # NOTE: PyTorch lets overlapping groups overwrite each other; npgrad refuses them
+        raise RuntimeError(f"{op}: offsets must be non-decreasing and non-negative, got {ends}")
+    return list(zip([0] + ends[:-1], ends))
+
+
+def _check_extent(bounds: list, size: int, op: str) -> None:
+    # NOTE: PyTorch reads past the operand for offsets beyond it; npgrad refuses them
+    if any(e > size for _, e in bounds):
+        raise RuntimeError(f"{op}: offsets must be at most {size} (the length of the jagged "
+                           f"dimension), got {[e for _, e in bounds]}")
+
+
+def grouped_mm(mat_a, mat_b, *, offs=None, bias=None, out_dtype=None) -> Tensor:
+    """A matrix product per group, as PyTorch's CPU kernel: 3-D x 3-D is ``bmm``; a 2-D
+    operand is cut into groups along its jagged dim by the int32 end offsets ``offs``:
+    (M, K) x (G, K, N) -> (M, N) (rows of ``mat_a``), (G, M, K) x (K, T) -> (M, T) (columns
+    of ``mat_b``), (K, T) x (T, N) -> (G, K, N) (the contraction dim). Output past
+    ``offs[-1]`` is zero.
+
+    NOTE: PyTorch leaves output past ``offs[-1]`` uninitialised, refuses float64 and needs
+    16-byte-aligned strides (its GPU kernels' layout); npgrad takes float64 too (so gradcheck
+    runs) and any strides."""
+    op = "grouped_mm"
+    a, b = as_tensor_arg(mat_a, op), as_tensor_arg(mat_b, op)
+    for t, name in ((a, "mat_a"), (b, "mat_b")):
+        if not is_float_np(t._data.dtype):
+            raise RuntimeError(f"Expected {name} to be Float32, BFloat16 or Float16 matrix, "
+                               f"got {scalar_type_name(t._data.dtype)}")
+    for t, name in ((a, "mat_a"), (b, "mat_b")):
+        if t.ndim not in (2, 3):
+            raise RuntimeError(f"{name} has to be 2 or 3d")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype "
+                           f"{type_meta_name(b._data.dtype)}, but got "
+                           f"{type_meta_name(a._data.dtype)} instead")
+    if out_dtype is not None and out_dtype != a.dtype:
+        raise RuntimeError("Grouped gemm output dtype must match `mat_a` dtype")
+    if bias is not None:
+        raise RuntimeError("Bias not supported yet")
+    if (a.ndim == 2 or b.ndim == 2) != (offs is not None):
+        raise RuntimeError("Have to provide offsets if there is a 2d matrix, or no offset if "
+                           "both matrices are 3d")
+    if a.shape[-1] != b.shape[-2]:
+        raise RuntimeError("contraction dimension of mat_a and mat_b must match")
+    if a.ndim == 3 and b.ndim == 3:
+        if a.shape[0] != b.shape[0]:
+            raise RuntimeError("batched dimension has to match")
+        return matmul(a, b)
+    offs = as_tensor_arg(offs, op)
+    if a.ndim == 2 and b.ndim == 3:      # rows of a in groups, each times its b[g]
+        bounds = _group_bounds(offs, b.shape[0], op)
+        _check_extent(bounds, a.shape[0], op)
+        parts = [matmul(a[s:e], b[g]) for g, (s, e) in enumerate(bounds)]
+        return _joined(parts, 0, a.shape[0], (a.shape[0], b.shape[2]), a)
+    if a.ndim == 3:                      # columns of b in groups, each a[g] times them
+        bounds = _group_bounds(offs, a.shape[0], op)
+        _check_extent(bounds, b.shape[1], op)
+        parts = [matmul(a[g], b[:, s:e]) for g, (s, e) in enumerate(bounds)]
+        return _joined(parts, 1, b.shape[1], (a.shape[1], b.shape[1]), a)
+    bounds = _group_bounds(offs, None, op)  # the contraction dim in groups
+    _check_extent(bounds, a.shape[1], op)
+    return stack([matmul(a[:, s:e], b[s:e]) for s, e in bounds])
+
+
+def _joined(parts: list, dim: int, size: int, shape: tuple, like: Tensor) -> Tensor:
+    """The groups' results side by side along ``dim``, zero-padded to ``size`` there."""
+    if not parts:
+        return zeros(*shape, dtype=like.dtype, device=like.device)
+    out = cat(parts, dim)
+    missing = size - out.shape[dim]
+    if missing:
+        out = pad(out, (0, 0, 0, missing) if dim == 0 else (0, missing))
+    return out
