@@ -37,7 +37,7 @@ LAYERS = [
      "npgrad.jit", "npgrad.onnx", "npgrad.hub", "npgrad.cpu", "npgrad.func", "npgrad.profiler",
      "npgrad.distributions", "npgrad.accelerator", "npgrad.streams", "npgrad.functional",
      "npgrad.torch_version", "npgrad.types", "npgrad.signal", "npgrad.multiprocessing",
-     "npgrad.masked"],
+     "npgrad.masked", "npgrad.monitor", "npgrad.library", "npgrad.quasirandom"],
     ["npgrad"],
     # programs that use npgrad, shipped inside it
     ["npgrad.examples", "npgrad.run", "npgrad.distributed.run", "npgrad.distributed.worker",
