@@ -19,3 +19,14 @@ functions of other ops and need no backward. The ops sit above ``tensor.py`` and
 ``autograd/``; the Tensor's methods that call them (``x.exp()``) sit above them, in
 ``npgrad/_tensor_methods/``.
 """
+
+from .custom import NAMESPACES as _CUSTOM_NAMESPACES
+
+
+def __getattr__(name: str):
+    """``npgrad.ops.<namespace>``: the custom ops defined with ``npgrad.library`` under that
+    namespace, as ``torch.ops.<namespace>``."""
+    try:
+        return _CUSTOM_NAMESPACES[name]
+    except KeyError:
+        raise AttributeError(f"module 'npgrad.ops' has no attribute '{name}'") from None
