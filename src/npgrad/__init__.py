@@ -136,7 +136,7 @@ from .amp.autocast_mode import (autocast, clear_autocast_cache,  # noqa: E402,F4
 from . import cpu  # noqa: E402,F401
 from . import accelerator, functional, signal, torch_version, types  # noqa: E402,F401
 from . import masked, multiprocessing  # noqa: E402,F401
-from . import library, monitor  # noqa: E402,F401
+from . import library, monitor, quasirandom  # noqa: E402,F401
 from .accelerator import AcceleratorError, FatalError, get_device_module  # noqa: E402,F401
 from .amp import GradScaler  # noqa: E402,F401
 from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: E402,F401
