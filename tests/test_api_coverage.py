@@ -197,20 +197,10 @@ EXCLUDED: dict[str, dict[str, frozenset]] = {
 # ---------------------------------------------------------------------------------------------
 
 NOT_YET: dict[str, frozenset] = {
-    "": _words("""
-        affine_grid_generator ctc_loss embedding_bag embedding_renorm_ grid_sampler
-        grid_sampler_2d grid_sampler_3d hash_tensor library monitor quasirandom
-        segment_reduce
-    """),
-    "Tensor": _words("""
-        grad_dtype hash_tensor module_load name
-    """),
-    "nn": _words("""
-        CrossMapLRN2d
-    """),
-    "nn.functional": _words("""
-        grouped_mm
-    """),
+    "": _words(""),
+    "Tensor": _words(""),
+    "nn": _words(""),
+    "nn.functional": _words(""),
 }
 
 

@@ -28,7 +28,7 @@ class VersionCounter:
         self.v = 0
 
 
-ANY_GRAD_DTYPE = object()  # a leaf's grad_dtype set to None: gradients of any dtype
+_ANY_GRAD_DTYPE = object()  # a leaf's grad_dtype set to None: gradients of any dtype
 
 
 class Tensor:
@@ -51,7 +51,7 @@ class Tensor:
     _post_acc_hooks = None  # a leaf's hooks run after its .grad was accumulated
     _acc = None             # weakref to a leaf's AccumulateGrad node
     _retains = False        # retain_grad() was called
-    _grad_dtype = None      # a leaf's grad_dtype: None = its dtype, ANY_GRAD_DTYPE, or a dtype
+    _grad_dtype = None      # a leaf's grad_dtype: None = its dtype, _ANY_GRAD_DTYPE, or a dtype
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
@@ -166,7 +166,7 @@ class Tensor:
                                    f"'{list(self.shape)}'. Please ensure that the gradient "
                                    f"and the tensor are the same size")
             allowed = self._grad_dtype if self._grad_dtype is not None else self.dtype
-            if allowed is not ANY_GRAD_DTYPE and value._data.dtype != allowed.np:
+            if allowed is not _ANY_GRAD_DTYPE and value._data.dtype != allowed.np:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype "
                     f"'{_dt.type_meta_name(value._data.dtype)}' to a tensor with grad_dtype "
@@ -186,7 +186,7 @@ class Tensor:
             raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
         if self._grad_dtype is None:
             return self.dtype
-        return None if self._grad_dtype is ANY_GRAD_DTYPE else self._grad_dtype
+        return None if self._grad_dtype is _ANY_GRAD_DTYPE else self._grad_dtype
 
     @grad_dtype.setter
     def grad_dtype(self, value: "_dt.dtype | None") -> None:
@@ -195,7 +195,7 @@ class Tensor:
         if value is not None and not isinstance(value, _dt.dtype):
             raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got "
                                f"{type(value).__name__}")
-        self._grad_dtype = ANY_GRAD_DTYPE if value is None else value
+        self._grad_dtype = _ANY_GRAD_DTYPE if value is None else value
 
     @property
     def name(self) -> None:
