@@ -813,3 +813,14 @@ SPECS += [
                         [(16, 8), (3, 8, 8), A(np.array([0, 8, 16], np.int32))]],
            dtypes=("float32", BF16), max_gradcheck_numel=400),
 ]
+
+# bicubic grid sampling (4-D only): cubic convolution over 4x4 taps, each padded
+SPECS += [
+    *[OpSpec(f"nn.functional.grid_sample-bicubic-{pm}-{al}", (lambda pm, al: lambda lib, x, g:
+             lib.nn.functional.grid_sample(x, g, "bicubic", pm, al))(pm, al),
+             [[(2, 2, 4, 5), GRID], [(1, 1, 3, 3), F((1, 2, 2, 2), -1.3, 1.3)]])
+      for pm in ("zeros", "border", "reflection") for al in (True, False)],
+    OpSpec("grid_sampler-2", lambda lib, x, g: (lib.grid_sampler(x, g, 2, 0, False),
+                                                lib.grid_sampler_2d(x, g, 2, 1, True)),
+           [[(2, 2, 4, 5), GRID]]),
+]

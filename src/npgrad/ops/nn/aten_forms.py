@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...backend import array_module
-from .._arguments import Tensor, as_tensor_arg
+from ... import dtypes as _dt
+from .._arguments import Tensor, as_tensor_arg, int_arg, named_errors
 from ..creation.factories import full
 from ..indexing.scatter import scatter_reduce
 from .ctc import ctc_loss as _ctc_loss
@@ -27,6 +28,7 @@ _INTERPOLATION = ("bilinear", "nearest", "bicubic")
 _PADDING = ("zeros", "border", "reflection")
 
 
+@named_errors("ctc_loss")
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
              reduction: int = 0, zero_infinity: bool = False) -> Tensor:
     """``nn.functional.ctc_loss`` with ATen's integer ``reduction`` (0 none, 1 mean, 2 sum).
@@ -34,18 +36,33 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     NOTE: ATen's schema says ``reduction=1``, but PyTorch's Python binding cannot read that
     default (``Mean``) and passes 0: called without it, ``torch.ctc_loss`` gives the
     per-sample losses. npgrad's default is that observed 0."""
+    op = "ctc_loss"
+    log_probs = as_tensor_arg(log_probs, op, "log_probs")
+    if not _dt.is_float_np(log_probs._data.dtype):
+        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for '
+                                  f"'{_dt.scalar_type_name(log_probs._data.dtype)}'")
+    if log_probs.ndim != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.ndim}-dimensional "
+                           f"tensor for argument #1 'log_probs' ({op})")
+    targets = as_tensor_arg(targets, op, "targets")
+    if targets.ndim not in (1, 2):
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.ndim}-dimensional "
+                           f"tensor for argument #2 'targets' ({op})")
+    blank, reduction = int_arg(blank, op, "blank", 5), int_arg(reduction, op, "reduction", 6)
     return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
-                     _REDUCTIONS.get(int(reduction), "none"), zero_infinity)
+                     _REDUCTIONS.get(reduction, "none"), zero_infinity)
 
 
-def _code(value, names: tuple, op: str, what: str) -> str:
-    if not 0 <= int(value) < len(names):
+def _code(value, names: tuple, op: str, what: str, position: int) -> str:
+    value = int_arg(value, op, what.replace(" ", "_"), position)
+    if not 0 <= value < len(names):
         # NOTE: PyTorch's kernels read an unknown code as one of the known ones; npgrad refuses
         raise RuntimeError(f"{op}(): unknown {what} code {int(value)} (expected 0 to "
                            f"{len(names) - 1}: {', '.join(names)})")
     return names[int(value)]
 
 
+@named_errors("embedding_bag")
 def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mode: int = 0,
                   sparse: bool = False, per_sample_weights=None,
                   include_last_offset: bool = False, padding_idx: int | None = None) -> tuple:
@@ -57,8 +74,19 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     ``max_indices`` repeats ``bag_size``; in max mode it holds the row of ``weight`` each
     output element came from (0 for an empty bag)."""
     op = "embedding_bag"
-    name = _code(mode, _BAG_MODES, op, "mode")
-    indices, offsets = as_tensor_arg(indices, op), as_tensor_arg(offsets, op)
+    weight = as_tensor_arg(weight, op, "weight")
+    if not _dt.is_float_np(weight._data.dtype):
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the "
+                           f"following scalar types: Half, BFloat16, Float, Double; but got "
+                           f"{weight.dtype} instead ({op})")
+    if weight.ndim != 2:
+        raise RuntimeError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                           f"{weight.ndim}")
+    name = _code(mode, _BAG_MODES, op, "mode", 5)
+    indices, offsets = as_tensor_arg(indices, op, "indices"), as_tensor_arg(offsets, op, "offsets")
+    if offsets.ndim != 1:
+        raise RuntimeError(f"offsets has to be a 1D Tensor, but got Tensor of dimension "
+                           f"{offsets.ndim}")
     if indices.ndim != 1:
         indices = indices.reshape(-1)  # (ATen reads the indices as one flat sequence)
     last = offsets._data[-1] if offsets._data.size else 0
@@ -108,29 +136,42 @@ def _max_rows(weight: Tensor, output: Tensor, rows: np.ndarray, bag: np.ndarray,
 
 
 def _mode_names(op: str, interpolation_mode: int, padding_mode: int) -> tuple:
-    return (_code(interpolation_mode, _INTERPOLATION, op, "interpolation mode"),
-            _code(padding_mode, _PADDING, op, "padding mode"))
+    return (_code(interpolation_mode, _INTERPOLATION, op, "interpolation mode", 3),
+            _code(padding_mode, _PADDING, op, "padding mode", 4))
 
 
 def grid_sampler(input, grid, interpolation_mode: int, padding_mode: int,
                  align_corners: bool) -> Tensor:
     """``nn.functional.grid_sample`` with ATen's codes: interpolation 0 bilinear, 1 nearest,
     2 bicubic; padding 0 zeros, 1 border, 2 reflection. 4-D or 5-D input."""
-    op = "grid_sampler"
+    return _sampled("grid_sampler", input, grid, interpolation_mode, padding_mode,
+                    align_corners)
+
+
+def _sampled(op: str, input, grid, interpolation_mode, padding_mode, align_corners) -> Tensor:
+    """The checks of PyTorch's grid_sampler kernels, then grid_sample."""
+    input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op, "grid")
     mode, padding = _mode_names(op, interpolation_mode, padding_mode)
-    return _grid_sample(as_tensor_arg(input, op), as_tensor_arg(grid, op), mode, padding,
-                        bool(align_corners))
+    if not _dt.is_float_np(input._data.dtype):
+        kernel = f"grid_sampler_{3 if input.ndim == 5 else 2}d_cpu_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_dt.scalar_type_name(input._data.dtype)}' ({op})")
+    if grid._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {_dt.scalar_type_name(input._data.dtype)} "
+                           f"but found {_dt.scalar_type_name(grid._data.dtype)} ({op})")
+    return _grid_sample(input, grid, mode, padding, bool(align_corners))
 
 
 def _grid_sampler_nd(k: int, input, grid, interpolation_mode: int, padding_mode: int,
                      align_corners: bool) -> Tensor:
     op = f"grid_sampler_{k}d"
-    input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
-    if input.ndim != k + 2 or grid.ndim != k + 2:
-        raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same number "
-                           f"of dimensions, but got input with sizes {list(input.shape)} and "
-                           f"grid with sizes {list(grid.shape)}")
-    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+    with named_errors(op):
+        input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op, "grid")
+        if input.ndim and grid.ndim and (input.ndim != k + 2 or grid.ndim != k + 2):
+            raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same "
+                               f"number of dimensions, but got input with sizes "
+                               f"{list(input.shape)} and grid with sizes {list(grid.shape)}")
+        return _sampled(op, input, grid, interpolation_mode, padding_mode, align_corners)
 
 
 def grid_sampler_2d(input, grid, interpolation_mode: int, padding_mode: int,
@@ -145,8 +186,13 @@ def grid_sampler_3d(input, grid, interpolation_mode: int, padding_mode: int,
     return _grid_sampler_nd(3, input, grid, interpolation_mode, padding_mode, align_corners)
 
 
+@named_errors("affine_grid_generator")
 def affine_grid_generator(theta, size, align_corners: bool) -> Tensor:
     """``nn.functional.affine_grid`` as ATen has it: ``align_corners`` required."""
+    theta = as_tensor_arg(theta, "affine_grid_generator", "theta")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"affine_grid_generator(): argument 'size' (position 2) must be tuple "
+                        f"of ints, not {type(size).__name__}")
     if len(size) not in (4, 5):
         raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
     return affine_grid(theta, size, bool(align_corners))

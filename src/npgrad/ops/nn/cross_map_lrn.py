@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import no_grad
+from ...dtypes import is_float_np, scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
 from ..reduction.scans import cumsum
 from ..shape.joins import cat
@@ -77,4 +78,7 @@ def cross_map_lrn2d(input, size: int, alpha: float = 1e-4, beta: float = 0.75,
     input = as_tensor_arg(input, "CrossMapLRN2d")
     if input.ndim != 4:
         raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D instead.")
+    if not is_float_np(input._data.dtype):
+        raise RuntimeError(f"CrossMapLRN2d: result type Float can't be cast to the desired "
+                           f"output type {scalar_type_name(input._data.dtype)}")
     return CrossMapLRN2d.apply(input, int(size), float(alpha), float(beta), float(k))

@@ -16,7 +16,8 @@ from .. import autocast
 from ...autograd.function import Primitive
 from ...random import rng
 from .. import inplace as _inplace
-from .._arguments import Tensor, as_tensor_arg
+from ... import dtypes as _dt
+from .._arguments import Tensor, as_tensor_arg, float_arg
 from .activation import softmax
 from ..elementwise.binary import where
 from ..indexing.indexing import IndexAdd
@@ -170,7 +171,12 @@ def embedding_renorm_(input: Tensor, indices, max_norm: float, norm_type: float)
     ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm`` (``embedding``'s
     ``max_norm``); returns ``input``."""
     op = "embedding_renorm_"
-    indices = as_tensor_arg(indices, op)
+    input, indices = as_tensor_arg(input, op), as_tensor_arg(indices, op, "indices")
+    max_norm = float_arg(max_norm, op, "max_norm", 3)
+    norm_type = float_arg(norm_type, op, "norm_type", 4)
+    if not _dt.is_float_np(input._data.dtype):
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_dt.scalar_type_name(input._data.dtype)} instead. ({op})")
     if input.ndim != 2:
         raise RuntimeError(f"{op}: Expected 2-dimensional tensor, but got {input.ndim}-"
                            f"dimensional tensor for argument #1 'self'")
@@ -180,6 +186,10 @@ def embedding_renorm_(input: Tensor, indices, max_norm: float, norm_type: float)
                            f"{indices.dtype} instead")
     _inplace.check(input, op)
     rows = np.unique(indices._data)
+    if rows.size and (rows[0] < -input.shape[0] or rows[-1] >= input.shape[0]):
+        bad = rows[0] if rows[0] < -input.shape[0] else rows[-1]
+        raise IndexError(f"select(): index {bad} out of range for tensor of size "
+                         f"[{', '.join(map(str, input.shape))}] at dimension 0 ({op})")
     w = input._data
     norms = np.linalg.norm(w[rows], ord=norm_type, axis=1, keepdims=True)
     scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)

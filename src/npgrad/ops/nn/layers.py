@@ -142,6 +142,7 @@ def _check_extent(bounds: list, size: int, op: str) -> None:
                            f"dimension), got {[e for _, e in bounds]}")
 
 
+@named_errors("grouped_mm")
 def grouped_mm(mat_a, mat_b, *, offs=None, bias=None, out_dtype=None) -> Tensor:
     """A matrix product per group, as PyTorch's CPU kernel: 3-D x 3-D is ``bmm``; a 2-D
     operand is cut into groups along its jagged dim by the int32 end offsets ``offs``:

@@ -66,17 +66,27 @@ def _linear_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndar
     return m
 
 
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
+
+
+def _cubic_near(x):
+    """The cubic convolution kernel at distance ``x`` in [0, 1] (arrays or Tensors)."""
+    return ((_CUBIC_A + 2) * x - (_CUBIC_A + 3)) * x * x + 1
+
+
+def _cubic_far(x):
+    """The cubic convolution kernel at distance ``x`` in [1, 2]."""
+    return ((_CUBIC_A * x - 5 * _CUBIC_A) * x + 8 * _CUBIC_A) * x - 4 * _CUBIC_A
+
+
 def _cubic_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndarray:
-    a = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
     s = _scale(L, o, scale, align_corners, dtype)
     dst = np.arange(o, dtype=dtype)
     src = s * dst if align_corners else s * (dst + dtype(0.5)) - dtype(0.5)
     i0 = np.floor(src).astype(np.int64)
     t = (src - i0).astype(dtype)
     x = np.stack([t + 1, t, 1 - t, 2 - t])  # distances to the four neighbours
-    near = ((a + 2) * x - (a + 3)) * x * x + 1
-    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-    w = np.where(x <= 1, near, far).astype(dtype)
+    w = np.where(x <= 1, _cubic_near(x), _cubic_far(x)).astype(dtype)
     m = np.zeros((o, L), dtype)
     for j in range(4):  # the four taps of the cubic kernel; border taps are clamped
         np.add.at(m, (np.arange(o), np.clip(i0 - 1 + j, 0, L - 1)), w[j])
@@ -436,7 +446,11 @@ def _reflect(coord: Tensor, low2: int, high2: int) -> Tensor:
 
 
 def _source_coord(coord: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
-    c = _unnormalize(coord, size, align_corners)
+    return _padded(_unnormalize(coord, size, align_corners), size, padding_mode, align_corners)
+
+
+def _padded(c: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Pixel coordinates moved inside the image by 'border' or 'reflection' padding."""
     if padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
     if padding_mode in ("border", "reflection"):
@@ -459,8 +473,8 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
                 align_corners=None) -> Tensor:
     """Sample ``input`` (N, C, H, W) at ``grid`` (N, Ho, Wo, 2) of normalised (x, y)
     positions in [-1, 1] (or (N, C, D, H, W) at (N, Do, Ho, Wo, 3) of (x, y, z)):
-    'bilinear' (trilinear in 3-d) or 'nearest'; outside the image 'zeros', 'border'
-    (the edge) or 'reflection'. NOTE: npgrad has no 'bicubic' grid_sample yet."""
+    'bilinear' (trilinear in 3-d), 'nearest' or 'bicubic' (4-d only); outside the image
+    'zeros', 'border' (the edge) or 'reflection'."""
     op = "grid_sample"
     input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
     if mode not in ("bilinear", "nearest", "bicubic"):
@@ -473,9 +487,41 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
     return _grid_sample(input, grid, mode, padding_mode, align_corners)
 
 
+def _bicubic(input: Tensor, grid: Tensor, padding_mode: str, align_corners: bool) -> Tensor:
+    """grid_sample's bicubic mode: cubic convolution over the 4x4 pixels around each point,
+    along x within each row, then along y; the padding applies to each of the 16 taps (as
+    PyTorch's), so the grid's gradient comes through the kernel weights alone."""
+    H, W = input.shape[2], input.shape[3]
+    ix = _unnormalize(grid[..., 0], W, align_corners)
+    iy = _unnormalize(grid[..., 1], H, align_corners)
+    x0, y0 = np.floor(ix._data), np.floor(iy._data)
+    tx = (ix - Tensor._make(x0)).unsqueeze(1)
+    ty = (iy - Tensor._make(y0)).unsqueeze(1)
+    wx = [_cubic_far(tx + 1), _cubic_near(tx), _cubic_near(1 - tx), _cubic_far(2 - tx)]
+    wy = [_cubic_far(ty + 1), _cubic_near(ty), _cubic_near(1 - ty), _cubic_far(2 - ty)]
+
+    def tap(c: np.ndarray, size: int) -> np.ndarray:
+        moved = _padded(Tensor._make(c), size, padding_mode, align_corners)._data
+        return np.rint(moved).astype(np.int64)
+
+    batch = np.arange(input.shape[0])[:, None, None]
+    out = None
+    for j in range(4):
+        ys = tap(y0 + (j - 1), H)
+        row = None
+        for i in range(4):
+            term = _corner(input, batch, [ys, tap(x0 + (i - 1), W)]) * wx[i]
+            row = term if row is None else row + term
+        out = row * wy[j] if out is None else out + row * wy[j]
+    return out
+
+
 def _check_grid(input: Tensor, grid: Tensor) -> None:
     """PyTorch's checks of grid_sampler's shapes, in its order."""
     shapes = f"input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}"
+    if input.ndim == 0 or grid.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions "
+                         "(grid_sampler)")
     if grid.shape[-1] != input.ndim - 2:
         raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in "
                            f"last dimension, but got grid with sizes {list(grid.shape)}")
@@ -501,7 +547,7 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,
     if mode == "bicubic":
         if k != 2:
             raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-        raise NotImplementedError("grid_sample: npgrad has no 'bicubic' mode yet")
+        return _bicubic(input, grid, padding_mode, align_corners)
     spatial = input.shape[2:]
     # the grid's last dim lists x (the last spatial dim) first
     coords = [_source_coord(grid[..., k - 1 - d], spatial[d], padding_mode, align_corners)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...backend import array_module
 from ...dtypes import is_float_np, scalar_type_name
-from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .._arguments import Tensor, as_tensor_arg, named_errors, norm_dim
 from ..elementwise.binary import where
 from .reduce import amax, amin, prod, sum
 
@@ -31,9 +31,14 @@ def _bounds(data: Tensor, lengths, offsets, axis: int, unsafe: bool, op: str) ->
     if lengths is None and offsets is None:
         raise RuntimeError(f"{op}(): Either lengths or offsets must be defined.")
     given = as_tensor_arg(lengths if lengths is not None else offsets, op)
-    if given._data.dtype.kind not in "iu":
+    if given._data.dtype not in (np.int32, np.int64):
         raise NotImplementedError(f'"_segment_reduce_lengths_cpu_kernel1" not implemented for '
-                                  f"'{given.dtype}' ({op}: lengths and offsets are integers)")
+                                  f"'{scalar_type_name(given._data.dtype)}' ({op}: lengths and "
+                                  f"offsets are int32 or int64)")
+    if data.ndim < given.ndim:
+        raise RuntimeError("Expected data.dim() >= lengths_value.dim() to be true, but got "
+                           "false.  (Could this error message be improved?  If so, please "
+                           "report an enhancement request to PyTorch.)")
     if given.ndim != axis + 1:
         raise RuntimeError(f"{op}(): Expected axis to be the last dimension of lengths but got "
                            f"{axis}.")
@@ -62,6 +67,7 @@ def _bounds(data: Tensor, lengths, offsets, axis: int, unsafe: bool, op: str) ->
     return starts, ends
 
 
+@named_errors("segment_reduce")
 def segment_reduce(data, reduce: str, *, lengths=None, indices=None, offsets=None,
                    axis: int = 0, unsafe: bool = False, initial=None) -> Tensor:
     """Reduce each segment of ``data`` along ``axis`` with ``reduce`` ('sum', 'mean', 'max'
