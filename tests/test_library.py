@@ -152,3 +152,38 @@ def test_infer_schema_matches_torch():
             pass
         with pytest.raises(ValueError, match="must have a type annotation"):
             lib.library.infer_schema(bad, mutates_args=())
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_opcheck_reports_as_pytorch(lib):
+    ns = _ns()
+    Tensor = lib.Tensor
+
+    def f(x: Tensor) -> Tensor:
+        return x.sin()
+    f.__annotations__ = {"x": Tensor, "return": Tensor}
+    op = lib.library.custom_op(f"{ns}::f", f, mutates_args=())
+    x = lib.tensor([0.5, 1.0, -2.0], requires_grad=True)
+    results = lib.library.opcheck(op, (x,), raise_exception=False)
+    assert list(results) == ["test_schema", "test_autograd_registration", "test_faketensor",
+                             "test_aot_dispatch_dynamic"]
+    assert results["test_schema"] == results["test_autograd_registration"] == "SUCCESS"
+    assert "There was no fake impl registered for" in str(results["test_faketensor"])
+    assert "no autograd formula was registered" in str(results["test_aot_dispatch_dynamic"])
+    with pytest.raises(Exception, match="opcheck\\(op, ...\\): test_faketensor failed with"):
+        lib.library.opcheck(op, (x,))
+    op.register_fake(lambda x: lib.empty_like(x))
+    op.register_autograd(lambda ctx, g: g * ctx.x.cos(),
+                         setup_context=lambda ctx, inputs, output: setattr(ctx, "x", inputs[0]))
+    assert set(lib.library.opcheck(op, (x,)).values()) == {"SUCCESS"}
+    assert lib.library.opcheck(op, (x,), test_utils=("test_schema", "test_faketensor")) == {
+        "test_schema": "SUCCESS", "test_faketensor": "SUCCESS"}
+
+    def g(x: Tensor) -> Tensor:
+        x.add_(1)
+        return x.clone()
+    g.__annotations__ = {"x": Tensor, "return": Tensor}
+    bad = lib.library.custom_op(f"{ns}::g", g, mutates_args=())
+    bad.register_fake(lambda x: lib.empty_like(x))
+    results = lib.library.opcheck(bad, (lib.zeros(3),), raise_exception=False)
+    assert str(results["test_schema"]) == "Argument x is not defined as mutable but was mutated"

@@ -23,6 +23,7 @@ import types
 import typing
 from typing import Callable
 
+from .autograd import engine as _engine
 from .autograd.function import Function
 from .autograd.grad_mode import STATE
 from .backend import device_of
@@ -32,7 +33,7 @@ from .tensor import Tensor
 
 __all__ = ["Library", "CustomOpDef", "custom_op", "define", "impl", "register_fake",
            "impl_abstract", "register_kernel", "register_autograd", "infer_schema",
-           "get_ctx", "fallthrough_kernel"]
+           "get_ctx", "fallthrough_kernel", "opcheck", "OpCheckError"]
 
 _KINDS = ("DEF", "IMPL", "FRAGMENT")
 _AUTOGRAD_KEYS = ("Autograd", "AutogradCPU", "AutogradCUDA", "CompositeImplicitAutograd")
@@ -195,6 +196,7 @@ class OpOverload:
         self._namespace, self._opname, self._schema = namespace, name, schema
         self._overloadname = schema.overload or "default"
         self._kernels: dict = {}      # "cpu" / "cuda" / "composite" / "autograd" -> fn
+        self._custom = False          # defined by custom_op (its autograd node is generated)
         self.fake = None
         self.backward = self.setup_context = None
         self._node = _generated_node(self)
@@ -497,6 +499,7 @@ class CustomOpDef:
         self._namespace, self._name, self._init_fn = namespace, name, fn
         self._op = _define(namespace, name + schema, replace=True)
         self._op._kernels["backend"] = fn
+        self._op._custom = True
 
     def __repr__(self) -> str:
         return f"<CustomOpDef({self._namespace}::{self._name})>"
@@ -529,3 +532,93 @@ def custom_op(name: str, fn: Callable | None = None, /, *, mutates_args, device_
             op.register_kernel(device_types, func)
         return op
     return wrap if fn is None else wrap(fn)
+
+
+# ---------------------------------------------------------------------------------------------
+# opcheck: the tests PyTorch runs on a custom op's registrations
+# ---------------------------------------------------------------------------------------------
+
+class OpCheckError(Exception):
+    """An ``opcheck`` test failed (PyTorch's class of the same name)."""
+
+
+_OPCHECK_TESTS = ("test_schema", "test_autograd_registration", "test_faketensor",
+                  "test_aot_dispatch_dynamic")
+
+
+def _tensors(out) -> list:
+    return [o for o in (out if isinstance(out, (tuple, list)) else (out,))
+            if isinstance(o, Tensor)]
+
+
+def _test_schema(op: OpOverload, display: str, inputs: tuple) -> None:
+    """No argument the schema does not declare mutable is changed by the op."""
+    before = {n: a._data.copy() for n, a in zip(op._schema.args, inputs)
+              if isinstance(a, Tensor) and n not in op._schema.mutated}
+    op(*inputs)
+    for name, a in zip(op._schema.args, inputs):
+        if name in before and not (before[name].shape == a._data.shape and (
+                (before[name] == a._data) | (before[name] != before[name])).all()):
+            raise RuntimeError(f"Argument {name} is not defined as mutable but was mutated")
+
+
+def _test_autograd_registration(op: OpOverload, display: str, inputs: tuple) -> None:
+    """An op called on tensors that require grad has a way to differentiate it."""
+    if not any(isinstance(a, Tensor) and a.requires_grad for a in inputs):
+        return
+    if op._custom or op.backward is not None or {"autograd", "composite"} & set(op._kernels):
+        return
+    raise RuntimeError(f"{op.name()}: an autograd kernel was not registered for this op, but "
+                       f"it is called on tensors that require grad (use register_autograd)")
+
+
+def _test_faketensor(op: OpOverload, display: str, inputs: tuple) -> None:
+    """A fake implementation exists and gives the real outputs' shapes and dtypes."""
+    if op.fake is None:
+        raise RuntimeError(f"There was no fake impl registered for {display}. This is "
+                           f"necessary for torch.compile/export/fx tracing to work. Please use "
+                           f"`{op._opname}.register_fake` to add an fake impl.")
+    real, fake = _tensors(op(*inputs)), _tensors(op.fake(*inputs))
+    got = [(tuple(t.shape), t.dtype) for t in fake]
+    want = [(tuple(t.shape), t.dtype) for t in real]
+    if got != want:
+        raise RuntimeError(f"{display}: the fake impl's outputs (shapes and dtypes {got}) differ "
+                           f"from the op's ({want})")
+
+
+def _test_aot_dispatch_dynamic(op: OpOverload, display: str, inputs: tuple) -> None:
+    """The op runs forward and backward (PyTorch runs both through its AOT tracer; npgrad
+    has none, so it runs them eagerly)."""
+    outs = [o for o in _tensors(op(*inputs)) if o.requires_grad]
+    if outs:
+        _engine.backward(outs, [o.new_ones(o.shape) for o in outs])
+
+
+def opcheck(op, args: tuple, kwargs: dict | None = None, *, test_utils=_OPCHECK_TESTS,
+            raise_exception: bool = True, atol=None, rtol=None) -> dict:
+    """Run PyTorch's checks of a custom op's registrations on one call: the schema's
+    mutability, the autograd registration, the fake implementation, forward and backward.
+    Returns ``{test: "SUCCESS" or the exception}``; with ``raise_exception`` the first
+    failure raises :class:`OpCheckError`."""
+    target = _lookup(op)
+    display = repr(op) if isinstance(op, CustomOpDef) else str(target)
+    inputs = target._schema.bind(target.name(), tuple(args), dict(kwargs or {}))
+    tests = {"test_schema": _test_schema,
+             "test_autograd_registration": _test_autograd_registration,
+             "test_faketensor": _test_faketensor,
+             "test_aot_dispatch_dynamic": _test_aot_dispatch_dynamic}
+    names = (test_utils,) if isinstance(test_utils, str) else tuple(test_utils)
+    results = {}
+    for name in names:
+        if name not in tests:
+            raise ValueError(f"Got an unknown test_utils {name!r}; expected one of "
+                             f"{list(tests)}")
+        try:
+            tests[name](target, display, inputs)
+            results[name] = "SUCCESS"
+        except Exception as e:  # noqa: BLE001 (each failure is reported, as PyTorch's)
+            if raise_exception:
+                raise OpCheckError(f"opcheck(op, ...): {name} failed with {e} (scroll up "
+                                   f"for stack trace)") from e
+            results[name] = e
+    return results
