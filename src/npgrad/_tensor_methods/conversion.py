@@ -137,10 +137,12 @@ class ConversionMethods:
         return self if self._data.flags.c_contiguous else _unary.clone(self)
 
     def module_load(self, other, assign: bool = False) -> "Tensor":
-        """What ``nn.Module.load_state_dict`` puts in place of this parameter or buffer when
-        it swaps tensors (``torch.__future__.set_swap_module_params_on_conversion``):
-        ``other`` detached with ``assign``, otherwise ``self`` with ``other`` copied in (cast
-        and broadcast to ``self``), detached. Subclasses override it to convert ``other``."""
+        """What ``load_state_dict`` puts in place of this parameter or buffer when it swaps
+        tensors: ``other`` detached with ``assign``, otherwise ``self`` with ``other`` copied
+        in (cast and broadcast to ``self``), detached. Subclasses override it to convert
+        ``other``. NOTE: PyTorch swaps only under
+        ``torch.__future__.set_swap_module_params_on_conversion(True)``; npgrad has no swap
+        mode, so its ``load_state_dict`` copies as PyTorch's default does."""
         if assign:
             return other.detach()
         return self.copy_(other).detach()
