@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import as_array
+from ...backend import accumulate, as_array
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from .reduce import reduce_dims
 
@@ -50,5 +50,17 @@ def hash_tensor(input, dim=(), *, keepdim: bool = False, mode: int = 0) -> Tenso
     if input._data.size == 0:
         _check_empty(input, dim, op)
     dims = reduce_dims(dim, input.ndim, op)
-    bits = _bits(input._data, op)
-    return Tensor._make(as_array(np.bitwise_xor.reduce(bits, axis=dims, keepdims=keepdim)))
+    return Tensor._make(as_array(_xor_over(_bits(input._data, op), dims, keepdim)))
+
+
+def _xor_over(bits: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
+    """The XOR of ``bits`` over ``dims``: the last element of an XOR scan over them, moved
+    to the end and flattened (``backend.accumulate``: CuPy's ufuncs reduce only add and
+    multiply)."""
+    kept = [d for d in range(bits.ndim) if d not in dims]
+    count = int(np.prod([bits.shape[d] for d in dims]))
+    flat = bits.transpose(kept + list(dims)).reshape([bits.shape[d] for d in kept] + [count])
+    out = accumulate(np.bitwise_xor, flat, -1)[..., -1]
+    if keepdim:
+        out = out.reshape([1 if d in dims else n for d, n in enumerate(bits.shape)])
+    return out
