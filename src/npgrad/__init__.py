@@ -156,6 +156,10 @@ from math import e, inf, nan, pi  # noqa: F401
 
 newaxis = None
 
+# the ops' inner errors name the op the user called (``addcmul: mul: ...``)
+from .ops._arguments import name_op_errors as _name_op_errors  # noqa: E402
+_name_op_errors(globals(), list(globals()), __name__)
+
 # PyTorch's out= keyword, given to the torch.* functions that take it (npgrad/ops/_out.py)
 from .ops._out import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out  # noqa: E402
 for _name in sorted(_OUT_FUNCTIONS):

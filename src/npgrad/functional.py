@@ -19,3 +19,8 @@ from .ops.shape.views import broadcast_shapes, broadcast_tensors
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
            "broadcast_tensors", "cartesian_prod", "cdist", "chain_matmul", "einsum", "meshgrid",
            "norm", "split", "tensordot", "unique", "unique_consecutive", "unravel_index"]
+
+
+# the ops' inner errors name the op the user called (``cosine_embedding_loss: where: ...``)
+from .ops._arguments import name_op_errors as _name_op_errors  # noqa: E402
+_name_op_errors(globals(), __all__, __name__)

@@ -23,3 +23,8 @@ __all__ += ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvals
 __all__ += ["cholesky_ex", "inv_ex", "solve_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve"]
 __all__ += ["householder_product"]
 __all__ += ["ldl_factor", "ldl_factor_ex", "ldl_solve"]
+
+
+# the ops' inner errors name the op the user called (``cosine_embedding_loss: where: ...``)
+from .ops._arguments import name_op_errors as _name_op_errors  # noqa: E402
+_name_op_errors(globals(), __all__, __name__)

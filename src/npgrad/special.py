@@ -53,3 +53,8 @@ def softmax(input, dim: int, *, dtype=None):
 def log_softmax(input, dim: int, *, dtype=None):
     """``torch.special.log_softmax(input, dim, dtype=None)``."""
     return _log_softmax(input, dim, dtype=dtype)
+
+
+# the ops' inner errors name the op the user called (``cosine_embedding_loss: where: ...``)
+from .ops._arguments import name_op_errors as _name_op_errors  # noqa: E402
+_name_op_errors(globals(), __all__, __name__)

@@ -170,6 +170,14 @@ def _check_error(call, form, ours: Outcome, theirs: Outcome, shapes: set) -> lis
     return failures
 
 
+def pytorch_text(ours: str, theirs: str) -> str:
+    """npgrad's message without the name of the op the user called that ``named_errors`` puts
+    in front of an inner op's message ("svdvals: linalg.svd: ..."), where PyTorch's message
+    has no such name: what must be PyTorch's message (or its end)."""
+    m = re.match(r"[\w.]+: ", ours)
+    return ours[m.end():] if m and not theirs.startswith(m.group()) else ours
+
+
 def _result_difference(ours, theirs) -> str | None:
     if isinstance(theirs, torch.Tensor):
         if not isinstance(ours, npgrad.Tensor):

@@ -10,6 +10,9 @@ finds it, and the import graph one-way.
 """
 from __future__ import annotations
 
+import inspect
+
+from ..ops._arguments import named_errors
 from ..tensor import Tensor
 from .arithmetic import ArithmeticMethods
 from .autograd import AutogradMethods
@@ -28,6 +31,10 @@ FAMILIES = (ArithmeticMethods, AutogradMethods, ConversionMethods, ElementwiseMe
             ShapeMethods, StorageMethods)
 
 # what every class has and a Tensor must keep its own of
+# methods that run the user's code (hooks, callables), whose errors are the user's own
+_RUNS_USER_CODE = {"backward", "register_hook", "register_post_accumulate_grad_hook", "apply_",
+                   "map_"}
+
 _CLASS_MACHINERY = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__",
                     "__slots__", "__firstlineno__", "__static_attributes__"}
 
@@ -44,7 +51,16 @@ def install(cls: type = Tensor) -> None:
                 raise TypeError(f"Tensor method {name!r} defined by {family.__name__} and "
                                 f"{where}")
             seen[name] = family
-            setattr(cls, name, member)
+            setattr(cls, name, _named(name, member))
+
+
+def _named(name: str, member):
+    """An op method (``x.addcmul(...)``) whose inner ops' errors name it (``named_errors``);
+    operators (dunders) and attributes as they are."""
+    if name.startswith("_") or name in _RUNS_USER_CODE or not inspect.isfunction(member) \
+            or hasattr(member, "__op_name__"):
+        return member
+    return named_errors(name)(member)
 
 
 install()

@@ -33,3 +33,8 @@ __all__: list = ["linear", "bilinear", "linear_cross_entropy", "grouped_mm", "pa
 __all__ += _conv.__all__ + _pool.__all__ + _sampling.__all__
 __all__ += ["pdist", "gumbel_softmax", "embedding_bag", "ctc_loss",
             "multi_head_attention_forward"] + _fractional_pool.__all__ + _unpool.__all__ + _lp_pool.__all__ + _margin_loss.__all__
+
+
+# the ops' inner errors name the op the user called (``cosine_embedding_loss: where: ...``)
+from ..ops._arguments import name_op_errors as _name_op_errors  # noqa: E402
+_name_op_errors(globals(), __all__, __name__)

@@ -3,6 +3,8 @@ sizes, int64 index results, and the shapes-and-dtypes text of error messages."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import numbers
 
 import operator
@@ -14,7 +16,8 @@ from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
-           "named_errors", "norm_dim", "norm_dims", "size_args", "long_tensor", "type_name",
+           "named_errors", "name_op_errors", "norm_dim", "norm_dims", "size_args", "long_tensor",
+           "type_name",
            "describe", "tensor_or_none", "float_arg"]
 
 
@@ -162,18 +165,69 @@ class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a func
 
     def __init__(self, op: str):
         self.op = op
+        self._base = (op.rstrip("_") or op).lower()  # ("addcmul_" names itself as "addcmul")
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, e, tb):
-        if kind is None or not issubclass(kind, _RENAMED) or self.op in str(e):
+        if kind is None or not issubclass(kind, _RENAMED):
             return False
-        try:
-            renamed = kind(f"{self.op}: {e}")
-        except Exception:  # noqa: BLE001 (a class that wants other arguments: keep it as is)
+        renamed = self.rename(e)
+        if renamed is e:
             return False
         raise renamed from None
+
+    def rename(self, e: BaseException) -> BaseException:
+        """``e`` with ``op`` in front of its message (``e`` itself where it names ``op``
+        already, or where its class wants other arguments than a message)."""
+        text = str(e)
+        if self._base in text.lower():
+            return e
+        try:
+            return type(e)(f"{self.op}: {text}")
+        except Exception:  # noqa: BLE001 (a class that wants other arguments: keep it as is)
+            return e
+
+    def __call__(self, fn):
+        # (a try block, free in Python 3.11 when nothing is raised, rather than the with
+        # block of ContextDecorator, which costs two calls per call)
+        rename = self.rename
+
+        @functools.wraps(fn)
+        def op_fn(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except _RENAMED as e:
+                renamed = rename(e)
+                if renamed is e:
+                    raise
+                raise renamed from None
+        op_fn.__op_name__ = self.op
+        return op_fn
+
+
+_NAMED: dict = {}  # function -> its named_errors wrapper, made once
+
+
+def name_op_errors(namespace: dict, names, module: str) -> None:
+    """Give every op among ``names`` of a public namespace (``npgrad``, ``nn.functional``,
+    ``linalg``, ``special``: a module's ``globals()``) ``named_errors`` under its public name,
+    so that what the ops it calls inside raise names the op the user called. Ops are the
+    functions of ``npgrad.ops`` and of the namespace's own module; one function exported by two
+    namespaces stays one object (``npgrad.inverse is linalg.inv``), named as the first
+    namespace (``npgrad.nn``, ``linalg``... before ``npgrad``) exports it, and pickles by
+    reference under that name."""
+    for name in names:
+        fn = namespace.get(name)
+        if not inspect.isfunction(fn) or hasattr(fn, "__op_name__") or name.startswith("_") \
+                or not (fn.__module__.startswith("npgrad.ops.") or fn.__module__ == module):
+            continue
+        if fn not in _NAMED:
+            wrapped = named_errors(name)(fn)
+            wrapped.__module__, wrapped.__qualname__ = module, name
+            _NAMED[fn] = wrapped
+        namespace[name] = _NAMED[fn]
 
 
 def tensor_or_none(x, op: str, name: str, position: int):
