@@ -6,6 +6,8 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..ops import inplace as _inplace
 from ..ops._arguments import array_operand
 from ..ops.elementwise import binary as _binary, unary as _unary
@@ -15,6 +17,25 @@ from ..tensor import Tensor, _NUMBERS
 
 _SEQUENCES = (list, tuple)
 _NOT_COMPARED = (str, list, tuple)  # == and != give Python's answer (identity), not a Tensor
+
+
+# the reflected operators that refuse a NumPy array on the left: their symbol and op
+_REFLECTED = {"__radd__": ("+", "add"), "__rsub__": ("-", "sub"), "__rmul__": ("*", "mul"),
+              "__rfloordiv__": ("//", "floor_divide"), "__rmod__": ("%", "remainder"),
+              "__rpow__": ("**", "pow"), "__rmatmul__": ("@", "matmul"),
+              "__rand__": ("&", "bitwise_and"), "__ror__": ("|", "bitwise_or"),
+              "__rxor__": ("^", "bitwise_xor"), "__rlshift__": ("<<", "bitwise_left_shift"),
+              "__rrshift__": (">>", "bitwise_right_shift")}
+
+
+def _left_operand(other, dunder: str):
+    """The left operand of a reflected operator (``other - self``): as PyTorch's Tensor, a
+    NumPy array there is a TypeError (only ``array / tensor`` and ``array == tensor`` work)."""
+    if isinstance(other, np.ndarray):
+        symbol, op = _REFLECTED[dunder]
+        raise TypeError(f"unsupported operand type(s) for {symbol}: 'numpy.ndarray' and "
+                        f"'Tensor' ({dunder} of {op})")
+    return array_operand(other)
 
 
 class ArithmeticMethods:
@@ -44,7 +65,7 @@ class ArithmeticMethods:
             return _binary.Add._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.add(array_operand(other), self)
+        return _binary.add(_left_operand(other, "__radd__"), self)
 
     def __sub__(self, other):
         """``self - other``."""
@@ -60,7 +81,7 @@ class ArithmeticMethods:
             return _binary.Sub._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.sub(array_operand(other), self)
+        return _binary.sub(_left_operand(other, "__rsub__"), self)
 
     def __mul__(self, other):
         """``self * other``."""
@@ -78,7 +99,7 @@ class ArithmeticMethods:
             return _binary.Mul._apply2(other, self)
         if isinstance(other, _SEQUENCES):
             return NotImplemented
-        return _binary.mul(array_operand(other), self)
+        return _binary.mul(_left_operand(other, "__rmul__"), self)
 
     def __truediv__(self, other):
         """``self / other``."""
@@ -102,7 +123,7 @@ class ArithmeticMethods:
 
     def __rfloordiv__(self, other):
         """``other // self``."""
-        return _binary.floor_divide(array_operand(other), self)
+        return _binary.floor_divide(_left_operand(other, "__rfloordiv__"), self)
 
     def __mod__(self, other):
         """``self % other``."""
@@ -110,7 +131,7 @@ class ArithmeticMethods:
 
     def __rmod__(self, other):
         """``other % self``."""
-        return _binary.remainder(array_operand(other), self)
+        return _binary.remainder(_left_operand(other, "__rmod__"), self)
 
     def __pow__(self, other):
         """``self ** other``."""
@@ -120,7 +141,7 @@ class ArithmeticMethods:
 
     def __rpow__(self, other):
         """``other ** self``."""
-        return _binary.pow(array_operand(other), self)
+        return _binary.pow(_left_operand(other, "__rpow__"), self)
 
     def __matmul__(self, other):
         """``self @ other``."""
@@ -128,7 +149,7 @@ class ArithmeticMethods:
 
     def __rmatmul__(self, other):
         """``other @ self``."""
-        return _products.matmul(array_operand(other), self)
+        return _products.matmul(_left_operand(other, "__rmatmul__"), self)
 
     def __neg__(self):
         """``-self``."""
@@ -150,19 +171,25 @@ class ArithmeticMethods:
         """``self & other``."""
         return _binary.bitwise_and(self, array_operand(other))
 
-    __rand__ = __and__
+    def __rand__(self, other):
+        """``other & self``."""
+        return _binary.bitwise_and(_left_operand(other, "__rand__"), self)
 
     def __or__(self, other):
         """``self | other``."""
         return _binary.bitwise_or(self, array_operand(other))
 
-    __ror__ = __or__
+    def __ror__(self, other):
+        """``other | self``."""
+        return _binary.bitwise_or(_left_operand(other, "__ror__"), self)
 
     def __xor__(self, other):
         """``self ^ other``."""
         return _binary.bitwise_xor(self, array_operand(other))
 
-    __rxor__ = __xor__
+    def __rxor__(self, other):
+        """``other ^ self``."""
+        return _binary.bitwise_xor(_left_operand(other, "__rxor__"), self)
 
     def __lshift__(self, other):
         """``self << other``."""
@@ -170,7 +197,7 @@ class ArithmeticMethods:
 
     def __rlshift__(self, other):
         """``other << self``."""
-        return _binary.bitwise_left_shift(array_operand(other), self)
+        return _binary.bitwise_left_shift(_left_operand(other, "__rlshift__"), self)
 
     def __rshift__(self, other):
         """``self >> other``."""
@@ -178,7 +205,7 @@ class ArithmeticMethods:
 
     def __rrshift__(self, other):
         """``other >> self``."""
-        return _binary.bitwise_right_shift(array_operand(other), self)
+        return _binary.bitwise_right_shift(_left_operand(other, "__rrshift__"), self)
 
     def __eq__(self, other):
         """``self == other``."""
