@@ -1,6 +1,7 @@
 """``npgrad.special``: PyTorch's ``torch.special`` namespace (implementations live in ops/)."""
 from __future__ import annotations
 
+from .ops._arguments import int_arg
 from .ops.nn.activation import log_softmax as _log_softmax, softmax as _softmax
 from .ops.elementwise.special import (digamma, entr, erf, erfc, erfcx, erfinv, i0, i0e, i1, i1e,
                                       lgamma as gammaln, log_ndtr, mvlgamma, ndtr, ndtri,
@@ -47,12 +48,12 @@ def multigammaln(input, p: int):
 
 def softmax(input, dim: int, *, dtype=None):
     """``torch.special.softmax(input, dim, dtype=None)``."""
-    return _softmax(input, dim, dtype=dtype)
+    return _softmax(input, int_arg(dim, "special_softmax", "dim", 2), dtype=dtype)
 
 
 def log_softmax(input, dim: int, *, dtype=None):
     """``torch.special.log_softmax(input, dim, dtype=None)``."""
-    return _log_softmax(input, dim, dtype=dtype)
+    return _log_softmax(input, int_arg(dim, "special_log_softmax", "dim", 2), dtype=dtype)
 
 
 # the ops' inner errors name the op the user called (``cosine_embedding_loss: where: ...``)

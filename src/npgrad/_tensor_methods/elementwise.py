@@ -11,6 +11,7 @@ from ..ops.elementwise import (complex as _complex, integer as _integer, pointwi
                                rounding as _rounding, special as _special, trig as _trig, unary as
                                _unary)
 from ..ops.elementwise import special_gamma as _special_gamma
+from ..ops._arguments import int_arg
 from ..ops.nn import activation as _activation
 
 
@@ -337,11 +338,11 @@ class ElementwiseMethods:
 
     def softmax(self, dim, dtype=None):
         """See :func:`npgrad.softmax`."""
-        return _activation.softmax(self, dim, dtype=dtype)
+        return _activation.softmax(self, int_arg(dim, "softmax", "dim"), dtype=dtype)
 
     def log_softmax(self, dim, dtype=None):
         """See :func:`npgrad.log_softmax`."""
-        return _activation.log_softmax(self, dim, dtype=dtype)
+        return _activation.log_softmax(self, int_arg(dim, "log_softmax", "dim"), dtype=dtype)
 
     def hardshrink(self, lambd=0.5):
         """See :func:`npgrad.hardshrink`."""

@@ -197,6 +197,11 @@ def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-1
     with Gumbel noise ``g``; with ``hard`` the one-hot argmax in the forward pass and the soft
     sample's gradient (straight-through)."""
     logits = as_tensor_arg(logits, "gumbel_softmax")
+    if not is_float_np(logits._data.dtype):
+        # (PyTorch draws the noise with exponential_ in the logits' dtype)
+        raise RuntimeError(f"Exponential distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{_dt.scalar_type_name(logits._data.dtype)} (gumbel_softmax)")
     noise = -np.log(rng(None, logits._data).standard_exponential(logits._data.shape))
     y = softmax((logits + Tensor._make(noise.astype(logits._data.dtype))) / tau, dim)
     if not hard:

@@ -106,6 +106,10 @@ class Add(Primitive):
         return grad, grad
 
 
+_BOOL_SUB = ("sub: subtraction, the `-` operator, with a bool tensor is not supported. If you "
+             "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Primitive):
     node_name = "SubBackward0"
     float_ufunc = np.subtract
@@ -113,9 +117,7 @@ class Sub(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         if _is_bool(a) or _is_bool(b):
-            raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not "
-                               "supported. If you are trying to invert a mask, use the `~` or "
-                               "`logical_not()` operator instead.")
+            raise RuntimeError(_BOOL_SUB)
         return _apply_ufunc(np.subtract, "sub", a, b)
 
     @staticmethod
@@ -324,6 +326,8 @@ def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other``."""
     input, other = as_operands(input, other, "sub")
     if alpha != 1:
+        if any(isinstance(x, Tensor) and _is_bool(x._data) for x in (input, other)):
+            raise RuntimeError(_BOOL_SUB)  # (before alpha * other makes a bool other a number)
         other = _scaled("sub", input, other, alpha)
     return Sub.apply(input, other)
 

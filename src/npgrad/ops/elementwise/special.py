@@ -525,6 +525,8 @@ def mvlgamma(input, p: int) -> Tensor:
     ``p (p-1)/4 log(pi) + sum_j lgamma(input - j/2)`` (real for ``input > (p-1)/2``; as in
     PyTorch, other inputs are not refused)."""
     input = as_tensor_arg(input, "mvlgamma")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor. (mvlgamma)")
     if p < 1:
         raise RuntimeError(f"mvlgamma: p has to be greater than or equal to 1 (got {p})")
     out = lgamma(input)

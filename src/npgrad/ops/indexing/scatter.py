@@ -20,7 +20,7 @@ from ...backend import array_module, as_array, host_check, on_device_of, scatter
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, describe, long_tensor, norm_dim, Tensor
+from .._arguments import as_tensor_arg, describe, int_arg, long_tensor, norm_dim, Tensor
 from .indexing import index_copy, index_put, GetItem, IndexPut
 from ..shape.views import _strided_index, movedim
 from ..shape.diag import diagonal
@@ -457,6 +457,7 @@ def select_scatter(input, src, dim: int, index: int) -> Tensor:
     """A copy of ``input`` with ``input.select(dim, index)`` replaced by ``src``."""
     input, src = as_tensor_arg(input, "select_scatter"), as_tensor_arg(src, "select_scatter")
     d = norm_dim(dim, input.ndim, "select_scatter")
+    index = int_arg(index, "select_scatter", "index", 4)
     n = input.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "

@@ -16,7 +16,7 @@ import numpy as np
 from ...backend import array_module, as_array, ascontiguous, lexsort, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, long_tensor, norm_dim, Tensor
+from .._arguments import as_tensor_arg, int_arg, long_tensor, norm_dim, Tensor
 from .scatter import Gather, flat_positions
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted", "bucketize",
@@ -92,6 +92,10 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices. The values
     always come sorted (which ``sorted=False`` allows)."""
     input, d = _sort_input(input, "topk", dim)
+    k = int_arg(k, "topk", "k", 2)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU (topk: input "
+                           f"{tuple(input.shape)} bool)")
     n = input._data.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, dimension {d} of "
@@ -107,6 +111,10 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
     """The ``k``-th smallest element along ``dim`` (``k`` counts from 1) and its index."""
     input, d = _sort_input(input, "kthvalue", dim)
+    k = int_arg(k, "kthvalue", "k", 2)
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool' (kthvalue: "
+                                  f"input {tuple(input.shape)} bool)")
     n = input._data.shape[d] if input.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} "

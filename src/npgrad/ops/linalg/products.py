@@ -20,7 +20,8 @@ import numpy as np
 from ...backend import array_module, as_array, ascontiguous
 from .. import autocast
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe, named_errors, norm_dim
+from ...dtypes import is_float_np, scalar_type_name
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg, named_errors, norm_dim
 from ..elementwise.binary import where
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "cross", "addmm", "addmv",
@@ -237,7 +238,15 @@ def cross_linalg(input, other, *, dim: int = -1) -> Tensor:
 @autocast.lower_precision
 def vecdot(x, y, *, dim: int = -1) -> Tensor:
     """Dot products along ``dim`` (real tensors: no conjugation); operands broadcast."""
-    return (as_tensor_arg(x, "linalg.vecdot") * as_tensor_arg(y, "linalg.vecdot")).sum(dim)
+    x, y = as_tensor_arg(x, "linalg.vecdot"), as_tensor_arg(y, "linalg.vecdot", "y")
+    if not is_float_np(x._data.dtype):
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as "
+                           f"input. Got {scalar_type_name(x._data.dtype)}")
+    if y._data.dtype != x._data.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {scalar_type_name(x._data.dtype)} and y of type "
+                           f"{scalar_type_name(y._data.dtype)} instead")
+    return (x * y).sum(int_arg(dim, "linalg_vecdot", "dim"))
 
 
 @autocast.lower_precision

@@ -21,7 +21,7 @@ from .. import autocast
 from ...dtypes import is_float_np, scalar_type_name
 from ... import return_types
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg
 from ..elementwise.binary import where
 from ..shape.joins import cat
 from .products import matmul
@@ -474,7 +474,7 @@ def matrix_power(A, n: int) -> Tensor:
     if A.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
                            f"got shape {tuple(A.shape)}")
-    n = int(n)
+    n = int_arg(n, "linalg_matrix_power", "n", 2)
     if n == 0:
         # NOTE: as PyTorch, the identity still depends on A (with a zero gradient)
         never = Tensor._make(np.zeros_like(A._data, dtype=bool))
@@ -504,6 +504,11 @@ def triangular_solve(b: Tensor, A: Tensor, upper: builtins.bool = True,
     if _triangular_solve_type is None:
         _triangular_solve_type = return_types.make("triangular_solve",
                                                    ("solution", "cloned_coefficient"))
+    b, A = as_tensor_arg(b, "triangular_solve"), as_tensor_arg(A, "triangular_solve", "A")
+    if b._data.dtype != A._data.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{scalar_type_name(b._data.dtype)} and A of type "
+                           f"{scalar_type_name(A._data.dtype)} instead. (triangular_solve)")
     M = A.mT if transpose else A
     x = solve_triangular(M, b, upper=upper != transpose, unitriangular=unitriangular)
     # the coefficient comes back with the batch dimensions broadcast, as PyTorch's

@@ -154,6 +154,12 @@ def prelu(input, weight: Tensor) -> Tensor:
     """Leaky ReLU with a learned slope per channel (dim 1) or a single one."""
     input = float_kernel_input(input, "prelu", "prelu_cpu")
     weight = as_tensor_arg(weight, "prelu", "weight")
+    if input.ndim == 0 and weight.numel() != 1:
+        raise RuntimeError("Not allow zero-dim input tensor. (prelu)")
+    if weight._data.dtype != input._data.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got "
+                           f"{_dt.scalar_type_name(input._data.dtype)} and "
+                           f"{_dt.scalar_type_name(weight._data.dtype)}")
     w = weight
     if weight.numel() > 1 and input.ndim > 1:
         w = weight.reshape((1, -1) + (1,) * (input.ndim - 2))

@@ -18,8 +18,8 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from . import _rows as _rowops
-from .._arguments import Tensor, as_tensor_arg, describe
-from .activation import check_softmax_kernel, log_softmax, relu, softmax
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg
+from .activation import check_softmax_kernel, float_kernel_input, log_softmax, relu, softmax
 from ..elementwise.binary import where
 from ..elementwise.unary import exp, log, log1p
 from ..elementwise.pointwise import minimum
@@ -49,6 +49,33 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "sum":
         return loss.sum()
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _float_result(x: Tensor, op: str) -> None:
+    """A loss whose elementwise result is float cannot be written to an integer ``x`` (PyTorch
+    computes these losses in ``x``'s dtype)."""
+    if not is_float_np(x._data.dtype):
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_dt.scalar_type_name(x._data.dtype)} ({op}: {describe(x)})")
+
+
+def _same_ndim(op: str, **tensors) -> None:
+    """PyTorch's margin losses take inputs of one number of dimensions."""
+    sizes = ", ".join(f"{k}: torch.Size({list(v.shape)})" for k, v in tensors.items())
+    if len({v.ndim for v in tensors.values()}) > 1:
+        raise RuntimeError(f"{op} : All input tensors should have same dimension but got "
+                           f"sizes: {sizes} ")
+
+
+def _broadcasts_to_input(input: Tensor, target: Tensor, op: str) -> None:
+    """The losses PyTorch computes in place of ``input`` need ``target`` to broadcast to it."""
+    try:
+        shape = np.broadcast_shapes(input.shape, target.shape)
+    except ValueError:
+        return  # (the op's own error says which sizes differ)
+    if tuple(shape) != tuple(input.shape):
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast "
+                           f"shape {list(shape)} ({op})")
 
 
 def _check_shapes(op: str, input: Tensor, target: Tensor) -> None:
@@ -98,6 +125,7 @@ class MseLoss(Primitive):
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
              weight=None) -> Tensor:
     """Mean squared error ``(input - target) ** 2``."""
+    input, target, weight = _loss_args(input, target, weight, "mse_loss")
     _check_shapes("mse_loss", input, target)
     reduction = _legacy(size_average, reduce, reduction)
     if weight is None and isinstance(input, Tensor) and isinstance(target, Tensor):
@@ -114,6 +142,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
             weight=None) -> Tensor:
     """Mean absolute error ``|input - target|``."""
+    input, target, weight = _loss_args(input, target, weight, "l1_loss")
     _check_shapes("l1_loss", input, target)
     loss = (input - target).abs()
     if weight is not None:
@@ -125,6 +154,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """Quadratic ``0.5 d**2 / beta`` for ``|d| < beta``, linear ``|d| - beta/2`` beyond."""
+    input, target, _ = _loss_args(input, target, None, "smooth_l1_loss")
     _check_shapes("smooth_l1_loss", input, target)
     d = (input - target).abs()
     if beta == 0:
@@ -138,6 +168,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
 def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
                weight=None) -> Tensor:
     """``0.5 d**2`` for ``|d| <= delta``, ``delta (|d| - delta/2)`` beyond."""
+    input, target, weight = _loss_args(input, target, weight, "huber_loss")
+    _float_result(input, "huber_loss")
     _check_shapes("huber_loss", input, target)
     d = (input - target).abs()
     loss = where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta))
@@ -408,6 +440,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
     """``-(t log x + (1 - t) log(1 - x))`` for probabilities ``x``; logs clamped at -100."""
+    input, target, weight = _loss_args(input, target, weight, "binary_cross_entropy")
+    if target._data.dtype != input._data.dtype:
+        raise RuntimeError(f"Found dtype {_dt.scalar_type_name(target._data.dtype)} but expected "
+                           f"{_dt.scalar_type_name(input._data.dtype)} (binary_cross_entropy: "
+                           f"target {describe(target)}, input {describe(input)})")
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the "
                          f"input size ({tuple(input.shape)}) is deprecated. Please ensure they "
@@ -471,6 +508,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      pos_weight=None) -> Tensor:
     """Sigmoid + binary cross entropy in one stable formula, with ``pos_weight`` for the
     positive class."""
+    op = "binary_cross_entropy_with_logits"
+    input, target, weight = _loss_args(input, target, weight, op)
+    pos_weight = None if pos_weight is None else as_tensor_arg(pos_weight, op, "pos_weight")
+    float_kernel_input(input, op, "log_sigmoid_cpu")
+    _float_result(target, op)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({tuple(target.shape)}) must be the same as input size "
                          f"({tuple(input.shape)})")
@@ -492,6 +534,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 def soft_margin_loss(input, target, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
     """``log(1 + exp(-y x))``."""
+    input, target, _ = _loss_args(input, target, None, "soft_margin_loss")
+    _broadcasts_to_input(input, target, "soft_margin_loss")
+    _float_result(input, "soft_margin_loss")
     z = -target * input
     loss = log1p(exp(-z.abs())) + relu(z)
     return _reduce(loss, _legacy(size_average, reduce, reduction))
@@ -503,6 +548,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
     """KL divergence of ``target`` from the log-probabilities ``input``:
     ``target * (log target - input)`` (``exp(t) * (t - input)`` with ``log_target``).
     ``reduction='batchmean'`` divides the sum by the batch size, as the maths intends."""
+    input, target, _ = _loss_args(input, target, None, "kl_div")
+    if not (is_float_np(input._data.dtype) and is_float_np(target._data.dtype)):
+        raise RuntimeError(f"kl_div: Integral inputs not supported. ({describe(input, target)})")
     reduction = _legacy(size_average, reduce, reduction)
     if log_target:
         loss = exp(target) * (target - input)
@@ -521,6 +569,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
 
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """``x1 . x2 / max(|x1| |x2|, eps)`` along ``dim`` (inputs broadcast)."""
+    op = "cosine_similarity"
+    x1, x2, dim = as_tensor_arg(x1, op, "x1"), as_tensor_arg(x2, op, "x2"), int_arg(dim, op, "dim")
     dot = (x1 * x2).sum(dim)
     n1 = (x1 * x1).sum(dim).sqrt()
     n2 = (x2 * x2).sum(dim).sqrt()
@@ -530,6 +580,8 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
 def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """``||x1 - x2 + eps||_p`` along the last dimension."""
+    x1, x2 = as_tensor_arg(x1, "pairwise_distance", "x1"), as_tensor_arg(x2, "pairwise_distance",
+                                                                         "x2")
     return vector_norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
 
 
@@ -537,6 +589,15 @@ def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
 def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_average=None,
                           reduce=None, reduction: str = "mean") -> Tensor:
     """``1 - cos(x1, x2)`` for target 1, ``max(0, cos(x1, x2) - margin)`` for target -1."""
+    op = "cosine_embedding_loss"
+    input1, input2 = as_tensor_arg(input1, op, "input1"), as_tensor_arg(input2, op, "input2")
+    target = as_tensor_arg(target, op, "target")
+    if target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.ndim != target.ndim + 1 or input2.ndim != target.ndim + 1:
+        raise RuntimeError(f"{target.ndim}D target tensor expects {target.ndim + 1}D input "
+                           f"tensors, but found inputs with sizes {list(input1.shape)} and "
+                           f"{list(input2.shape)}.")
     eps = 1e-12
     dim = input1.ndim - 1
     prod = (input1 * input2).sum(dim)
@@ -547,12 +608,24 @@ def cosine_embedding_loss(input1, input2, target, margin: float = 0.0, size_aver
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
-@autocast.float32
 def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_average=None,
                         reduce=None, reduction: str = "mean") -> Tensor:
     """``max(0, -y (x1 - x2) + margin)``."""
+    input1, input2, target = _margin_ranking_args(input1, input2, target)
+    _same_ndim("margin_ranking_loss", input1=input1, input2=input2, target=target)
+    return _margin_ranking(input1, input2, target, margin, _legacy(size_average, reduce, reduction))
+
+
+def _margin_ranking_args(input1, input2, target) -> tuple:
+    op = "margin_ranking_loss"
+    return as_tensor_arg(input1, op, "input1"), as_tensor_arg(input2, op, "input2"), \
+        as_tensor_arg(target, op, "target")
+
+
+@autocast.float32
+def _margin_ranking(input1, input2, target, margin: float, reduction: str) -> Tensor:
     loss = (-target * (input1 - input2) + margin).clamp(min=0.0)
-    return _reduce(loss, _legacy(size_average, reduce, reduction))
+    return _reduce(loss, reduction)
 
 
 @autocast.float32
@@ -569,6 +642,13 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
                         eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
                         reduction: str = "mean") -> Tensor:
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the p-norm distance."""
+    op = "triplet_margin_loss"
+    anchor, positive, negative = (as_tensor_arg(x, op, name) for x, name in (
+        (anchor, "anchor"), (positive, "positive"), (negative, "negative")))
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {anchor.ndim}D, positive "
+                           f"{positive.ndim}D, and negative {negative.ndim}D inputs")
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:
@@ -598,6 +678,7 @@ class _ClampNoGrad(Primitive):
 def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:
     """``0.5 (log var + (input - target)**2 / var)`` (+ ``0.5 log 2 pi`` with ``full``)."""
+    input = as_tensor_arg(input, "gaussian_nll_loss")  # (target may be a number, as in PyTorch)
     if isinstance(var, (int, float)):
         var = Tensor._make(np.full_like(input._data, float(var)))
     if tuple(var.shape) != tuple(input.shape):
@@ -666,9 +747,10 @@ def hinge_embedding_loss_toplevel(input, target, margin: float = 1.0,
 
 def margin_ranking_loss_toplevel(input1, input2, target, margin: float = 0.0,
                                  reduction: int = 0) -> Tensor:
-    """``torch.margin_ranking_loss``."""
-    return margin_ranking_loss(input1, input2, target, margin,
-                               reduction=_reduction_name(reduction))
+    """``torch.margin_ranking_loss`` (which, unlike ``nn.functional``'s, takes inputs of
+    different numbers of dimensions)."""
+    return _margin_ranking(*_margin_ranking_args(input1, input2, target), margin,
+                           _reduction_name(reduction))
 
 
 def poisson_nll_loss_toplevel(input, target, log_input: bool, full: bool, eps: float,

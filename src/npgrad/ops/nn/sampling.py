@@ -20,7 +20,7 @@ from ...backend import on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
-from .._arguments import as_tensor_arg, describe, Tensor
+from .._arguments import as_tensor_arg, describe, int_arg, Tensor
 from ..elementwise.binary import where
 from .pool import _adaptive_avg_poolnd
 from .resample import Resample
@@ -313,7 +313,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Te
 
 def pixel_shuffle(input, upscale_factor: int) -> Tensor:
     """(*, C * r * r, H, W) -> (*, C, H * r, W * r), as sub-pixel convolution layers use."""
-    input, r = as_tensor_arg(input, "pixel_shuffle"), int(upscale_factor)
+    input = as_tensor_arg(input, "pixel_shuffle")
+    r = int_arg(upscale_factor, "pixel_shuffle", "upscale_factor", 2)
     if input.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
                            f"input with {input.ndim} dimension(s)")
@@ -332,7 +333,8 @@ def pixel_shuffle(input, upscale_factor: int) -> Tensor:
 
 def pixel_unshuffle(input, downscale_factor: int) -> Tensor:
     """(*, C, H * r, W * r) -> (*, C * r * r, H, W): the inverse of :func:`pixel_shuffle`."""
-    input, r = as_tensor_arg(input, "pixel_unshuffle"), int(downscale_factor)
+    input = as_tensor_arg(input, "pixel_unshuffle")
+    r = int_arg(downscale_factor, "pixel_unshuffle", "downscale_factor", 2)
     if input.ndim < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
                            f"got input with {input.ndim} dimension(s)")

@@ -47,6 +47,9 @@ def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:
 def logcumsumexp(input, dim: int) -> Tensor:
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably (``logaddexp`` scan)."""
     input = as_tensor_arg(input, "logcumsumexp")
+    if not is_float_np(input._data.dtype):
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(input._data.dtype)}' (logcumsumexp)")
     d = norm_dim(dim, max(input.ndim, 1), "logcumsumexp")
     return _LogCumSumExp.apply(input, dim=d)
 
@@ -108,10 +111,16 @@ def _spacing(y: Tensor, x, dx, d: int, op: str):
     return x.narrow(d, 1, n - 1) - x.narrow(d, 0, n - 1)
 
 
+def _no_bool_y(y: Tensor, op: str) -> Tensor:
+    if y._data.dtype == np.bool_:
+        raise RuntimeError(f"{op}: received a bool input for `y`, but bool is not supported")
+    return y
+
+
 def trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
     """The trapezoidal rule along ``dim``: samples ``y`` at points ``x`` (or spacing
     ``dx``, default 1)."""
-    y = as_tensor_arg(y, "trapezoid")
+    y = _no_bool_y(as_tensor_arg(y, "trapezoid"), "trapezoid")
     d = norm_dim(dim, y.ndim, "trapezoid")
     n = y.shape[d]
     if n == 0:
@@ -128,7 +137,7 @@ def trapz(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim: int = -1) -> Tensor:
     """The running trapezoidal integral along ``dim`` (one element shorter than ``y``)."""
-    y = as_tensor_arg(y, "cumulative_trapezoid")
+    y = _no_bool_y(as_tensor_arg(y, "cumulative_trapezoid"), "cumulative_trapezoid")
     d = norm_dim(dim, y.ndim, "cumulative_trapezoid")
     n = y.shape[d]
     if n == 0:

@@ -261,6 +261,8 @@ def nanmedian(input, dim=None, keepdim: bool = False):
     """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
     input = as_tensor_arg(input, "nanmedian")
     a = input._data
+    if a.dtype == np.bool_:
+        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool' (nanmedian)")
     if dim is None:
         flat = input.reshape(-1)
         if flat.shape[0] == 0:
@@ -428,6 +430,8 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
                            f"input with {input.ndim} dimensions")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     x = input.reshape(1, -1) if input.ndim < 2 else input
     if not is_float_np(x._data.dtype):
         x = x.to(_dt.get_default_dtype())

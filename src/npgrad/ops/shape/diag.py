@@ -174,6 +174,8 @@ def trace(input) -> Tensor:
     input = as_tensor_arg(input, "trace")
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return Diagonal.apply(input, offset=0, dim1=0, dim2=1).sum()
 
 

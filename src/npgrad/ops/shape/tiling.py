@@ -13,7 +13,7 @@ import numpy as np
 
 from ...backend import array_module, as_array
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, norm_dim, norm_dims, size_args
+from .._arguments import Tensor, as_tensor_arg, int_arg, norm_dim, norm_dims, size_args
 from ..indexing.indexing import getitem
 from .views import flatten, reshape, transpose
 
@@ -151,7 +151,7 @@ def flipud(input) -> Tensor:
 def rot90(input, k: int = 1, dims=(0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim towards
     the second (a flip and a transpose)."""
-    input = as_tensor_arg(input, "rot90")
+    input, k = as_tensor_arg(input, "rot90"), int_arg(k, "rot90", "k", 2)
     dims = tuple(dims)
     if len(dims) != 2:
         raise RuntimeError(f"rot90: expected total rotation dims == 2, but got dims = {len(dims)}")
