@@ -431,7 +431,7 @@ subtract, multiply = sub, mul
 # ---------------------------------------------------------------------------------------------
 
 def _compare(ufunc, op: str, a, b) -> Tensor:
-    a, b = as_operand(a, op, "input"), as_operand(b, op)
+    a, b = as_tensor_arg(a, op), as_operand(b, op)  # (torch.lt(1, x) is a TypeError)
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
     if ra.__class__ is int or rb.__class__ is int:
@@ -544,7 +544,7 @@ def bitwise_not(input) -> Tensor:
 
 
 def _logical(ufunc, op: str, a, b) -> Tensor:
-    a, b = as_operand(a, op), as_operand(b, op)
+    a, b = as_tensor_arg(a, op), as_tensor_arg(b, op, "other")  # (no numbers, as PyTorch)
     ra = a._data if isinstance(a, Tensor) else a
     rb = b._data if isinstance(b, Tensor) else b
     try:
@@ -620,4 +620,4 @@ def where(condition, input=None, other=None):
 
 def rsub(input, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (subtraction with the operands reversed)."""
-    return sub(other, input, alpha=alpha)
+    return sub(other, as_tensor_arg(input, "rsub"), alpha=alpha)

@@ -61,7 +61,7 @@ class Ldexp(Primitive):
 
 def ldexp(input, other) -> Tensor:
     """``input * 2 ** other`` (integer inputs give the default float dtype)."""
-    input, other = as_tensor_arg(input, "ldexp"), as_operand(other, "ldexp")
+    input, other = as_tensor_arg(input, "ldexp"), as_tensor_arg(other, "ldexp", "other")
     if isinstance(other, Tensor) and is_float_np(other._data.dtype):
         return input * 2.0 ** other  # a float exponent takes part in type promotion
     if isinstance(other, Tensor) and is_float_np(input._data.dtype):

@@ -16,7 +16,7 @@ import numpy as np
 from ...backend import array_module, as_array, ascontiguous, lexsort, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, int_arg, long_tensor, norm_dim, Tensor
+from .._arguments import as_operand, as_tensor_arg, int_arg, long_tensor, norm_dim, Tensor
 from .scatter import Gather, flat_positions
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "searchsorted", "bucketize",
@@ -218,6 +218,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
                                f"left while right was True")
         right = side == "right"
     seq = as_tensor_arg(sorted_sequence, "searchsorted")._data
+    input = as_operand(input, "searchsorted", "input")  # (a number, not a list or array)
     scalar = not isinstance(input, Tensor)
     vals = input._data if not scalar else on_device_of(as_array(input), seq)
     if scalar and seq.ndim != 1:
@@ -255,13 +256,16 @@ def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False
     if not isinstance(boundaries, Tensor) or boundaries.ndim != 1:
         nd = boundaries.ndim if isinstance(boundaries, Tensor) else 0
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({nd})")
+    input = as_operand(input, "bucketize", "input")  # (a number, not a list or array)
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def isin(elements, test_elements, *, assume_unique: bool = False,
          invert: bool = False) -> Tensor:
     """True where an element of ``elements`` is in ``test_elements`` (either may be a
-    number)."""
+    number; not a list or an array)."""
+    elements = as_operand(elements, "isin", "elements")
+    test_elements = as_operand(test_elements, "isin", "test_elements")
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin(): expected at least one Tensor argument")
     # (a number goes to the other operand's device)

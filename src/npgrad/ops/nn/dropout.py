@@ -14,6 +14,7 @@ import numpy as np
 from ...backend import as_array, host_check
 from .. import autocast
 from ...autograd.function import Primitive
+from ...dtypes import is_float_np, scalar_type_name
 from ...random import rng
 from .. import inplace as _inplace
 from ... import dtypes as _dt
@@ -26,6 +27,13 @@ from ...autograd.grad_mode import no_grad
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
            "feature_alpha_dropout", "embedding",
            "scaled_dot_product_attention"]
+
+
+def _float_input(input: Tensor, op: str) -> None:
+    """PyTorch scales the kept elements in the input's dtype: integers cannot hold 1/(1-p)."""
+    if not is_float_np(input._data.dtype):
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{scalar_type_name(input._data.dtype)} ({op})")
 
 
 def _check_p(p: float) -> None:
@@ -48,11 +56,13 @@ def _keep_mask(shape: tuple, p: float, like: np.ndarray) -> Tensor:
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` in training and scale the rest by 1/(1-p)."""
+    input = as_tensor_arg(input, "dropout")
     if inplace:  # through apply_, so a graph that saved input keeps its old value
         return _inplace.apply_(input, dropout, p, training)
     _check_p(p)
     if not training or p == 0.0:
         return input
+    _float_input(input, "dropout")
     out = input * _keep_mask(tuple(input.shape), p, input._data)
     return out
 
@@ -63,6 +73,10 @@ def _channel_dropout(input, p: float, training: bool, inplace: bool, spatial: in
     _check_p(p)
     if not training or p == 0.0:
         return input
+    if input.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input "
+                           f"(dropout{spatial}d: input of shape {tuple(input.shape)})")
+    _float_input(input, f"dropout{spatial}d")
     batched = input.ndim == spatial + 2
     shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
     out = input * _keep_mask(shape, p, input._data)

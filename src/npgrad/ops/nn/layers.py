@@ -8,7 +8,7 @@ from .. import autocast
 from ...backend import to_host
 from ...dtypes import is_float_np, scalar_type_name, type_meta_name
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, named_errors
+from .._arguments import Tensor, as_tensor_arg, describe, named_errors, tensor_or_none
 from ..creation.factories import zeros
 from ..linalg.products import matmul
 from ..shape.joins import cat, stack
@@ -77,6 +77,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     if bias is not None and _fusable(input, weight, bias):
         return Linear.apply(input, weight, bias)
+    input, weight = as_tensor_arg(input, "linear"), as_tensor_arg(weight, "linear", "weight")
+    bias = tensor_or_none(bias, "linear", "bias", 3)
+    if bias is not None and bias._data.dtype != input._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{scalar_type_name(bias._data.dtype)} and "
+                           f"{scalar_type_name(input._data.dtype)} (bias {describe(bias)}, "
+                           f"input {describe(input)})")
     out = input @ weight.mT if weight.ndim == 2 else input @ weight
     return out + bias if bias is not None else out
 
@@ -86,6 +93,16 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
              bias: Tensor | None = None) -> Tensor:
     """``out[..., k] = input1 @ weight[k] @ input2 + bias[k]`` for ``weight`` of shape
     ``(out_features, in1_features, in2_features)``."""
+    input1, input2 = as_tensor_arg(input1, "bilinear", "input1"), as_tensor_arg(input2, "bilinear",
+                                                                                  "input2")
+    weight, bias = as_tensor_arg(weight, "bilinear", "weight"), tensor_or_none(bias, "bilinear",
+                                                                                "bias", 4)
+    if bias is not None and bias.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions (bilinear: bias)")
+    if bias is not None and bias._data.dtype != input1._data.dtype:
+        raise RuntimeError(f"All tensors must have the same dtype, got input1: "
+                           f"{input1._data.dtype}, input2: {input2._data.dtype}, weight: "
+                           f"{weight._data.dtype}, bias: {bias._data.dtype} (bilinear)")
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear: input1 and input2 must have the same batch dimensions, "
                            f"got {tuple(input1.shape)} and {tuple(input2.shape)}")

@@ -375,6 +375,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         raise ValueError(f"{reduction} is not a valid value for reduction")
     op = "cross_entropy"
     input, target, weight = _loss_args(input, target, weight, op)
+    ignore_index = int_arg(ignore_index, "cross_entropy_loss", "ignore_index", 5)
     # PyTorch's order: a target of the input's shape holds probabilities (whatever its dtype),
     # any other holds class indices; a label_smoothing <= 0 is none
     if tuple(target.shape) == tuple(input.shape):
@@ -427,6 +428,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     input, target, weight = _loss_args(input, target, weight, "nll_loss")
+    ignore_index = int_arg(ignore_index, "nll_loss_nd", "ignore_index", 5)
     target = _check_nll("nll_loss", input, target, weight)
     w = None if weight is None else weight._data
     return CrossEntropy.apply(input, target._data, w, ignore_index, reduction, 0.0, True)
