@@ -75,18 +75,23 @@ def _covered():
 COVERED_NAMES, COVERED_OBJECTS = _covered()
 
 
+def _op(obj):
+    """The op function itself, not the ``named_errors`` wrapper the public namespaces hold."""
+    return obj.__wrapped__ if hasattr(obj, "__op_name__") else obj
+
+
 def _is_covered(public_name: str, obj) -> bool:
-    return public_name in COVERED_NAMES or any(obj is o for o in COVERED_OBJECTS)
+    return public_name in COVERED_NAMES or any(_op(obj) is _op(o) for o in COVERED_OBJECTS)
 
 
 def _public_name(module, name: str) -> str:
     """How users reach an op of ``npgrad/ops/<module>``: npgrad.X, else nn.functional.X."""
-    obj = getattr(module, name)
-    if getattr(npgrad, name, None) is obj:
+    obj = _op(getattr(module, name))
+    if _op(getattr(npgrad, name, None)) is obj:
         return name
-    if getattr(npgrad.nn.functional, name, None) is obj:
+    if _op(getattr(npgrad.nn.functional, name, None)) is obj:
         return f"nn.functional.{name}"
-    if getattr(npgrad.linalg, name, None) is obj:
+    if _op(getattr(npgrad.linalg, name, None)) is obj:
         return f"linalg.{name}"
     return name
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 
 from ..ops import inplace as _inplace
+from ..ops._arguments import Tensor, as_operand, number_arg
 from ..ops.elementwise import (binary as _binary, integer as _integer, pointwise as _pointwise,
                                rounding as _rounding, special as _special, trig as _trig, unary as
                                _unary)
@@ -71,12 +72,15 @@ class InPlaceMethods:
 
     def fill_(self, value):
         """See :func:`npgrad.fill_`."""
+        if not isinstance(value, Tensor):
+            number_arg(value, "fill_", "value", 1)
         return _inplace.fill_(self, value)
 
     def copy_(self, src, non_blocking: builtins.bool = False):
         """Copy ``src``'s values into this tensor (broadcast, cast to this dtype); gradients flow to
         ``src``."""
-        return _inplace.copy_(self, src)
+        # (a number is taken, as PyTorch; a list or an array is not)
+        return _inplace.copy_(self, as_operand(src, "copy_", "other"))
 
     def sign_(self):
         """In-place form of :meth:`Tensor.sign`."""

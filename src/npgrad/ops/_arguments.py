@@ -16,9 +16,8 @@ from .. import dtypes as _dt
 from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
-           "named_errors", "name_op_errors", "norm_dim", "norm_dims", "size_args", "long_tensor",
-           "type_name",
-           "describe", "tensor_or_none", "float_arg"]
+           "number_arg", "named_errors", "name_op_errors", "norm_dim", "norm_dims", "size_args",
+           "long_tensor", "type_name", "describe", "tensor_or_none", "float_arg"]
 
 
 _FAST = (Tensor, float, int, bool)
@@ -96,6 +95,15 @@ def float_arg(x, op: str, name: str, position: int | None = None) -> float:
         return float(x)
     where = f" (position {position})" if position is not None else ""
     raise TypeError(f"{op}(): argument '{name}'{where} must be float, not {type_name(x)}")
+
+
+def number_arg(x, op: str, name: str, position: int | None = None):
+    """A number argument (Python's and NumPy's numbers, bools included; not None, str, arrays
+    or sequences), as PyTorch's argument parser: TypeError otherwise."""
+    if isinstance(x, numbers.Number) or (isinstance(x, np.generic) and x.dtype.kind in "biufc"):
+        return x
+    where = f" (position {position})" if position is not None else ""
+    raise TypeError(f"{op}(): argument '{name}'{where} must be Number, not {type_name(x)}")
 
 
 def norm_dim(dim: int, ndim: int, op: str) -> int:

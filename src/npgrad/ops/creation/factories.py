@@ -21,7 +21,8 @@ from ...backend import (array_module, as_array, as_device, as_strided, CPU, cuda
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...random import rng
-from .._arguments import as_tensor_arg, int_arg, size_args as _size_args, Tensor
+from .._arguments import (as_tensor_arg, int_arg, number_arg, size_args as _size_args, Tensor,
+                          type_name)
 from ...tensor import _to_array_like
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye",
@@ -186,6 +187,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A 0-d tensor of the default float dtype (or ``dtype``)."""
+    number_arg(s, "scalar_tensor", "s", 1)
     return _finish(np.array(s, _dtype(dtype, "scalar_tensor")), requires_grad, device)
 
 
@@ -259,6 +261,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, float)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    number_arg(fill_value, "full", "fill_value", 2)
     if dtype is None:
         if isinstance(fill_value, (builtins.bool, np.bool_)):
             dtype = _dt.bool
@@ -308,6 +311,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
               memory_format=None) -> Tensor:
     """``fill_value`` with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "full_like")  # (checks input first)
+    number_arg(fill_value, "full_like", "fill_value", 2)
     return _finish(np.full_like(input._data, fill_value, dt), requires_grad,
                    device or input.device)
 
@@ -485,6 +489,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None,
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
            device=None, requires_grad=False) -> Tensor:
     """Normal samples with the given mean and std (numbers or tensors, broadcast)."""
+    _normal_signature(mean, std, size)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     # 'not >= 0', so a NaN std is refused too, as PyTorch (format 'g' prints as C++ does)
@@ -499,6 +504,21 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None,
         device = next((x.device for x in (mean, std) if isinstance(x, Tensor)), None)
     data = randn(*shape, generator=generator, dtype=dtype or dt, device=device)._data * s + m
     return _finish(as_array(data, _dtype(dtype or dt, "normal")), requires_grad, device)
+
+
+def _normal_signature(mean, std, size) -> None:
+    """PyTorch's forms of ``normal``: tensors and numbers for ``mean`` and ``std`` (at least one
+    tensor), or two numbers and a ``size``; anything else is a TypeError."""
+    args = (mean, std) if size is None else (mean, std, size)
+    numbers_ok = [isinstance(x, (Tensor, numbers.Real)) and not isinstance(x, bool)
+                  for x in (mean, std)]
+    tensors = [isinstance(x, Tensor) for x in (mean, std)]
+    if all(numbers_ok) and (any(tensors) if size is None else not any(tensors)):
+        return
+    got = ", ".join("Tensor" if isinstance(x, Tensor) else type_name(x) for x in args)
+    raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), but "
+                    f"expected one of: (Tensor mean, Tensor std), (Tensor mean, float std), "
+                    f"(float mean, Tensor std), (float mean, float std, tuple of ints size)")
 
 
 def check_bernoulli_p(p) -> None:

@@ -22,7 +22,7 @@ from ...backend import (array_module, as_array, host_check, is_array, is_device_
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import Tensor, as_tensor_arg, describe, norm_dim, type_name
+from .._arguments import Tensor, as_tensor_arg, describe, norm_dim, number_arg, type_name
 from .. import inplace
 
 __all__ = ["getitem", "setitem", "index_put", "index_select", "index_add", "index_copy",
@@ -467,6 +467,8 @@ def index_fill(input, dim: int, index, value) -> Tensor:
     0-d tensor, which gets the gradient)."""
     input = as_tensor_arg(input, "index_fill")
     d, key = _dim_index(input, dim, index, "index_fill", negative_ok=True)
+    if not isinstance(value, Tensor):
+        number_arg(value, "index_fill", "value", 4)
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")

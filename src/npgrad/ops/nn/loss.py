@@ -78,6 +78,15 @@ def _broadcasts_to_input(input: Tensor, target: Tensor, op: str) -> None:
                            f"shape {list(shape)} ({op})")
 
 
+def check_triplet_ranks(anchor, positive, negative) -> None:
+    """The triplet losses take three inputs of one number of dimensions."""
+    ranks = [x.ndim if isinstance(x, Tensor) else None for x in (anchor, positive, negative)]
+    if None not in ranks and len(set(ranks)) > 1:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {ranks[0]}D, positive "
+                           f"{ranks[1]}D, and negative {ranks[2]}D inputs")
+
+
 def _check_shapes(op: str, input: Tensor, target: Tensor) -> None:
     if tuple(input.shape) != tuple(target.shape):
         warnings.warn(f"Using a target size ({tuple(target.shape)}) that is different to the "
@@ -647,10 +656,7 @@ def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: floa
     op = "triplet_margin_loss"
     anchor, positive, negative = (as_tensor_arg(x, op, name) for x, name in (
         (anchor, "anchor"), (positive, "positive"), (negative, "negative")))
-    if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
-                           f"same number of dimensions, but got: anchor {anchor.ndim}D, positive "
-                           f"{positive.ndim}D, and negative {negative.ndim}D inputs")
+    check_triplet_ranks(anchor, positive, negative)
     d_ap = pairwise_distance(anchor, positive, p, eps)
     d_an = pairwise_distance(anchor, negative, p, eps)
     if swap:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from ...backend import array_module, host_check
-from .._arguments import Tensor, as_tensor_arg
+from .._arguments import Tensor, as_tensor_arg, describe
 from ..elementwise.pointwise import minimum
 from ..indexing.scatter import gather
 from .activation import logsigmoid, relu
-from .loss import _legacy, _reduce, pairwise_distance
+from .loss import _legacy, _reduce, check_triplet_ranks, pairwise_distance
+from ...dtypes import is_float_np, scalar_type_name
 
 __all__ = ["multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
            "triplet_margin_with_distance_loss"]
@@ -31,6 +32,16 @@ def _as_rows(op: str, input: Tensor, target: Tensor) -> tuple:
     return input, target
 
 
+def _class_targets(input: Tensor, target: Tensor, kernel: str) -> None:
+    """PyTorch's margin kernels: a floating input and int64 class indices."""
+    if not is_float_np(input._data.dtype):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{scalar_type_name(input._data.dtype)}'")
+    if target._data.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found "
+                           f"{scalar_type_name(target._data.dtype)} (target {describe(target)})")
+
+
 def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None,
                       size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """``sum over j != y of max(0, margin - x[y] + x[j])^p / C`` per sample (``weight[y]``
@@ -39,6 +50,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     input, target = as_tensor_arg(input, op), as_tensor_arg(target, op)
+    _class_targets(input, target, "multi_margin_loss_cpu_kernel")
     reduction = _legacy(size_average, reduce, reduction)
     x, t = _as_rows(op, input, target)
     n, c = x.shape
@@ -69,6 +81,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None,
     each row of ``target`` lists class indices, ended by the first -1."""
     op = "multilabel_margin_loss"
     input, target = as_tensor_arg(input, op), as_tensor_arg(target, op)
+    _class_targets(input, target, "multilabel_margin_loss_forward_out_frame")
     reduction = _legacy(size_average, reduce, reduction)
     x, t = _as_rows(op, input, target)
     n, c = x.shape
@@ -78,7 +91,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None,
     labels = t._data.astype(np.int64)
     # the listed targets: those before each row's first -1 (a target listed twice counts twice)
     listed = np.cumprod(labels >= 0, axis=1).astype(bool)
-    if ((labels >= c) & listed).any():
+    if ((labels < -1) | (labels >= c)).any():  # (as PyTorch, those after the -1 too)
         raise RuntimeError(f"{op}: argument #2 'target' is out of range")
     counts = np.zeros_like(labels, np.float64, shape=(n, c))
     np.add.at(counts, (np.nonzero(listed)[0], labels[listed]), 1)
@@ -110,6 +123,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     Euclidean ``pairwise_distance``); ``swap`` takes ``min(d(a, n), d(p, n))``."""
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
+    check_triplet_ranks(anchor, positive, negative)
     dist = pairwise_distance if distance_function is None else distance_function
     d_ap, d_an = dist(anchor, positive), dist(anchor, negative)
     if swap:

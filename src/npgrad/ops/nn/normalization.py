@@ -14,7 +14,7 @@ from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE, no_grad
 from . import _rows
 from ... import dtypes as _dt
-from .._arguments import Tensor, as_tensor_arg, describe, int_arg, type_name
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg, tensor_or_none, type_name
 from .activation import float_kernel_input
 from ..linalg.norms import vector_norm
 from .pad import pad
@@ -166,6 +166,11 @@ def rms_norm(input, normalized_shape, weight=None, eps: float | None = None) -> 
     machine epsilon, as PyTorch)."""
     input = as_tensor_arg(input, "rms_norm")
     n = _normalized(input, normalized_shape, "rms_norm")
+    weight = tensor_or_none(weight, "rms_norm", "weight", 3)
+    if weight is not None and tuple(weight.shape) != tuple(input.shape[input.ndim - n:]):
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(input.shape[input.ndim - n:])}")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     dims = tuple(range(input.ndim - n, input.ndim))
@@ -292,6 +297,18 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     With ``use_input_stats`` the sample's own statistics are used, and running statistics
     (if given) move towards their mean over the batch; without, the running ones are used.
     """
+    input = as_tensor_arg(input, "instance_norm")
+    weight = tensor_or_none(weight, "instance_norm", "weight", 2)
+    bias = tensor_or_none(bias, "instance_norm", "bias", 3)
+    dt = input._data.dtype
+    if weight is not None and weight._data.dtype != dt:
+        raise RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of "
+                           f"{_dt.scalar_type_name(dt)} (instance_norm: weight "
+                           f"{describe(weight)})")
+    if bias is not None and bias._data.dtype != dt:
+        raise RuntimeError(f"expected scalar type {_dt.scalar_type_name(dt)} but found "
+                           f"{_dt.scalar_type_name(bias._data.dtype)} (instance_norm: bias "
+                           f"{describe(bias)})")
     dims = tuple(range(2, input.ndim))
     shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if use_input_stats:

@@ -21,11 +21,12 @@ import numpy as np
 
 from ...backend import array_module, as_array, ascontiguous, on_device_of
 from .. import autocast
-from ...dtypes import is_float_np, scalar_type_name
+from ...dtypes import is_float_np
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, ntuple, pad_array, windows
 from .._arguments import Tensor, as_tensor_arg
 from .resample import Resample
+from .activation import float_kernel_input
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_avg_pool1d",
@@ -38,13 +39,6 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d",
 # ---------------------------------------------------------------------------------------------
 # Shared helpers: argument checks, output sizes, windows as rows
 # ---------------------------------------------------------------------------------------------
-
-def _float_kernel(input: Tensor, kernel: str) -> None:
-    """PyTorch's ``kernel`` has no integer or bool form."""
-    if not is_float_np(input._data.dtype):
-        raise NotImplementedError(f"\"{kernel}\" not implemented for "
-                                  f"'{scalar_type_name(input._data.dtype)}'")
-
 
 def _check_input(op: str, input: Tensor, n: int) -> None:
     if input.ndim not in (n + 1, n + 2) or any(s == 0 for s in input.shape[-n - 1:]):
@@ -265,7 +259,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                return_indices=False):
     """1-D max pooling over the last dim of ``input`` (N, C, L) or (C, L)."""
     if not return_indices:  # (PyTorch's kernel without indices is floating only)
-        _float_kernel(as_tensor_arg(input, "max_pool1d"), "max_pool1d_impl")
+        float_kernel_input(input, "max_pool1d", "max_pool1d_impl")
     return _max_poolnd(1, "max_pool1d", input, kernel_size, stride, padding, dilation,
                        ceil_mode, return_indices)
 
@@ -466,7 +460,7 @@ class AdaptiveMaxPool(Primitive):
 
 def _adaptive_max_poolnd(n: int, op: str, input, output_size, return_indices):
     input, size, out_sp = _adaptive_args(op, input, output_size, n)
-    _float_kernel(input, "adaptive_max_pool3d_cpu" if n == 3 else "adaptive_max_pool2d")
+    float_kernel_input(input, op, "adaptive_max_pool3d_cpu" if n == 3 else "adaptive_max_pool2d")
     out, idx = AdaptiveMaxPool.apply(input, out_sp=out_sp)
     return (out, idx) if return_indices else out
 

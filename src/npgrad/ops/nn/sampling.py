@@ -17,13 +17,14 @@ from math import prod
 import numpy as np
 
 from ...backend import on_device_of
-from ...dtypes import is_float_np
+from ...dtypes import is_float_np, scalar_type_name
 from ...autograd.function import Primitive
 from .conv import Geom, col2im, im2col, ntuple, out_size
 from .._arguments import as_tensor_arg, describe, int_arg, Tensor
 from ..elementwise.binary import where
 from .pool import _adaptive_avg_poolnd
 from .resample import Resample
+from .activation import float_kernel_input
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
            "native_channel_shuffle", "affine_grid",
@@ -135,6 +136,9 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     op = "interpolate"
     input = as_tensor_arg(input, op)
     n = input.ndim - 2
+    if input._data.dtype != np.uint8:  # (PyTorch's resampling kernels: floats and uint8)
+        float_kernel_input(input, op, "adaptive_avg_pool2d" if mode == "area" else
+                           f"upsample_{mode.split('-')[0]}{max(n, 1)}d")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating "
@@ -261,6 +265,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sliding local blocks of ``input`` (N, C, H, W) or (C, H, W) as columns:
     (N, C * kh * kw, L), L being the number of blocks (im2col)."""
     input = as_tensor_arg(input, "unfold")
+    if input._data.dtype.kind in "iu":
+        float_kernel_input(input, "unfold", "im2col_out_cpu")
     if input.ndim not in (3, 4) or any(s == 0 for s in input.shape[-3:]):
         raise RuntimeError(f"unfold: Expected 3D or 4D (batch mode) tensor with possibly 0 "
                            f"batch size and other non-zero dimensions for input, but got: "
@@ -282,6 +288,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Te
     """Sum columns (N, C * kh * kw, L) back into an (N, C, *output_size) image (col2im);
     overlapping blocks add up. The adjoint of :func:`unfold`."""
     input = as_tensor_arg(input, "fold")
+    if input._data.dtype.kind in "iu":
+        float_kernel_input(input, "fold", "col2im_out_cpu")
     if input.ndim not in (2, 3) or any(s == 0 for s in input.shape[-2:]):
         raise RuntimeError(f"fold: Expected 2D or 3D (batch mode) tensor for input with "
                            f"possibly 0 batch size and non-zero dimensions for input, but got: "
@@ -479,6 +487,11 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
     'zeros', 'border' (the edge) or 'reflection'."""
     op = "grid_sample"
     input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
+    float_kernel_input(input, op, "grid_sampler_2d_cpu_kernel_impl")
+    if grid._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(input._data.dtype)} but found "
+                           f"{scalar_type_name(grid._data.dtype)} (grid_sample: grid "
+                           f"{describe(grid)})")
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from math import prod
 
+import numpy as np
+
+from ...dtypes import scalar_type_name
 from .._arguments import Tensor, as_tensor_arg
+from .activation import float_kernel_input
 from ..creation.factories import zeros
 from ..indexing.scatter import scatter
 from .conv import ntuple
@@ -42,8 +46,11 @@ def _output_size(op: str, n: int, input: Tensor, kernel, stride, padding, output
 
 
 def _max_unpoolnd(n: int, op: str, input, indices, kernel_size, stride, padding, output_size):
-    input = as_tensor_arg(input, op)
+    input = float_kernel_input(input, op, "max_unpool3d" if n == 3 else "max_unpool2d")
     indices = as_tensor_arg(indices, op)
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: "
+                           f"{scalar_type_name(indices._data.dtype)} ({op})")
     if input.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{op}: Expected {n + 1}D or {n + 2}D (batch mode) tensor for input, "
                            f"but got {list(input.shape)}")

@@ -254,6 +254,7 @@ def unfold(input, dimension: int, size: int, step: int) -> Tensor:
     """All windows of ``size`` elements along ``dimension``, ``step`` apart, as a new last
     dimension (``Tensor.unfold``; a read-only view)."""
     d = norm_dim(dimension, input.ndim, "unfold")
+    size, step = int_arg(size, "unfold", "size", 2), int_arg(step, "unfold", "step", 3)
     n = input._data.shape[d] if input.ndim else 1
     if size > n:
         raise RuntimeError(f"unfold: maximum size for tensor at dimension {d} is {n} but size "
