@@ -8,6 +8,7 @@ import inspect
 import numbers
 
 import operator
+import re
 
 import numpy as np
 
@@ -163,6 +164,11 @@ def long_tensor(a) -> Tensor:
 
 
 _RENAMED = (RuntimeError, TypeError, ValueError, IndexError, NotImplementedError)
+# Python's and NumPy's errors for an argument of the wrong type (a float has no attribute
+# '_data', 'a' is no float), which PyTorch's argument parser answers with a TypeError
+_WRONG_TYPE = (AttributeError,)
+_WRONG_TYPE_TEXT = re.compile(r"'(?!Tensor')[\w.]+' object has no attribute |could not convert "
+                              r"string to float")
 
 
 class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a function)
@@ -179,7 +185,7 @@ class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a func
         return self
 
     def __exit__(self, kind, e, tb):
-        if kind is None or not issubclass(kind, _RENAMED):
+        if kind is None or not issubclass(kind, _RENAMED + _WRONG_TYPE):
             return False
         renamed = self.rename(e)
         if renamed is e:
@@ -190,7 +196,11 @@ class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a func
         """``e`` with ``op`` in front of its message (``e`` itself where it names ``op``
         already, or where its class wants other arguments than a message)."""
         text = str(e)
-        if self._base in text.lower():
+        if isinstance(e, (AttributeError, ValueError)) and _WRONG_TYPE_TEXT.match(text):
+            # an argument of the wrong type (a str, a list, None where a tensor or a number
+            # goes) that got as far as the op's code: PyTorch's argument parser's TypeError
+            return TypeError(f"{self.op}: an argument of the wrong type ({text})")
+        if isinstance(e, _WRONG_TYPE) or self._base in text.lower():
             return e
         try:
             return type(e)(f"{self.op}: {text}")
@@ -206,7 +216,7 @@ class named_errors(contextlib.ContextDecorator):  # noqa: N801 (used like a func
         def op_fn(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except _RENAMED as e:
+            except _RENAMED + _WRONG_TYPE as e:
                 renamed = rename(e)
                 if renamed is e:
                     raise

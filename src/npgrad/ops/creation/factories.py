@@ -538,6 +538,7 @@ def check_bernoulli_p(p) -> None:
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
+    input = as_tensor_arg(input, "bernoulli")
     check_bernoulli_p(input if p is None else p)
     prob = input._data if p is None else p
     draw = rng(generator, input._data).random(input._data.shape)

@@ -169,7 +169,8 @@ def poisson(input, generator=None) -> Tensor:
     input = as_tensor_arg(input, "poisson")
     lam = input._data
     if not is_float_np(lam.dtype):
-        raise RuntimeError(f"poisson: \"poisson_cpu\" not implemented for '{input.dtype}'")
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(lam.dtype)}' (poisson)")
     if np.any(lam < 0) or np.any(np.isnan(lam)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     out = rng(generator, lam).poisson(lam.astype(np.float64)).astype(lam.dtype)

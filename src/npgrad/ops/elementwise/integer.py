@@ -8,7 +8,7 @@ import numpy as np
 from ...backend import as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
-from .._arguments import Tensor, as_operand, as_tensor_arg, describe
+from .._arguments import Tensor, as_tensor_arg, describe
 from .binary import check_broadcast
 from .pointwise import float_result
 from .unary import not_differentiable
@@ -89,12 +89,14 @@ def nextafter(input, other) -> Tensor:
 
 
 def _int_pair(input, other, op: str):
-    input, other = as_tensor_arg(input, op), as_operand(other, op)
-    b = other._data if isinstance(other, Tensor) else as_array(other)
+    input, other = as_tensor_arg(input, op), as_tensor_arg(other, op, "other")
+    b = other._data
     a = input._data
     if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
-        raise RuntimeError(f"{op}: only integer tensors are supported (got "
-                           f"{describe(input, other)})")
+        bad = a.dtype if a.dtype.kind not in "iu" else b.dtype
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(bad)}' ({op}: only integer tensors "
+                                  f"are supported, got {describe(input, other)})")
     dt = _dt.result_type(a, other._data if isinstance(other, Tensor) else int(other))
     return a.astype(dt), b.astype(dt)
 

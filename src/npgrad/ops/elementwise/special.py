@@ -17,7 +17,7 @@ import numpy as np
 from ...backend import as_array, ascontiguous, is_device_array, on_device_of
 from ...dtypes import is_float_np
 from ...autograd.function import Primitive
-from .._arguments import as_operand, as_tensor_arg, Tensor
+from .._arguments import as_operand, as_tensor_arg, int_arg, Tensor
 from .unary import exp, float_input, log, log1p, sign
 from ._special_calls import write_out
 from ... import dtypes as _dt
@@ -515,7 +515,8 @@ def digamma(input) -> Tensor:
 
 def polygamma(n: int, input) -> Tensor:
     """The ``n``-th derivative of digamma (``polygamma(0, x)`` is digamma)."""
-    if not isinstance(n, (int, np.integer)) or n < 0:
+    n = int_arg(n, "polygamma", "n", 1)
+    if n < 0:
         raise RuntimeError(f"polygamma(n, x) does not support negative n (got {n!r})")
     return Polygamma.apply(as_tensor_arg(input, "polygamma"), int(n))
 

@@ -422,7 +422,9 @@ def take_along_dim(input, indices, dim=None) -> Tensor:
 def one_hot(tensor, num_classes: int = -1) -> Tensor:
     """``tensor``'s int64 class indices as one-hot int64 vectors along a new last dim; with
     ``num_classes=-1`` the number of classes is ``tensor.max() + 1``."""
-    if not isinstance(tensor, Tensor) or tensor._data.dtype != np.int64:
+    tensor = as_tensor_arg(tensor, "one_hot")
+    num_classes = int_arg(num_classes, "one_hot", "num_classes", 2)
+    if tensor._data.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor._data
     if num_classes == -1:

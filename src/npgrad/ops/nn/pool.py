@@ -349,8 +349,8 @@ def _avg_poolnd(n: int, op: str, input, kernel_size, stride, padding, ceil_mode,
                 count_include_pad, divisor_override) -> Tensor:
     input = as_tensor_arg(input, op)
     _check_input(op, input, n)
-    if not (is_float_np(input._data.dtype) or input._data.dtype.kind in "iu"):
-        raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}'")
+    if input._data.dtype.kind not in "iu":  # (integers are averaged too, as PyTorch's)
+        float_kernel_input(input, op, f"avg_pool{max(n, 2)}d")
     kernel, stride, padding, _ = _pool_args(op, n, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(f"{op}: divisor must be not zero")
@@ -486,8 +486,7 @@ def adaptive_avg_matrix(L: int, o: int, dtype) -> np.ndarray:
 
 def _adaptive_avg_poolnd(n: int, op: str, input, output_size) -> Tensor:
     input, size, out_sp = _adaptive_args(op, input, output_size, n)
-    if not is_float_np(input._data.dtype):
-        raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}'")
+    float_kernel_input(input, op, "adaptive_avg_pool3d_cpu" if n == 3 else "adaptive_avg_pool2d")
     mats = tuple(adaptive_avg_matrix(L, o, input._data.dtype) for L, o in zip(size, out_sp))
     return Resample.apply(input, mats=mats, name=f"AdaptiveAvgPool{n}DBackward0")
 

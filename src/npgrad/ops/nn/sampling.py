@@ -362,6 +362,7 @@ def pixel_unshuffle(input, downscale_factor: int) -> Tensor:
 def channel_shuffle(input, groups: int) -> Tensor:
     """Interleave the channels (dim 1) of ``groups`` groups, as ShuffleNet does."""
     input = as_tensor_arg(input, "channel_shuffle")
+    groups = int_arg(groups, "channel_shuffle", "groups", 2)
     if input.ndim < 3:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but "
                            f"got input with sizes {list(input.shape)}")

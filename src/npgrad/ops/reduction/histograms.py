@@ -45,8 +45,8 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A002 (PyTorc
     input = as_tensor_arg(input, "histc")
     a = input._data
     if not is_float_np(a.dtype):
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for "
-                           f"'{_dt.from_numpy_dtype(a.dtype)}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(a.dtype)}' (histc)")
     if bins <= 0:
         raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
