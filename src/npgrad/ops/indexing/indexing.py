@@ -389,8 +389,14 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
 # index_select, index_add, index_copy, index_fill: an index vector along one dim
 # ---------------------------------------------------------------------------------------------
 
-def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = False) -> tuple:
-    """Check an index vector along ``dim``; return ``(dim, key)`` for NumPy."""
+_NO_SOURCE = object()
+
+
+def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = False,
+               source=_NO_SOURCE, out_of_range: type = IndexError) -> tuple:
+    """Check an index vector along ``dim``; return ``(dim, key)`` for NumPy. With ``source``
+    (index_add, index_copy), the source's shape is checked before the index's values, in
+    PyTorch's order; an index out of range raises ``out_of_range``."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
@@ -405,12 +411,15 @@ def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = Fals
         raise IndexError(f"{op}(): Index is supposed to be a vector, got shape "
                          f"{tuple(idx.shape)}")
     d = norm_dim(dim, input.ndim, op)
+    if source is not _NO_SOURCE:
+        _check_source(input, source, d, idx.size, op)
     n = input._data.shape[d] if input.ndim else 1
     low = -n if negative_ok else 0
     if idx.size and host_check((idx.min() < low) | (idx.max() >= n)):
         bad = idx[(idx < low) | (idx >= n)][0]
-        raise IndexError(f"{op}(): index {bad} is out of bounds for dimension {d} with size "
-                         f"{n} (index out of range in self of shape {tuple(input.shape)})")
+        raise out_of_range(
+            f"{op}(): index {bad} is out of bounds for dimension {d} with size {n} (index out "
+            f"of range in self of shape {tuple(input.shape)})")
     if input.ndim == 0:
         if idx.size > 1:
             raise RuntimeError(f"{op}(): Index to scalar can have only 1 value, got {idx.size} "
@@ -426,6 +435,7 @@ def _check_source(input: Tensor, source, dim: int, n_index: int, op: str) -> Non
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"{op}(): self and source must have the same scalar type, got "
                            f"{describe(input, source)}")
+    _pytorch_source_checks(input, source, dim, n_index, op)
     want = list(input.shape)
     if want:
         want[dim] = n_index
@@ -434,6 +444,34 @@ def _check_source(input: Tensor, source, dim: int, n_index: int, op: str) -> Non
         raise RuntimeError(f"{op}(): source of shape {tuple(source.shape)} does not match "
                            f"self of shape {tuple(input.shape)} with {n_index} index entries "
                            f"along dimension {dim}")
+
+
+def _pytorch_source_checks(input: Tensor, source: Tensor, dim: int, n_index: int,
+                           op: str) -> None:
+    """The source checks whose class or text PyTorch's index_add/index_copy make their own."""
+    if input.ndim == 0 or source.ndim == 0 and n_index == 1 and input.ndim <= 1:
+        return
+    if op == "index_copy":
+        if source.ndim == 0:
+            raise IndexError(f"index_copy_(): When source is scalar, index should have one "
+                             f"element (got {n_index})")
+        if source.ndim != input.ndim:
+            raise IndexError(f"index_copy_(): When source and destination are not scalars, "
+                             f"their dimensionality must match. Source dimensionality "
+                             f"({source.ndim}), destination dimensionality ({input.ndim})")
+        if source.shape[dim] != n_index:
+            raise IndexError(f"index_copy_(): Number of indices ({n_index}) should be equal to "
+                             f"source.size(dim) ({source.shape[dim]})")
+    elif op == "index_add":
+        if source.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions "
+                             f"(index_add: source)")
+        rest = [s for i, s in enumerate(input.shape) if i != dim]
+        if source.ndim != input.ndim or [s for i, s in enumerate(source.shape) if i != dim] \
+                != rest:
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding "
+                               f"the specified dimension. Got self.shape = {list(input.shape)} "
+                               f"source.shape = {list(source.shape)} (index_add)")
 
 
 def index_select(input, dim: int, index) -> Tensor:
@@ -446,8 +484,9 @@ def index_select(input, dim: int, index) -> Tensor:
 def index_add(input, dim: int, index, source, *, alpha=1) -> Tensor:
     """``input`` with ``alpha * source`` added along ``dim`` at ``index`` (repeats add up)."""
     input = as_tensor_arg(input, "index_add")
-    d, key = _dim_index(input, dim, index, "index_add")
-    _check_source(input, source, d, index.numel(), "index_add")
+    # (PyTorch's kernel for a matrix and alpha 1 raises a RuntimeError, its others an IndexError)
+    d, key = _dim_index(input, dim, index, "index_add", source=source, out_of_range=(
+        RuntimeError if input.ndim > 1 and alpha == 1 else IndexError))
     if alpha != 1:
         source = source * as_array(alpha).astype(input._data.dtype)
     return IndexPut.apply(input, source, key=key, accumulate=True, op="index_add",
@@ -457,8 +496,7 @@ def index_add(input, dim: int, index, source, *, alpha=1) -> Tensor:
 def index_copy(input, dim: int, index, source) -> Tensor:
     """``input`` with the slices along ``dim`` at ``index`` replaced by ``source``'s."""
     input = as_tensor_arg(input, "index_copy")
-    d, key = _dim_index(input, dim, index, "index_copy")
-    _check_source(input, source, d, index.numel(), "index_copy")
+    d, key = _dim_index(input, dim, index, "index_copy", source=source)
     return IndexPut.apply(input, source, key=key, op="index_copy", node="IndexCopyBackward0")
 
 

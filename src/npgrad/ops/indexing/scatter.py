@@ -525,6 +525,18 @@ def index_reduce(input, dim: int, index, source, reduce: str, *,
     if not input.ndim:
         return index_reduce(input.reshape(1), 0, index, source.reshape(-1), reduce,
                             include_self=include_self).reshape(())
+    if source.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions "
+                         f"(index_reduce: source)")
+    if source.ndim != input.ndim or any(s != t for i, (s, t) in
+                                        enumerate(zip(source.shape, input.shape)) if i != d):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)} (index_reduce)")
+    n = input.shape[d]
+    if index.numel() and (index._data.min() < 0 or index._data.max() >= n):
+        raise IndexError(f"index out of range in self (index_reduce: index values outside "
+                         f"[0, {n}) along dimension {d} of {list(input.shape)})")
     shape = [1] * source.ndim
     shape[d] = -1
     idx = on_device_of(index._data.astype(np.int64), input._data)  # (a CPU index may come)
