@@ -173,7 +173,8 @@ def poisson(input, generator=None) -> Tensor:
                                   f"'{_dt.scalar_type_name(lam.dtype)}' (poisson)")
     if np.any(lam < 0) or np.any(np.isnan(lam)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    out = rng(generator, lam).poisson(lam.astype(np.float64)).astype(lam.dtype)
+    # (as_array: a 0-d rate gives a NumPy scalar)
+    out = as_array(rng(generator, lam).poisson(lam.astype(np.float64)), lam.dtype)
     return zero_grad_result(out, input)
 
 

@@ -562,6 +562,8 @@ def nonzero_static(input, *, size: int, fill_value: int = -1) -> Tensor:
     input = as_tensor_arg(input, "nonzero_static")
     if size < 0:
         raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got {size}")
+    if input.ndim == 0:  # (PyTorch: `size` rows of no coordinates)
+        return Tensor._make(np.zeros_like(input._data, np.int64, shape=(size, 0)))
     nz = np.argwhere(input._data)[:size]
     pad = np.full_like(nz, fill_value, np.int64,
                        shape=(size - len(nz), max(input.ndim, 1) if input.ndim else 0))

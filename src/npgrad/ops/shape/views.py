@@ -288,6 +288,8 @@ def t(input) -> Tensor:
 def adjoint(input) -> Tensor:
     """The transpose of the last two dimensions (``x.mT``; real tensors have no conjugate)."""
     input = as_tensor_arg(input, "adjoint")
+    if input.ndim == 0:
+        return _alias(input)  # (a 0-d tensor is its own transpose, as in PyTorch)
     if input.ndim < 2:
         raise RuntimeError(f"adjoint: tensor.mT and adjoint() are only supported on matrices "
                            f"or batches of matrices. Got {input.ndim}-D tensor.")
