@@ -218,15 +218,17 @@ def test_family_errors(fn):
 
 
 def test_errors_name_the_op():
-    # (PyTorch's index_add raises IndexError for 1-D inputs and RuntimeError for N-D ones;
-    # npgrad raises IndexError for bad indices throughout)
+    # (PyTorch's index_add raises IndexError for 1-D inputs or an alpha and RuntimeError for
+    # N-D ones, and so does npgrad)
     x = npgrad.tensor(X)
     with pytest.raises(RuntimeError, match=r"gather\(\).*out of bounds.*size 2"):
         x.gather(0, npgrad.tensor([[[5]]]))
     with pytest.raises(IndexError, match=r"index_select\(\).*out of bounds"):
         x.index_select(1, npgrad.tensor([3]))
-    with pytest.raises(IndexError, match=r"index_add\(\).*out of bounds"):
+    with pytest.raises(RuntimeError, match=r"index_add\(\).*out of bounds"):
         x.index_add(0, npgrad.tensor([5]), npgrad.ones(1, 3, 4, dtype=npgrad.float64))
+    with pytest.raises(IndexError, match=r"index_add\(\).*out of bounds"):
+        x.index_add(0, npgrad.tensor([5]), npgrad.ones(1, 3, 4, dtype=npgrad.float64), alpha=2)
     with pytest.raises(IndexError, match=r"take\(\).*24 elements"):
         x.take(npgrad.tensor([24]))
 
@@ -277,7 +279,7 @@ def test_inplace_on_leaf_raises_and_error_leaves_tensor_unchanged():
     with pytest.raises(RuntimeError, match="leaf"):
         leaf.index_fill_(0, npgrad.tensor([0]), 1.0)
     x = npgrad.tensor(X.copy())
-    with pytest.raises(IndexError):
+    with pytest.raises(RuntimeError, match="out of bounds"):
         x.index_add_(0, npgrad.tensor([7]), npgrad.ones(1, 3, 4, dtype=npgrad.float64))
     np.testing.assert_array_equal(x.numpy(), X)
 
