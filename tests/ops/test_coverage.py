@@ -76,8 +76,11 @@ COVERED_NAMES, COVERED_OBJECTS = _covered()
 
 
 def _op(obj):
-    """The op function itself, not the ``named_errors`` wrapper the public namespaces hold."""
-    return obj.__wrapped__ if hasattr(obj, "__op_name__") else obj
+    """The op function itself, not the wrappers the public namespaces hold (``named_errors``,
+    and ``out=``'s over it, which copies its attributes)."""
+    while hasattr(obj, "__op_name__") and hasattr(obj, "__wrapped__"):
+        obj = obj.__wrapped__
+    return obj
 
 
 def _is_covered(public_name: str, obj) -> bool:

@@ -20,7 +20,7 @@ from ...autograd.grad_mode import STATE
 from . import _rows as _rowops
 from .._arguments import Tensor, as_tensor_arg, describe, int_arg
 from .activation import check_softmax_kernel, float_kernel_input, log_softmax, relu, softmax
-from ..elementwise.binary import where
+from ..elementwise.binary import check_broadcast, where
 from ..elementwise.unary import exp, log, log1p
 from ..elementwise.pointwise import minimum
 from ..linalg.norms import vector_norm
@@ -113,6 +113,7 @@ class MseLoss(Primitive):
                                       f"'{_dt.scalar_type_name(dt)}'")
         ctx.save_for_backward(x, t)
         ctx.reduction = reduction
+        x, t = _dt.promote_binary(x, t)  # (int64 with float32 is float32, as PyTorch's)
         d = np.subtract(x, t)
         loss = d * d
         if reduction == "none":
@@ -140,6 +141,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     if weight is None and isinstance(input, Tensor) and isinstance(target, Tensor):
         if reduction not in ("none", "mean", "sum"):
             raise ValueError(f"{reduction} is not a valid value for reduction")
+        check_broadcast("mse_loss", input._data, target._data)
         return MseLoss.apply(input, target, reduction)
     loss = (input - target) ** 2
     if weight is not None:
@@ -538,6 +540,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if isinstance(target, Tensor) and target.dtype.name == "bool":  # (1 - target), as PyTorch
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    if pos_weight is not None and pos_weight.dtype.name == "bool":  # (pos_weight - 1)
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    for w in (weight, pos_weight):
+        if isinstance(w, Tensor):
+            check_broadcast(op, input._data, w._data)
     return BCEWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
