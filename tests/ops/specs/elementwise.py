@@ -367,9 +367,15 @@ SPECS = [
     OpSpec("mvlgamma", lambda lib, x: (lib.mvlgamma(x, 1), lib.mvlgamma(x, 3), x.mvlgamma(2)),
            [[F((2, 3), 1.1, 5.0)], [F((), 1.1, 5.0)]],
            covers=("Tensor.mvlgamma", "Tensor.mvlgamma_")),
-    # (not at the poles or inf, where torch's polygamma gives finite values or nan)
-    OpSpec("polygamma-special", lambda lib, x: (lib.polygamma(1, x), lib.polygamma(2, x)),
-           [[A([0.5, 1e-4, 100.0, 1e5, -0.5, -2.5, NAN])], [I((4,), 1, 5)]], grad=False),
+    # (not at the negative poles, where torch's polygamma gives finite values: README,
+    # "Deliberate differences"); at +-inf torch's n >= 2 come from Hurwitz's zeta (nan, +-inf)
+    OpSpec("polygamma-special", lambda lib, x: (lib.polygamma(1, x), lib.polygamma(2, x),
+                                                lib.polygamma(3, x)),
+           [[A([0.5, 1e-4, 100.0, 1e5, -0.5, -2.5, NAN, INF, -INF, 0.0])], [I((4,), 1, 5)]],
+           grad=False),
+    # the reflection's log(pi / sin(pi x)) near 0, down to subnormal x (744.44, not inf)
+    OpSpec("lgamma-tiny", lambda lib, x: lib.lgamma(x),
+           [[A([5e-324, -5e-324, -1e-310, 1e-300, -1e-40, 1e-45, -3e-8])]], grad=False),
     OpSpec("erf-special", lambda lib, x: (lib.erf(x), lib.erfc(x)),
            [[NONFINITE], [A([-30.0, -5.9, -2.0, 2.0, 10.0, 26.0, 1e-300, -1e-20])]],
            grad=False),

@@ -418,7 +418,10 @@ def _lgamma(a: np.ndarray) -> np.ndarray:
     if np.any(refl):
         xs = x[refl]
         with np.errstate(divide="ignore"):
-            out[refl] = np.log(math.pi / np.abs(np.sin(_frac_pi(xs)))) - out[refl]
+            # log(pi / |sin(pi d)|) = -log|d| - log sinc(d) (d = x - nearest integer):
+            # pi / sin overflows and pi * d loses digits for subnormal x
+            d = xs - np.round(xs)
+            out[refl] = -np.log(np.abs(d)) - np.log(np.sinc(d)) - out[refl]
         out[refl & np.isinf(x)] = np.inf                    # lgamma(-inf) = inf, as PyTorch
     return back(out)
 
@@ -469,6 +472,11 @@ def _polygamma(n: int, a: np.ndarray) -> np.ndarray:
         else:
             val[poles] = (-1.0) ** (n + 1) * np.inf
         out[refl] = val
+    if n >= 2:
+        # PyTorch computes these through Hurwitz's zeta, which gives nan at +inf (the limit
+        # is 0) and the sign of the pole at -inf; copied so that results agree everywhere
+        out[np.isposinf(x)] = np.nan
+        out[np.isneginf(x)] = (-1.0) ** (n + 1) * np.inf
     return back(out)
 
 
