@@ -68,7 +68,9 @@ SPECS = [
     # (PyTorch's vander backward fails its own in-place check: tests/test_extra.py gradchecks)
     OpSpec("vander", lambda lib, x: (lib.vander(x), lib.vander(x, 4, True), lib.vander(x, 1)),
            [[(3,)], [(0,)], [F((4,), 0, 0)]], grad=False),
-    OpSpec("vander-int", lambda lib, x: lib.vander(x, 3), [[I((3,), -3, 3)]], grad=False),
+    OpSpec("vander-int", lambda lib, x: (lib.vander(x, 3), lib.vander(x, 1), lib.vander(x, 0),
+                                         lib.vander(x.to(lib.int8), 1)),
+           [[I((3,), -3, 3)]], grad=False),
     # -- matmul family ----------------------------------------------------------------------
     OpSpec("matmul", lambda lib, x, y: lib.matmul(x, y), MATMUL_SHAPES,
            covers=("Tensor.matmul", "Tensor.__matmul__", "linalg.matmul")),

@@ -525,10 +525,10 @@ def vander_toplevel(x, N=None, increasing: bool = False) -> Tensor:
     n = x.shape[0] if N is None else int(N)
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    if x._data.dtype.kind == "b":
-        x = x.long()
+    if x._data.dtype.kind in "biu":
+        x = x.long()        # integers and bools give int64 for every N, as PyTorch (cumprod)
     if n == 0:
-        return x.new_empty(x.shape[0], 0)
+        return x.detach().unsqueeze(-1)[:, :0]   # (len(x), 0) on x's device, no graph
     cols = [ones_like(x).unsqueeze(-1)]
     if n > 1:
         cols.append(x.unsqueeze(-1).expand(x.shape[0], n - 1).cumprod(-1))
