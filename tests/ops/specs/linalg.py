@@ -146,6 +146,15 @@ SPECS = [
            [[(3, 3)]]),
     OpSpec("einsum-int", lambda lib, x, y: lib.einsum("ij,j->i", x, y), [[I((2, 3)), I((3,))]],
            grad=False),
+    # int16/bool results: int64 where PyTorch sums a label out (one operand, or a label of
+    # size > 1 in one operand only), the operands' dtype where bmm contracts it
+    OpSpec("einsum-int-dtype", lambda lib, x, y: (
+        lib.einsum("ij,j->i", x.short(), y.short()), lib.einsum("ij,j->i", x[:, :1].short(),
+                                                                 y.short()),
+        lib.einsum("ij,...jk->ik", x.short(), y.short()[None, :, None]),
+        lib.einsum("ij,ij->i", x.short(), x[:, :1].short()), lib.einsum("ii->i", x[:, :2].short()),
+        lib.einsum("iji->j", x.bool()[:, :, None].expand(2, 3, 2)), lib.einsum("ij->ij", x[:, :1])),
+        [[I((2, 3)), I((3,))]], grad=False, dtypes=("float32",)),
     OpSpec("tensordot", lambda lib, x, y, d: lib.tensordot(x, y, dims=d),
            [[(2, 3, 4), (3, 4, 2), C(2)], [(2, 3), (3, 2), C(1)], [(2, 3), (4,), C(0)],
             [(2, 3, 4), (4, 2, 3), C(([1, 2], [2, 0]))], [(2, 3), (3, 2), C([[0], [1]])],

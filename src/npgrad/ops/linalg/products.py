@@ -604,10 +604,31 @@ def einsum(equation: str, *operands) -> Tensor:
         raise RuntimeError("einsum(): must provide at least one operand")
     for o in ops[1:]:
         _same_dtype("einsum", ops[0], o)
-    eq, targets = _einsum_plan(equation, tuple(o._data.shape for o in ops))
+    shapes = tuple(o._data.shape for o in ops)
+    eq, targets = _einsum_plan(equation, shapes)
     # size-1 dimensions broadcast: expanding them first keeps the primitive's equation exact
     ops = [o if t is None else o.expand(*t) for o, t in zip(ops, targets)]
-    return Einsum.apply(*ops, equation=eq)
+    if ops[0]._data.dtype.kind not in "biu":
+        return Einsum.apply(*ops, equation=eq)
+    # PyTorch sums some labels out with ``sum`` (which counts bools and adds integers in
+    # int64, giving int64) and contracts the others with bmm (which keeps the dtype)
+    if _einsum_sums_out(eq, shapes):
+        return Einsum.apply(*[o.long() for o in ops], equation=eq)
+    return Einsum.apply(*ops, equation=eq).to(ops[0].dtype)
+
+
+def _einsum_sums_out(eq: str, shapes: tuple) -> bool:
+    """Whether PyTorch's einsum reduces a label with ``sum`` for these operand shapes: with
+    one operand, any label not in the output; with more, a label not in the output that has
+    a size other than 1 in exactly one operand (in two or more it is contracted by bmm, in
+    none squeezed away)."""
+    ins, out = eq.split("->")
+    subs = ins.split(",")
+    gone = {c for s in subs for c in s} - set(out)
+    if len(subs) == 1:
+        return bool(gone)
+    return any(sum(1 for s, shape in zip(subs, shapes)
+                   if any(c == l and n != 1 for l, n in zip(s, shape))) == 1 for c in gone)
 
 
 # ---------------------------------------------------------------------------------------------
