@@ -495,8 +495,12 @@ def _crashes_torch_backward(variant: Variant) -> bool:
 def _corrupts_torch(variant: Variant) -> bool:
     """Cases that corrupt PyTorch 2.13's heap (the process aborts a few cases later, in
     hypothesis' own code): ``bincount`` of an empty input with non-empty weights, which
-    PyTorch does not check. Not run at all; npgrad raises PyTorch's error for a length
-    mismatch there."""
+    PyTorch does not check; and cases PyTorch never returns from: ``binomial`` with a NaN
+    count (its sampler loops forever). Not run at all; npgrad raises PyTorch's error for a
+    length mismatch there, and binomial's NaN count gives NaN."""
+    if variant.spec.name == "binomial":
+        count = variant.args[0]
+        return isinstance(count, TensorArg) and bool(np.isnan(count.values).any())
     return variant.spec.name == "bincount" and any(
         isinstance(a, TensorArg) and a.values.size == 0 for a in variant.args[:1]) and any(
         isinstance(a, TensorArg) and a.values.size != 0 for a in variant.args[1:])
@@ -547,7 +551,8 @@ def check_variant(variant: Variant, raise_mismatch: bool = True) -> None:
     if not raise_mismatch:
         with open(summary_path() + ".case", "w") as f:
             f.write(f"{variant!r}\n")
-        faulthandler.dump_traceback_later(HANG_S, exit=True)
+        # into a file: pytest captures stderr, and an exiting process loses what it holds
+        faulthandler.dump_traceback_later(HANG_S, exit=True, file=_hang_file())
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -573,6 +578,17 @@ def check_variant(variant: Variant, raise_mismatch: bool = True) -> None:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+
+
+_HANG_FILES: dict = {}
+
+
+def _hang_file():
+    """``<summary>.hang``, opened once: where the watchdog writes a stuck case's tracebacks."""
+    path = summary_path() + ".hang"
+    if path not in _HANG_FILES:
+        _HANG_FILES[path] = open(path, "w")  # noqa: SIM115 (open for the process' life)
+    return _HANG_FILES[path]
 
 
 def summary_path() -> str:
