@@ -650,13 +650,27 @@ def ndtri(input) -> Tensor:
     return math.sqrt(2) * erfinv(2 * p - 1)
 
 
+class _Entr(Primitive):
+    node_name = "SpecialEntrBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = -x * np.log(np.where(x > 0, x, x.dtype.type(1)))
+        out = np.where(x > 0, inside, np.where(x == 0, x.dtype.type(0), x.dtype.type(-np.inf)))
+        return np.where(np.isnan(x), x, out)            # entr(nan) is nan
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        # -(log x + 1) everywhere, as PyTorch: inf at 0, nan below 0 and at nan
+        return grad * -(log(x) + 1)
+
+
 def entr(input) -> Tensor:
-    """``-x log(x)`` for x > 0, 0 at 0, -inf below."""
-    x = _float(as_tensor_arg(input, "entr"))
-    pos = x > 0
-    inside = -x * log(where(pos, x, 1.0))
-    # (the constants in x's dtype: two Python numbers alone would give the default dtype)
-    return where(pos, inside, where(x == 0, 0.0, -math.inf).to(x.dtype))
+    """``-x log(x)`` for x > 0, 0 at 0, -inf below (nan at nan)."""
+    return _Entr._apply1(_float(as_tensor_arg(input, "entr")))
 
 
 class _Xlog1py(Primitive):
