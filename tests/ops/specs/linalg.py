@@ -5,6 +5,8 @@ gradient; finite differences cannot see through the detach, hence ``gradcheck=Fa
 """
 import math
 
+import numpy as np
+
 from ..harness import A, C, F, I, OpSpec, with_bf16
 
 BINARY = [[(3,), (3,)], [(2, 3), (3,)], [(2, 1, 4), (3, 1)], [(), (2, 2)], [(0, 3), (3,)]]
@@ -45,6 +47,15 @@ INF = math.inf
 def fixed(x, c):
     """``c``'s values, ``x``'s gradient (see the module docstring)."""
     return x - x.detach() + c
+
+
+def _with_inf(shape: tuple, seed: int) -> np.ndarray:
+    """Random values with about a fifth of them +-inf."""
+    rng = np.random.default_rng(seed)
+    m = rng.standard_normal(shape)
+    m[rng.random(shape) < 0.2] = np.inf
+    m[rng.random(shape) < 0.1] = -np.inf
+    return m
 
 
 SPECS = [
@@ -104,6 +115,13 @@ SPECS = [
             [(0, 2), (2,), C(-1)]]),
     OpSpec("linalg.multi_dot", lambda lib, a, b, c: lib.linalg.multi_dot([a, b, c]),
            [[(2, 3), (3, 4), (4, 2)], [(3,), (3, 4), (4,)], [(3,), (3, 2), (2, 2)]]),
+    # with infinite entries the order of the products decides where nan lands: PyTorch's
+    # cheapest order (A(BC) here, a dynamic programme for 4 and 5 matrices), not left to right
+    OpSpec("linalg.multi_dot-order", lambda lib, *ms: (
+        lib.linalg.multi_dot(ms[:3]), lib.chain_matmul(*ms[:3]), lib.linalg.multi_dot(ms[1:]),
+        lib.linalg.multi_dot([ms[0][0], *ms[1:3], ms[3][:, 0]]), lib.linalg.multi_dot(ms)),
+           [[A(_with_inf((2, 3), 5)), A(_with_inf((3, 4), 6)), A(_with_inf((4, 2), 7)),
+             A(_with_inf((2, 5), 8)), A(_with_inf((5, 1), 9))]], grad=False),
     # -- beta * input + alpha * product ---------------------------------------------------------
     OpSpec("addmm", lambda lib, i, x, y, b, a: lib.addmm(i, x, y, beta=b, alpha=a),
            [[(2, 4), (2, 3), (3, 4), C(1), C(1)], [(4,), (2, 3), (3, 4), C(0.5), C(2.0)],

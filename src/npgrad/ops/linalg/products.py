@@ -259,10 +259,48 @@ def multi_dot(tensors) -> Tensor:
         if t.ndim != 2 and not (t.ndim == 1 and i in (0, len(tensors) - 1)):
             raise RuntimeError(f"linalg.multi_dot: tensor {i} must be 2D (the first and last may "
                                f"be 1D) but got {t.ndim}D")
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    return out
+    if len(tensors) == 2:
+        return matmul(tensors[0], tensors[1])
+    # vectors as a row and a column, so that the chain is of matrices; squeezed back at the end
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    mats = ([tensors[0].unsqueeze(0)] if first else [tensors[0]]) + tensors[1:-1] \
+        + ([tensors[-1].unsqueeze(-1)] if last else [tensors[-1]])
+    out = _chain_product(mats, _chain_order(tuple(m.shape[0] for m in mats)
+                                            + (mats[-1].shape[1],)))
+    if last:
+        out = out.squeeze(-1)
+    return out.squeeze(0) if first else out
+
+
+def _chain_order(dims: tuple):
+    """The cheapest parenthesisation of matrices of shapes (dims[i], dims[i+1]) by the count
+    of multiplications, as PyTorch picks it (its order decides where inf and nan land): for
+    three, (AB)C unless A(BC) is strictly cheaper; for more, the textbook dynamic programme
+    with the first cheapest split. Returns nested pairs of matrix indices."""
+    n = len(dims) - 1
+    if n == 3:
+        a, b, c, d = dims
+        return (0, (1, 2)) if a * c * (b + d) > b * d * (a + c) else ((0, 1), 2)
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                q = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] is None or q < cost[i][j]:
+                    cost[i][j], split[i][j] = q, k
+
+    def nest(i, j):
+        return i if i == j else (nest(i, split[i][j]), nest(split[i][j] + 1, j))
+    return nest(0, n - 1)
+
+
+def _chain_product(mats: list, order) -> Tensor:
+    if isinstance(order, int):
+        return mats[order]
+    return matmul(_chain_product(mats, order[0]), _chain_product(mats, order[1]))
 
 
 # ---------------------------------------------------------------------------------------------
