@@ -643,6 +643,10 @@ SPECS = [
                                                                        [F((3,), -14, -11)]]),
     OpSpec("ndtri", lambda lib, x: lib.special.ndtri(x), [[F((4,), 0.05, 0.95)], [F((), 0.3, 0.7)]],
            atol=1e-3, rtol=1e-3),
+    # the lower tail, where 2p - 1 rounds to -1 (was -inf below p ~ 1e-8 in float32)
+    OpSpec("ndtri-tail", lambda lib, x: lib.special.ndtri(x),
+           [[A([1e-38, 1e-30, 1e-20, 1e-10, 1e-5, 0.5, 0.0, 1.0, -0.1, 1.1, NAN])]],
+           grad=False),
     OpSpec("entr", lambda lib, x: lib.special.entr(x),
            [[F((4,), 0.1, 3)], [A([-1.0, 0.0, 0.5])]], gradgrad=False),
     # at the edges: entr(nan) is nan; the gradient -(log x + 1) is inf at 0, nan below 0

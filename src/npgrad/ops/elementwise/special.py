@@ -302,25 +302,34 @@ def erfcx(input, *, out=None) -> Tensor:
 
 
 def _erfinv(a: np.ndarray) -> np.ndarray:
-    """erfinv in a's float dtype: Winitzki's closed form (~2e-3 relative) refined by two
+    """erfinv in a's float dtype: Winitzki's closed form (~2e-3 relative) refined by
     Halley steps on erf(x) = |y| (on erfc(x) = 1 - |y| for |y| >= 0.5, where 1 - |y| is
     exact), which brings it to ~1e-14 relative."""
     y = float_input(a).astype(np.float64).reshape(-1)  # 1-D: 0-d math would give scalars
     ay = np.abs(y)
-    log_ = np.log1p(-ay * ay)
+    x = _erfinv_positive(ay, 1.0 - ay)
+    x[ay == 1] = np.inf
+    x[ay > 1] = np.nan
+    return np.copysign(x, y).astype(float_input(a).dtype, copy=False).reshape(a.shape)
+
+
+def _erfinv_positive(ay: np.ndarray, comp: np.ndarray) -> np.ndarray:
+    """x >= 0 with erf(x) = ay, given also comp = 1 - ay exactly (which ay cannot hold
+    when comp is tiny: erfc's inverse far into the tail, as ndtri needs it)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ = np.log(comp) + np.log1p(ay)            # log(1 - ay^2), also for tiny comp
     t = 2 / (math.pi * 0.147) + log_ / 2
     x = np.sqrt(np.sqrt(t * t - log_ / 0.147) - t)
     tail = ay >= 0.5
     head = ~tail
-    for _ in range(2):
+    # (two steps reach 1e-14 down to comp ~ 1e-30; far in the tail the first guess is worse)
+    for _ in range(4):
         f = np.empty_like(x)                       # erf(x) - |y|
-        f[tail] = (1.0 - ay[tail]) - _erf(x[tail], complement=True)
+        f[tail] = comp[tail] - _erf(x[tail], complement=True)
         f[head] = _erf(x[head], complement=False) - ay[head]
         d = 2 / _SQRT_PI * np.exp(-x * x)          # erf'(x); erf'' = -2x erf'
         x = x - f / (d + x * f)
-    x[ay == 1] = np.inf
-    x[ay > 1] = np.nan
-    return np.copysign(x, y).astype(float_input(a).dtype, copy=False).reshape(a.shape)
+    return x
 
 
 class Erfinv(Primitive):
@@ -644,10 +653,31 @@ def log_ndtr(input) -> Tensor:
     return where(tail, asym, log(ndtr(xc)))
 
 
+class _Ndtri(Primitive):
+    node_name = "SpecialNdtriBackward0"
+    saves = "output"
+
+    @staticmethod
+    def forward(ctx, a):
+        p = a.astype(np.float64).reshape(-1)
+        # p < 1/2 through erfc's inverse of 2p: 2p - 1 would round p below 1e-17 to -1
+        low = p < 0.5
+        q = np.where(low, 2 * p, 2 * p - 1)        # both exact
+        x = _erfinv_positive(np.where(low, 1 - q, q), np.where(low, q, 1 - q))
+        x = np.where(low, -x, x) * math.sqrt(2)
+        x[p == 0], x[p == 1] = -np.inf, np.inf
+        x[(p < 0) | (p > 1) | np.isnan(p)] = np.nan
+        return x.astype(a.dtype, copy=False).reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * exp(out * out / 2) * math.sqrt(2 * math.pi)
+
+
 def ndtri(input) -> Tensor:
-    """The inverse of ``ndtr``: ``sqrt(2) erfinv(2p - 1)``."""
-    p = _float(as_tensor_arg(input, "ndtri"))
-    return math.sqrt(2) * erfinv(2 * p - 1)
+    """The inverse of ``ndtr`` (-inf at 0, inf at 1, nan outside [0, 1])."""
+    return _Ndtri._apply1(_float(as_tensor_arg(input, "ndtri")))
 
 
 class _Entr(Primitive):
