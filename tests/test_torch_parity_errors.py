@@ -30,6 +30,15 @@ def _f(lib):
 
 # name -> case(call, *inputs)
 CASES = {
+    # samplers (found by the fuzzer): integer inputs, 0-d and empty inputs
+    "poisson_int": case(lambda l, x: l.poisson(x), lambda l: l.tensor([1, 2], dtype=l.int32)),
+    "poisson_0d": case(lambda l, x: l.poisson(x), lambda l: l.tensor(0., dtype=l.float64)),
+    "gumbel_softmax_int": case(lambda l, x: _f(l).gumbel_softmax(x),
+                               lambda l: l.ones(5, dtype=l.int8)),
+    "gumbel_softmax_0d": case(lambda l, x: _f(l).gumbel_softmax(x), lambda l: l.tensor(1.)),
+    "gumbel_softmax_0d_hard": case(lambda l, x: _f(l).gumbel_softmax(x, hard=True, dim=0),
+                                   lambda l: l.tensor(-2.)),
+    "bernoulli_empty_int": case(lambda l, x: l.bernoulli(x), lambda l: l.ones(0, 3, dtype=l.int8)),
     # softmax and log_softmax: 0-d inputs work, integer inputs are refused (no integer kernel)
     "softmax_0d": case(lambda l, x: _f(l).softmax(x, 0), lambda l: l.tensor(1.)),
     "softmax_0d_method": case(lambda l, x: x.softmax(-1), lambda l: l.tensor(2.)),

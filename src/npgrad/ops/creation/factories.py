@@ -539,6 +539,9 @@ def check_bernoulli_p(p) -> None:
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
     input = as_tensor_arg(input, "bernoulli")
+    if p is None and input._data.size == 0:
+        # PyTorch runs no kernel on an empty input, so checks no dtype either
+        return Tensor._make(input._data.copy())
     check_bernoulli_p(input if p is None else p)
     prob = input._data if p is None else p
     draw = rng(generator, input._data).random(input._data.shape)

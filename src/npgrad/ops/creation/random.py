@@ -204,6 +204,8 @@ def gumbel_softmax(logits, tau: float = 1, hard: bool = False, eps: float = 1e-1
         raise RuntimeError(f"Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{_dt.scalar_type_name(logits._data.dtype)} (gumbel_softmax)")
+    if logits.ndim == 0 and dim in (0, -1):   # a 0-d input is its own one-element slice
+        return gumbel_softmax(logits.reshape(1), tau, hard, eps, 0).reshape(())
     noise = -np.log(rng(None, logits._data).standard_exponential(logits._data.shape))
     y = softmax((logits + Tensor._make(noise.astype(logits._data.dtype))) / tau, dim)
     if not hard:
