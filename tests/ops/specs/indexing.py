@@ -225,6 +225,7 @@ SPECS = [
         [(6,), C(3), C(-1), C(True)], [(3, 5), C(2), C(0), C(False)],
         [(2, 3, 4), C(4), C(2), C(True)], [(), C(1), C(0), C(True)],
         [(3, 4), C(0), C(1), C(True)], [(0, 4), C(2), C(1), C(False)],
+        [(), C(0), C(-1), C(True)],  # 0-d with k = 0: the element itself, as PyTorch
     ], covers=("Tensor.topk",), tie_breaking=True),
     OpSpec("kthvalue", lambda lib, x, k, d, keep: lib.kthvalue(x, k, d, keep), [
         [(6,), C(3), C(-1), C(False)], [(3, 5), C(2), C(0), C(True)],

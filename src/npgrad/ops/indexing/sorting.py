@@ -101,9 +101,10 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, dimension {d} of "
                            f"size {n})")
     if input.ndim == 0:
-        v, i = _select(input.reshape(1), 0, np.zeros_like(input._data, np.int64, shape=(k,)),
+        # the element itself for k = 0 too, as PyTorch (a 0-d result cannot be empty)
+        v, i = _select(input.reshape(1), 0, np.zeros_like(input._data, np.int64, shape=(1,)),
                        "TopkBackward0")
-        return TopkResult(v.reshape(()) if k else v, i.reshape(()) if k else i)
+        return TopkResult(v.reshape(()), i.reshape(()))
     idx = np.take(_argsort(input._data, d, largest), array_module(input._data).arange(k), axis=d)
     return TopkResult(*_select(input, d, idx, "TopkBackward0"))
 
