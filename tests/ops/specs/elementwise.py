@@ -592,6 +592,12 @@ SPECS = [
     OpSpec("Tensor.fill_diagonal_", lambda lib, x: (x.clone().fill_diagonal_(2.5),
                                                     x.clone().fill_diagonal_(-1, wrap=True)),
            [[(3, 3)], [(7, 3)], [(2, 5)]]),
+    # integers keep their other elements exactly (a float fill value made them float32)
+    OpSpec("Tensor.fill_diagonal_-int", lambda lib, x: (
+        lib.full((3, 3), 2 ** 31 - 1, dtype=lib.int32, device=x.device).fill_diagonal_(2.5),
+        lib.full((2, 3), 2 ** 62 + 1, device=x.device).fill_diagonal_(-1.5),
+        lib.zeros(2, 2, dtype=lib.uint8, device=x.device).fill_diagonal_(-1)),
+           [[(1,)]], grad=False, dtypes=ONLY32),
     OpSpec("Tensor.fill_diagonal_-3d", lambda lib, x: x.clone().fill_diagonal_(0.0),
            [[(2, 2, 2)]]),
     # -- in-place comparisons, logic and products --------------------------------------------------

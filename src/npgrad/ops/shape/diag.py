@@ -16,7 +16,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, int_arg, norm_dim
 from ... import dtypes as _dt
 from .joins import cat
-from ..creation.factories import empty
+from ..creation.factories import empty, full_like
 from ..nn.pad import pad
 from ..elementwise.binary import where
 
@@ -190,7 +190,14 @@ def fill_diagonal(input, fill_value, wrap: bool = False) -> Tensor:
         raise RuntimeError("fill_diagonal_: all dimensions of input must be of equal length")
     mask = np.zeros_like(input._data, bool)
     np.fill_diagonal(mask, True, wrap=wrap)
-    return where(Tensor._make(mask), fill_value, input).to(input.dtype)
+    # the value cast to input's dtype first (wrapping as PyTorch's integer casts do):
+    # where(mask, 2.5, int32) would compute in float32 and round the other elements
+    # (2**31 - 1 came back as -2**31)
+    exact = _dt.int64 if isinstance(fill_value, (bool, int, np.integer)) else _dt.float64
+    if input._data.dtype.kind == "c":
+        exact = input.dtype
+    fill = full_like(input, fill_value, dtype=exact).to(input.dtype)
+    return where(Tensor._make(mask), fill, input)
 
 
 def diagflat(input, offset: int = 0) -> Tensor:
