@@ -39,6 +39,14 @@ CASES = {
     "gumbel_softmax_0d_hard": case(lambda l, x: _f(l).gumbel_softmax(x, hard=True, dim=0),
                                    lambda l: l.tensor(-2.)),
     "bernoulli_empty_int": case(lambda l, x: l.bernoulli(x), lambda l: l.ones(0, 3, dtype=l.int8)),
+    # linalg kernels without an integer or 16-bit version
+    "eigh_int": case(lambda l, x: l.linalg.eigh(x), lambda l: l.ones(2, 2, dtype=l.int64)),
+    "eigvalsh_half": case(lambda l, x: l.linalg.eigvalsh(x), lambda l: l.ones(2, 2).half()),
+    "eigh_int_not_square": case(lambda l, x: l.linalg.eigh(x), lambda l: l.ones(2, 3, dtype=l.int64)),
+    "vecdot_int": case(lambda l, x, y: l.linalg.vecdot(x, y), lambda l: l.ones(3, dtype=l.int64),
+                       lambda l: l.ones(3, dtype=l.int64)),
+    "vecdot_mixed": case(lambda l, x, y: l.linalg.vecdot(x, y), lambda l: l.ones(3),
+                         lambda l: l.ones(3, dtype=l.int64)),
     # softmax and log_softmax: 0-d inputs work, integer inputs are refused (no integer kernel)
     "softmax_0d": case(lambda l, x: _f(l).softmax(x, 0), lambda l: l.tensor(1.)),
     "softmax_0d_method": case(lambda l, x: x.softmax(-1), lambda l: l.tensor(2.)),

@@ -19,6 +19,7 @@ import numpy as np
 from ...backend import array_module, as_array, linalg_errors, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
+from ... import dtypes as _dt
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
@@ -175,6 +176,12 @@ class Eigh(Primitive):
 def eigh(A, UPLO: str = "L") -> tuple:
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, reading
     its lower (``UPLO='L'``) or upper triangle. Gradients assume distinct eigenvalues."""
+    A = as_tensor_arg(A, "linalg.eigh")
+    dt = A._data.dtype
+    if A.ndim >= 2 and A.shape[-1] == A.shape[-2] and (not is_float_np(dt) or dt.itemsize < 4):
+        # after the shape checks, as PyTorch: its kernel has no integer or 16-bit version
+        raise NotImplementedError(f"linalg.eigh: \"linalg_eigh_cpu\" not implemented for "
+                                  f"'{_dt.scalar_type_name(dt)}'")
     A = _matrix("linalg.eigh", A)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
