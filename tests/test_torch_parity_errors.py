@@ -39,6 +39,11 @@ CASES = {
     "gumbel_softmax_0d_hard": case(lambda l, x: _f(l).gumbel_softmax(x, hard=True, dim=0),
                                    lambda l: l.tensor(-2.)),
     "bernoulli_empty_int": case(lambda l, x: l.bernoulli(x), lambda l: l.ones(0, 3, dtype=l.int8)),
+    "where_uint8_condition": case(lambda l, c, x: l.where(c, x, 0.5),
+                                  lambda l: l.tensor([[1, 0, 2]], dtype=l.uint8),
+                                  lambda l: l.ones(2, 1)),
+    "where_int8_condition": case(lambda l, c, x: l.where(c, x, 0.5),
+                                 lambda l: l.tensor([1, 0], dtype=l.int8), lambda l: l.ones(2)),
     # linalg kernels without an integer or 16-bit version
     "eigh_int": case(lambda l, x: l.linalg.eigh(x), lambda l: l.ones(2, 2, dtype=l.int64)),
     "eigvalsh_half": case(lambda l, x: l.linalg.eigvalsh(x), lambda l: l.ones(2, 2).half()),

@@ -9,6 +9,7 @@ Also ``rsub`` (``other - alpha * input``).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -615,6 +616,11 @@ def where(condition, input=None, other=None):
     condition = as_operand(condition, "where")
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be a Tensor")
+    if condition._data.dtype == np.uint8:     # accepted by PyTorch, with this warning
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated "
+                      "and will be removed in a future version of PyTorch. Use a boolean "
+                      "condition instead.", UserWarning, stacklevel=2)
+        condition = condition.bool()
     return Where.apply(condition, as_operand(input, "where"), as_operand(other, "where"))
 
 
