@@ -127,6 +127,9 @@ def with_out(fn, name: str):
             return _write_all(name, value, out)
         return _write_all(name, fn(*args, **kwargs), out)
 
+    # pickled by reference as npgrad.<name>, which is this wrapper (the op it wraps keeps its
+    # own module and name, and may be another namespace's: npgrad.softmax wraps F.softmax)
+    call.__module__, call.__qualname__ = "npgrad", name
     try:
         sig = inspect.signature(fn)
         params = list(sig.parameters.values())
