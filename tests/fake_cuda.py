@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 
+import npgrad
 from npgrad import _fake_device, backend
 
 
@@ -22,6 +23,18 @@ def fake_cuda():
         yield
     finally:
         backend.use_cuda_module(saved)
+
+
+@contextlib.contextmanager
+def default_dtype(dtype):
+    """Inside, ``dtype`` is the default floating dtype (the device tests compare the two
+    devices in float64, at the op harness's tolerances)."""
+    saved = npgrad.get_default_dtype()
+    npgrad.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        npgrad.set_default_dtype(saved)
 
 
 # What copies device data to the host on a GPU (and waits for the device): the explicit

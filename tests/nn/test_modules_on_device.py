@@ -33,7 +33,7 @@ import pytest
 import npgrad as torch
 from npgrad import nn
 
-from ..fake_cuda import fake_cuda, host_copies_forbidden
+from ..fake_cuda import default_dtype, fake_cuda, host_copies_forbidden
 
 ATOL, RTOL = 1e-7, 1e-6  # the op harness's float64 tolerances (gradients: 10x)
 
@@ -197,12 +197,8 @@ SELECTS_ROWS = {
 
 @pytest.fixture(autouse=True)
 def float64():
-    saved = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
+    with default_dtype(torch.float64):
         yield
-    finally:
-        torch.set_default_dtype(saved)
 
 
 def _arrays(specs, seed: int = 0) -> list:

@@ -22,7 +22,7 @@ import npgrad as torch
 from npgrad import nn, optim
 from npgrad.optim import lr_scheduler, swa_utils
 
-from ..fake_cuda import fake_cuda, host_copies_forbidden
+from ..fake_cuda import default_dtype, fake_cuda, host_copies_forbidden
 
 ATOL, RTOL = 1e-7, 1e-6  # the op harness's float64 tolerances
 HOST_STATE = {"step", "mu_product"}  # PyTorch keeps these 0-d counters on the CPU
@@ -84,12 +84,8 @@ SCHEDULERS = {
 
 @pytest.fixture(autouse=True)
 def float64():
-    saved = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
+    with default_dtype(torch.float64):
         yield
-    finally:
-        torch.set_default_dtype(saved)
 
 
 def _model() -> nn.Module:
