@@ -241,7 +241,8 @@ def scatter_at(ufunc, out, index, values) -> None:
     rank = xp.arange(index.size) - xp.searchsorted(sorted_index, sorted_index, side="left")
     for k in range(int(rank.max()) + 1 if index.size else 0):  # (one read: the round count)
         chosen = order[rank == k]
-        out[index[chosen]] = ufunc(out[index[chosen]], values[chosen])
+        at = index[chosen]
+        out[at] = ufunc(out[at], values[chosen])
 
 
 _ATOMIC_SCATTER = (np.add, np.subtract, np.maximum, np.minimum, np.bitwise_and, np.bitwise_or,
