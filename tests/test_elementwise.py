@@ -373,3 +373,22 @@ def test_gamma_family_errors(lib):
         lib.polygamma(-1, lib.tensor([1.0]))
     with pytest.raises(RuntimeError):
         lib.mvlgamma(lib.tensor([2.4]), p=0)
+
+
+@pytest.mark.parametrize("layout", ["transposed", "expanded", "sliced"])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_of_strided_float32_inputs(layout, approximate):
+    """The float32 GELU computes by blocks over a contiguous copy; its results used to be
+    written into a copy of an output laid out as the input (found by the fuzzer: garbage for
+    transposed and expanded inputs)."""
+    base = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    views = {"transposed": lambda t: t.t(), "expanded": lambda t: t[:1].expand(5, 4),
+             "sliced": lambda t: t[:, ::2]}
+    outs = []
+    for lib in (npgrad, torch):
+        x = views[layout](lib.tensor(base)).requires_grad_()
+        y = lib.nn.functional.gelu(x, approximate=approximate)
+        y.backward(lib.ones_like(y))
+        outs.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-5, atol=1e-6)

@@ -139,8 +139,10 @@ def norm_cdf_pdf(x: np.ndarray) -> tuple:
     if x.dtype != np.float32:  # half precisions compute in float32
         return tuple(r.astype(x.dtype) for r in norm_cdf_pdf(x.astype(np.float32)))
     flat = ascontiguous(x).reshape(-1)
-    cdf, pdf = np.empty_like(x, np.float32), np.empty_like(x, np.float32)
-    cdf_flat, pdf_flat = cdf.reshape(-1), pdf.reshape(-1)
+    # (from the contiguous copy: empty_like(x) keeps a transposed or expanded x's axis order,
+    # and reshape(-1) of that is a copy, which the blocks would fill unseen)
+    cdf_flat, pdf_flat = np.empty_like(flat), np.empty_like(flat)
+    cdf, pdf = cdf_flat.reshape(x.shape), pdf_flat.reshape(x.shape)
     for i in range(0, flat.size, BLOCK):
         cdf_pdf_block(flat[i:i + BLOCK], cdf_flat[i:i + BLOCK], pdf_flat[i:i + BLOCK])
     return cdf, pdf

@@ -303,8 +303,10 @@ class Gelu(Primitive):
         # Speed: by cache-sized blocks; the derivative Phi + x phi costs two passes here
         # against a second erf in backward (kept as a constant for GeluBackward's forward)
         flat = ascontiguous(x).reshape(-1)
-        out, deriv = np.empty_like(x, np.float32), np.empty_like(x, np.float32)
-        out_flat, deriv_flat = out.reshape(-1), deriv.reshape(-1)
+        # (from the contiguous copy: empty_like(x) keeps a transposed or expanded x's axis
+        # order, and reshape(-1) of that is a copy, which the blocks would fill unseen)
+        out_flat, deriv_flat = np.empty_like(flat), np.empty_like(flat)
+        out, deriv = out_flat.reshape(x.shape), deriv_flat.reshape(x.shape)
         for i in range(0, flat.size, _special.BLOCK):
             xs, cdf, pdf = (a[i:i + _special.BLOCK] for a in (flat, out_flat, deriv_flat))
             _special.cdf_pdf_block(xs, cdf, pdf)
