@@ -10,12 +10,15 @@ Python by a few bytes of x86-64 machine code called through ctypes; a no-op with
 One thread each (OPENBLAS/OMP_NUM_THREADS=1, torch.set_num_threads(1)).
 
 Workloads: ``mixed`` (bench_core's mixed unary chain, forward + backward), ``mixedfwd`` (its
-forward only; the graph is freed unused), ``chain`` (the mul/add/neg/exp chain, fwd + bwd).
+forward only; the graph is freed unused), ``chain`` (the mul/add/neg/exp chain, fwd + bwd);
+and whole training steps of ``bench_train.py`` (``mlp``, ``cnn``, ``gpt``, ``gpt-tanh``,
+``gpt-mingpt``: forward, cross-entropy, backward, optimizer step), counted per step.
 With ``--tree`` (repeatable), npgrad is imported from each source tree given, for an A/B.
 Needs Valgrind (``apt-get install valgrind``); Linux x86-64 only.
 
     python bench/bench_instructions.py [--iters 10] [--workload mixed chain mixedfwd]
     python bench/bench_instructions.py --tree /path/to/main --tree . --workload mixed
+    python bench/bench_instructions.py --workload mlp cnn --iters 3
 """
 from __future__ import annotations
 
@@ -40,6 +43,8 @@ _REQUEST_CODE = bytes.fromhex(
     "c3")                                         # ret
 _CALLGRIND_BASE = (ord("C") << 24) | (ord("T") << 16)
 START_INSTRUMENTATION, STOP_INSTRUMENTATION = 4, 5
+CHAINS = ("mixed", "mixedfwd", "chain")  # 50 tiny ops each: counted per op
+STEPS = ("mlp", "cnn", "gpt", "gpt-tanh", "gpt-mingpt")  # bench_train's steps: per step
 
 
 class _ClientRequests:
@@ -65,16 +70,20 @@ def child(lib_name: str, workload: str, iters: int) -> None:
     import torch
     lib = torch if lib_name == "torch" else bench_core.npgrad
     torch.set_num_threads(1)
-    chain = bench_core.chain if workload == "chain" else bench_core.mixed_chain
-    rng = np.random.default_rng(0)
-    x = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
-    y = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
-    g = lib.ones(4)
+    if workload in STEPS:
+        import bench_train
+        step = bench_train._setup(lib, workload)  # noqa: SLF001 (the bench's own step)
+    else:
+        chain = bench_core.chain if workload == "chain" else bench_core.mixed_chain
+        rng = np.random.default_rng(0)
+        x = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+        y = lib.tensor(rng.standard_normal(4).astype(np.float32), requires_grad=True)
+        g = lib.ones(4)
 
-    def step():
-        out = chain(x, y)
-        if workload != "mixedfwd":
-            out.backward(g)
+        def step():
+            out = chain(x, y)
+            if workload != "mixedfwd":
+                out.backward(g)
 
     step()
     step()  # (warm-up: lazy imports, caches)
@@ -102,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iters", type=int, default=10)
     parser.add_argument("--workload", nargs="*", default=["mixed", "chain"],
-                        choices=["mixed", "mixedfwd", "chain"])
+                        choices=CHAINS + STEPS)
     parser.add_argument("--tree", action="append", default=[],
                         help="a checkout whose src/ npgrad is measured (repeatable, A/B)")
     parser.add_argument("--no-torch", action="store_true")
@@ -114,11 +123,11 @@ def main() -> None:
         return
     trees = [(f"npgrad ({t})", os.path.join(os.path.abspath(t), "src")) for t in args.tree] \
         or [("npgrad", None)]
-    print(f"callgrind instructions per op (50 ops a chain, {args.iters} iterations, "
-          f"one thread)")
+    print(f"callgrind instructions per op (chains: 50 ops each) or per training step, "
+          f"{args.iters} iterations, one thread")
     print(f"{'workload':10s} {'library':50s} {'per op':>9s} {'vs torch':>9s}")
     for workload in args.workload:
-        ops = 50 * args.iters
+        ops = (50 if workload in CHAINS else 1) * args.iters
         theirs = None if args.no_torch else count("torch", workload, args.iters, None) / ops
         for label, src in trees:
             ours = count("npgrad", workload, args.iters, src) / ops

@@ -195,8 +195,8 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
 
 def _rows(x: np.ndarray) -> np.ndarray:
     """(N, C, d1, ...) or (C,) -> (M, C): the class dimension last, one row per sample."""
-    if x.ndim == 1:
-        return x[None, :]
+    if x.ndim <= 2:  # (the common (N, C): already rows, and moveaxis is not free)
+        return x if x.ndim == 2 else x[None, :]
     return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
 
 
@@ -214,22 +214,38 @@ def _unrows(g: Tensor, shape: tuple) -> Tensor:
 
 
 def _targets(input: np.ndarray, target: np.ndarray, weight, ignore_index: int, op: str):
-    """Per-row class index, validity mask and weight (the shapes and dtypes are checked by
-    ``_check_nll``), with PyTorch's bounds check."""
+    """Per-row class index, validity mask and weight, and each row's weight (the shapes and
+    dtypes are checked by ``_check_nll``), with PyTorch's bounds check. The mask is None when
+    every target counts, and the weights are None when there are none (so all are 1): the
+    common case then gathers and multiplies nothing."""
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    t = target.reshape(-1).astype(np.int64)
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= n_classes))
-    if host_check(bad.any()):
-        raise IndexError(f"{op}: Target {t[bad][0]} is out of bounds for {n_classes} classes")
-    t = np.where(valid, t, 0)
-    w = np.ones_like(input, shape=(n_classes,)) if weight is None else \
-        weight.reshape(-1).astype(input.dtype)
-    return t, valid, w, w[t] * valid
+    t = target.reshape(-1)
+    if t.dtype != np.int64:
+        t = t.astype(np.int64)
+    # 0 <= t < n in one comparison: a negative int64 read as uint64 is >= 2**63
+    in_range = t.view(np.uint64) < n_classes
+    if not 0 <= ignore_index < n_classes and host_check(in_range.all()):
+        valid = None
+    else:
+        valid = t != ignore_index
+        bad = valid & ~in_range
+        if host_check(bad.any()):
+            raise IndexError(f"{op}: Target {t[bad][0]} is out of bounds for {n_classes} "
+                             f"classes")
+        t = np.where(valid, t, 0)
+    if weight is None:
+        return t, valid, None, None if valid is None else valid.astype(input.dtype)
+    w = weight.reshape(-1).astype(input.dtype)
+    return t, valid, w, w[t] if valid is None else w[t] * valid
 
 
 class CrossEntropy(Primitive):
-    """Fused log-softmax + NLL (+ label smoothing) over class dim 1."""
+    """Fused log-softmax + NLL (+ label smoothing) over class dim 1.
+
+    The gradient with respect to the logits is, per row, ``a * softmax - b``: ``a`` a number
+    and ``b`` a row of numbers, from the reduction's coefficients, the weights and the mask
+    (:meth:`_coefficients`; in the common case, no weights, no smoothing, every target
+    counted, ``a`` is one coefficient and ``b`` that coefficient at the target)."""
 
     node_name = "NllLossBackward0"
 
@@ -247,59 +263,82 @@ class CrossEntropy(Primitive):
             logp -= np.log(_rowops.sum_last(np.exp(logp)))
             ctx.logp = logp  # backward's softmax is exp(logp)
         m, c = rows.shape
-        rows_ = array_module(logp).arange(m)
-        nll = -logp[rows_, t] * wt
-        smooth = -(logp * w).sum(axis=1) * valid if smoothing else 0.0
+        nll = -logp[array_module(logp).arange(m), t]
+        if wt is not None:
+            nll *= wt
+        smooth = 0.0
+        if smoothing:
+            smooth = -(logp if w is None else logp * w).sum(axis=1)
+            if valid is not None:
+                smooth *= valid
         if reduction == "mean":
             # As PyTorch: each term over the targets' total weight, so a total of 0 (every
             # target ignored) makes the loss nan (0 / 0), not inf, and no smoothing term
             # where there is no smoothing (its 0 / 0 would be nan too)
-            denom = wt.sum()
+            denom = x.dtype.type(m) if wt is None else wt.sum()
             with np.errstate(divide="ignore", invalid="ignore"):
                 out = (1 - smoothing) * (nll.sum() / denom)
                 if smoothing:
                     out = out + smoothing / c * (np.sum(smooth) / denom)
-                nll_coef = np.full_like(x, (1 - smoothing) / denom, shape=(m,))
-                sm_coef = np.full_like(x, smoothing / c / denom if smoothing else 0.0,
-                                       shape=(m,))
+                ctx.coef = ((1 - smoothing) / denom, smoothing / c / denom if smoothing
+                            else 0.0)
         else:
-            nll_coef = np.full_like(x, 1 - smoothing, shape=(m,))
-            sm_coef = np.full_like(x, smoothing / c, shape=(m,))
+            ctx.coef = (1 - smoothing, smoothing / c)
             per_row = (1 - smoothing) * nll + smoothing / c * smooth
             out = per_row.sum() if reduction == "sum" else per_row.reshape(
                 (x.shape[0],) + x.shape[2:] if x.ndim > 1 else ())
-        # d loss / d logits per row: a * softmax - b (for log-prob inputs: -b only). An
-        # ignored row's are exact zeros, as PyTorch's, never 0 * inf (total weight 0): nan.
-        # A kept row of weight 0 then is nan where PyTorch's is (0 / 0 at its target)
+        ctx.targets, ctx.valid, ctx.w, ctx.wt, ctx.smoothing = t, valid, w, wt, smoothing
+        return as_array(out, x.dtype)
+
+    @staticmethod
+    def _coefficients(ctx, x: np.ndarray) -> tuple:
+        """Each row's ``a`` (shape (M,)) and ``b`` (shape (M, C)) of the gradient ``a *
+        softmax - b``. An ignored row's are exact zeros, as PyTorch's, never 0 * inf (total
+        weight 0): nan. A kept row of weight 0 then is nan where PyTorch's is (0 / 0 at its
+        target)."""
+        t, valid, w, wt = ctx.targets, ctx.valid, ctx.w, ctx.wt
+        m, c = t.shape[0], x.shape[1] if x.ndim > 1 else x.shape[0]
+        if w is None:
+            w = np.ones_like(x, shape=(c,))
+        if wt is None:
+            wt = np.ones_like(x, shape=(m,))
+        nll_coef, sm_coef = (np.full_like(x, k, shape=(m,)) for k in ctx.coef)
         with np.errstate(invalid="ignore"):
             a = nll_coef * wt + sm_coef * w.sum()
-            ctx.a = np.where(valid, a, 0).astype(x.dtype)
             b = sm_coef[:, None] * w
             b[array_module(b).arange(m), t] += nll_coef * wt
-            ctx.b = np.where(valid[:, None], b, 0).astype(x.dtype)
-        return as_array(out, x.dtype)
+            if valid is not None:
+                a, b = np.where(valid, a, 0), np.where(valid[:, None], b, 0)
+        return a.astype(x.dtype), b.astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         if not STATE.enabled and not ctx.log_probs:  # no create_graph: in NumPy, one node
             d = np.exp(ctx.logp)
-            d *= ctx.a[:, None]
-            d -= ctx.b
+            if ctx.valid is None and ctx.w is None and not ctx.smoothing:
+                # (a and b of the common case, see the class: the same arithmetic)
+                coef = d.dtype.type(ctx.coef[0])
+                d *= coef
+                d[array_module(d).arange(d.shape[0]), ctx.targets] -= coef
+            else:
+                a, b = CrossEntropy._coefficients(ctx, x._data)
+                d *= a[:, None]
+                d -= b
             d *= grad._data.reshape(-1, 1) if ctx.reduction == "none" else grad._data
             shape = ctx.shape
             if len(shape) == 1:
                 d = d.reshape(shape)
-            else:
+            elif len(shape) > 2:
                 d = np.moveaxis(d.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
             return Tensor._make(d), None, None, None, None, None, None
         rows = _rows_t(x)
         g = grad.reshape(-1, 1) if ctx.reduction == "none" else grad
-        b = Tensor._make(ctx.b)
+        a, b = (Tensor._make(k) for k in CrossEntropy._coefficients(ctx, x._data))
         if ctx.log_probs:
             d = -b  # the loss is linear in the log-probabilities
         else:
-            d = softmax(rows, 1) * Tensor._make(ctx.a[:, None]) - b
+            d = softmax(rows, 1) * a[:, None] - b
         return _unrows(d * g, ctx.shape), None, None, None, None, None, None
 
 
@@ -313,33 +352,35 @@ def _check_nll(op: str, input: Tensor, target: Tensor, weight) -> Tensor:
     or the spatial kernel); returns the target, a 1-element target of a 1-d input made 0-d as
     PyTorch reads it."""
     x, t = input._data, target._data
-    what = f"({op}: input and target {describe(input, target)})"
+    def what() -> str:  # (only when raising: describing the arguments is not free)
+        return f"({op}: input and target {describe(input, target)})"
+
     if x.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim}) {what}")
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim}) {what()}")
     if x.ndim != 1 and x.shape[0] != (t.shape[0] if t.ndim else 0):
         # (PyTorch reads a 0-d target's batch size as 0)
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
-                         f"({t.shape[0] if t.ndim else 0}). {what}")
+                         f"({t.shape[0] if t.ndim else 0}). {what()}")
     if x.ndim > 2 and x.ndim != 4 and t.shape[1:] != x.shape[2:]:
         raise RuntimeError(f"Expected target size {_sizes(x.shape[:1] + x.shape[2:])}, got "
-                           f"{_sizes(t.shape)} {what}")
+                           f"{_sizes(t.shape)} {what()}")
     spatial = x.ndim > 2  # PyTorch views 3-d and 5-d+ inputs as 4-d for its spatial kernel
     if x.ndim == 4 and t.ndim != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
-                           f"targets of dimension: {t.ndim} {what}")
+                           f"targets of dimension: {t.ndim} {what()}")
     if not spatial and t.ndim > 1:
-        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported {what}")
+        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported {what()}")
     if t.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_dt.scalar_type_name(t.dtype)} {what}")
+                           f"{_dt.scalar_type_name(t.dtype)} {what()}")
     if x.ndim == 1 and t.ndim == 1:
         if t.shape[0] != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
-                             f"{t.shape[0]} {what}")
+                             f"{t.shape[0]} {what()}")
         target = target.reshape(())
     if x.ndim == 4 and t.shape != x.shape[:1] + x.shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {_sizes(x.shape)} , target: "
-                           f"{_sizes(t.shape)} {what}")
+                           f"{_sizes(t.shape)} {what()}")
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     if weight is not None:
         w = weight._data
@@ -350,7 +391,7 @@ def _check_nll(op: str, input: Tensor, target: Tensor, weight) -> Tensor:
     if not is_float_np(x.dtype):
         kernel = "nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame"
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
-                                  f"'{_dt.scalar_type_name(x.dtype)}' {what}")
+                                  f"'{_dt.scalar_type_name(x.dtype)}' {what()}")
     if weight is not None and weight._data.dtype != x.dtype:
         raise RuntimeError(f"expected scalar type {_dt.scalar_type_name(x.dtype)} but found "
                            f"{_dt.scalar_type_name(weight._data.dtype)} ({op}: input and "
