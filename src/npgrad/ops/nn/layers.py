@@ -2,6 +2,8 @@
 ``linear_cross_entropy`` (a linear layer straight into the cross-entropy loss)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import autocast
@@ -30,7 +32,7 @@ class Linear(Primitive):
         ctx.save_for_backward(x, w)
         if x.ndim != 2:
             ctx.node_name = "ViewBackward0"  # torch flattens the rows and views the result
-        rows = int(np.prod(x.shape[:-1]))  # not -1: ambiguous when x is empty
+        rows = math.prod(x.shape[:-1])  # not -1: ambiguous when x is empty
         out = np.matmul(x.reshape(rows, x.shape[-1]), w.T)
         if b is not None:
             out += b
@@ -41,7 +43,7 @@ class Linear(Primitive):
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         flat = x.ndim != 2  # (a reshape costs a node even when it changes nothing)
-        rows = int(np.prod(x.shape[:-1]))
+        rows = math.prod(x.shape[:-1])
         g2 = grad.reshape(rows, w.shape[0]) if flat else grad
         gx = None
         if need_x:
