@@ -4,7 +4,7 @@ from .differential import STATS, summary, summary_path, write_summary
 
 def pytest_sessionfinish(session, exitstatus):
     if STATS["cases"]:
-        write_summary(summary_path())
+        write_summary(summary_path(), complete=True)
 
 
 def pytest_terminal_summary(terminalreporter):

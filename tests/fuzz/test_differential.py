@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from ..ops.specs import ALL_SPECS
-from .differential import STATS, check_variant
+from .differential import STATS, check_variant, summary_path, write_summary
 from .strategies import variants
 
 EXAMPLES = int(os.environ.get("NPGRAD_FUZZ_EXAMPLES", "2"))
@@ -45,3 +45,5 @@ def _fuzz(spec):
 def test_differential(spec):
     STATS["specs"] += 1
     _fuzz(spec)()
+    if RECORD:  # after each spec: a run that PyTorch kills keeps the counts of whole specs
+        write_summary(summary_path())
