@@ -26,8 +26,8 @@ d/dq zeta(x, q) = -x zeta(x+1, q). Backward through ``input`` raises NotImplemen
 """
 from __future__ import annotations
 
+import functools
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -231,14 +231,18 @@ def gammaincc(input, other, *, out=None) -> Tensor:
 
 def _bernoulli_2j(count: int) -> list:
     """B_2, B_4, ... B_2count as Fractions (from the recurrence sum_k C(m+1, k) B_k = 0)."""
+    from fractions import Fraction  # noqa: PLC0415 (on first use: ~1% of `import npgrad`)
     b = [Fraction(1)]
     for m in range(1, 2 * count + 1):
         b.append(-sum(math.comb(m + 1, k) * b[k] for k in range(m)) / (m + 1))
     return [b[2 * j] for j in range(1, count + 1)]
 
 
-# B_2j / (2j)!, j = 1..12: the Euler-Maclaurin coefficients
-_EM = [float(bj / math.factorial(2 * j)) for j, bj in enumerate(_bernoulli_2j(12), start=1)]
+@functools.cache
+def _euler_maclaurin() -> tuple:
+    """B_2j / (2j)!, j = 1..12: the Euler-Maclaurin coefficients (made on first use)."""
+    return tuple(float(bj / math.factorial(2 * j))
+                 for j, bj in enumerate(_bernoulli_2j(12), start=1))
 
 
 def _zeta(x: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -274,7 +278,7 @@ def _zeta_sum(x: np.ndarray, q: np.ndarray) -> np.ndarray:
         w = a
         s = np.where(done, s, s + b * w / (x - 1) - 0.5 * b)
         rising, k = np.ones_like(x), 0.0
-        for coef in _EM:
+        for coef in _euler_maclaurin():
             rising = rising * (x + k)
             b = b / w
             t = rising * b * coef
