@@ -182,3 +182,34 @@ def test_python_floats_go_straight_to_the_requested_dtype():
         ours = npgrad.tensor(v, dtype=npgrad.float64).numpy()
         theirs = torch.tensor(v, dtype=torch.float64).numpy()
         assert (ours == theirs).all()
+
+
+_FILLS = {
+    "fill_": lambda L, d, v: L.zeros(3, dtype=d).fill_(v),
+    "full": lambda L, d, v: L.full((3,), v, dtype=d),
+    "full_like": lambda L, d, v: L.full_like(L.zeros(3, dtype=d), v),
+    "new_full": lambda L, d, v: L.zeros(3, dtype=d).new_full((3,), v),
+    "masked_fill": lambda L, d, v: L.zeros(3, dtype=d).masked_fill(L.tensor([True, False, True]),
+                                                                  v),
+    "index_fill": lambda L, d, v: L.zeros(3, dtype=d).index_fill(0, L.tensor([1]), v),
+    "fill_diagonal_": lambda L, d, v: L.zeros(2, 2, dtype=d).fill_diagonal_(v),
+    "setitem": lambda L, d, v: (lambda a: (a.__setitem__(1, v), a)[1])(L.zeros(3, dtype=d)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_FILLS))
+@pytest.mark.parametrize("dtype, value", [
+    ("uint8", -1), ("uint8", -255), ("uint8", -256), ("uint8", 300), ("uint8", -1.0),
+    ("int8", 127.9), ("int8", -129), ("int8", float("nan")), ("float32", 1e40),
+    ("float32", 1 + 1j), ("bool", 2), ("int32", -3.7)])
+def test_fill_values_convert_as_pytorch(op, dtype, value):
+    """c10's checked conversion of fill values: out of range is a RuntimeError, negative
+    integers wrap into unsigned dtypes (the fuzzer found masked_fill and index_fill raising
+    NumPy's OverflowError, and fill_diagonal_ wrapping 300 into a uint8)."""
+    results = []
+    for lib in (torch, npgrad):
+        try:
+            results.append(_FILLS[op](lib, getattr(lib, dtype), value).tolist())
+        except RuntimeError:
+            results.append("RuntimeError")
+    assert results[0] == results[1]

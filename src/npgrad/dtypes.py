@@ -212,6 +212,53 @@ def scalar_type_name(np_dtype) -> str:
     return _SCALAR_TYPE_NAMES.get(name, name)
 
 
+# C++'s names of the dtypes in c10's conversion errors
+_C_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+                 "int64": "int64_t", "float32": "float", "float64": "double"}
+
+
+def checked_scalar(value, np_dtype):
+    """A fill value (a Python or NumPy number) as a NumPy scalar of ``np_dtype``, with
+    PyTorch's checked conversion (c10's ``checked_convert``, which ``fill_``, ``full``,
+    ``masked_fill``, ``index_fill``, ``x[i] = v`` use): a value out of an integer dtype's
+    range, a float with a fraction or nan/inf, or a complex with an imaginary part into a real
+    dtype is a RuntimeError, except that negative integers wrap into unsigned dtypes as two's
+    complement (uint8 takes -255..255: -1 is 255). Bools go anywhere and anything to bool.
+    float16 and bfloat16 take large values as inf, as fill_ and full do."""
+    np_dtype = np.dtype(np_dtype)
+    kind = np_dtype.kind
+    if kind == "b" or isinstance(value, (_builtins.bool, np.bool_)) or kind == "c" \
+            or kind not in "iuf":
+        return np_dtype.type(value)
+    name = np_dtype.name
+    if isinstance(value, (_builtins.complex, np.complexfloating)):
+        if value.imag != 0:
+            _overflow(name)
+        value = value.real
+    if kind == "f":
+        if name == "float32" and isinstance(value, (_builtins.float, np.floating)) and np.isfinite(value) \
+                and abs(_builtins.float(value)) > _builtins.float(np.finfo(np.float32).max):
+            _overflow(name)
+        with np.errstate(over="ignore"):  # (float16: inf, as PyTorch's fill_)
+            return np_dtype.type(value)
+    info = np.iinfo(np_dtype)
+    if isinstance(value, (_builtins.float, np.floating)):
+        if not (info.min <= value <= info.max):  # (nan and inf included)
+            _overflow(name)
+        return np_dtype.type(_builtins.int(value))  # (truncated toward 0, as C's cast)
+    v = _builtins.int(value)
+    if kind == "u" and -info.max <= v < 0:
+        return np_dtype.type(v & info.max)  # two's complement
+    if not info.min <= v <= info.max:
+        _overflow(name)
+    return np_dtype.type(v)
+
+
+def _overflow(np_name: str):
+    raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES.get(np_name, np_name)} "
+                       f"without overflow")
+
+
 def dtype_arg(d, op: str) -> dtype:
     """A ``dtype=`` argument of an op: an npgrad dtype only. As in PyTorch, a name
     (``dtype='float32'``) or a NumPy dtype is a TypeError (``to_dtype`` takes those, for

@@ -162,7 +162,7 @@ def fill_(t: Tensor, value) -> Tensor:
                                f"with {value.ndim} dimensions.")
         result = value.to(t.dtype).expand(t.shape)
     else:
-        result = Tensor._make(np.full_like(t._data, value))
+        result = Tensor._make(np.full_like(t._data, _dt.checked_scalar(value, t._data.dtype)))
         if not t._data.flags.writeable and _fill_overlapping(t._data, result._data):
             result = Tensor._make(t._data)  # (written: commit only records it)
     return commit(t, result, "fill_", any_cast=True)

@@ -269,8 +269,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
             dtype = _dt.int64
     size = size_args((size,) if isinstance(size, (builtins.int, np.integer)) else tuple(size),
                      "full")
-    return _finish(_module(device).full(size, fill_value, _dtype(dtype, "full")), requires_grad,
-                   device)
+    np_dtype = _dtype(dtype, "full")
+    fill_value = _dt.checked_scalar(fill_value, np_dtype)  # (PyTorch's overflow check)
+    return _finish(_module(device).full(size, fill_value, np_dtype), requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None,
@@ -312,6 +313,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     """``fill_value`` with ``input``'s shape and dtype."""
     dt = _like(input, dtype, "full_like")  # (checks input first)
     number_arg(fill_value, "full_like", "fill_value", 2)
+    fill_value = _dt.checked_scalar(fill_value, dt)  # (PyTorch's overflow check)
     return _finish(np.full_like(input._data, fill_value, dt), requires_grad,
                    device or input.device)
 

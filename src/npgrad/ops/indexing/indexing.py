@@ -323,6 +323,8 @@ def as_value(value, input: Tensor):
         if value._data.ndim == 0 and value.device != input.device:
             value = value.to(input.device)  # (a 0-d tensor writes anywhere, as in PyTorch)
         return value if value._data.dtype == input._data.dtype else value.to(input.dtype)
+    if isinstance(value, (int, float, complex, np.number, np.bool_)):
+        value = _dt.checked_scalar(value, input._data.dtype)  # (PyTorch's overflow check)
     return on_device_of(as_array(value, input._data.dtype), input._data)
 
 

@@ -188,6 +188,7 @@ def fill_diagonal(input, fill_value, wrap: bool = False) -> Tensor:
         raise RuntimeError("fill_diagonal_: dimensions must larger than 1")
     if input.ndim > 2 and len(set(input.shape)) != 1:
         raise RuntimeError("fill_diagonal_: all dimensions of input must be of equal length")
+    _dt.checked_scalar(fill_value, input._data.dtype)  # (PyTorch's overflow check)
     mask = np.zeros_like(input._data, bool)
     np.fill_diagonal(mask, True, wrap=wrap)
     # the value cast to input's dtype first (wrapping as PyTorch's integer casts do):
