@@ -381,3 +381,19 @@ def test_searchsorted_large_batch():
         ours = npgrad.searchsorted(npgrad.tensor(seq), npgrad.tensor(vals), right=right)
         theirs = torch.searchsorted(torch.tensor(seq), torch.tensor(vals), right=right)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("index, width", [([5], 4), ([5], 3), ([1], 4)])
+def test_write_checks_the_value_shape_before_the_bounds(index, width):
+    """PyTorch checks that the value broadcasts to the indexing result before the indices'
+    bounds: an index out of bounds with a value of the wrong shape is its RuntimeError (the
+    fuzzer found npgrad's IndexError there), with a value that fits its IndexError."""
+    errors = []
+    for lib in (torch, npgrad):
+        a = lib.zeros(2, 3)
+        with pytest.raises((IndexError, RuntimeError)) as info:
+            a[lib.tensor(index)] = lib.ones(width)
+        with pytest.raises((IndexError, RuntimeError)) as put:
+            a.index_put_((lib.tensor(index),), lib.ones(width))
+        errors.append((info.type, put.type))
+    assert errors[0] == errors[1]

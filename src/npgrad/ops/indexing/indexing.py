@@ -139,6 +139,30 @@ def _index_error(e: Exception, op: str, shape) -> IndexError:
     return IndexError(f"{op}: {msg} (indexing a tensor of shape {tuple(shape)})")
 
 
+def _write_error(e: Exception, op: str, a: np.ndarray, key, v, index_op: str = "") -> Exception:
+    """The error of a write ``a[key] = v`` that NumPy refused (an IndexError for indices out
+    of bounds, a ValueError for a value that does not broadcast), in PyTorch's order: first
+    that the value broadcasts to the indexing result (a RuntimeError), then the indices'
+    bounds. The result's shape is read with every index array at 0 (in bounds whatever its
+    values), so a wrong value shape is found even where an index is out of bounds too.
+    ``index_op`` names the op in index errors, when not ``op``."""
+    index_op = index_op or op
+    items = key if isinstance(key, tuple) else (key,)
+    probe = tuple(np.zeros_like(k) if is_array(k) and k.dtype.kind in "iu" else k
+                  for k in items)
+    try:
+        shape = np.shape(_read(a, probe if isinstance(key, tuple) else probe[0]))
+        fits = np.broadcast_shapes(np.shape(v), shape) == shape
+    except IndexError as probe_error:  # (an empty dim, a mask's shape: the index's own error)
+        return _index_error(e if isinstance(e, IndexError) else probe_error, index_op, a.shape)
+    except ValueError:
+        fits = False
+    if fits and isinstance(e, IndexError):
+        return _index_error(e, index_op, a.shape)
+    return RuntimeError(f"{op}: shape mismatch: value of shape {np.shape(v)} cannot be "
+                        f"broadcast to indexing result of shape {shape}")
+
+
 def _single_array_dim(key, ndim: int):
     """The dim ``d`` when ``key`` is ``(:, ..., :, idx, :, ...)`` (Ellipsis allowed) with one
     integer array ``idx`` and full slices elsewhere: the common case worth a fast path."""
@@ -284,12 +308,8 @@ class SetItem(Primitive):
         ctx.v_shape = np.shape(v)
         try:
             _write(a, key, v)
-        except IndexError as e:
-            raise _index_error(e, "index_put_", a.shape) from None
-        except ValueError:
-            raise RuntimeError(f"setitem: shape mismatch: value of shape {np.shape(v)} cannot "
-                               f"be broadcast to indexing result of shape "
-                               f"{np.shape(_read(a, key))}") from None
+        except (IndexError, ValueError) as e:
+            raise _write_error(e, "setitem", a, key, v, index_op="index_put_") from None
         return a
 
     @staticmethod
@@ -352,12 +372,8 @@ class IndexPut(Primitive):
                 _index_add_into(out, key, v)  # each path broadcasts v itself
             else:
                 _write(out, key, v)
-        except IndexError as e:
-            raise _index_error(e, op, a.shape) from None
-        except ValueError:
-            raise RuntimeError(f"{op}: shape mismatch: value of shape {np.shape(v)} cannot be "
-                               f"broadcast to indexing result of shape "
-                               f"{np.shape(_read(a, key))}") from None
+        except (IndexError, ValueError) as e:
+            raise _write_error(e, op, a, key, v) from None
         return out
 
     @staticmethod
