@@ -397,3 +397,22 @@ def test_write_checks_the_value_shape_before_the_bounds(index, width):
             a.index_put_((lib.tensor(index),), lib.ones(width))
         errors.append((info.type, put.type))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("op", ["scatter", "scatter_add", "sum", "amax", "prod"])
+def test_scatter_with_a_0d_index_reads_src_at_its_origin(op):
+    """A 0-d index scatters src's first element, as PyTorch's kernels (the fuzzer found
+    NumPy's 'cannot broadcast a non-scalar to a scalar array'); src of another rank than the
+    index is PyTorch's RuntimeError."""
+    results = []
+    for lib in (torch, npgrad):
+        x, src, index = lib.zeros(5, dtype=lib.int16), lib.arange(2, 9, dtype=lib.int16), \
+            lib.tensor(1)
+        if op in ("scatter", "scatter_add"):
+            out = getattr(x, op)(0, index, src)
+        else:
+            out = x.scatter_reduce(0, index, src, op)
+        with pytest.raises(RuntimeError, match="same number of dimensions as src"):
+            x.scatter_add(0, lib.tensor([1]), src.reshape(1, 7))
+        results.append(out.tolist())
+    assert results[0] == results[1]

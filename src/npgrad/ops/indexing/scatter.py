@@ -61,6 +61,9 @@ def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
     if max(idx.ndim, 1) != max(len(shape), 1):
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
                            f"input tensor ({describe(index, input)})")
+    if isinstance(src, Tensor) and max(idx.ndim, 1) != max(src.ndim, 1):
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
+                           f"src tensor ({describe(index, src)})")
     if len(shape) == 0 or idx.ndim == 0:
         full, idx = shape or (1,), idx.reshape(-1) if idx.ndim == 0 else idx
     else:
@@ -91,6 +94,8 @@ def _src_region(src: Tensor, index_shape: tuple) -> Tensor:
         return src
     if src.ndim == 0:
         return src.reshape(index_shape)
+    if len(index_shape) == 0:  # a 0-d index reads src at its origin, as PyTorch's kernels
+        return src.reshape(-1)[0]
     return src[tuple(slice(0, s) for s in index_shape)]
 
 
