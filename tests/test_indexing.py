@@ -416,3 +416,23 @@ def test_scatter_with_a_0d_index_reads_src_at_its_origin(op):
             x.scatter_add(0, lib.tensor([1]), src.reshape(1, 7))
         results.append(out.tolist())
     assert results[0] == results[1]
+
+
+_INDEX_OPS = {"index_select": lambda L: (), "index_add": lambda L: (L.tensor(1.),),
+              "index_copy": lambda L: (L.tensor(1.),), "index_fill": lambda L: (1.0,)}
+
+
+@pytest.mark.parametrize("op", sorted(_INDEX_OPS))
+@pytest.mark.parametrize("index", [[], [0, 0], [0]])
+def test_index_ops_of_a_0d_self_as_pytorch(op, index):
+    """A 0-d self takes one index (index_select, index_add, index_copy: PyTorch's errors
+    otherwise) or any (index_fill; none fills nothing: npgrad filled it, and index_add of an
+    empty index added the source) (found by the long fuzz run)."""
+    results = []
+    for lib in (torch, npgrad):
+        try:
+            results.append(getattr(lib.tensor(3.), op)(0, lib.tensor(index, dtype=lib.int64),
+                                                       *_INDEX_OPS[op](lib)).item())
+        except (IndexError, RuntimeError) as e:
+            results.append(type(e))
+    assert results[0] == results[1]

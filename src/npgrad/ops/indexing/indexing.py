@@ -418,6 +418,9 @@ def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = Fals
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
+    if idx.ndim > 1 and op in _RANK_FIRST:  # (these check the index's rank before its dtype)
+        raise IndexError(_RANK_FIRST[op].format(ndim=idx.ndim, shape=list(idx.shape),
+                                                type=_dt.scalar_type_name(idx.dtype)))
     if op == "index_copy" and idx.dtype != np.int64:  # (int64 only, as PyTorch's)
         raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
                            f"{_dt.scalar_type_name(idx.dtype)} (index {describe(index)})")
@@ -439,11 +442,27 @@ def _dim_index(input: Tensor, dim: int, index, op: str, negative_ok: bool = Fals
             f"{op}(): index {bad} is out of bounds for dimension {d} with size {n} (index out "
             f"of range in self of shape {tuple(input.shape)})")
     if input.ndim == 0:
-        if idx.size > 1:
-            raise RuntimeError(f"{op}(): Index to scalar can have only 1 value, got {idx.size} "
-                               f"value(s)")
+        if idx.size != 1 and op in _SCALAR_SELF:  # (index_fill fills a 0-d self for any)
+            error, message = _SCALAR_SELF[op]
+            raise error(message.format(n=idx.size, dim=dim))
         return d, ()
     return d, (_FULL,) * d + (idx.reshape(-1),)
+
+
+# PyTorch's errors for an index of more than one dim, raised before its dtype is checked
+_RANK_FIRST = {
+    "index_select": "index_select(): Index is supposed to be a vector",
+    "index_add": "index_add_(): Index is supposed to be a vector, but got dim: {ndim} with "
+                 "type: {type} and size: {shape}",
+    "index_copy": "index_copy_(): Index should have dimension 1 or 0 (got {ndim})"}
+# and for a 0-d self with an index of other than one element
+_SCALAR_SELF = {
+    "index_select": (RuntimeError, "index_select(): Index to scalar can have only 1 value, got "
+                                   "{n} value(s)"),
+    "index_add": (IndexError, "index_add(): Dimension specified as {dim} but tensor has no "
+                              "dimensions"),
+    "index_copy": (IndexError, "index_copy_(): When source is scalar, index should have one "
+                               "element (got {n})")}
 
 
 def _check_source(input: Tensor, source, dim: int, n_index: int, op: str) -> None:
@@ -457,6 +476,10 @@ def _check_source(input: Tensor, source, dim: int, n_index: int, op: str) -> Non
     want = list(input.shape)
     if want:
         want[dim] = n_index
+    if op == "index_add" and source.ndim == 0 and input.ndim:  # (index_copy takes it)
+        raise RuntimeError(f"index_add(): source tensor shape must match self tensor shape, "
+                           f"excluding the specified dimension. Got self.shape = "
+                           f"{list(input.shape)} source.shape = []")
     if list(source.shape) != want and not (source.ndim == 0 and n_index == 1 and
                                            input.ndim <= 1):
         raise RuntimeError(f"{op}(): source of shape {tuple(source.shape)} does not match "
@@ -528,6 +551,8 @@ def index_fill(input, dim: int, index, value) -> Tensor:
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")
+    if not key and index.numel() == 0:  # (a 0-d self and no index: nothing to fill)
+        return input.clone()
     if key:  # each slice once: a repeated index must not count the value's gradient twice
         n = input._data.shape[d]
         key = key[:-1] + (np.unique(np.where(key[-1] < 0, key[-1] + n, key[-1])),)
