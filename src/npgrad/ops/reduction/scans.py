@@ -16,7 +16,7 @@ from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
 from ... import dtypes as _dt
-from ..shape.joins import cat
+from ..shape.joins import cat, stack
 from ..elementwise.unary import float_input, log
 from ..elementwise.binary import logical_xor, where
 
@@ -273,10 +273,13 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
 
     Without zeros that is ``cumsum_from_end(grad * out) / a``. With zeros, per slice: before
     the first zero the same formula holds; at the first zero it is the later sums of ``grad``
-    times the cumprod with that zero taken as 1; after it the gradient is 0, which (for
-    ``create_graph``) is written as ``a_zero * (the same gradient of the rest)`` so that its
-    own derivative is right too. No division by zero anywhere.
+    times the cumprod with that zero taken as 1; after it the gradient is 0. No division by
+    zero anywhere. For ``create_graph``, the division-free form (as PyTorch's differentiable
+    path), whose own derivative is right at zeros and exact where the a_i span many orders of
+    magnitude.
     """
+    if STATE.enabled:
+        return _cumprod_grad_by_steps(a, grad, dim, reverse)
     later = lambda t: Cumsum.apply(t, dim=dim, reverse=not reverse)  # noqa: E731
     x = a._data
     if not np.any(x == 0):
@@ -289,13 +292,28 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     grad_in = where(before, later(grad * out) / where(before, a, 1.0), 0.0)
     rest = where(at, 1.0, a)
     rest_out = Cumprod.apply(rest, dim=dim, reverse=reverse)
-    grad_in = grad_in + where(at, later(grad * rest_out), 0.0)
-    if STATE.enabled:  # create_graph: keep the terms that are 0 here but not their derivative
-        a_zero = where(at, a, 0.0).sum(dim, keepdim=True)
-        after = Tensor._make(order > first)
-        grad_in = grad_in + where(after, a_zero * cumprod_grad(rest, rest_out, grad, dim,
-                                                                reverse), 0.0)
-    return grad_in
+    return grad_in + where(at, later(grad * rest_out), 0.0)
+
+
+def _cumprod_grad_by_steps(a: Tensor, grad: Tensor, dim: int, reverse: bool) -> Tensor:
+    """cumprod's gradient with no division, one step per element along ``dim`` (the
+    create_graph path: its second derivative through ``/ a`` lost everything to cancellation
+    for inputs such as (1e30, 0.1): 1e14 where the exact value is 0.16). In scan order,
+    ``grad_k = (prod_{i < k} a_i) * R_k`` with ``R_k = grad_k + a_{k+1} * R_{k+1}``."""
+    n = a.shape[dim]
+    if n == 0:
+        return grad
+    scan = list(range(n - 1, -1, -1) if reverse else range(n))  # positions in scan order
+    rest = [None] * n
+    for s in range(n - 1, -1, -1):
+        g = grad.select(dim, scan[s])
+        rest[s] = g if s == n - 1 else g + a.select(dim, scan[s + 1]) * rest[s + 1]
+    out, prefix = [None] * n, None
+    for s in range(n):
+        out[scan[s]] = rest[s] if prefix is None else prefix * rest[s]
+        a_s = a.select(dim, scan[s])
+        prefix = a_s if prefix is None else prefix * a_s
+    return stack(out, dim)
 
 
 def _scan_op(cls, input, dim: int, dtype, op: str) -> Tensor:
