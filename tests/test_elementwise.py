@@ -392,3 +392,17 @@ def test_gelu_of_strided_float32_inputs(layout, approximate):
         outs.append((y.detach().numpy(), x.grad.numpy()))
     np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-5, atol=1e-6)
+
+
+def test_logsigmoid_second_derivative_beyond_softplus_threshold():
+    """logsigmoid has no linear branch: its second derivative at x = -25 is
+    -sigmoid(x) (1 - sigmoid(x)) = -1.4e-11 as PyTorch's (npgrad's -softplus(-x) took
+    softplus' threshold and gave 0; found by the long fuzz run)."""
+    x0 = np.array([-800.0, -25.0, -13.2, 0.3, 25.0])
+    results = []
+    for lib in (torch, npgrad):
+        x = lib.tensor(x0, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.nn.functional.logsigmoid(x).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        results.append(gg.numpy())
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-5, atol=0)

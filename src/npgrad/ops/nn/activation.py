@@ -418,8 +418,10 @@ def mish(input, inplace: bool = False) -> Tensor:
 
 
 def logsigmoid(input) -> Tensor:
-    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
-    return -softplus(-float_kernel_input(input, "logsigmoid", "log_sigmoid_cpu"))
+    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``. (No threshold:
+    softplus' linear branch above 20 has no second derivative, PyTorch's log_sigmoid has
+    ``-sigmoid(x) (1 - sigmoid(x))`` everywhere.)"""
+    return -softplus(-float_kernel_input(input, "logsigmoid", "log_sigmoid_cpu"), 1.0, math.inf)
 
 
 def hardsigmoid(input, inplace: bool = False) -> Tensor:
