@@ -574,3 +574,22 @@ def test_numpy_values_in_a_checkpoint_need_safe_globals_as_in_torch(tmp_path):
     with npgrad.serialization.safe_globals(allowed):
         back = npgrad.load(path)
     assert back["acc"] == 0.9 and back["arr"].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_whole_transformer_loads_with_its_safe_globals(activation, tmp_path):
+    """A whole model saved and loaded with weights_only under the safe_globals PyTorch's own
+    word_language_model example lists (nn.functional.relu among them): the layer keeps
+    F.relu itself, as PyTorch's, not the op's inner function (a corpus program failed
+    there)."""
+    nn = npgrad.nn
+    model = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, activation=activation),
+                                  1, enable_nested_tensor=False)
+    path = tmp_path / "model.pt"
+    npgrad.save(model, path)
+    allowed = [nn.functional.relu, nn.functional.gelu, nn.MultiheadAttention, nn.ModuleList,
+               nn.Dropout, nn.Linear, nn.modules.linear.NonDynamicallyQuantizableLinear,
+               nn.LayerNorm, nn.TransformerEncoder, nn.TransformerEncoderLayer]
+    with npgrad.serialization.safe_globals(allowed):
+        loaded = npgrad.load(path)
+    assert loaded.layers[0].activation is getattr(nn.functional, activation)

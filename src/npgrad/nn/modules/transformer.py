@@ -8,11 +8,10 @@ import copy
 
 import numpy as np
 
-from ...ops.nn import activation as A
 from ...ops.creation.factories import empty
 from ...ops.nn.attention import multi_head_attention_forward
 from ...tensor import Tensor
-from .. import init
+from .. import functional as F, init
 from ..parameter import Parameter
 from .container import ModuleList
 from .dropout import Dropout
@@ -99,12 +98,15 @@ class MultiheadAttention(Module):
 
 
 def _activation(act):
+    """The activation a layer keeps: F.relu and F.gelu themselves for their names, as
+    PyTorch's, so that a pickled model names them as ``nn.functional.relu`` (which
+    ``safe_globals`` lists allow), not as the op's inner module."""
     if callable(act):
         return act
     if act == "relu":
-        return A.relu
+        return F.relu
     if act == "gelu":
-        return A.gelu
+        return F.gelu
     raise RuntimeError(f"activation should be relu/gelu, not {act}")
 
 
