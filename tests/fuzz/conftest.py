@@ -13,5 +13,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"npgrad fuzz: {s['cases']} cases over {s['specs']} specs, "
             f"{s['mismatching cases']} mismatching in {s['mismatch classes (spec, kind)']} "
-            f"classes, {s['deliberate']} deliberate differences skipped "
+            f"classes, {s['deliberate']} deliberate differences and {s['ill-posed']} "
+            f"ill-posed comparisons skipped "
             f"(summary: {summary_path()})")

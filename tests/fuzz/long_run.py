@@ -87,8 +87,8 @@ def _load(path: str) -> dict:
 
 def merge(parts: list, crashes: list) -> dict:
     """One report from the summaries of every part of every shard."""
-    total = {"cases": 0, "specs": 0, "deliberate": 0, "torch crashes skipped": 0,
-             "mismatching cases": 0}
+    total = {"cases": 0, "specs": 0, "deliberate": 0, "ill-posed": 0,
+             "torch crashes skipped": 0, "mismatching cases": 0}
     classes: dict = {}
     for path in parts:
         part = _load(path)
@@ -136,7 +136,7 @@ def main() -> None:
           f"{report['cases']} cases over {report['specs']} specs in {report['seconds']} s, "
           f"{report['mismatching cases']} mismatching in "
           f"{report['mismatch classes (spec, kind)']} classes, {report['deliberate']} "
-          f"deliberate differences skipped, {len(report['torch crashes'])} cases ended the "
+          f"deliberate differences and {report['ill-posed']} ill-posed comparisons skipped, {len(report['torch crashes'])} cases ended the "
           f"process and were skipped on rerun (summary: {path})")
 
 
