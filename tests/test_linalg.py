@@ -115,6 +115,23 @@ ERRORS = [
     ("cdist", lambda lib: lib.cdist(_x(lib, 3), _x(lib, 4, 3))),
     ("cdist", lambda lib: lib.cdist(_x(lib, 2, 3), _d(lib, 4, 3))),
     ("cdist", lambda lib: lib.cdist(_x(lib, 2, 3), _x(lib, 4, 3), p=-1)),
+    # float16: PyTorch's CPU LAPACK kernels have no Half version (NotImplementedError, found
+    # by the fuzzer); linalg.qr's even for an empty input
+    ("linalg.det", lambda lib: lib.linalg.det(_x(lib, 2, 2, dtype=lib.float16))),
+    ("linalg.qr", lambda lib: lib.linalg.qr(_x(lib, 3, 2, dtype=lib.float16))),
+    ("linalg.qr", lambda lib: lib.linalg.qr(lib.ones(0, 3, dtype=lib.float16))),
+    ("linalg.qr", lambda lib: lib.svd_lowrank(_x(lib, 3, 5, dtype=lib.float16), q=1)),
+    ("linalg.svd", lambda lib: lib.linalg.svdvals(_x(lib, 4, 2, dtype=lib.float16))),
+    ("svd", lambda lib: lib.svd(_x(lib, 3, 3, dtype=lib.float16), compute_uv=False)),
+    ("linalg.cond", lambda lib: lib.linalg.cond(_x(lib, 3, 3, dtype=lib.float16), "nuc")),
+    # ... but matrix_norm refuses it first, and checks the dtype before the dims
+    ("linalg.matrix_norm", lambda lib: lib.linalg.matrix_norm(_x(lib, 3, 4, dtype=lib.float16),
+                                                              "nuc")),
+    ("linalg.matrix_norm", lambda lib: lib.linalg.matrix_norm(_x(lib, 3, 4, dtype=lib.float16),
+                                                              2, dim=(0, 5))),
+    ("linalg.matrix_norm", lambda lib: lib.linalg.matrix_norm(lib.ones(2, 4, dtype=lib.bool),
+                                                              1, dim=(0, 2))),
+    ("linalg.matrix_norm", lambda lib: lib.linalg.norm(_x(lib, 3, 4), "fro", -2)),
 ]
 
 
@@ -154,6 +171,35 @@ def test_linalg_error_is_runtime_error():
         npgrad.linalg.inv(npgrad.ones(2, 2))
     with pytest.raises(npgrad.linalg.LinAlgError, match="linalg.cholesky"):
         npgrad.linalg.cholesky(-npgrad.eye(2))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda: npgrad.linalg.eigh(npgrad.eye(3)), lambda: npgrad.linalg.eigvalsh(npgrad.eye(3)),
+    lambda: npgrad.linalg.pinv(npgrad.eye(3), hermitian=True),
+    lambda: npgrad.linalg.matrix_rank(npgrad.eye(3), hermitian=True)])
+def test_eigh_failure_is_pytorchs_linalg_error(fn, monkeypatch):
+    """LAPACK's failure to converge (a NaN entry, say) is PyTorch's LinAlgError, a
+    RuntimeError, not NumPy's (a ValueError) (found by the fuzzer)."""
+    def fail(*args, **kwargs):
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    monkeypatch.setattr(np.linalg, "eigh", fail)
+    monkeypatch.setattr(np.linalg, "eigvalsh", fail)
+    with pytest.raises(npgrad.linalg.LinAlgError, match="linalg.eigh: The algorithm failed"):
+        fn()
+
+
+def test_svd_norms_differentiate_twice():
+    """The nuclear and spectral norms' backward goes through svdvals', so cond(A, 'nuc')
+    has its second derivative (it had none: the first was U V^T held constant)."""
+    a = np.array([[-1.0, 1.9, -0.9], [1.8, -1.5, -1.5], [0.6, -0.3, 0.1]])
+    v = np.linspace(-1.0, 1.0, 9).reshape(3, 3)
+    hessian_v = []
+    for lib in (npgrad, torch):
+        x = lib.tensor(a, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.linalg.cond(x, "nuc"), x, create_graph=True)
+        (h,) = lib.autograd.grad((g * lib.tensor(v)).sum(), x)
+        hessian_v.append(h.detach().numpy())
+    np.testing.assert_allclose(*hessian_v, rtol=1e-7, atol=1e-9)
 
 
 def test_errors_leave_inputs_unchanged():

@@ -75,7 +75,7 @@ SPECS = [
     OpSpec("frobenius_norm", lambda lib, x: (lib.frobenius_norm(x, (0, 1)), lib.frobenius_norm(
         x, (0,), True)), [[(2, 3)], [(2, 3, 4)]]),
     OpSpec("nuclear_norm", lambda lib, x: (lib.nuclear_norm(x), lib.nuclear_norm(x, True)),
-           [[(3, 3)], [(2, 4)]], gradgrad=False),
+           [[(3, 3)], [(2, 4)]]),
     # (PyTorch's vander backward fails its own in-place check: tests/test_extra.py gradchecks)
     OpSpec("vander", lambda lib, x: (lib.vander(x), lib.vander(x, 4, True), lib.vander(x, 1)),
            [[(3,)], [(0,)], [F((4,), 0, 0)]], grad=False),
@@ -307,7 +307,7 @@ SPECS = [
             [(2, 3, 4), C(3), C((0, 2)), C(True)], [(3, 4), C(INF), C(None), C(False)],
             [(3, 4), C("fro"), C((0, 1)), C(False)], [(), C(2), C(None), C(False)],
             [(0, 3), C(2), C(None), C(False)]], covers=("Tensor.norm",)),
-    OpSpec("norm-nuc", lambda lib, x: lib.norm(x, "nuc"), [[(3, 4)]], gradgrad=False),
+    OpSpec("norm-nuc", lambda lib, x: lib.norm(x, "nuc"), [[(3, 4)]]),
     OpSpec("linalg.vector_norm", lambda lib, x, o, d, k: lib.linalg.vector_norm(x, o, d, k),
            [[(3, 4), C(2), C(None), C(False)], [(3, 4), C(1), C(1), C(False)],
             [(3, 4), C(3.5), C(-1), C(True)], [(3, 4), C(0.5), C((0, 1)), C(False)],
@@ -328,10 +328,9 @@ SPECS = [
             [(3, 4), C(INF), C(False)], [(2, 3, 4), C(-INF), C(False)]]),
     OpSpec("linalg.matrix_norm-dim", lambda lib, x: lib.linalg.matrix_norm(x, 1, dim=(2, 0)),
            [[(3, 2, 4)]]),
-    # NOTE: first-order only (the singular vectors are constants in backward)
     OpSpec("linalg.matrix_norm-svd", lambda lib, x, o, k: lib.linalg.matrix_norm(x, o, keepdim=k),
-           [[(3, 4), C("nuc"), C(False)], [(2, 3, 3), C(2), C(True)], [(4, 3), C(-2), C(False)]],
-           gradgrad=False),
+           [[(3, 4), C("nuc"), C(False)], [(2, 3, 3), C(2), C(True)], [(4, 3), C(-2), C(False)],
+            [(2, 3, 4), C("nuc"), C(True)]]),
     OpSpec("linalg.norm", lambda lib, x, o, d: lib.linalg.norm(x, o, d),
            [[(3, 4), C(None), C(None)], [(3, 4), C(1), C(None)], [(4,), C(3), C(None)],
             [(2, 3, 4), C(None), C(1)], [(2, 3, 4), C(INF), C((0, 2))],

@@ -16,7 +16,7 @@ import builtins
 
 import numpy as np
 
-from ...backend import array_module, as_array, linalg_errors, on_device_of
+from ...backend import array_module, as_array, on_device_of
 from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
@@ -24,7 +24,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import _const, _eye, _matrix, inv, np_svd, Solve
+from .solvers import _const, _eye, _matrix, inv, no_kernel, np_eigh, np_svd, Solve
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
@@ -124,6 +124,8 @@ def _qr_backward_tall(q: Tensor, r: Tensor, gq, gr) -> Tensor:
 def qr_linalg(A, mode: str = "reduced") -> tuple:
     """``A = Q R`` with orthonormal ``Q`` and upper-triangular ``R``; ``mode`` is
     ``'reduced'``, ``'complete'`` or ``'r'`` (``Q`` empty)."""
+    A = as_tensor_arg(A, "linalg.qr")
+    no_kernel(A, "linalg.qr", "geqrf_cpu", even_empty=True)
     A = _matrix("linalg.qr", A, square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"linalg.qr: received unrecognized mode '{mode}' but expected one of "
@@ -154,8 +156,7 @@ class Eigh(Primitive):
 
     @staticmethod
     def forward(ctx, a, uplo):
-        with linalg_errors(a):
-            w, v = np.linalg.eigh(a, UPLO=uplo)
+        w, v = np_eigh(a, UPLO=uplo)
         ctx.save_for_backward(w, v)
         return w, v
 
@@ -249,6 +250,8 @@ def _svd_backward(u, s, vh, gu, gs, gvh, m: int, n: int) -> Tensor:
 def svd_linalg(A, full_matrices: bool = True) -> tuple:
     """``A = U diag(S) Vh`` with singular values descending. Gradients assume distinct
     nonzero singular values; with ``full_matrices`` the extra columns get none."""
+    A = as_tensor_arg(A, "linalg.svd")
+    no_kernel(A, "linalg.svd", "linalg_svd_cpu")
     A = _matrix("linalg.svd", A, square=False)
     return linalg_svd(*SVD.apply(A, full_matrices=bool(full_matrices)))
 
@@ -264,7 +267,9 @@ def svd(input, some: bool = True, compute_uv: bool = True) -> tuple:
     """``torch.svd``: ``(U, S, V)`` with ``V`` (not ``Vh``); ``some`` for the reduced form."""
     if not compute_uv:
         # as PyTorch: U and V are zero-filled, square (the full_matrices shapes)
-        A = _matrix("svd", input, square=False)
+        A = as_tensor_arg(input, "svd")
+        no_kernel(A, "svd", "linalg_svd_cpu")
+        A = _matrix("svd", A, square=False)
         m, n = A._data.shape[-2:]
         batch = A._data.shape[:-2]
         a = A._data
@@ -283,8 +288,7 @@ class Pinv(Primitive):
         if a.size == 0:
             out = np.zeros_like(a, shape=a.shape[:-2] + (n, m))
         elif hermitian:
-            with linalg_errors(a):
-                w, q = np.linalg.eigh(a)
+            w, q = np_eigh(a)
             tol = _tolerance(np.abs(w).max(-1), atol, rtol, m, n, a.dtype)
             keep = np.abs(w) > tol[..., None]
             winv = np.where(keep, 1 / np.where(keep, w, 1), 0)
@@ -339,8 +343,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     if a.size == 0:
         return Tensor._make(np.zeros_like(a, shape=a.shape[:-2], dtype=np.int64))
     if hermitian:
-        with linalg_errors(a):
-            s = np.abs(np.linalg.eigvalsh(a))
+        s = np.abs(np_eigh(a, values_only=True))
     else:
         s = np_svd(a, compute_uv=False)
     atol = atol._data if isinstance(atol, Tensor) else atol
@@ -353,6 +356,9 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
 def cond(A, p=None) -> Tensor:
     """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
     (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
+    A = as_tensor_arg(A, "linalg.cond")
+    if p in (None, 2, -2, "nuc"):
+        no_kernel(A, "linalg.cond", "linalg_svd_cpu")
     A = _matrix("linalg.cond", A, square=p not in (None, 2, -2))
     if p in (None, 2, -2):
         s = svdvals(A)

@@ -18,7 +18,7 @@ from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg
 from ..creation.factories import randn
 from .decompositions import qr_linalg, svd_linalg
-from .solvers import Solve, _eye
+from .solvers import Solve, _eye, np_eigh, np_svd
 
 __all__ = ["svd_lowrank", "pca_lowrank", "lobpcg"]
 
@@ -84,7 +84,7 @@ def _orthonormal(S: np.ndarray, B) -> np.ndarray:
     dropping directions that are numerically dependent."""
     G = S.T @ S if B is None else S.T @ (B @ S)
     G = 0.5 * (G + G.T)
-    w, V = np.linalg.eigh(G)
+    w, V = np_eigh(G)
     keep = w > w.max() * S.shape[0] * np.finfo(S.dtype).eps
     return S @ (V[:, keep] / np.sqrt(w[keep]))
 
@@ -102,7 +102,7 @@ def _unit(D: np.ndarray) -> np.ndarray:
 def _rayleigh_ritz(S: np.ndarray, A: np.ndarray, count: int) -> tuple:
     """The ``count`` largest Ritz pairs of ``A`` on the basis ``S``."""
     H = S.T @ A @ S
-    e, C = np.linalg.eigh(0.5 * (H + H.T))
+    e, C = np_eigh(0.5 * (H + H.T))
     top = np.argsort(e)[::-1][:count]
     return e[top], S @ C[:, top]
 
@@ -112,8 +112,8 @@ def _lobpcg_one(A, B, X, iK, niter: int, tol: float, k: int) -> tuple:
     n = X.shape[-1]
     X = _orthonormal(X, B)
     E, X = _rayleigh_ritz(X, A, n)
-    anorm = np.linalg.norm(A, 2)
-    bnorm = 1.0 if B is None else np.linalg.norm(B, 2)
+    anorm = np_svd(A, compute_uv=False)[0]
+    bnorm = 1.0 if B is None else np_svd(B, compute_uv=False)[0]
     P = None
     it = 0
     while niter < 0 or it < niter:

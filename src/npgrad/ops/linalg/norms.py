@@ -21,7 +21,6 @@ from .._arguments import Tensor, as_tensor_arg, norm_dim
 from ..reduction.reduce import amax, amin, expand_back, reduce_dims
 from ..elementwise.binary import where
 from ..elementwise.unary import sign
-from .solvers import np_svd
 
 __all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist",
            "norm_except_dim"]
@@ -133,35 +132,18 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 # matrix_norm
 # ---------------------------------------------------------------------------------------------
 
-class SvdNorm(Primitive):
-    """Norms from singular values: 'nuc' (their sum), 2 (the largest), -2 (the smallest).
-
-    NOTE: the gradient ``U diag(w) V^T`` treats the singular vectors as constants, so it is
-    right to first order only (no double backward), and undefined for repeated values.
-    """
-
-    node_name = "LinalgSvdBackward0"
-
-    @staticmethod
-    def forward(ctx, a, ord, dims, keepdim, dtype):
-        x = a if dtype is None else a.astype(dtype)
-        x = np.moveaxis(x, dims, (-2, -1))
-        u, s, vh = np_svd(x, full_matrices=False)
-        if ord == "nuc":
-            w = np.ones_like(s)
-        else:
-            w = np.zeros_like(s)
-            np.put_along_axis(w, (np.argmax if ord == 2 else np.argmin)(s, -1)[..., None],
-                              1.0, -1)
-        out = np.sum(s * w, axis=-1)
-        ctx.dir = np.moveaxis((u * w[..., None, :]) @ vh, (-2, -1), dims)
-        ctx.dims, ctx.keepdim, ctx.in_shape = dims, keepdim, a.shape
-        return np.expand_dims(out, dims) if keepdim else out
-
-    @staticmethod
-    def backward(ctx, grad):
-        g = expand_back(grad, ctx.in_shape, ctx.dims, ctx.keepdim)
-        return g * Tensor._make(ctx.dir.astype(grad._data.dtype))
+def _svd_norm(A: Tensor, ord, dims: tuple, keepdim: bool, dtype) -> Tensor:
+    """Norms from the singular values of the matrices over ``dims``: 'nuc' (their sum), 2 (the
+    largest), -2 (the smallest). Through ``svdvals``, whose backward is written in npgrad ops,
+    so the norm can be differentiated twice (``linalg.cond(A, 'nuc')`` needs it)."""
+    # (decompositions imports this module for cond's matrix_norm: imported here, not above)
+    from .decompositions import svdvals
+    x = A if dtype is None else A.to(_dt.from_numpy_dtype(dtype))
+    s = svdvals(x.movedim(dims, (-2, -1)))
+    out = s.sum(-1) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1)
+    for d in sorted(dims) if keepdim else ():
+        out = out.unsqueeze(d)
+    return out
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -176,14 +158,18 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if len(dim) != 2:
         raise RuntimeError(f"{op}: dim must be a 2-tuple. Got {tuple(dim)}")
+    # (as PyTorch: the dtype checks before the dims')
+    dt = _float_check(A, op, dtype)
+    if ord in ("nuc", 2, -2) and (dt or A._data.dtype).itemsize < 4:
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got "
+                           f"{_dt.scalar_type_name(dt or A._data.dtype)}")
     d0, d1 = (norm_dim(d, A.ndim, op) for d in dim)
     if d0 == d1:
         raise RuntimeError(f"{op}: dims must be different. Got ({d0}, {d1})")
-    dt = _float_check(A, op, dtype)
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
     if ord in ("nuc", 2, -2):
-        return SvdNorm.apply(A, ord=ord, dims=(d0, d1), keepdim=keepdim, dtype=dt)
+        return _svd_norm(A, ord, (d0, d1), keepdim, dt)
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"{op}: Order {ord} not supported.")
     x = A if dt is None else A.to(_dt.from_numpy_dtype(dt))
@@ -227,6 +213,9 @@ def linalg_norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> 
     A = as_tensor_arg(A, op)
     if dim is not None:
         dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        if len(dims) == 1 and isinstance(ord, str):  # a matrix norm's name
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
+                               f"{', '.join(map(str, dims))}")
         if len(dims) == 1:
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
         if len(dims) == 2:

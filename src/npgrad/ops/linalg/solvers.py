@@ -71,6 +71,17 @@ def np_svd(a: np.ndarray, **kwargs):
     return lapack(np.linalg.svd, a, failure=_SVD_NON_FINITE, **kwargs)
 
 
+_EIGH_FAILED = ("linalg.eigh: The algorithm failed to converge because the input matrix is "
+                "ill-conditioned or has too many repeated eigenvalues (error code: 1).")
+
+
+def np_eigh(a: np.ndarray, **kwargs):
+    """NumPy's ``eigh`` (or ``eigvalsh`` with ``values_only=True``), its failure to converge
+    (a NaN or inf entry, say) raised as PyTorch's LinAlgError, not NumPy's ValueError."""
+    routine = np.linalg.eigvalsh if kwargs.pop("values_only", False) else np.linalg.eigh
+    return lapack(routine, a, failure=_EIGH_FAILED, **kwargs)
+
+
 linalg_slogdet = return_types.make("linalg_slogdet", ("sign", "logabsdet"))
 
 
@@ -91,15 +102,16 @@ def _matrix(op: str, A, square: bool = True) -> Tensor:
     return A
 
 
-def no_kernel(A: Tensor, op: str, kernel: str, *, low_precision_only: bool = True) -> None:
+def no_kernel(A: Tensor, op: str, kernel: str, *, low_precision_only: bool = True,
+              even_empty: bool = False) -> None:
     """PyTorch's NotImplementedError for a dtype its CPU ``kernel`` lacks, which comes before
-    the checks of ``_matrix``: half precision (when there is something to compute), or with
-    ``low_precision_only=False`` every dtype but float32/float64. (The message names ``op``
-    before PyTorch's text.)"""
+    the checks of ``_matrix``: half precision (when there is something to compute, or with
+    ``even_empty`` always: linalg.qr's geqrf), or with ``low_precision_only=False`` every
+    dtype but float32/float64. (The message names ``op`` before PyTorch's text.)"""
     dt = A._data.dtype
     if dt in (np.float32, np.float64):
         return
-    if low_precision_only and not (is_float_np(dt) and A.numel()):
+    if low_precision_only and not (is_float_np(dt) and (A.numel() or even_empty)):
         return
     raise NotImplementedError(f"{op}: \"{kernel}\" not implemented for "
                               f"'{scalar_type_name(dt)}'")
@@ -168,6 +180,8 @@ class Det(Primitive):
 
 def det(A) -> Tensor:
     """The determinant of a (batch of) square matrices."""
+    A = as_tensor_arg(A, "linalg.det")
+    no_kernel(A, "linalg.det", "lu_cpu")
     return Det.apply(_matrix("linalg.det", A))
 
 
