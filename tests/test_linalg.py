@@ -132,6 +132,8 @@ ERRORS = [
     ("linalg.matrix_norm", lambda lib: lib.linalg.matrix_norm(lib.ones(2, 4, dtype=lib.bool),
                                                               1, dim=(0, 2))),
     ("linalg.matrix_norm", lambda lib: lib.linalg.norm(_x(lib, 3, 4), "fro", -2)),
+    ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
+                                                                      _int(lib, 2), 1)),
 ]
 
 

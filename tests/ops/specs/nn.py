@@ -210,7 +210,9 @@ SPECS = [
            [[F((3, 4), 0.5, 3), F((3, 4), 0, 4)]]),
     OpSpec("nn.functional.cosine_similarity", lambda lib, a, b, d:
            lib.nn.functional.cosine_similarity(a, b, dim=d),
-           [[(4, 5), (4, 5), C(1)], [(3, 4, 2), (4, 1), C(-2)]]),
+           # (broadcast before the norms: x2 (4, 1) along dim -1, a 0-d x2)
+           [[(4, 5), (4, 5), C(1)], [(3, 4, 2), (4, 1), C(-2)], [(3, 4, 2), (4, 1), C(-1)],
+            [(3, 4, 2), (), C(-2)]]),
     OpSpec("nn.functional.pairwise_distance", lambda lib, a, b, p:
            lib.nn.functional.pairwise_distance(a, b, p=p),
            [[(4, 5), (4, 5), C(2.0)], [(4, 5), (5,), C(1.0)], [(3, 4), (3, 4), C(3.0)]]),

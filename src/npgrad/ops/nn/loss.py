@@ -629,13 +629,26 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
 # ---------------------------------------------------------------------------------------------
 
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """``x1 . x2 / max(|x1| |x2|, eps)`` along ``dim`` (inputs broadcast)."""
+    """``sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps))`` along ``dim`` of the broadcast
+    inputs (in their common dtype, which must be floating). As PyTorch, each input is divided
+    by its own norm before the product (no overflow of |x1| |x2|), and the clamp at ``eps``
+    sets the norm's value only: the gradient flows as through the unclamped norm."""
     op = "cosine_similarity"
     x1, x2, dim = as_tensor_arg(x1, op, "x1"), as_tensor_arg(x2, op, "x2"), int_arg(dim, op, "dim")
-    dot = (x1 * x2).sum(dim)
-    n1 = (x1 * x1).sum(dim).sqrt()
-    n2 = (x2 * x2).sum(dim).sqrt()
-    return dot / (n1 * n2).clamp(min=eps)
+    common = _dt.result_type(x1._data, x2._data)
+    if not is_float_np(common):
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_dt.scalar_type_name(common)}")
+    check_broadcast(op, x1._data, x2._data)
+    shape = np.broadcast_shapes(x1.shape, x2.shape)
+    common = _dt.from_numpy_dtype(common)
+    x1, x2 = x1.to(common).expand(shape), x2.to(common).expand(shape)
+
+    def unit(x: Tensor) -> Tensor:
+        n = vector_norm(x, 2, dim, keepdim=True)
+        floor = n.detach()
+        return x / (n + (floor.clamp(min=eps) - floor))
+    return (unit(x1) * unit(x2)).sum(dim)
 
 
 def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6,
