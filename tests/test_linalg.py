@@ -132,6 +132,8 @@ ERRORS = [
     ("linalg.matrix_norm", lambda lib: lib.linalg.matrix_norm(lib.ones(2, 4, dtype=lib.bool),
                                                               1, dim=(0, 2))),
     ("linalg.matrix_norm", lambda lib: lib.linalg.norm(_x(lib, 3, 4), "fro", -2)),
+    ("lstsq", lambda lib: lib.linalg.lstsq(_d(lib, 3, 5), _d(lib, 3, 2), driver=-3)),
+    ("lstsq", lambda lib: lib.linalg.lstsq(_x(lib, 2, 4, 3), _x(lib, 2, 1, 4, 2))),
     ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
                                                                       _int(lib, 2), 1)),
 ]
@@ -188,6 +190,14 @@ def test_eigh_failure_is_pytorchs_linalg_error(fn, monkeypatch):
     monkeypatch.setattr(np.linalg, "eigvalsh", fail)
     with pytest.raises(npgrad.linalg.LinAlgError, match="linalg.eigh: The algorithm failed"):
         fn()
+
+
+def test_lstsq_of_a_batch_of_vectors():
+    """``B`` with one dim less than ``A`` is a batch of vectors, as in PyTorch."""
+    a, b = np.arange(24.0).reshape(2, 4, 3) ** 0.5, np.arange(8.0).reshape(2, 4)
+    ours = npgrad.linalg.lstsq(npgrad.tensor(a), npgrad.tensor(b)).solution
+    theirs = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b)).solution
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-8)
 
 
 def test_svd_norms_differentiate_twice():

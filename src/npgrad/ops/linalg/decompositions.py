@@ -382,8 +382,14 @@ def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     as ``pinv(A) @ B``. As PyTorch's CPU drivers: ``rank`` unless ``driver='gels'``,
     ``singular_values`` for ``'gelsd'``/``'gelss'``, ``residuals`` (squared, per column) for
     drivers other than the default ``'gelsy'`` when ``A`` is tall and of full rank."""
+    if driver is not None and not isinstance(driver, str):
+        raise TypeError(f"linalg_lstsq(): argument 'driver' must be str, not "
+                        f"{type(driver).__name__}")
     A = _matrix("linalg.lstsq", A, square=False)
     B = as_tensor_arg(B, "linalg.lstsq")
+    if not 0 <= A.ndim - B.ndim <= 1:
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to "
+                           "other.dim() and (input.dim() - other.dim()) <= 1")
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"linalg.lstsq: Expected input and other to have the same dtype, "
                            f"but got {describe(A, B)}")
@@ -391,7 +397,7 @@ def lstsq(A, B, rcond=None, *, driver=None) -> tuple:
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of (gels, "
                            f"gelsy, gelsd, gelss), but got {driver}")
-    vector = B.ndim == 1
+    vector = B.ndim == A.ndim - 1  # (as PyTorch: a batch of vectors, of one dim less than A)
     Bm = B.unsqueeze(-1) if vector else B
     if Bm._data.shape[-2] != A._data.shape[-2]:
         raise RuntimeError(f"linalg.lstsq: input.size(-2) should match other.size(-2), got "
