@@ -134,6 +134,12 @@ ERRORS = [
     ("linalg.matrix_norm", lambda lib: lib.linalg.norm(_x(lib, 3, 4), "fro", -2)),
     ("lstsq", lambda lib: lib.linalg.lstsq(_d(lib, 3, 5), _d(lib, 3, 2), driver=-3)),
     ("lstsq", lambda lib: lib.linalg.lstsq(_x(lib, 2, 4, 3), _x(lib, 2, 1, 4, 2))),
+    ("bilinear", lambda lib: lib.nn.functional.bilinear(_x(lib, 3, 2), _x(lib, 3, 4),
+                                                        _x(lib, 5, 2, 4), _x(lib, 1, 5))),
+    ("bilinear", lambda lib: lib.nn.functional.bilinear(_x(lib, 2, 3, 2), _x(lib),
+                                                        _x(lib, 5, 2, 4), _x(lib, 5))),
+    ("bilinear", lambda lib: lib.nn.functional.bilinear(_x(lib, 2, 3, 2), _x(lib, 2, 3, 4),
+                                                        _x(lib), _x(lib, 5))),
     ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
                                                                       _int(lib, 2), 1)),
 ]

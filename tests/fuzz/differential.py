@@ -171,6 +171,14 @@ DELIBERATE: list[Deliberate] = [
     Deliberate(("linalg.cond", "linalg.cond-norms", "linalg.cond-rect"), "backward accepted",
                lambda v, detail: "modified by an inplace operation" in detail,
                "The gradient of linalg.cond in the norms 1, inf and 'fro'"),
+    *(Deliberate(("einsum", "einsum-list", "einsum-sublist", "einsum-same-operand",
+                  "pca_lowrank"), kind,
+                 lambda v, detail: "not implemented for bool tensors" in detail,
+                 "Products of bool tensors")
+      for kind in ("forward raises", "forward exception class")),
+    Deliberate(("einsum-sublist",), "forward accepted",
+               lambda v, detail: "expected scalar type" in detail and "found Long" in detail,
+               "einsum of integer tensors that sums over an ellipsis"),
     Deliberate(("cdist",), "values",
                lambda v, detail: v.args[2].value == math.inf and any(
                    isinstance(a, TensorArg) and a.values.dtype.kind == "f"

@@ -105,9 +105,18 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
         raise RuntimeError(f"All tensors must have the same dtype, got input1: "
                            f"{input1._data.dtype}, input2: {input2._data.dtype}, weight: "
                            f"{weight._data.dtype}, bias: {bias._data.dtype} (bilinear)")
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
+                           f"{input2.ndim}")
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear: input1 and input2 must have the same batch dimensions, "
                            f"got {tuple(input1.shape)} and {tuple(input2.shape)}")
+    if weight.ndim < 2:
+        raise IndexError(f"Dimension specified as 1 but tensor has {weight.ndim or 'no'} "
+                         f"dimensions (bilinear: weight)")
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[0]} but expected {weight.shape[0]}")
     # (*, 1, 1, in1) @ (out, in1, in2) -> (*, out, 1, in2); then with (*, 1, in2, 1)
     left = input1.unsqueeze(-2).unsqueeze(-2) @ weight
     out = (left @ input2.unsqueeze(-2).unsqueeze(-1)).squeeze(-1).squeeze(-1)
