@@ -206,6 +206,22 @@ def test_lstsq_of_a_batch_of_vectors():
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("x", [1e-30, 1e30, 3e-39])
+@pytest.mark.parametrize("ord", [2, 3, 0.5])
+def test_vector_norm_of_one_element_is_its_magnitude(x, ord):
+    """No squaring to underflow or overflow (float32), as PyTorch (found by the fuzzer); the
+    gradient as PyTorch's (nan for ord 3, whose formula overflows there)."""
+    for value in ([x], [[-x]], -x):
+        got = []
+        for lib in (npgrad, torch):
+            t = lib.tensor(value, dtype=lib.float32, requires_grad=True)
+            norm = lib.linalg.vector_norm(t, ord, dim=None if np.ndim(value) < 2 else 1)
+            norm.sum().backward()
+            got.append((norm.detach().numpy(), t.grad.numpy()))
+        assert np.allclose(got[0][0], np.float32(x), rtol=1e-6, atol=0)
+        np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-6)
+
+
 def test_svd_norms_differentiate_twice():
     """The nuclear and spectral norms' backward goes through svdvals', so cond(A, 'nuc')
     has its second derivative (it had none: the first was U V^T held constant)."""

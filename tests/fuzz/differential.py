@@ -179,6 +179,10 @@ DELIBERATE: list[Deliberate] = [
     Deliberate(("einsum-sublist",), "forward accepted",
                lambda v, detail: "expected scalar type" in detail and "found Long" in detail,
                "einsum of integer tensors that sums over an ellipsis"),
+    Deliberate(("linalg.vecdot",), "forward raises",
+               lambda v, detail: "Dimension out of range" in detail and all(
+                   a.values.ndim == 1 for a in v.args if isinstance(a, TensorArg)),
+               "linalg.vecdot of two vectors with any dim"),
     Deliberate(("cdist",), "values",
                lambda v, detail: v.args[2].value == math.inf and any(
                    isinstance(a, TensorArg) and a.values.dtype.kind == "f"

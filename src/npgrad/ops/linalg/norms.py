@@ -48,7 +48,11 @@ class VectorNorm(Primitive):
         ctx.ord, ctx.dims, ctx.keepdim, ctx.in_shape = ord, dims, keepdim, a.shape
         x = a if dtype is None else a.astype(dtype)
         ab = np.abs(x)
-        if ord == math.inf:
+        if ord != 0 and math.prod(x.shape[d] for d in dims) == 1:
+            # one element per norm: |x| exactly, as PyTorch (x * x would under- or overflow
+            # for |x| beyond 1e+-19 in float32)
+            out = np.max(ab, axis=dims, keepdims=keepdim)
+        elif ord == math.inf:
             out = np.max(ab, axis=dims, keepdims=keepdim)
         elif ord == -math.inf:
             out = np.min(ab, axis=dims, keepdims=keepdim)
