@@ -222,6 +222,37 @@ def test_vector_norm_of_one_element_is_its_magnitude(x, ord):
         np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-6)
 
 
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.linalg.det(lib.ones(2, 0, 0, dtype=lib.float16)),
+    lambda lib: lib.linalg.svdvals(lib.ones(3, 0, 2, dtype=lib.float16)),
+    lambda lib: lib.linalg.eigh(lib.ones(2, 0, 0, dtype=lib.int16)),
+    lambda lib: lib.linalg.eigvalsh(lib.ones(0, 4, 4, dtype=lib.int8)),
+    lambda lib: lib.linalg.cond(lib.ones(3, 2, 0, requires_grad=True)),
+    lambda lib: lib.linalg.cond(lib.ones(0, 2, requires_grad=True), 1),
+    lambda lib: lib.linalg.vander(lib.tensor(1.5), N=3)])
+def test_empty_and_0d_inputs_as_pytorch(fn):
+    """With nothing to compute, PyTorch answers for dtypes its LAPACK kernels lack (in that
+    dtype), the condition number of empty matrices is 0, a 0-d x is one element of vander
+    (found by the fuzzer)."""
+    ours, theirs = fn(npgrad), fn(torch)
+    for o, t in zip(*(x if isinstance(x, tuple) else (x,) for x in (ours, theirs))):
+        assert str(o.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+        assert tuple(o.shape) == tuple(t.shape) and o.requires_grad == t.requires_grad
+        np.testing.assert_allclose(o.detach().numpy().astype(float),
+                                   t.detach().numpy().astype(float))
+
+
+def test_vander_gradient_of_a_subnormal():
+    """x's own column is x itself, so its gradient is exact (a cumulative product divided by
+    x again underflowed to 0 for a subnormal x)."""
+    grads = []
+    for lib in (npgrad, torch):
+        x = lib.tensor([0.9, 1.4e-45, 1e-30], dtype=lib.float32, requires_grad=True)
+        lib.linalg.vander(x, N=2).backward(lib.tensor([[0.5, -0.4]] * 3))
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(*grads)
+
+
 def test_svd_norms_differentiate_twice():
     """The nuclear and spectral norms' backward goes through svdvals', so cond(A, 'nuc')
     has its second derivative (it had none: the first was U V^T held constant)."""

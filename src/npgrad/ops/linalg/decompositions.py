@@ -24,7 +24,8 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import _const, _eye, _matrix, inv, no_kernel, np_eigh, np_svd, Solve
+from .solvers import (_const, _eye, _lapack_lacks, _matrix, empty_via_float32, inv, no_kernel,
+                      np_eigh, np_svd, Solve)
 from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
@@ -181,8 +182,10 @@ def eigh(A, UPLO: str = "L") -> tuple:
     dt = A._data.dtype
     if A.ndim >= 2 and A.shape[-1] == A.shape[-2] and (not is_float_np(dt) or dt.itemsize < 4):
         # after the shape checks, as PyTorch: its kernel has no integer or 16-bit version
-        raise NotImplementedError(f"linalg.eigh: \"linalg_eigh_cpu\" not implemented for "
-                                  f"'{_dt.scalar_type_name(dt)}'")
+        if not _lapack_lacks(A):
+            raise NotImplementedError(f"linalg.eigh: \"linalg_eigh_cpu\" not implemented for "
+                                      f"'{_dt.scalar_type_name(dt)}'")
+        return empty_via_float32(A, lambda a: eigh(a, UPLO))
     A = _matrix("linalg.eigh", A)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -252,6 +255,8 @@ def svd_linalg(A, full_matrices: bool = True) -> tuple:
     nonzero singular values; with ``full_matrices`` the extra columns get none."""
     A = as_tensor_arg(A, "linalg.svd")
     no_kernel(A, "linalg.svd", "linalg_svd_cpu")
+    if _lapack_lacks(A) and is_float_np(A._data.dtype):
+        return empty_via_float32(A, lambda a: svd_linalg(a, full_matrices))
     A = _matrix("linalg.svd", A, square=False)
     return linalg_svd(*SVD.apply(A, full_matrices=bool(full_matrices)))
 
@@ -357,6 +362,10 @@ def cond(A, p=None) -> Tensor:
     """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
     (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
     A = as_tensor_arg(A, "linalg.cond")
+    if A._data.size == 0 and p not in ("fro", "nuc") and A.ndim >= 2 and is_float_np(
+            A._data.dtype):
+        # as PyTorch: 0 for empty matrices, whatever their shape (and no gradient)
+        return Tensor._make(np.zeros_like(A._data, shape=A._data.shape[:-2]))
     if p in (None, 2, -2, "nuc"):
         no_kernel(A, "linalg.cond", "linalg_svd_cpu")
     A = _matrix("linalg.cond", A, square=p not in (None, 2, -2))

@@ -19,6 +19,7 @@ import numpy as np
 from ...backend import array_module, as_array, linalg_errors
 from .. import autocast
 from ...dtypes import is_float_np, scalar_type_name
+from ... import dtypes as _dt
 from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe, int_arg
@@ -117,6 +118,20 @@ def no_kernel(A: Tensor, op: str, kernel: str, *, low_precision_only: bool = Tru
                               f"'{scalar_type_name(dt)}'")
 
 
+def empty_via_float32(A: Tensor, fn):
+    """``fn(A)`` for an empty ``A`` of a dtype LAPACK lacks (float16, the integers, where
+    PyTorch's kernel has no version but, with nothing to compute, returns empty results in
+    ``A``'s dtype): computed in float32, its tensors cast back to ``A``'s dtype."""
+    out = fn(A.to(_dt.float32))
+    back = lambda t: t.to(A.dtype) if isinstance(t, Tensor) else t  # noqa: E731
+    return type(out)(*map(back, out)) if isinstance(out, tuple) else back(out)
+
+
+def _lapack_lacks(A: Tensor) -> bool:
+    """Whether ``A`` is an empty tensor of a dtype LAPACK has no routine for."""
+    return A._data.size == 0 and A._data.dtype not in (np.float32, np.float64)
+
+
 def _eye(n: int, like: Tensor, shape: tuple | None = None) -> Tensor:
     """The ``n x n`` identity in ``like``'s dtype, on its device (broadcast to ``shape``)."""
     eye = array_module(like._data).eye(n, dtype=like._data.dtype)
@@ -182,6 +197,8 @@ def det(A) -> Tensor:
     """The determinant of a (batch of) square matrices."""
     A = as_tensor_arg(A, "linalg.det")
     no_kernel(A, "linalg.det", "lu_cpu")
+    if _lapack_lacks(A) and is_float_np(A._data.dtype):
+        return empty_via_float32(A, det)
     return Det.apply(_matrix("linalg.det", A))
 
 
@@ -311,17 +328,19 @@ def tensorsolve(A, B, dims=None) -> Tensor:
 
 
 def vander(x, *, N: int | None = None) -> Tensor:
-    """The Vandermonde matrix ``[1, x, x^2, ..., x^(N-1)]`` of each vector in a batch, as a
-    cumulative product (so the gradient at ``x = 0`` is finite)."""
+    """The Vandermonde matrix ``[1, x, x^2, ..., x^(N-1)]`` of each vector in a batch (a 0-d
+    ``x`` is one element, as in PyTorch): ones, then the cumulative product of ``x`` repeated
+    (so the gradient at ``x = 0`` is finite, and ``x``'s own column is ``x``, not a product
+    divided by it again: exact for subnormal ``x``)."""
     x = as_tensor_arg(x, "linalg.vander")
     if x.ndim == 0:
-        raise RuntimeError("linalg.vander: x must have at least one dimension")
+        x = x.reshape(1)
     n = x.shape[-1] if N is None else int(N)
     if n <= 1:
         raise RuntimeError(f"linalg.vander: N must be greater than 1, got {n}")
     ones = Tensor._make(np.ones_like(x._data, shape=tuple(x.shape) + (1,)))
-    rest = x.unsqueeze(-1).expand(*x.shape, n - 1)
-    return cumprod(cat([ones, rest], -1), -1)
+    powers = cumprod(x.unsqueeze(-1).expand(*x.shape, n - 1), -1)
+    return cat([ones, powers], -1)
 
 
 # ---------------------------------------------------------------------------------------------

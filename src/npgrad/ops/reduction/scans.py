@@ -278,6 +278,8 @@ def cumprod_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int, reverse: bool) 
     path), whose own derivative is right at zeros and exact where the a_i span many orders of
     magnitude.
     """
+    if a._data.ndim == 0 or a._data.shape[dim] == 1:  # the identity: nothing to divide by a
+        return grad
     if STATE.enabled:
         return _cumprod_grad_by_steps(a, grad, dim, reverse)
     later = lambda t: Cumsum.apply(t, dim=dim, reverse=not reverse)  # noqa: E731
