@@ -140,6 +140,11 @@ ERRORS = [
                                                         _x(lib, 5, 2, 4), _x(lib, 5))),
     ("bilinear", lambda lib: lib.nn.functional.bilinear(_x(lib, 2, 3, 2), _x(lib, 2, 3, 4),
                                                         _x(lib), _x(lib, 5))),
+    ("ormqr", lambda lib: lib.ormqr(lib.ones(4, 3, dtype=lib.bool), lib.ones((), dtype=lib.bool),
+                                    lib.ones(4, 2, dtype=lib.bool))),
+    ("ormqr", lambda lib: lib.ormqr(lib.ones(4, 3, dtype=lib.bool),
+                                    lib.ones(2, 3, dtype=lib.bool),
+                                    lib.ones(4, 2, dtype=lib.bool))),
     ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
                                                                       _int(lib, 2), 1)),
 ]

@@ -144,7 +144,8 @@ def ormqr(input, tau, other, left: bool = True, transpose: bool = False) -> Tens
     op = "torch.ormqr"
     input = as_tensor_arg(input, "ormqr")
     tau, other = as_tensor_arg(tau, "ormqr", "tau"), as_tensor_arg(other, "ormqr", "other")
-    _float_matrix(input, op, "ormqr")
+    if input.ndim < 2:
+        raise RuntimeError(f"{op}: input must have at least 2 dimensions.")
     if other.ndim < 2:
         raise RuntimeError(f"{op}: other must have at least 2 dimensions.")
     side = -2 if left else -1
@@ -163,6 +164,7 @@ def ormqr(input, tau, other, left: bool = True, transpose: bool = False) -> Tens
                            f"input.shape[:-2], but got {list(other.shape[:-2])}")
     _check_dtypes(op, input, tau, ("input", "tau"))
     _check_dtypes(op, input, other, ("input", "other"))
+    _float_matrix(input, op, "ormqr")  # (PyTorch's kernel dispatch: after the shape checks)
     # Q C = H_0 (H_1 (... C)): last reflector first; Q^T C and C Q: first reflector first
     V = _vectors(input, tau.shape[-1])
     return _apply(V, tau, other, left=left, reverse=left != transpose)
