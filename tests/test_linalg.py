@@ -258,6 +258,17 @@ def test_vander_gradient_of_a_subnormal():
     np.testing.assert_allclose(*grads)
 
 
+def test_matrix_exp_of_a_non_finite_matrix_is_nan():
+    """As PyTorch; the other matrices of the batch are unaffected (an inf raised
+    OverflowError, found by the fuzzer)."""
+    finite = [[0.5, 1.0], [0.0, -1.0]]
+    for bad in (np.inf, np.nan, -np.inf):
+        a = np.array([[[bad, 1.0], [0.0, 1.0]], finite])
+        ours = npgrad.linalg.matrix_exp(npgrad.tensor(a)).numpy()
+        theirs = torch.linalg.matrix_exp(torch.tensor(a)).numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
 def test_svd_norms_differentiate_twice():
     """The nuclear and spectral norms' backward goes through svdvals', so cond(A, 'nuc')
     has its second derivative (it had none: the first was U V^T held constant)."""

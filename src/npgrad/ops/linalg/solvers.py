@@ -449,12 +449,16 @@ _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353
 
 
 def _expm(a: np.ndarray) -> np.ndarray:
-    """exp of a batch of matrices, in float64 (one scaling for the whole batch)."""
+    """exp of a batch of matrices, in float64 (one scaling for the whole batch); NaN for a
+    matrix with an inf or NaN entry, as PyTorch (the others are unaffected)."""
     a = a.astype(np.float64)
     n = a.shape[-1]
     if a.size == 0:
         return a.copy()
-    norm = np.abs(a).sum(-2).max()
+    norms = np.abs(a).sum(-2).max(-1)
+    finite = np.isfinite(norms)[..., None, None]
+    a = np.where(finite, a, 0.0)
+    norm = np.max(np.where(finite[..., 0, 0], norms, 0.0))
     s = max(0, int(np.ceil(np.log2(norm / 5.371920351148152)))) if norm > 0 else 0
     a = a / 2.0 ** s
     b = _PADE13
@@ -470,7 +474,7 @@ def _expm(a: np.ndarray) -> np.ndarray:
         r = np.linalg.solve(v - u, v + u)
     for _ in range(s):
         r = r @ r
-    return r
+    return np.where(finite, r, np.nan)
 
 
 class MatrixExp(Primitive):
