@@ -5,6 +5,7 @@ tests/ops/specs/linalg.py)."""
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 
 import numpy as np
@@ -245,6 +246,24 @@ def test_empty_and_0d_inputs_as_pytorch(fn):
         assert tuple(o.shape) == tuple(t.shape) and o.requires_grad == t.requires_grad
         np.testing.assert_allclose(o.detach().numpy().astype(float),
                                    t.detach().numpy().astype(float))
+
+
+@pytest.mark.parametrize("shape,ord,dim", [
+    ((0, 4), math.inf, (-2, -1)), ((0, 4), 1, (-2, -1)), ((3, 0), 1, (-2, -1)),
+    ((3, 0), 2, (-2, -1)), ((3, 0), -math.inf, (-2, -1)), ((3, 0), "nuc", (-2, -1)),
+    ((0, 2, 4), 1, (2, 0))])
+def test_matrix_norm_of_empty_matrices(shape, ord, dim):
+    """As PyTorch: 0 where the largest of no sums is taken (without gradient), the usual
+    reductions elsewhere (amax of nothing raised, found by the fuzzer)."""
+    ours, theirs = (lib.linalg.matrix_norm(lib.ones(shape, requires_grad=True), ord, dim)
+                    for lib in (npgrad, torch))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert ours.requires_grad == theirs.requires_grad
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+def test_matrix_rank_of_empty_matrices_hermitian():
+    assert npgrad.linalg.matrix_rank(npgrad.ones(2, 4, 0), hermitian=True).tolist() == [0, 0]
 
 
 def test_vander_gradient_of_a_subnormal():

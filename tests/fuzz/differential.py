@@ -78,6 +78,9 @@ _BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
                 "nn.functional.batch_norm-no-affine", "native_batch_norm",
                 "native_batch_norm-eval")
 
+_EINSUMS = ("einsum", "einsum-unary", "einsum-list", "einsum-sublist", "einsum-same-operand",
+            "einsum-int", "einsum-int-dtype")
+
 # the orthogonal polynomials whose PyTorch kernels leave their result uninitialised at x = nan
 # (and these specs' -ends, -int variants)
 _NAN_POLYNOMIALS = tuple(
@@ -171,13 +174,13 @@ DELIBERATE: list[Deliberate] = [
     Deliberate(("linalg.cond", "linalg.cond-norms", "linalg.cond-rect"), "backward accepted",
                lambda v, detail: "modified by an inplace operation" in detail,
                "The gradient of linalg.cond in the norms 1, inf and 'fro'"),
-    *(Deliberate(("einsum", "einsum-list", "einsum-sublist", "einsum-same-operand",
-                  "pca_lowrank"), kind,
+    *(Deliberate(_EINSUMS + ("pca_lowrank",), kind,
                  lambda v, detail: "not implemented for bool tensors" in detail,
                  "Products of bool tensors")
       for kind in ("forward raises", "forward exception class")),
-    Deliberate(("einsum-sublist",), "forward accepted",
-               lambda v, detail: "expected scalar type" in detail and "found Long" in detail,
+    Deliberate(_EINSUMS, "forward accepted",
+               lambda v, detail: re.search(r"expected scalar type \w+ but found", detail)
+               is not None,
                "einsum of integer tensors that sums over an ellipsis"),
     Deliberate(("linalg.vecdot",), "forward raises",
                lambda v, detail: "Dimension out of range" in detail and all(
@@ -215,7 +218,8 @@ COND_FACTOR = 10.0
 # with an inf or NaN among the factors, which results are NaN and which inf depends on the
 # order of association ((A B) C has inf * 0 where A (B C) has inf + inf), an implementation
 # choice; their finite results are still compared whenever the NaN and inf places agree.
-ASSOCIATION_SPECS = ("einsum-list", "nn.functional.bilinear", "linalg.multi_dot",
+ASSOCIATION_SPECS = ("einsum-list", "einsum-same-operand", "nn.functional.bilinear",
+                     "linalg.multi_dot",
                      "linalg.multi_dot-order", "chain_matmul", "linalg.matrix_power")
 
 
@@ -289,7 +293,7 @@ def ill_posed(variant: Variant, kind: str, detail: str) -> bool:
         if math.isnan(kappa) or kappa * _eps(variant.float_dtype) >= 1.0:
             # whether LAPACK reports a failure (singular, not positive-definite, no
             # convergence) on such a matrix is as implementation-defined as its values
-            return value_kind or (kind.endswith(("raises", "accepted")) and (
+            return value_kind or (kind.endswith(("raises", "accepted", "exception class")) and (
                 "LinAlgError" in detail or "error code" in detail))
     if name in ASSOCIATION_SPECS and value_kind and _non_finite(variant):
         return re.search(r"(NaN|inf) at \[", detail) is not None

@@ -340,7 +340,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
 def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
     """The number of singular values above ``max(atol, rtol * s_max)`` (``tol``: an absolute
     tolerance, PyTorch's older spelling); an int64 tensor without gradient."""
-    A = _matrix("linalg.matrix_rank", A, square=hermitian)
+    A = as_tensor_arg(A, "linalg.matrix_rank")
+    # (empty matrices have rank 0 whatever their shape, hermitian or not, as in PyTorch)
+    A = _matrix("linalg.matrix_rank", A, square=hermitian and A.numel() > 0)
     if tol is not None:
         atol, rtol = tol, 0.0
     a = A._data

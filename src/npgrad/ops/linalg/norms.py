@@ -136,6 +136,13 @@ def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 # matrix_norm
 # ---------------------------------------------------------------------------------------------
 
+def _empty_norm(x: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """The norm (largest column or row sum, largest singular value) of empty matrices: 0, a
+    constant, as PyTorch."""
+    shape = [1 if i in dims else n for i, n in enumerate(x.shape) if keepdim or i not in dims]
+    return Tensor._make(np.zeros_like(x._data, shape=tuple(shape)))
+
+
 def _svd_norm(A: Tensor, ord, dims: tuple, keepdim: bool, dtype) -> Tensor:
     """Norms from the singular values of the matrices over ``dims``: 'nuc' (their sum), 2 (the
     largest), -2 (the smallest). Through ``svdvals``, whose backward is written in npgrad ops,
@@ -143,6 +150,8 @@ def _svd_norm(A: Tensor, ord, dims: tuple, keepdim: bool, dtype) -> Tensor:
     # (decompositions imports this module for cond's matrix_norm: imported here, not above)
     from .decompositions import svdvals
     x = A if dtype is None else A.to(_dt.from_numpy_dtype(dtype))
+    if ord == 2 and 0 in (x.shape[dims[0]], x.shape[dims[1]]):
+        return _empty_norm(x, dims, keepdim)
     s = svdvals(x.movedim(dims, (-2, -1)))
     out = s.sum(-1) if ord == "nuc" else (amax if ord == 2 else amin)(s, -1)
     for d in sorted(dims) if keepdim else ():
@@ -179,6 +188,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
     x = A if dt is None else A.to(_dt.from_numpy_dtype(dt))
     # 1: the largest column sum of |A| (sum over rows); inf: the largest row sum
     over, across = (d0, d1) if ord in (1, -1) else (d1, d0)
+    if ord > 0 and x.shape[across] == 0:  # as PyTorch: 0, without gradient (amin raises)
+        return _empty_norm(x, (d0, d1), keepdim)
     pick = amax if ord > 0 else amin
     out = pick(x.abs().sum(over, keepdim=True), across, keepdim=True)
     if keepdim:
