@@ -1,7 +1,7 @@
 """``npgrad.linalg``: PyTorch's ``torch.linalg`` namespace (implementations live in ops/)."""
 from __future__ import annotations
 
-from .ops.linalg.norms import linalg_norm as norm, matrix_norm, vector_norm
+from .ops.linalg.norms import cond, linalg_norm as norm, matrix_norm, vector_norm
 from .ops.linalg.solvers import (LinAlgError, det, inv, matrix_exp, matrix_power,  # noqa: F401
                                  slogdet, solve, solve_triangular, tensorinv, tensorsolve, vander)
 from .ops.linalg.cholesky import cholesky, cholesky_ex
@@ -9,7 +9,7 @@ from .ops.linalg.householder import householder_product
 from .ops.linalg.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.linalg.lu import lu, lu_factor, lu_factor_ex
 from .ops.linalg.lu_solve import inv_ex, lu_solve, solve_ex
-from .ops.linalg.decompositions import (cond, diagonal, eigh, eigvalsh, lstsq,
+from .ops.linalg.decompositions import (diagonal, eigh, eigvalsh, lstsq,
                                         matrix_rank, pinv, qr_linalg as qr, svd_linalg as svd,
                                         svdvals)
 from .ops.linalg.products import cross_linalg as cross, matmul, multi_dot, vecdot

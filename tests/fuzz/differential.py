@@ -266,7 +266,7 @@ def condition(variant: Variant) -> float:
                 except np.linalg.LinAlgError:  # (entries 1e300 apart: as singular as can be)
                     kappa = math.inf
                     continue
-                with np.errstate(divide="ignore", invalid="ignore"):
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                     ratio = s[..., 0] / s[..., -1]
                 kappa = max(kappa, float(np.where(np.isnan(ratio), math.inf, ratio).max(
                     initial=1.0)))

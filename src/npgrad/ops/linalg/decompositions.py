@@ -26,7 +26,6 @@ from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
 from .solvers import (_const, _eye, _lapack_lacks, _matrix, empty_via_float32, inv, no_kernel,
                       np_eigh, np_svd, Solve)
-from .norms import matrix_norm
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
 
@@ -357,25 +356,6 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -
     rtol = rtol._data if isinstance(rtol, Tensor) else rtol
     tol_ = _tolerance(s.max(-1), atol, rtol, m, n, a.dtype)
     return Tensor._make(as_array((s > tol_[..., None]).sum(-1), np.int64))
-
-
-@autocast.float32
-def cond(A, p=None) -> Tensor:
-    """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
-    (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
-    A = as_tensor_arg(A, "linalg.cond")
-    if A._data.size == 0 and p not in ("fro", "nuc") and A.ndim >= 2 and is_float_np(
-            A._data.dtype):
-        # as PyTorch: 0 for empty matrices, whatever their shape (and no gradient)
-        return Tensor._make(np.zeros_like(A._data, shape=A._data.shape[:-2]))
-    if p in (None, 2, -2, "nuc"):
-        no_kernel(A, "linalg.cond", "linalg_svd_cpu")
-    A = _matrix("linalg.cond", A, square=p not in (None, 2, -2))
-    if p in (None, 2, -2):
-        s = svdvals(A)
-        hi, lo = s[..., 0], s[..., -1]
-        return hi / lo if p != -2 else lo / hi
-    return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
 def diagonal(A, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:

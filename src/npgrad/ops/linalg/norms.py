@@ -3,6 +3,8 @@
 
 Only floating inputs, as PyTorch. ``dtype=`` computes in a wider dtype.
 
+Also ``linalg.cond``, the condition number in a norm (of singular values for 2 and 'nuc').
+
 Also distances and norms of older entry points: ``dist``, ``renorm``, ``pdist``,
 ``frobenius_norm``, ``nuclear_norm``.
 """
@@ -17,10 +19,13 @@ from ...backend import as_array
 from ...dtypes import is_float_np
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
+from .. import autocast
 from .._arguments import Tensor, as_tensor_arg, norm_dim
 from ..reduction.reduce import amax, amin, expand_back, reduce_dims
 from ..elementwise.binary import where
 from ..elementwise.unary import sign
+from .decompositions import svdvals
+from .solvers import _matrix, inv, no_kernel
 
 __all__ = ["norm", "frobenius_norm", "nuclear_norm", "dist", "renorm", "pdist",
            "norm_except_dim"]
@@ -147,8 +152,6 @@ def _svd_norm(A: Tensor, ord, dims: tuple, keepdim: bool, dtype) -> Tensor:
     """Norms from the singular values of the matrices over ``dims``: 'nuc' (their sum), 2 (the
     largest), -2 (the smallest). Through ``svdvals``, whose backward is written in npgrad ops,
     so the norm can be differentiated twice (``linalg.cond(A, 'nuc')`` needs it)."""
-    # (decompositions imports this module for cond's matrix_norm: imported here, not above)
-    from .decompositions import svdvals
     x = A if dtype is None else A.to(_dt.from_numpy_dtype(dtype))
     if ord == 2 and 0 in (x.shape[dims[0]], x.shape[dims[1]]):
         return _empty_norm(x, dims, keepdim)
@@ -196,6 +199,26 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
         return out
     shape = [s for i, s in enumerate(A.shape) if i not in (d0, d1)]
     return out.reshape(shape)
+
+
+@autocast.float32
+def cond(A, p=None) -> Tensor:
+    """The condition number of ``A`` in the norm ``p``: ``s_max / s_min`` for ``None``/2
+    (``s_min / s_max`` for -2), else ``norm(A, p) * norm(inv(A), p)``."""
+    A = as_tensor_arg(A, "linalg.cond")
+    if A._data.size == 0 and p not in ("fro", "nuc") and A.ndim >= 2 and is_float_np(
+            A._data.dtype):
+        # as PyTorch: 0 for empty matrices, whatever their shape (and no gradient)
+        return Tensor._make(np.zeros_like(A._data, shape=A._data.shape[:-2]))
+    if p in (None, 2, -2, "nuc"):
+        no_kernel(A, "linalg.cond", "linalg_svd_cpu")
+    A = _matrix("linalg.cond", A, square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        hi, lo = s[..., 0], s[..., -1]
+        return hi / lo if p != -2 else lo / hi
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
 
 
 # ---------------------------------------------------------------------------------------------
