@@ -182,6 +182,13 @@ DELIBERATE: list[Deliberate] = [
                lambda v, detail: re.search(r"expected scalar type \w+ but found", detail)
                is not None,
                "einsum of integer tensors that sums over an ellipsis"),
+    Deliberate(("linalg.vector_norm", "linalg.vector_norm-zero", "linalg.vector_norm-ties",
+                "linalg.vector_norm-dtype", "linalg.matrix_norm", "linalg.matrix_norm-dim",
+                "linalg.norm", "norm"), "gradgrad values",
+               lambda v, detail: "vs torch nan" in detail and any(
+                   isinstance(a, TensorArg) and a.values.dtype.kind == "f"
+                   and (a.values == 0).any() for a in v.args),
+               "Second derivatives of norms at zero"),
     Deliberate(("linalg.vecdot",), "forward raises",
                lambda v, detail: "Dimension out of range" in detail and all(
                    a.values.ndim == 1 for a in v.args if isinstance(a, TensorArg)),
