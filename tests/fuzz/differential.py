@@ -208,10 +208,11 @@ DELIBERATE: list[Deliberate] = [
 # Ill-posed comparisons: what no two correct implementations agree on (README, "Fuzzing")
 # ---------------------------------------------------------------------------------------------
 
-# The specs (names starting so) whose results come from a LAPACK factorisation or solve, directly or through the
-# spec's wrapper (linalg.eigh of x @ x.mT + n I). A backward-stable algorithm's forward error
-# is about eps * cond(A) * ||result||, and a gradient's (which solves with A again, or divides
-# by gaps between singular values) about eps * cond(A)**2 * ||gradient||: two correct LAPACKs
+# The specs (names starting so) whose results come from a LAPACK factorisation or solve,
+# directly or through the spec's wrapper (linalg.eigh of x @ x.mT + n I). A backward-stable
+# algorithm's forward error is about eps * cond(A) * ||result||, and a gradient's (which
+# solves with A again, or divides by gaps between singular values) about
+# eps * cond(A)**2 * ||gradient||: two correct LAPACKs
 # (PyTorch's MKL or OpenBLAS build, NumPy's) agree only that far. So these specs' values are
 # compared with that much more tolerance, and not at all where the matrix is numerically
 # singular (cond(A) * eps >= 1: factors that are not unique, such as the singular vectors of

@@ -136,8 +136,9 @@ def main() -> None:
           f"{report['cases']} cases over {report['specs']} specs in {report['seconds']} s, "
           f"{report['mismatching cases']} mismatching in "
           f"{report['mismatch classes (spec, kind)']} classes, {report['deliberate']} "
-          f"deliberate differences and {report['ill-posed']} ill-posed comparisons skipped, {len(report['torch crashes'])} cases ended the "
-          f"process and were skipped on rerun (summary: {path})")
+          f"deliberate differences and {report['ill-posed']} ill-posed comparisons skipped, "
+          f"{len(report['torch crashes'])} cases ended the process and were skipped on rerun "
+          f"(summary: {path})")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from ... import return_types
 from ...autograd.function import Primitive
 from .._arguments import Tensor, as_tensor_arg, describe
 from ..shape.joins import cat
-from .solvers import (_const, _eye, _lapack_lacks, _matrix, empty_via_float32, inv, no_kernel,
+from .solvers import (_const, _eye, _lapack_lacks, _matrix, empty_via_float32, no_kernel,
                       np_eigh, np_svd, Solve)
 
 __all__ = ["pinverse", "svd", "qr", "cdist"]
