@@ -146,6 +146,7 @@ ERRORS = [
     ("ormqr", lambda lib: lib.ormqr(lib.ones(4, 3, dtype=lib.bool),
                                     lib.ones(2, 3, dtype=lib.bool),
                                     lib.ones(4, 2, dtype=lib.bool))),
+    ("linalg.vander", lambda lib: lib.linalg.vander(lib.ones(3, dtype=lib.bool))),
     ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
                                                                       _int(lib, 2), 1)),
 ]
@@ -286,6 +287,15 @@ def test_matrix_exp_of_a_non_finite_matrix_is_nan():
         ours = npgrad.linalg.matrix_exp(npgrad.tensor(a)).numpy()
         theirs = torch.linalg.matrix_exp(torch.tensor(a)).numpy()
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_cosine_similarity_of_a_vector_whose_norm_overflows():
+    """|x| = inf (float32) gives x / inf = 0 terms, as PyTorch, not nan from the clamp."""
+    x1 = np.array([[-1e30, 0.8], [0.4, 0.6]], dtype=np.float32)
+    x2 = np.array([[-0.6], [-1.6]], dtype=np.float32)
+    ours, theirs = (lib.nn.functional.cosine_similarity(lib.tensor(x1), lib.tensor(x2), dim=1)
+                    for lib in (npgrad, torch))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
 
 
 def test_svd_norms_differentiate_twice():

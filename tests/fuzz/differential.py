@@ -174,7 +174,7 @@ DELIBERATE: list[Deliberate] = [
     Deliberate(("linalg.cond", "linalg.cond-norms", "linalg.cond-rect"), "backward accepted",
                lambda v, detail: "modified by an inplace operation" in detail,
                "The gradient of linalg.cond in the norms 1, inf and 'fro'"),
-    *(Deliberate(_EINSUMS + ("pca_lowrank",), kind,
+    *(Deliberate((), kind,
                  lambda v, detail: "not implemented for bool tensors" in detail,
                  "Products of bool tensors")
       for kind in ("forward raises", "forward exception class")),

@@ -333,6 +333,9 @@ def vander(x, *, N: int | None = None) -> Tensor:
     (so the gradient at ``x = 0`` is finite, and ``x``'s own column is ``x``, not a product
     divided by it again: exact for subnormal ``x``)."""
     x = as_tensor_arg(x, "linalg.vander")
+    if x._data.dtype == np.bool_:
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
+                           "but got Bool")
     if x.ndim == 0:
         x = x.reshape(1)
     n = x.shape[-1] if N is None else int(N)

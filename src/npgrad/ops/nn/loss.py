@@ -646,8 +646,9 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8) -> Tensor:
 
     def unit(x: Tensor) -> Tensor:
         n = vector_norm(x, 2, dim, keepdim=True)
-        floor = n.detach()
-        return x / (n + (floor.clamp(min=eps) - floor))
+        value = n.detach()
+        # eps where the norm is below it, with the norm's gradient (an inf norm stays inf)
+        return x / where(value < eps, n - value + eps, n)
     return (unit(x1) * unit(x2)).sum(dim)
 
 
