@@ -3,6 +3,7 @@ still comparing what two correct implementations agree on."""
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from ..ops.specs import ALL_SPECS
 from .differential import condition, conditioned_atol, ill_posed
@@ -55,3 +56,15 @@ def test_non_finite_products_skip_only_nan_and_inf_places():
     assert not ill_posed(v, "values", "output 0: 1 of 2 differ, e.g. 1.0 vs torch 2.0")
     finite = _variant("einsum-list", np.ones((2, 3)), np.ones((2, 3, 4)), np.ones((2, 4)))
     assert not ill_posed(finite, "values", "output 0: NaN at [0]: nan vs torch inf")
+
+
+def test_vectors_of_a_repeated_eigenvalue_are_not_compared():
+    """x x^T + 3 I of a row x has the eigenvalue 3 twice: its eigenvectors are any basis of
+    a plane; the eigenvalues themselves are still compared."""
+    v = _variant("linalg.eigh-upper", [[-1.9, -1.4, 1.7]])
+    v.__dict__["_torch_outputs"] = (torch.tensor([3.0, 3.0, 28.4]), torch.eye(3))
+    assert ill_posed(v, "values", "output 1: 6 of 9 differ")
+    assert ill_posed(v, "grad values", "input 0: 3 of 3 differ")
+    assert not ill_posed(v, "values", "output 0: 1 of 3 differ")
+    v.__dict__["_torch_outputs"] = (torch.tensor([1.0, 3.0, 28.4]), torch.eye(3))
+    assert not ill_posed(v, "values", "output 1: 6 of 9 differ")
