@@ -147,6 +147,7 @@ ERRORS = [
                                     lib.ones(2, 3, dtype=lib.bool),
                                     lib.ones(4, 2, dtype=lib.bool))),
     ("linalg.vander", lambda lib: lib.linalg.vander(lib.ones(3, dtype=lib.bool))),
+    ("LOBPCG", lambda lib: lib.lobpcg(lib.ones(6, 6, dtype=lib.uint8), k=4)),
     ("common dtype", lambda lib: lib.nn.functional.cosine_similarity(_int(lib, 3, 2),
                                                                       _int(lib, 2), 1)),
 ]

@@ -192,7 +192,6 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     if X is None:
         k = 1 if k is None else int(k)
         n = k if n is None else int(n)
-        X = randn(*A.shape[:-2], m, n, dtype=A.dtype, device=A.device)
     else:
         X = as_tensor_arg(X, "lobpcg", "X")
         n = X.shape[-1]
@@ -200,6 +199,8 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     if m < 3 * n:
         raise ValueError(f"LOBPCG algorithm is not applicable when the number of A rows (={m}) "
                          f"is smaller than 3 x the number of requested eigenpairs (={n})")
+    if X is None:  # (after the size check, as PyTorch: randn refuses integer dtypes)
+        X = randn(*A.shape[:-2], m, n, dtype=A.dtype, device=A.device)
     if not _dt.is_float_np(A._data.dtype):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_dt.scalar_type_name(A._data.dtype).lower()} int != float")
