@@ -218,7 +218,14 @@ class Pow(Primitive):
                 raise broadcast_error("pow", a2, b2) from None
         n = _small_int_exponent(a2, b2)
         try:
-            out = np.power(a2, b2) if n is None else _power_by_products(a2, n)
+            if n is not None:
+                out = _power_by_products(a2, n)
+            elif b2.__class__ is float and b2 == -0.5 and is_array(a2):
+                # PyTorch computes x ** -0.5 as rsqrt: -inf at -0 and nan at -inf, where C's
+                # pow gives inf and 0 (and so does the derivative of x ** 0.5)
+                out = np.reciprocal(np.sqrt(a2))
+            else:
+                out = np.power(a2, b2)
         except ValueError:
             raise broadcast_error("pow", a2, b2) from None
         except OverflowError:  # a Python int out of a small int dtype's range: wrap it
@@ -235,26 +242,30 @@ class Pow(Primitive):
         need_a, need_b = ctx.needs_input_grad
         ga = gb = None
         if need_a:
-            # NOTE: an exponent of 0 gives gradient 0 everywhere (also at a = 0), as PyTorch.
+            # NOTE: an exponent of 0 gives gradient 0 everywhere (also at a = 0, and for a
+            # nan or inf grad), as PyTorch. The local derivative is formed before grad
+            # multiplies it, as in PyTorch: (grad * b) * a ** (b - 1) differs at special
+            # values (a tiny b times grad underflows to 0 where b * inf is inf).
             if isinstance(b, Tensor):
-                ga = where(b == 0, 0.0, grad * b * a ** (b - 1))
+                ga = where(b == 0, 0.0, grad * (b * a ** (b - 1)))
             elif b == 2 and not _GRAD_MODE.enabled:
                 # x ** 2, x.square(): a ** 1 is a itself (same values, one op less); with
                 # create_graph, a ** 1 keeps higher derivatives connected to a, as PyTorch
-                ga = grad * b * a
+                ga = grad * (b * a)
             else:
-                ga = grad * b * a ** (b - 1) if b != 0 else grad * 0.0
+                ga = grad * (b * a ** (b - 1)) if b != 0 else Tensor._make(np.zeros_like(grad._data))
         if need_b:
             out = out[0]
-            # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0).
+            # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0);
+            # grad multiplies the masked derivative, so a nan or inf grad still propagates
             if isinstance(a, Tensor):
-                gb = where((a == 0) & (b >= 0), 0.0, grad * out * log(a))
+                gb = grad * where((a == 0) & (b >= 0), 0.0, out * log(a))
             elif a > 0:
-                gb = grad * out * math.log(a)
+                gb = grad * (out * math.log(a))
             elif a == 0:
-                gb = where(b >= 0, 0.0, grad * out * -math.inf)
+                gb = grad * where(b >= 0, 0.0, out * -math.inf)
             else:
-                gb = grad * out * math.nan
+                gb = grad * (out * math.nan)
         return ga, gb
 
 

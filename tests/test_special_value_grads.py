@@ -1,0 +1,76 @@
+"""Gradients and values at NaN, +-inf and +-0 that the differential fuzzer (issue #16) found
+different from PyTorch's: each case runs in both libraries and compares values and the
+gradients of every input, NaN positions and the signs of infinities included."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+
+INF, NAN = float("inf"), float("nan")
+
+
+def _np(t) -> np.ndarray:
+    return t.detach().numpy() if isinstance(t, torch.Tensor) else np.asarray(t.detach()._data)
+
+
+def _same(ours: np.ndarray, theirs: np.ndarray, what: str) -> None:
+    assert ours.shape == theirs.shape, what
+    assert np.array_equal(np.isnan(ours), np.isnan(theirs)), f"{what}: {ours} vs {theirs}"
+    fin = ~np.isnan(theirs)
+    np.testing.assert_allclose(ours[fin], theirs[fin], rtol=1e-6, atol=1e-12, err_msg=what)
+
+
+def check(fn, *inputs, upstream=None, dtype="float64") -> None:
+    """``fn(lib, *tensors)`` in npgrad and PyTorch: the outputs, then the gradients of every
+    float input for the given upstream gradient (ones if not given)."""
+    results = []
+    for lib in (npgrad, torch):
+        xs = [lib.tensor(np.array(x, dtype=dtype if np.asarray(x).dtype.kind == "f"
+                                  else np.asarray(x).dtype)) for x in inputs]
+        for x in xs:
+            if x.is_floating_point():
+                x.requires_grad_(True)
+        out = fn(lib, *xs)
+        g = np.ones(tuple(out.shape)) if upstream is None else np.asarray(upstream, float)
+        out.backward(lib.tensor(g.astype(dtype)))
+        results.append((_np(out), [None if x.grad is None else _np(x.grad) for x in xs]))
+    (out_o, grads_o), (out_t, grads_t) = results
+    _same(out_o, out_t, "output")
+    for i, (a, b) in enumerate(zip(grads_o, grads_t)):
+        if b is not None:
+            _same(np.zeros_like(b) if a is None else a, b, f"grad of input {i}")
+
+
+def test_pow_scalar_minus_half_is_rsqrt():
+    # PyTorch: x ** -0.5 is rsqrt (-inf at -0, nan at -inf); so is x ** 0.5's derivative
+    check(lambda lib, x: x ** -0.5, [-0.0, 0.0, -INF, 4.0])
+    check(lambda lib, x: x.pow(0.5), [-0.0, 0.0, 4.0], upstream=[1.0, -1.0, 2.0])
+
+
+def test_pow_grad_multiplies_grad_last():
+    # a tiny exponent times a small grad underflows to 0 before meeting 0 ** (b - 1) = inf
+    check(lambda lib, x, y: x ** y, [0.0, 0.0], [-5e-324, 1e-300], upstream=[0.5, 0.5])
+    # a nan or inf upstream gradient is not masked where d/db is defined as 0 (0 ** b, b >= 0)
+    check(lambda lib, x, y: x ** y, [0.0, 2.0], [2.0, 1.0], upstream=[NAN, INF])
+    check(lambda lib, y: lib.pow(0.0, y), [1.0, -1.0], upstream=[NAN, 1.0])
+
+
+def test_pow_zero_exponent_grad_is_zero_for_nan_grad():
+    check(lambda lib, x: x ** 0, [1.0, NAN], upstream=[NAN, INF])
+
+
+def test_prelu_infinite_slope_leaves_positive_inputs_alone():
+    # where(x > 0, x, x * w) sent 0 * inf = nan into the gradient of every positive x
+    check(lambda lib, x, w: lib.nn.functional.prelu(x, w),
+          [[1.5, -2.0, 0.5], [-1.0, 3.0, NAN]], [INF], upstream=[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    check(lambda lib, x, w: lib.nn.functional.prelu(x, w), [[1.5, -2.0], [0.5, -1.0]],
+          [-1e30, INF])
+
+
+def test_prelu_refuses_a_2d_weight():
+    for lib in (npgrad, torch):
+        with pytest.raises(RuntimeError, match="scalar or 1D"):
+            lib.nn.functional.prelu(lib.ones(2, 3, 4), lib.ones(1, 3))
