@@ -159,6 +159,9 @@ def prelu(input, weight: Tensor) -> Tensor:
     """Leaky ReLU with a learned slope per channel (dim 1) or a single one."""
     input = float_kernel_input(input, "prelu", "prelu_cpu")
     weight = as_tensor_arg(weight, "prelu", "weight")
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.ndim}")
     if input.ndim == 0 and weight.numel() != 1:
         raise RuntimeError("Not allow zero-dim input tensor. (prelu)")
     if weight._data.dtype != input._data.dtype:
@@ -168,7 +171,9 @@ def prelu(input, weight: Tensor) -> Tensor:
     w = weight
     if weight.numel() > 1 and input.ndim > 1:
         w = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
-    return where(input > 0, input, input * w)
+    # the slope is chosen before it multiplies, as PyTorch's kernel: where(x > 0, x, x * w)
+    # would send 0 * w (nan for an infinite w) into the gradient of every positive x
+    return input * where(input > 0, 1.0, w)
 
 
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
