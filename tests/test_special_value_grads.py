@@ -74,3 +74,17 @@ def test_prelu_refuses_a_2d_weight():
     for lib in (npgrad, torch):
         with pytest.raises(RuntimeError, match="scalar or 1D"):
             lib.nn.functional.prelu(lib.ones(2, 3, 4), lib.ones(1, 3))
+
+
+@pytest.mark.parametrize("loss", ["smooth_l1_loss", "huber_loss"])
+def test_smooth_l1_and_huber_at_infinite_and_nan_differences(loss):
+    # the masked quadratic branch put 0 * inf = nan into the gradient at an infinite
+    # difference (PyTorch: +-1); a nan difference has a nan gradient in both
+    check(lambda lib, x, t: getattr(lib.nn.functional, loss)(x, t, reduction="none"),
+          [-INF, 2.0, NAN, 0.5, INF], [0.5, 1.0, 0.0, -INF, 1.0])
+
+
+def test_renorm_gradient_of_unscaled_nan_and_inf_slices():
+    # slices that are not scaled pass grad through unchanged, even when they hold nan
+    x = [[NAN, 1.0, 0.5], [0.1, 0.2, 0.1], [3.0, -4.0, 1e-30], [-INF, 1.0, 2.0]]
+    check(lambda lib, x: lib.renorm(x, 2, 0, 1.0), x, upstream=np.arange(12.0).reshape(4, 3))

@@ -315,9 +315,13 @@ def renorm(input, p, dim: int, maxnorm) -> Tensor:
                            "dimensions")
     d = norm_dim(dim, input.ndim, "renorm")
     others = tuple(k for k in range(input.ndim) if k != d)
-    norms = vector_norm(input, float(p), others, keepdim=True)
+    exceeds = Tensor._make(vector_norm(input.detach(), float(p), others, keepdim=True)._data
+                           > maxnorm)
+    # only the slices that are scaled enter the norm's graph, as in PyTorch's backward (the
+    # others' gradient is grad itself): a nan or inf slice sent 0 * nan through the norm
+    norms = vector_norm(where(exceeds, input, 0.0), float(p), others, keepdim=True)
     # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
-    factor = where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    factor = where(exceeds, maxnorm / (norms + 1e-7), 1.0)
     return input * factor
 
 

@@ -171,7 +171,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     if beta == 0:
         loss = d
     else:
-        loss = where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+        # the quadratic branch sees only its own elements: 0.5 * d * d at an infinite d put
+        # 0 * inf = nan into the gradient that where masks (PyTorch's gradient is +-1 there);
+        # a nan d takes the quadratic branch, whose gradient is nan as PyTorch's
+        far = d >= beta
+        q = where(far, 0.0, d)
+        loss = where(far, d - 0.5 * beta, 0.5 * q * q / beta)
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
@@ -183,7 +188,9 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
     _float_result(input, "huber_loss")
     _check_shapes("huber_loss", input, target)
     d = (input - target).abs()
-    loss = where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    far = d > delta
+    q = where(far, 0.0, d)  # (as in smooth_l1_loss: no 0 * inf in the masked gradient)
+    loss = where(far, delta * (d - 0.5 * delta), 0.5 * q * q)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
