@@ -478,6 +478,49 @@ def equal(input, other) -> bool:
 # Fused forms: addcmul, addcdiv
 # ---------------------------------------------------------------------------------------------
 
+class Addcmul(Primitive):
+    """``input + value * tensor1 * tensor2`` with PyTorch's gradients, each formed in the
+    output's (broadcast) shape in PyTorch's order: at inf, nan, 0 and underflow the order
+    decides the value (the composite's gradient of ``tensor2`` was ``(grad * value) * tensor1``
+    summed before meeting a nan in ``tensor1``, nan even for an empty output)."""
+    node_name = "AddcmulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2, value)
+        a, b = Tensor._make(t1), Tensor._make(t2)
+        # PyTorch's order, (value * tensor1) * tensor2: it decides which of 0 * inf and
+        # underflow happens first
+        return (Tensor._make(x) + (a * b if value == 1 else value * a * b))._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2, value = ctx.saved_tensors
+        _, need_1, need_2 = ctx.needs_input_grad[:3]
+        return (grad, grad * (t2 * value) if need_1 else None,
+                grad * (t1 * value) if need_2 else None, None)
+
+
+class Addcdiv(Primitive):
+    """``input + value * tensor1 / tensor2`` with PyTorch's gradients (see ``Addcmul``)."""
+    node_name = "AddcdivBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2, value)
+        a, b = Tensor._make(t1), Tensor._make(t2)
+        # PyTorch's order, (value * tensor1) / tensor2 (which of underflow and overflow
+        # comes first)
+        return (Tensor._make(x) + (a / b if value == 1 else value * a / b))._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        t1, t2, value = ctx.saved_tensors
+        _, need_1, need_2 = ctx.needs_input_grad[:3]
+        return (grad, grad * (value / t2) if need_1 else None,
+                -grad * (value * t1 / (t2 * t2)) if need_2 else None, None)
+
+
 def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor:
     """``input + value * tensor1 * tensor2`` (broadcasting), as optimizers use it."""
     input = as_tensor_arg(input, "addcmul")
@@ -488,9 +531,7 @@ def addcmul(input, tensor1, tensor2, *, value=1) -> Tensor:
         raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
     if kinds <= {"b", "i", "u"}:
         value = int(value)  # as PyTorch: the scale takes the integer result's type (truncated)
-    # PyTorch's order, (value * tensor1) * tensor2: it decides which of 0 * inf and
-    # underflow happens first
-    return input + (tensor1 * tensor2 if value == 1 else value * tensor1 * tensor2)
+    return Addcmul.apply(input, tensor1, tensor2, value)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor:
@@ -507,5 +548,4 @@ def addcdiv(input, tensor1, tensor2, *, value=1) -> Tensor:
                            "float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all "
                            "dtypes.")
-    # PyTorch's order, (value * tensor1) / tensor2 (which of underflow and overflow comes first)
-    return input + (t1 / t2 if value == 1 else value * t1 / t2)
+    return Addcdiv.apply(input, t1, t2, value)
