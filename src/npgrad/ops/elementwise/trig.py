@@ -314,6 +314,11 @@ class Logit(Primitive):
         else:
             out, fill = (x < eps) | (x > 1 - eps), 0.0
         g = grad / (a * (1 - a))
+        if eps is None:
+            # PyTorch's kernel: grad * inf at 0 and 1 (so -0 gives +inf, not grad / -0)
+            edge = (x == 0) | (x == 1)
+            if np.any(edge):
+                g = where(Tensor._make(edge), grad * math.inf, g)
         return (where(Tensor._make(as_array(out)), fill, g) if np.any(out) else g), None
 
 
