@@ -612,12 +612,20 @@ class _BesselI(Primitive):
         if n == 0:  # I0' = I1
             d = _BesselI.apply(a, n=1, scaled=scaled)
         else:  # I1' = I0 - I1 / x, whose limit at 0 is 1/2
-            safe = where(a == 0, 1.0, a)
+            # 1/2 for |x| <= eps, as PyTorch: I1(x) / x loses all precision for a subnormal
+            # x (1 or 0 in float32); a nan x keeps its nan (PyTorch gives 1/2 there too)
+            eps = float(np.finfo(a._data.dtype).eps)
+            tiny = Tensor._make(as_array(np.abs(a._data) <= eps))
+            safe = where(tiny, eps, a)
             d = _BesselI.apply(a, n=0, scaled=scaled) - _BesselI.apply(safe, n=1,
                                                                        scaled=scaled) / safe
-            d = where(a == 0, 0.5, d)
-        if scaled:  # (e^{-|x|} I_n)' = e^{-|x|} I_n' - sign(x) e^{-|x|} I_n
-            d = d - sign(a) * _BesselI.apply(a, n=n, scaled=True)
+            if scaled:  # (e^{-|x|} I_1)' = e^{-|x|} I_1' - sign(x) e^{-|x|} I_1
+                d = d - sign(a) * _BesselI.apply(a, n=1, scaled=True)
+            # (the constant 1/2 covers the sign term too, so the second derivative is 0 for
+            # |x| <= eps in both, as PyTorch's)
+            return grad * where(tiny, 0.5, d)
+        if scaled:  # (e^{-|x|} I_0)' = e^{-|x|} I_1 - sign(x) e^{-|x|} I_0
+            d = d - sign(a) * _BesselI.apply(a, n=0, scaled=True)
         return grad * d
 
 
@@ -645,7 +653,10 @@ def log_ndtr(input) -> Tensor:
     """``log(ndtr(x))``, accurate far into the left tail (an asymptotic series below -10,
     where the CDF itself underflows)."""
     x = _float(as_tensor_arg(input, "log_ndtr"))
-    tail = x < -10
+    # float32 switches to the series at -8.5 (its error there, 7e-8, is below float32's
+    # rounding): log(ndtr(x))'s second derivative divides by ndtr(x) ** 2, which underflows
+    # to 0 in float32 below about -9 (an inf second derivative)
+    tail = x < (-10.0 if x._data.dtype == np.float64 else -8.5)
     xt = where(tail, x, -10.0)
     z = 1 / (xt * xt)
     # log(phi(x) / -x) + log(1 - 1/x^2 + 3/x^4 - 15/x^6 + 105/x^8 - 945/x^10)
