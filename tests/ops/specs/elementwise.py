@@ -577,7 +577,7 @@ SPECS = [
            [[I((4,), -12, 30), I((4,), 0, 18)], [I((2, 3), 0, 20), I((3,), 1, 9)]],
            grad=False, covers=("Tensor.lcm", "Tensor.lcm_")),
     OpSpec("heaviside", lambda lib, x, v: (lib.heaviside(x, v), x.heaviside(v)),
-           [[A([-1.0, 0.0, 2.0, 0.0]), A([0.5, 0.25, 0.5, 1.0])], [(2, 3), (3,)],
+           [[A([-1.0, 0.0, 2.0, 0.0, NAN]), A([0.5, 0.25, 0.5, 1.0, NAN])], [(2, 3), (3,)],
             [I((5,), -2, 3), I((5,), 5, 9)]], grad=False,
            covers=("Tensor.heaviside", "Tensor.heaviside_")),
     OpSpec("i0", lambda lib, x: (lib.i0(x), x.i0()),

@@ -124,6 +124,6 @@ def heaviside(input, values) -> Tensor:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                            f"dtypes ({describe(input, values)})")
     check_broadcast("heaviside", a, v)
+    # (a nan input gives 0, as PyTorch's kernel: it is neither 0 nor above it)
     out = np.where(a == 0, v, (a > 0).astype(a.dtype))
-    out = np.where(np.isnan(a), a, out) if is_float_np(a.dtype) else out
     return not_differentiable(as_array(out, a.dtype), "heaviside", input, values)
