@@ -119,3 +119,8 @@ def test_log_ndtr_float32_second_derivative_below_minus_nine():
     gg, = npgrad.autograd.grad(g.sum(), x)
     # -f'(x) (x + f'(x)) with f' = phi / Phi, from mpmath at 50 digits
     np.testing.assert_allclose(gg.numpy(), [-0.98917, -0.98849, -0.98799], rtol=1e-4)
+
+
+def test_hardswish_below_minus_three_is_x_times_zero():
+    # PyTorch's x * relu6(x + 3) / 6: -0 below -3 and nan at -inf, gradient 0 there
+    check(lambda lib, x: lib.nn.functional.hardswish(x), [-INF, -5.0, -3.0, INF, NAN, 1.0])

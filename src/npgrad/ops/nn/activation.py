@@ -449,7 +449,9 @@ def hardswish(input, inplace: bool = False) -> Tensor:
     # quadratic, whose zero gradient times NaN would be NaN
     mid = (input > -3.0) & (input < 3.0)
     x = where(mid, input, 0.0)
-    out = where(mid, x * (x + 3) / 6, where(input <= -3.0, 0.0, input))
+    # below -3 PyTorch's x * 0 / 6: -0, and nan at -inf (a constant: the gradient there is 0)
+    low = Tensor._make(input._data * input._data.dtype.type(0))
+    out = where(mid, x * (x + 3) / 6, where(input <= -3.0, low, input))
     return out
 
 
