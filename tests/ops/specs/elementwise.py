@@ -574,7 +574,10 @@ SPECS = [
            [[I((4,), -12, 30), I((4,), 0, 18)], [I((2, 3), 0, 20), I((3,), 1, 9)]],
            grad=False, covers=("Tensor.gcd", "Tensor.gcd_")),
     OpSpec("lcm", lambda lib, x, y: (lib.lcm(x, y), x.lcm(y), x.clone().lcm_(y)),
-           [[I((4,), -12, 30), I((4,), 0, 18)], [I((2, 3), 0, 20), I((3,), 1, 9)]],
+           [[I((4,), -12, 30), I((4,), 0, 18)], [I((2, 3), 0, 20), I((3,), 1, 9)],
+            # products that overflow wrap before abs, as PyTorch's kernel
+            [A(np.array([2 ** 63 - 1, -(2 ** 62), 5])), A(np.array([4, 6, 0]))],
+            [A(np.array([120, -100, 7], np.int8)), A(np.array([7, 3, 9], np.int8))]],
            grad=False, covers=("Tensor.lcm", "Tensor.lcm_")),
     OpSpec("heaviside", lambda lib, x, v: (lib.heaviside(x, v), x.heaviside(v)),
            [[A([-1.0, 0.0, 2.0, 0.0, NAN]), A([0.5, 0.25, 0.5, 1.0, NAN])], [(2, 3), (3,)],

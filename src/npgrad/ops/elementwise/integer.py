@@ -112,7 +112,16 @@ def lcm(input, other) -> Tensor:
     """Elementwise least common multiple of integer tensors (non-negative)."""
     a, b = _int_pair(input, other, "lcm")
     check_broadcast("lcm", a, b)
-    return Tensor._make(as_array(np.lcm(a, b)))
+    # PyTorch's |a / gcd * b|: an overflowing product wraps before abs (NumPy's lcm takes
+    # abs first: lcm(2**63 - 1, 4) is -4 there, 4 in PyTorch); types narrower than C's int
+    # compute in int (int32) and are cast back, as PyTorch's kernel does
+    dt = a.dtype
+    if dt.itemsize < 4:
+        a, b = a.astype(np.int32), b.astype(np.int32)
+    g = np.gcd(a, b)
+    zero = g == 0
+    out = np.abs(a // np.where(zero, g.dtype.type(1), g) * b)
+    return Tensor._make(as_array(np.where(zero, out.dtype.type(0), out).astype(dt, copy=False)))
 
 
 def heaviside(input, values) -> Tensor:
