@@ -64,7 +64,9 @@ def _linear_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndar
     m = np.zeros((o, L), dtype)
     np.add.at(m, (np.arange(o), i0), 1 - lam)
     np.add.at(m, (np.arange(o), i1), lam)
-    return m
+    taps = np.zeros((o, L), bool)  # (PyTorch reads both, a weight of 0 included)
+    taps[np.arange(o), i0] = taps[np.arange(o), i1] = True
+    return m, taps
 
 
 _CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
@@ -89,9 +91,11 @@ def _cubic_matrix(L: int, o: int, scale, align_corners: bool, dtype) -> np.ndarr
     x = np.stack([t + 1, t, 1 - t, 2 - t])  # distances to the four neighbours
     w = np.where(x <= 1, _cubic_near(x), _cubic_far(x)).astype(dtype)
     m = np.zeros((o, L), dtype)
+    taps = np.zeros((o, L), bool)
     for j in range(4):  # the four taps of the cubic kernel; border taps are clamped
         np.add.at(m, (np.arange(o), np.clip(i0 - 1 + j, 0, L - 1)), w[j])
-    return m
+        taps[np.arange(o), np.clip(i0 - 1 + j, 0, L - 1)] = True
+    return m, taps
 
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
@@ -171,17 +175,16 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     dtype = input._data.dtype
     if not is_float_np(dtype) and mode not in ("nearest", "nearest-exact"):
         raise RuntimeError(f"{op}: '{mode}' mode is not implemented for '{dtype}'")
+    taps = None  # (the nearest modes read exactly the nonzero entries)
     if mode in ("nearest", "nearest-exact"):
         mats = tuple(_nearest_matrix(L, o, s, mode == "nearest-exact", dtype)
                      for L, o, s in zip(size_in, out_sp, scales))
-    elif mode == "bicubic":
-        mats = tuple(_cubic_matrix(L, o, s, align_corners, dtype.type)
-                     for L, o, s in zip(size_in, out_sp, scales))
     else:
-        mats = tuple(_linear_matrix(L, o, s, align_corners, dtype.type)
-                     for L, o, s in zip(size_in, out_sp, scales))
+        build = _cubic_matrix if mode == "bicubic" else _linear_matrix
+        mats, taps = zip(*(build(L, o, s, align_corners, dtype.type)
+                           for L, o, s in zip(size_in, out_sp, scales)))
     name = _NAMES[mode].format(n=n) + "Backward0"
-    return Resample.apply(input, mats=mats, name=name)
+    return Resample.apply(input, mats=mats, name=name, taps=taps)
 
 
 def upsample(input, size=None, scale_factor=None, mode: str = "nearest",
