@@ -124,3 +124,21 @@ def test_log_ndtr_float32_second_derivative_below_minus_nine():
 def test_hardswish_below_minus_three_is_x_times_zero():
     # PyTorch's x * relu6(x + 3) / 6: -0 below -3 and nan at -inf, gradient 0 there
     check(lambda lib, x: lib.nn.functional.hardswish(x), [-INF, -5.0, -3.0, INF, NAN, 1.0])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2),
+    lambda lib, x: lib.nn.functional.interpolate(x, size=5, mode="nearest-exact"),
+    lambda lib, x: lib.nn.functional.interpolate(x, size=2, mode="area"),
+    lambda lib, x: lib.nn.functional.adaptive_avg_pool1d(x, 3),
+    lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2, mode="linear"),
+], ids=["nearest", "nearest-exact", "area", "adaptive_avg", "linear"])
+def test_resampling_keeps_nan_and_inf_to_the_outputs_that_read_them(fn):
+    # the matmul with the resampling matrix spread 0 * nan to every output of the row
+    check(fn, [[[NAN, 1.0, 2.0, 3.0], [INF, 1.0, -INF, 4.0]]])
+
+
+def test_kl_div_is_xlogy_of_the_target():
+    # PyTorch: xlogy(t, t) - t * input; a negative target is nan (npgrad gave 0)
+    check(lambda lib, x, t: lib.nn.functional.kl_div(x, t, reduction="none"),
+          [-0.3, 0.5, NAN, -INF, 0.2], [0.7, -1e-30, 0.1, 0.4, 0.0])

@@ -22,7 +22,7 @@ from .._arguments import Tensor, as_tensor_arg, describe, int_arg
 from .activation import check_softmax_kernel, float_kernel_input, log_softmax, relu, softmax
 from ..elementwise.binary import check_broadcast, where
 from ..elementwise.unary import exp, log, log1p
-from ..elementwise.pointwise import minimum
+from ..elementwise.pointwise import minimum, xlogy
 from ..linalg.norms import vector_norm
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
@@ -623,9 +623,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
     if log_target:
         loss = exp(target) * (target - input)
     else:
-        # t log t with 0 log 0 = 0; the inner where keeps log away from 0 (no nan gradients)
-        positive = target > 0
-        loss = where(positive, target * log(where(positive, target, 1.0)), 0.0) - target * input
+        # PyTorch's xlogy(t, t) - t * input: 0 log 0 = 0, and a negative target is nan
+        loss = xlogy(target, target) - target * input
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return _reduce(loss, reduction)
