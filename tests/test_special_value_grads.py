@@ -142,3 +142,10 @@ def test_kl_div_is_xlogy_of_the_target():
     # PyTorch: xlogy(t, t) - t * input; a negative target is nan (npgrad gave 0)
     check(lambda lib, x, t: lib.nn.functional.kl_div(x, t, reduction="none"),
           [-0.3, 0.5, NAN, -INF, 0.2], [0.7, -1e-30, 0.1, 0.4, 0.0])
+
+
+def test_binary_cross_entropy_gradients_are_pytorchs_formulas():
+    # d/dx = (x - t) / max(x (1 - x), 1e-12): 1e10-scale at x = 1e-28, not 1 / x;
+    # d/dt = -logit(x), inf at 0 and -inf at 1
+    check(lambda lib, x, t: lib.nn.functional.binary_cross_entropy(x, t, reduction="none"),
+          [1e-28, 0.0, 0.5, 1.0, 1 - 1e-16], [0.3, 0.2, 0.1, 0.9, 0.5])

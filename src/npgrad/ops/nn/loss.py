@@ -22,6 +22,7 @@ from .._arguments import Tensor, as_tensor_arg, describe, int_arg
 from .activation import check_softmax_kernel, float_kernel_input, log_softmax, relu, softmax
 from ..elementwise.binary import check_broadcast, where
 from ..elementwise.unary import exp, log, log1p
+from ..elementwise.trig import logit
 from ..elementwise.pointwise import minimum, xlogy
 from ..linalg.norms import vector_norm
 
@@ -497,6 +498,31 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
 # Binary classification
 # ---------------------------------------------------------------------------------------------
 
+def _bce_values(x: Tensor, t: Tensor) -> Tensor:
+    """``-(t log x + (1 - t) log(1 - x))``, each log clamped at -100 (PyTorch's kernel)."""
+    return -(t * log(x).clamp(min=-100.0) + (1 - t) * log(1 - x).clamp(min=-100.0))
+
+
+class _BinaryCrossEntropy(Primitive):
+    """The unreduced binary cross entropy with PyTorch's gradients: d/dx is
+    ``(x - t) / max(x (1 - x), 1e-12)`` (differentiating the clamped logs gave 1 / x, 1e28
+    at x = 1e-28 where PyTorch's is 1e10), d/dt ``-logit(x)`` (not clamped)."""
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t):
+        ctx.save_for_backward(x, t)
+        return _bce_values(Tensor._make(x), Tensor._make(t))._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        need_x, need_t = ctx.needs_input_grad
+        gx = grad * (x - t) / (x * (1 - x)).clamp(min=1e-12) if need_x else None
+        gt = grad * -logit(x) if need_t else None
+        return gx, gt
+
+
 @autocast.float32
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
@@ -513,8 +539,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     data = input._data
     if host_check(np.any((data < 0) | (data > 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = -(target * log(input).clamp(min=-100.0)
-             + (1 - target) * log(1 - input).clamp(min=-100.0))
+    loss = _BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, _legacy(size_average, reduce, reduction))
