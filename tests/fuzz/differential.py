@@ -112,6 +112,34 @@ def _at_pole(variant: Variant, detail: str) -> bool:
                for j in steps)
 
 
+_PRELUS = ("nn.functional.prelu", "Tensor.prelu")
+_RENORMS = ("renorm", "Tensor.renorm_")
+_BESSEL_I = ("i0", "Tensor.i0_", "i0e", "i0e-zero", "special-aliases")
+_CONVS = tuple(f"nn.functional.conv{kind}{suffix}" for kind in
+               ("1d", "2d", "3d", "_transpose1d", "_transpose2d", "_transpose3d")
+               for suffix in ("", "-nobias"))
+_LINEAR_INTERPOLATIONS = tuple(f"nn.functional.interpolate-{mode}" for mode in (
+    "linear", "bilinear", "bilinear-align", "bilinear-down", "bicubic", "bicubic-align",
+    "trilinear"))
+_NORMS = _BATCH_NORMS + ("nn.functional.group_norm", "nn.functional.instance_norm",
+                         "nn.functional.instance_norm-running", "nn.functional.layer_norm",
+                         "nn.functional.layer_norm-2d", "nn.functional.layer_norm-noaffine")
+
+
+def _norm_overflow(variant: Variant, detail: str) -> bool:
+    """A normalisation's statistics or affine parameters (every argument after the input)
+    hold nan or inf, or a float32 input's squares overflow (|x| > 1e19)."""
+    x = variant.args[0]
+    big = isinstance(x, TensorArg) and x.values.dtype == np.float32 and bool(
+        (np.abs(x.values[np.isfinite(x.values)]) > 1e19).any())
+    return big or any(isinstance(a, TensorArg) and a.values.dtype.kind == "f"
+                      and not np.isfinite(a.values).all() for a in variant.args[1:])
+
+
+_ATTENTIONS = tuple(f"nn.functional.scaled_dot_product_attention{suffix}"
+                    for suffix in ("", "-causal", "-mask"))
+
+
 DELIBERATE: list[Deliberate] = [
     Deliberate((), "gradgrad accepted",
                lambda v, detail: "derivative for" in detail and "not implemented" in detail,
@@ -201,6 +229,41 @@ DELIBERATE: list[Deliberate] = [
                    isinstance(a, TensorArg) and a.values.dtype.kind == "f"
                    and np.isnan(a.values).any() for a in v.args[:2]),
                "cdist with p=inf of a NaN"),
+    Deliberate(_PRELUS, "gradgrad values", lambda v, detail: _has_value(v.args[0], 0.0),
+               "prelu's second derivative at x = 0"),
+    Deliberate(_RENORMS, "gradgrad values",
+               lambda v, detail: ": 0.0 vs torch nan" in detail,
+               "renorm's second derivative in slices that are not scaled"),
+    *(Deliberate(_BESSEL_I, kind,
+                 lambda v, detail: re.search(r": nan vs torch -?\d", detail) is not None
+                 and _has_nan_or_inf(v), "The derivative of i1 and i1e at nan")
+      for kind in ("grad values", "gradgrad values")),
+    *(Deliberate(("log_ndtr", "log_ndtr-grad"), kind,
+                 lambda v, detail: isinstance(v.args[0], TensorArg)
+                 and bool((v.args[0].values < -10).any()),
+                 "log_ndtr's derivatives in the lower tail")
+      for kind in ("grad values", "gradgrad values")),
+    *(Deliberate(("as_strided_scatter",), kind,
+                 lambda v, detail: isinstance(v.args[0], TensorArg)
+                 and v.args[0].layout != "contiguous",
+                 "as_strided_scatter of a non-contiguous input")
+      for kind in ("values", "forward accepted", "forward raises")),
+    *(Deliberate(_CONVS, kind, lambda v, detail: _has_nan_or_inf(v),
+                 "Convolutions of nan and inf")
+      for kind in ("values", "grad values", "gradgrad values")),
+    *(Deliberate(_LINEAR_INTERPOLATIONS, kind, lambda v, detail: _has_nan_or_inf(v),
+                 "Linear and cubic interpolation of nan and inf")
+      for kind in ("values", "grad values")),
+    *(Deliberate(_NORMS, kind, _norm_overflow, "Normalisation with infinite parameters or "
+                 "overflowing float32 statistics")
+      for kind in ("values", "grad values", "gradgrad values")),
+    Deliberate(_BATCH_NORMS, "grad values",
+               lambda v, detail: any(isinstance(a, TensorArg) and a.layout == "expanded"
+                                     for a in v.args[1:]),
+               "batch_norm's backward with expanded statistics or parameters"),
+    *(Deliberate(_ATTENTIONS, kind, lambda v, detail: _has_nan_or_inf(v),
+                 "scaled_dot_product_attention with nan or inf under the mask")
+      for kind in ("values", "grad values", "gradgrad values")),
 ]
 
 
@@ -354,6 +417,16 @@ def ill_posed(variant: Variant, kind: str, detail: str) -> bool:
 def _eps(dtype: str) -> float:
     """The machine epsilon of a float dtype (float64's for the others)."""
     return float(np.finfo(dtype if dtype in FLOATS else "float64").eps)
+
+
+def _has_nan_or_inf(variant: Variant) -> bool:
+    """Whether a float argument holds nan or inf."""
+    return any(isinstance(a, TensorArg) and a.values.dtype.kind == "f"
+               and not np.isfinite(a.values).all() for a in variant.args)
+
+
+def _has_value(arg, value: float) -> bool:
+    return isinstance(arg, TensorArg) and bool((arg.values == value).any())
 
 
 def _int_exponent(variant: Variant, test) -> bool:
