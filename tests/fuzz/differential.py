@@ -112,7 +112,10 @@ def _at_pole(variant: Variant, detail: str) -> bool:
                for j in steps)
 
 
-_PRELUS = ("nn.functional.prelu", "Tensor.prelu")
+_KINKED = ("nn.functional.prelu", "Tensor.prelu", "nn.functional.elu", "nn.functional.celu",
+           "nn.functional.selu")
+_BCE_LOGITS = tuple(f"nn.functional.binary_cross_entropy_with_logits{suffix}"
+                    for suffix in ("", "-none", "-sum", "-pos", "-weights"))
 _RENORMS = ("renorm", "Tensor.renorm_")
 _BESSEL_I = ("i0", "Tensor.i0_", "i0e", "i0e-zero", "special-aliases")
 _CONVS = tuple(f"nn.functional.conv{kind}{suffix}" for kind in
@@ -229,8 +232,21 @@ DELIBERATE: list[Deliberate] = [
                    isinstance(a, TensorArg) and a.values.dtype.kind == "f"
                    and np.isnan(a.values).any() for a in v.args[:2]),
                "cdist with p=inf of a NaN"),
-    Deliberate(_PRELUS, "gradgrad values", lambda v, detail: _has_value(v.args[0], 0.0),
-               "prelu's second derivative at x = 0"),
+    Deliberate(_KINKED, "gradgrad values", lambda v, detail: _has_value(v.args[0], 0.0),
+               "Second derivatives of prelu and the ELU family at x = 0"),
+    Deliberate(("nn.functional.soft_margin_loss", "nn.functional.soft_margin_loss-none",
+                "nn.functional.soft_margin_loss-sum"), "grad values",
+               lambda v, detail: "vs torch nan" in detail and isinstance(v.args[0], TensorArg)
+               and bool((np.abs(v.args[0].values) > 80).any()),
+               "soft_margin_loss's gradient where exp(-y x) overflows"),
+    *(Deliberate(_BCE_LOGITS, kind, lambda v, detail: _has_nan_or_inf(v),
+                 "binary_cross_entropy_with_logits at infinite logits, targets or weights")
+      for kind in ("grad values", "gradgrad values")),
+    Deliberate(("nn.functional.triplet_margin_loss",), "values",
+               lambda v, detail: any(isinstance(a, TensorArg) and a.values.dtype.kind == "i"
+                                     and bool((np.abs(a.values.astype(np.float64))
+                                               > 2 ** 30).any()) for a in v.args),
+               "triplet_margin_loss of integers whose differences overflow"),
     Deliberate(_RENORMS, "gradgrad values",
                lambda v, detail: ": 0.0 vs torch nan" in detail,
                "renorm's second derivative in slices that are not scaled"),
