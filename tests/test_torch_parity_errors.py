@@ -545,6 +545,16 @@ CASES.update({f"{name}_{dt}{'_empty' if n == 0 else ''}": case(
     (lambda name: lambda l, x: getattr(_f(l), name)(x))(name),
     (lambda dt, n: lambda l: l.ones(n, dtype=getattr(l, dt)))(dt, n))
     for name in _FLOAT_ONLY for dt in ("int64", "bool", "uint8") for n in (3, 0)})
+# integer and bool inputs the long fuzz run found accepted (avg_pool takes int64 alone)
+CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
+                                                                       dtype=getattr(l, dt)))(dt))
+              for name, call in (
+                  ("smooth_l1_loss", lambda l, x: _f(l).smooth_l1_loss(x, x)),
+                  ("binary_cross_entropy", lambda l, x: _f(l).binary_cross_entropy(x, x)),
+                  ("avg_pool1d", lambda l, x: _f(l).avg_pool1d(x, 2)),
+                  ("avg_pool2d", lambda l, x: _f(l).avg_pool2d(x, 2)),
+                  ("avg_pool3d", lambda l, x: _f(l).avg_pool3d(x[None], 1)))
+              for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "glu_int": case(lambda l, x: _f(l).glu(x, 0), lambda l: l.tensor([1, 2])),
     "relu_bool": case(lambda l, x: _f(l).relu(x), lambda l: l.tensor([True, False])),

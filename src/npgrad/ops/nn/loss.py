@@ -168,6 +168,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     """Quadratic ``0.5 d**2 / beta`` for ``|d| < beta``, linear ``|d| - beta/2`` beyond."""
     input, target, _ = _loss_args(input, target, None, "smooth_l1_loss")
     _check_shapes("smooth_l1_loss", input, target)
+    float_kernel_input(input, "smooth_l1_loss", "smooth_l1_cpu")
     d = (input - target).abs()
     if beta == 0:
         loss = d
@@ -536,6 +537,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the "
                          f"input size ({tuple(input.shape)}) is deprecated. Please ensure they "
                          "have the same size.")
+    float_kernel_input(input, "binary_cross_entropy", "binary_cross_entropy")
     data = input._data
     if host_check(np.any((data < 0) | (data > 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")

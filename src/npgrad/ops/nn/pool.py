@@ -349,13 +349,15 @@ def _avg_poolnd(n: int, op: str, input, kernel_size, stride, padding, ceil_mode,
                 count_include_pad, divisor_override) -> Tensor:
     input = as_tensor_arg(input, op)
     _check_input(op, input, n)
-    if input._data.dtype.kind not in "iu":  # (integers are averaged too, as PyTorch's)
-        float_kernel_input(input, op, f"avg_pool{max(n, 2)}d")
     kernel, stride, padding, _ = _pool_args(op, n, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(f"{op}: divisor must be not zero")
     size = tuple(input.shape[-n:])
     out_sp = _out_sizes(op, size, kernel, stride, padding, (1,) * n, ceil_mode)
+    # PyTorch averages int64 too, but has no kernel for the other integer types and bool
+    # (checked after the sizes, as PyTorch does)
+    if input._data.dtype != np.int64:
+        float_kernel_input(input, op, "avg_pool3d_out_frame" if n == 3 else "avg_pool2d")
     pads = _pads(size, kernel, stride, padding, (1,) * n, out_sp)
     div = _divisor(size, kernel, stride, padding, out_sp, count_include_pad, divisor_override)
     return AvgPool.apply(input, kernel=kernel, stride=stride, pads=pads, out_sp=out_sp, div=div)
