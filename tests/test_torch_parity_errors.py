@@ -550,6 +550,10 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
                                                                        dtype=getattr(l, dt)))(dt))
               for name, call in (
                   ("smooth_l1_loss", lambda l, x: _f(l).smooth_l1_loss(x, x)),
+                  ("huber_loss", lambda l, x: _f(l).huber_loss(x, x)),
+                  ("rms_norm", lambda l, x: _f(l).rms_norm(x, (4,))),
+                  ("layer_norm", lambda l, x: _f(l).layer_norm(x, (4,), x[0, 0], x[0, 0])),
+                  ("group_norm", lambda l, x: _f(l).group_norm(x, 1, x[0, :, 0])),
                   ("binary_cross_entropy", lambda l, x: _f(l).binary_cross_entropy(x, x)),
                   ("avg_pool1d", lambda l, x: _f(l).avg_pool1d(x, 2)),
                   ("avg_pool2d", lambda l, x: _f(l).avg_pool2d(x, 2)),

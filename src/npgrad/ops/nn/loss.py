@@ -187,6 +187,8 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0,
                weight=None) -> Tensor:
     """``0.5 d**2`` for ``|d| <= delta``, ``delta (|d| - delta/2)`` beyond."""
     input, target, weight = _loss_args(input, target, weight, "huber_loss")
+    if not is_float_np(target._data.dtype) and target._data.dtype == input._data.dtype:
+        float_kernel_input(input, "huber_loss", "huber_cpu")  # (no integer kernel)
     _float_result(input, "huber_loss")
     _check_shapes("huber_loss", input, target)
     d = (input - target).abs()

@@ -127,7 +127,8 @@ def _check_affine(op: str, kernel: str, input: Tensor, params: list, shape=None)
                             f"not {type_name(t)}")
     a = input._data
     if not _dt.is_float_np(a.dtype):
-        if any(t is not None for _, _, t in params):
+        # parameters of the input's own (integer or bool) dtype reach the missing kernel
+        if any(t is not None and t._data.dtype != a.dtype for _, _, t in params):
             raise RuntimeError(f"{op}: mixed dtype (CPU): all inputs must share same datatype "
                                f"(input {describe(input)})")
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
@@ -166,6 +167,10 @@ def rms_norm(input, normalized_shape, weight=None, eps: float | None = None) -> 
     machine epsilon, as PyTorch)."""
     input = as_tensor_arg(input, "rms_norm")
     n = _normalized(input, normalized_shape, "rms_norm")
+    if not _dt.is_float_np(input._data.dtype):  # (PyTorch has no integer or bool kernel)
+        raise NotImplementedError(f"\"rms_norm\" not implemented for "
+                                  f"'{_dt.scalar_type_name(input._data.dtype)}' (rms_norm: "
+                                  f"input {describe(input)})")
     weight = tensor_or_none(weight, "rms_norm", "weight", 3)
     if weight is not None and tuple(weight.shape) != tuple(input.shape[input.ndim - n:]):
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
