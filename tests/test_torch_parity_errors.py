@@ -560,6 +560,7 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
                   ("avg_pool3d", lambda l, x: _f(l).avg_pool3d(x[None], 1)))
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
+    "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
     "glu_int": case(lambda l, x: _f(l).glu(x, 0), lambda l: l.tensor([1, 2])),
     "relu_bool": case(lambda l, x: _f(l).relu(x), lambda l: l.tensor([True, False])),
     "relu6_bool": case(lambda l, x: _f(l).relu6(x), lambda l: l.tensor([True, False])),

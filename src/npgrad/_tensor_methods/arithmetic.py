@@ -165,7 +165,11 @@ class ArithmeticMethods:
 
     def __invert__(self):
         """``~self``."""
-        return _binary.bitwise_not(self)
+        try:
+            return _binary.bitwise_not(self)
+        except NotImplementedError:  # (PyTorch's operator raises TypeError for floats)
+            raise TypeError("~ (operator.invert) is only implemented on integer and "
+                            f"Boolean-type tensors (got {self.dtype})") from None
 
     def __and__(self, other):
         """``self & other``."""

@@ -236,7 +236,10 @@ SPECS = [
         [I((3, 5), 0, 4)], [I((0,))], [I((), 0, 3)], [B((6,))],
         [A(np.array([2.5, -1.0, 2.5, 0.0]))],
     ], grad=False, covers=("Tensor.unique",)),
-    OpSpec("unique-float", lambda lib, x: lib.unique(x), [[(5,)], [(2, 3)]], grad=False),
+    OpSpec("unique-float", lambda lib, x: lib.unique(x), [[(5,)], [(2, 3)],
+                                                          # (each nan is its own element)
+                                                          [A(np.array([np.nan, 1.0, np.nan]))]],
+           grad=False),
     OpSpec("unique-dim", lambda lib, x, d: lib.unique(
         x, return_inverse=True, return_counts=True, dim=d), [
         [A(np.array([[1, 2], [0, 5], [1, 2], [0, 1]])), C(0)],

@@ -159,8 +159,9 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
     input = as_tensor_arg(input, "unique")
     a = input._data
     if dim is None:
+        # each nan is its own element, as in PyTorch (NumPy merges them by default)
         values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True,
-                                            return_counts=True)
+                                            return_counts=True, equal_nan=False)
         inverse = inverse.reshape(a.shape)
     else:
         d = norm_dim(dim, input.ndim, "unique")
