@@ -561,6 +561,9 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    "binomial_int_count": case(lambda l, c, p: l.binomial(c, p),
+                               lambda l: l.ones(3, dtype=l.int32),
+                               lambda l: l.ones(3, dtype=l.int32)),
     "glu_int": case(lambda l, x: _f(l).glu(x, 0), lambda l: l.tensor([1, 2])),
     "relu_bool": case(lambda l, x: _f(l).relu(x), lambda l: l.tensor([True, False])),
     "relu6_bool": case(lambda l, x: _f(l).relu6(x), lambda l: l.tensor([True, False])),

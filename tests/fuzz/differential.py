@@ -242,6 +242,9 @@ DELIBERATE: list[Deliberate] = [
     *(Deliberate(_BCE_LOGITS, kind, lambda v, detail: _has_nan_or_inf(v),
                  "binary_cross_entropy_with_logits at infinite logits, targets or weights")
       for kind in ("grad values", "gradgrad values")),
+    Deliberate(("binomial",), "forward raises",
+               lambda v, detail: "expected 0 <= prob <= 1 and count >= 0" in detail,
+               "binomial with a probability outside [0, 1] or a negative count"),
     Deliberate(("nn.functional.triplet_margin_loss",), "values",
                lambda v, detail: any(isinstance(a, TensorArg) and a.values.dtype.kind == "i"
                                      and bool((np.abs(a.values.astype(np.float64))

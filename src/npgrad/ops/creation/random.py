@@ -183,7 +183,10 @@ def binomial(count, prob, generator=None) -> Tensor:
     one float dtype, broadcast; gradient 0, as PyTorch)."""
     count, prob = as_tensor_arg(count, "binomial"), as_tensor_arg(prob, "binomial")
     c, p = count._data, prob._data
-    if not is_float_np(c.dtype) or p.dtype != c.dtype:
+    if not is_float_np(c.dtype):
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{_dt.scalar_type_name(c.dtype)}")
+    if p.dtype != c.dtype:
         raise RuntimeError(f"binomial: expected count and prob of the same floating dtype "
                            f"(got {count.dtype} and {prob.dtype})")
     check_broadcast("binomial", c, p)
