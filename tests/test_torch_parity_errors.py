@@ -561,6 +561,14 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    # interpolate checks the output size against the spatial dims before dims and dtype
+    "interpolate_bool_0d_size": case(lambda l, x: _f(l).interpolate(x, size=(5, 3)),
+                                     lambda l: l.tensor(True)),
+    "interpolate_3d_bilinear_size": case(
+        lambda l, x: _f(l).interpolate(x, size=(5, 3), mode="bilinear"),
+        lambda l: l.ones(2, 3, 4)),
+    "interpolate_linear_uint8": case(lambda l, x: _f(l).interpolate(x, size=5, mode="linear"),
+                                     lambda l: l.ones(1, 2, 3, dtype=l.uint8)),
     "binomial_int_count": case(lambda l, c, p: l.binomial(c, p),
                                lambda l: l.ones(3, dtype=l.int32),
                                lambda l: l.ones(3, dtype=l.int32)),

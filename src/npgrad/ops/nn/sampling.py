@@ -140,13 +140,18 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     op = "interpolate"
     input = as_tensor_arg(input, op)
     n = input.ndim - 2
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating "
+                         "modes: linear | bilinear | bicubic | trilinear")
+    # PyTorch checks the output size against the spatial dims first (ValueError), then the
+    # input's dims and dtype
+    size_in = tuple(input.shape[2:])
+    out_sp, scales = _output_size(op, size_in, size, scale_factor, n)
     if input._data.dtype != np.uint8:  # (PyTorch's resampling kernels: floats and uint8)
         float_kernel_input(input, op, "adaptive_avg_pool2d" if mode == "area" else
                            f"upsample_{mode.split('-')[0]}{max(n, 1)}d")
     if mode in ("nearest", "nearest-exact", "area"):
-        if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating "
-                             "modes: linear | bilinear | bicubic | trilinear")
+        pass
     elif mode in _LINEAR:
         if _LINEAR[mode] != n:
             raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
@@ -166,15 +171,13 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
         raise NotImplementedError("interpolate: antialias=True is not supported by npgrad")
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
-    size_in = tuple(input.shape[2:])
-    out_sp, scales = _output_size(op, size_in, size, scale_factor, n)
     if recompute_scale_factor:
         scales = (None,) * n
     if mode == "area":
         return _adaptive_avg_poolnd(n, f"adaptive_avg_pool{n}d", input, out_sp)
     dtype = input._data.dtype
     if not is_float_np(dtype) and mode not in ("nearest", "nearest-exact"):
-        raise RuntimeError(f"{op}: '{mode}' mode is not implemented for '{dtype}'")
+        raise NotImplementedError(f"{op}: '{mode}' mode is not implemented for '{dtype}'")
     taps = None  # (the nearest modes read exactly the nonzero entries)
     if mode in ("nearest", "nearest-exact"):
         mats = tuple(_nearest_matrix(L, o, s, mode == "nearest-exact", dtype)
