@@ -561,6 +561,10 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    **{f"hinge_embedding_int_{r}": case(
+        (lambda r: lambda l, x, t: _f(l).hinge_embedding_loss(x, t, 1.5, reduction=r))(r),
+        lambda l: l.tensor([1, -2, 3], dtype=l.int32), lambda l: l.tensor([1, -1, 1]))
+       for r in ("none", "sum", "mean")},
     # interpolate checks the output size against the spatial dims before dims and dtype
     "interpolate_bool_0d_size": case(lambda l, x: _f(l).interpolate(x, size=(5, 3)),
                                      lambda l: l.tensor(True)),

@@ -744,6 +744,8 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
     """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
     loss = where(target == 1, input, 0.0) + where(target == -1, (margin - input).clamp(min=0.0),
                                                   0.0)
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
+        loss = loss.to(input.dtype)  # PyTorch keeps an integer input's dtype (truncating)
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
