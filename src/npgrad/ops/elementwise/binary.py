@@ -252,8 +252,10 @@ class Pow(Primitive):
                 # x ** 2, x.square(): a ** 1 is a itself (same values, one op less); with
                 # create_graph, a ** 1 keeps higher derivatives connected to a, as PyTorch
                 ga = grad * (b * a)
+            elif b != 0:
+                ga = grad * (b * a ** (b - 1))
             else:
-                ga = grad * (b * a ** (b - 1)) if b != 0 else Tensor._make(np.zeros_like(grad._data))
+                ga = Tensor._make(np.zeros_like(grad._data))
         if need_b:
             out = out[0]
             # NOTE: where a == 0 and b >= 0, PyTorch defines d/db as 0 (not nan from log 0);
