@@ -561,6 +561,9 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    "bce_with_logits_int_size": case(
+        lambda l, x, t: _f(l).binary_cross_entropy_with_logits(x, t),
+        lambda l: l.ones(3, 4, dtype=l.int32), lambda l: l.tensor(1, dtype=l.int32)),
     **{f"hinge_embedding_int_{r}": case(
         (lambda r: lambda l, x, t: _f(l).hinge_embedding_loss(x, t, 1.5, reduction=r))(r),
         lambda l: l.tensor([1, -2, 3], dtype=l.int32), lambda l: l.tensor([1, -1, 1]))

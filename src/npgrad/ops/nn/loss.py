@@ -601,11 +601,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     op = "binary_cross_entropy_with_logits"
     input, target, weight = _loss_args(input, target, weight, op)
     pos_weight = None if pos_weight is None else as_tensor_arg(pos_weight, op, "pos_weight")
-    float_kernel_input(input, op, "log_sigmoid_cpu")
-    _float_result(target, op)
-    if tuple(input.shape) != tuple(target.shape):
+    if tuple(input.shape) != tuple(target.shape):  # (PyTorch checks sizes before dtypes)
         raise ValueError(f"Target size ({tuple(target.shape)}) must be the same as input size "
                          f"({tuple(input.shape)})")
+    float_kernel_input(input, op, "log_sigmoid_cpu")
+    _float_result(target, op)
     reduction = _legacy(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
