@@ -561,6 +561,12 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    # dim is checked before the index's dtype
+    "gather_bool_index_bad_dim": case(lambda l, x, i: l.gather(x, 4, i), lambda l: l.ones(4, 3),
+                                      lambda l: l.zeros(2, 3, dtype=l.bool)),
+    "scatter_reduce_uint8_index_bad_dim": case(
+        lambda l, x, i: l.scatter_reduce(x, 4, i, x[:2], "sum"), lambda l: l.ones(4, 3),
+        lambda l: l.zeros(2, 3, dtype=l.uint8)),
     "bce_with_logits_int_size": case(
         lambda l, x, t: _f(l).binary_cross_entropy_with_logits(x, t),
         lambda l: l.ones(3, 4, dtype=l.int32), lambda l: l.tensor(1, dtype=l.int32)),

@@ -52,12 +52,12 @@ def _flat_positions(input: Tensor, dim: int, index, op: str, src=None) -> tuple:
     if not isinstance(index, Tensor):
         raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
+    d = norm_dim(dim, input.ndim, op)  # (PyTorch checks dim before the index's dtype)
     if idx.dtype != np.int64:
         if idx.dtype != np.int32:  # (PyTorch's scatter and gather take int32 indices too)
             raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {idx.dtype}")
         idx = idx.astype(np.int64)
     shape = input._data.shape
-    d = norm_dim(dim, input.ndim, op)
     if max(idx.ndim, 1) != max(len(shape), 1):
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions as "
                            f"input tensor ({describe(index, input)})")
