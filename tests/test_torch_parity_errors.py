@@ -561,6 +561,10 @@ CASES.update({f"{name}_{dt}": case(call, (lambda dt: lambda l: l.ones(2, 3, 4,
               for dt in ("int32", "int64", "bool", "uint8")})
 CASES.update({
     "invert_float": case(lambda l, x: ~x, lambda l: l.ones(3)),
+    **{f"index_select_out_of_range_{d}_{n}": case(
+        (lambda d: lambda l, x, i: l.index_select(x, d, i))(d),
+        (lambda n: lambda l: l.ones(*(4, 3, 2)[:n]))(n), lambda l: l.tensor([0, 5]))
+       for d, n in ((0, 2), (1, 2), (-1, 2), (1, 3), (2, 3), (-2, 3), (0, 1))},
     # dim is checked before the index's dtype
     "gather_bool_index_bad_dim": case(lambda l, x, i: l.gather(x, 4, i), lambda l: l.ones(4, 3),
                                       lambda l: l.zeros(2, 3, dtype=l.bool)),

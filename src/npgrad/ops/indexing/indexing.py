@@ -518,7 +518,12 @@ def _pytorch_source_checks(input: Tensor, source: Tensor, dim: int, n_index: int
 def index_select(input, dim: int, index) -> Tensor:
     """The slices of ``input`` along ``dim`` at the positions in the vector ``index``."""
     input = as_tensor_arg(input, "index_select")
-    d, key = _dim_index(input, dim, index, "index_select")
+    # (PyTorch's kernel for dim 1 raises a RuntimeError for an index out of range, its
+    # others an IndexError)
+    n = input.ndim
+    second = n >= 2 and isinstance(dim, int) and -n <= dim < n and dim % n == 1
+    d, key = _dim_index(input, dim, index, "index_select",
+                        out_of_range=RuntimeError if second else IndexError)
     return IndexSelect.apply(input, key=key)
 
 
