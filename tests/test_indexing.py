@@ -223,8 +223,11 @@ def test_errors_name_the_op():
     x = npgrad.tensor(X)
     with pytest.raises(RuntimeError, match=r"gather\(\).*out of bounds.*size 2"):
         x.gather(0, npgrad.tensor([[[5]]]))
-    with pytest.raises(IndexError, match=r"index_select\(\).*out of bounds"):
+    # (PyTorch's index_select raises RuntimeError along dim 1, IndexError along the others)
+    with pytest.raises(RuntimeError, match=r"index_select\(\).*out of bounds"):
         x.index_select(1, npgrad.tensor([3]))
+    with pytest.raises(IndexError, match=r"index_select\(\).*out of bounds"):
+        x.index_select(2, npgrad.tensor([4]))
     with pytest.raises(RuntimeError, match=r"index_add\(\).*out of bounds"):
         x.index_add(0, npgrad.tensor([5]), npgrad.ones(1, 3, 4, dtype=npgrad.float64))
     with pytest.raises(IndexError, match=r"index_add\(\).*out of bounds"):
