@@ -168,7 +168,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     """Quadratic ``0.5 d**2 / beta`` for ``|d| < beta``, linear ``|d| - beta/2`` beyond."""
     input, target, _ = _loss_args(input, target, None, "smooth_l1_loss")
     _check_shapes("smooth_l1_loss", input, target)
-    float_kernel_input(input, "smooth_l1_loss", "smooth_l1_cpu")
+    if not is_float_np(target._data.dtype):  # (an integer input with a float target promotes)
+        float_kernel_input(input, "smooth_l1_loss", "smooth_l1_cpu")
     d = (input - target).abs()
     if beta == 0:
         loss = d

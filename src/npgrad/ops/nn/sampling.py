@@ -121,7 +121,8 @@ def _output_size(op: str, size_in: tuple, size, scale_factor, n: int) -> tuple:
         raise ValueError("either size or scale_factor should be defined")
     scales = tuple(scale_factor) if isinstance(scale_factor, (list, tuple)) else \
         (scale_factor,) * n
-    if len(scales) != n:
+    if len(scales) != n and isinstance(scale_factor, (list, tuple)):  # (as PyTorch: a number
+        # fits any number of dims, and an input of under 3 dims is refused later)
         raise ValueError(f"Input and scale_factor must have the same number of spatial "
                          f"dimensions, but got input with spatial dimensions of {list(size_in)} "
                          f"and scale_factor of shape {list(scales)}.")
