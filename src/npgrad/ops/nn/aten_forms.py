@@ -17,12 +17,12 @@ from ..indexing.scatter import scatter_reduce
 from .ctc import ctc_loss as _ctc_loss
 from .embedding_bag import _bags
 from .embedding_bag import embedding_bag as _embedding_bag
+from .loss import REDUCTION_CODES
 from .sampling import _grid_sample, affine_grid
 
 __all__ = ["ctc_loss", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d",
            "affine_grid_generator"]
 
-_REDUCTIONS = {1: "mean", 2: "sum"}  # ATen's Reduction enum; its kernels treat others as none
 _BAG_MODES = ("sum", "mean", "max")
 _INTERPOLATION = ("bilinear", "nearest", "bicubic")
 _PADDING = ("zeros", "border", "reflection")
@@ -50,7 +50,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
                            f"tensor for argument #2 'targets' ({op})")
     blank, reduction = int_arg(blank, op, "blank", 5), int_arg(reduction, op, "reduction", 6)
     return _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
-                     _REDUCTIONS.get(reduction, "none"), zero_infinity)
+                     REDUCTION_CODES.get(reduction, "none"), zero_infinity)
 
 
 def _code(value, names: tuple, op: str, what: str, position: int) -> str:

@@ -123,24 +123,44 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
     return out + bias if bias is not None else out
 
 
-_NO_CLASS = -(2 ** 62)  # an ignore_index no target can equal ("ignore nothing")
-
-
 def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
                          reduction: str = "mean", ignore_index: int | None = None,
                          label_smoothing: float = 0.0, options=None) -> Tensor:
     """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``; a weight of
     shape (C, d_1, ..., d_K, in) gives K-dimensional logits (N, C, d_1, ..., d_K).
+    ``ignore_index=None`` ignores the targets -100 (class targets) or nothing (probabilities).
 
     NOTE: PyTorch can chunk the batch to save memory (``options``); npgrad accepts the options
     and computes the reference form, which gives the same values."""
-    classes = tuple(linear_weight.shape[:-1])
+    op = "linear_cross_entropy"
+    input, linear_weight, target = (as_tensor_arg(t, op, name) for t, name in (
+        (input, "input"), (linear_weight, "linear_weight"), (target, "target")))
+    if not 1 <= input.ndim <= 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.ndim}")
+    if input.shape[-1] != linear_weight.shape[-1]:
+        raise RuntimeError(f"expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {input.shape[-1]} and {linear_weight.shape[-1]}, "
+                           f"respectively")
+    classes, batch = tuple(linear_weight.shape[:-1]), tuple(input.shape[:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != classes:
+        raise RuntimeError(f"expected linear_bias shape {classes}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if len(classes) > 1 and not batch:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape "
+                           f"{tuple(linear_weight.shape)} requires batched input, "
+                           f"(N, {input.shape[-1]}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    if tuple(target.shape) == batch + classes and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
     logits = linear(input, linear_weight.reshape(-1, linear_weight.shape[-1]))
-    logits = logits.reshape(*input.shape[:-1], *classes)
+    logits = logits.reshape(*batch, *classes)
     if linear_bias is not None:
         logits = logits + linear_bias
     return cross_entropy(logits, target, weight=weight, reduction=reduction,
-                         ignore_index=_NO_CLASS if ignore_index is None else ignore_index,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
                          label_smoothing=label_smoothing)
 
 

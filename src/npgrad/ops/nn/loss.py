@@ -743,10 +743,10 @@ def _margin_ranking(input1, input2, target, margin: float, reduction: str) -> Te
 def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
     """``x`` for target 1, ``max(0, margin - x)`` for target -1."""
-    loss = where(target == 1, input, 0.0) + where(target == -1, (margin - input).clamp(min=0.0),
-                                                  0.0)
-    if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
-        loss = loss.to(input.dtype)  # PyTorch keeps an integer input's dtype (truncating)
+    if isinstance(input, Tensor) and not _dt.is_float_np(input._data.dtype):
+        margin = int(margin)  # (as PyTorch's kernel, which computes in the input's int dtype)
+    # as PyTorch's formula: a target neither 1 nor -1 gets both terms
+    loss = where(target != -1, input, 0) + where(target != 1, (margin - input).clamp(min=0), 0)
     return _reduce(loss, _legacy(size_average, reduce, reduction))
 
 
@@ -828,13 +828,15 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
 # to 'none' as PyTorch's top-level functions do, and their own argument orders
 # ---------------------------------------------------------------------------------------------
 
-_REDUCTIONS = ("none", "mean", "sum")
+# ATen's Reduction enum; as its kernels, npgrad reads any other int as none (torch.kl_div(x, y,
+# 7) is unreduced)
+REDUCTION_CODES = {1: "mean", 2: "sum"}
 
 
 def _reduction_name(reduction) -> str:
     if isinstance(reduction, bool) or not isinstance(reduction, int):
         raise TypeError(f"argument 'reduction' must be int, not {type(reduction).__name__}")
-    return _REDUCTIONS[reduction]
+    return REDUCTION_CODES.get(reduction, "none")
 
 
 def kl_div_toplevel(input, target, reduction: int = 0, *, log_target: bool = False) -> Tensor:
