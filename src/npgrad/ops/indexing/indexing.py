@@ -14,6 +14,7 @@ Also ``unravel_index`` and ``nonzero_static``.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -134,8 +135,38 @@ def _write(a: np.ndarray, key, v) -> None:
     (a if first is None else a[first])[rest] = v  # a[first] is a view: writes reach a
 
 
-def _index_error(e: Exception, op: str, shape) -> IndexError:
+def _mask_mismatch(key, shape) -> str | None:
+    """PyTorch's message for the first bool array of ``key`` whose shape differs from the
+    dims it indexes (None when there is none)."""
+    used = sum(0 if k is None or k is Ellipsis else
+               k.ndim if is_array(k) and k.dtype.kind == "b" else 1 for k in key)
+    d = 0
+    for k in key:
+        if k is Ellipsis:
+            d += len(shape) - used
+        elif is_array(k) and k.dtype.kind == "b":
+            for j, n in enumerate(k.shape):
+                if d + j < len(shape) and n != shape[d + j]:
+                    return (f"The shape of the mask {list(k.shape)} at index {j} does not "
+                            f"match the shape of the indexed tensor {list(shape)} at index "
+                            f"{d + j}")
+            d += k.ndim
+        elif k is not None:
+            d += 1
+    return None
+
+
+def _index_error(e: Exception, op: str, shape, key=()) -> IndexError:
+    """NumPy's IndexError in PyTorch's words, naming the op and the shapes."""
     msg = str(e).replace("axis", "dimension")
+    if msg.startswith("too many indices"):
+        msg = f"too many indices for tensor of dimension {len(shape)}"
+    elif msg.startswith("boolean index did not match"):
+        msg = _mask_mismatch(key, shape) or msg
+    elif msg.startswith("shape mismatch"):
+        # (PyTorch's words but for "cannot": NumPy's "could not be broadcast" is its tell)
+        shapes = ", ".join(str(list(_dims(t))) for t in re.findall(r"\(([\d, ]*)\)", msg))
+        msg = f"shape mismatch: indexing tensors cannot be broadcast together with shapes {shapes}"
     return IndexError(f"{op}: {msg} (indexing a tensor of shape {tuple(shape)})")
 
 
@@ -154,13 +185,19 @@ def _write_error(e: Exception, op: str, a: np.ndarray, key, v, index_op: str = "
         shape = np.shape(_read(a, probe if isinstance(key, tuple) else probe[0]))
         fits = np.broadcast_shapes(np.shape(v), shape) == shape
     except IndexError as probe_error:  # (an empty dim, a mask's shape: the index's own error)
-        return _index_error(e if isinstance(e, IndexError) else probe_error, index_op, a.shape)
+        return _index_error(e if isinstance(e, IndexError) else probe_error, index_op, a.shape,
+                            key)
     except ValueError:
         fits = False
     if fits and isinstance(e, IndexError):
-        return _index_error(e, index_op, a.shape)
+        return _index_error(e, index_op, a.shape, key)
     return RuntimeError(f"{op}: shape mismatch: value of shape {np.shape(v)} cannot be "
                         f"broadcast to indexing result of shape {shape}")
+
+
+def _dims(text: str) -> tuple:
+    """``"2, 3,"`` as (2, 3)."""
+    return tuple(int(v) for v in text.split(",") if v.strip())
 
 
 def _single_array_dim(key, ndim: int):
@@ -233,7 +270,7 @@ class GetItem(Primitive):
         try:
             out = _read(a, key)
         except IndexError as e:
-            raise _index_error(e, op, a.shape) from None
+            raise _index_error(e, op, a.shape, key) from None
         if out.__class__ is not np.ndarray and not is_device_array(out) and _is_basic(key):
             # a 0-d view, not a NumPy scalar (so x[0].add_(1) writes x)
             out = a[key + (None,)].reshape(())
