@@ -77,9 +77,10 @@ from .ops.inplace import (abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin
                           tanh_, trunc_, xlogy_, zero_)
 # nn.functional ops that torch also has at the top level (the same objects), and the top-level
 # forms whose argument names or order differ from nn.functional's
-from .ops.nn.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu,  # noqa: F401
-                                relu_, rrelu, rrelu_, selu, selu_, softmax, threshold,
-                                threshold_)
+from .ops.nn.activation import (celu, celu_, hardshrink, prelu, relu,  # noqa: F401
+                                relu_, rrelu, rrelu_, selu, selu_, threshold, threshold_)
+from .ops.nn.activation import (log_softmax_toplevel as log_softmax,  # noqa: F401
+                                softmax_toplevel as softmax)
 from .ops.nn.conv import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: F401
                           conv_transpose2d, conv_transpose3d)
 from .ops.nn.pool import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d,  # noqa: F401

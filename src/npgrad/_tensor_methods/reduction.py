@@ -5,6 +5,7 @@ Each calls the op that implements it; the package docstring says how they become
 """
 from __future__ import annotations
 
+from ..ops._arguments import ALL_DIMS
 from ..ops import inplace as _inplace
 from ..ops.linalg import norms as _norms
 from ..ops.reduction import (hashing as _hashing, histograms as _histograms, reduce as _reduce,
@@ -26,15 +27,15 @@ class ReductionMethods:
         """See :func:`npgrad.sum_to_size`."""
         return _reduce.sum_to_size(self, *size)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=ALL_DIMS, keepdim=False, *, dtype=None):
         """See :func:`npgrad.prod`."""
         return _reduce.prod(self, dim, keepdim, dtype=dtype)
 
-    def max(self, dim=None, keepdim=False):
+    def max(self, dim=ALL_DIMS, keepdim=False):
         """See :func:`npgrad.max`."""
         return _reduce.max(self, dim, keepdim)
 
-    def min(self, dim=None, keepdim=False):
+    def min(self, dim=ALL_DIMS, keepdim=False):
         """See :func:`npgrad.min`."""
         return _reduce.min(self, dim, keepdim)
 
@@ -82,7 +83,7 @@ class ReductionMethods:
         """See :func:`npgrad.std`."""
         return _stats.std(self, dim, unbiased, keepdim, correction=correction)
 
-    def median(self, dim=None, keepdim=False):
+    def median(self, dim=ALL_DIMS, keepdim=False):
         """See :func:`npgrad.median`."""
         return _stats.median(self, dim, keepdim)
 
@@ -127,7 +128,7 @@ class ReductionMethods:
         """See :func:`npgrad.nanmean`."""
         return _stats.nanmean(self, dim, keepdim, dtype=dtype)
 
-    def nanmedian(self, dim=None, keepdim=False):
+    def nanmedian(self, dim=ALL_DIMS, keepdim=False):
         """See :func:`npgrad.nanmedian`."""
         return _stats.nanmedian(self, dim, keepdim)
 

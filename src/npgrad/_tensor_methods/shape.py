@@ -7,7 +7,7 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 from ..ops import inplace as _inplace
-from ..ops._arguments import as_tensor_arg
+from ..ops._arguments import ALL_DIMS, as_tensor_arg
 from ..ops.shape import copies as _copies, diag as _diag, joins as _joins, tiling as _tiling, views as _views
 from ..tensor import Tensor
 
@@ -53,7 +53,7 @@ class ShapeMethods:
         """``self.expand(other.shape)``."""
         return _views.expand(self, as_tensor_arg(other, "expand_as", "other").shape)
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim=ALL_DIMS):
         """See :func:`npgrad.squeeze`."""
         return _views.squeeze(self, dim)
 
@@ -69,7 +69,7 @@ class ShapeMethods:
         """See :func:`npgrad.unbind`."""
         return _joins.unbind(self, dim)
 
-    def squeeze_(self, dim=None):
+    def squeeze_(self, dim=ALL_DIMS):
         """In-place form of :meth:`Tensor.squeeze`."""
         return _views.shape_inplace_(self, _views.squeeze, dim, name="squeeze_")
 

@@ -18,10 +18,23 @@ from ..tensor import Tensor, _dim
 
 __all__ = ["Tensor", "array_operand", "as_operand", "as_operands", "as_tensor_arg", "int_arg",
            "number_arg", "named_errors", "name_op_errors", "norm_dim", "norm_dims", "size_args",
-           "long_tensor", "type_name", "describe", "tensor_or_none", "float_arg"]
+           "long_tensor", "type_name", "describe", "tensor_or_none", "float_arg", "ALL_DIMS"]
 
 
 _FAST = (Tensor, float, int, bool)
+
+
+class _AllDims:
+    """The default ``dim`` of a reduction that may leave it out but not be given None, as
+    PyTorch's: ``x.prod()`` reduces every dim, ``x.prod(None)`` is a TypeError."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<all dims>"
+
+
+ALL_DIMS = _AllDims()
 
 
 def type_name(x) -> str:

@@ -270,7 +270,14 @@ def linalg_norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> 
 
 
 def frobenius_norm(input, dim, keepdim: bool = False) -> Tensor:
-    """The Frobenius norm over ``dim`` (deprecated in PyTorch for ``linalg.norm``)."""
+    """The Frobenius norm over ``dim``, at most two dims (deprecated in PyTorch for
+    ``linalg.norm``)."""
+    if dim is None:
+        raise TypeError("frobenius_norm(): argument 'dim' (position 2) must be tuple of ints, "
+                        "not NoneType")
+    if isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dim)} dimensions "
+                           f"instead.")
     return vector_norm(as_tensor_arg(input, "frobenius_norm"), 2, dim, keepdim)
 
 
@@ -293,8 +300,13 @@ def norm_except_dim(v, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 (t
     norm of weight normalisation); ``dim=-1`` means the norm of the whole tensor, as in
     PyTorch (not the last dim)."""
     v = as_tensor_arg(v, "norm_except_dim")
+    if isinstance(pow, bool) or not isinstance(pow, (int, np.integer)):
+        raise TypeError(f"norm_except_dim(): argument 'pow' (position 2) must be int, not "
+                        f"{type(pow).__name__}")
     if dim == -1:
         return vector_norm(v, float(pow))
+    if v.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = norm_dim(dim, v.ndim, "norm_except_dim")
     others = tuple(k for k in range(v.ndim) if k != d)
     return vector_norm(v, float(pow), others, keepdim=True)

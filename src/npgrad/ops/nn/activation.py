@@ -21,7 +21,7 @@ from ... import dtypes as _dt
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
 from .. import inplace as _inplace
-from .._arguments import Tensor, as_tensor_arg, describe, norm_dim
+from .._arguments import Tensor, as_tensor_arg, describe, int_arg, norm_dim
 from ..elementwise.binary import where
 from . import _rows
 from ..elementwise import special as _special
@@ -597,6 +597,17 @@ def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``log(softmax(x))`` without overflow or ``-inf`` gradients."""
     input = _with_dtype(as_tensor_arg(input, "log_softmax"), dtype)
     return LogSoftmax.apply(input, _softmax_dim(input.ndim, dim, "log_softmax"))
+
+
+def softmax_toplevel(input, dim, dtype=None) -> Tensor:
+    """``torch.softmax``: :func:`softmax` with ``dim`` required (an int: no implicit choice)
+    and ``dtype`` third."""
+    return softmax(input, int_arg(dim, "softmax", "dim", 2), dtype=dtype)
+
+
+def log_softmax_toplevel(input, dim, dtype=None) -> Tensor:
+    """``torch.log_softmax``: :func:`log_softmax` with ``dim`` required and ``dtype`` third."""
+    return log_softmax(input, int_arg(dim, "log_softmax", "dim", 2), dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:

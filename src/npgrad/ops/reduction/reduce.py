@@ -15,7 +15,8 @@ from .. import autocast
 from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, describe, norm_dim, norm_dims, size_args, Tensor
+from .._arguments import (ALL_DIMS, as_tensor_arg, describe, norm_dim, norm_dims, size_args,
+                          Tensor)
 from ..elementwise import pointwise
 from ..elementwise.binary import where
 from .scans import Cumprod
@@ -197,21 +198,21 @@ def prod_of_others(a: Tensor, dims: tuple) -> Tensor:
 
 
 @autocast.float32
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def prod(input, dim=ALL_DIMS, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of all elements, or over one ``dim``. Integers and bools multiply in int64.
 
     >>> npgrad.tensor([[1., 2.], [3., 4.]]).prod(1)
     tensor([ 2., 12.])
     """
     input = as_tensor_arg(input, "prod")
-    if dim is None:
+    if dim is ALL_DIMS:
         dims, keepdim = tuple(range(input.ndim)), False
     elif isinstance(dim, (int, np.integer)):
         dims = reduce_dims(int(dim), input.ndim, "prod")
     else:
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     return Prod.apply(input, dims=dims, keepdim=keepdim, dtype=dtype,
-                      name="ProdBackward0" if dim is None else "ProdBackward1")
+                      name="ProdBackward0" if dim is ALL_DIMS else "ProdBackward1")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,7 +331,7 @@ def _extreme(input, dim, keepdim, largest: bool, op: str):
     if isinstance(dim, Tensor):  # max(a, b): the elementwise maximum
         return (pointwise.maximum if largest else pointwise.minimum)(input, dim)
     a = input._data
-    if dim is None:
+    if dim is ALL_DIMS:
         if a.size == 0:
             raise RuntimeError(f"{op}(): Expected reduction dim to be specified for "
                                f"input.numel() == 0. Specify the reduction dim with the 'dim' "
@@ -345,7 +346,7 @@ def _extreme(input, dim, keepdim, largest: bool, op: str):
                         return_types.max if largest else return_types.min)
 
 
-def max(input, dim=None, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
+def max(input, dim=ALL_DIMS, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
     """The largest element; with ``dim``, ``(values, indices)`` of the largest along it (the
     gradient goes to the returned index); with a tensor, the elementwise :func:`maximum`.
 
@@ -357,7 +358,7 @@ def max(input, dim=None, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
     return _extreme(input, dim, keepdim, True, "max")
 
 
-def min(input, dim=None, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
+def min(input, dim=ALL_DIMS, keepdim: bool = False):  # noqa: A001 (PyTorch's name)
     """The smallest element; with ``dim``, ``(values, indices)``; with a tensor, the
     elementwise :func:`minimum`."""
     return _extreme(input, dim, keepdim, False, "min")
@@ -488,5 +489,7 @@ def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
     tensor(1000.6931)
     """
     input = as_tensor_arg(input, "logsumexp")
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     return LogSumExp.apply(input, dims=reduce_dims(dim, input.ndim, "logsumexp"),
                            keepdim=keepdim)

@@ -18,7 +18,7 @@ from ...dtypes import is_float_np
 from ... import dtypes as _dt, return_types
 from ...autograd.function import Primitive
 from ...autograd.grad_mode import STATE
-from .._arguments import Tensor, as_tensor_arg, norm_dim
+from .._arguments import ALL_DIMS, Tensor, as_tensor_arg, norm_dim
 from .reduce import (Extreme, TakeAlong, expand_back, index_dim, reduce_dims,
                      select_along)
 from . import reduce as _reduce
@@ -157,7 +157,7 @@ class Median(Extreme):
         return out
 
 
-def median(input, dim=None, keepdim: bool = False):
+def median(input, dim=ALL_DIMS, keepdim: bool = False):
     """The lower median of all elements; with ``dim``, ``(values, indices)`` along it (the
     gradient goes to the returned index).
 
@@ -165,7 +165,7 @@ def median(input, dim=None, keepdim: bool = False):
     tensor(2.)
     """
     input = as_tensor_arg(input, "median")
-    if dim is None:
+    if dim is ALL_DIMS:
         return Median.apply(input)
     a = input._data
     d = index_dim(input, dim, "median")
@@ -257,13 +257,13 @@ def _nan_last_order(a: np.ndarray, d: int) -> np.ndarray:
     return np.argsort(a, axis=d, kind="stable")
 
 
-def nanmedian(input, dim=None, keepdim: bool = False):
+def nanmedian(input, dim=ALL_DIMS, keepdim: bool = False):
     """The lower median of the non-nan elements; with ``dim``, ``(values, indices)``."""
     input = as_tensor_arg(input, "nanmedian")
     a = input._data
     if a.dtype == np.bool_:
         raise NotImplementedError("\"median_cpu\" not implemented for 'Bool' (nanmedian)")
-    if dim is None:
+    if dim is ALL_DIMS:
         flat = input.reshape(-1)
         if flat.shape[0] == 0:
             return Tensor._make(as_array(np.nan, a.dtype)) if is_float_np(a.dtype) else \

@@ -12,7 +12,7 @@ import builtins
 import numbers
 
 from ... import dtypes as _dt
-from .._arguments import Tensor, as_tensor_arg, named_errors, int_arg, norm_dim
+from .._arguments import ALL_DIMS, Tensor, as_tensor_arg, named_errors, int_arg, norm_dim
 from ..elementwise.unary import clone, not_differentiable
 from ..indexing.indexing import getitem
 from . import diag, joins, tiling, views
@@ -114,7 +114,7 @@ def split_with_sizes_copy(input, split_sizes, dim: builtins.int = 0) -> tuple:
 
 
 @named_errors("squeeze_copy")
-def squeeze_copy(input, dim=None) -> Tensor:
+def squeeze_copy(input, dim=ALL_DIMS) -> Tensor:
     """:func:`npgrad.squeeze` in new memory."""
     return clone(views.squeeze(as_tensor_arg(input, "squeeze_copy"), dim))
 

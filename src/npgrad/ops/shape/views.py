@@ -17,7 +17,8 @@ import numpy as np
 
 from ... import dtypes as _dt
 from ...autograd.function import Primitive
-from .._arguments import as_tensor_arg, int_arg, long_tensor, norm_dim, size_args, Tensor
+from .._arguments import (ALL_DIMS, as_tensor_arg, int_arg, long_tensor, norm_dim, size_args,
+                          Tensor)
 from ...tensor import Size
 from ..indexing.indexing import getitem
 from ..inplace import check
@@ -189,11 +190,11 @@ def unflatten(input, dim: int, sizes) -> Tensor:
     return Reshape.apply(input, shape=shape[:d] + sizes + shape[d + 1:])
 
 
-def squeeze(input, dim=None) -> Tensor:
+def squeeze(input, dim=ALL_DIMS) -> Tensor:
     """Remove dimensions of size 1 (all of them, or those in ``dim``: an int or a tuple)."""
     input = as_tensor_arg(input, "squeeze")
     shape = input._data.shape
-    if dim is None:
+    if dim is ALL_DIMS:
         dims, cls = {i for i, s in enumerate(shape) if s == 1}, Squeeze
     else:
         cls = Squeeze2 if isinstance(dim, (tuple, list)) else Squeeze1
