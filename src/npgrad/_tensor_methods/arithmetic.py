@@ -156,8 +156,8 @@ class ArithmeticMethods:
         return _unary.Neg._apply1(self)
 
     def __pos__(self):
-        """``+self``."""
-        return self
+        """``+self`` (:func:`npgrad.positive`: ``self`` itself; a bool tensor is refused)."""
+        return _unary.positive(self)
 
     def __abs__(self):
         """``abs(self)``."""

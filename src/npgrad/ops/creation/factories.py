@@ -366,7 +366,9 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
     ``end`` (so both ends are exact), in the output's float dtype; integer dtypes compute in
     double precision and truncate.
     """
-    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    start, end = (v.item() if isinstance(v, Tensor) else number_arg(v, "linspace", name, i)
+                  for i, (v, name) in enumerate(((start, "start"), (end, "end")), 1))
+    steps = int_arg(steps, "linspace", "steps", 3)
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     dt = _dtype(dtype, "linspace")
@@ -394,6 +396,10 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
              requires_grad: bool = False) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
+    start, end = (v.item() if isinstance(v, Tensor) else number_arg(v, "logspace", name, i)
+                  for i, (v, name) in enumerate(((start, "start"), (end, "end")), 1))
+    steps = int_arg(steps, "logspace", "steps", 3)
+    base = number_arg(base, "logspace", "base", 4)
     data = np.power(base, np.linspace(start, end, steps, dtype=np.float64))
     return _finish(data.astype(_dtype(dtype, "logspace")), requires_grad, device)
 
@@ -448,15 +454,42 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high} (randint)")
+    dt = _dtype(dtype, "randint", np.dtype(np.int64))
+    _check_random_range(low, high, dt)
     data = rng(generator, as_device(device)).integers(low, high, size=tuple(size),
                                                       dtype=np.int64)
-    return _finish(data.astype(_dtype(dtype, "randint", np.dtype(np.int64))), requires_grad,
-                   device)
+    return _finish(data.astype(dt), requires_grad, device)
+
+
+# the C++ names PyTorch's random_ range check prints for each dtype
+_C_TYPE_NAMES = {"bool": "bool", "int8": "signed char", "int16": "short int", "int32": "int",
+                 "int64": "long int", "uint8": "unsigned char", "uint16": "short unsigned int",
+                 "uint32": "unsigned int", "uint64": "long unsigned int", "float16": "c10::Half",
+                 "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
+
+def _check_random_range(low: int, high: int, dt: np.dtype) -> None:
+    """[low, high) must fit ``dt``, as PyTorch's random_ checks (randint(0, 5, dtype=bool) is
+    its RuntimeError, not a silent cast)."""
+    if dt == np.bool_:
+        lo, hi = 0, 1
+    elif dt.kind in "iu":
+        lo, hi = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
+    else:
+        hi = float(np.finfo(dt).max)
+        lo = -hi
+    name = _C_TYPE_NAMES.get(dt.name, dt.name)
+    if low < lo:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if high - 1 > hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {name}")
 
 
 def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0..n-1``."""
     n = int_arg(n, "randperm", "n", 1)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     data = rng(generator, as_device(device)).permutation(n).astype(_dtype(dtype, "randperm",
                                                        np.dtype(np.int64)))
     return _finish(data, requires_grad, device)

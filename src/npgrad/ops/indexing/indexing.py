@@ -45,10 +45,10 @@ def _sequence_as_tuple(seq: list) -> bool:
                or k is Ellipsis for k in seq)
 
 
-def norm_key(key, like=None) -> tuple:
+def norm_key(key, like=None, op: str = "getitem") -> tuple:
     """Turn a user's key into a NumPy key tuple: tensors and lists become arrays, on the
     device of ``like`` (the array indexed: CPU index tensors index CUDA tensors, as in
-    PyTorch)."""
+    PyTorch); ``op`` names the op in errors."""
     if isinstance(key, list) and _sequence_as_tuple(key):
         key = tuple(key)
     if not isinstance(key, tuple):
@@ -61,28 +61,28 @@ def norm_key(key, like=None) -> tuple:
             try:
                 k = as_array(k) if k else np.zeros(0, np.int64)  # (moved to like's device below)
             except ValueError:
-                raise IndexError("index: ragged lists cannot be used as indices") from None
+                raise IndexError(f"{op}: ragged lists cannot be used as indices") from None
             if k.dtype == object:
-                raise IndexError("index: ragged lists cannot be used as indices")
+                raise IndexError(f"{op}: ragged lists cannot be used as indices")
             if k.dtype.kind in "US":
-                raise TypeError(f"index: a list of str is not a valid index ({k.tolist()!r})")
+                raise TypeError(f"{op}: a list of str is not a valid index ({k.tolist()!r})")
             if is_float_np(k.dtype):  # PyTorch reads a list of floats as long indices
                 k = k.astype(np.int64)
         elif isinstance(k, slice):
             if k.step is not None and int(k.step) <= 0:
-                raise ValueError("step must be greater than zero")
+                raise ValueError(f"{op}: step must be greater than zero")
         elif isinstance(k, (float, np.floating)):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             "byte Variables are valid indices (got float)")
+            raise IndexError(f"{op}: only integers, slices (`:`), ellipsis (`...`), None and "
+                             f"long or byte Variables are valid indices (got float)")
         elif isinstance(k, str):  # PyTorch tries to make a tensor of it: a TypeError
-            raise TypeError(f"index: a str is not a valid index ({k!r}); only integers, slices "
+            raise TypeError(f"{op}: a str is not a valid index ({k!r}); only integers, slices "
                             f"(`:`), ellipsis (`...`), None and integer or bool tensors are")
         if is_array(k):
             if k.dtype == np.uint8:  # a byte tensor is a (deprecated) mask
                 k = k.astype(bool)
             elif k.dtype.kind != "b" and k.dtype not in (np.int32, np.int64):
-                raise IndexError(f"tensors used as indices must be long, int, byte or bool "
-                                 f"tensors (got {k.dtype})")
+                raise IndexError(f"{op}: tensors used as indices must be long, int, byte or "
+                                 f"bool tensors (got {k.dtype})")
             elif k.ndim == 0 and k.dtype.kind != "b":
                 k = int(k)  # a 0-d integer tensor indexes like an int, as in PyTorch
             if like is not None and is_array(k):
@@ -265,7 +265,7 @@ class GetItem(Primitive):
     is_view = True  # basic indexing shares memory; advanced indexing copies
 
     @staticmethod
-    def forward(ctx, a, key, op="index"):
+    def forward(ctx, a, key, op="getitem"):
         ctx.key, ctx.in_shape = key, a.shape
         try:
             out = _read(a, key)
@@ -346,7 +346,7 @@ class SetItem(Primitive):
         try:
             _write(a, key, v)
         except (IndexError, ValueError) as e:
-            raise _write_error(e, "setitem", a, key, v, index_op="index_put_") from None
+            raise _write_error(e, "setitem", a, key, v) from None
         return a
 
     @staticmethod
@@ -385,10 +385,18 @@ def as_value(value, input: Tensor):
     return on_device_of(as_array(value, input._data.dtype), input._data)
 
 
+# what ``x[key] = value`` takes besides a Tensor, as PyTorch: Python's numbers (NumPy's float64
+# and complex128 are Python floats and complexes) and NumPy's ints; not lists, arrays or
+# NumPy's other floats
+_ASSIGNABLE = (int, float, complex, np.integer)
+
+
 def setitem(input: Tensor, key, value) -> None:
     """``input[key] = value`` in place; differentiable in ``value`` (and in ``input`` elsewhere)."""
+    if not isinstance(value, (Tensor,) + _ASSIGNABLE):
+        raise TypeError(f"setitem: can't assign a {type_name(value)} to a {input.type()}")
     inplace.check(input, "setitem")
-    key = norm_key(key, input._data)
+    key = norm_key(key, input._data, "setitem")
     result = SetItem.apply(input, as_value(value, input), key=key)
     inplace.commit(input, result, "setitem")
 
@@ -436,7 +444,8 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     if values._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_put(): values and self must have the same dtype, got "
                            f"{describe(values, input)}")
-    return IndexPut.apply(input, as_value(values, input), key=norm_key(tuple(indices), input._data),
+    return IndexPut.apply(input, as_value(values, input),
+                          key=norm_key(tuple(indices), input._data, "index_put"),
                           accumulate=accumulate)
 
 

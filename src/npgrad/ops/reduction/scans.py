@@ -188,6 +188,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
     if edge_order not in (1, 2):
         raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, "
                            f"got {edge_order}")
+    is_bool = input._data.dtype == np.bool_
     if not is_float_np(input._data.dtype):
         input = input.to(_dt.get_default_dtype())
     dims = list(range(input.ndim)) if dim is None else \
@@ -204,6 +205,10 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
         if n < edge_order + 1:
             raise RuntimeError(f"torch.gradient expected each dimension size to be at least "
                                f"edge_order+1 (got size {n} at dim {d})")
+        if is_bool:  # (PyTorch differences the values: after the size check)
+            raise RuntimeError("gradient: subtraction, the `-` operator, with two bool tensors "
+                               "is not supported. Use the `^` or `logical_xor()` operator "
+                               "instead.")
         if isinstance(sp, Tensor):
             if sp.ndim != 1 or sp.shape[0] != n:
                 raise RuntimeError(f"torch.gradient expected each tensor to be on the same "
