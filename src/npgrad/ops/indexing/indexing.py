@@ -170,14 +170,12 @@ def _index_error(e: Exception, op: str, shape, key=()) -> IndexError:
     return IndexError(f"{op}: {msg} (indexing a tensor of shape {tuple(shape)})")
 
 
-def _write_error(e: Exception, op: str, a: np.ndarray, key, v, index_op: str = "") -> Exception:
+def _write_error(e: Exception, op: str, a: np.ndarray, key, v) -> Exception:
     """The error of a write ``a[key] = v`` that NumPy refused (an IndexError for indices out
     of bounds, a ValueError for a value that does not broadcast), in PyTorch's order: first
     that the value broadcasts to the indexing result (a RuntimeError), then the indices'
     bounds. The result's shape is read with every index array at 0 (in bounds whatever its
-    values), so a wrong value shape is found even where an index is out of bounds too.
-    ``index_op`` names the op in index errors, when not ``op``."""
-    index_op = index_op or op
+    values), so a wrong value shape is found even where an index is out of bounds too."""
     items = key if isinstance(key, tuple) else (key,)
     probe = tuple(np.zeros_like(k) if is_array(k) and k.dtype.kind in "iu" else k
                   for k in items)
@@ -185,12 +183,12 @@ def _write_error(e: Exception, op: str, a: np.ndarray, key, v, index_op: str = "
         shape = np.shape(_read(a, probe if isinstance(key, tuple) else probe[0]))
         fits = np.broadcast_shapes(np.shape(v), shape) == shape
     except IndexError as probe_error:  # (an empty dim, a mask's shape: the index's own error)
-        return _index_error(e if isinstance(e, IndexError) else probe_error, index_op, a.shape,
+        return _index_error(e if isinstance(e, IndexError) else probe_error, op, a.shape,
                             key)
     except ValueError:
         fits = False
     if fits and isinstance(e, IndexError):
-        return _index_error(e, index_op, a.shape, key)
+        return _index_error(e, op, a.shape, key)
     return RuntimeError(f"{op}: shape mismatch: value of shape {np.shape(v)} cannot be "
                         f"broadcast to indexing result of shape {shape}")
 
