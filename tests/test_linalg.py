@@ -532,3 +532,22 @@ def test_einsum_property(case, seed):
     (o * npgrad.tensor(g)).sum().backward()
     for a, b in zip(ns, ts):
         assert np.allclose(a.grad.numpy(), b.grad.numpy())
+
+
+@pytest.mark.parametrize("make", [
+    lambda L: L.baddbmm(L.ones(2, 2, 4), L.tensor(1.), L.ones(2, 3, 4)),
+    lambda L: L.baddbmm(L.ones(2, 2, 4), L.ones(2, 2, 3), L.tensor(1.)),
+    lambda L: L.addbmm(L.ones(2, 4), L.tensor(1.), L.ones(3, 3, 4)),
+    lambda L: L.mv(L.tensor(1.), L.ones(3)),
+    lambda L: L.addmv(L.ones(2), L.tensor(1.), L.ones(3)),
+    lambda L: L.addmv(L.ones(2, 2), L.ones(2, 3), L.ones(3))])
+def test_products_with_a_0d_operand_raise_pytorchs_class(make):
+    """baddbmm, addbmm and mv size their result from an operand's dims before checking ranks
+    (IndexError for a 0-d one), addmv checks the three ranks itself (RuntimeError): the
+    fuzzer found npgrad's bmm/mv RuntimeError there."""
+    classes = []
+    for lib in (torch, npgrad):
+        with pytest.raises((IndexError, RuntimeError)) as info:
+            make(lib)
+        classes.append(info.type)
+    assert classes[0] is classes[1]

@@ -122,6 +122,13 @@ def mm(input, mat2) -> Tensor:
     return Matmul.apply(input, mat2)
 
 
+def _no_dims(t, dim: int, op: str) -> None:
+    """PyTorch's IndexError where an op reads ``t.size(dim)`` of a 0-d tensor before it checks
+    the operands' ranks."""
+    if isinstance(t, Tensor) and t.ndim == 0:
+        raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
+
+
 @autocast.lower_precision
 def bmm(input, mat2) -> Tensor:
     """Batched product of two 3-D tensors with the same batch size (no broadcasting)."""
@@ -140,6 +147,7 @@ def bmm(input, mat2) -> Tensor:
 def mv(input, vec) -> Tensor:
     """Matrix-vector product."""
     input, vec = as_tensor_arg(input, "mv"), as_tensor_arg(vec, "mv")
+    _no_dims(input, 0, "mv")  # (PyTorch sizes the result from input's dim 0 first)
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"mv: expected a 2-D and a 1-D tensor, got shapes "
                            f"{tuple(input.shape)} and {tuple(vec.shape)}")
@@ -342,6 +350,11 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
 
 def addmv(input, mat, vec, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
+    ranks = [t.ndim for t in (input, mat, vec) if isinstance(t, Tensor)]
+    if len(ranks) == 3 and (ranks[1] != 2 or ranks[2] != 1 or ranks[0] > 1):
+        # (PyTorch's own check, before mv's)
+        raise RuntimeError(f"addmv: vector + matrix @ vector expected, got "
+                           f"{', '.join(map(str, ranks))}")
     with named_errors("addmv"):
         prod = mv(mat, vec)
     return _add_scaled("addmv", input, prod, beta, alpha)
@@ -362,6 +375,9 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
 @autocast.lower_precision
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``."""
+    # (PyTorch sizes the result from batch1's dims 0, 1 and batch2's dim 2 first)
+    _no_dims(batch1, 0, "baddbmm")
+    _no_dims(batch2, 2, "baddbmm")
     with named_errors("baddbmm"):
         prod = bmm(batch1, batch2)
     return _add_scaled("baddbmm", input, prod, beta, alpha)
@@ -370,6 +386,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
 @autocast.lower_precision
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2).sum(0)``."""
+    # (PyTorch sizes the result from batch1's dim 1 and batch2's dim 2 first)
+    _no_dims(batch1, 1, "addbmm")
+    _no_dims(batch2, 2, "addbmm")
     with named_errors("addbmm"):
         prod = bmm(batch1, batch2)
     # (summed in its own dtype: an integer sum would otherwise widen to int64)
