@@ -294,3 +294,23 @@ def test_parallel_runs_call_blas_on_one_thread(monkeypatch):
     parallel.parallel_chunks([1, 2], lambda run: seen.append(state["blas"]), max_threads=1,
                              one_blas_thread=True)
     assert seen[-1] == 4  # one thread: BLAS keeps its own threads
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int32", "uint8", "int64"])
+@pytest.mark.parametrize("op, shapes", [
+    ("conv1d", ((1, 2, 5), (3, 2, 2))), ("conv3d", ((1, 2, 5, 5, 5), (3, 2, 2, 2, 2))),
+    ("conv_transpose1d", ((1, 2, 5), (2, 3, 2))),
+    ("conv_transpose3d", ((1, 2, 5, 5, 5), (2, 3, 2, 2, 2)))])
+def test_conv_dtypes_pytorch_has_no_kernel_for(op, shapes, dtype):
+    """PyTorch's CPU convolutions have no bool kernel and its transposed ones no integer
+    kernel but int64: NotImplementedError (npgrad raised RuntimeError for bool and computed
+    the transposed int32/uint8 ones; found by the long fuzz run)."""
+    outcomes = []
+    for lib in (torch, npgrad):
+        d = getattr(lib, dtype)
+        try:
+            outcomes.append(getattr(lib.nn.functional, op)(
+                lib.ones(*shapes[0], dtype=d), lib.ones(*shapes[1], dtype=d)).tolist())
+        except NotImplementedError:
+            outcomes.append(NotImplementedError)
+    assert outcomes[0] == outcomes[1]

@@ -320,8 +320,20 @@ def _check_dtypes(op: str, input: Tensor, weight: Tensor, bias) -> None:
     if bias is not None and bias._data.dtype != input._data.dtype:
         raise RuntimeError(f"{op}: Input type ({_name(input)}) and bias type ({_name(bias)}) "
                            f"should be the same")
-    if not (is_float_np(input._data.dtype) or input._data.dtype.kind in "iu"):
+    if not (is_float_np(input._data.dtype) or input._data.dtype.kind in "iub"):
         raise RuntimeError(f"{op}: not implemented for '{input._data.dtype}' tensors")
+
+
+def _check_kernel(op: str, input: Tensor, n: int, transposed: bool) -> None:
+    """The dtypes PyTorch's CPU kernels lack, refused where its kernel would (after the shape
+    checks): no bool convolution, and int64 the only integer dtype of the transposed ones."""
+    dt = input._data.dtype
+    if dt.kind == "b" or transposed and dt.kind in "iu" and dt != np.int64:
+        dims = "3d" if n == 3 else "2d"
+        kernel = (f"slow_conv_transpose{dims}_out_cpu" if transposed
+                  else "compute_columns3d" if n == 3 else "slow_conv2d_cpu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_name(input)}' ({op}: "
+                                  f"input {describe(input)})")
 
 
 def _name(t: Tensor) -> str:
@@ -404,6 +416,7 @@ def _convnd(n: int, op: str, input, weight, bias, stride, padding, dilation, gro
         input = input.unsqueeze(0)
     _check_dtypes(op, input, weight, bias)
     _check_weight(op, input, weight, bias, n, int(groups), transposed=False)
+    _check_kernel(op, input, n, transposed=False)
     stride = ntuple(stride, n, "stride", op)
     dilation = ntuple(dilation, n, "dilation", op)
     kernel = tuple(weight.shape[2:])
@@ -453,6 +466,7 @@ def _conv_transposend(n: int, op: str, input, weight, bias, stride, padding, out
     _check_dtypes(op, input, weight, bias)
     groups = int(groups)
     _check_weight(op, input, weight, bias, n, groups, transposed=True)
+    _check_kernel(op, input, n, transposed=True)
     if isinstance(padding, str):
         raise TypeError(f"{op}(): argument 'padding' must be an int or a tuple of ints, "
                         f"not str")
