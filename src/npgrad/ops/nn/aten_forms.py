@@ -12,10 +12,8 @@ import numpy as np
 from ...backend import array_module
 from ... import dtypes as _dt
 from .._arguments import Tensor, as_tensor_arg, int_arg, named_errors
-from ..creation.factories import full
-from ..indexing.scatter import scatter_reduce
 from .ctc import ctc_loss as _ctc_loss
-from .embedding_bag import _bags
+from .embedding_bag import _bags, check_bag_weight, check_padding_idx, max_rows
 from .embedding_bag import embedding_bag as _embedding_bag
 from .loss import REDUCTION_CODES
 from .sampling import _grid_sample, affine_grid
@@ -75,13 +73,14 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     output element came from (0 for an empty bag)."""
     op = "embedding_bag"
     weight = as_tensor_arg(weight, op, "weight")
-    if not _dt.is_float_np(weight._data.dtype):
-        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the "
-                           f"following scalar types: Half, BFloat16, Float, Double; but got "
-                           f"{weight.dtype} instead ({op})")
+    # PyTorch's order: padding_idx is wrapped by weight's size(0), then the rank, the dtype
+    if padding_idx is not None and weight.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if weight.ndim != 2:
         raise RuntimeError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
                            f"{weight.ndim}")
+    check_padding_idx(padding_idx, weight)
+    check_bag_weight(weight, op)
     name = _code(mode, _BAG_MODES, op, "mode", 5)
     indices, offsets = as_tensor_arg(indices, op, "indices"), as_tensor_arg(offsets, op, "offsets")
     if offsets.ndim != 1:
@@ -93,6 +92,13 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     if offsets.ndim == 1 and int(last) > indices.shape[0]:
         raise RuntimeError(f"offsets[-1] can not be greater than input's length "
                            f"{indices.shape[0]} but got offsets[-1] of {int(last)}")
+    if per_sample_weights is not None:
+        for what, ok in (("dim() == 1", per_sample_weights.ndim == 1),
+                         ("numel() == indices.numel()",
+                          per_sample_weights.numel() == indices.numel())):
+            if not ok:
+                raise RuntimeError(f"Expected per_sample_weights.value().{what} to be true, "
+                                   f"but got false. ({op})")
     padding = None if padding_idx is None or padding_idx < 0 else int(padding_idx)
     output = _embedding_bag(indices, weight, offsets, mode=name,
                             scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
@@ -102,9 +108,10 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     xp = array_module(flat)
     if name == "sum":
         zero = xp.zeros(n_bags, np.int64)
-        # PyTorch's fast sum path (float32/16 weights, no padding_idx argument) leaves
-        # offset2bag empty; its general path fills it
-        fast = padding_idx is None and weight._data.dtype.itemsize <= 4
+        # PyTorch's fast sum path (float32/16 weights with unit column stride, no
+        # padding_idx argument) leaves offset2bag empty; its general path fills it
+        fast = (padding_idx is None and weight._data.dtype.itemsize <= 4
+                and weight.stride(1) == 1)
         offset2bag = xp.zeros(0, np.int64) if fast else bag.astype(np.int64)
         return output, Tensor._make(offset2bag), Tensor._make(zero), Tensor._make(zero.copy())
     keep = flat != padding if padding is not None else xp.ones(flat.shape, bool)
@@ -112,27 +119,8 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     if name == "mean":
         max_indices = Tensor._make(bag_size.copy())
     else:
-        max_indices = _max_rows(weight, output, flat[keep], bag[keep], n_bags)
+        max_indices = max_rows(weight, output, flat[keep], bag[keep], n_bags)
     return output, Tensor._make(bag.astype(np.int64)), Tensor._make(bag_size), max_indices
-
-
-def _max_rows(weight: Tensor, output: Tensor, rows: np.ndarray, bag: np.ndarray,
-              n_bags: int) -> Tensor:
-    """For each bag and column, the first row of ``weight`` in the bag holding the bag's
-    maximum (``output``); 0 for an empty bag."""
-    dim = weight.shape[1]
-    values = weight._data[rows]                                     # (items, dim)
-    xp = array_module(values)
-    position = xp.broadcast_to(xp.arange(rows.size)[:, None], values.shape)
-    hit = values == output._data[bag]
-    n = rows.size
-    key = Tensor._make(xp.where(hit, position, n).astype(np.int64))
-    index = Tensor._make(xp.broadcast_to(bag[:, None], (n, dim)).astype(np.int64))
-    first = scatter_reduce(full((n_bags, dim), n, dtype=key.dtype, device=key.device), 0,
-                           index, key, "amin")._data
-    found = first < n
-    padded = xp.concatenate([rows.astype(np.int64), xp.zeros(1, np.int64)])
-    return Tensor._make(xp.where(found, padded[xp.minimum(first, n)], 0))
 
 
 def _mode_names(op: str, interpolation_mode: int, padding_mode: int) -> tuple:

@@ -1,0 +1,81 @@
+"""Mismatches the differential fuzzer found in embedding_bag, ctc_loss, grid_sample and
+conv_tbc (issue #16): each test compares npgrad with PyTorch 2.13 on the case that differed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+
+IDX, OFF = [1, 2, 4, 4, 3, 2, 0], [0, 2, 2, 5]
+
+
+def _raises_like(fn):
+    """Run ``fn(lib)`` for both libraries; both must raise the same exception class."""
+    with pytest.raises(Exception) as expected:
+        fn(torch)
+    with pytest.raises(type(expected.value)):
+        fn(npgrad)
+
+
+@pytest.mark.parametrize("case", [
+    # integer weights: PyTorch's kernel refuses them
+    lambda lib: lib.nn.functional.embedding_bag(lib.tensor(IDX), lib.ones(6, 3, dtype=lib.int32),
+                                                lib.tensor(OFF)),
+    # a 0-d weight: the functional checks its rank first (ValueError)
+    lambda lib: lib.nn.functional.embedding_bag(lib.tensor(IDX), lib.ones((), dtype=lib.int32),
+                                                lib.tensor(OFF)),
+    # an index past the last row: RuntimeError, not embedding's IndexError
+    lambda lib: lib.nn.functional.embedding_bag(lib.tensor(IDX), lib.ones(0, 3), lib.tensor(OFF)),
+    lambda lib: lib.embedding_bag(lib.ones(3, 3), lib.tensor(IDX), lib.tensor(OFF), False, 2),
+    # a padding_idx out of range
+    lambda lib: lib.nn.functional.embedding_bag(lib.tensor(IDX), lib.ones(6, 3), lib.tensor(OFF),
+                                                padding_idx=7),
+    # ATen's form: padding_idx reads a 0-d weight's size(0) first (IndexError)
+    lambda lib: lib.embedding_bag(lib.ones((), dtype=lib.int32), lib.tensor(IDX),
+                                  lib.tensor(OFF), False, 1, False, None, False, 4),
+    # ATen's form: 0-d per-sample weights
+    lambda lib: lib.embedding_bag(lib.ones(6, 3), lib.tensor(IDX), lib.tensor(OFF + [7]), False,
+                                  0, False, lib.ones(()), True, 4),
+])
+def test_embedding_bag_errors_match_pytorch(case):
+    _raises_like(case)
+
+
+def test_embedding_bag_offset2bag_of_strided_weight():
+    """PyTorch's fast sum path (which leaves offset2bag empty) needs unit column stride."""
+    for lib in (torch, npgrad):
+        w = lib.ones(6, 6)[:, ::2]
+        assert tuple(lib.embedding_bag(w, lib.tensor(IDX), lib.tensor(OFF), False, 0)[1].shape) \
+            == (7,)
+
+
+def test_embedding_bag_max_with_nan_first_in_bag():
+    """The max row of a bag whose first row is NaN is that row (max_indices and the gradient
+    both pointed elsewhere)."""
+    data = np.random.default_rng(0).standard_normal((6, 3))
+    data[:, 0] = np.nan
+    results = []
+    for lib in (torch, npgrad):
+        w = lib.tensor(data, requires_grad=True)
+        out = lib.embedding_bag(w, lib.tensor(IDX), lib.tensor(OFF), False, 2)
+        out[0].nan_to_num().sum().backward()
+        results.append([out[0].detach().numpy(), out[3].numpy(), w.grad.numpy()])
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_embedding_bag_padded_row_gives_sample_weight_no_grad():
+    """A NaN in the padding row gave its per-sample weight a NaN gradient (PyTorch: 0)."""
+    data = np.ones((6, 3))
+    data[2, 0] = np.nan
+    grads = []
+    for lib in (torch, npgrad):
+        w = lib.tensor(data)
+        p = lib.ones(7, dtype=lib.float64, requires_grad=True)
+        out = lib.embedding_bag(w, lib.tensor(IDX), lib.tensor(OFF + [7]), False, 0, False, p,
+                                True, 2)
+        out[0].nan_to_num().sum().backward()
+        grads.append(p.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
