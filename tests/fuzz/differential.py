@@ -74,6 +74,9 @@ class Deliberate:
 
 
 _LDEXPS = ("ldexp", "Tensor.ldexp_")
+_BAG_MAXES = ("embedding_bag-max", "embedding_bag-max-padding", "nn.functional.embedding_bag-max")
+# the specs with include_last_offset=True (their arguments: weight, indices, offsets, ...)
+_BAG_LAST_OFFSETS = ("nn.functional.embedding_bag-weights", "embedding_bag-sum-padding-weights")
 _BATCH_NORMS = ("nn.functional.batch_norm", "nn.functional.batch_norm-eval",
                 "nn.functional.batch_norm-no-affine", "native_batch_norm",
                 "native_batch_norm-eval")
@@ -141,6 +144,24 @@ def _norm_overflow(variant: Variant, detail: str) -> bool:
 
 _ATTENTIONS = tuple(f"nn.functional.scaled_dot_product_attention{suffix}"
                     for suffix in ("", "-causal", "-mask"))
+def _short_last_offset(variant: Variant, detail: str) -> bool:
+    """Whether embedding_bag's last offset (include_last_offset) ends before the indices do:
+    PyTorch's kernels disagree there (see README)."""
+    indices, offsets = variant.args[1].values, variant.args[2].values
+    return offsets.size > 0 and int(offsets[-1]) != indices.size
+
+
+def _nan_pixel_coordinate(variant: Variant, detail: str) -> bool:
+    """Whether a grid sampler's grid holds NaN, or inf under border or reflection padding
+    (its pixel coordinate is then NaN: reflected, or scaled by 0 in a size-1 dim)."""
+    name, grid = variant.spec.name, variant.args[1]
+    if "grid_sample" not in name or not isinstance(grid, TensorArg) \
+            or grid.values.dtype.kind != "f":
+        return False
+    codes = re.fullmatch(r"grid_sampler(?:-\d-(\d)|_3d-(\d)-\w+|(_2d))", name)
+    padded = "border" in name or "reflection" in name or bool(
+        codes and (codes.group(3) or (codes.group(1) or codes.group(2)) in "12"))
+    return bool(np.isnan(grid.values).any() or padded and np.isinf(grid.values).any())
 
 
 DELIBERATE: list[Deliberate] = [
@@ -282,6 +303,29 @@ DELIBERATE: list[Deliberate] = [
                "batch_norm's backward with expanded statistics or parameters"),
     *(Deliberate(_ATTENTIONS, kind, lambda v, detail: _has_nan_or_inf(v),
                  "scaled_dot_product_attention with nan or inf under the mask")
+      for kind in ("values", "grad values", "gradgrad values")),
+    *(Deliberate(_BAG_MAXES, kind, lambda v, detail: np.isnan(v.args[0].values).any(),
+                 "NaN in embedding_bag's max mode") for kind in ("values", "grad values")),
+    *(Deliberate(_BAG_LAST_OFFSETS, kind, _short_last_offset,
+                 "embedding_bag with include_last_offset and a last offset short of the end")
+      for kind in ("values", "grad values", "gradgrad values")),
+    Deliberate((), "forward raises",
+               lambda v, detail: "ctc_loss" in v.spec.name
+               and "every target must be a class in" in detail,
+               "ctc_loss with a target outside the classes"),
+    Deliberate((), "forward exception class",
+               lambda v, detail: "ctc_loss" in v.spec.name
+               and "not implemented for 'Half'" in detail,
+               "float16 where PyTorch's CPU build has no Half kernel"),
+    *(Deliberate((), kind, lambda v, detail: "ctc_loss" in v.spec.name
+                 and np.isinf(v.args[0].values).any(),
+                 "ctc_loss's gradient at infinite log-probabilities")
+      for kind in ("grad values", "gradgrad values")),
+    *(Deliberate((), kind, _nan_pixel_coordinate, "grid_sample at a NaN coordinate")
+      for kind in ("values", "grad values", "gradgrad values")),
+    *(Deliberate((), kind, lambda v, detail: "ctc_loss" in v.spec.name
+                 and v.args[1].values.ndim == 1 and v.args[1].layout != "contiguous",
+                 "ctc_loss with strided concatenated targets")
       for kind in ("values", "grad values", "gradgrad values")),
 ]
 

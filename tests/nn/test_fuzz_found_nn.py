@@ -79,3 +79,35 @@ def test_embedding_bag_padded_row_gives_sample_weight_no_grad():
         out[0].nan_to_num().sum().backward()
         grads.append(p.grad.numpy())
     np.testing.assert_array_equal(grads[1], grads[0])
+
+
+def _ctc(lib, log_probs, targets=(1, 2, 2, 3, 1, 4, 0, 0, 0)):
+    return lib.nn.functional.ctc_loss(log_probs, lib.tensor(targets).reshape(3, 3), (6, 5, 3),
+                                      (3, 2, 1))
+
+
+def test_ctc_loss_integer_log_probs_raise_before_the_lengths():
+    """PyTorch dispatches on the dtype first: NotImplementedError, not the lengths' error."""
+    _raises_like(lambda lib: _ctc(lib, lib.zeros(0, 3, 5, dtype=lib.int16)))
+
+
+def test_ctc_loss_refuses_a_target_outside_the_classes():
+    """A label >= C made npgrad fail inside gather (PyTorch reads undefined memory)."""
+    with pytest.raises(RuntimeError, match="every target must be a class in"):
+        _ctc(npgrad, npgrad.zeros(6, 3, 1))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_grid_sample_infinite_coordinate_and_input_under_zeros_padding(mode):
+    """An outside corner's input value is replaced by 0, not multiplied by it: an inf in the
+    input beside a point at a huge coordinate gave NaN (PyTorch: 0), as did nearest's grid
+    term at an infinite one."""
+    x = np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3)
+    x[0, 0, 1, 0] = -np.inf
+    g = np.array([[[[1e30, 0.25], [np.inf, 0.0]], [[-np.inf, 0.5], [0.1, -0.3]]]], np.float32)
+    outs = []
+    for lib in (torch, npgrad):
+        grid = lib.tensor(g, requires_grad=True)
+        out = lib.nn.functional.grid_sample(lib.tensor(x), grid, mode=mode, align_corners=False)
+        outs.append(out.detach().numpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-6)  # NaN where PyTorch's is

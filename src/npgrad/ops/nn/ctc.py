@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...backend import array_module, as_array, on_device_of, to_host
+from ... import dtypes as _dt
+from ...backend import array_module, as_array, host_check, on_device_of, to_host
 from .._arguments import Tensor, as_tensor_arg
 from ..elementwise.binary import where
 from ..indexing.scatter import gather
@@ -57,6 +58,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     every alignment; ``reduction='mean'`` divides each loss by its target length first."""
     op = "ctc_loss"
     log_probs = as_tensor_arg(log_probs, op)
+    # PyTorch's kernel dispatches on the dtype before it checks anything.
+    # NOTE: float16 is computed (PyTorch's CPU build has no Half kernel)
+    if not _dt.is_float_np(log_probs._data.dtype):
+        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for '
+                                  f"'{_dt.scalar_type_name(log_probs._data.dtype)}'")
     targets = as_tensor_arg(targets, op)
     unbatched = log_probs.ndim == 2
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
@@ -70,6 +76,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
                            f"{in_len.tolist()}")
     if not 0 <= blank < C:
         raise RuntimeError(f"ctc_loss: blank must be in label range, got {blank}")
+    # NOTE: PyTorch reads a label outside [0, C) from beyond the row (undefined values);
+    # npgrad refuses it
+    used = on_device_of(np.arange(labels.shape[1]) < tg_len[:, None], labels)
+    if labels.size and host_check(np.any(used & ((labels < 0) | (labels >= C)))):
+        raise RuntimeError(f"ctc_loss: every target must be a class in [0, {C}), got "
+                           f"{to_host(labels[used]).tolist()}")
     S = labels.shape[1]
     here = lp._data
 

@@ -476,15 +476,27 @@ def _padded(c: Tensor, size: int, padding_mode: str, align_corners: bool) -> Ten
     return c
 
 
-def _corner(input: Tensor, batch: np.ndarray, idx: list) -> Tensor:
-    """``input[n, :, *idx]`` as (N, C, *grid), zero where ``idx`` (one integer array per
-    spatial dim) is outside the image."""
+def _pixel_index(x: np.ndarray, size: int) -> np.ndarray:
+    """Whole pixel coordinates as integers; a NaN, infinite or huge one becomes an index
+    outside the image (-2 or ``size + 1``; casting them is undefined)."""
+    return np.clip(np.nan_to_num(x, nan=-2.0), -2, size + 1).astype(np.int64)
+
+
+def _corner(input: Tensor, batch: np.ndarray, idx: list, weights=()) -> Tensor:
+    """``input[n, :, *idx]`` as (N, C, *grid) times ``weights``, zero where ``idx`` (one
+    integer array per spatial dim) is outside the image. The outside corners' input values
+    are replaced by 0, not multiplied by it, so an infinite one gives no NaN (as PyTorch);
+    the weights are not (an infinite coordinate's are NaN, as PyTorch's)."""
     sizes = input.shape[2:]
     inside = True
     for i, n in zip(idx, sizes):
         inside = inside & (i >= 0) & (i < n)
+    inside = Tensor._make(inside[:, None])
     picked = input[(batch, slice(None), *(np.clip(i, 0, n - 1) for i, n in zip(idx, sizes)))]
-    return picked.movedim(-1, 1) * Tensor._make(inside[:, None].astype(input._data.dtype))
+    term = where(inside, picked.movedim(-1, 1), 0.0)
+    for w in weights:
+        term = term * w
+    return term
 
 
 def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros",
@@ -577,16 +589,17 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,
               for d in range(k)]
     batch = np.arange(input.shape[0]).reshape(-1, *[1] * k)
     if mode == "nearest":
-        idx = [np.rint(c._data).astype(np.int64) for c in coords]
-        # the grid gets a zero gradient (not none), as PyTorch's nearest mode gives it
-        return _corner(input, batch, idx) + (grid * 0).sum(-1).unsqueeze(1)
-    low = [np.floor(c._data).astype(np.int64) for c in coords]
+        idx = [_pixel_index(np.rint(c._data), n) for c, n in zip(coords, spatial)]
+        # the grid gets a zero gradient (not none), as PyTorch's nearest mode gives it (a
+        # where, not grid * 0, which is NaN at an infinite coordinate)
+        nothing = Tensor._make(np.zeros_like(grid._data, dtype=bool))
+        return _corner(input, batch, idx) + where(nothing, grid, 0.0).sum(-1).unsqueeze(1)
+    low = [_pixel_index(np.floor(c._data), n) for c, n in zip(coords, spatial)]
     high = [(c - Tensor._make(lo.astype(c._data.dtype))).unsqueeze(1)
             for c, lo in zip(coords, low)]  # the weight of the upper neighbour, per dim
     out = None
     for corner in itertools.product((0, 1), repeat=k):  # PyTorch's order: x fastest
-        term = _corner(input, batch, [lo + b for lo, b in zip(low, corner)])
-        for b, w in zip(corner, high):
-            term = term * (w if b else 1 - w)
+        term = _corner(input, batch, [lo + b for lo, b in zip(low, corner)],
+                       [w if b else 1 - w for b, w in zip(corner, high)])
         out = term if out is None else out + term
     return out
