@@ -111,3 +111,15 @@ def test_grid_sample_infinite_coordinate_and_input_under_zeros_padding(mode):
         out = lib.nn.functional.grid_sample(lib.tensor(x), grid, mode=mode, align_corners=False)
         outs.append(out.detach().numpy())
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-6)  # NaN where PyTorch's is
+
+
+@pytest.mark.parametrize("pad", [4, 1, -1])
+def test_conv_tbc_padding_adds_nothing(pad):
+    """The padded time steps add nothing (0 * an infinite weight made them NaN), and a
+    negative pad trims the output (npgrad refused it)."""
+    rng = np.random.default_rng(1)
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in ((5, 2, 3), (3, 3, 4), (4,)))
+    w[1, 2, 3] = np.inf
+    outs = [lib.conv_tbc(lib.tensor(x), lib.tensor(w), lib.tensor(b), pad).numpy()
+            for lib in (torch, npgrad)]
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-6)

@@ -33,6 +33,8 @@ from .._arguments import (Tensor, as_tensor_arg, describe, named_errors, int_arg
 # the layouts; Geom, ntuple, pad_array, windows, im2col and col2im are also used from here by
 # pooling and unfold / fold
 from . import _conv_device as _device
+from ..linalg.products import matmul
+from .pad import constant_pad_nd
 from ._conv_layout import (Geom, Taps, Windows, bias_shape, col2im, im2col, ntuple,  # noqa: F401
                            out_size, pad_array, windows)
 
@@ -527,8 +529,23 @@ def conv_tbc(input, weight, bias, pad: int = 0) -> Tensor:
     if input.shape[2] != weight.shape[1]:
         raise RuntimeError(f"conv_tbc: Input dim 2 (input channels) is not == dim 1 in the "
                            f"weight tensor ({input.shape[2]} vs {weight.shape[1]})")
-    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
-    return out.permute(2, 0, 1)
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+    # One matmul per kernel tap over the input rows it meets, zero-padded afterwards: as
+    # PyTorch's kernel, the padding adds nothing, not 0 * weight (NaN for an infinite weight);
+    # a negative pad trims the output (PyTorch accepts it while the output is non-empty)
+    k, T = weight.shape[0], input.shape[0]
+    t_out = T + 2 * pad - k + 1
+    if t_out < 0:
+        raise RuntimeError(f"conv_tbc: Trying to create tensor with negative dimension "
+                           f"{t_out}: [{t_out}, {input.shape[1]}, {weight.shape[2]}]")
+    out = bias.expand(t_out, input.shape[1], weight.shape[2])
+    for j in range(k):
+        lo, hi = max(0, pad - j), min(t_out, T + pad - j)   # outputs t reading t + j - pad
+        if hi > lo:
+            term = matmul(input[lo + j - pad:hi + j - pad], weight[j])
+            out = out + constant_pad_nd(term, (0, 0, 0, 0, lo, t_out - hi))
+    return out
 
 
 @named_errors("convolution")
