@@ -123,3 +123,25 @@ def test_conv_tbc_padding_adds_nothing(pad):
     outs = [lib.conv_tbc(lib.tensor(x), lib.tensor(w), lib.tensor(b), pad).numpy()
             for lib in (torch, npgrad)]
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", [
+    # the shapes are checked before the dtype: a 0-d bool input is an IndexError
+    lambda lib: lib.grid_sampler(lib.ones((), dtype=lib.bool), lib.ones(2, 3, 1, 2,
+                                                                        dtype=lib.bool), 0, 0, False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones((), dtype=lib.bool),
+                                              lib.ones(2, 3, 1, 2, dtype=lib.bool),
+                                              align_corners=False),
+    lambda lib: lib.grid_sampler_3d(lib.ones(2, 2, 4, 5, 1, dtype=lib.int64),
+                                    lib.ones(2, 3, 0, 2, 3, dtype=lib.int64), 0, 0, False),
+])
+def test_grid_sampler_checks_shapes_before_dtype(case):
+    _raises_like(case)
+
+
+def test_grid_sampler_2d_empty_output_of_integers():
+    """PyTorch's 2-D kernel returns an empty output before it dispatches on the dtype."""
+    for lib in (torch, npgrad):
+        out = lib.grid_sampler(lib.ones(2, 2, 4, 5, dtype=lib.int64),
+                               lib.ones(2, 3, 0, 2, dtype=lib.int64), 0, 0, False)
+        assert tuple(out.shape) == (2, 2, 3, 0)

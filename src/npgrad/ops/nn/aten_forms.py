@@ -140,13 +140,6 @@ def _sampled(op: str, input, grid, interpolation_mode, padding_mode, align_corne
     """The checks of PyTorch's grid_sampler kernels, then grid_sample."""
     input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op, "grid")
     mode, padding = _mode_names(op, interpolation_mode, padding_mode)
-    if not _dt.is_float_np(input._data.dtype):
-        kernel = f"grid_sampler_{3 if input.ndim == 5 else 2}d_cpu_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{_dt.scalar_type_name(input._data.dtype)}' ({op})")
-    if grid._data.dtype != input._data.dtype:
-        raise RuntimeError(f"expected scalar type {_dt.scalar_type_name(input._data.dtype)} "
-                           f"but found {_dt.scalar_type_name(grid._data.dtype)} ({op})")
     return _grid_sample(input, grid, mode, padding, bool(align_corners))
 
 

@@ -529,6 +529,14 @@ def conv_tbc(input, weight, bias, pad: int = 0) -> Tensor:
     if input.shape[2] != weight.shape[1]:
         raise RuntimeError(f"conv_tbc: Input dim 2 (input channels) is not == dim 1 in the "
                            f"weight tensor ({input.shape[2]} vs {weight.shape[1]})")
+    if not isinstance(bias, Tensor):
+        raise TypeError(f"conv_tbc(): argument 'bias' (position 3) must be Tensor, not "
+                        f"{type(bias).__name__}")
+    if bias.ndim != 1:
+        raise RuntimeError(f"conv_tbc: Bias must be 1-D (got shape {tuple(bias.shape)})")
+    if bias.shape[0] != weight.shape[2]:
+        raise RuntimeError("conv_tbc: Bias size must equal dim 2 in the weight tensor (output "
+                           "channels).")
     if input._data.dtype == np.bool_:
         raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
     # One matmul per kernel tap over the input rows it meets, zero-padded afterwards: as

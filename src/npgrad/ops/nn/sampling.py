@@ -507,11 +507,6 @@ def grid_sample(input, grid, mode: str = "bilinear", padding_mode: str = "zeros"
     'zeros', 'border' (the edge) or 'reflection'."""
     op = "grid_sample"
     input, grid = as_tensor_arg(input, op), as_tensor_arg(grid, op)
-    float_kernel_input(input, op, "grid_sampler_2d_cpu_kernel_impl")
-    if grid._data.dtype != input._data.dtype:
-        raise RuntimeError(f"expected scalar type {scalar_type_name(input._data.dtype)} but found "
-                           f"{scalar_type_name(grid._data.dtype)} (grid_sample: grid "
-                           f"{describe(grid)})")
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
@@ -579,6 +574,18 @@ def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str,
     """grid_sample once its arguments are checked (``torch.grid_sampler``'s entry too)."""
     _check_grid(input, grid)
     k = input.ndim - 2
+    # PyTorch's 2-D kernel returns an empty output before it looks at the dtypes
+    if k == 2 and input.shape[0] * input.shape[1] * grid.shape[1] * grid.shape[2] == 0 \
+            and (not is_float_np(input._data.dtype) or grid._data.dtype != input._data.dtype):
+        return Tensor._make(np.zeros_like(input._data, shape=(*input.shape[:2],
+                                                                *grid.shape[1:3])))
+    if not is_float_np(input._data.dtype):
+        kernel = "grid_sampler_2d_cpu_kernel_impl" if k == 2 else "grid_sampler3d_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{scalar_type_name(input._data.dtype)}'")
+    if grid._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(input._data.dtype)} but found "
+                           f"{scalar_type_name(grid._data.dtype)} (grid: {describe(grid)})")
     if mode == "bicubic":
         if k != 2:
             raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
