@@ -145,3 +145,9 @@ def test_grid_sampler_2d_empty_output_of_integers():
         out = lib.grid_sampler(lib.ones(2, 2, 4, 5, dtype=lib.int64),
                                lib.ones(2, 3, 0, 2, dtype=lib.int64), 0, 0, False)
         assert tuple(out.shape) == (2, 2, 3, 0)
+
+
+def test_affine_grid_generator_of_bool_theta():
+    """PyTorch's base grid is a linspace in theta's dtype: NotImplementedError for bool."""
+    _raises_like(lambda lib: lib.affine_grid_generator(lib.ones(2, 2, 3, dtype=lib.bool),
+                                                       (2, 3, 4, 5), False))

@@ -176,4 +176,6 @@ def affine_grid_generator(theta, size, align_corners: bool) -> Tensor:
                         f"of ints, not {type(size).__name__}")
     if len(size) not in (4, 5):
         raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
+    if theta._data.dtype == np.bool_:  # its base grid is a linspace in theta's dtype
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     return affine_grid(theta, size, bool(align_corners))
