@@ -151,3 +151,8 @@ def test_affine_grid_generator_of_bool_theta():
     """PyTorch's base grid is a linspace in theta's dtype: NotImplementedError for bool."""
     _raises_like(lambda lib: lib.affine_grid_generator(lib.ones(2, 2, 3, dtype=lib.bool),
                                                        (2, 3, 4, 5), False))
+
+
+def test_ctc_loss_of_4d_log_probs():
+    """A 4-D log_probs failed unpacking its shape (ValueError); PyTorch: RuntimeError."""
+    _raises_like(lambda lib: _ctc(lib, lib.zeros(1, 6, 3, 5)))

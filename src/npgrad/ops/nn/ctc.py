@@ -63,6 +63,9 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank: int = 0,
     if not _dt.is_float_np(log_probs._data.dtype):
         raise NotImplementedError(f'"ctc_loss_cpu" not implemented for '
                                   f"'{_dt.scalar_type_name(log_probs._data.dtype)}'")
+    if log_probs.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.ndim}-dimensional "
+                           f"tensor for argument #1 'log_probs' ({op})")
     targets = as_tensor_arg(targets, op)
     unbatched = log_probs.ndim == 2
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
