@@ -156,3 +156,9 @@ def test_affine_grid_generator_of_bool_theta():
 def test_ctc_loss_of_4d_log_probs():
     """A 4-D log_probs failed unpacking its shape (ValueError); PyTorch: RuntimeError."""
     _raises_like(lambda lib: _ctc(lib, lib.zeros(1, 6, 3, 5)))
+
+
+def test_embedding_bag_0d_weight_requiring_grad():
+    """PyTorch's autograd wrapper reads a 0-d weight's size(0) first: IndexError."""
+    _raises_like(lambda lib: lib.embedding_bag(lib.ones((), requires_grad=True), lib.tensor(IDX),
+                                               lib.tensor(OFF), False, 0))

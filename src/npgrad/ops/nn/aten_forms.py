@@ -73,8 +73,9 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq: bool = False, mo
     output element came from (0 for an empty bag)."""
     op = "embedding_bag"
     weight = as_tensor_arg(weight, op, "weight")
-    # PyTorch's order: padding_idx is wrapped by weight's size(0), then the rank, the dtype
-    if padding_idx is not None and weight.ndim == 0:
+    # PyTorch's order: padding_idx is wrapped by weight's size(0) (and its autograd wrapper
+    # reads size(0) of a weight that requires grad), then the rank, the dtype
+    if (padding_idx is not None or weight.requires_grad) and weight.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if weight.ndim != 2:
         raise RuntimeError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
