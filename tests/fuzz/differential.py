@@ -108,7 +108,7 @@ def _at_pole(variant: Variant, detail: str) -> bool:
     index = tuple(int(i) for i in m.group(1).split(",") if i.strip())
     try:
         value = float(x.values[index])
-    except (IndexError, ValueError):
+    except (IndexError, ValueError, TypeError):  # (an index of another argument's rank)
         return False
     steps = (0.0, 0.5, 1.0) if variant.spec.name == "mvlgamma" else (0.0,)
     return any(math.isfinite(value - j) and value - j <= 0 and value - j == math.floor(value - j)
@@ -154,9 +154,11 @@ def _short_last_offset(variant: Variant, detail: str) -> bool:
 def _nan_pixel_coordinate(variant: Variant, detail: str) -> bool:
     """Whether a grid sampler's grid holds NaN, or inf under border or reflection padding
     (its pixel coordinate is then NaN: reflected, or scaled by 0 in a size-1 dim)."""
-    name, grid = variant.spec.name, variant.args[1]
-    if "grid_sample" not in name or not isinstance(grid, TensorArg) \
-            or grid.values.dtype.kind != "f":
+    name = variant.spec.name
+    if "grid_sample" not in name or len(variant.args) < 2:
+        return False
+    grid = variant.args[1]
+    if not isinstance(grid, TensorArg) or grid.values.dtype.kind != "f":
         return False
     codes = re.fullmatch(r"grid_sampler(?:-\d-(\d)|_3d-(\d)-\w+|(_2d))", name)
     padded = "border" in name or "reflection" in name or bool(
