@@ -136,7 +136,7 @@ from .amp.autocast_mode import (autocast, clear_autocast_cache,  # noqa: E402,F4
                                 set_autocast_enabled)
 from . import cpu  # noqa: E402,F401
 from . import accelerator, functional, signal, torch_version, types  # noqa: E402,F401
-from . import masked  # noqa: E402,F401
+from . import masked, multiprocessing  # noqa: E402,F401
 from . import library, monitor, quasirandom  # noqa: E402,F401
 from .accelerator import AcceleratorError, FatalError, get_device_module  # noqa: E402,F401
 from .amp import GradScaler  # noqa: E402,F401
@@ -171,10 +171,8 @@ del _name
 from . import _tensor_methods  # noqa: E402,F401
 
 # Subpackages loaded on first use (``npgrad.distributions`` or ``import npgrad.distributions``
-# give the module as usual): distributions is ~7% of ``import npgrad``, and few programs use it;
-# multiprocessing (the standard library's, which it loads, ~4%) is loaded by the DataLoader's
-# workers and by ``share_memory_`` too, which need its shared-memory pickling of tensors
-_ON_FIRST_USE = frozenset({"distributions", "multiprocessing"})
+# give the module as usual): distributions is ~7% of ``import npgrad``, and few programs use it
+_ON_FIRST_USE = frozenset({"distributions"})
 
 
 def __getattr__(name: str):
