@@ -8,7 +8,6 @@ Each calls the op that implements it; the package docstring says how they become
 from __future__ import annotations
 
 import builtins
-import sys
 
 import numpy as np
 
@@ -16,6 +15,7 @@ from .. import dtypes as _dtypes
 from ..backend import is_device_array
 from ..ops import predicates as _predicates
 from ..ops.creation import factories as _factories
+from ..multiprocessing import reductions as _reductions
 from ..tensor import Tensor
 from ..ops._arguments import size_args
 from ..ops.creation.factories import tensor, zeros
@@ -256,15 +256,12 @@ class StorageMethods:
         """Move the data into shared memory (no-op if already there), so that processes it
         is sent to (``npgrad.multiprocessing``) see the same memory. NOTE: views taken of
         the tensor before the move keep the old memory (PyTorch moves the whole storage)."""
-        from ..multiprocessing import reductions  # noqa: PLC0415 (on first use, see npgrad)
-        self._data = reductions.share_array(self._data)
+        self._data = _reductions.share_array(self._data)
         return self
 
     def is_shared(self):
         """Whether the data lies in shared memory (see :meth:`share_memory_`)."""
-        if "npgrad.multiprocessing.reductions" not in sys.modules:
-            return False  # (nothing was ever shared)
-        return sys.modules["npgrad.multiprocessing.reductions"]._owner(self._data) is not None
+        return _reductions._owner(self._data) is not None
 
     @property
     def is_meta(self):

@@ -136,9 +136,6 @@ def worker_loop(kind: str, dataset, index_queue, result_queue, done_event, auto_
     global _worker_info
     parent = os.getppid()
     try:
-        # (tensors sent back go through shared memory: importing npgrad.multiprocessing
-        # registers that pickling, as in the main process, whatever the start method)
-        from ... import multiprocessing  # noqa: F401,PLC0415 (only in worker processes)
         # as PyTorch: one intra-op thread per worker (the workers are the parallelism), and
         # every generator seeded from base_seed + worker_id, so workers draw different numbers
         set_num_threads(1)

@@ -338,10 +338,6 @@ class _MultiProcessIter:
     def __init__(self, loader: DataLoader) -> None:
         self._shut = True  # nothing to stop until the workers exist
         import multiprocessing  # noqa: PLC0415 (imported on first use: see _context)
-
-        # (and npgrad's, which registers the shared-memory pickling of the tensors the
-        # workers send, loaded on first use too: see npgrad's _ON_FIRST_USE)
-        from ... import multiprocessing as _  # noqa: F401,PLC0415
         ctx = loader.multiprocessing_context or multiprocessing
         self._num_workers, self._timeout = loader.num_workers, loader.timeout
         self._in_flight_max = loader.prefetch_factor * loader.num_workers
